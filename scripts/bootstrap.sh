@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what the stack needs before `npm start` / `npm test`: Debian packages
+# (PostgreSQL, Redis, nginx) when missing, node modules when missing or stale, then builds.
+#   --no-apt   skip the system package check (npm run down)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check_apt=1
+[[ "${1:-}" == "--no-apt" ]] && check_apt=0
+
+if (( check_apt )); then
+  missing=()
+  compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup' >/dev/null || missing+=(postgresql)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+  if (( ${#missing[@]} )); then
+    if [[ $(id -u) -eq 0 ]]; then
+      echo "installing ${missing[*]} (apt)…"
+      # The stack runs its own Postgres clusters: Debian's default one is not wanted.
+      mkdir -p /etc/postgresql-common
+      [[ -f /etc/postgresql-common/createcluster.conf ]] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      # Debian starts services on install; the stack starts its own on other ports.
+      service redis-server stop >/dev/null 2>&1 || true
+      service nginx stop >/dev/null 2>&1 || true
+    else
+      echo "Missing system packages: ${missing[*]}. Install them with:"
+      echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+      exit 1
+    fi
+  fi
+fi
+export PATH="/usr/sbin:$PATH"
+
+# npm ci when node_modules is missing or older than the lockfile.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "installing node modules (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npm run --silent build

@@ -1,0 +1,112 @@
+import cluster, { type Worker } from 'node:cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import client from 'prom-client';
+import type { Config } from '../infra/config.js';
+import { checkConnectionBudget, describePools } from '../infra/db.js';
+import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
+import { ensureUsagePartitions, runMigrations } from '../infra/migrate.js';
+import { createMetricsServer } from './metrics-server.js';
+
+const PARTITION_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
+const STARTUP_DB_WAIT_MS = 60_000;
+
+/**
+ * The cluster primary of one backend instance: checks the connection budget, migrates,
+ * forks WORKERS workers and replaces any that die, and serves the instance's metrics.
+ */
+export async function startPrimary(config: Config): Promise<void> {
+  const logger = createLogger(config, { role: 'primary' });
+  const announce = startupLogger(logger);
+
+  try {
+    await waitForDatabase(config.db.primaryUrl, logger);
+    await checkConnectionBudget(config);
+    if (config.db.migrateOnStart) {
+      const applied = await runMigrations(config.db.primaryUrl, logger);
+      if (applied.length) announce.info({ applied }, 'migrations applied');
+      await withClient(config.db.primaryUrl, (c) => ensureUsagePartitions((sql) => c.query(sql)));
+    }
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'startup refused');
+    process.exit(1);
+  }
+  announce.info(describePools(config.db, config.cluster.workers), 'connection pool');
+
+  const registry = new client.Registry();
+  const restarts = new client.Counter({
+    name: 'gateway_worker_restarts_total',
+    help: 'Workers that died and were replaced by the cluster primary.',
+    registers: [registry],
+  });
+  const metricsServer = createMetricsServer(registry, logger);
+  await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.metrics.host, resolve));
+
+  let stopping = false;
+  let recentCrashes = 0;
+  cluster.on('exit', (worker: Worker, code, signal) => {
+    if (stopping) return;
+    restarts.inc();
+    logger.warn({ workerPid: worker.process.pid, code, signal }, 'worker died; starting a replacement');
+    // A worker that dies straight away would otherwise be re-forked in a tight loop.
+    recentCrashes += 1;
+    setTimeout(() => (recentCrashes = Math.max(0, recentCrashes - 1)), 10_000).unref();
+    setTimeout(() => !stopping && cluster.fork(), recentCrashes > 3 ? 1000 : 0);
+  });
+  for (let i = 0; i < config.cluster.workers; i += 1) cluster.fork();
+
+  const partitions = setInterval(() => {
+    withClient(config.db.primaryUrl, (c) => ensureUsagePartitions((sql) => c.query(sql))).catch((err) =>
+      logger.error({ err: (err as Error).message }, 'could not create usage_logs partitions'),
+    );
+  }, PARTITION_CHECK_INTERVAL_MS);
+  partitions.unref();
+
+  announce.info(
+    { port: config.http.port, metricsPort: config.metrics.port, workers: config.cluster.workers },
+    'backend instance started',
+  );
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    announce.info({ signal }, 'stopping workers');
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+    const exited = Promise.all(workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : w.once('exit', resolve)))));
+    for (const w of workers) w.process.kill('SIGTERM');
+    const deadline = sleep(config.http.shutdownTimeoutMs + 5000).then(() => 'timeout');
+    if ((await Promise.race([exited, deadline])) === 'timeout') {
+      logger.error('workers did not drain in time; killing them');
+      for (const w of workers) w.process.kill('SIGKILL');
+    }
+    metricsServer.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** In compose the backend may start before Postgres accepts connections. */
+async function waitForDatabase(url: string, logger: Logger): Promise<void> {
+  const deadline = Date.now() + STARTUP_DB_WAIT_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await withClient(url, (c) => c.query('SELECT 1'));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`database not reachable: ${(err as Error).message}`);
+      if (attempt === 1) logger.warn({ err: (err as Error).message }, 'waiting for the database');
+      await sleep(500);
+    }
+  }
+}

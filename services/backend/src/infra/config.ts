@@ -1,0 +1,153 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every environment variable the backend reads, in one place. The README's
+ * configuration table is written from the descriptions below.
+ */
+const envShape = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production lowers the default log level to warn.'),
+    HOST: z.string().default('127.0.0.1').describe('Address the API listens on (0.0.0.0 in containers).'),
+    PORT: port.default(12401).describe('API port of this backend instance.'),
+    METRICS_HOST: z.string().optional().describe('Address of the metrics server; defaults to HOST.'),
+    METRICS_PORT: port.default(12501).describe('Port of the instance-wide Prometheus endpoint (/metrics), served by the cluster primary.'),
+    INSTANCE_ID: z.string().min(1).optional().describe('Name of this instance in /healthz and logs; defaults to hostname:PORT.'),
+    WORKERS: z.coerce.number().int().min(1).max(256).default(os.availableParallelism()).describe('Worker processes forked by the cluster primary; defaults to the number of CPUs.'),
+    BACKEND_REPLICAS: z.coerce.number().int().min(1).default(1).describe('How many backend instances share the database; used only for the connection budget check.'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().describe('pino log level; defaults to warn in production, info otherwise.'),
+
+    DATABASE_URL: z.string().url().describe('Postgres primary: all writes and read-your-writes reads.'),
+    DATABASE_REPLICA_URL: z.string().url().optional().describe('Postgres streaming replica for history reads; defaults to DATABASE_URL.'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).default(100).describe('Open connections per pool per worker (the original guide: 100).'),
+    DB_POOL_MIN: z.coerce.number().int().min(0).default(10).describe('Idle connections each pool keeps open (the original guide: 10).'),
+    DB_REPLICA_POOL_MAX: z.coerce.number().int().min(1).optional().describe('Replica pool size per worker; defaults to DB_POOL_MAX.'),
+    DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('An idle connection above DB_POOL_MIN is closed after this long.'),
+    DB_POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(3600).describe('A connection is retired after this many seconds (the original guide: 1 h).'),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout for opening a database connection.'),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('Server-side statement timeout for the pools (0 = none).'),
+    DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(0).default(10).describe('Connections left free for admins and migrations in the startup budget check.'),
+    MIGRATE_ON_START: bool.default(true).describe('Run pending migrations (under an advisory lock) before the workers start.'),
+
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000).describe('A Redis command that takes longer fails instead of hanging.'),
+
+    ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
+    KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
+    UPSTREAM_BASE_URL: z.string().url().default('http://127.0.0.1:12399/v1').describe('OpenAI-compatible base URL the gateway relays to.'),
+    UPSTREAM_API_KEY: z.string().optional().describe('Bearer key sent to the upstream.'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000).describe('Longest an upstream request (including a stream) may take.'),
+
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Largest accepted request body (default 10 MB).'),
+    KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000).describe('HTTP keep-alive timeout; must exceed nginx\'s upstream keepalive_timeout (60 s).'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
+});
+
+const envSchema = envShape.superRefine((env, ctx) => {
+    if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['DB_POOL_MIN'], message: `must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})` });
+    }
+    if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly instanceId: string;
+  readonly http: { host: string; port: number; keepAliveTimeoutMs: number; bodyLimitBytes: number; shutdownTimeoutMs: number };
+  readonly metrics: { host: string; port: number };
+  readonly cluster: { workers: number; backendReplicas: number };
+  readonly logLevel: NonNullable<Env['LOG_LEVEL']>;
+  readonly db: {
+    primaryUrl: string;
+    replicaUrl: string;
+    poolMax: number;
+    replicaPoolMax: number;
+    poolMin: number;
+    idleTimeoutMs: number;
+    maxLifetimeSeconds: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    reservedConnections: number;
+    migrateOnStart: boolean;
+  };
+  readonly redis: { url: string; commandTimeoutMs: number };
+  readonly auth: { adminToken: string | undefined; keyPepper: string };
+  readonly upstream: { baseUrl: string; apiKey: string | undefined; timeoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once, listing every problem at once; the result is frozen. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${e.PORT}`,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    metrics: { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
+    cluster: { workers: e.WORKERS, backendReplicas: e.BACKEND_REPLICAS },
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'warn' : 'info'),
+    db: {
+      primaryUrl: e.DATABASE_URL,
+      replicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
+      poolMax: e.DB_POOL_MAX,
+      replicaPoolMax: e.DB_REPLICA_POOL_MAX ?? e.DB_POOL_MAX,
+      poolMin: e.DB_POOL_MIN,
+      idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
+      maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_S,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      reservedConnections: e.DB_RESERVED_CONNECTIONS,
+      migrateOnStart: e.MIGRATE_ON_START,
+    },
+    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
+    upstream: { baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, timeoutMs: e.UPSTREAM_TIMEOUT_MS },
+  });
+}
+
+/** Name, default and description of every variable, for documentation. */
+export function describeEnv(): Array<{ name: string; default: string; description: string }> {
+  return Object.entries(envShape.shape).map(([name, schema]: [string, z.ZodType]) => {
+    const parsed = schema.safeParse(undefined);
+    return {
+      name,
+      default: parsed.success && parsed.data !== undefined ? String(parsed.data) : '',
+      description: schema.description ?? '',
+    };
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

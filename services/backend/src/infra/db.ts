@@ -1,0 +1,110 @@
+import pg from 'pg';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+/** A pool or a client inside a transaction: store methods accept either. */
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+// BIGINT and NUMERIC arrive as strings by default; counts and cents fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// DATE stays a 'YYYY-MM-DD' string: no time zone shifts on calendar days.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface Pools {
+  /** Every write, and reads that must see a write just made. */
+  readonly primary: pg.Pool;
+  /** History reads; may lag the primary by a moment. */
+  readonly replica: pg.Pool;
+  close(): Promise<void>;
+}
+
+type DbConfig = Config['db'];
+
+function poolOptions(db: DbConfig, url: string, max: number, applicationName: string): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max,
+    min: Math.min(db.poolMin, max),
+    idleTimeoutMillis: db.idleTimeoutMs,
+    maxLifetimeSeconds: db.maxLifetimeSeconds,
+    connectionTimeoutMillis: db.connectTimeoutMs,
+    statement_timeout: db.statementTimeoutMs || undefined,
+    application_name: applicationName,
+  };
+}
+
+export function createPools(db: DbConfig, logger: Logger, applicationName = 'codex-gateway'): Pools {
+  const primary = new pg.Pool(poolOptions(db, db.primaryUrl, db.poolMax, applicationName));
+  const replica = new pg.Pool(poolOptions(db, db.replicaUrl, db.replicaPoolMax, applicationName));
+  // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the worker.
+  primary.on('error', (err) => logger.error({ pool: 'primary', err: err.message }, 'idle database connection failed'));
+  replica.on('error', (err) => logger.error({ pool: 'replica', err: err.message }, 'idle database connection failed'));
+  return {
+    primary,
+    replica,
+    async close() {
+      await Promise.allSettled([primary.end(), replica.end()]);
+    },
+  };
+}
+
+/** The one line operators grep for ("connection pool"), with the numbers in effect. */
+export function describePools(db: DbConfig, workers: number): Record<string, unknown> {
+  return {
+    workers,
+    primary: { max_open: db.poolMax, min_idle: Math.min(db.poolMin, db.poolMax) },
+    replica: { max_open: db.replicaPoolMax, min_idle: Math.min(db.poolMin, db.replicaPoolMax), same_server: db.replicaUrl === db.primaryUrl },
+    idle_timeout_ms: db.idleTimeoutMs,
+    max_lifetime_s: db.maxLifetimeSeconds,
+  };
+}
+
+/**
+ * Refuses a cluster that could open more connections than a server accepts. Every worker
+ * of every replica may fill its pools, so the budget is replicas × workers × pool size.
+ */
+export async function checkConnectionBudget(config: Pick<Config, 'db' | 'cluster'>): Promise<void> {
+  const { db, cluster } = config;
+  const perProcess = cluster.backendReplicas * cluster.workers;
+  const servers =
+    db.replicaUrl === db.primaryUrl
+      ? [{ name: 'primary', url: db.primaryUrl, need: perProcess * (db.poolMax + db.replicaPoolMax), pools: 'DB_POOL_MAX + DB_REPLICA_POOL_MAX' }]
+      : [
+          { name: 'primary', url: db.primaryUrl, need: perProcess * db.poolMax, pools: 'DB_POOL_MAX' },
+          { name: 'replica', url: db.replicaUrl, need: perProcess * db.replicaPoolMax, pools: 'DB_REPLICA_POOL_MAX' },
+        ];
+  const problems: string[] = [];
+  for (const server of servers) {
+    const maxConnections = await readMaxConnections(server.url, db.connectTimeoutMs);
+    const available = maxConnections - db.reservedConnections;
+    if (server.need > available) {
+      const fits = Math.floor(available / perProcess);
+      problems.push(
+        `the ${server.name} accepts ${maxConnections} connections (${db.reservedConnections} reserved, DB_RESERVED_CONNECTIONS), ` +
+          `but BACKEND_REPLICAS=${cluster.backendReplicas} × WORKERS=${cluster.workers} × ${server.pools} could open ${server.need}: ` +
+          `lower ${server.pools} to at most ${fits} per worker in total, lower WORKERS or BACKEND_REPLICAS, or raise max_connections on the ${server.name}`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ConnectionBudgetError(problems);
+}
+
+export class ConnectionBudgetError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`database connection budget exceeded:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConnectionBudgetError';
+  }
+}
+
+async function readMaxConnections(url: string, connectTimeoutMs: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max_connections: string }>('SHOW max_connections');
+    return Number(rows[0]?.max_connections);
+  } finally {
+    await client.end();
+  }
+}

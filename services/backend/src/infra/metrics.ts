@@ -1,0 +1,62 @@
+import type { RequestHandler } from 'express';
+import client from 'prom-client';
+import type { Pools } from './db.js';
+
+export type Registry = client.Registry;
+
+/**
+ * The metrics of one worker. The cluster primary sums every worker's registry into the
+ * instance's /metrics (see cluster/metrics-server.ts); labels never carry user or key ids.
+ */
+export function createMetrics(registry: client.Registry) {
+  client.collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new client.Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to the end of the response (streams included).',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    /** Counts every response once it has finished or the client went away. */
+    httpMiddleware(): RequestHandler {
+      return (req, res, next) => {
+        const end = httpDuration.startTimer();
+        res.once('close', () => {
+          // The route pattern (not the raw path) keeps label values bounded.
+          const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+          httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+          end({ route, method: req.method });
+        });
+        next();
+      };
+    },
+    /** Pool gauges read at scrape time. */
+    observePools(pools: Pools): void {
+      new client.Gauge({
+        name: 'db_pool_connections',
+        help: 'Connections of the database pools by state (total, idle, waiting clients).',
+        labelNames: ['pool', 'state'] as const,
+        registers: [registry],
+        collect() {
+          for (const [name, pool] of [['primary', pools.primary], ['replica', pools.replica]] as const) {
+            this.set({ pool: name, state: 'total' }, pool.totalCount);
+            this.set({ pool: name, state: 'idle' }, pool.idleCount);
+            this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+          }
+        },
+      });
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,119 @@
+/**
+ * What the mock "generates": request parameters shared by both generation
+ * endpoints, deterministic output, and token accounting.
+ *
+ * The rules are deliberately trivial so tests elsewhere (gateway metering,
+ * billing) can predict usage exactly without a tokenizer:
+ *   - prompt tokens = ceil(characters of all message text / 4), minimum 1,
+ *     where characters are JavaScript string lengths (UTF-16 code units);
+ *   - the reply is "This is a mock reply to: <first 8 words of the last user
+ *     message>", repeated/truncated to DEFAULT_COMPLETION_TOKENS words;
+ *   - one word is one completion token is one streamed content chunk;
+ *   - a max-tokens limit below DEFAULT_COMPLETION_TOKENS truncates the reply
+ *     and turns the finish reason into "length".
+ */
+
+import type { ServerResponse } from "node:http";
+import { HttpError } from "./http-util.js";
+
+export interface GenerationRequest {
+  model: string;
+  stream: boolean;
+}
+
+export interface RespondOptions {
+  chunkDelayMs: number;
+  /** Cut the connection partway through (model mock-drop-mid-stream). */
+  drop: boolean;
+}
+
+/** A generation endpoint; validation is split from answering so injected failures can sit in between. */
+export interface GenerationEndpoint<R extends GenerationRequest> {
+  parse(body: Record<string, unknown>): R;
+  respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;
+}
+
+// How many content tokens a dropped stream delivers before the socket dies.
+export const TOKENS_BEFORE_DROP = 3;
+
+export const DEFAULT_COMPLETION_TOKENS = 16;
+const ECHOED_WORDS = 8;
+const REPLY_PREFIX = ["This", "is", "a", "mock", "reply", "to:"];
+
+export interface Completion {
+  /** One entry per token; every token but the first carries its leading space, so they concatenate to `text`. */
+  tokens: string[];
+  text: string;
+  truncated: boolean;
+}
+
+/** Text of an OpenAI content field: a plain string or an array of parts with `text`. */
+export function textOfContent(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  let text = "";
+  for (const part of content) {
+    if (typeof part === "string") text += part;
+    else if (isRecord(part) && typeof part.text === "string") text += part.text;
+  }
+  return text;
+}
+
+export function countPromptTokens(texts: readonly string[]): number {
+  let chars = 0;
+  for (const t of texts) chars += t.length;
+  return Math.max(1, Math.ceil(chars / 4));
+}
+
+export function planCompletion(lastUserText: string, limit: number | undefined): Completion {
+  const echoed = lastUserText.split(/\s+/).filter((w) => w.length > 0).slice(0, ECHOED_WORDS);
+  const sentence = [...REPLY_PREFIX, ...echoed];
+  const count = limit === undefined ? DEFAULT_COMPLETION_TOKENS : Math.min(limit, DEFAULT_COMPLETION_TOKENS);
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = sentence[i % sentence.length] ?? "";
+    tokens.push(i === 0 ? word : ` ${word}`);
+  }
+  return { tokens, text: tokens.join(""), truncated: count < DEFAULT_COMPLETION_TOKENS };
+}
+
+/**
+ * Reads an optional positive-integer limit (max_tokens and friends). null means
+ * "not given", exactly as the OpenAI API treats it.
+ */
+export function readLimit(body: Record<string, unknown>, param: string): number | undefined {
+  const value = body[param];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new HttpError(
+      400,
+      `Invalid '${param}': expected an integer greater than or equal to 1.`,
+      "invalid_request_error",
+      param,
+      "invalid_value",
+    );
+  }
+  return value;
+}
+
+export function requireModel(body: Record<string, unknown>): string {
+  const model = body.model;
+  if (typeof model !== "string" || model.length === 0) {
+    throw new HttpError(400, "you must provide a model parameter", "invalid_request_error", "model", null);
+  }
+  return model;
+}
+
+export function missingParam(param: string): HttpError {
+  return new HttpError(
+    400,
+    `Missing required parameter: '${param}'.`,
+    "invalid_request_error",
+    param,
+    "missing_required_parameter",
+  );
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,187 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+
+// Codex CLI sends whole conversations with tool output on every turn, so the
+// limit is generous; it only exists so a runaway client cannot exhaust memory.
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+// setTimeout silently fires after 1 ms for anything above 2^31-1.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** An answer in OpenAI's error shape; thrown anywhere, rendered once at the top. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: string = "invalid_request_error",
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function newId(prefix: string): string {
+  // randomUUID draws from a pre-filled entropy cache, which keeps it cheap at high request rates.
+  return prefix + randomUUID().replaceAll("-", "");
+}
+
+export function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendRawJson(res, status, JSON.stringify(body), headers);
+}
+
+export function sendRawJson(
+  res: ServerResponse,
+  status: number,
+  payload: string,
+  headers: Record<string, string> = {},
+): void {
+  // The client may have gone away while we were sleeping; writing then would throw.
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(payload)),
+  });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, err: HttpError): void {
+  sendJson(
+    res,
+    err.status,
+    { error: { message: err.message, type: err.type, param: err.param, code: err.code } },
+    err.headers,
+  );
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off("data", onData);
+        // Keep draining so the 413 can actually be delivered, then close the socket.
+        req.resume();
+        reject(
+          new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, "invalid_request_error", null, null, {
+            connection: "close",
+          }),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+/** Parses a request body that must be a JSON object, as every OpenAI POST endpoint requires. */
+export function parseJsonObject(raw: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpError(
+      400,
+      "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.",
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new HttpError(400, "The request body must be a JSON object.");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Waits `ms`, but wakes early when the response closes, so a client that hung up
+ * does not pin a timer (and the event loop) for the rest of a long injected delay.
+ */
+export function sleep(ms: number, res: ServerResponse): Promise<void> {
+  if (!(ms > 0) || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
+    res.once("close", done);
+  });
+}
+
+export function isGone(res: ServerResponse): boolean {
+  return res.destroyed || res.writableEnded;
+}
+
+/**
+ * One SSE stream. Every event is a separate res.write so it reaches the socket
+ * immediately; the gateway's time-to-first-token depends on that.
+ */
+export class SseStream {
+  private sentAny = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly chunkDelayMs: number,
+  ) {}
+
+  open(): void {
+    this.res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    this.res.flushHeaders();
+  }
+
+  /** Writes one event; resolves false once the client is gone so callers can stop. */
+  async send(data: string, event?: string): Promise<boolean> {
+    if (this.sentAny) await sleep(this.chunkDelayMs, this.res);
+    if (isGone(this.res)) return false;
+    this.sentAny = true;
+    const frame = event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
+    if (!this.res.write(frame)) await this.drained();
+    return !isGone(this.res);
+  }
+
+  end(): void {
+    if (!isGone(this.res)) this.res.end();
+  }
+
+  /** Simulates an upstream dying mid-answer: no terminator, no [DONE], just a reset socket. */
+  drop(): void {
+    if (isGone(this.res)) return;
+    const socket = this.res.socket;
+    if (!socket) return void this.res.destroy();
+    // end() flushes what node:http has corked before closing; a bare destroy() would
+    // discard those chunks and the client would see nothing at all.
+    socket.end(() => socket.destroy());
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.res.off("drain", done);
+        this.res.off("close", done);
+        resolve();
+      };
+      this.res.once("drain", done);
+      this.res.once("close", done);
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import type { StackInfo } from './stack.js';
+
+/** What a developer needs to start using the stack, with a request to paste. */
+export function printBanner(info: StackInfo, meta: { dir: string; workers: number; mock: boolean; seconds: number }): void {
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello!' }] });
+  const lines = [
+    '',
+    `Codex Gateway is up (${meta.seconds.toFixed(1)} s): ${info.backends.length} backend replicas × ${meta.workers} workers behind nginx.`,
+    '',
+    `  gateway    ${info.gatewayUrl}   (OpenAI base_url: ${info.gatewayUrl}/v1)`,
+    ...info.backends.map((b, i) => `  backend ${i + 1}  ${b.url}   metrics ${b.metricsUrl}   pid ${b.pid}`),
+    `  upstream   ${info.upstreamUrl}${meta.mock ? '   (bundled mock: set UPSTREAM_BASE_URL and UPSTREAM_API_KEY for a real provider)' : ''}`,
+    `  postgres   primary ${info.postgres.primaryUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    `             replica ${info.postgres.replicaUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    `  redis      ${info.redisUrl}`,
+    '',
+    'Try it:',
+    `  curl ${info.gatewayUrl}/api/v1/chat/completions \\`,
+    `    -H "Authorization: Bearer ${info.demoApiKey}" \\`,
+    `    -H "Content-Type: application/json" \\`,
+    `    -d '${body}'`,
+    '',
+    `Secrets and URLs: ${meta.dir}/stack.json · logs: ${meta.dir}/logs`,
+    'Ctrl-C stops everything (or `npm run down` from another terminal).',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,74 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { freePort } from './ports.js';
+import { REPO_ROOT } from './paths.js';
+import type { StackPorts } from './stack.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Settings of the native stack (npm start); the backends' own settings pass through. */
+const stackEnv = z.object({
+  STACK_DIR: z.string().default(path.join(REPO_ROOT, '.stack')).describe('Where the stack keeps data, logs, secrets and stack.json.'),
+  BACKENDS: z.coerce.number().int().min(1).max(32).default(2).describe('Backend replicas behind nginx.'),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(2, os.availableParallelism())).describe('Workers per backend replica.'),
+  GATEWAY_PORT: port.default(12322).describe('nginx, the public port.'),
+  BACKEND_PORT_BASE: port.default(12401).describe('Backend N listens on BACKEND_PORT_BASE + N - 1.'),
+  METRICS_PORT_BASE: port.default(12501).describe('Backend N serves /metrics on METRICS_PORT_BASE + N - 1.'),
+  MOCK_UPSTREAM_PORT: port.default(12399).describe('The bundled mock upstream (when no real upstream is set).'),
+  PG_PRIMARY_PORT: port.default(15432).describe('Postgres primary.'),
+  PG_REPLICA_PORT: port.default(15433).describe('Postgres streaming replica.'),
+  REDIS_PORT: port.default(16379).describe('Redis.'),
+  LOG_LEVEL: z.string().default('info').describe('Backend log level in the local stack.'),
+  UPSTREAM_BASE_URL: z.string().url().optional().describe('A real OpenAI-compatible provider (with UPSTREAM_API_KEY); otherwise the mock upstream.'),
+  UPSTREAM_API_KEY: z.string().optional(),
+});
+
+export type StackEnv = z.infer<typeof stackEnv>;
+
+export function readStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = stackEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new Error(`invalid stack settings:\n  - ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  - ')}`);
+  }
+  if (parsed.data.UPSTREAM_BASE_URL && !parsed.data.UPSTREAM_API_KEY) {
+    throw new Error('UPSTREAM_BASE_URL is set but UPSTREAM_API_KEY is not: set both to use a real provider, or neither for the mock.');
+  }
+  return parsed.data;
+}
+
+/** The documented fixed ports of a developer's stack. */
+export function fixedPorts(env: StackEnv): StackPorts {
+  return {
+    gateway: env.GATEWAY_PORT,
+    upstream: env.MOCK_UPSTREAM_PORT,
+    pgPrimary: env.PG_PRIMARY_PORT,
+    pgReplica: env.PG_REPLICA_PORT,
+    redis: env.REDIS_PORT,
+    backends: Array.from({ length: env.BACKENDS }, (_, i) => ({ port: env.BACKEND_PORT_BASE + i, metricsPort: env.METRICS_PORT_BASE + i })),
+  };
+}
+
+/** Ports the kernel hands out, so a test run never collides with a running stack. */
+export async function randomPorts(backends: number): Promise<StackPorts> {
+  const taken = new Set<number>();
+  // Each port is released before the next is asked for; refuse the rare repeat.
+  const next = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
+  return {
+    gateway: await next(),
+    upstream: await next(),
+    pgPrimary: await next(),
+    pgReplica: await next(),
+    redis: await next(),
+    backends: await Promise.all(Array.from({ length: backends }, async () => ({ port: await next(), metricsPort: await next() }))),
+  };
+}

@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { hashApiKey, keyPrefix } from '@codex-gateway/backend';
+
+const DEMO_EMAIL = 'demo@codex-gateway.local';
+const DEMO_PACKAGE = 'Demo (local stack)';
+
+/**
+ * The demo user of the local stack: a package in effect today and the stack's demo key.
+ * Idempotent, so restarts of a persisted stack find everything in place.
+ */
+export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string; keyPepper: string }): Promise<void> {
+  const client = new pg.Client({ connectionString: primaryUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const user = await client.query<{ id: string }>(
+      `INSERT INTO users (email) VALUES ($1)
+       ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
+       RETURNING id`,
+      [DEMO_EMAIL],
+    );
+    const userId = user.rows[0]!.id;
+    let pkg = await client.query<{ id: string; duration_days: number }>('SELECT id, duration_days FROM packages WHERE name = $1', [DEMO_PACKAGE]);
+    if (pkg.rows.length === 0) {
+      pkg = await client.query(
+        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency)
+         VALUES ($1, 'Seeded by npm start for trying the gateway.', 1000, 1000000, NULL, 30, 0, 'USD')
+         RETURNING id, duration_days`,
+        [DEMO_PACKAGE],
+      );
+    }
+    const packageId = pkg.rows[0]!.id;
+    await client.query(
+      `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date)
+       SELECT $1, $2, 'active', current_date, current_date + ($3::int - 1)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM user_packages
+           WHERE user_id = $1 AND status = 'active' AND current_date BETWEEN start_date AND end_date)`,
+      [userId, packageId, pkg.rows[0]!.duration_days],
+    );
+    const key = secrets.demoApiKey;
+    await client.query(
+      `INSERT INTO api_keys (user_id, name, key_hash, key_prefix)
+       VALUES ($1, 'demo', $2, $3)
+       ON CONFLICT (key_hash) DO NOTHING`,
+      [userId, hashApiKey(secrets.keyPepper, key), keyPrefix(key)],
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}

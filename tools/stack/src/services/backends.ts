@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { BACKEND_MAIN, MOCK_UPSTREAM_MAIN } from '../paths.js';
+import { httpOk, startService, waitFor, type Service } from '../process.js';
+
+export interface BackendInstance {
+  service: Service;
+  url: string;
+  metricsUrl: string;
+  port: number;
+}
+
+/** Races a readiness wait against the process exiting, so a crash is reported at once with its log. */
+async function readyOrExit(service: Service, what: string, check: () => Promise<unknown>, logFile: string, timeoutMs: number) {
+  const crashed = service.exited.then((how) => {
+    throw new Error(`${service.name} exited (${how}) before it was ready; see ${logFile}`);
+  });
+  await Promise.race([waitFor(what, check, timeoutMs, 200), crashed]);
+}
+
+export async function startBackends(opts: {
+  count: number;
+  ports: Array<{ port: number; metricsPort: number }>;
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+}): Promise<BackendInstance[]> {
+  const instances = opts.ports.slice(0, opts.count).map(({ port, metricsPort }, i) => {
+    const name = `backend-${i + 1}`;
+    const logFile = path.join(opts.logDir, `${name}.log`);
+    const service = startService(name, process.execPath, [BACKEND_MAIN], {
+      logFile,
+      env: { ...opts.env, PORT: String(port), METRICS_PORT: String(metricsPort), INSTANCE_ID: name },
+    });
+    return { service, port, logFile, url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+  });
+  // All replicas start together, as in production: the migration lock sorts them out.
+  try {
+    await Promise.all(
+      instances.map((b) => readyOrExit(b.service, `${b.service.name} to be ready`, () => httpOk(`${b.url}/readyz`), b.logFile, 90_000)),
+    );
+  } catch (err) {
+    await Promise.all(instances.map((b) => b.service.stop()));
+    throw err;
+  }
+  return instances.map(({ logFile: _logFile, ...b }) => b);
+}
+
+export async function startMockUpstream(opts: { port: number; logDir: string }): Promise<{ service: Service; url: string }> {
+  const logFile = path.join(opts.logDir, 'mock-upstream.log');
+  const service = startService('mock-upstream', process.execPath, [MOCK_UPSTREAM_MAIN], {
+    logFile,
+    env: { ...process.env, MOCK_UPSTREAM_PORT: String(opts.port), MOCK_UPSTREAM_HOST: '127.0.0.1' },
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  await readyOrExit(service, 'the mock upstream', () => httpOk(`${url}/healthz`), logFile, 20_000);
+  return { service, url };
+}

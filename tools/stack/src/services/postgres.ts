@@ -1,0 +1,146 @@
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { DEPLOY_DIR } from '../paths.js';
+import { run, startService, waitFor, type RunAs, type Service } from '../process.js';
+
+export const DB_USER = 'gateway';
+export const DB_NAME = 'codex_gateway';
+const REPLICATION_SLOT = 'gateway_replica';
+
+export interface PostgresPair {
+  primary: Service;
+  replica: Service;
+  primaryUrl: string;
+  replicaUrl: string;
+}
+
+/** Debian keeps the server binaries outside PATH, one directory per major version. */
+export function findPgBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin/postgres'))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
+  return path.join(root, versions[0], 'bin');
+}
+
+/** Postgres refuses to run as root: as root, its processes run as the postgres user. */
+export async function postgresRunAs(): Promise<RunAs | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number((await run('id', ['-u', 'postgres'])).trim());
+  const gid = Number((await run('id', ['-g', 'postgres'])).trim());
+  return { uid, gid };
+}
+
+function own(target: string, runAs: RunAs | undefined) {
+  if (runAs) chownSync(target, runAs.uid, runAs.gid);
+}
+
+/** The shared config files of deploy/postgres-replica/ go into each data directory. */
+function installConfig(dataDir: string, runAs: RunAs | undefined) {
+  for (const file of ['postgresql.conf', 'pg_hba.conf']) {
+    const target = path.join(dataDir, file);
+    copyFileSync(path.join(DEPLOY_DIR, 'postgres-replica', file), target);
+    own(target, runAs);
+  }
+}
+
+function url(port: number, password: string) {
+  return `postgres://${DB_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`;
+}
+
+async function query<T extends pg.QueryResultRow>(connectionString: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function startServer(name: string, bin: string, dataDir: string, port: number, logDir: string, runAs: RunAs | undefined): Service {
+  // TCP on loopback only, no Unix socket: nothing to collide with a system cluster.
+  return startService(name, path.join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', ''], {
+    logFile: path.join(logDir, `${name}.log`),
+    runAs,
+  });
+}
+
+/**
+ * A primary and a streaming replica made from it by pg_basebackup -R. Data directories
+ * persist under `root`; an existing cluster is started as it is.
+ */
+export async function startPostgres(opts: { root: string; primaryPort: number; replicaPort: number; password: string; logDir: string }): Promise<PostgresPair> {
+  const bin = findPgBin();
+  const runAs = await postgresRunAs();
+  const primaryDir = path.join(opts.root, 'primary');
+  const replicaDir = path.join(opts.root, 'replica');
+  mkdirSync(opts.root, { recursive: true });
+  own(opts.root, runAs);
+
+  const fresh = !existsSync(path.join(primaryDir, 'PG_VERSION'));
+  if (fresh) {
+    rmSync(primaryDir, { recursive: true, force: true });
+    rmSync(replicaDir, { recursive: true, force: true });
+    const pwfile = path.join(opts.root, '.pwfile');
+    writeFileSync(pwfile, `${opts.password}\n`, { mode: 0o600 });
+    own(pwfile, runAs);
+    try {
+      await run(path.join(bin, 'initdb'), ['-D', primaryDir, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-locale'], { runAs });
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
+  }
+  installConfig(primaryDir, runAs);
+  const primary = startServer('postgres-primary', bin, primaryDir, opts.primaryPort, opts.logDir, runAs);
+  try {
+    return { primary, ...(await prepareReplica(bin, runAs, replicaDir, opts)) };
+  } catch (err) {
+    await primary.stop('SIGINT');
+    throw err;
+  }
+}
+
+async function prepareReplica(
+  bin: string,
+  runAs: RunAs | undefined,
+  replicaDir: string,
+  opts: { primaryPort: number; replicaPort: number; password: string; logDir: string },
+): Promise<Omit<PostgresPair, 'primary'>> {
+  const adminUrl = `postgres://${DB_USER}:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.primaryPort}/postgres`;
+  await waitFor('the Postgres primary', () => query(adminUrl, 'SELECT 1'), 30_000);
+  const exists = await query(adminUrl, `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`);
+  if (exists.length === 0) await query(adminUrl, `CREATE DATABASE ${DB_NAME}`);
+
+  if (!existsSync(path.join(replicaDir, 'PG_VERSION'))) {
+    rmSync(replicaDir, { recursive: true, force: true });
+    mkdirSync(replicaDir, { mode: 0o700 });
+    own(replicaDir, runAs);
+    await query(adminUrl, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '${REPLICATION_SLOT}'`);
+    // -R writes standby.signal and primary_conninfo; the slot keeps WAL while the replica is away.
+    const conninfo = `host=127.0.0.1 port=${opts.primaryPort} user=${DB_USER} password=${opts.password}`;
+    await run(path.join(bin, 'pg_basebackup'), ['-d', conninfo, '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast', '-C', '-S', REPLICATION_SLOT], { runAs });
+    chmodSync(replicaDir, 0o700);
+  }
+  installConfig(replicaDir, runAs);
+  const replica = startServer('postgres-replica', bin, replicaDir, opts.replicaPort, opts.logDir, runAs);
+  const replicaUrl = url(opts.replicaPort, opts.password);
+  try {
+    await waitFor(
+    'the Postgres replica to stream from the primary',
+    async () => {
+      const rows = await query<{ recovering: boolean; status: string | null }>(
+        replicaUrl,
+        'SELECT pg_is_in_recovery() AS recovering, (SELECT status FROM pg_stat_wal_receiver) AS status',
+      );
+      return rows[0]?.recovering === true && rows[0]?.status === 'streaming';
+    },
+    60_000,
+  );
+  } catch (err) {
+    await replica.stop('SIGINT');
+    throw err;
+  }
+  return { replica, primaryUrl: url(opts.primaryPort, opts.password), replicaUrl };
+}
