@@ -26,6 +26,9 @@ const stackEnv = z.object({
 
 export type StackEnv = z.infer<typeof stackEnv>;
 
+/** The stack's own variable names, for the README check. */
+export const STACK_ENV_NAMES = Object.keys(stackEnv.shape);
+
 export function readStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = stackEnv.safeParse(cleaned);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomPorts } from './config.js';
@@ -25,6 +25,8 @@ function findTests(dir: string, found: string[] = []): string[] {
  */
 export async function runTests(filters: string[]): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-gateway-test-'));
+  // mkdtemp makes it private to root; the postgres user must reach its data directories.
+  chmodSync(dir, 0o755);
   const started = Date.now();
   const files = TEST_ROOTS.flatMap((root) => findTests(path.join(REPO_ROOT, root)))
     .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
@@ -34,7 +36,9 @@ export async function runTests(filters: string[]): Promise<number> {
     return 1;
   }
   console.log(`test stack in ${dir}`);
-  const stack = await startStack({
+  let stack;
+  try {
+    stack = await startStack({
     dir,
     ports: await randomPorts(2),
     backends: 2,
@@ -43,11 +47,12 @@ export async function runTests(filters: string[]): Promise<number> {
     logLevel: 'warn',
     env: { ...process.env, NODE_ENV: 'test' },
     onProgress: (step) => console.log(`  · ${step}`),
-  }).catch((err: Error) => {
-    console.error(`the test stack did not start: ${err.message}`);
+    });
+  } catch (err) {
+    console.error(`the test stack did not start: ${(err as Error).message}`);
     printLogTails(dir);
-    throw err;
-  });
+    return 1;
+  }
   console.log(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${files.length} test files`);
 
   let code = 1;

@@ -78,6 +78,11 @@ export async function startPostgres(opts: { root: string; primaryPort: number; r
   const replicaDir = path.join(opts.root, 'replica');
   mkdirSync(opts.root, { recursive: true });
   own(opts.root, runAs);
+  if (runAs) {
+    await run('test', ['-w', opts.root], { runAs }).catch(() => {
+      throw new Error(`the postgres user cannot reach ${opts.root}: make its parent directories searchable (chmod o+x) or set STACK_DIR elsewhere`);
+    });
+  }
 
   const fresh = !existsSync(path.join(primaryDir, 'PG_VERSION'));
   if (fresh) {

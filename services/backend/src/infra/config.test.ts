@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, describeEnv, loadConfig } from './config.js';
+
+const minimal = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KEY_PEPPER: 'x'.repeat(32) };
+
+describe('configuration', () => {
+  test('the pools default to the original guide: 100 open, 10 idle, 1 hour lifetime', () => {
+    const config = loadConfig(minimal);
+    assert.equal(config.db.poolMax, 100);
+    assert.equal(config.db.poolMin, 10);
+    assert.equal(config.db.maxLifetimeSeconds, 3600);
+    assert.equal(config.db.replicaUrl, minimal.DATABASE_URL, 'without a replica, reads go to the primary');
+  });
+
+  test('production logs at warn unless LOG_LEVEL says otherwise', () => {
+    assert.equal(loadConfig({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16) }).logLevel, 'warn');
+    assert.equal(loadConfig({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16), LOG_LEVEL: 'error' }).logLevel, 'error');
+    assert.equal(loadConfig(minimal).logLevel, 'info');
+  });
+
+  test('every problem is listed at once, without echoing secret values', () => {
+    const secret = 'short-pepper-value';
+    try {
+      loadConfig({ KEY_PEPPER: secret, DB_POOL_MAX: 'many', NODE_ENV: 'production' });
+      assert.fail('expected a ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      const text = err.problems.join('\n');
+      for (const name of ['DATABASE_URL', 'KEY_PEPPER', 'DB_POOL_MAX']) assert.match(text, new RegExp(name));
+      assert.doesNotMatch(err.message, new RegExp(secret));
+    }
+  });
+
+  test('production refuses to start without an admin token', () => {
+    assert.throws(() => loadConfig({ ...minimal, NODE_ENV: 'production' }), /ADMIN_TOKEN: is required in production/);
+  });
+
+  test('a pool that keeps more idle connections than it may open is refused', () => {
+    assert.throws(() => loadConfig({ ...minimal, DB_POOL_MAX: '5', DB_POOL_MIN: '10' }), /DB_POOL_MIN: must not exceed DB_POOL_MAX/);
+  });
+
+  test('the config is frozen', () => {
+    const config = loadConfig(minimal);
+    assert.throws(() => {
+      (config.db as { poolMax: number }).poolMax = 1;
+    }, TypeError);
+  });
+
+  test('every variable is described for the README', () => {
+    const vars = describeEnv();
+    assert.ok(vars.length >= 25);
+    for (const v of vars) assert.notEqual(v.description, '', `${v.name} has a description`);
+  });
+});
