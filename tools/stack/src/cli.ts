@@ -55,6 +55,9 @@ async function up(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('Ctrl-C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('terminal closed'));
+  // A closed terminal or pipe must not kill the runner halfway through stopping the stack.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   try {
     stack = await startStack({
