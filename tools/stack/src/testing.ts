@@ -47,3 +47,8 @@ export function parsePrometheusText(text: string): Array<{ name: string; labels:
   }
   return samples;
 }
+
+/** The secrets the test stack was started with (the key pepper, to issue keys of its own). */
+export function testSecrets(): import('./secrets.js').StackSecrets {
+  return JSON.parse(readFileSync(`${testDir()}/secrets.json`, 'utf8'));
+}

@@ -32,8 +32,11 @@ export async function startWorker(config: Config): Promise<void> {
     force.unref();
     // Stop accepting, let in-flight requests and streams finish, then close the pools.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    // A keep-alive connection whose last response just finished would otherwise hold
+    // close() open until its keep-alive timeout; close each one as soon as it is idle.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
     await closed;
+    clearInterval(sweep);
     clearTimeout(force);
     await gateway.close();
     process.exit(0);

@@ -25,7 +25,7 @@ const envShape = z.object({
     DATABASE_URL: z.string().url().describe('Postgres primary: all writes and read-your-writes reads.'),
     DATABASE_REPLICA_URL: z.string().url().optional().describe('Postgres streaming replica for history reads; defaults to DATABASE_URL.'),
     DB_POOL_MAX: z.coerce.number().int().min(1).default(100).describe('Open connections per pool per worker (the original guide: 100).'),
-    DB_POOL_MIN: z.coerce.number().int().min(0).default(10).describe('Idle connections each pool keeps open (the original guide: 10).'),
+    DB_POOL_MIN: z.coerce.number().int().min(0).optional().describe('Idle connections each pool keeps open; defaults to 10 (the original guide), or DB_POOL_MAX when smaller.'),
     DB_REPLICA_POOL_MAX: z.coerce.number().int().min(1).optional().describe('Replica pool size per worker; defaults to DB_POOL_MAX.'),
     DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('An idle connection above DB_POOL_MIN is closed after this long.'),
     DB_POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(3600).describe('A connection is retired after this many seconds (the original guide: 1 h).'),
@@ -49,7 +49,7 @@ const envShape = z.object({
 });
 
 const envSchema = envShape.superRefine((env, ctx) => {
-    if (env.DB_POOL_MIN > env.DB_POOL_MAX) {
+    if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN > env.DB_POOL_MAX) {
       ctx.addIssue({ code: 'custom', path: ['DB_POOL_MIN'], message: `must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})` });
     }
     if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
@@ -118,7 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       replicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
       poolMax: e.DB_POOL_MAX,
       replicaPoolMax: e.DB_REPLICA_POOL_MAX ?? e.DB_POOL_MAX,
-      poolMin: e.DB_POOL_MIN,
+      poolMin: e.DB_POOL_MIN ?? Math.min(10, e.DB_POOL_MAX),
       idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
       maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_S,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
