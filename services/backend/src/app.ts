@@ -2,15 +2,27 @@ import express from 'express';
 import type { Config } from './infra/config.js';
 import { createPools } from './infra/db.js';
 import { errorHandler, notFoundHandler } from './infra/errors.js';
+import { createInvalidationBus } from './infra/invalidation.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Registry } from './infra/metrics.js';
 import { createRedis } from './infra/redis.js';
 import { requestId } from './infra/request-id.js';
+import { adminAuth } from './features/admin/admin-auth.js';
+import { createAdminRoutes } from './features/admin/admin-routes.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
 import { apiKeyAuth } from './features/keys/api-key-auth.js';
+import { createKeyService } from './features/keys/key-service.js';
 import { createKeyStore } from './features/keys/key-store.js';
+import { createEntitlementService } from './features/packages/entitlement-service.js';
+import { createPackageStore } from './features/packages/package-store.js';
+import { createUserPackageStore } from './features/packages/user-package-store.js';
+import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
+import { createQuotaService } from './features/quota/quota-service.js';
 import { createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
+import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
+import { createUsageRecorder } from './features/usage/usage-recorder.js';
+import { createUserStore } from './features/users/user-store.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -23,14 +35,33 @@ export interface AppDeps {
  * and closed in reverse by `close()`.
  */
 export function createApp(config: Config, { logger, registry }: AppDeps) {
+  // Infrastructure
   const pools = createPools(config.db, logger);
   const redis = createRedis(config.redis, logger);
+  const bus = createInvalidationBus({ redis, redisConfig: config.redis, logger });
   const metrics = createMetrics(registry);
   metrics.observePools(pools);
-  const upstream = createUpstreamClient(config.upstream);
+  const upstream = createUpstreamClient(config.upstream, logger, (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }));
 
+  // Stores
+  const users = createUserStore({ pools });
+  const packages = createPackageStore({ pools });
+  const userPackages = createUserPackageStore({ pools });
   const keyStore = createKeyStore({ pools });
+  const dailyUsage = createDailyUsageReader({ pools });
 
+  // Services
+  const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs });
+  const entitlements = createEntitlementService({ userPackageStore: userPackages, bus, ttlMs: config.cache.keyTtlMs });
+  const quota = createQuotaService({
+    redis,
+    dailyUsage,
+    timeZone: config.quota.timeZone,
+    onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
+  });
+  const recorder = createUsageRecorder({ redis, pools, logger });
+
+  // Routes
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, uniquelocal');
@@ -39,9 +70,29 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
 
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId }));
 
+  const admin = express.Router();
+  admin.use(adminAuth(config.auth.adminToken));
+  admin.use(express.json({ limit: '1mb' }));
+  admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone: config.quota.timeZone }));
+  admin.use(createAdminUsageRoutes({ dailyUsage, users }));
+  app.use('/api/admin', admin);
+
   const customerApi = express.Router();
-  customerApi.use(apiKeyAuth({ keyStore, pepper: config.auth.keyPepper }));
-  customerApi.use(createRelayRoutes({ upstream, logger, bodyLimitBytes: config.http.bodyLimitBytes }));
+  customerApi.use(apiKeyAuth({ keys }));
+  customerApi.use(createCustomerUsageRoutes({ quota, dailyUsage, entitlements, timeZone: config.quota.timeZone }));
+  customerApi.use(
+    createRelayRoutes({
+      upstream,
+      entitlements,
+      quota,
+      recorder,
+      metrics,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      timeZone: config.quota.timeZone,
+      completionTokenEstimate: config.quota.completionTokenEstimate,
+    }),
+  );
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(['/api/v1', '/v1'], customerApi);
 
@@ -52,6 +103,7 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
     app,
     async close() {
       await upstream.close();
+      bus.close();
       redis.disconnect();
       await pools.close();
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { waitFor } from './process.js';
 import type { StackInfo } from './stack.js';
 
 /** The cluster `npm test` started for this run (see test-run.ts). */
@@ -17,13 +18,17 @@ export function testDir(): string {
 
 export { startRedis } from './services/redis.js';
 export { freePort } from './ports.js';
-export { waitFor } from './process.js';
+import { freePort as freePortLocal } from './ports.js';
+export { waitFor };
 
 /** A GET on a new connection each time, so node:cluster hands it to the next worker. */
-export async function getOnNewConnection(url: string): Promise<{ status: number; body: string; headers: import('node:http').IncomingHttpHeaders }> {
+export async function getOnNewConnection(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: import('node:http').IncomingHttpHeaders }> {
   const http = await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false }, (res) => {
+    const req = http.get(url, { agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (body += d));
@@ -51,4 +56,123 @@ export function parsePrometheusText(text: string): Array<{ name: string; labels:
 /** The secrets the test stack was started with (the key pepper, to issue keys of its own). */
 export function testSecrets(): import('./secrets.js').StackSecrets {
   return JSON.parse(readFileSync(`${testDir()}/secrets.json`, 'utf8'));
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The admin API of the test stack, for tests that need users, packages and keys of their own. */
+export function adminApi(stack: StackInfo = testStack()) {
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const res = await fetch(`${stack.gatewayUrl}/api/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+  async function ok(method: string, path: string, body?: unknown): Promise<Json> {
+    const res = await call(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+  let seq = 0;
+  return {
+    call,
+    createUser: (email = `user-${process.pid}-${Date.now()}-${seq++}@example.test`) => ok('POST', '/users', { email }),
+    createPackage: (limits: { daily_request_limit?: number | null; daily_token_limit?: number | null; rpm_limit?: number | null; duration_days?: number } = {}) =>
+      ok('POST', '/packages', {
+        name: `test package ${seq++}`,
+        daily_request_limit: limits.daily_request_limit ?? null,
+        daily_token_limit: limits.daily_token_limit ?? null,
+        rpm_limit: limits.rpm_limit ?? null,
+        duration_days: limits.duration_days ?? 30,
+        price_cents: 999,
+        currency: 'USD',
+      }),
+    grant: (userId: number, packageId: number) => ok('POST', `/users/${userId}/packages`, { package_id: packageId }),
+    issueKey: (userId: number, extra: { name?: string; expires_at?: string } = {}) => ok('POST', `/users/${userId}/api-keys`, { name: 'test', ...extra }),
+    revokeKey: (keyId: number) => call('DELETE', `/api-keys/${keyId}`),
+    /** A new user with a package of these limits and a key: what most tests start from. */
+    async customer(limits: Parameters<typeof this.createPackage>[0] = {}) {
+      const user = await this.createUser();
+      const pkg = await this.createPackage(limits);
+      await this.grant(user.id, pkg.id);
+      const key = await this.issueKey(user.id);
+      return { userId: user.id as number, packageId: pkg.id as number, key: key.key as string, keyId: key.id as number };
+    },
+  };
+}
+
+/** GET with an API key on a new connection (so successive calls reach different workers). */
+export function getWithKey(url: string, key: string) {
+  return getOnNewConnection(url, { authorization: `Bearer ${key}` });
+}
+
+/** POSTs JSON with an API key; the answer's status, headers and parsed body (text if not JSON). */
+export async function postJson(url: string, key: string, body: unknown): Promise<{ status: number; headers: Headers; body: Json }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, headers: res.headers, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, headers: res.headers, body: text };
+  }
+}
+
+/** Polls a query on the primary until `done` holds for its rows. */
+export async function waitForRows<T extends import('pg').QueryResultRow>(
+  sql: string,
+  params: unknown[],
+  done: (rows: T[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<T[]> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: testStack().postgres.primaryUrl });
+  await client.connect();
+  let rows: T[] = [];
+  try {
+    await waitFor(`rows of: ${sql.trim().slice(0, 60)}`, async () => done((rows = (await client.query<T>(sql, params)).rows)), timeoutMs, 100);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A backend instance of the test's own (same databases, Redis and upstream as the test
+ * stack, not behind nginx), for tests that stop or kill it.
+ */
+export async function startExtraBackend(name: string, env: Record<string, string> = {}) {
+  const path = await import('node:path');
+  const { BACKEND_MAIN } = await import('./paths.js');
+  const { httpOk, startService } = await import('./process.js');
+  const stack = testStack();
+  const [port, metricsPort] = [await freePortLocal(), await freePortLocal()];
+  const service = startService(name, process.execPath, [BACKEND_MAIN], {
+    logFile: path.join(testDir(), 'logs', `${name}.log`),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      INSTANCE_ID: name,
+      WORKERS: '2',
+      DB_POOL_MAX: '4',
+      MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.postgres.primaryUrl,
+      DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
+      REDIS_URL: stack.redisUrl,
+      KEY_PEPPER: testSecrets().keyPepper,
+      UPSTREAM_BASE_URL: `${stack.upstreamUrl}/v1`,
+      ...env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(name, () => httpOk(`${url}/readyz`), 30_000, 100);
+  return { service, url, port };
 }

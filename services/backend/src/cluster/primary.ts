@@ -7,6 +7,8 @@ import { checkConnectionBudget, describePools } from '../infra/db.js';
 import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
 import { ensureUsagePartitions, runMigrations } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
+import { createRedis } from '../infra/redis.js';
+import { createUsageFlusher } from '../features/usage/usage-flusher.js';
 
 const PARTITION_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 const STARTUP_DB_WAIT_MS = 60_000;
@@ -38,6 +40,27 @@ export async function startPrimary(config: Config): Promise<void> {
     name: 'gateway_worker_restarts_total',
     help: 'Workers that died and were replaced by the cluster primary.',
     registers: [registry],
+  });
+  // This instance's usage flusher: one consumer of the group that writes usage to Postgres.
+  const flusherPool = new pg.Pool({ connectionString: config.db.primaryUrl, max: 2, application_name: 'codex-gateway-flusher' });
+  flusherPool.on('error', (err) => logger.error({ err: err.message }, 'flusher database connection failed'));
+  const flusherRedis = createRedis(config.redis, logger, 'flusher');
+  const flusher = createUsageFlusher({
+    redis: flusherRedis,
+    pool: flusherPool,
+    logger,
+    consumer: `${config.instanceId}:${process.pid}`,
+    batchSize: config.usage.flushBatch,
+    claimIdleMs: config.usage.claimIdleMs,
+  });
+  flusher.start();
+  new client.Gauge({
+    name: 'usage_stream_pending',
+    help: 'Usage records in the Redis stream not yet written to Postgres (cluster-wide).',
+    registers: [registry],
+    async collect() {
+      this.set(await flusher.backlog().catch(() => NaN));
+    },
   });
   const metricsServer = createMetricsServer(registry, logger);
   await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.metrics.host, resolve));
@@ -79,6 +102,10 @@ export async function startPrimary(config: Config): Promise<void> {
       logger.error('workers did not drain in time; killing them');
       for (const w of workers) w.process.kill('SIGKILL');
     }
+    // Workers have recorded their last usage; write what is in hand before leaving.
+    await flusher.stop();
+    flusherRedis.disconnect();
+    await flusherPool.end();
     metricsServer.close();
     process.exit(0);
   };

@@ -39,9 +39,17 @@ const envShape = z.object({
 
     ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
     KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
-    UPSTREAM_BASE_URL: z.string().url().default('http://127.0.0.1:12399/v1').describe('OpenAI-compatible base URL the gateway relays to.'),
+    UPSTREAM_BASE_URL: z.string().url().default('http://127.0.0.1:12399/v1').describe('OpenAI-compatible base URL the gateway relays to (the single channel when UPSTREAM_CHANNELS is unset).'),
     UPSTREAM_API_KEY: z.string().optional().describe('Bearer key sent to the upstream.'),
-    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000).describe('Longest an upstream request (including a stream) may take.'),
+    UPSTREAM_CHANNELS: z.string().optional().describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000).describe('Longest an upstream request may wait for headers, or between two chunks of a stream.'),
+    UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Connecting to an upstream channel; past it the next channel is tried.'),
+
+    QUOTA_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai').describe('Time zone of the business day: daily limits reset at its midnight.'),
+    COMPLETION_TOKEN_ESTIMATE: z.coerce.number().int().min(1).default(1024).describe('Completion tokens reserved for a request that sets no max_tokens, until its real usage is known.'),
+    KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000).describe('How long a worker trusts its in-process copy of a key or package (revocations still reach it within a second over pub/sub).'),
+    USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
+    USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(15_000).describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
 
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Largest accepted request body (default 10 MB).'),
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000).describe('HTTP keep-alive timeout; must exceed nginx\'s upstream keepalive_timeout (60 s).'),
@@ -81,7 +89,47 @@ export interface Config {
   };
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
-  readonly upstream: { baseUrl: string; apiKey: string | undefined; timeoutMs: number };
+  readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number };
+  readonly quota: { timeZone: string; completionTokenEstimate: number };
+  readonly cache: { keyTtlMs: number };
+  readonly usage: { flushBatch: number; claimIdleMs: number };
+}
+
+const channelSchema = z.object({
+  name: z.string().min(1),
+  baseUrl: z.string().url().transform((u) => u.replace(/\/+$/, '')),
+  apiKey: z.string().optional(),
+  /** Models this channel serves; empty or absent means every model. */
+  models: z.array(z.string().min(1)).default([]),
+  weight: z.number().positive().default(1),
+  /** Model names rewritten for this channel, e.g. {"gpt-4o": "gpt-4o-2024-08-06"}. */
+  modelMap: z.record(z.string(), z.string()).default({}),
+});
+
+export type UpstreamChannel = z.infer<typeof channelSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseChannels(e: Env): UpstreamChannel[] | string {
+  if (!e.UPSTREAM_CHANNELS) {
+    return [{ name: 'default', baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, models: [], weight: 1, modelMap: {} }];
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(e.UPSTREAM_CHANNELS);
+  } catch {
+    return 'UPSTREAM_CHANNELS: is not valid JSON';
+  }
+  const parsed = z.array(channelSchema).min(1).safeParse(raw);
+  if (!parsed.success) return `UPSTREAM_CHANNELS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+  return parsed.data;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +148,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  const channels = parseChannels(e);
+  if (typeof channels === 'string') throw new ConfigError([channels]);
   return deepFreeze({
     env: e.NODE_ENV,
     instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${e.PORT}`,
@@ -128,7 +178,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
-    upstream: { baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, timeoutMs: e.UPSTREAM_TIMEOUT_MS },
+    upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS },
+    quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
+    cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
+    usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS },
   });
 }
 

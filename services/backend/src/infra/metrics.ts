@@ -25,8 +25,49 @@ export function createMetrics(registry: client.Registry) {
     registers: [registry],
   });
 
+  const gateway = {
+    upstreamDuration: new client.Histogram({
+      name: 'gateway_upstream_duration_seconds',
+      help: 'Time from sending a request upstream to the end of its answer.',
+      labelNames: ['api', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    timeToFirstByte: new client.Histogram({
+      name: 'gateway_time_to_first_byte_seconds',
+      help: 'Time from a request arriving to its first response byte leaving the gateway.',
+      labelNames: ['api', 'stream'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    tokens: new client.Counter({
+      name: 'gateway_tokens_total',
+      help: 'Tokens metered, by kind (prompt, completion).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    quotaRejections: new client.Counter({
+      name: 'gateway_quota_rejections_total',
+      help: 'Requests refused by a limit: requests, tokens (daily), rate (per minute), no_package.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    activeStreams: new client.Gauge({
+      name: 'gateway_active_streams',
+      help: 'Streaming responses being relayed right now.',
+      registers: [registry],
+    }),
+    upstreamAttempts: new client.Counter({
+      name: 'gateway_upstream_attempts_total',
+      help: 'Requests sent to an upstream channel, by outcome (ok, http_5xx, error, timeout).',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+  };
+
   return {
     registry,
+    gateway,
     /** Counts every response once it has finished or the client went away. */
     httpMiddleware(): RequestHandler {
       return (req, res, next) => {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 
-const VALID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Keeps nginx's X-Request-Id (or makes one) so a request can be followed across logs. */
+/**
+ * Every request gets an id of the gateway's own making: it keys the usage record, so a
+ * client must not be able to choose it. nginx's X-Request-Id is kept beside it for logs.
+ */
 export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.get('x-request-id');
-  const id = incoming && VALID.test(incoming) ? incoming : randomUUID();
+  const id = randomUUID();
   res.locals.requestId = id;
+  res.locals.edgeRequestId = req.get('x-request-id');
   res.setHeader('x-request-id', id);
   next();
 };

@@ -30,7 +30,19 @@ describe('backend instances', () => {
     for (const backend of stack.backends) {
       const { contentType, samples, text } = await scrape(backend.metricsUrl);
       assert.match(contentType, /^text\/plain; version=0\.0\.4/);
-      for (const name of ['http_requests_total', 'http_request_duration_seconds', 'db_pool_connections', 'process_resident_memory_bytes', 'gateway_worker_restarts_total']) {
+      for (const name of [
+        'http_requests_total',
+        'http_request_duration_seconds',
+        'db_pool_connections',
+        'process_resident_memory_bytes',
+        'gateway_worker_restarts_total',
+        'gateway_upstream_duration_seconds',
+        'gateway_time_to_first_byte_seconds',
+        'gateway_tokens_total',
+        'gateway_quota_rejections_total',
+        'gateway_active_streams',
+        'usage_stream_pending',
+      ]) {
         assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), `${name} is exported`);
       }
       assert.ok(samples.length > 50);

@@ -24,6 +24,27 @@ export function createKeyStore({ pools }: { pools: Pools }) {
       const fromPrimary = await pools.primary.query<ApiKeyRecord>(FIND_BY_HASH, [keyHash]);
       return fromPrimary.rows[0];
     },
+
+    async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }) {
+      const { rows } = await pools.primary.query<{ id: number; name: string; expires_at: Date | null; created_at: Date }>(
+        `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, expires_at)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, name, expires_at, created_at`,
+        [key.userId, key.name, key.keyHash, key.keyPrefix, key.expiresAt],
+      );
+      return rows[0]!;
+    },
+
+    /** Revokes (again, harmlessly, if it already was), so a retried revocation re-notifies. */
+    async revoke(keyId: number): Promise<(ApiKeyRecord & { keyHash: string }) | undefined> {
+      const { rows } = await pools.primary.query<ApiKeyRecord & { keyHash: string }>(
+        `UPDATE api_keys SET status = 'revoked', revoked_at = coalesce(revoked_at, now())
+          WHERE id = $1
+          RETURNING id, user_id AS "userId", status, expires_at AS "expiresAt", key_hash AS "keyHash"`,
+        [keyId],
+      );
+      return rows[0];
+    },
   };
 }
 

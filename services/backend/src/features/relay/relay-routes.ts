@@ -1,60 +1,58 @@
 import express, { Router, type Request, type Response } from 'express';
-import { BadRequestError, UpstreamError } from '../../infra/errors.js';
+import { BadRequestError, ForbiddenError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { isTimeout, type UpstreamClient } from './upstream-client.js';
+import type { Metrics } from '../../infra/metrics.js';
+import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import type { EntitlementService } from '../packages/entitlement-service.js';
+import { businessDay } from '../quota/business-day.js';
+import type { QuotaService } from '../quota/quota-service.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
+import { relayMetered, relayPlain } from './relay-exchange.js';
+import type { ApiKind } from './usage-meter.js';
+import type { UpstreamClient } from './upstream-client.js';
 
-// Hop-by-hop and length headers are Node's to set; everything else the upstream says passes on.
-const SKIPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date', 'server']);
-
-interface RelayDeps {
+export interface RelayDeps {
   upstream: UpstreamClient;
+  entitlements: EntitlementService;
+  quota: QuotaService;
+  recorder: UsageRecorder;
+  metrics: Metrics;
   logger: Logger;
   bodyLimitBytes: number;
+  timeZone: string;
+  completionTokenEstimate: number;
 }
 
-/** The OpenAI-compatible routes, relayed to the upstream with the body passed through. */
-export function createRelayRoutes({ upstream, logger, bodyLimitBytes }: RelayDeps): Router {
+/** The OpenAI-compatible routes: checked against the caller's package, relayed, metered. */
+export function createRelayRoutes(deps: RelayDeps): Router {
   const router = Router();
-  const json = express.json({ limit: bodyLimitBytes, type: () => true });
+  const json = express.json({ limit: deps.bodyLimitBytes, type: () => true });
 
-  router.get('/models', (req, res) => relay(req, res, 'GET', '/models', undefined));
-  router.post('/chat/completions', json, (req, res) => relay(req, res, 'POST', '/chat/completions', chatBody(req.body)));
-  router.post('/responses', json, (req, res) => relay(req, res, 'POST', '/responses', requireModel(req.body)));
+  router.get('/models', (_req, res) => relayPlain(deps, res, '/models'));
+  router.post('/chat/completions', json, (req, res) => handle(req, res, 'chat', '/chat/completions', chatBody(req.body)));
+  router.post('/responses', json, (req, res) => handle(req, res, 'responses', '/responses', requireModel(req.body)));
 
-  async function relay(req: Request, res: Response, method: 'GET' | 'POST', path: string, body: unknown) {
-    const abort = new AbortController();
-    // A client that goes away stops the upstream request too.
-    res.once('close', () => abort.abort());
-    let answer;
-    try {
-      answer = await upstream.send(method, path, body, abort.signal, res.locals.requestId as string);
-    } catch (err) {
-      if (abort.signal.aborted) return;
-      logger.warn({ err: (err as Error).message, path }, 'upstream request failed');
-      throw isTimeout(err)
-        ? new UpstreamError(504, 'The upstream provider did not answer in time.')
-        : new UpstreamError(502, 'The upstream provider could not be reached.');
+  async function handle(req: Request, res: Response, kind: ApiKind, path: string, body: Record<string, unknown>) {
+    const auth = res.locals.auth as ApiKeyAuth;
+    const day = businessDay(deps.timeZone);
+    const entitlement = await deps.entitlements.active(auth.userId, day);
+    if (!entitlement) {
+      deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
+      throw new ForbiddenError('This key has no active package today: buy or redeem one to use the API.', 'no_active_package');
     }
-    res.status(answer.status);
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !SKIPPED_HEADERS.has(name)) res.setHeader(name, value);
-    }
-    res.setHeader('x-request-id', res.locals.requestId as string);
-    // nginx must not buffer streams.
-    res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
-    try {
-      for await (const chunk of answer.body) {
-        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-      }
-      res.end();
-    } catch (err) {
-      if (!abort.signal.aborted) logger.warn({ err: (err as Error).message, path }, 'upstream stream broke off');
-      res.destroy();
-    }
+    // About four characters a token: the prompt's share of the body, before the upstream says.
+    const promptEstimate = Math.ceil(Number(req.get('content-length') ?? JSON.stringify(body).length) / 4);
+    const maxOutput = kind === 'chat' ? (body.max_completion_tokens ?? body.max_tokens) : body.max_output_tokens;
+    const estimate = promptEstimate + (isPositiveInt(maxOutput) ? maxOutput : deps.completionTokenEstimate);
+    const reservation = await deps.quota.reserve({ userId: auth.userId, keyId: auth.keyId, day, entitlement, estimate });
+    await relayMetered(deps, res, { kind, path, body, auth, day, reservation, promptEstimate, stream: body.stream === true });
   }
 
   return router;
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
 
 function requireModel(body: unknown): Record<string, unknown> {
@@ -68,10 +66,15 @@ function requireModel(body: unknown): Record<string, unknown> {
   if (record.stream !== undefined && typeof record.stream !== 'boolean') {
     throw new BadRequestError('"stream" must be a boolean.', 'invalid_stream');
   }
+  for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+    if (record[field] !== undefined && record[field] !== null && !isPositiveInt(record[field])) {
+      throw new BadRequestError(`"${field}" must be a positive integer.`, 'invalid_max_tokens');
+    }
+  }
   return record;
 }
 
-/** Streams ask the upstream for a closing usage chunk, so every stream can be metered. */
+/** Chat streams ask the upstream for a closing usage chunk, so every stream can be metered. */
 function chatBody(body: unknown): Record<string, unknown> {
   const record = requireModel(body);
   if (!Array.isArray(record.messages)) {

@@ -1,0 +1,21 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { HttpError, UnauthorizedError } from '../../infra/errors.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * `Authorization: Bearer ADMIN_TOKEN`, compared in constant time (digests of equal length,
+ * so neither the content nor the length of the token leaks through timing).
+ */
+export function adminAuth(adminToken: string | undefined): RequestHandler {
+  const expected = adminToken ? digest(adminToken) : undefined;
+  return (req, _res, next) => {
+    if (!expected) throw new HttpError(503, 'The admin API is disabled: ADMIN_TOKEN is not set.', 'server_error', 'admin_disabled');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      throw new UnauthorizedError('Invalid admin token.', 'invalid_admin_token');
+    }
+    next();
+  };
+}

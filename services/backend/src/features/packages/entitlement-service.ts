@@ -1,0 +1,31 @@
+import type { InvalidationBus } from '../../infra/invalidation.js';
+import { TtlCache } from '../../infra/ttl-cache.js';
+import type { Entitlement, UserPackageStore } from './user-package-store.js';
+
+/**
+ * Which package is in effect for a user today. Each worker caches a user's current and
+ * queued periods; granting, paying or refunding publishes an invalidation that reaches
+ * every worker at once.
+ */
+export function createEntitlementService({ userPackageStore, bus, ttlMs }: { userPackageStore: UserPackageStore; bus: InvalidationBus; ttlMs: number }) {
+  const cache = new TtlCache<{ day: string; periods: Entitlement[] }>(ttlMs);
+  bus.on('user', (userId) => cache.delete(userId));
+  bus.onResync(() => cache.clear());
+
+  return {
+    async active(userId: number, today: string): Promise<Entitlement | undefined> {
+      let entry = cache.get(String(userId));
+      if (!entry || entry.day > today) {
+        const generation = bus.generation();
+        entry = { day: today, periods: await userPackageStore.entitlements(userId, today) };
+        if (bus.generation() === generation) cache.set(String(userId), entry);
+      }
+      return entry.periods.find((p) => p.startDate <= today && today <= p.endDate);
+    },
+
+    /** Every worker forgets what it knew of this user's packages. */
+    invalidate: (userId: number) => bus.publish('user', String(userId)),
+  };
+}
+
+export type EntitlementService = ReturnType<typeof createEntitlementService>;

@@ -1,0 +1,44 @@
+import type { Pools } from '../../infra/db.js';
+
+export interface Package {
+  id: number;
+  name: string;
+  description: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit: number | null;
+  duration_days: number;
+  price_cents: number;
+  currency: string;
+  status: 'active' | 'archived';
+  created_at: Date;
+}
+
+export type NewPackage = Omit<Package, 'id' | 'status' | 'created_at'>;
+
+const COLUMNS = 'id, name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, status, created_at';
+
+export function createPackageStore({ pools }: { pools: Pools }) {
+  return {
+    async create(p: NewPackage): Promise<Package> {
+      const { rows } = await pools.primary.query<Package>(
+        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING ${COLUMNS}`,
+        [p.name, p.description, p.daily_request_limit, p.daily_token_limit, p.rpm_limit, p.duration_days, p.price_cents, p.currency],
+      );
+      return rows[0]!;
+    },
+
+    async list(): Promise<Package[]> {
+      return (await pools.replica.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
+    },
+
+    /** On the primary: a package is often granted right after it is created. */
+    async get(id: number): Promise<Package | undefined> {
+      return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages WHERE id = $1`, [id])).rows[0];
+    },
+  };
+}
+
+export type PackageStore = ReturnType<typeof createPackageStore>;

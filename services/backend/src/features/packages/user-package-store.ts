@@ -1,0 +1,97 @@
+import type { Pools, PoolClient } from '../../infra/db.js';
+
+export interface PackagePeriod {
+  id: number;
+  package_id: number;
+  status: 'active' | 'cancelled' | 'refunded';
+  start_date: string;
+  end_date: string;
+  order_id: number | null;
+}
+
+/** A period joined with its package's limits: what a request is checked against. */
+export interface Entitlement {
+  userPackageId: number;
+  packageId: number;
+  packageName: string;
+  startDate: string;
+  endDate: string;
+  dailyRequestLimit: number | null;
+  dailyTokenLimit: number | null;
+  rpmLimit: number | null;
+}
+
+const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
+
+export function createUserPackageStore({ pools }: { pools: Pools }) {
+  return {
+    /**
+     * Adds a period of the package for the user. It starts today, or the day after the
+     * user's last active period ends (queued: nothing lost, no overlap). The user's row is
+     * locked so that two grants at once queue one after the other.
+     */
+    async grant(
+      userId: number,
+      pkg: { id: number; duration_days: number },
+      today: string,
+      orderId: number | null = null,
+      tx?: PoolClient,
+    ): Promise<PackagePeriod | undefined> {
+      const run = async (client: PoolClient) => {
+        const user = await client.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        if (user.rowCount === 0) return undefined;
+        const { rows } = await client.query<PackagePeriod>(
+          `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, order_id)
+           SELECT $1, $2, 'active', s.start, s.start + ($3::int - 1), $5
+             FROM (SELECT greatest($4::date, coalesce(max(end_date) + 1, $4::date)) AS start
+                     FROM user_packages
+                    WHERE user_id = $1 AND status = 'active') s
+           RETURNING ${PERIOD_COLUMNS}`,
+          [userId, pkg.id, pkg.duration_days, today, orderId],
+        );
+        return rows[0];
+      };
+      if (tx) return run(tx);
+      const client = await pools.primary.connect();
+      try {
+        await client.query('BEGIN');
+        const period = await run(client);
+        await client.query('COMMIT');
+        return period;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    /** Current and queued periods (and past ones), newest last. */
+    async listForUser(userId: number): Promise<PackagePeriod[]> {
+      return (
+        await pools.primary.query<PackagePeriod>(`SELECT ${PERIOD_COLUMNS} FROM user_packages WHERE user_id = $1 ORDER BY start_date, id`, [userId])
+      ).rows;
+    },
+
+    /**
+     * Active periods that have not ended by `today`, with their limits. Read on the primary:
+     * a package granted or paid a moment ago must count on the very next request.
+     */
+    async entitlements(userId: number, today: string): Promise<Entitlement[]> {
+      const { rows } = await pools.primary.query<Entitlement>(
+        `SELECT up.id AS "userPackageId", p.id AS "packageId", p.name AS "packageName",
+                up.start_date AS "startDate", up.end_date AS "endDate",
+                p.daily_request_limit AS "dailyRequestLimit", p.daily_token_limit AS "dailyTokenLimit",
+                p.rpm_limit AS "rpmLimit"
+           FROM user_packages up
+           JOIN packages p ON p.id = up.package_id
+          WHERE up.user_id = $1 AND up.status = 'active' AND up.end_date >= $2
+          ORDER BY up.start_date`,
+        [userId, today],
+      );
+      return rows;
+    },
+  };
+}
+
+export type UserPackageStore = ReturnType<typeof createUserPackageStore>;

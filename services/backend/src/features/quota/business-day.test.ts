@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addDays, businessDay, nextMidnight } from './business-day.js';
+
+test('the business day follows the configured time zone', () => {
+  const at = new Date('2026-03-01T20:30:00Z');
+  assert.equal(businessDay('UTC', at), '2026-03-01');
+  assert.equal(businessDay('Asia/Shanghai', at), '2026-03-02');
+  assert.equal(businessDay('America/Los_Angeles', at), '2026-03-01');
+});
+
+test('limits reset at the next midnight of the business time zone', () => {
+  const at = new Date('2026-03-01T20:30:00Z');
+  assert.equal(nextMidnight('UTC', at).toISOString(), '2026-03-02T00:00:00.000Z');
+  assert.equal(nextMidnight('Asia/Shanghai', at).toISOString(), '2026-03-02T16:00:00.000Z');
+  // The night Los Angeles moves its clocks forward (8 March 2026) is still a midnight.
+  assert.equal(nextMidnight('America/Los_Angeles', new Date('2026-03-08T05:00:00Z')).toISOString(), '2026-03-08T08:00:00.000Z');
+  assert.equal(nextMidnight('America/Los_Angeles', new Date('2026-03-08T12:00:00Z')).toISOString(), '2026-03-09T07:00:00.000Z');
+});
+
+test('adding days crosses months and leap years', () => {
+  assert.equal(addDays('2028-02-28'), '2028-02-29');
+  assert.equal(addDays('2026-12-31'), '2027-01-01');
+  assert.equal(addDays('2026-01-01', 29), '2026-01-30');
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { adminApi, getWithKey, postJson, testStack, waitForRows } from '@codex-gateway/stack/testing';
+
+const stack = testStack();
+const admin = adminApi(stack);
+const chat = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], ...extra });
+
+describe('daily quotas and rate limits', () => {
+  test('exactly N of M concurrent requests pass when N remain, across replicas', async () => {
+    const { key, userId } = await admin.customer({ daily_request_limit: 20 });
+    // Through nginx and straight at each replica at once.
+    const targets = [stack.gatewayUrl, ...stack.backends.map((b) => b.url)];
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => postJson(`${targets[i % targets.length]}/v1/chat/completions`, key, chat())),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(ok.length, 20);
+    assert.equal(refused.length, 80);
+    for (const r of refused) {
+      assert.equal(r.body.error.code, 'daily_request_limit_exceeded');
+      assert.match(r.body.error.message, /Daily request limit of 20 reached .* resets at \d{4}-\d{2}-\d{2}T/);
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+    }
+    const usage = JSON.parse((await getWithKey(`${stack.gatewayUrl}/v1/usage`, key)).body);
+    assert.equal(usage.request_count, 20);
+    const tokens = ok.reduce((sum, a) => sum + a.body.usage.total_tokens, 0);
+    assert.equal(usage.total_tokens, tokens);
+    // The books in Postgres agree once the usage stream is flushed.
+    const [day] = await waitForRows<{ request_count: number; prompt_tokens: number; completion_tokens: number }>(
+      'SELECT request_count::int, prompt_tokens::int, completion_tokens::int FROM daily_usage WHERE user_id = $1',
+      [userId],
+      (rows) => rows[0]?.request_count === 20,
+    );
+    assert.equal(day!.prompt_tokens + day!.completion_tokens, tokens);
+  });
+
+  test('the daily token limit refuses a request whose reservation does not fit, and says so', async () => {
+    const { key } = await admin.customer({ daily_token_limit: 200 });
+    const first = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ max_tokens: 16 }));
+    assert.equal(first.status, 200);
+    const big = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ max_tokens: 500 }));
+    assert.equal(big.status, 429);
+    assert.equal(big.body.error.code, 'daily_token_limit_exceeded');
+    assert.match(big.body.error.message, /Daily token limit of 200/);
+    // A smaller request still fits what is left.
+    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ max_tokens: 16 }))).status, 200);
+  });
+
+  test('the per-key rate limit is shared by every replica and answers with Retry-After', async () => {
+    const { key } = await admin.customer({ rpm_limit: 3 });
+    const statuses = [];
+    for (const url of [stack.backends[0]!.url, stack.backends[1]!.url, stack.gatewayUrl]) {
+      statuses.push((await postJson(`${url}/v1/chat/completions`, key, chat())).status);
+    }
+    assert.deepEqual(statuses, [200, 200, 200]);
+    const limited = await postJson(`${stack.backends[0]!.url}/v1/chat/completions`, key, chat());
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.error.code, 'rate_limit_exceeded');
+    assert.equal(limited.body.error.type, 'rate_limit_error');
+    const retry = Number(limited.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 61, `Retry-After ${retry}`);
+    // Refused requests do not use up the daily quota.
+    const usage = JSON.parse((await getWithKey(`${stack.gatewayUrl}/v1/usage`, key)).body);
+    assert.equal(usage.request_count, 3);
+  });
+
+  test('a key without an active package gets 403 on the relay but can still read its usage', async () => {
+    const user = await admin.createUser();
+    const { key } = await admin.issueKey(user.id);
+    const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat());
+    assert.equal(res.status, 403);
+    assert.equal(res.body.error.code, 'no_active_package');
+    const usage = await getWithKey(`${stack.gatewayUrl}/api/v1/usage`, key);
+    assert.equal(usage.status, 200);
+    assert.equal(JSON.parse(usage.body).package, null);
+  });
+
+  test('a package granted a moment ago counts on the very next request, on every replica', async () => {
+    const user = await admin.createUser();
+    const { key } = await admin.issueKey(user.id);
+    // Every replica has seen (and cached) "no package".
+    for (const b of stack.backends) assert.equal((await postJson(`${b.url}/v1/chat/completions`, key, chat())).status, 403);
+    const pkg = await admin.createPackage({ daily_request_limit: 5 });
+    await admin.grant(user.id, pkg.id);
+    for (const b of stack.backends) assert.equal((await postJson(`${b.url}/v1/chat/completions`, key, chat())).status, 200);
+  });
+
+  test("GET /usage shows today's counts, the limits and the package's end date", async () => {
+    const { key, packageId } = await admin.customer({ daily_request_limit: 50, daily_token_limit: 100_000, rpm_limit: 100, duration_days: 10 });
+    const answer = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat());
+    const usage = JSON.parse((await getWithKey(`${stack.gatewayUrl}/api/v1/usage`, key)).body);
+    assert.equal(usage.request_count, 1);
+    assert.equal(usage.prompt_tokens, answer.body.usage.prompt_tokens);
+    assert.equal(usage.completion_tokens, answer.body.usage.completion_tokens);
+    assert.equal(usage.reserved_tokens, 0);
+    assert.deepEqual(usage.limits, { daily_request_limit: 50, daily_token_limit: 100_000, rpm_limit: 100 });
+    assert.equal(usage.package.id, packageId);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.equal(usage.date, today);
+    assert.equal(usage.package.end_date, new Date(Date.parse(`${today}T00:00:00Z`) + 9 * 86_400_000).toISOString().slice(0, 10));
+    assert.ok(Date.parse(usage.resets_at) > Date.now());
+  });
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import client from 'prom-client';
+import request from 'supertest';
+import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
+import { freePort, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { createApp, type App } from '../../app.js';
+import { loadConfig } from '../../infra/config.js';
+import { createLogger } from '../../infra/logger.js';
+import { channelOrder } from './upstream-client.js';
+
+const stack = testStack();
+const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'fail over' }] };
+
+async function stackMockCount(): Promise<number> {
+  return ((await (await fetch(`${stack.upstreamUrl}/__mock/stats`)).json()) as { total: number }).total;
+}
+
+describe('upstream channels', () => {
+  let flaky: MockUpstream;
+  let gateway: App;
+
+  before(async () => {
+    flaky = createMockUpstream();
+    const { url: flakyUrl } = await flaky.listen(0, '127.0.0.1');
+    const refusing = `http://127.0.0.1:${await freePort()}/v1`;
+    // Weights make the order all but certain: refusing, then flaky, then the stack's mock.
+    const channels = [
+      { name: 'refusing', baseUrl: refusing, weight: 1e12 },
+      { name: 'flaky', baseUrl: `${flakyUrl}/v1`, weight: 1e6 },
+      { name: 'healthy', baseUrl: `${stack.upstreamUrl}/v1`, weight: 1 },
+    ];
+    const config = loadConfig({
+      DATABASE_URL: stack.postgres.primaryUrl,
+      DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
+      REDIS_URL: stack.redisUrl,
+      KEY_PEPPER: testSecrets().keyPepper,
+      UPSTREAM_CHANNELS: JSON.stringify(channels),
+      UPSTREAM_CONNECT_TIMEOUT_MS: '500',
+      DB_POOL_MAX: '4',
+    });
+    gateway = createApp(config, { logger: createLogger({ logLevel: 'silent', instanceId: 'failover-test' }), registry: new client.Registry() });
+  });
+
+  after(async () => {
+    await gateway.close();
+    await flaky.close();
+  });
+
+  test('a channel that refuses connections or answers 5xx is skipped before any byte reaches the client', async () => {
+    flaky.setConfig({ failNext: 1 });
+    const before = await stackMockCount();
+    const res = await request(gateway.app).post('/v1/chat/completions').set('authorization', `Bearer ${stack.demoApiKey}`).send(chat);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.object, 'chat.completion');
+    assert.equal(flaky.stats().byEndpoint['/v1/chat/completions'], 1, 'the flaky channel was tried and failed');
+    assert.equal((await stackMockCount()) - before, 1, 'the healthy channel answered');
+  });
+
+  test('a stream that breaks after bytes were sent is not retried elsewhere', async () => {
+    const before = await stackMockCount();
+    const res = await request(gateway.app)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${stack.demoApiKey}`)
+      .send({ ...chat, model: 'mock-drop-mid-stream', stream: true })
+      .catch((err: Error) => err);
+    // The client sees a cut-off stream (or a dropped connection), never a second answer.
+    if (!(res instanceof Error)) assert.doesNotMatch(String(res.text), /\[DONE\]/);
+    assert.equal(await stackMockCount(), before);
+  });
+
+  test('a model no channel serves is a 404 in OpenAI error shape', async () => {
+    const restricted = loadConfig({
+      DATABASE_URL: stack.postgres.primaryUrl,
+      REDIS_URL: stack.redisUrl,
+      KEY_PEPPER: testSecrets().keyPepper,
+      UPSTREAM_CHANNELS: JSON.stringify([{ name: 'only', baseUrl: `${stack.upstreamUrl}/v1`, models: ['gpt-4o'] }]),
+      DB_POOL_MAX: '2',
+    });
+    const app = createApp(restricted, { logger: createLogger({ logLevel: 'silent', instanceId: 'restricted' }), registry: new client.Registry() });
+    try {
+      const res = await request(app.app).post('/v1/chat/completions').set('authorization', `Bearer ${stack.demoApiKey}`).send(chat);
+      assert.equal(res.status, 404);
+      assert.equal(res.body.error.code, 'model_not_found');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('channel order', () => {
+  const channels = [
+    { name: 'a', baseUrl: 'http://a', models: [], weight: 3, modelMap: {} },
+    { name: 'b', baseUrl: 'http://b', models: ['special'], weight: 1, modelMap: {} },
+    { name: 'c', baseUrl: 'http://c', models: [], weight: 1, modelMap: {} },
+  ];
+
+  test('only channels that serve the model are candidates', () => {
+    assert.deepEqual(channelOrder(channels, 'gpt-4o').map((c) => c.name).sort(), ['a', 'c']);
+    assert.deepEqual(channelOrder(channels, 'special').map((c) => c.name).sort(), ['a', 'b', 'c']);
+  });
+
+  test('channels are tried in proportion to their weight', () => {
+    let aFirst = 0;
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 4000; i += 1) if (channelOrder(channels, 'gpt-4o', random)[0]!.name === 'a') aFirst += 1;
+    assert.ok(Math.abs(aFirst / 4000 - 0.75) < 0.03, `a first ${aFirst} of 4000`);
+  });
+});

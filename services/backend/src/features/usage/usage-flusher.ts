@@ -1,0 +1,125 @@
+import type { Pool } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Redis } from '../../infra/redis.js';
+import { fromStreamFields, USAGE_GROUP, USAGE_STREAM, type UsageRecord } from './usage-record.js';
+import { writeUsageBatch } from './usage-store.js';
+
+type StreamEntry = [id: string, fields: string[]];
+
+interface FlusherDeps {
+  /** A connection of its own: XREADGROUP blocks it. */
+  redis: Redis;
+  pool: Pool;
+  logger: Logger;
+  consumer: string;
+  batchSize: number;
+  claimIdleMs: number;
+}
+
+/**
+ * Moves usage records from the Redis stream into Postgres. Each backend instance runs one,
+ * as a consumer of one group: an entry is read by one flusher, written (idempotently) and
+ * only then acknowledged and deleted. Entries a dead flusher had read but not acknowledged
+ * are taken over (XAUTOCLAIM) once idle for claimIdleMs.
+ */
+export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, claimIdleMs }: FlusherDeps) {
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let lastClaim = 0;
+
+  async function ensureGroup() {
+    try {
+      await redis.xgroup('CREATE', USAGE_STREAM, USAGE_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  /** Writes one batch and acknowledges it; returns how many entries it handled. */
+  async function handle(entries: StreamEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const records: UsageRecord[] = [];
+    for (const [id, fields] of entries) {
+      const record = fromStreamFields(fields);
+      if (record) records.push(record);
+      else logger.error({ entry: id }, 'malformed usage stream entry skipped');
+    }
+    await writeUsageBatch(pool, records);
+    const ids = entries.map(([id]) => id);
+    await redis.multi().xack(USAGE_STREAM, USAGE_GROUP, ...ids).xdel(USAGE_STREAM, ...ids).exec();
+    return entries.length;
+  }
+
+  async function claimAbandoned(): Promise<number> {
+    const [, claimed] = (await redis.xautoclaim(USAGE_STREAM, USAGE_GROUP, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [string, StreamEntry[]];
+    return handle(claimed.filter((e) => e && e[1]));
+  }
+
+  async function readNew(blockMs: number): Promise<number> {
+    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', USAGE_STREAM, '>')) as
+      | Array<[string, StreamEntry[]]>
+      | null;
+    return handle(reply?.[0]?.[1] ?? []);
+  }
+
+  /** Our own entries left unacknowledged (a batch that failed to write) come back first. */
+  async function retryOwn(): Promise<number> {
+    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'STREAMS', USAGE_STREAM, '0')) as
+      | Array<[string, StreamEntry[]]>
+      | null;
+    return handle(reply?.[0]?.[1] ?? []);
+  }
+
+  async function run() {
+    let failures = 0;
+    let grouped = false;
+    while (running) {
+      try {
+        if (!grouped) grouped = (await ensureGroup(), true);
+        if (failures > 0) await retryOwn();
+        if (Date.now() - lastClaim > claimIdleMs / 3) {
+          lastClaim = Date.now();
+          await claimAbandoned();
+        }
+        await readNew(1000);
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        if (failures === 1 || failures % 50 === 0) logger.error({ err: (err as Error).message, failures }, 'usage flush failed; retrying');
+        if (String((err as Error).message).includes('NOGROUP')) grouped = false;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * failures, 2000)));
+      }
+    }
+  }
+
+  return {
+    /** Starts the loop; a Redis that is not there yet is waited for inside it. */
+    start() {
+      running = true;
+      loop = run();
+    },
+    /** Stops after the batch in hand, then writes what is left of its own. */
+    async stop() {
+      running = false;
+      await loop;
+      try {
+        while ((await retryOwn()) > 0);
+        while ((await readNew(1)) > 0);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'final usage flush incomplete; another flusher will take it over');
+      }
+    },
+    /** Entries not yet in Postgres: delivered but unacknowledged, plus not yet delivered. */
+    async backlog(): Promise<number> {
+      const groups = (await redis.xinfo('GROUPS', USAGE_STREAM)) as Array<Array<string | number>>;
+      for (const g of groups) {
+        const info: Record<string, string | number> = {};
+        for (let i = 0; i + 1 < g.length; i += 2) info[String(g[i])] = g[i + 1]!;
+        if (info.name === USAGE_GROUP) return Number(info.pending ?? 0) + Number(info.lag ?? 0);
+      }
+      return 0;
+    },
+  };
+}
+
+export type UsageFlusher = ReturnType<typeof createUsageFlusher>;

@@ -1,0 +1,52 @@
+/** One relayed request, as it travels through the usage stream into usage_logs. */
+export interface UsageRecord {
+  requestId: string;
+  userId: number;
+  apiKeyId: number;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  statusCode: number;
+  latencyMs: number;
+  stream: boolean;
+  /** Epoch ms of the request's arrival: part of usage_logs' key, so replays collide. */
+  createdAt: number;
+  /** The business day it counts towards in daily_usage. */
+  usageDate: string;
+  /** Counted as a request in daily_usage (false for requests that were not served). */
+  billed: boolean;
+}
+
+export const USAGE_STREAM = 'cg:usage';
+export const USAGE_GROUP = 'flushers';
+
+/** Flat field/value list for XADD. */
+export function toStreamFields(r: UsageRecord): string[] {
+  return [
+    'id', r.requestId, 'u', String(r.userId), 'k', String(r.apiKeyId), 'm', r.model,
+    'pt', String(r.promptTokens), 'ct', String(r.completionTokens), 's', String(r.statusCode),
+    'l', String(r.latencyMs), 'st', r.stream ? '1' : '0', 't', String(r.createdAt), 'd', r.usageDate, 'b', r.billed ? '1' : '0',
+  ];
+}
+
+/** Back from XREADGROUP's field list; undefined for an entry that is not a usage record. */
+export function fromStreamFields(fields: string[]): UsageRecord | undefined {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  const record: UsageRecord = {
+    requestId: f.id ?? '',
+    userId: Number(f.u),
+    apiKeyId: Number(f.k),
+    model: f.m ?? '',
+    promptTokens: Number(f.pt),
+    completionTokens: Number(f.ct),
+    statusCode: Number(f.s),
+    latencyMs: Number(f.l),
+    stream: f.st === '1',
+    createdAt: Number(f.t),
+    usageDate: f.d ?? '',
+    billed: f.b === '1',
+  };
+  const numbersOk = [record.userId, record.apiKeyId, record.promptTokens, record.completionTokens, record.statusCode, record.latencyMs, record.createdAt].every(Number.isFinite);
+  return record.requestId && numbersOk && /^\d{4}-\d{2}-\d{2}$/.test(record.usageDate) ? record : undefined;
+}

@@ -1,0 +1,54 @@
+import type { Queryable } from '../../infra/db.js';
+import type { UsageRecord } from './usage-record.js';
+
+/**
+ * Writes usage records and adds them to daily_usage, in one statement, idempotently: a
+ * record already in usage_logs (same request id and time) is skipped and not counted
+ * again, so a batch re-delivered after a crash changes nothing.
+ */
+const WRITE_BATCH = `
+WITH input AS (
+  -- A record delivered twice in one batch (read, then reclaimed) counts once.
+  SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
+                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[])
+    AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
+         status_code, latency_ms, stream, created_at, usage_date, billed)
+), inserted AS (
+  INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
+                          total_tokens, status_code, latency_ms, stream, created_at)
+  SELECT request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
+         prompt_tokens + completion_tokens, status_code, latency_ms, stream, created_at
+    FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING request_id, created_at
+)
+INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens, completion_tokens)
+SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed), sum(i.prompt_tokens), sum(i.completion_tokens)
+  FROM input i JOIN inserted USING (request_id, created_at)
+ GROUP BY i.user_id, i.usage_date
+ -- A fixed order of row locks: two flushers never deadlock on each other's users.
+ ORDER BY i.user_id, i.usage_date
+ON CONFLICT (user_id, usage_date) DO UPDATE
+   SET request_count = d.request_count + EXCLUDED.request_count,
+       prompt_tokens = d.prompt_tokens + EXCLUDED.prompt_tokens,
+       completion_tokens = d.completion_tokens + EXCLUDED.completion_tokens,
+       updated_at = now()`;
+
+export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const col = <T>(pick: (r: UsageRecord) => T) => records.map(pick);
+  await db.query(WRITE_BATCH, [
+    col((r) => r.requestId),
+    col((r) => r.userId),
+    col((r) => r.apiKeyId),
+    col((r) => r.model),
+    col((r) => r.promptTokens),
+    col((r) => r.completionTokens),
+    col((r) => r.statusCode),
+    col((r) => r.latencyMs),
+    col((r) => r.stream),
+    col((r) => new Date(r.createdAt)),
+    col((r) => r.usageDate),
+    col((r) => r.billed),
+  ]);
+}
