@@ -6,6 +6,7 @@ import { startStack, type RunningStack } from './stack.js';
 import { clearPids, runningStack, stopStackIn, writePids } from './state.js';
 import { printBanner } from './banner.js';
 import { runTests } from './test-run.js';
+import { runBench } from './bench.js';
 
 const [command = 'up', ...args] = process.argv.slice(2);
 
@@ -106,7 +107,10 @@ switch (command) {
   case 'test':
     process.exitCode = await runTests(args);
     break;
+  case 'bench':
+    process.exitCode = await runBench(args);
+    break;
   default:
-    console.error(`unknown command "${command}": use up, down or test`);
+    console.error(`unknown command "${command}": use up, down, test or bench`);
     process.exit(2);
 }

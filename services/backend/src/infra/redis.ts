@@ -13,6 +13,8 @@ export function createRedis(config: Config['redis'], logger: Logger, name = 'mai
     connectionName: `codex-gateway:${name}`,
     commandTimeout: config.commandTimeoutMs,
     maxRetriesPerRequest: 1,
+    // Commands issued in the same tick (settle + usage record of many requests) share one round trip.
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
   });
   let down = false;

@@ -1,0 +1,98 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { randomPorts } from './config.js';
+import { startStack, type StackInfo } from './stack.js';
+
+interface Row {
+  target: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+const BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you today?' }], max_tokens: 16 });
+
+async function measure(target: string, url: string, key: string | undefined, seconds: number, connections: number): Promise<Row> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: BODY,
+  });
+  return {
+    target,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function customerKey(stack: StackInfo): Promise<string> {
+  const call = async (p: string, body: unknown) => {
+    const res = await fetch(`${stack.gatewayUrl}/api/admin${p}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: number; key: string };
+  };
+  const user = await call('/users', { email: `bench-${Date.now()}@example.test` });
+  const pkg = await call('/packages', { name: 'bench', daily_request_limit: null, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
+  await call(`/users/${user.id}/packages`, { package_id: pkg.id });
+  return (await call(`/users/${user.id}/api-keys`, { name: 'bench' })).key;
+}
+
+/**
+ * `npm run bench`: on one private cluster and the same mock upstream, non-streaming chat
+ * at C connections against the upstream directly, one backend directly, and the whole
+ * cluster through nginx; prints requests/s, p50, p99 and the ratios.
+ */
+export async function runBench(args: string[]): Promise<number> {
+  const seconds = Number(argValue(args, '--seconds') ?? 10);
+  const connections = Number(argValue(args, '--connections') ?? 50);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-gateway-bench-'));
+  chmodSync(dir, 0o755);
+  const stack = await startStack({
+    dir,
+    ports: await randomPorts(2),
+    backends: 2,
+    workers: Number(process.env.WORKERS ?? 2),
+    fresh: true,
+    logLevel: 'warn',
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  });
+  try {
+    const key = await customerKey(stack.info);
+    const url = (base: string) => `${base}/v1/chat/completions`;
+    // A short warm-up so JIT and connection pools are in steady state.
+    await measure('warm-up', url(stack.info.gatewayUrl), key, 2, connections);
+    const rows = [
+      await measure('mock upstream directly', url(stack.info.upstreamUrl), undefined, seconds, connections),
+      await measure('one backend directly', url(stack.info.backends[0]!.url), key, seconds, connections),
+      await measure('cluster through nginx', url(stack.info.gatewayUrl), key, seconds, connections),
+    ];
+    const base = rows[0]!;
+    console.log(`\nnon-streaming chat, ${connections} connections, ${seconds} s each, ${os.availableParallelism()} CPUs, ${stack.info.backends.length} backends × ${process.env.WORKERS ?? 2} workers\n`);
+    console.log('| target | req/s | p50 ms | p99 ms | 2xx | errors | req/s vs upstream |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.target} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${(r.rps / base.rps).toFixed(2)} |`);
+    return rows.some((r) => r.errors > 0) ? 1 : 0;
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
