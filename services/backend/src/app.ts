@@ -23,6 +23,16 @@ import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
 import { createUserStore } from './features/users/user-store.js';
+import { createAdminPaymentRoutes } from './features/payments/admin-payment-routes.js';
+import { createFulfilmentService } from './features/payments/fulfilment-service.js';
+import { createOrderRoutes } from './features/payments/order-routes.js';
+import { createOrderStore } from './features/payments/order-store.js';
+import { createPaymentEventStore } from './features/payments/payment-event-store.js';
+import { createEpayNotifyRoute, createEpayProvider } from './features/payments/providers/epay-provider.js';
+import type { PaymentProvider } from './features/payments/providers/payment-provider.js';
+import { createStripeProvider, createStripeWebhookRoute } from './features/payments/providers/stripe-provider.js';
+import { createAdminRedemptionRoutes, createRedeemRoutes } from './features/redemption/redemption-routes.js';
+import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -49,6 +59,9 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   const userPackages = createUserPackageStore({ pools });
   const keyStore = createKeyStore({ pools });
   const dailyUsage = createDailyUsageReader({ pools });
+  const orders = createOrderStore({ pools });
+  const paymentEvents = createPaymentEventStore({ pools });
+  const codes = createRedemptionStore({ pools });
 
   // Services
   const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs });
@@ -60,6 +73,14 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
   });
   const recorder = createUsageRecorder({ redis, pools, logger });
+  const timeZone = config.quota.timeZone;
+  const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, entitlements, logger, timeZone });
+
+  // Payment providers: each one offered only when configured.
+  const { payments } = config;
+  const stripe = payments.stripe && createStripeProvider(payments.stripe, payments.publicBaseUrl);
+  const epay = payments.epay && createEpayProvider(payments.epay, payments.publicBaseUrl);
+  const providers = new Map<string, PaymentProvider>([...(stripe ? [stripe] : []), ...(epay ? [epay] : [])].map((p) => [p.name, p]));
 
   // Routes
   const app = express();
@@ -73,13 +94,23 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   const admin = express.Router();
   admin.use(adminAuth(config.auth.adminToken));
   admin.use(express.json({ limit: '1mb' }));
-  admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone: config.quota.timeZone }));
+  admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
+  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
+  admin.use(createAdminRedemptionRoutes({ codes, packages }));
   app.use('/api/admin', admin);
+
+  // Provider callbacks: authenticated by their signatures, not by keys.
+  const providerCallbacks = express.Router();
+  if (stripe && payments.stripe) providerCallbacks.use(createStripeWebhookRoute({ config: payments.stripe, stripe: stripe.stripe, fulfilment, logger }));
+  if (payments.epay) providerCallbacks.use(createEpayNotifyRoute({ config: payments.epay, fulfilment, logger }));
+  app.use('/api/payments', providerCallbacks);
 
   const customerApi = express.Router();
   customerApi.use(apiKeyAuth({ keys }));
-  customerApi.use(createCustomerUsageRoutes({ quota, dailyUsage, entitlements, timeZone: config.quota.timeZone }));
+  customerApi.use(createCustomerUsageRoutes({ quota, dailyUsage, entitlements, timeZone }));
+  customerApi.use(createOrderRoutes({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger }));
+  customerApi.use(createRedeemRoutes({ pools, codes, packages, userPackages, entitlements, timeZone }));
   customerApi.use(
     createRelayRoutes({
       upstream,
@@ -89,7 +120,7 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
       metrics,
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
-      timeZone: config.quota.timeZone,
+      timeZone,
       completionTokenEstimate: config.quota.completionTokenEstimate,
     }),
   );

@@ -27,6 +27,7 @@ async function up(): Promise<void> {
     [ports.pgReplica, 'PG_REPLICA_PORT'],
     [ports.redis, 'REDIS_PORT'],
     ...(env.UPSTREAM_BASE_URL ? [] : [[ports.upstream, 'MOCK_UPSTREAM_PORT'] as [number, string]]),
+    ...(process.env.STRIPE_SECRET_KEY || process.env.EPAY_GATEWAY_URL ? [] : [[ports.payments, 'FAKE_PAYMENTS_PORT'] as [number, string]]),
     ...ports.backends.flatMap((b, i): Array<[number, string]> => [
       [b.port, `BACKEND_PORT_BASE (+${i})`],
       [b.metricsPort, `METRICS_PORT_BASE (+${i})`],

@@ -16,6 +16,7 @@ const stackEnv = z.object({
   BACKEND_PORT_BASE: port.default(12401).describe('Backend N listens on BACKEND_PORT_BASE + N - 1.'),
   METRICS_PORT_BASE: port.default(12501).describe('Backend N serves /metrics on METRICS_PORT_BASE + N - 1.'),
   MOCK_UPSTREAM_PORT: port.default(12399).describe('The bundled mock upstream (when no real upstream is set).'),
+  FAKE_PAYMENTS_PORT: port.default(12398).describe('The bundled fake Stripe and EPay (when no payment credentials are set).'),
   PG_PRIMARY_PORT: port.default(15432).describe('Postgres primary.'),
   PG_REPLICA_PORT: port.default(15433).describe('Postgres streaming replica.'),
   REDIS_PORT: port.default(16379).describe('Redis.'),
@@ -49,6 +50,7 @@ export function fixedPorts(env: StackEnv): StackPorts {
     pgPrimary: env.PG_PRIMARY_PORT,
     pgReplica: env.PG_REPLICA_PORT,
     redis: env.REDIS_PORT,
+    payments: env.FAKE_PAYMENTS_PORT,
     backends: Array.from({ length: env.BACKENDS }, (_, i) => ({ port: env.BACKEND_PORT_BASE + i, metricsPort: env.METRICS_PORT_BASE + i })),
   };
 }
@@ -72,6 +74,7 @@ export async function randomPorts(backends: number): Promise<StackPorts> {
     pgPrimary: await next(),
     pgReplica: await next(),
     redis: await next(),
+    payments: await next(),
     backends: await Promise.all(Array.from({ length: backends }, async () => ({ port: await next(), metricsPort: await next() }))),
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { httpOk, waitFor, type Service } from './process.js';
 import { loadSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
-import { startBackends, startMockUpstream, type BackendInstance } from './services/backends.js';
+import { startBackends, startFakePayments, startMockUpstream, type BackendInstance } from './services/backends.js';
 import { startNginx } from './services/nginx.js';
 import { startPostgres } from './services/postgres.js';
 import { startRedis } from './services/redis.js';
@@ -18,7 +18,7 @@ export interface StackInfo {
   redisUrl: string;
   backends: Array<{ url: string; metricsUrl: string; pid: number }>;
   nginxPid: number;
-  payments: { stripeWebhookSecret: string; epayPid: string; epayKey: string };
+  payments: { stripeWebhookSecret: string; epayPid: string; epayKey: string; fakeUrl?: string };
 }
 
 export interface StackPorts {
@@ -27,6 +27,7 @@ export interface StackPorts {
   pgPrimary: number;
   pgReplica: number;
   redis: number;
+  payments: number;
   backends: Array<{ port: number; metricsPort: number }>;
 }
 
@@ -99,6 +100,31 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       upstreamBaseUrl = `${mock.url}/v1`;
     }
 
+    // Without real payment credentials, both providers run against local fakes.
+    const realPayments = Boolean(opts.env.STRIPE_SECRET_KEY || opts.env.EPAY_GATEWAY_URL);
+    let fakePaymentsUrl: string | undefined;
+    if (!realPayments) {
+      progress('fake payment providers (Stripe, EPay)');
+      const fake = await startFakePayments({
+        port: opts.ports.payments,
+        logDir,
+        webhookUrl: `http://127.0.0.1:${opts.ports.gateway}/api/payments/webhook/stripe`,
+        secrets,
+      });
+      track(fake.service);
+      fakePaymentsUrl = fake.url;
+    }
+    const paymentEnv = fakePaymentsUrl
+      ? {
+          STRIPE_SECRET_KEY: 'sk_test_local_fake',
+          STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
+          STRIPE_API_BASE_URL: fakePaymentsUrl,
+          EPAY_GATEWAY_URL: fakePaymentsUrl,
+          EPAY_PID: secrets.epayPid,
+          EPAY_KEY: secrets.epayKey,
+        }
+      : {};
+
     progress(`${opts.backends} backend replicas × ${opts.workers} workers`);
     const poolMax = Math.min(100, Math.floor((PG_MAX_CONNECTIONS - PG_RESERVED) / (opts.backends * opts.workers)));
     const backends: BackendInstance[] = await startBackends({
@@ -121,6 +147,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         UPSTREAM_BASE_URL: upstreamBaseUrl,
         UPSTREAM_API_KEY: opts.upstream?.apiKey ?? '',
         DB_RESERVED_CONNECTIONS: String(PG_RESERVED),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${opts.ports.gateway}`,
+        ...paymentEnv,
       },
     });
     track(...backends.map((b) => b.service));
@@ -146,7 +174,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       redisUrl: redis.url,
       backends: backends.map((b) => ({ url: b.url, metricsUrl: b.metricsUrl, pid: b.service.pid })),
       nginxPid: nginx.pid,
-      payments: { stripeWebhookSecret: secrets.stripeWebhookSecret, epayPid: secrets.epayPid, epayKey: secrets.epayKey },
+      payments: { stripeWebhookSecret: secrets.stripeWebhookSecret, epayPid: secrets.epayPid, epayKey: secrets.epayKey, ...(fakePaymentsUrl ? { fakeUrl: fakePaymentsUrl } : {}) },
     };
     await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);
     writeFileSync(path.join(opts.dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

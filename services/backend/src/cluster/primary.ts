@@ -9,6 +9,7 @@ import { ensureUsagePartitions, runMigrations } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
 import { createRedis } from '../infra/redis.js';
 import { createUsageFlusher } from '../features/usage/usage-flusher.js';
+import { createOrderStore } from '../features/payments/order-store.js';
 
 const PARTITION_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 const STARTUP_DB_WAIT_MS = 60_000;
@@ -77,6 +78,15 @@ export async function startPrimary(config: Config): Promise<void> {
     setTimeout(() => !stopping && cluster.fork(), recentCrashes > 3 ? 1000 : 0);
   });
   for (let i = 0; i < config.cluster.workers; i += 1) cluster.fork();
+
+  // Pending orders past their time become expired (a late payment is still honoured).
+  const orderStore = createOrderStore({ pools: { primary: flusherPool, replica: flusherPool, close: async () => undefined } });
+  const expiry = setInterval(() => {
+    orderStore.expireDue().catch((err) =>
+      logger.error({ err: (err as Error).message }, 'could not expire orders'),
+    );
+  }, 60_000);
+  expiry.unref();
 
   const partitions = setInterval(() => {
     withClient(config.db.primaryUrl, (c) => ensureUsagePartitions((sql) => c.query(sql))).catch((err) =>

@@ -51,6 +51,16 @@ const envShape = z.object({
     USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
     USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(15_000).describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
 
+    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:12322').describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
+    ORDER_EXPIRY_MINUTES: z.coerce.number().int().min(1).default(30).describe('A pending order expires after this long (a payment that still arrives is honoured).'),
+    STRIPE_SECRET_KEY: z.string().optional().describe('Stripe secret key (sk_live_… / sk_test_…); Stripe Checkout is offered when it and STRIPE_WEBHOOK_SECRET are set.'),
+    STRIPE_WEBHOOK_SECRET: z.string().optional().describe('Signing secret (whsec_…) of the webhook endpoint registered at PUBLIC_BASE_URL/api/payments/webhook/stripe.'),
+    STRIPE_API_BASE_URL: z.string().url().optional().describe('Another Stripe API address (the local fake); unset for the real one.'),
+    STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).default(300).describe('Oldest webhook signature timestamp accepted (replay protection).'),
+    EPAY_GATEWAY_URL: z.string().url().optional().describe('EPay (易支付) site of the reseller, e.g. https://pay.example.com/; EPay is offered when it, EPAY_PID and EPAY_KEY are set.'),
+    EPAY_PID: z.string().optional().describe('EPay merchant id.'),
+    EPAY_KEY: z.string().optional().describe('EPay merchant key (signs payment URLs, verifies notifies).'),
+    EPAY_PAY_TYPE: z.string().default('alipay').describe('EPay payment type sent with orders (alipay, wxpay, qqpay…).'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Largest accepted request body (default 10 MB).'),
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000).describe('HTTP keep-alive timeout; must exceed nginx\'s upstream keepalive_timeout (60 s).'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
@@ -59,6 +69,13 @@ const envShape = z.object({
 const envSchema = envShape.superRefine((env, ctx) => {
     if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN > env.DB_POOL_MAX) {
       ctx.addIssue({ code: 'custom', path: ['DB_POOL_MIN'], message: `must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})` });
+    }
+    if (!!env.STRIPE_SECRET_KEY !== !!env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all' });
+    }
+    const epay = [env.EPAY_GATEWAY_URL, env.EPAY_PID, env.EPAY_KEY].filter(Boolean).length;
+    if (epay !== 0 && epay !== 3) {
+      ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
     }
     if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
@@ -93,6 +110,12 @@ export interface Config {
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
   readonly usage: { flushBatch: number; claimIdleMs: number };
+  readonly payments: {
+    publicBaseUrl: string;
+    orderExpiryMinutes: number;
+    stripe: { secretKey: string; webhookSecret: string; apiBaseUrl: string | undefined; toleranceSeconds: number } | undefined;
+    epay: { gatewayUrl: string; pid: string; key: string; payType: string } | undefined;
+  };
 }
 
 const channelSchema = z.object({
@@ -182,6 +205,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS },
+    payments: {
+      publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      orderExpiryMinutes: e.ORDER_EXPIRY_MINUTES,
+      stripe:
+        e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+          ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL, toleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_S }
+          : undefined,
+      epay:
+        e.EPAY_GATEWAY_URL && e.EPAY_PID && e.EPAY_KEY
+          ? { gatewayUrl: e.EPAY_GATEWAY_URL.replace(/\/+$/, ''), pid: e.EPAY_PID, key: e.EPAY_KEY, payType: e.EPAY_PAY_TYPE }
+          : undefined,
+    },
   });
 }
 

@@ -108,3 +108,19 @@ async function readMaxConnections(url: string, connectTimeoutMs: number): Promis
     await client.end();
   }
 }
+
+/** Runs `fn` in a transaction on a client of `pool`: committed if it returns, rolled back if it throws. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BACKEND_MAIN, MOCK_UPSTREAM_MAIN } from '../paths.js';
+import { BACKEND_MAIN, FAKE_PAYMENTS_MAIN, MOCK_UPSTREAM_MAIN } from '../paths.js';
 import { httpOk, startService, waitFor, type Service } from '../process.js';
 
 export interface BackendInstance {
@@ -52,5 +52,30 @@ export async function startMockUpstream(opts: { port: number; logDir: string }):
   });
   const url = `http://127.0.0.1:${opts.port}`;
   await readyOrExit(service, 'the mock upstream', () => httpOk(`${url}/healthz`), logFile, 20_000);
+  return { service, url };
+}
+
+/** The local Stripe and EPay stand-ins on one port; webhooks go to the gateway through nginx. */
+export async function startFakePayments(opts: {
+  port: number;
+  logDir: string;
+  webhookUrl: string;
+  secrets: { stripeWebhookSecret: string; epayPid: string; epayKey: string };
+}): Promise<{ service: Service; url: string }> {
+  const logFile = path.join(opts.logDir, 'fake-payments.log');
+  const service = startService('fake-payments', process.execPath, [FAKE_PAYMENTS_MAIN], {
+    logFile,
+    env: {
+      ...process.env,
+      FAKE_PAYMENTS_PORT: String(opts.port),
+      FAKE_PAYMENTS_HOST: '127.0.0.1',
+      STRIPE_WEBHOOK_SECRET: opts.secrets.stripeWebhookSecret,
+      STRIPE_WEBHOOK_URL: opts.webhookUrl,
+      EPAY_PID: opts.secrets.epayPid,
+      EPAY_KEY: opts.secrets.epayKey,
+    },
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  await readyOrExit(service, 'the fake payment providers', async () => (await fetch(`${url}/__fake/stripe/events`, { signal: AbortSignal.timeout(2000) })).ok, logFile, 20_000);
   return { service, url };
 }

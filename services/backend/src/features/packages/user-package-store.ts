@@ -1,4 +1,4 @@
-import type { Pools, PoolClient } from '../../infra/db.js';
+import { withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
 
 export interface PackagePeriod {
   id: number;
@@ -51,19 +51,13 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
         );
         return rows[0];
       };
-      if (tx) return run(tx);
-      const client = await pools.primary.connect();
-      try {
-        await client.query('BEGIN');
-        const period = await run(client);
-        await client.query('COMMIT');
-        return period;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      return tx ? run(tx) : withTransaction(pools.primary, run);
+    },
+
+    /** Ends the periods an order bought (a refund): they no longer count, today or later. */
+    async refundOrder(tx: PoolClient, orderId: number): Promise<number> {
+      const { rowCount } = await tx.query(`UPDATE user_packages SET status = 'refunded' WHERE order_id = $1 AND status = 'active'`, [orderId]);
+      return rowCount ?? 0;
     },
 
     /** Current and queued periods (and past ones), newest last. */

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpError, NotFoundError } from '../../infra/errors.js';
+import { parse } from '../../infra/validation.js';
+import type { FulfilmentService } from './fulfilment-service.js';
+import { orderView } from './order-routes.js';
+import type { OrderStore } from './order-store.js';
+import type { PaymentEventStore } from './payment-event-store.js';
+
+const listSchema = z.object({
+  status: z.enum(['pending', 'paid', 'fulfilled', 'expired', 'refunded']).optional(),
+  user_id: z.coerce.number().int().positive().optional(),
+  provider: z.string().max(32).optional(),
+  before: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
+export function createAdminPaymentRoutes({ orders, events, fulfilment }: { orders: OrderStore; events: PaymentEventStore; fulfilment: FulfilmentService }): Router {
+  const router = Router();
+
+  router.get('/orders', async (req, res) => {
+    const q = parse(listSchema, req.query);
+    const rows = await orders.list({ status: q.status, userId: q.user_id, provider: q.provider, before: q.before, limit: q.limit });
+    res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id })) });
+  });
+
+  router.post('/orders/:orderNo/refund', async (req, res) => {
+    const outcome = await fulfilment.refund(req.params.orderNo);
+    if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
+    if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
+    const order = await orders.get(req.params.orderNo);
+    res.json(orderView(order!));
+  });
+
+  router.get('/payment-events', async (req, res) => {
+    const q = parse(z.object({ order_no: z.string().max(40).optional(), provider: z.string().max(32).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
+    res.json({ data: await events.list({ orderNo: q.order_no, provider: q.provider, limit: q.limit }) });
+  });
+
+  return router;
+}

@@ -1,0 +1,92 @@
+import { withTransaction, type Pools } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import type { EntitlementService } from '../packages/entitlement-service.js';
+import type { PackageStore } from '../packages/package-store.js';
+import type { UserPackageStore } from '../packages/user-package-store.js';
+import { businessDay } from '../quota/business-day.js';
+import type { OrderStore } from './order-store.js';
+import type { PaymentEventStore } from './payment-event-store.js';
+
+export type FulfilmentOutcome = 'fulfilled' | 'duplicate_event' | 'already_fulfilled' | 'amount_mismatch' | 'unknown_order';
+
+export interface PaymentNotice {
+  provider: string;
+  /** The provider's id of this event or transaction: delivering it again does nothing. */
+  eventId: string;
+  eventType: string;
+  orderNo: string;
+  amountCents: number;
+  /** Absent when the provider does not say (EPay amounts are in the order's currency). */
+  currency?: string;
+  payload: unknown;
+}
+
+interface Deps {
+  pools: Pools;
+  orders: OrderStore;
+  events: PaymentEventStore;
+  packages: PackageStore;
+  userPackages: UserPackageStore;
+  entitlements: EntitlementService;
+  logger: Logger;
+  timeZone: string;
+}
+
+/**
+ * Turns a verified payment into a package, exactly once. One transaction on the primary:
+ * record the provider's event id (unique: a redelivery stops here), lock the order, check
+ * the amount, mark it paid, grant the package (queued after any current one), mark it
+ * fulfilled. A payment for an expired order is honoured.
+ */
+export function createFulfilmentService({ pools, orders, events, packages, userPackages, entitlements, logger, timeZone }: Deps) {
+  return {
+    async fulfil(notice: PaymentNotice): Promise<FulfilmentOutcome> {
+      const result = await withTransaction(pools.primary, async (tx): Promise<{ outcome: FulfilmentOutcome; userId?: number }> => {
+        const fresh = await events.claim(tx, { provider: notice.provider, eventId: notice.eventId, orderNo: notice.orderNo, eventType: notice.eventType, payload: notice.payload });
+        if (!fresh) {
+          // A redelivery gets the same answer as the first delivery when that was a refusal.
+          const first = await events.outcomeOf(tx, notice.provider, notice.eventId);
+          return { outcome: first === 'amount_mismatch' || first === 'unknown_order' ? first : 'duplicate_event' };
+        }
+        const settle = async (outcome: FulfilmentOutcome, userId?: number) => {
+          await events.setOutcome(tx, notice.provider, notice.eventId, outcome);
+          return { outcome, userId };
+        };
+        const order = await orders.lockForUpdate(tx, notice.orderNo);
+        if (!order || order.provider !== notice.provider) return settle('unknown_order');
+        if (order.amount_cents !== notice.amountCents || (notice.currency && notice.currency.toUpperCase() !== order.currency)) {
+          return settle('amount_mismatch');
+        }
+        if (order.status === 'fulfilled' || order.status === 'refunded' || order.status === 'paid') return settle('already_fulfilled');
+        await orders.setStatus(tx, order.id, 'paid');
+        const pkg = await packages.get(order.package_id);
+        if (!pkg) throw new Error(`order ${order.order_no} names a missing package`);
+        await userPackages.grant(order.user_id, pkg, businessDay(timeZone), order.id, tx);
+        await orders.setStatus(tx, order.id, 'fulfilled');
+        return settle('fulfilled', order.user_id);
+      });
+      if (result.outcome === 'fulfilled' && result.userId !== undefined) {
+        // The new package counts on the very next request, on every worker.
+        await entitlements.invalidate(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
+      }
+      if (result.outcome !== 'fulfilled') logger.warn({ provider: notice.provider, orderNo: notice.orderNo, outcome: result.outcome }, 'payment notice not fulfilled');
+      return result.outcome;
+    },
+
+    /** Admin refund: the order becomes refunded and the package it bought ends. */
+    async refund(orderNo: string): Promise<'refunded' | 'not_found' | 'not_fulfilled'> {
+      const result = await withTransaction(pools.primary, async (tx) => {
+        const order = await orders.lockForUpdate(tx, orderNo);
+        if (!order) return { outcome: 'not_found' as const };
+        if (order.status !== 'fulfilled') return { outcome: 'not_fulfilled' as const };
+        await orders.setStatus(tx, order.id, 'refunded');
+        await userPackages.refundOrder(tx, order.id);
+        return { outcome: 'refunded' as const, userId: order.user_id };
+      });
+      if (result.outcome === 'refunded') await entitlements.invalidate(result.userId);
+      return result.outcome;
+    },
+  };
+}
+
+export type FulfilmentService = ReturnType<typeof createFulfilmentService>;

@@ -1,0 +1,77 @@
+import type { PoolClient, Pools, Queryable } from '../../infra/db.js';
+
+export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'expired' | 'refunded';
+
+export interface Order {
+  id: number;
+  order_no: string;
+  user_id: number;
+  package_id: number;
+  provider: string;
+  amount_cents: number;
+  currency: string;
+  status: OrderStatus;
+  checkout_url: string | null;
+  created_at: Date;
+  expires_at: Date;
+  paid_at: Date | null;
+  fulfilled_at: Date | null;
+  refunded_at: Date | null;
+}
+
+const COLUMNS = 'id, order_no, user_id, package_id, provider, amount_cents, currency, status, checkout_url, created_at, expires_at, paid_at, fulfilled_at, refunded_at';
+
+export function createOrderStore({ pools }: { pools: Pools }) {
+  return {
+    async create(o: { orderNo: string; userId: number; packageId: number; provider: string; amountCents: number; currency: string; expiryMinutes: number }): Promise<Order> {
+      const { rows } = await pools.primary.query<Order>(
+        `INSERT INTO payment_orders (order_no, user_id, package_id, provider, amount_cents, currency, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(mins => $7))
+         RETURNING ${COLUMNS}`,
+        [o.orderNo, o.userId, o.packageId, o.provider, o.amountCents, o.currency, o.expiryMinutes],
+      );
+      return rows[0]!;
+    },
+
+    async setCheckout(orderNo: string, checkoutUrl: string, providerRef: string | null): Promise<void> {
+      await pools.primary.query('UPDATE payment_orders SET checkout_url = $2, provider_ref = $3 WHERE order_no = $1', [orderNo, checkoutUrl, providerRef]);
+    },
+
+    /** On the primary: an order is read right after it is created or paid. Expires it first if due. */
+    async get(orderNo: string): Promise<Order | undefined> {
+      await pools.primary.query(`UPDATE payment_orders SET status = 'expired' WHERE order_no = $1 AND status = 'pending' AND expires_at < now()`, [orderNo]);
+      return (await pools.primary.query<Order>(`SELECT ${COLUMNS} FROM payment_orders WHERE order_no = $1`, [orderNo])).rows[0];
+    },
+
+    async lockForUpdate(tx: PoolClient, orderNo: string): Promise<Order | undefined> {
+      return (await tx.query<Order>(`SELECT ${COLUMNS} FROM payment_orders WHERE order_no = $1 FOR UPDATE`, [orderNo])).rows[0];
+    },
+
+    async setStatus(db: Queryable, orderId: number, status: OrderStatus): Promise<void> {
+      const stamp = { paid: 'paid_at', fulfilled: 'fulfilled_at', refunded: 'refunded_at' }[status as string];
+      await db.query(`UPDATE payment_orders SET status = $2${stamp ? `, ${stamp} = coalesce(${stamp}, now())` : ''} WHERE id = $1`, [orderId, status]);
+    },
+
+    /** Pending orders past their time become expired (a later payment is still honoured). */
+    async expireDue(): Promise<number> {
+      const { rowCount } = await pools.primary.query(`UPDATE payment_orders SET status = 'expired' WHERE status = 'pending' AND expires_at < now()`);
+      return rowCount ?? 0;
+    },
+
+    async list(filter: { status?: string; userId?: number; provider?: string; limit: number; before?: string }): Promise<Order[]> {
+      const { rows } = await pools.replica.query<Order>(
+        `SELECT ${COLUMNS} FROM payment_orders
+          WHERE ($1::text IS NULL OR status = $1)
+            AND ($2::bigint IS NULL OR user_id = $2)
+            AND ($3::text IS NULL OR provider = $3)
+            AND ($4::text IS NULL OR order_no < $4)
+          ORDER BY order_no DESC
+          LIMIT $5`,
+        [filter.status ?? null, filter.userId ?? null, filter.provider ?? null, filter.before ?? null, filter.limit],
+      );
+      return rows;
+    },
+  };
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;

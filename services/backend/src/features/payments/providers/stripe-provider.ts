@@ -1,0 +1,90 @@
+import express, { Router } from 'express';
+import Stripe from 'stripe';
+import type { Config } from '../../../infra/config.js';
+import type { Logger } from '../../../infra/logger.js';
+import type { FulfilmentService } from '../fulfilment-service.js';
+import type { PaymentProvider } from './payment-provider.js';
+
+type StripeConfig = NonNullable<Config['payments']['stripe']>;
+
+function client(config: StripeConfig): Stripe {
+  if (!config.apiBaseUrl) return new Stripe(config.secretKey, { maxNetworkRetries: 2 });
+  const url = new URL(config.apiBaseUrl);
+  return new Stripe(config.secretKey, {
+    host: url.hostname,
+    port: url.port || (url.protocol === 'https:' ? 443 : 80),
+    protocol: url.protocol === 'https:' ? 'https' : 'http',
+    maxNetworkRetries: 2,
+  });
+}
+
+/** Stripe Checkout: a Checkout Session per order, carrying the order number both ways. */
+export function createStripeProvider(config: StripeConfig, publicBaseUrl: string): PaymentProvider & { stripe: Stripe } {
+  const stripe = client(config);
+  return {
+    name: 'stripe',
+    stripe,
+    async createCheckout(order, packageName) {
+      const session = await stripe.checkout.sessions.create(
+        {
+          mode: 'payment',
+          client_reference_id: order.order_no,
+          metadata: { order_no: order.order_no },
+          line_items: [{ quantity: 1, price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount_cents, product_data: { name: packageName } } }],
+          success_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
+          cancel_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
+          expires_at: Math.max(Math.floor(order.expires_at.getTime() / 1000), Math.floor(Date.now() / 1000) + 30 * 60),
+        },
+        // A retried create (network hiccup) must not open a second session for the order.
+        { idempotencyKey: `checkout-${order.order_no}` },
+      );
+      if (!session.url) throw new Error('Stripe returned a session without a URL');
+      return { checkoutUrl: session.url, providerRef: session.id };
+    },
+  };
+}
+
+/**
+ * POST /api/payments/webhook/stripe. The signature is checked on the raw body before
+ * anything else (timestamp tolerance included); Stripe retries anything but a 2xx, so
+ * only a notice handled (or already handled) gets one.
+ */
+export function createStripeWebhookRoute(deps: { config: StripeConfig; stripe: Stripe; fulfilment: FulfilmentService; logger: Logger }): Router {
+  const router = Router();
+  router.post('/webhook/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    let event: Stripe.Event;
+    try {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      event = deps.stripe.webhooks.constructEvent(raw, req.get('stripe-signature') ?? '', deps.config.webhookSecret, deps.config.toleranceSeconds);
+    } catch (err) {
+      deps.logger.warn({ provider: 'stripe', reason: (err as Error).message }, 'stripe webhook refused: bad signature');
+      res.status(400).json({ error: { message: 'Invalid signature.', type: 'invalid_request_error', code: 'invalid_signature' } });
+      return;
+    }
+    if (event.type !== 'checkout.session.completed') {
+      res.json({ received: true, ignored: event.type });
+      return;
+    }
+    const session = event.data.object;
+    const orderNo = session.client_reference_id ?? session.metadata?.order_no;
+    if (session.payment_status !== 'paid' || !orderNo || session.amount_total === null) {
+      res.json({ received: true, ignored: 'not paid' });
+      return;
+    }
+    const outcome = await deps.fulfilment.fulfil({
+      provider: 'stripe',
+      eventId: event.id,
+      eventType: event.type,
+      orderNo,
+      amountCents: session.amount_total,
+      currency: session.currency ?? undefined,
+      payload: { session: session.id, amount_total: session.amount_total, currency: session.currency },
+    });
+    if (outcome === 'amount_mismatch' || outcome === 'unknown_order') {
+      res.status(400).json({ error: { message: `Payment not accepted: ${outcome}.`, type: 'invalid_request_error', code: outcome } });
+      return;
+    }
+    res.json({ received: true, outcome });
+  });
+  return router;
+}
