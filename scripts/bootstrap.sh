@@ -2,11 +2,16 @@
 # Installs what the stack needs before `npm start` / `npm test`: Debian packages
 # (PostgreSQL, Redis, nginx) when missing, node modules when missing or stale, then builds.
 #   --no-apt   skip the system package check (npm run down)
+#   --test     also the tools the tests use (docker-compose, to validate the compose files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 check_apt=1
-[[ "${1:-}" == "--no-apt" ]] && check_apt=0
+with_test_tools=0
+for arg in "$@"; do
+  [[ "$arg" == "--no-apt" ]] && check_apt=0
+  [[ "$arg" == "--test" ]] && with_test_tools=1
+done
 
 if (( check_apt )); then
   missing=()
@@ -14,6 +19,11 @@ if (( check_apt )); then
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+  # Prometheus: `npm start -- --monitoring`, and promtool for the alert-rule tests.
+  command -v promtool >/dev/null || missing+=(prometheus)
+  if (( with_test_tools )); then
+    command -v docker-compose >/dev/null || missing+=(docker-compose)
+  fi
   if (( ${#missing[@]} )); then
     if [[ $(id -u) -eq 0 ]]; then
       echo "installing ${missing[*]} (apt)…"
@@ -26,6 +36,7 @@ if (( check_apt )); then
       # Debian starts services on install; the stack starts its own on other ports.
       service redis-server stop >/dev/null 2>&1 || true
       service nginx stop >/dev/null 2>&1 || true
+      service prometheus stop >/dev/null 2>&1 || true
     else
       echo "Missing system packages: ${missing[*]}. Install them with:"
       echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"

@@ -46,11 +46,11 @@ export interface AppDeps {
  */
 export function createApp(config: Config, { logger, registry }: AppDeps) {
   // Infrastructure
-  const pools = createPools(config.db, logger);
+  const metrics = createMetrics(registry);
+  const pools = createPools(config.db, logger, metrics.observeQuery);
+  metrics.observePools(pools);
   const redis = createRedis(config.redis, logger);
   const bus = createInvalidationBus({ redis, redisConfig: config.redis, logger });
-  const metrics = createMetrics(registry);
-  metrics.observePools(pools);
   const upstream = createUpstreamClient(config.upstream, logger, (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }));
 
   // Stores

@@ -13,6 +13,8 @@ export function printBanner(info: StackInfo, meta: { dir: string; workers: numbe
     `  postgres   primary ${info.postgres.primaryUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `             replica ${info.postgres.replicaUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  redis      ${info.redisUrl}`,
+    ...(info.payments.fakeUrl ? [`  payments   Stripe and EPay fakes at ${info.payments.fakeUrl} (set STRIPE_SECRET_KEY / EPAY_* for real providers)`] : []),
+    ...(info.prometheusUrl ? [`  prometheus ${info.prometheusUrl}`] : []),
     '',
     'Try it:',
     `  curl ${info.gatewayUrl}/api/v1/chat/completions \\`,

@@ -7,6 +7,7 @@ import { clearPids, runningStack, stopStackIn, writePids } from './state.js';
 import { printBanner } from './banner.js';
 import { runTests } from './test-run.js';
 import { runBench } from './bench.js';
+import { runOps } from './ops-report.js';
 
 const [command = 'up', ...args] = process.argv.slice(2);
 
@@ -42,6 +43,11 @@ async function up(): Promise<void> {
   }
 
   const fresh = args.includes('--fresh');
+  const monitoring = args.includes('--monitoring');
+  if (monitoring && !(await isPortFree(ports.prometheus))) {
+    console.error(`Port ${ports.prometheus} (PROMETHEUS_PORT) is taken by another program.`);
+    process.exit(1);
+  }
   const started = Date.now();
   console.log(`Starting Codex Gateway from ${dir}${fresh ? ' (fresh: previous data removed)' : ''}…`);
   let stack: RunningStack | undefined;
@@ -68,6 +74,7 @@ async function up(): Promise<void> {
       backends: env.BACKENDS,
       workers: env.WORKERS,
       fresh,
+      monitoring,
       logLevel: env.LOG_LEVEL,
       upstream: env.UPSTREAM_BASE_URL && env.UPSTREAM_API_KEY ? { baseUrl: env.UPSTREAM_BASE_URL, apiKey: env.UPSTREAM_API_KEY } : undefined,
       env: process.env,
@@ -111,7 +118,10 @@ switch (command) {
   case 'bench':
     process.exitCode = await runBench(args);
     break;
+  case 'ops':
+    process.exitCode = await runOps(args);
+    break;
   default:
-    console.error(`unknown command "${command}": use up, down, test or bench`);
+    console.error(`unknown command "${command}": use up, down, test, bench or ops`);
     process.exit(2);
 }

@@ -16,6 +16,7 @@ const stackEnv = z.object({
   BACKEND_PORT_BASE: port.default(12401).describe('Backend N listens on BACKEND_PORT_BASE + N - 1.'),
   METRICS_PORT_BASE: port.default(12501).describe('Backend N serves /metrics on METRICS_PORT_BASE + N - 1.'),
   MOCK_UPSTREAM_PORT: port.default(12399).describe('The bundled mock upstream (when no real upstream is set).'),
+  PROMETHEUS_PORT: port.default(9090).describe('Prometheus of `npm start -- --monitoring`.'),
   FAKE_PAYMENTS_PORT: port.default(12398).describe('The bundled fake Stripe and EPay (when no payment credentials are set).'),
   PG_PRIMARY_PORT: port.default(15432).describe('Postgres primary.'),
   PG_REPLICA_PORT: port.default(15433).describe('Postgres streaming replica.'),
@@ -51,6 +52,7 @@ export function fixedPorts(env: StackEnv): StackPorts {
     pgReplica: env.PG_REPLICA_PORT,
     redis: env.REDIS_PORT,
     payments: env.FAKE_PAYMENTS_PORT,
+    prometheus: env.PROMETHEUS_PORT,
     backends: Array.from({ length: env.BACKENDS }, (_, i) => ({ port: env.BACKEND_PORT_BASE + i, metricsPort: env.METRICS_PORT_BASE + i })),
   };
 }
@@ -75,6 +77,7 @@ export async function randomPorts(backends: number): Promise<StackPorts> {
     pgReplica: await next(),
     redis: await next(),
     payments: await next(),
+    prometheus: await next(),
     backends: await Promise.all(Array.from({ length: backends }, async () => ({ port: await next(), metricsPort: await next() }))),
   };
 }

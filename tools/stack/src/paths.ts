@@ -6,3 +6,14 @@ export const DEPLOY_DIR = path.join(REPO_ROOT, 'deploy');
 export const BACKEND_MAIN = path.join(REPO_ROOT, 'services/backend/dist/main.js');
 export const MOCK_UPSTREAM_MAIN = path.join(REPO_ROOT, 'services/mock-upstream/dist/main.js');
 export const FAKE_PAYMENTS_MAIN = path.join(REPO_ROOT, 'services/fake-payments/dist/main.js');
+
+/** The deploy/ files the native stack uses; compose mounts the very same ones (a test checks). */
+export const DEPLOY_FILES = {
+  nginxConf: 'nginx/nginx.conf',
+  nginxTemplate: 'nginx/templates/gateway.conf.template',
+  redisConf: 'redis/redis.conf',
+  postgresConf: 'postgres-replica/postgresql.conf',
+  pgHba: 'postgres-replica/pg_hba.conf',
+} as const;
+
+export const deployFile = (name: keyof typeof DEPLOY_FILES) => path.join(DEPLOY_DIR, DEPLOY_FILES[name]);

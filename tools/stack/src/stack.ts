@@ -7,6 +7,7 @@ import { startBackends, startFakePayments, startMockUpstream, type BackendInstan
 import { startNginx } from './services/nginx.js';
 import { startPostgres } from './services/postgres.js';
 import { startRedis } from './services/redis.js';
+import { startPrometheus } from './services/prometheus.js';
 
 /** The `.stack/stack.json` contract that tools outside the project rely on (design.md). */
 export interface StackInfo {
@@ -19,6 +20,7 @@ export interface StackInfo {
   backends: Array<{ url: string; metricsUrl: string; pid: number }>;
   nginxPid: number;
   payments: { stripeWebhookSecret: string; epayPid: string; epayKey: string; fakeUrl?: string };
+  prometheusUrl?: string;
 }
 
 export interface StackPorts {
@@ -28,6 +30,7 @@ export interface StackPorts {
   pgReplica: number;
   redis: number;
   payments: number;
+  prometheus: number;
   backends: Array<{ port: number; metricsPort: number }>;
 }
 
@@ -37,6 +40,8 @@ export interface StackOptions {
   backends: number;
   workers: number;
   fresh: boolean;
+  /** Also run Prometheus against the backends (npm start -- --monitoring). */
+  monitoring?: boolean;
   logLevel: string;
   /** A real provider; without it the bundled mock upstream is started. */
   upstream?: { baseUrl: string; apiKey: string };
@@ -165,6 +170,19 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     });
     track(nginx);
 
+    let prometheusUrl: string | undefined;
+    if (opts.monitoring) {
+      progress('prometheus');
+      const prometheus = await startPrometheus({
+        dir: path.join(opts.dir, 'prometheus'),
+        port: opts.ports.prometheus,
+        metricsTargets: backends.map((b) => new URL(b.metricsUrl).host),
+        logDir,
+      });
+      track(prometheus.service);
+      prometheusUrl = prometheus.url;
+    }
+
     const info: StackInfo = {
       gatewayUrl: `http://127.0.0.1:${opts.ports.gateway}`,
       adminToken: secrets.adminToken,
@@ -175,6 +193,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       backends: backends.map((b) => ({ url: b.url, metricsUrl: b.metricsUrl, pid: b.service.pid })),
       nginxPid: nginx.pid,
       payments: { stripeWebhookSecret: secrets.stripeWebhookSecret, epayPid: secrets.epayPid, epayKey: secrets.epayKey, ...(fakePaymentsUrl ? { fakeUrl: fakePaymentsUrl } : {}) },
+      ...(prometheusUrl ? { prometheusUrl } : {}),
     };
     await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);
     writeFileSync(path.join(opts.dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

@@ -44,6 +44,7 @@ export async function runTests(filters: string[]): Promise<number> {
     backends: 2,
     workers: 2,
     fresh: true,
+    monitoring: true,
     logLevel: 'warn',
     env: { ...process.env, NODE_ENV: 'test' },
     onProgress: (step) => console.log(`  · ${step}`),

@@ -7,6 +7,7 @@ import { checkConnectionBudget, describePools } from '../infra/db.js';
 import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
 import { ensureUsagePartitions, runMigrations } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
+import { registerDependencyMetrics } from './dependency-metrics.js';
 import { createRedis } from '../infra/redis.js';
 import { createUsageFlusher } from '../features/usage/usage-flusher.js';
 import { createOrderStore } from '../features/payments/order-store.js';
@@ -63,6 +64,9 @@ export async function startPrimary(config: Config): Promise<void> {
       this.set(await flusher.backlog().catch(() => NaN));
     },
   });
+  const replicaProbe = new pg.Pool({ connectionString: config.db.replicaUrl, max: 1, application_name: 'codex-gateway-probe' });
+  replicaProbe.on('error', (err) => logger.warn({ err: err.message }, 'replica probe connection failed'));
+  registerDependencyMetrics(registry, { primary: flusherPool, replica: replicaProbe, redis: flusherRedis });
   const metricsServer = createMetricsServer(registry, logger);
   await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.metrics.host, resolve));
 
@@ -115,7 +119,7 @@ export async function startPrimary(config: Config): Promise<void> {
     // Workers have recorded their last usage; write what is in hand before leaving.
     await flusher.stop();
     flusherRedis.disconnect();
-    await flusherPool.end();
+    await Promise.allSettled([flusherPool.end(), replicaProbe.end()]);
     metricsServer.close();
     process.exit(0);
   };

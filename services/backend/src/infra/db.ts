@@ -35,9 +35,25 @@ function poolOptions(db: DbConfig, url: string, max: number, applicationName: st
   };
 }
 
-export function createPools(db: DbConfig, logger: Logger, applicationName = 'codex-gateway'): Pools {
+/** Called with the duration of every query a pool runs (for db_query_duration_seconds). */
+export type QueryObserver = (pool: 'primary' | 'replica', seconds: number) => void;
+
+function observeQueries(pool: pg.Pool, name: 'primary' | 'replica', observe: QueryObserver): void {
+  // Only the promise form of query() is used in this code base.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+    const started = performance.now();
+    return query(...args).finally(() => observe(name, (performance.now() - started) / 1000));
+  };
+}
+
+export function createPools(db: DbConfig, logger: Logger, observe?: QueryObserver, applicationName = 'codex-gateway'): Pools {
   const primary = new pg.Pool(poolOptions(db, db.primaryUrl, db.poolMax, applicationName));
   const replica = new pg.Pool(poolOptions(db, db.replicaUrl, db.replicaPoolMax, applicationName));
+  if (observe) {
+    observeQueries(primary, 'primary', observe);
+    observeQueries(replica, 'replica', observe);
+  }
   // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the worker.
   primary.on('error', (err) => logger.error({ pool: 'primary', err: err.message }, 'idle database connection failed'));
   replica.on('error', (err) => logger.error({ pool: 'replica', err: err.message }, 'idle database connection failed'));

@@ -65,9 +65,18 @@ export function createMetrics(registry: client.Registry) {
     }),
   };
 
+  const dbQueryDuration = new client.Histogram({
+    name: 'db_query_duration_seconds',
+    help: 'Duration of queries through the pools (transactions count per statement run on a pooled client only).',
+    labelNames: ['pool'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
   return {
     registry,
     gateway,
+    observeQuery: (pool: 'primary' | 'replica', seconds: number) => dbQueryDuration.observe({ pool }, seconds),
     /** Counts every response once it has finished or the client went away. */
     httpMiddleware(): RequestHandler {
       return (req, res, next) => {

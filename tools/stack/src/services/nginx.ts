@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEPLOY_DIR } from '../paths.js';
+import { deployFile } from '../paths.js';
 import { run, startService, type Service } from '../process.js';
 
 /**
@@ -15,7 +15,7 @@ export function renderTemplate(template: string, values: Record<string, string>)
 }
 
 export function renderGatewayConf(opts: { listen: string; backends: string[]; bodyLimit?: string; accessLog?: string }): string {
-  const template = readFileSync(path.join(DEPLOY_DIR, 'nginx/templates/gateway.conf.template'), 'utf8');
+  const template = readFileSync(deployFile('nginxTemplate'), 'utf8');
   return renderTemplate(template, {
     GATEWAY_LISTEN: opts.listen,
     BACKEND_SERVERS: opts.backends.map((b) => `server ${b} max_fails=1 fail_timeout=2s;`).join(' '),
@@ -27,7 +27,7 @@ export function renderGatewayConf(opts: { listen: string; backends: string[]; bo
 /** nginx in the foreground with its prefix under the stack directory. */
 export async function startNginx(opts: { prefix: string; port: number; backends: string[]; logDir: string }): Promise<Service> {
   for (const dir of ['conf.d', 'logs', 'temp']) mkdirSync(path.join(opts.prefix, dir), { recursive: true });
-  copyFileSync(path.join(DEPLOY_DIR, 'nginx/nginx.conf'), path.join(opts.prefix, 'nginx.conf'));
+  copyFileSync(deployFile('nginxConf'), path.join(opts.prefix, 'nginx.conf'));
   writeFileSync(path.join(opts.prefix, 'conf.d/gateway.conf'), renderGatewayConf({ listen: `127.0.0.1:${opts.port}`, backends: opts.backends }));
   const args = ['-p', `${opts.prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log'];
   await run('nginx', [...args, '-t', '-q', '-g', 'pid logs/nginx.pid;']);

@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { DEPLOY_DIR } from '../paths.js';
+import { deployFile } from '../paths.js';
 import { run, startService, waitFor, type RunAs, type Service } from '../process.js';
 
 export const DB_USER = 'gateway';
@@ -38,9 +38,9 @@ function own(target: string, runAs: RunAs | undefined) {
 
 /** The shared config files of deploy/postgres-replica/ go into each data directory. */
 function installConfig(dataDir: string, runAs: RunAs | undefined) {
-  for (const file of ['postgresql.conf', 'pg_hba.conf']) {
+  for (const [source, file] of [[deployFile('postgresConf'), 'postgresql.conf'], [deployFile('pgHba'), 'pg_hba.conf']] as const) {
     const target = path.join(dataDir, file);
-    copyFileSync(path.join(DEPLOY_DIR, 'postgres-replica', file), target);
+    copyFileSync(source, target);
     own(target, runAs);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { DEPLOY_DIR } from '../paths.js';
+import { deployFile } from '../paths.js';
 import { startService, waitFor, type Service } from '../process.js';
 
 /** redis-server with the shared deploy/redis/redis.conf (AOF on), on loopback. */
@@ -11,7 +11,7 @@ export async function startRedis(opts: { dir: string; port: number; logDir: stri
   const service = startService(
     name,
     'redis-server',
-    [path.join(DEPLOY_DIR, 'redis/redis.conf'), '--port', String(opts.port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', opts.dir, '--daemonize', 'no', '--logfile', ''],
+    [deployFile('redisConf'), '--port', String(opts.port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', opts.dir, '--daemonize', 'no', '--logfile', ''],
     { logFile: path.join(opts.logDir, `${name}.log`) },
   );
   const url = `redis://127.0.0.1:${opts.port}`;

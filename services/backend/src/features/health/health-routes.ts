@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Pools } from '../../infra/db.js';
 import type { Redis } from '../../infra/redis.js';
+import { withTimeout } from '../../infra/timeout.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -8,19 +9,11 @@ type CheckResult = { ok: true; ms: number } | { ok: false; ms: number; error: st
 
 async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(fn(), CHECK_TIMEOUT_MS);
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (err) {
     return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message || 'unreachable' };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
