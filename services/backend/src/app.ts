@@ -18,6 +18,7 @@ import { createPackageStore } from './features/packages/package-store.js';
 import { createUserPackageStore } from './features/packages/user-package-store.js';
 import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
+import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
@@ -49,7 +50,7 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   const metrics = createMetrics(registry);
   const pools = createPools(config.db, logger, metrics.observeQuery);
   metrics.observePools(pools);
-  const redis = createRedis(config.redis, logger);
+  const redis = createRedis(config.redis, logger, 'main', { failFast: true });
   const bus = createInvalidationBus({ redis, redisConfig: config.redis, logger });
   const upstream = createUpstreamClient(config.upstream, logger, (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }));
 
@@ -69,6 +70,8 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   const quota = createQuotaService({
     redis,
     dailyUsage,
+    postgresQuota: createPostgresQuota({ pools }),
+    logger,
     timeZone: config.quota.timeZone,
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
   });

@@ -84,7 +84,7 @@ export async function startPrimary(config: Config): Promise<void> {
   for (let i = 0; i < config.cluster.workers; i += 1) cluster.fork();
 
   // Pending orders past their time become expired (a late payment is still honoured).
-  const orderStore = createOrderStore({ pools: { primary: flusherPool, replica: flusherPool, close: async () => undefined } });
+  const orderStore = createOrderStore({ pools: { primary: flusherPool, replica: flusherPool, reader: flusherPool, close: async () => undefined } });
   const expiry = setInterval(() => {
     orderStore.expireDue().catch((err) =>
       logger.error({ err: (err as Error).message }, 'could not expire orders'),

@@ -31,6 +31,7 @@ const envShape = z.object({
     DB_POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(3600).describe('A connection is retired after this many seconds (the original guide: 1 h).'),
     DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout for opening a database connection.'),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('Server-side statement timeout for the pools (0 = none).'),
+    DB_REPLICA_MAX_LAG_S: z.coerce.number().min(0).default(10).describe('A replica further behind than this (or not answering) is skipped: reads go to the primary until it recovers.'),
     DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(0).default(10).describe('Connections left free for admins and migrations in the startup budget check.'),
     MIGRATE_ON_START: bool.default(true).describe('Run pending migrations (under an advisory lock) before the workers start.'),
 
@@ -102,6 +103,7 @@ export interface Config {
     connectTimeoutMs: number;
     statementTimeoutMs: number;
     reservedConnections: number;
+    replicaMaxLagSeconds: number;
     migrateOnStart: boolean;
   };
   readonly redis: { url: string; commandTimeoutMs: number };
@@ -197,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       reservedConnections: e.DB_RESERVED_CONNECTIONS,
+      replicaMaxLagSeconds: e.DB_REPLICA_MAX_LAG_S,
       migrateOnStart: e.MIGRATE_ON_START,
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },

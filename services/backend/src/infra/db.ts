@@ -15,9 +15,65 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 export interface Pools {
   /** Every write, and reads that must see a write just made. */
   readonly primary: pg.Pool;
-  /** History reads; may lag the primary by a moment. */
+  /** The replica itself (health checks). */
   readonly replica: pg.Pool;
+  /**
+   * History reads: the replica while it answers and keeps up, else the primary. May lag
+   * the primary by a moment.
+   */
+  readonly reader: Queryable;
   close(): Promise<void>;
+}
+
+/** Errors that mean "this server is not answering", as opposed to a bad query. */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  const message = (err as Error).message ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code) ||
+    /Connection terminated|timeout exceeded|connect ETIMEDOUT|Client has encountered a connection error/i.test(message)
+  );
+}
+
+const REPLICA_RETRY_MS = 5000;
+const REPLICA_CHECK_MS = 2000;
+
+/**
+ * Reads go to the replica unless it failed to answer or fell more than maxLagSeconds
+ * behind in the last few seconds; then to the primary, with no error for the client.
+ */
+function createReader(primary: pg.Pool, replica: pg.Pool, logger: Logger, maxLagSeconds: number) {
+  let primaryUntil = 0;
+  const divert = (reason: string) => {
+    if (Date.now() >= primaryUntil) logger.warn({ reason }, 'replica unavailable: reads go to the primary');
+    primaryUntil = Date.now() + REPLICA_RETRY_MS;
+  };
+  const lagCheck = setInterval(async () => {
+    try {
+      const { rows } = await replica.query<{ lag: number }>(
+        `SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                     ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS lag`,
+      );
+      if ((rows[0]?.lag ?? 0) > maxLagSeconds) divert(`lagging ${rows[0]?.lag} s`);
+    } catch (err) {
+      if (isUnavailable(err)) divert((err as Error).message);
+    }
+  }, REPLICA_CHECK_MS);
+  lagCheck.unref();
+  const reader: Queryable = {
+    query: (async (...args: Parameters<pg.Pool['query']>) => {
+      if (Date.now() >= primaryUntil) {
+        try {
+          return await (replica.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (err) {
+          if (!isUnavailable(err)) throw err;
+          divert((err as Error).message);
+        }
+      }
+      return (primary.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    }) as pg.Pool['query'],
+  };
+  return { reader, stop: () => clearInterval(lagCheck) };
 }
 
 type DbConfig = Config['db'];
@@ -57,10 +113,13 @@ export function createPools(db: DbConfig, logger: Logger, observe?: QueryObserve
   // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the worker.
   primary.on('error', (err) => logger.error({ pool: 'primary', err: err.message }, 'idle database connection failed'));
   replica.on('error', (err) => logger.error({ pool: 'replica', err: err.message }, 'idle database connection failed'));
+  const { reader, stop } = createReader(primary, replica, logger, db.replicaMaxLagSeconds);
   return {
     primary,
     replica,
+    reader,
     async close() {
+      stop();
       await Promise.allSettled([primary.end(), replica.end()]);
     },
   };

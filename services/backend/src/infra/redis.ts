@@ -8,8 +8,11 @@ export type { Redis };
  * One client per process. Commands time out instead of queueing forever while Redis is
  * away, and the connection state is logged on changes only (not on every retry).
  */
-export function createRedis(config: Config['redis'], logger: Logger, name = 'main'): Redis {
+export function createRedis(config: Config['redis'], logger: Logger, name = 'main', options: { failFast?: boolean } = {}): Redis {
   const client = new Redis(config.url, {
+    // failFast: while disconnected, commands fail at once (callers have a fallback)
+    // instead of waiting in a queue for the reconnect.
+    enableOfflineQueue: !options.failFast,
     connectionName: `codex-gateway:${name}`,
     commandTimeout: config.commandTimeoutMs,
     maxRetriesPerRequest: 1,

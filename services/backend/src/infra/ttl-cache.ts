@@ -1,6 +1,6 @@
 /**
  * A bounded in-process cache whose entries expire. The oldest entry makes room when it is
- * full (a Map iterates in insertion order).
+ * full (a Map iterates in insertion order). Expired entries stay readable with stale().
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
@@ -12,12 +12,12 @@ export class TtlCache<V> {
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expires <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return entry && entry.expires > Date.now() ? entry.value : undefined;
+  }
+
+  /** The entry even if expired (kept until evicted or deleted): a last resort when the source is down. */
+  stale(key: string): V | undefined {
+    return this.entries.get(key)?.value;
   }
 
   set(key: string, value: V, ttlMs = this.ttlMs): void {

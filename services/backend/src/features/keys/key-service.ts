@@ -35,7 +35,14 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs }: D
     if (shared) {
       record = revive(JSON.parse(shared));
     } else {
-      record = (await keyStore.findByHash(hash)) ?? null;
+      try {
+        record = (await keyStore.findByHash(hash)) ?? null;
+      } catch (err) {
+        // Redis and the databases both away: a key this worker knew keeps working.
+        const stale = local.stale(hash);
+        if (stale === undefined) throw err;
+        return stale;
+      }
       if (record) await redis.set(redisKey(hash), JSON.stringify(record), 'EX', REDIS_TTL_S, 'NX').catch(() => undefined);
     }
     if (bus.generation() === generation) local.set(hash, record, record ? localTtlMs : NEGATIVE_TTL_MS);

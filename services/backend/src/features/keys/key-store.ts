@@ -19,7 +19,7 @@ export function createKeyStore({ pools }: { pools: Pools }) {
      * that the replica has not replayed yet, so it is asked of the primary before refusing.
      */
     async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-      const fromReplica = await pools.replica.query<ApiKeyRecord>(FIND_BY_HASH, [keyHash]);
+      const fromReplica = await pools.reader.query<ApiKeyRecord>(FIND_BY_HASH, [keyHash]);
       if (fromReplica.rows[0]) return fromReplica.rows[0];
       const fromPrimary = await pools.primary.query<ApiKeyRecord>(FIND_BY_HASH, [keyHash]);
       return fromPrimary.rows[0];

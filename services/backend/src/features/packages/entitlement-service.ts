@@ -17,7 +17,14 @@ export function createEntitlementService({ userPackageStore, bus, ttlMs }: { use
       let entry = cache.get(String(userId));
       if (!entry || entry.day > today) {
         const generation = bus.generation();
-        entry = { day: today, periods: await userPackageStore.entitlements(userId, today) };
+        try {
+          entry = { day: today, periods: await userPackageStore.entitlements(userId, today) };
+        } catch (err) {
+          // The primary is away: what this worker last knew beats refusing a paying customer.
+          const stale = cache.stale(String(userId));
+          if (!stale) throw err;
+          return stale.periods.find((p) => p.startDate <= today && today <= p.endDate);
+        }
         if (bus.generation() === generation) cache.set(String(userId), entry);
       }
       return entry.periods.find((p) => p.startDate <= today && today <= p.endDate);

@@ -31,7 +31,7 @@ export function createPackageStore({ pools }: { pools: Pools }) {
     },
 
     async list(): Promise<Package[]> {
-      return (await pools.replica.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
+      return (await pools.reader.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
     },
 
     /** On the primary: a package is often granted right after it is created. */

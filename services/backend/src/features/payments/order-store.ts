@@ -59,7 +59,7 @@ export function createOrderStore({ pools }: { pools: Pools }) {
     },
 
     async list(filter: { status?: string; userId?: number; provider?: string; limit: number; before?: string }): Promise<Order[]> {
-      const { rows } = await pools.replica.query<Order>(
+      const { rows } = await pools.reader.query<Order>(
         `SELECT ${COLUMNS} FROM payment_orders
           WHERE ($1::text IS NULL OR status = $1)
             AND ($2::bigint IS NULL OR user_id = $2)

@@ -33,7 +33,7 @@ export function createPaymentEventStore({ pools }: { pools: Pools }) {
     },
 
     async list(filter: { orderNo?: string; provider?: string; limit: number }): Promise<PaymentEvent[]> {
-      const { rows } = await pools.replica.query<PaymentEvent>(
+      const { rows } = await pools.reader.query<PaymentEvent>(
         `SELECT id, provider, event_id, order_no, event_type, outcome, received_at FROM payment_events
           WHERE ($1::text IS NULL OR order_no = $1) AND ($2::text IS NULL OR provider = $2)
           ORDER BY id DESC LIMIT $3`,

@@ -19,7 +19,7 @@ export function createDailyUsageReader({ pools }: { pools: Pools }) {
     },
 
     async range(userId: number, from: string, to: string) {
-      const { rows } = await pools.replica.query<{ date: string; request_count: number; prompt_tokens: number; completion_tokens: number }>(
+      const { rows } = await pools.reader.query<{ date: string; request_count: number; prompt_tokens: number; completion_tokens: number }>(
         `SELECT usage_date AS date, request_count, prompt_tokens, completion_tokens
            FROM daily_usage WHERE user_id = $1 AND usage_date BETWEEN $2 AND $3
           ORDER BY usage_date`,

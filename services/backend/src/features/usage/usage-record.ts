@@ -15,6 +15,8 @@ export interface UsageRecord {
   usageDate: string;
   /** Counted as a request in daily_usage (false for requests that were not served). */
   billed: boolean;
+  /** Already counted in daily_usage.request_count (quota taken in Postgres while Redis was away). */
+  requestCounted: boolean;
 }
 
 export const USAGE_STREAM = 'cg:usage';
@@ -26,6 +28,7 @@ export function toStreamFields(r: UsageRecord): string[] {
     'id', r.requestId, 'u', String(r.userId), 'k', String(r.apiKeyId), 'm', r.model,
     'pt', String(r.promptTokens), 'ct', String(r.completionTokens), 's', String(r.statusCode),
     'l', String(r.latencyMs), 'st', r.stream ? '1' : '0', 't', String(r.createdAt), 'd', r.usageDate, 'b', r.billed ? '1' : '0',
+    'rc', r.requestCounted ? '1' : '0',
   ];
 }
 
@@ -46,6 +49,7 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     createdAt: Number(f.t),
     usageDate: f.d ?? '',
     billed: f.b === '1',
+    requestCounted: f.rc === '1',
   };
   const numbersOk = [record.userId, record.apiKeyId, record.promptTokens, record.completionTokens, record.statusCode, record.latencyMs, record.createdAt].every(Number.isFinite);
   return record.requestId && numbersOk && /^\d{4}-\d{2}-\d{2}$/.test(record.usageDate) ? record : undefined;

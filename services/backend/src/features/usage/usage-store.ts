@@ -10,9 +10,9 @@ const WRITE_BATCH = `
 WITH input AS (
   -- A record delivered twice in one batch (read, then reclaimed) counts once.
   SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
-                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[])
+                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[], $13::bool[])
     AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-         status_code, latency_ms, stream, created_at, usage_date, billed)
+         status_code, latency_ms, stream, created_at, usage_date, billed, request_counted)
 ), inserted AS (
   INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
                           total_tokens, status_code, latency_ms, stream, created_at)
@@ -23,7 +23,7 @@ WITH input AS (
   RETURNING request_id, created_at
 )
 INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens, completion_tokens)
-SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed), sum(i.prompt_tokens), sum(i.completion_tokens)
+SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed AND NOT i.request_counted), sum(i.prompt_tokens), sum(i.completion_tokens)
   FROM input i JOIN inserted USING (request_id, created_at)
  GROUP BY i.user_id, i.usage_date
  -- A fixed order of row locks: two flushers never deadlock on each other's users.
@@ -50,5 +50,6 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => new Date(r.createdAt)),
     col((r) => r.usageDate),
     col((r) => r.billed),
+    col((r) => r.requestCounted),
   ]);
 }
