@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Seeds a tier's customers through the admin API of the running stack, in bulk:
 // one unlimited package, then per user: POST /users, grant the package, issue a key.
-// Writes data/keys-<tier>.csv (one key per row, shuffled) for artillery's payload, and
-// data/seed-<tier>.json describing it, so the next run on the same stack reuses the keys
+// Writes the tier's payload file, data/keys-<users>.csv (one key per row, shuffled), and
+// data/keys-<users>.json describing it, so the next run on the same stack reuses the keys
 // instead of adding another few thousand users (--reseed forces new ones).
 //
 //   node seed.mjs --tier 100 --stack ../.stack/stack.json [--users N] [--concurrency 20]
@@ -53,7 +53,8 @@ const fingerprint = createHash('sha256').update(`${stack.adminToken}\n${stack.po
 const dataDir = path.join(here, 'data');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const csvFile = path.resolve(here, tierConfig.payload.path);
-const metaFile = path.join(dataDir, `seed-${tier}.json`);
+// Named after the key file, so tiers with the same payload (500 and 1k) share one seeding.
+const metaFile = csvFile.replace(/\.csv$/, '.json');
 
 const DAY = 86_400_000;
 const PACKAGE_DAYS = 30;
@@ -185,7 +186,7 @@ async function seed() {
 const previous = await reusable();
 if (previous) {
   writeFileSync(metaFile, `${JSON.stringify({ ...previous, reused: true }, null, 2)}\n`, { mode: 0o600 });
-  console.log(`  seed: reusing the ${previous.users} users seeded at ${previous.created_at} (--reseed for new ones)`);
+  console.log(`  seed: reusing the ${previous.users} users seeded at ${previous.created_at} for tier ${previous.tier} (--reseed for new ones)`);
 } else {
   console.log(`  seed: creating ${users} users with an unlimited package and a key each (${concurrency} in flight, at most ${maxSeconds} s)…`);
   await seed();

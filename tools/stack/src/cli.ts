@@ -8,6 +8,7 @@ import { printBanner } from './banner.js';
 import { runTests } from './test-run.js';
 import { runBench } from './bench.js';
 import { runOps } from './ops-report.js';
+import { runDrill } from './drills.js';
 
 const [command = 'up', ...args] = process.argv.slice(2);
 
@@ -121,7 +122,10 @@ switch (command) {
   case 'ops':
     process.exitCode = await runOps(args);
     break;
+  case 'drill':
+    process.exitCode = await runDrill(args);
+    break;
   default:
-    console.error(`unknown command "${command}": use up, down, test, bench or ops`);
+    console.error(`unknown command "${command}": use up, down, test, bench, ops or drill`);
     process.exit(2);
 }

@@ -54,9 +54,24 @@ export interface StackOptions {
 
 export interface RunningStack {
   info: StackInfo;
-  services: Service[];
+  /** The processes running now (a restarted service has a new one). */
+  readonly services: Service[];
+  /** Stops one service on purpose (a failure drill); it stays down until started. */
+  stopService(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped service again on its data and ports. */
+  startService(name: string): Promise<void>;
   /** Stops in order: nginx, backends, upstream, Redis, replica, primary. */
   stop(): Promise<void>;
+}
+
+/** One service of the stack: its current process and how to start it again. */
+interface Slot {
+  service: Service;
+  relaunch?: () => Service | Promise<Service>;
+  /** Backends are restarted when they die (as compose's restart policy would). */
+  supervised?: boolean;
+  /** Stopped on purpose: not restarted by supervision. */
+  held?: boolean;
 }
 
 // Postgres allows 300 connections (deploy/postgres-replica/postgresql.conf); 10 stay reserved.
@@ -71,26 +86,48 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const logDir = path.join(opts.dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const secrets = loadSecrets(opts.dir);
-  const started: Service[] = [];
-  const track = (...services: Service[]) => {
-    started.push(...services);
-    opts.onServices?.([...started]);
+  const slots: Slot[] = [];
+  let stopping = false;
+  const report = () => opts.onServices?.(slots.map((x) => x.service));
+  const supervise = (slot: Slot) => {
+    void slot.service.exited.then(async () => {
+      if (stopping || slot.held || !slot.relaunch) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (stopping || slot.held) return;
+      slot.service = await slot.relaunch();
+      report();
+      supervise(slot);
+    });
   };
-  const stop = async () => {
-    // Reverse start order: nothing loses a dependency while it still has work.
-    for (const service of [...started].reverse()) {
-      await service.stop(service.name.startsWith('postgres') ? 'SIGINT' : 'SIGTERM', 40_000);
+  const track = (...entries: Array<Service | Slot>) => {
+    for (const entry of entries) {
+      const slot: Slot = 'service' in entry ? entry : { service: entry };
+      slots.push(slot);
+      if (slot.supervised) supervise(slot);
     }
+    report();
+  };
+  const slotOf = (name: string) => {
+    const slot = slots.find((x) => x.service.name === name);
+    if (!slot) throw new Error(`no service named ${name}`);
+    return slot;
+  };
+  const stopOne = (service: Service, signal?: NodeJS.Signals) => service.stop(signal ?? (service.name.startsWith('postgres') ? 'SIGINT' : 'SIGTERM'), 40_000);
+  const stop = async () => {
+    stopping = true;
+    // Reverse start order: nothing loses a dependency while it still has work.
+    for (const slot of [...slots].reverse()) await stopOne(slot.service);
   };
 
   try {
     progress('postgres primary + replica');
     const pgPair = await startPostgres({ root: path.join(opts.dir, 'postgres'), primaryPort: opts.ports.pgPrimary, replicaPort: opts.ports.pgReplica, password: secrets.dbPassword, logDir });
-    track(pgPair.primary, pgPair.replica);
+    track({ service: pgPair.primary, relaunch: pgPair.relaunch.primary }, { service: pgPair.replica, relaunch: pgPair.relaunch.replica });
 
     progress('redis');
-    const redis = await startRedis({ dir: path.join(opts.dir, 'redis'), port: opts.ports.redis, logDir });
-    track(redis.service);
+    const redisOptions = { dir: path.join(opts.dir, 'redis'), port: opts.ports.redis, logDir };
+    const redis = await startRedis(redisOptions);
+    track({ service: redis.service, relaunch: async () => (await startRedis(redisOptions)).service });
 
     let upstreamUrl: string;
     let upstreamBaseUrl: string;
@@ -156,7 +193,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         ...paymentEnv,
       },
     });
-    track(...backends.map((b) => b.service));
+    track(...backends.map((b) => ({ service: b.service, relaunch: b.relaunch, supervised: true })));
 
     progress('seed');
     await seedDemo(pgPair.primaryUrl, secrets);
@@ -197,7 +234,26 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     };
     await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);
     writeFileSync(path.join(opts.dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-    return { info, services: started, stop };
+    return {
+      info,
+      get services() {
+        return slots.map((x) => x.service);
+      },
+      async stopService(name, signal) {
+        const slot = slotOf(name);
+        slot.held = true;
+        await stopOne(slot.service, signal);
+      },
+      async startService(name) {
+        const slot = slotOf(name);
+        if (!slot.relaunch) throw new Error(`${name} cannot be restarted`);
+        slot.service = await slot.relaunch();
+        slot.held = false;
+        report();
+        if (slot.supervised) supervise(slot);
+      },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

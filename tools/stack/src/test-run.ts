@@ -67,13 +67,38 @@ export async function runTests(filters: string[]): Promise<number> {
       child.once('close', (c) => resolve(c ?? 1));
     });
   } finally {
-    if (code !== 0) printLogTails(dir);
     await stack.stop();
+    if (code === 0) code = checkLogsForSecrets(dir);
+    if (code !== 0) printLogTails(dir);
     if (code === 0 && !process.env.KEEP_TEST_STACK) rmSync(dir, { recursive: true, force: true });
     else console.log(`test stack kept in ${dir}`);
   }
   console.log(`npm test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;
+}
+
+/**
+ * After the whole suite: no API key, admin token, pepper, password or webhook secret
+ * appears in any log the stack wrote (services, nginx access and error logs).
+ */
+function checkLogsForSecrets(dir: string): number {
+  const secrets = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8')) as Record<string, string>;
+  const files = [path.join(dir, 'logs'), path.join(dir, 'nginx', 'logs')].flatMap((d) => {
+    try {
+      return readdirSync(d).map((f) => path.join(d, f));
+    } catch {
+      return [];
+    }
+  });
+  const leaks: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const [name, value] of Object.entries(secrets)) if (value.length >= 8 && text.includes(value)) leaks.push(`${name} in ${file}`);
+    // Any full API key, the demo one or a test's own.
+    if (/sk-cg-[A-Za-z0-9]{40}/.test(text)) leaks.push(`an API key in ${file}`);
+  }
+  console.log(leaks.length ? `secrets check: FAIL\n  ${leaks.join('\n  ')}` : `secrets check: no secret in ${files.length} log files`);
+  return leaks.length ? 1 : 0;
 }
 
 /** The end of every service log, for a failure in CI where nobody can look afterwards. */

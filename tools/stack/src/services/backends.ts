@@ -4,6 +4,8 @@ import { httpOk, startService, waitFor, type Service } from '../process.js';
 
 export interface BackendInstance {
   service: Service;
+  /** Start it again with the same settings (after it died). */
+  relaunch(): Service;
   url: string;
   metricsUrl: string;
   port: number;
@@ -26,11 +28,12 @@ export async function startBackends(opts: {
   const instances = opts.ports.slice(0, opts.count).map(({ port, metricsPort }, i) => {
     const name = `backend-${i + 1}`;
     const logFile = path.join(opts.logDir, `${name}.log`);
-    const service = startService(name, process.execPath, [BACKEND_MAIN], {
-      logFile,
-      env: { ...opts.env, PORT: String(port), METRICS_PORT: String(metricsPort), INSTANCE_ID: name },
-    });
-    return { service, port, logFile, url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+    const relaunch = () =>
+      startService(name, process.execPath, [BACKEND_MAIN], {
+        logFile,
+        env: { ...opts.env, PORT: String(port), METRICS_PORT: String(metricsPort), INSTANCE_ID: name },
+      });
+    return { service: relaunch(), relaunch, port, logFile, url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
   });
   // All replicas start together, as in production: the migration lock sorts them out.
   try {

@@ -13,6 +13,8 @@ export interface PostgresPair {
   replica: Service;
   primaryUrl: string;
   replicaUrl: string;
+  /** Start a server again on its existing data (the failure drills stop and start them). */
+  relaunch: { primary(): Service; replica(): Service };
 }
 
 /** Debian keeps the server binaries outside PATH, one directory per major version. */
@@ -99,8 +101,12 @@ export async function startPostgres(opts: { root: string; primaryPort: number; r
   }
   installConfig(primaryDir, runAs);
   const primary = startServer('postgres-primary', bin, primaryDir, opts.primaryPort, opts.logDir, runAs);
+  const relaunch = {
+    primary: () => startServer('postgres-primary', bin, primaryDir, opts.primaryPort, opts.logDir, runAs),
+    replica: () => startServer('postgres-replica', bin, replicaDir, opts.replicaPort, opts.logDir, runAs),
+  };
   try {
-    return { primary, ...(await prepareReplica(bin, runAs, replicaDir, opts)) };
+    return { primary, relaunch, ...(await prepareReplica(bin, runAs, replicaDir, opts)) };
   } catch (err) {
     await primary.stop('SIGINT');
     throw err;
@@ -112,7 +118,7 @@ async function prepareReplica(
   runAs: RunAs | undefined,
   replicaDir: string,
   opts: { primaryPort: number; replicaPort: number; password: string; logDir: string },
-): Promise<Omit<PostgresPair, 'primary'>> {
+): Promise<Omit<PostgresPair, 'primary' | 'relaunch'>> {
   const adminUrl = `postgres://${DB_USER}:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.primaryPort}/postgres`;
   await waitFor('the Postgres primary', () => query(adminUrl, 'SELECT 1'), 30_000);
   const exists = await query(adminUrl, `SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'`);

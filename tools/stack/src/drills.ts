@@ -1,0 +1,214 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { randomPorts } from './config.js';
+import { startStack, type RunningStack } from './stack.js';
+
+/**
+ * `npm run drill -- <name>`: a failure under steady load on a private cluster, then the
+ * books: every successful response has its usage row, daily_usage agrees with usage_logs,
+ * and no user went past a daily limit.
+ */
+const DRILLS: Record<string, { about: string; disrupt: (stack: RunningStack) => Promise<void>; clientErrorsAllowed: boolean }> = {
+  'kill-backend': {
+    about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
+    disrupt: async (stack) => {
+      const victim = stack.services.find((s) => s.name === 'backend-1')!;
+      process.kill(-victim.pid, 'SIGKILL');
+      await sleep(10_000);
+      const back = await fetch(`${stack.info.backends[0]!.url}/readyz`).then((r) => r.ok, () => false);
+      console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
+      if (!back) throw new Error('backend-1 did not come back');
+    },
+    // Requests in flight on the killed instance fail; nothing else may.
+    clientErrorsAllowed: true,
+  },
+  'redis-restart': {
+    about: 'stop Redis for 10 s: quota in Postgres, usage straight to Postgres, then back to the fast path',
+    disrupt: (stack) => outage(stack, 'redis'),
+    clientErrorsAllowed: false,
+  },
+  'replica-down': {
+    about: 'stop the replica for 10 s: reads move to the primary and back',
+    disrupt: (stack) => outage(stack, 'postgres-replica'),
+    clientErrorsAllowed: false,
+  },
+  'primary-down': {
+    about: 'stop the primary for 10 s: cached keys keep relaying, usage waits in the Redis stream',
+    disrupt: (stack) => outage(stack, 'postgres-primary'),
+    clientErrorsAllowed: false,
+  },
+  'slow-upstream': {
+    about: 'the upstream answers after 5 s for 8 s: nothing blocks, usage look-ups keep their latency',
+    disrupt: async (stack) => {
+      await mockConfig(stack, { latencyMs: 5000 });
+      await sleep(8000);
+      await mockConfig(stack, { latencyMs: 0 });
+    },
+    clientErrorsAllowed: false,
+  },
+};
+
+async function outage(stack: RunningStack, service: string) {
+  await stack.stopService(service);
+  await sleep(10_000);
+  await stack.startService(service);
+}
+
+async function mockConfig(stack: RunningStack, patch: Record<string, number>) {
+  await fetch(`${stack.info.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+}
+
+interface Customer {
+  userId: number;
+  key: string;
+  limit: number | null;
+}
+
+async function seed(stack: RunningStack, count: number): Promise<Customer[]> {
+  const call = async (p: string, body: unknown) => {
+    const res = await fetch(`${stack.info.gatewayUrl}/api/admin${p}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.info.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`${p}: ${res.status}`);
+    return (await res.json()) as { id: number; key: string };
+  };
+  const limited = await call('/packages', { name: 'drill limited', daily_request_limit: 40, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
+  const open = await call('/packages', { name: 'drill open', daily_request_limit: null, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
+  const customers: Customer[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const user = await call('/users', { email: `drill-${Date.now()}-${i}@example.test` });
+    const limit = i % 2 === 0 ? 40 : null;
+    await call(`/users/${user.id}/packages`, { package_id: limit ? limited.id : open.id });
+    customers.push({ userId: user.id, key: (await call(`/users/${user.id}/api-keys`, { name: 'drill' })).key, limit });
+  }
+  return customers;
+}
+
+interface Outcome {
+  status: number;
+  requestId: string | null;
+  userId: number;
+  at: number;
+  ms: number;
+  kind: 'chat' | 'usage';
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+export async function runDrill(args: string[]): Promise<number> {
+  const name = args[0] ?? '';
+  const drill = DRILLS[name];
+  if (!drill) {
+    console.error(`usage: npm run drill -- <${Object.keys(DRILLS).join('|')}>`);
+    return 2;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), `codex-gateway-drill-`));
+  chmodSync(dir, 0o755);
+  const stack = await startStack({ dir, ports: await randomPorts(2), backends: 2, workers: 2, fresh: true, logLevel: 'warn', env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' } });
+  console.log(`drill ${name}: ${drill.about}`);
+  try {
+    const customers = await seed(stack, 20);
+    const outcomes: Outcome[] = [];
+    const started = Date.now();
+    let running = true;
+    const request = async (kind: 'chat' | 'usage') => {
+      const c = customers[Math.floor(Math.random() * customers.length)]!;
+      const t0 = Date.now();
+      try {
+        const res = await fetch(`${stack.info.gatewayUrl}/v1/${kind === 'chat' ? 'chat/completions' : 'usage'}`, {
+          method: kind === 'chat' ? 'POST' : 'GET',
+          headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+          body: kind === 'chat' ? JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'drill' }], max_tokens: 8 }) : undefined,
+          signal: AbortSignal.timeout(30_000),
+        });
+        await res.arrayBuffer();
+        outcomes.push({ status: res.status, requestId: res.headers.get('x-request-id'), userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
+      } catch {
+        outcomes.push({ status: 0, requestId: null, userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
+      }
+    };
+    const loop = (kind: 'chat' | 'usage', pauseMs: number) => (async () => {
+      while (running) {
+        await request(kind);
+        if (pauseMs) await sleep(pauseMs);
+      }
+    })();
+    // Steady load: 12 connections of chat (paced), 2 of usage look-ups.
+    const load = [...Array.from({ length: 12 }, () => loop('chat', 20)), loop('usage', 50), loop('usage', 50)];
+    await sleep(3000);
+    const disruptedAt = Date.now() - started;
+    await drill.disrupt(stack);
+    await sleep(5000);
+    running = false;
+    await Promise.all(load);
+    return await report(stack, name, drill.clientErrorsAllowed, customers, outcomes, disruptedAt);
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function report(stack: RunningStack, name: string, errorsAllowed: boolean, customers: Customer[], outcomes: Outcome[], disruptedAt: number): Promise<number> {
+  const byStatus = new Map<number, number>();
+  for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
+  const errors = outcomes.filter((o) => o.status !== 200 && o.status !== 429);
+  const lastError = Math.max(disruptedAt, ...errors.map((o) => o.at + o.ms));
+  const usage = (from: number, to: number) => outcomes.filter((o) => o.kind === 'usage' && o.status === 200 && o.at >= from && o.at < to).map((o) => o.ms);
+  console.log(`\nclient answers by status: ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === 0 ? 'network error' : s}: ${n}`).join(', ')}`);
+  console.log(`client errors (not 200/429): ${errors.length}; ${errors.length ? `last one ${((lastError - disruptedAt) / 1000).toFixed(1)} s after the disruption began` : 'none'}`);
+  console.log(`usage look-up p50 before / during+after: ${percentile(usage(0, disruptedAt), 50)} ms / ${percentile(usage(disruptedAt, Infinity), 50)} ms`);
+
+  const ok = outcomes.filter((o) => o.kind === 'chat' && o.status === 200 && o.requestId);
+  const ids = new Set(ok.map((o) => o.requestId!));
+  const users = customers.map((c) => c.userId);
+  const db = new pg.Client({ connectionString: stack.info.postgres.primaryUrl });
+  await db.connect();
+  const checks: Array<[string, boolean, string]> = [];
+  try {
+    // Usage may still be on its way through the stream: wait until every answer is booked.
+    let rows: Array<{ request_id: string; status_code: number }> = [];
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      rows = (await db.query('SELECT request_id, status_code FROM usage_logs WHERE user_id = ANY($1)', [users])).rows;
+      const seen = new Set(rows.map((r) => r.request_id));
+      if ([...ids].every((id) => seen.has(id))) break;
+      await sleep(500);
+    }
+    const booked = rows.filter((r) => r.status_code === 200);
+    const missing = [...ids].filter((id) => !booked.some((r) => r.request_id === id));
+    const extra = booked.length - ids.size + missing.length;
+    checks.push(['every successful response has its usage_logs row', missing.length === 0, `${ids.size} successes, ${missing.length} missing`]);
+    checks.push([
+      'no usage row without a successful response',
+      name === 'kill-backend' ? extra <= 12 : extra === 0,
+      `${extra} extra${name === 'kill-backend' ? ' (in flight when killed: at most one per connection)' : ''}`,
+    ]);
+    const daily = (
+      await db.query(
+        `SELECT d.user_id, d.request_count::int AS requests, d.prompt_tokens::int + d.completion_tokens::int AS tokens,
+                (SELECT count(*)::int FROM usage_logs l WHERE l.user_id = d.user_id AND l.status_code < 300) AS logged,
+                (SELECT coalesce(sum(total_tokens), 0)::int FROM usage_logs l WHERE l.user_id = d.user_id) AS logged_tokens
+           FROM daily_usage d WHERE d.user_id = ANY($1)`,
+        [users],
+      )
+    ).rows as Array<{ user_id: number; requests: number; tokens: number; logged: number; logged_tokens: number }>;
+    const mismatched = daily.filter((d) => d.requests !== d.logged || d.tokens !== d.logged_tokens);
+    checks.push(['daily_usage agrees with usage_logs', mismatched.length === 0, mismatched.map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens`).join('; ') || `${daily.length} users`]);
+    const over = customers.filter((c) => c.limit !== null).map((c) => ({ c, d: daily.find((d) => d.user_id === c.userId) })).filter(({ c, d }) => (d?.requests ?? 0) > c.limit!);
+    checks.push(['no quota overdraft', over.length === 0, over.map(({ c, d }) => `user ${c.userId}: ${d?.requests} > ${c.limit}`).join('; ') || 'every limited user within 40/day']);
+    if (!errorsAllowed) checks.push(['no client errors', errors.length === 0, `${errors.length}`]);
+  } finally {
+    await db.end();
+  }
+  console.log('\nbooks:');
+  for (const [what, pass, detail] of checks) console.log(`  ${pass ? 'PASS' : 'FAIL'}  ${what} (${detail})`);
+  return checks.every(([, pass]) => pass) ? 0 : 1;
+}
