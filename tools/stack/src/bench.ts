@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { randomPorts } from './config.js';
+import { randomPorts, readStackEnv, workersPerBackend } from './config.js';
 import { startStack, type StackInfo } from './stack.js';
+import { benchStreams } from './bench-streams.js';
 
 interface Row {
   target: string;
@@ -55,23 +56,27 @@ async function customerKey(stack: StackInfo): Promise<string> {
  * `npm run bench`: on one private cluster and the same mock upstream, non-streaming chat
  * at C connections against the upstream directly, one backend directly, and the whole
  * cluster through nginx; prints requests/s, p50, p99 and the ratios.
+ * `npm run bench -- --streams 5000`: N concurrent streams instead (see bench-streams.ts).
  */
 export async function runBench(args: string[]): Promise<number> {
   const seconds = Number(argValue(args, '--seconds') ?? 10);
   const connections = Number(argValue(args, '--connections') ?? 50);
+  const workers = workersPerBackend(readStackEnv({ ...process.env, BACKENDS: '2' }));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-gateway-bench-'));
   chmodSync(dir, 0o755);
   const stack = await startStack({
     dir,
     ports: await randomPorts(2),
     backends: 2,
-    workers: Number(process.env.WORKERS ?? 2),
+    workers,
     fresh: true,
     logLevel: 'warn',
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
   });
   try {
     const key = await customerKey(stack.info);
+    const streams = argValue(args, '--streams');
+    if (streams) return (await benchStreams(stack.info, key, Number(streams), Number(argValue(args, '--stream-seconds') ?? 10))) ? 0 : 1;
     const url = (base: string) => `${base}/v1/chat/completions`;
     // A short warm-up so JIT and connection pools are in steady state.
     await measure('warm-up', url(stack.info.gatewayUrl), key, 2, connections);
@@ -81,7 +86,7 @@ export async function runBench(args: string[]): Promise<number> {
       await measure('cluster through nginx', url(stack.info.gatewayUrl), key, seconds, connections),
     ];
     const base = rows[0]!;
-    console.log(`\nnon-streaming chat, ${connections} connections, ${seconds} s each, ${os.availableParallelism()} CPUs, ${stack.info.backends.length} backends × ${process.env.WORKERS ?? 2} workers\n`);
+    console.log(`\nnon-streaming chat, ${connections} connections, ${seconds} s each, ${os.availableParallelism()} CPUs, ${stack.info.backends.length} backends × ${workers} workers\n`);
     console.log('| target | req/s | p50 ms | p99 ms | 2xx | errors | req/s vs upstream |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(`| ${r.target} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${(r.rps / base.rps).toFixed(2)} |`);

@@ -1,6 +1,6 @@
 // The native stack's command line: `up` (npm start), `down` (npm run down), `test` (npm test).
 import { mkdirSync } from 'node:fs';
-import { fixedPorts, readStackEnv } from './config.js';
+import { fixedPorts, readStackEnv, workersPerBackend } from './config.js';
 import { isPortFree } from './ports.js';
 import { startStack, type RunningStack } from './stack.js';
 import { clearPids, runningStack, stopStackIn, writePids } from './state.js';
@@ -73,7 +73,7 @@ async function up(): Promise<void> {
       dir,
       ports,
       backends: env.BACKENDS,
-      workers: env.WORKERS,
+      workers: workersPerBackend(env),
       fresh,
       monitoring,
       logLevel: env.LOG_LEVEL,
@@ -90,7 +90,7 @@ async function up(): Promise<void> {
     process.exit(1);
   }
   writePids(dir, { runner: process.pid, gatewayUrl: stack.info.gatewayUrl, services: stack.services.map((s) => ({ name: s.name, pid: s.pid, command: s.command })) });
-  printBanner(stack.info, { dir, workers: env.WORKERS, mock: !env.UPSTREAM_BASE_URL, seconds: (Date.now() - started) / 1000 });
+  printBanner(stack.info, { dir, workers: workersPerBackend(env), mock: !env.UPSTREAM_BASE_URL, seconds: (Date.now() - started) / 1000 });
 
   // A service that dies on its own is reported; the rest keep running.
   for (const service of stack.services) {

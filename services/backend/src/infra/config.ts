@@ -44,6 +44,7 @@ const envShape = z.object({
     UPSTREAM_API_KEY: z.string().optional().describe('Bearer key sent to the upstream.'),
     UPSTREAM_CHANNELS: z.string().optional().describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000).describe('Longest an upstream request may wait for headers, or between two chunks of a stream.'),
+    UPSTREAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(2048).describe('Keep-alive connections per upstream channel per worker; every open stream holds one.'),
     UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Connecting to an upstream channel; past it the next channel is tried.'),
 
     QUOTA_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai').describe('Time zone of the business day: daily limits reset at its midnight.'),
@@ -108,7 +109,7 @@ export interface Config {
   };
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
-  readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number };
+  readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
   readonly usage: { flushBatch: number; claimIdleMs: number };
@@ -204,7 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
-    upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS },
+    upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS },

@@ -18,10 +18,20 @@ function wallClock(timeZone: string, at: Date): { y: number; m: number; d: numbe
   return { y: +parts.year!, m: +parts.month!, d: +parts.day!, h: +parts.hour!, min: +parts.minute!, s: +parts.second! };
 }
 
-/** YYYY-MM-DD of `at` in the time zone. */
-export function businessDay(timeZone: string, at: Date = new Date()): string {
-  const { y, m, d } = wallClock(timeZone, at);
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+// Formatting a date in a time zone is costly and every request asks: remember the answer
+// for the current second of each zone.
+const current = new Map<string, { second: number; day: string }>();
+
+/** YYYY-MM-DD of `at` (default: now) in the time zone. */
+export function businessDay(timeZone: string, at?: Date): string {
+  const now = at ?? new Date();
+  const second = Math.floor(now.getTime() / 1000);
+  const memo = current.get(timeZone);
+  if (!at && memo?.second === second) return memo.day;
+  const { y, m, d } = wallClock(timeZone, now);
+  const day = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (!at) current.set(timeZone, { second, day });
+  return day;
 }
 
 /** The day after a YYYY-MM-DD date (or `days` after). */

@@ -32,7 +32,7 @@ export function channelOrder(channels: readonly UpstreamChannel[], model: string
 export function createUpstreamClient(upstream: Config['upstream'], logger: Logger, onAttempt?: (channel: string, outcome: string) => void) {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
-    connections: 512,
+    connections: upstream.maxConnections,
     connect: { timeout: upstream.connectTimeoutMs },
     headersTimeout: upstream.timeoutMs,
     bodyTimeout: upstream.timeoutMs,
