@@ -30,8 +30,9 @@ export function createPackageStore({ pools }: { pools: Pools }) {
       return rows[0]!;
     },
 
+    /** On the primary: an admin lists packages right after creating one (and the table is small). */
     async list(): Promise<Package[]> {
-      return (await pools.reader.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
+      return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
     },
 
     /** On the primary: a package is often granted right after it is created. */
