@@ -1,5 +1,5 @@
 export { createApp, type App, type AppDeps } from './app.js';
 export { loadConfig, describeEnv, ConfigError, type Config } from './infra/config.js';
 export { createLogger } from './infra/logger.js';
-export { runMigrations, MIGRATIONS_DIR } from './infra/migrate.js';
+export { runMigrations, maintainUsagePartitions, MIGRATIONS_DIR } from './infra/migrate.js';
 export { generateApiKey, hashApiKey, keyPrefix } from './features/keys/key-hash.js';

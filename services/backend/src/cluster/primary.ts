@@ -5,7 +5,7 @@ import client from 'prom-client';
 import type { Config } from '../infra/config.js';
 import { checkConnectionBudget, describePools } from '../infra/db.js';
 import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
-import { ensureUsagePartitions, runMigrations } from '../infra/migrate.js';
+import { maintainUsagePartitions, runMigrations } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
 import { registerDependencyMetrics } from './dependency-metrics.js';
 import { createRedis } from '../infra/redis.js';
@@ -29,7 +29,7 @@ export async function startPrimary(config: Config): Promise<void> {
     if (config.db.migrateOnStart) {
       const applied = await runMigrations(config.db.primaryUrl, logger);
       if (applied.length) announce.info({ applied }, 'migrations applied');
-      await withClient(config.db.primaryUrl, (c) => ensureUsagePartitions((sql) => c.query(sql)));
+      await withClient(config.db.primaryUrl, (c) => maintainUsagePartitions((sql, params) => c.query(sql, params), config.usage.retentionDays));
     }
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'startup refused');
@@ -93,8 +93,8 @@ export async function startPrimary(config: Config): Promise<void> {
   expiry.unref();
 
   const partitions = setInterval(() => {
-    withClient(config.db.primaryUrl, (c) => ensureUsagePartitions((sql) => c.query(sql))).catch((err) =>
-      logger.error({ err: (err as Error).message }, 'could not create usage_logs partitions'),
+    withClient(config.db.primaryUrl, (c) => maintainUsagePartitions((sql, params) => c.query(sql, params), config.usage.retentionDays)).catch((err) =>
+      logger.error({ err: (err as Error).message }, 'could not maintain usage_logs partitions'),
     );
   }, PARTITION_CHECK_INTERVAL_MS);
   partitions.unref();

@@ -50,6 +50,7 @@ const envShape = z.object({
     QUOTA_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai').describe('Time zone of the business day: daily limits reset at its midnight.'),
     COMPLETION_TOKEN_ESTIMATE: z.coerce.number().int().min(1).default(1024).describe('Completion tokens reserved for a request that sets no max_tokens, until its real usage is known.'),
     KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000).describe('How long a worker trusts its in-process copy of a key or package (revocations still reach it within a second over pub/sub).'),
+    USAGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0).describe('Monthly usage_logs partitions older than this many days are dropped (0 keeps them all); daily_usage is kept.'),
     USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
     USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(15_000).describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
 
@@ -112,7 +113,7 @@ export interface Config {
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
-  readonly usage: { flushBatch: number; claimIdleMs: number };
+  readonly usage: { flushBatch: number; claimIdleMs: number; retentionDays: number };
   readonly payments: {
     publicBaseUrl: string;
     orderExpiryMinutes: number;
@@ -208,7 +209,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
-    usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS },
+    usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS, retentionDays: e.USAGE_LOG_RETENTION_DAYS },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       orderExpiryMinutes: e.ORDER_EXPIRY_MINUTES,

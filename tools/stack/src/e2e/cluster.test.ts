@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { maintainUsagePartitions } from '@codex-gateway/backend';
 import { REPO_ROOT } from '../paths.js';
 import { testStack, waitFor } from '../testing.js';
 
@@ -78,6 +79,20 @@ describe('the local cluster', () => {
       );
       const placed = await c.query<{ part: string }>("SELECT tableoid::regclass::text AS part FROM usage_logs WHERE request_id = 'req-partition-test'");
       assert.equal(placed.rows[0]?.part, thisMonth);
+    });
+  });
+
+  test('usage_logs months past the retention are dropped, this month and the ones ahead kept', async () => {
+    await withDb(stack.postgres.primaryUrl, async (c) => {
+      await c.query(`CREATE TABLE IF NOT EXISTS usage_logs_y2020m01 PARTITION OF usage_logs FOR VALUES FROM ('2020-01-01 00:00Z') TO ('2020-02-01 00:00Z')`);
+      await c.query(`INSERT INTO usage_logs (request_id, user_id, model, status_code, latency_ms, created_at) VALUES ('req-2020', 1, 'm', 200, 5, '2020-01-15Z')`);
+      await maintainUsagePartitions((sql, params) => c.query(sql, params), 365);
+      const { rows } = await c.query<{ name: string }>("SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'usage_logs'::regclass");
+      const names = rows.map((r) => r.name);
+      assert.ok(!names.includes('usage_logs_y2020m01'), 'the 2020 month is gone');
+      const now = new Date();
+      assert.ok(names.includes(`usage_logs_y${now.getUTCFullYear()}m${String(now.getUTCMonth() + 1).padStart(2, '0')}`), 'this month is kept');
+      assert.ok(names.includes('usage_logs_default'));
     });
   });
 
