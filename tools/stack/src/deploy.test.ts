@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '@codex-gateway/backend';
 import { DEPLOY_DIR, DEPLOY_FILES, REPO_ROOT } from './paths.js';
-import { renderGatewayConf, renderTemplate } from './services/nginx.js';
+import { NGINX, renderGatewayConf, renderTemplate } from './services/nginx.js';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = path.join(REPO_ROOT, 'compose');
@@ -92,7 +92,7 @@ describe('deployment files', () => {
       for (const dir of ['conf.d', 'logs', 'temp']) mkdirSync(path.join(prefix, dir));
       writeFileSync(path.join(prefix, 'nginx.conf'), readFileSync(path.join(DEPLOY_DIR, DEPLOY_FILES.nginxConf)));
       writeFileSync(path.join(prefix, 'conf.d/gateway.conf'), renderGatewayConf({ listen: '127.0.0.1:1', backends: ['127.0.0.1:2', '127.0.0.1:3'] }));
-      await run('nginx', ['-t', '-q', '-p', `${prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log', '-g', 'pid logs/nginx.pid;']);
+      await run(NGINX, ['-t', '-q', '-p', `${prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log', '-g', 'pid logs/nginx.pid;']);
 
       // Compose's values (a service name resolved by Docker's DNS) render without leftovers.
       const compose = await resolved('docker-compose.yml');

@@ -1,7 +1,10 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployFile } from '../paths.js';
 import { run, startService, type Service } from '../process.js';
+
+/** Debian puts nginx in /usr/sbin, which is not on every PATH. */
+export const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
 
 /**
  * Fills ${NAME} placeholders of a deploy template. nginx's own variables ($host) have no
@@ -30,6 +33,6 @@ export async function startNginx(opts: { prefix: string; port: number; backends:
   copyFileSync(deployFile('nginxConf'), path.join(opts.prefix, 'nginx.conf'));
   writeFileSync(path.join(opts.prefix, 'conf.d/gateway.conf'), renderGatewayConf({ listen: `127.0.0.1:${opts.port}`, backends: opts.backends }));
   const args = ['-p', `${opts.prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log'];
-  await run('nginx', [...args, '-t', '-q', '-g', 'pid logs/nginx.pid;']);
-  return startService('nginx', 'nginx', [...args, '-g', 'daemon off; pid logs/nginx.pid;'], { logFile: path.join(opts.logDir, 'nginx.log') });
+  await run(NGINX, [...args, '-t', '-q', '-g', 'pid logs/nginx.pid;']);
+  return startService('nginx', NGINX, [...args, '-g', 'daemon off; pid logs/nginx.pid;'], { logFile: path.join(opts.logDir, 'nginx.log') });
 }
