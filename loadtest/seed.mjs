@@ -16,21 +16,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import { args } from './args.mjs';
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function args(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const [name, inline] = a.slice(2).split('=', 2);
-    if (inline !== undefined) out[name] = inline;
-    else if (argv[i + 1] && !argv[i + 1].startsWith('--')) out[name] = argv[(i += 1)];
-    else out[name] = true;
-  }
-  return out;
-}
 
 function readTier(tier) {
   const file = path.join(here, 'tiers', `${tier}.yml`);

@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import { args } from './args.mjs';
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,18 +31,6 @@ const GUIDE_CHAT = 'the guide expected 100–500 req/s at 50–200 ms for chat c
 const STATUS_RULES = { min2xxRatio: 0.999, max5xx: 0, max429: 0, minAchievedRatio: 0.95 };
 const KINDS = ['chat', 'chat-stream', 'responses', 'usage'];
 
-function args(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const [name, inline] = a.slice(2).split('=', 2);
-    if (inline !== undefined) out[name] = inline;
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) out[name] = argv[(i += 1)];
-    else out[name] = true;
-  }
-  return out;
-}
 
 const opt = args(process.argv.slice(2));
 const tier = String(opt.tier ?? '20');

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { randomPorts, readStackEnv, workersPerBackend } from './config.js';
-import { startStack, type StackInfo } from './stack.js';
+import { createAdminClient } from './admin-client.js';
+import { startStack } from './stack.js';
 import { benchStreams } from './bench-streams.js';
 
 interface Row {
@@ -36,21 +37,6 @@ async function measure(target: string, url: string, key: string | undefined, sec
   };
 }
 
-async function customerKey(stack: StackInfo): Promise<string> {
-  const call = async (p: string, body: unknown) => {
-    const res = await fetch(`${stack.gatewayUrl}/api/admin${p}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 201) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: number; key: string };
-  };
-  const user = await call('/users', { email: `bench-${Date.now()}@example.test` });
-  const pkg = await call('/packages', { name: 'bench', daily_request_limit: null, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
-  await call(`/users/${user.id}/packages`, { package_id: pkg.id });
-  return (await call(`/users/${user.id}/api-keys`, { name: 'bench' })).key;
-}
 
 /**
  * `npm run bench`: on one private cluster and the same mock upstream, non-streaming chat
@@ -74,7 +60,7 @@ export async function runBench(args: string[]): Promise<number> {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
   });
   try {
-    const key = await customerKey(stack.info);
+    const { key } = await createAdminClient(stack.info).customer();
     const streams = argValue(args, '--streams');
     if (streams) return (await benchStreams(stack.info, key, Number(streams), Number(argValue(args, '--stream-seconds') ?? 10))) ? 0 : 1;
     const url = (base: string) => `${base}/v1/chat/completions`;

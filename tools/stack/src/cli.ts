@@ -106,26 +106,13 @@ async function down(): Promise<void> {
   console.log(stopped ? 'The stack is stopped.' : `No stack is running from ${dir}.`);
 }
 
-switch (command) {
-  case 'up':
-    await up();
-    break;
-  case 'down':
-    await down();
-    break;
-  case 'test':
-    process.exitCode = await runTests(args);
-    break;
-  case 'bench':
-    process.exitCode = await runBench(args);
-    break;
-  case 'ops':
-    process.exitCode = await runOps(args);
-    break;
-  case 'drill':
-    process.exitCode = await runDrill(args);
-    break;
-  default:
-    console.error(`unknown command "${command}": use up, down, test, bench, ops or drill`);
-    process.exit(2);
+// Commands that run to an exit code; `up` and `down` are the stack's own.
+const tasks: Record<string, (args: string[]) => Promise<number>> = { test: runTests, bench: runBench, ops: runOps, drill: runDrill };
+
+if (command === 'up') await up();
+else if (command === 'down') await down();
+else if (tasks[command]) process.exitCode = await tasks[command](args);
+else {
+  console.error(`unknown command "${command}": use up, down, ${Object.keys(tasks).join(', ')}`);
+  process.exit(2);
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { createAdminClient } from './admin-client.js';
 import { randomPorts } from './config.js';
 import { startStack, type RunningStack } from './stack.js';
 
@@ -68,23 +69,15 @@ interface Customer {
 }
 
 async function seed(stack: RunningStack, count: number): Promise<Customer[]> {
-  const call = async (p: string, body: unknown) => {
-    const res = await fetch(`${stack.info.gatewayUrl}/api/admin${p}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.info.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 201) throw new Error(`${p}: ${res.status}`);
-    return (await res.json()) as { id: number; key: string };
-  };
-  const limited = await call('/packages', { name: 'drill limited', daily_request_limit: 40, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
-  const open = await call('/packages', { name: 'drill open', daily_request_limit: null, daily_token_limit: null, duration_days: 1, price_cents: 0, currency: 'USD' });
+  const admin = createAdminClient(stack.info);
+  const limited = await admin.createPackage({ daily_request_limit: 40, duration_days: 1 });
+  const open = await admin.createPackage({ duration_days: 1 });
   const customers: Customer[] = [];
   for (let i = 0; i < count; i += 1) {
-    const user = await call('/users', { email: `drill-${Date.now()}-${i}@example.test` });
+    const user = await admin.createUser();
     const limit = i % 2 === 0 ? 40 : null;
-    await call(`/users/${user.id}/packages`, { package_id: limit ? limited.id : open.id });
-    customers.push({ userId: user.id, key: (await call(`/users/${user.id}/api-keys`, { name: 'drill' })).key, limit });
+    await admin.grant(user.id, limit ? limited.id : open.id);
+    customers.push({ userId: user.id, key: (await admin.issueKey(user.id)).key, limit });
   }
   return customers;
 }

@@ -1,0 +1,47 @@
+import type { StackInfo } from './stack.js';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A client of a stack's admin API: users, packages and keys for tests, benchmarks and drills. */
+export function createAdminClient(stack: StackInfo) {
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const res = await fetch(`${stack.gatewayUrl}/api/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+  async function ok(method: string, path: string, body?: unknown): Promise<Json> {
+    const res = await call(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+  let seq = 0;
+  return {
+    call,
+    createUser: (email = `user-${process.pid}-${Date.now()}-${seq++}@example.test`) => ok('POST', '/users', { email }),
+    createPackage: (limits: { daily_request_limit?: number | null; daily_token_limit?: number | null; rpm_limit?: number | null; duration_days?: number } = {}) =>
+      ok('POST', '/packages', {
+        name: `test package ${seq++}`,
+        daily_request_limit: limits.daily_request_limit ?? null,
+        daily_token_limit: limits.daily_token_limit ?? null,
+        rpm_limit: limits.rpm_limit ?? null,
+        duration_days: limits.duration_days ?? 30,
+        price_cents: 999,
+        currency: 'USD',
+      }),
+    grant: (userId: number, packageId: number) => ok('POST', `/users/${userId}/packages`, { package_id: packageId }),
+    issueKey: (userId: number, extra: { name?: string; expires_at?: string } = {}) => ok('POST', `/users/${userId}/api-keys`, { name: 'test', ...extra }),
+    revokeKey: (keyId: number) => call('DELETE', `/api-keys/${keyId}`),
+    /** A new user with a package of these limits and a key: what most tests start from. */
+    async customer(limits: Parameters<typeof this.createPackage>[0] = {}) {
+      const user = await this.createUser();
+      const pkg = await this.createPackage(limits);
+      await this.grant(user.id, pkg.id);
+      const key = await this.issueKey(user.id);
+      return { userId: user.id as number, packageId: pkg.id as number, key: key.key as string, keyId: key.id as number };
+    },
+  };
+}
