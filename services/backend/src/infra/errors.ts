@@ -6,12 +6,17 @@ import type { Logger } from './logger.js';
  * which every API client of the gateway receives.
  */
 export class HttpError extends Error {
+  /** Fields added to the error object beside message, type, param and code (e.g. resets_at). */
+  details: Record<string, unknown> = {};
+
   constructor(
     readonly status: number,
     message: string,
     readonly type: string,
     readonly code: string | null = null,
     readonly headers: Record<string, string> = {},
+    /** The request field at fault, when there is one (OpenAI's `param`). */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = new.target.name;
@@ -19,13 +24,14 @@ export class HttpError extends Error {
 }
 
 export class BadRequestError extends HttpError {
-  constructor(message: string, code: string | null = 'invalid_request') {
-    super(400, message, 'invalid_request_error', code);
+  constructor(message: string, code: string | null = 'invalid_request', param: string | null = null) {
+    super(400, message, 'invalid_request_error', code, {}, param);
   }
 }
+/** A retry with the same credentials cannot succeed: SDKs are told not to (x-should-retry). */
 export class UnauthorizedError extends HttpError {
   constructor(message = 'Incorrect API key provided.', code = 'invalid_api_key') {
-    super(401, message, 'invalid_request_error', code);
+    super(401, message, 'invalid_request_error', code, { 'x-should-retry': 'false' });
   }
 }
 export class ForbiddenError extends HttpError {
@@ -34,8 +40,8 @@ export class ForbiddenError extends HttpError {
   }
 }
 export class NotFoundError extends HttpError {
-  constructor(message = 'Not found.', code = 'not_found') {
-    super(404, message, 'invalid_request_error', code);
+  constructor(message = 'Not found.', code = 'not_found', param: string | null = null) {
+    super(404, message, 'invalid_request_error', code, {}, param);
   }
 }
 export class PayloadTooLargeError extends HttpError {
@@ -49,8 +55,8 @@ export class UpstreamError extends HttpError {
   }
 }
 
-export function errorBody(message: string, type: string, code: string | null, requestId?: string) {
-  return { error: { message, type, param: null, code, ...(requestId ? { request_id: requestId } : {}) } };
+export function errorBody(message: string, type: string, code: string | null, requestId?: string, param: string | null = null) {
+  return { error: { message, type, param, code, ...(requestId ? { request_id: requestId } : {}) } };
 }
 
 /** Routes nobody claimed answer 404 in the same shape as every other error. */
@@ -93,6 +99,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (known.status >= 500) logger.warn({ err: known, requestId }, known.message);
-    res.set(known.headers).status(known.status).json(errorBody(known.message, known.type, known.code, requestId));
+    const body = errorBody(known.message, known.type, known.code, requestId, known.param);
+    res.set(known.headers).status(known.status).json({ error: { ...body.error, ...known.details } });
   };
 }

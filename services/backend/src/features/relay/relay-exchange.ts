@@ -1,36 +1,37 @@
 import type { Response } from 'express';
-import { HttpError } from '../../infra/errors.js';
+import { HttpError, UpstreamError } from '../../infra/errors.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { Reservation } from '../quota/quota-service.js';
+import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';
-import { UsageMeter, type ApiKind } from './usage-meter.js';
+import { SseRelay } from './sse-relay.js';
+import { clientError, clientHeaders } from './upstream-errors.js';
 import type { UpstreamResponse } from './upstream-client.js';
+import { UsageMeter } from './usage-meter.js';
 
-// Hop-by-hop and length headers are Node's to set; everything else the upstream says passes on.
-const SKIPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'date', 'server', 'x-request-id']);
 const CLIENT_CLOSED = 499;
+/** An upstream error answer is small; anything past this is not read. */
+const MAX_ERROR_BODY = 64 * 1024;
 
 interface Exchange {
-  kind: ApiKind;
   path: string;
-  body: Record<string, unknown>;
+  request: RelayRequest;
   auth: ApiKeyAuth;
   day: string;
   reservation: Reservation;
-  promptEstimate: number;
-  stream: boolean;
 }
 
-function copyHeaders(res: Response, answer: UpstreamResponse) {
-  res.status(answer.status);
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (value !== undefined && !SKIPPED_HEADERS.has(name)) res.setHeader(name, value);
-  }
+/** What a finished request is charged: the request itself (daily request limit), the prompt estimate. */
+interface Charge {
+  request: boolean;
+  prompt: boolean;
 }
+const SERVED: Charge = { request: true, prompt: true };
+const NOT_SERVED: Charge = { request: false, prompt: false };
 
 /** Writes with back-pressure; resolves at once if the client has gone. */
-function write(res: Response, chunk: Buffer): Promise<void> | undefined {
-  if (res.destroyed || res.write(chunk)) return undefined;
+function write(res: Response, data: string | Buffer): Promise<void> | undefined {
+  if (res.destroyed || res.write(data)) return undefined;
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -42,39 +43,56 @@ function write(res: Response, chunk: Buffer): Promise<void> | undefined {
   });
 }
 
+async function readAll(body: AsyncIterable<Buffer>, limit = Infinity): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
- * One metered exchange with the upstream. The usage record is written (and the quota
- * settled) before the last byte reaches the client: a client that saw a complete answer
- * was billed for it, even if this process dies a moment later.
+ * One metered request, from reservation to record:
+ *   1. send it upstream (the client fails over between channels before any answer);
+ *   2. an upstream error answer is not charged, and reaches the customer without the
+ *      operator's secrets;
+ *   3. a JSON answer is metered and recorded, then sent;
+ *   4. a stream is relayed event by event; its terminal event is recorded before it is
+ *      sent. A stream the upstream breaks off does not count as a request and is billed
+ *      only for what reached the client; the client gets a terminal error event.
+ * A client that leaves once the answer has begun is billed for what it was sent.
  */
 export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange): Promise<void> {
   const started = Date.now();
   const requestId = res.locals.requestId as string;
-  const meter = new UsageMeter(x.kind, x.promptEstimate);
+  const { kind, stream } = x.request;
+  const meter = new UsageMeter();
   const abort = new AbortController();
   let settled: Promise<void> | undefined;
 
   /** Settles the reservation and records the request, once. */
-  const finish = (statusCode: number, billed: boolean): Promise<void> => {
+  const finish = (statusCode: number, charge: Charge): Promise<void> => {
     settled ??= (async () => {
-      const usage = billed ? meter.usage() : { promptTokens: 0, completionTokens: 0 };
+      const usage = meter.usage(x.request.promptEstimate, charge.prompt);
       deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
       deps.metrics.gateway.tokens.inc({ kind: 'completion' }, usage.completionTokens);
       const results = await Promise.allSettled([
-        deps.quota.settle(x.reservation, usage, !billed),
+        deps.quota.settle(x.reservation, usage, !charge.request),
         deps.recorder.record({
           requestId,
           userId: x.auth.userId,
           apiKeyId: x.auth.keyId,
-          model: String(x.body.model),
+          model: x.request.model,
           promptTokens: usage.promptTokens,
           completionTokens: usage.completionTokens,
           statusCode,
           latencyMs: Date.now() - started,
-          stream: x.stream,
+          stream,
           createdAt: started,
           usageDate: x.day,
-          billed,
+          billed: charge.request,
           requestCounted: x.reservation.mode === 'postgres',
         }),
       ]);
@@ -88,80 +106,137 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     if (res.writableFinished) return;
     // The client left: stop the upstream, bill what it was sent (nothing if no answer had begun).
     abort.abort();
-    void finish(CLIENT_CLOSED, answered);
+    void finish(CLIENT_CLOSED, answered ? SERVED : NOT_SERVED);
   });
 
+  // 1. Upstream.
+  const upstreamTimer = deps.metrics.gateway.upstreamDuration.startTimer({ api: kind });
   let answer: UpstreamResponse;
-  const upstreamTimer = deps.metrics.gateway.upstreamDuration.startTimer({ api: x.kind });
   try {
-    answer = await deps.upstream.send('POST', x.path, x.body, abort.signal, requestId);
+    answer = await deps.upstream.send({ method: 'POST', path: x.path, body: x.request.body, model: x.request.model, signal: abort.signal, requestId });
   } catch (err) {
     upstreamTimer({ outcome: 'error' });
     if (abort.signal.aborted) return;
-    await finish(err instanceof HttpError ? err.status : 502, false);
+    await finish(err instanceof HttpError ? err.status : 502, NOT_SERVED);
     throw err;
   }
-  answered = answer.status < 300;
-  copyHeaders(res, answer);
 
-  if (!answered || !x.stream) {
-    // Errors and JSON answers are small: read whole, recorded, then sent.
-    const chunks: Buffer[] = [];
+  // 2. An error answer.
+  if (answer.status >= 300) {
+    upstreamTimer({ outcome: `http_${answer.status}` });
+    const raw = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
+    const error = clientError(answer.status, raw.toString('utf8'), requestId);
+    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, 'upstream refused the gateway; check the channel\'s API key');
+    await finish(error.status, NOT_SERVED);
+    res.status(error.status).json(error.body);
+    return;
+  }
+  answered = true;
+  const headers = clientHeaders(answer.headers);
+
+  // 3. A JSON answer (also what an upstream sends when it does not stream after all).
+  if (!stream || !String(answer.headers['content-type'] ?? '').includes('text/event-stream')) {
+    let body: Buffer;
     try {
-      for await (const chunk of answer.body) chunks.push(chunk);
-    } catch (err) {
+      body = await readAll(answer.body);
+    } catch {
       upstreamTimer({ outcome: 'broken' });
       if (abort.signal.aborted) return;
-      await finish(502, false);
-      throw new HttpError(502, 'The upstream answer broke off.', 'upstream_error', 'upstream_broken');
+      await finish(502, NOT_SERVED);
+      throw new UpstreamError(502, 'The upstream answer broke off.');
     }
-    upstreamTimer({ outcome: answered ? 'ok' : `http_${answer.status}` });
-    const body = Buffer.concat(chunks);
-    if (answered) meter.observeJson(body.toString('utf8'));
-    await finish(answer.status, answered);
-    deps.metrics.gateway.timeToFirstByte.observe({ api: x.kind, stream: 'false' }, (Date.now() - started) / 1000);
-    res.end(body);
+    upstreamTimer({ outcome: 'ok' });
+    meter.observeJson(body.toString('utf8'));
+    await finish(answer.status, SERVED);
+    deps.metrics.gateway.timeToFirstByte.observe({ api: kind, stream: 'false' }, (Date.now() - started) / 1000);
+    res.status(answer.status).set(headers).end(body);
     return;
   }
 
-  // A stream: every chunk goes out as it arrives; nginx must not buffer it either.
-  res.setHeader('x-accel-buffering', 'no');
-  res.flushHeaders();
+  // 4. A stream.
+  await relayStream(deps, res, { answer, headers, meter, abort, started, kind, stripUsage: kind === 'chat' && !x.request.clientWantsUsage, finish, upstreamTimer });
+}
+
+async function relayStream(
+  deps: RelayDeps,
+  res: Response,
+  s: {
+    answer: UpstreamResponse;
+    headers: Record<string, string>;
+    meter: UsageMeter;
+    abort: AbortController;
+    started: number;
+    kind: RelayRequest['kind'];
+    stripUsage: boolean;
+    finish: (statusCode: number, charge: Charge) => Promise<void>;
+    upstreamTimer: (labels: { outcome: string }) => void;
+  },
+): Promise<void> {
+  const relay = new SseRelay(s.kind, s.meter, s.stripUsage);
+  const requestId = res.locals.requestId as string;
+  // Headers leave with the first whole event: an upstream that fails before one gets a plain error answer.
+  const send = (text: string) => {
+    if (!text) return undefined;
+    if (!res.headersSent) {
+      res.status(200).set(s.headers).set('x-accel-buffering', 'no');
+      deps.metrics.gateway.timeToFirstByte.observe({ api: s.kind, stream: 'true' }, (Date.now() - s.started) / 1000);
+    }
+    return write(res, text);
+  };
+  const ended = (end: typeof relay.end) => s.finish(end === 'completed' ? 200 : 502, end === 'completed' ? SERVED : NOT_SERVED);
+
   deps.metrics.gateway.activeStreams.inc();
-  let first = true;
   try {
-    for await (const chunk of answer.body) {
-      if (res.destroyed) break;
-      meter.observeStreamChunk(chunk);
-      if (UsageMeter.isTerminal(chunk)) await finish(answer.status, true);
-      if (first) {
-        deps.metrics.gateway.timeToFirstByte.observe({ api: x.kind, stream: 'true' }, (Date.now() - started) / 1000);
-        first = false;
+    let broken: string | undefined;
+    try {
+      for await (const chunk of s.answer.body) {
+        if (res.destroyed) break;
+        const events = relay.push(chunk);
+        // The books first: a client that saw the end of its answer has been billed for it.
+        if (relay.end) await ended(relay.end);
+        await send(events);
+        if (relay.overflow) {
+          broken = 'an event larger than the relay holds';
+          break;
+        }
       }
-      await write(res, chunk);
+      relay.close();
+    } catch (err) {
+      if (s.abort.signal.aborted) return;
+      broken = (err as Error).message;
     }
-    upstreamTimer({ outcome: 'ok' });
-    await finish(answer.status, true);
+    if (res.destroyed) return; // the client left; the close handler billed what it was sent
+    if (relay.end === 'completed') {
+      s.upstreamTimer({ outcome: 'ok' });
+      await ended('completed');
+      res.end();
+      return;
+    }
+    // The upstream failed this answer: not counted as a request, billed for what was delivered.
+    s.upstreamTimer({ outcome: 'broken' });
+    deps.logger.warn({ requestId, channel: s.answer.channel, reason: relay.end === 'failed' ? 'upstream reported a failure' : (broken ?? 'ended without its terminal event') }, 'upstream stream failed');
+    await ended('failed');
+    if (!res.headersSent) throw new UpstreamError(502, 'The upstream provider broke off the answer before it began.');
+    if (relay.end !== 'failed') await send(relay.failureEvent('The upstream provider broke off the answer; it was not counted against your limits.'));
     res.end();
-  } catch (err) {
-    upstreamTimer({ outcome: 'broken' });
-    if (!abort.signal.aborted) {
-      deps.logger.warn({ err: (err as Error).message, requestId }, 'upstream stream broke off');
-      await finish(502, true);
-      res.destroy();
-    }
   } finally {
+    s.abort.abort();
     deps.metrics.gateway.activeStreams.dec();
   }
 }
 
-/** An unmetered pass-through (the model list). */
-export async function relayPlain(deps: RelayDeps, res: Response, path: string): Promise<void> {
+/** An unmetered pass-through (the model list and one model), with the same header and error rules. */
+export async function relayPlain(deps: RelayDeps, res: Response, path: string, model?: string): Promise<void> {
   const abort = new AbortController();
   res.once('close', () => abort.abort());
-  const answer = await deps.upstream.send('GET', path, undefined, abort.signal, res.locals.requestId as string);
-  copyHeaders(res, answer);
-  const chunks: Buffer[] = [];
-  for await (const chunk of answer.body) chunks.push(chunk);
-  res.end(Buffer.concat(chunks));
+  const requestId = res.locals.requestId as string;
+  const answer = await deps.upstream.send({ method: 'GET', path, model, signal: abort.signal, requestId });
+  const body = await readAll(answer.body);
+  if (answer.status >= 300) {
+    const error = clientError(answer.status, body.toString('utf8'), requestId);
+    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, 'upstream refused the gateway; check the channel\'s API key');
+    res.status(error.status).json(error.body);
+    return;
+  }
+  res.status(answer.status).set(clientHeaders(answer.headers)).end(body);
 }

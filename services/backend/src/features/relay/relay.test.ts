@@ -43,16 +43,29 @@ describe('the customer API through nginx', () => {
     assert.equal((await json(responses)).object, 'response');
   });
 
-  test('a chat stream arrives as server-sent events ending in a usage chunk, even when the client did not ask for usage', async () => {
-    const res = await post('/api/v1/chat/completions', { ...chat, stream: true });
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-    const events = (await res.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
-    assert.equal(events.at(-1), '[DONE]');
-    const usage = JSON.parse(events.at(-2)!);
+  test('a chat stream arrives as server-sent events, exactly as the client asked: no usage chunk or usage fields unless it asked', async () => {
+    const streamed = async (extra: Record<string, unknown>) => {
+      const res = await post('/api/v1/chat/completions', { ...chat, stream: true, ...extra });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+      const events = (await res.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+      assert.equal(events.at(-1), '[DONE]');
+      return events.slice(0, -1).map((e) => JSON.parse(e));
+    };
+    for (const extra of [{}, { stream_options: { include_usage: false } }, { stream_options: {} }]) {
+      const chunks = await streamed(extra);
+      assert.ok(chunks.length > 5, 'the reply came in several chunks');
+      for (const chunk of chunks) {
+        assert.ok(!('usage' in chunk), `no usage field: ${JSON.stringify(chunk)}`);
+        // OpenAI's documented loop, chunk.choices[0].delta.content, works on every chunk.
+        assert.equal(typeof chunk.choices[0].delta, 'object');
+      }
+    }
+    const asked = await streamed({ stream_options: { include_usage: true } });
+    const usage = asked.at(-1);
     assert.deepEqual(usage.choices, []);
     assert.ok(usage.usage.completion_tokens > 0);
-    assert.ok(events.length > 5, 'the reply came in several chunks');
+    assert.ok(asked.slice(0, -1).every((c) => c.usage === null), 'the other chunks say "usage": null, as OpenAI sends them');
   });
 
   test('a wrong, missing or malformed key gets 401 in OpenAI error shape, without echoing the key', async () => {

@@ -3,6 +3,17 @@ import type { Config, UpstreamChannel } from '../../infra/config.js';
 import { NotFoundError, UpstreamError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 
+export interface UpstreamCall {
+  method: 'GET' | 'POST';
+  /** Below the channel's base URL; `{model}` stands for the model's name as the channel calls it. */
+  path: string;
+  body?: Record<string, unknown>;
+  /** Chooses the channels (and their model map); absent for calls any channel answers. */
+  model?: string;
+  signal: AbortSignal;
+  requestId: string;
+}
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -10,9 +21,9 @@ export interface UpstreamResponse {
   channel: string;
 }
 
-/** Channels that serve `model`, in a weighted random order (the first is tried first). */
-export function channelOrder(channels: readonly UpstreamChannel[], model: string, random = Math.random): UpstreamChannel[] {
-  const candidates = channels.filter((c) => c.models.length === 0 || c.models.includes(model));
+/** Channels that serve `model` (every channel when none is named), in a weighted random order (the first is tried first). */
+export function channelOrder(channels: readonly UpstreamChannel[], model: string | undefined, random = Math.random): UpstreamChannel[] {
+  const candidates = channels.filter((c) => model === undefined || c.models.length === 0 || c.models.includes(model));
   const order: UpstreamChannel[] = [];
   const pool = [...candidates];
   while (pool.length > 0) {
@@ -38,46 +49,49 @@ export function createUpstreamClient(upstream: Config['upstream'], logger: Logge
     bodyTimeout: upstream.timeoutMs,
   });
 
-  async function attempt(channel: UpstreamChannel, method: 'GET' | 'POST', path: string, body: Record<string, unknown> | undefined, signal: AbortSignal, requestId: string) {
-    const model = body && typeof body.model === 'string' ? body.model : undefined;
-    const mapped = body && model && channel.modelMap[model] ? { ...body, model: channel.modelMap[model] } : body;
-    const res = await request(`${channel.baseUrl}${path}`, {
-      method,
+  async function attempt(channel: UpstreamChannel, call: UpstreamCall) {
+    // Own keys only: a model named "constructor" must not find Object's.
+    const mapped = call.model !== undefined && Object.hasOwn(channel.modelMap, call.model) ? channel.modelMap[call.model]! : call.model;
+    const body = call.body && mapped !== call.model ? { ...call.body, model: mapped } : call.body;
+    const res = await request(`${channel.baseUrl}${call.path.replace('{model}', encodeURIComponent(mapped ?? ''))}`, {
+      method: call.method,
       dispatcher: agent,
-      signal,
+      signal: call.signal,
       headers: {
         ...(channel.apiKey ? { authorization: `Bearer ${channel.apiKey}` } : {}),
-        'x-request-id': requestId,
-        ...(mapped ? { 'content-type': 'application/json' } : {}),
+        'x-request-id': call.requestId,
+        ...(body ? { 'content-type': 'application/json' } : {}),
       },
-      body: mapped ? JSON.stringify(mapped) : undefined,
+      body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.statusCode, headers: res.headers, body: res.body, channel: channel.name };
   }
 
   return {
-    async send(method: 'GET' | 'POST', path: string, body: Record<string, unknown> | undefined, signal: AbortSignal, requestId: string): Promise<UpstreamResponse> {
-      const model = typeof body?.model === 'string' ? body.model : '';
-      const channels = channelOrder(upstream.channels, model);
-      if (channels.length === 0) throw new NotFoundError(`The model "${model}" is not served by this gateway.`, 'model_not_found');
+    /** Whether some channel serves this model (for the models routes). */
+    serves: (model: string) => channelOrder(upstream.channels, model).length > 0,
+
+    async send(call: UpstreamCall): Promise<UpstreamResponse> {
+      const channels = channelOrder(upstream.channels, call.model);
+      if (channels.length === 0) throw new NotFoundError(`The model '${call.model}' is not served by this gateway.`, 'model_not_found', 'model');
       let lastError: unknown;
       for (const [i, channel] of channels.entries()) {
         const isLast = i === channels.length - 1;
         try {
-          const res = await attempt(channel, method, path, body, signal, requestId);
+          const res = await attempt(channel, call);
           if (res.status >= 500 && !isLast) {
             onAttempt?.(channel.name, `http_${res.status}`);
-            logger.warn({ channel: channel.name, status: res.status, requestId }, 'upstream channel failed; trying the next');
+            logger.warn({ channel: channel.name, status: res.status, requestId: call.requestId }, 'upstream channel failed; trying the next');
             await res.body.dump();
             continue;
           }
           onAttempt?.(channel.name, 'ok');
           return res;
         } catch (err) {
-          if (signal.aborted) throw err;
+          if (call.signal.aborted) throw err;
           lastError = err;
           onAttempt?.(channel.name, isTimeout(err) ? 'timeout' : 'error');
-          logger.warn({ channel: channel.name, err: (err as Error).message, requestId }, 'upstream channel unreachable');
+          logger.warn({ channel: channel.name, err: (err as Error).message, requestId: call.requestId }, 'upstream channel unreachable');
         }
       }
       throw isTimeout(lastError)

@@ -25,7 +25,7 @@ describe('metering', () => {
       served.push({ id: r.headers.get('x-request-id')!, prompt: r.body.usage.prompt_tokens, completion: r.body.usage.completion_tokens });
     }
     for (let i = 0; i < 3; i += 1) {
-      const r = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ stream: true }));
+      const r = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ stream: true, stream_options: { include_usage: true } }));
       assert.equal(r.status, 200);
       const events = String(r.body).split('\n\n').filter((e) => e.startsWith('data: {'));
       const usage = JSON.parse(events.at(-1)!.slice(6)).usage;

@@ -1,0 +1,95 @@
+import { BadRequestError } from '../../infra/errors.js';
+import { estimatePromptTokens } from './prompt-estimate.js';
+import type { ApiKind } from './usage-meter.js';
+
+/** No model writes more than this in one answer; a larger ask is a typo or an attack on the books. */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
+/** OpenAI's own bound on `n` (choices per chat completion). */
+export const MAX_CHOICES = 128;
+const MAX_MODEL_LENGTH = 256;
+
+/** What the gateway needs to know of a relayed request; the rest of the body passes through untouched. */
+export interface RelayRequest {
+  kind: ApiKind;
+  /** The body sent upstream (chat streams ask for the usage chunk). */
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  /** The client asked for the usage chunk of a chat stream itself (else it is stripped). */
+  clientWantsUsage: boolean;
+  /** Prompt tokens estimated from the decoded request, until the upstream says. */
+  promptEstimate: number;
+  /** Output tokens the request may use: its own max × choices, or the configured estimate. */
+  outputEstimate: number;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A model name is stored, logged and used as a label of the books: printable, short, and
+ * free of control characters (a NUL is refused by Postgres, which once stalled metering).
+ */
+function checkModel(model: unknown): string {
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new BadRequestError('"model" is required and must be a string.', 'missing_model', 'model');
+  }
+  if (model.length > MAX_MODEL_LENGTH) {
+    throw new BadRequestError(`"model" must be at most ${MAX_MODEL_LENGTH} characters.`, 'invalid_model', 'model');
+  }
+  // C0 and C1 controls, DEL, lone surrogates (not valid UTF-8), line and paragraph separators.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cs}/u.test(model)) {
+    throw new BadRequestError('"model" must be printable text without control characters.', 'invalid_model', 'model');
+  }
+  return model;
+}
+
+function optionalInt(body: Record<string, unknown>, field: string, max: number, code: string): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new BadRequestError(`"${field}" must be an integer from 1 to ${max}.`, code, field);
+  }
+  return value;
+}
+
+/**
+ * Checks a chat or responses body as far as the gateway needs it (model, stream, output
+ * limits, choices) and works out how many tokens to reserve for it.
+ */
+export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstimate: number): RelayRequest {
+  if (!isRecord(raw)) throw new BadRequestError('Request body must be a JSON object.', 'invalid_body');
+  const model = checkModel(raw.model);
+  if (raw.stream !== undefined && raw.stream !== null && typeof raw.stream !== 'boolean') {
+    throw new BadRequestError('"stream" must be a boolean.', 'invalid_stream', 'stream');
+  }
+  const stream = raw.stream === true;
+  const limits =
+    kind === 'chat'
+      ? [
+          optionalInt(raw, 'max_tokens', MAX_OUTPUT_TOKENS, 'invalid_max_tokens'),
+          optionalInt(raw, 'max_completion_tokens', MAX_OUTPUT_TOKENS, 'invalid_max_tokens'),
+        ]
+      : [optionalInt(raw, 'max_output_tokens', MAX_OUTPUT_TOKENS, 'invalid_max_tokens')];
+  const given = limits.filter((n): n is number => n !== undefined);
+  const perChoice = given.length > 0 ? Math.min(...given) : defaultOutputEstimate;
+  const choices = kind === 'chat' ? (optionalInt(raw, 'n', MAX_CHOICES, 'invalid_n') ?? 1) : 1;
+
+  let body = raw;
+  let clientWantsUsage = false;
+  if (kind === 'chat') {
+    if (!Array.isArray(raw.messages)) throw new BadRequestError('"messages" is required and must be an array.', 'missing_messages', 'messages');
+    const options = isRecord(raw.stream_options) ? raw.stream_options : undefined;
+    clientWantsUsage = options?.include_usage === true;
+    // Every stream is metered from the upstream's usage chunk; the client sees it only if it asked.
+    if (stream && !clientWantsUsage) body = { ...raw, stream_options: { ...options, include_usage: true } };
+  }
+  return {
+    kind,
+    body,
+    model,
+    stream,
+    clientWantsUsage,
+    promptEstimate: estimatePromptTokens(raw),
+    outputEstimate: perChoice * choices,
+  };
+}
