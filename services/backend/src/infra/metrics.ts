@@ -57,6 +57,12 @@ export function createMetrics(registry: client.Registry) {
       help: 'Streaming responses being relayed right now.',
       registers: [registry],
     }),
+    redisFallbacks: new client.Counter({
+      name: 'gateway_redis_fallbacks_total',
+      help: 'Quota checks and usage records that went to Postgres because Redis could not take them, by use (quota, usage) and reason (down, oom, readonly…).',
+      labelNames: ['use', 'reason'] as const,
+      registers: [registry],
+    }),
     upstreamAttempts: new client.Counter({
       name: 'gateway_upstream_attempts_total',
       help: 'Requests sent to an upstream channel, by outcome (ok, http_5xx, error, timeout).',

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -30,4 +30,15 @@ export function createRedis(config: Config['redis'], logger: Logger, name = 'mai
     down = true;
   });
   return client;
+}
+
+/**
+ * Why Redis cannot take a command right now ('down' when it does not answer; 'oom',
+ * 'readonly', 'loading'… when it answers with a refusal of writes), or undefined for an
+ * error of the command itself. Callers fall back to Postgres for the first kind.
+ */
+export function redisUnavailableReason(err: unknown): string | undefined {
+  if (!(err instanceof ReplyError)) return 'down';
+  const refusal = /^(OOM|READONLY|LOADING|MASTERDOWN|MISCONF|NOREPLICAS|BUSY)\b/.exec((err as Error).message);
+  return refusal ? refusal[1]!.toLowerCase() : undefined;
 }

@@ -73,7 +73,7 @@ describe('buying packages with Stripe Checkout', () => {
     assert.equal(created.body.currency, 'USD');
     assert.match(created.body.order_no, /^CG\d{17}[0-9A-F]{8}$/);
     assert.match(created.body.checkout_url, new RegExp(`^${fake}/checkout/cs_`));
-    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 403, 'no package before paying');
+    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 429, 'no package before paying');
 
     const sessionId = created.body.checkout_url.split('/').pop();
     const paid = await fakeCall(`/__fake/stripe/sessions/${sessionId}/pay`);
@@ -157,7 +157,7 @@ describe('buying packages with Stripe Checkout', () => {
     const refunded = await admin.call('POST', `/orders/${created.body.order_no}/refund`);
     assert.equal(refunded.status, 200);
     assert.equal(refunded.body.status, 'refunded');
-    for (const b of stack.backends) assert.equal((await postJson(`${b.url}/v1/chat/completions`, key, chat)).status, 403);
+    for (const b of stack.backends) assert.equal((await postJson(`${b.url}/v1/chat/completions`, key, chat)).status, 429);
   });
 });
 

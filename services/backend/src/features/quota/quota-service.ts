@@ -1,19 +1,46 @@
 import { HttpError } from '../../infra/errors.js';
-import type { Redis } from '../../infra/redis.js';
+import type { Logger } from '../../infra/logger.js';
+import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import { nextMidnight } from './business-day.js';
-import { RESERVE, SETTLE } from './quota-scripts.js';
 import type { DailyUsageReader } from './daily-usage-reader.js';
 import type { PostgresQuota } from './postgres-quota.js';
-import type { Logger } from '../../infra/logger.js';
-import { ReplyError } from 'ioredis';
+import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
 
 const QUOTA_TTL_S = 2 * 24 * 3600;
 const RATE_WINDOW_MS = 60_000;
+/** The largest count a quota script accepts (15 digits); a request asking more is refused before Redis. */
+const MAX_COUNT = 999_999_999_999_999;
 
-export class QuotaExceededError extends HttpError {
-  constructor(message: string, code: string, retryAfterSeconds: number, type = 'insufficient_quota') {
-    super(429, message, type, code, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+/** Refusals that waiting a little cannot fix: SDKs must not retry them (x-should-retry). */
+const NO_RETRY = { 'x-should-retry': 'false' };
+
+/**
+ * The per-minute rate limit: the only refusal that a short wait fixes, so the only one
+ * with a Retry-After (seconds, at most the window).
+ */
+export class RateLimitedError extends HttpError {
+  constructor(message: string, retryAfterMs: number) {
+    const seconds = Math.min(RATE_WINDOW_MS / 1000, Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    super(429, message, 'rate_limit_error', 'rate_limit_exceeded', { 'retry-after': String(seconds) });
+  }
+}
+
+/**
+ * A daily limit reached. Its type is the one the Codex CLI knows for a usage limit (it
+ * stops and tells when the limit resets, from `resets_at`); SDKs see 429 and do not retry.
+ */
+export class DailyLimitError extends HttpError {
+  constructor(message: string, code: string, resetsAt: Date) {
+    super(429, message, 'usage_limit_reached', code, NO_RETRY);
+    this.details = { resets_at: Math.floor(resetsAt.getTime() / 1000) };
+  }
+}
+
+/** No package in effect: answered as OpenAI answers a customer without credit, so clients stop at once. */
+export class NoActivePackageError extends HttpError {
+  constructor() {
+    super(429, 'This key has no active package today: buy or redeem a package to use the API.', 'insufficient_quota', 'insufficient_quota', NO_RETRY);
   }
 }
 
@@ -41,22 +68,12 @@ declare module 'ioredis' {
   }
 }
 
-/** Adds what was counted in Postgres during an outage to a day's counters that Redis kept. */
-const CATCH_UP = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HINCRBY', KEYS[1], 'req', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'tok', ARGV[2] + ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'pt', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'ct', ARGV[3])
-return 1
-`;
-
-/** A Redis that does not answer (as opposed to a script or command error). */
-const redisUnavailable = (err: unknown) => !(err instanceof ReplyError);
-
 const quotaKey = (userId: number, day: string) => `cg:q:${userId}:${day}`;
 const rateKey = (keyId: number, window: number) => `cg:rl:${keyId}:${window}`;
 const limit = (value: number | null) => (value === null ? -1 : value);
+const checkCount = (n: number, what: string) => {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_COUNT) throw new Error(`quota: ${what} ${n} is not a count`);
+};
 
 /** Daily request/token limits and the per-key rate limit, enforced atomically in Redis. */
 export function createQuotaService({
@@ -66,6 +83,7 @@ export function createQuotaService({
   timeZone,
   logger,
   onReject,
+  onRedisFallback,
 }: {
   redis: Redis;
   dailyUsage: DailyUsageReader;
@@ -73,19 +91,36 @@ export function createQuotaService({
   timeZone: string;
   logger: Logger;
   onReject?: (reason: string) => void;
+  /** Redis could not take the quota (down, out of memory…): counted in Postgres instead. */
+  onRedisFallback?: (reason: string) => void;
 }) {
   redis.defineCommand('quotaReserve', { numberOfKeys: 2, lua: RESERVE });
   redis.defineCommand('quotaSettle', { numberOfKeys: 1, lua: SETTLE });
   redis.defineCommand('quotaCatchUp', { numberOfKeys: 1, lua: CATCH_UP });
 
-  // What this worker counted in Postgres while Redis was away, added to Redis when it returns.
-  const owed = new Map<string, { req: number; pt: number; ct: number }>();
-  redis.on('ready', () => {
+  // What this worker counted in Postgres while Redis could not, added to Redis once it can.
+  const owed = new Map<string, { req: number; tok: number; pt: number; ct: number }>();
+  const owe = (key: string, d: { req: number; tok: number; pt: number; ct: number }) => {
+    const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0 };
+    owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct });
+  };
+  const catchUp = () => {
     for (const [key, o] of owed) {
       owed.delete(key);
-      redis.quotaCatchUp(key, o.req, o.pt, o.ct).catch((err) => logger.error({ err: (err as Error).message }, 'quota catch-up failed'));
+      redis.quotaCatchUp(key, o.req, o.tok, o.pt, o.ct).catch((err) => logger.error({ err: (err as Error).message }, 'quota catch-up failed'));
     }
-  });
+  };
+  redis.on('ready', catchUp);
+
+  /** A Redis that cannot take the quota's writes, as opposed to a bug in a script. */
+  function fallbackReason(err: unknown): string | undefined {
+    const reason = redisUnavailableReason(err);
+    if (reason) {
+      onRedisFallback?.(reason);
+      logger.warn({ reason, err: (err as Error).message }, 'redis cannot take the quota: counted in Postgres');
+    }
+    return reason;
+  }
 
   async function reserveInPostgres(req: { userId: number; day: string; entitlement: Entitlement; estimate: number }, key: string): Promise<Reservation> {
     if (!(await postgresQuota.reserve(req.userId, req.day, req.entitlement))) {
@@ -100,6 +135,7 @@ export function createQuotaService({
   return {
     /** Admits one request and reserves `estimate` tokens, or throws a 429 saying which limit and when it resets. */
     async reserve(req: { userId: number; keyId: number; day: string; entitlement: Entitlement; estimate: number }): Promise<Reservation> {
+      checkCount(req.estimate, 'estimate');
       const key = quotaKey(req.userId, req.day);
       const window = Math.floor(Date.now() / RATE_WINDOW_MS);
       const args = (seed: [number, number, number]) =>
@@ -113,10 +149,11 @@ export function createQuotaService({
           reply = await redis.quotaReserve(key, rateKey(req.keyId, window), ...args([u.requestCount, u.promptTokens, u.completionTokens]));
         }
       } catch (err) {
-        if (!redisUnavailable(err)) throw err;
-        logger.warn({ err: (err as Error).message }, 'redis unavailable: quota checked in Postgres');
+        if (!fallbackReason(err)) throw err;
         return reserveInPostgres(req, key);
       }
+      // Redis takes writes again (an out-of-memory spell ends without a reconnect).
+      if (owed.size > 0) catchUp();
       if (reply[0] === 1) return { quotaKey: key, estimate: req.estimate, mode: 'redis', userId: req.userId, day: req.day };
       if (reply[0] === 0) {
         onReject?.(reply[1]);
@@ -127,13 +164,21 @@ export function createQuotaService({
 
     /** Replaces the reservation by the real usage; `refund` gives the request back (it was not served). */
     async settle(reservation: Reservation, usage: Usage, refund: boolean): Promise<void> {
+      const { promptTokens: pt, completionTokens: ct } = usage;
+      checkCount(pt, 'prompt tokens');
+      checkCount(ct, 'completion tokens');
       if (reservation.mode === 'redis') {
-        await redis.quotaSettle(reservation.quotaKey, reservation.estimate, usage.promptTokens, usage.completionTokens, refund ? 1 : 0);
+        try {
+          await redis.quotaSettle(reservation.quotaKey, reservation.estimate, pt, ct, refund ? 1 : 0);
+        } catch (err) {
+          if (!fallbackReason(err)) throw err;
+          // Admitted in Redis but not settled there: the settlement is owed to its counters.
+          owe(reservation.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - reservation.estimate, pt, ct });
+        }
         return;
       }
       if (refund) await postgresQuota.refund(reservation.userId, reservation.day);
-      const o = owed.get(reservation.quotaKey) ?? { req: 0, pt: 0, ct: 0 };
-      owed.set(reservation.quotaKey, { req: o.req + (refund ? 0 : 1), pt: o.pt + usage.promptTokens, ct: o.ct + usage.completionTokens });
+      owe(reservation.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct });
     },
 
     /** Today's counters as Redis holds them (in-flight reservations included in tokens). */
@@ -146,20 +191,17 @@ export function createQuotaService({
   };
 }
 
-function refusal(reply: [0, 'rate' | 'requests' | 'tokens', number, number], e: Entitlement, timeZone: string): QuotaExceededError {
+function refusal(reply: [0, 'rate' | 'requests' | 'tokens', number, number], e: Entitlement, timeZone: string): HttpError {
   const [, reason, a, b] = reply;
-  if (reason === 'rate') {
-    return new QuotaExceededError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, 'rate_limit_exceeded', b / 1000, 'rate_limit_error');
-  }
+  if (reason === 'rate') return new RateLimitedError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, b);
   const resetAt = nextMidnight(timeZone);
-  const wait = (resetAt.getTime() - Date.now()) / 1000;
   if (reason === 'requests') {
-    return new QuotaExceededError(`Daily request limit of ${e.dailyRequestLimit} reached (${a} used); it resets at ${resetAt.toISOString()}.`, 'daily_request_limit_exceeded', wait);
+    return new DailyLimitError(`Daily request limit of ${e.dailyRequestLimit} reached (${a} used); it resets at ${resetAt.toISOString()}.`, 'daily_request_limit_exceeded', resetAt);
   }
-  return new QuotaExceededError(
+  return new DailyLimitError(
     `Daily token limit of ${e.dailyTokenLimit} reached (${b} used or reserved); it resets at ${resetAt.toISOString()}. Lower max_tokens or wait.`,
     'daily_token_limit_exceeded',
-    wait,
+    resetAt,
   );
 }
 
