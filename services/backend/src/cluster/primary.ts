@@ -9,6 +9,7 @@ import { maintainUsagePartitions, runMigrations } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
 import { registerDependencyMetrics } from './dependency-metrics.js';
 import { createRedis } from '../infra/redis.js';
+import { createDeadLetters } from '../features/usage/usage-dead-letters.js';
 import { createUsageFlusher } from '../features/usage/usage-flusher.js';
 import { createOrderStore } from '../features/payments/order-store.js';
 
@@ -47,6 +48,20 @@ export async function startPrimary(config: Config): Promise<void> {
   const flusherPool = new pg.Pool({ connectionString: config.db.primaryUrl, max: 2, application_name: 'codex-gateway-flusher' });
   flusherPool.on('error', (err) => logger.error({ err: err.message }, 'flusher database connection failed'));
   const flusherRedis = createRedis(config.redis, logger, 'flusher');
+  const deadLetters = createDeadLetters(flusherRedis);
+  const deadLettered = new client.Counter({
+    name: 'usage_dead_letters_total',
+    help: 'Usage records this instance set aside because Postgres refused them (see docs/operations.md).',
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'usage_dead_letters',
+    help: 'Usage records waiting in the dead-letter stream for an operator (cluster-wide).',
+    registers: [registry],
+    async collect() {
+      this.set(await deadLetters.count().catch(() => NaN));
+    },
+  });
   const flusher = createUsageFlusher({
     redis: flusherRedis,
     pool: flusherPool,
@@ -54,6 +69,8 @@ export async function startPrimary(config: Config): Promise<void> {
     consumer: `${config.instanceId}:${process.pid}`,
     batchSize: config.usage.flushBatch,
     claimIdleMs: config.usage.claimIdleMs,
+    deadLetters,
+    onDeadLetter: () => deadLettered.inc(),
   });
   flusher.start();
   new client.Gauge({

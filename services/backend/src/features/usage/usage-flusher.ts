@@ -1,10 +1,21 @@
 import type { Pool } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
+import type { DeadLetters } from './usage-dead-letters.js';
 import { fromStreamFields, USAGE_GROUP, USAGE_STREAM, type UsageRecord } from './usage-record.js';
 import { writeUsageBatch } from './usage-store.js';
 
 type StreamEntry = [id: string, fields: string[]];
+type Parsed = { id: string; fields: string[]; record: UsageRecord };
+
+/**
+ * Errors of the data, not of the database: Postgres will refuse this batch however often
+ * it is sent (SQLSTATE classes 22 data exception, 23 integrity, 54 program limit).
+ */
+function refusedData(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
 
 interface FlusherDeps {
   /** A connection of its own: XREADGROUP blocks it. */
@@ -14,6 +25,9 @@ interface FlusherDeps {
   consumer: string;
   batchSize: number;
   claimIdleMs: number;
+  deadLetters: DeadLetters;
+  /** Called for every record set aside (a metric). */
+  onDeadLetter?: () => void;
 }
 
 /**
@@ -22,7 +36,7 @@ interface FlusherDeps {
  * only then acknowledged and deleted. Entries a dead flusher had read but not acknowledged
  * are taken over (XAUTOCLAIM) once idle for claimIdleMs.
  */
-export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, claimIdleMs }: FlusherDeps) {
+export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, claimIdleMs, deadLetters, onDeadLetter }: FlusherDeps) {
   let running = false;
   let loop: Promise<void> | undefined;
   let lastClaim = 0;
@@ -35,16 +49,41 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
     }
   }
 
+  async function setAside(id: string, fields: string[], reason: string) {
+    await deadLetters.add(id, fields, reason);
+    onDeadLetter?.();
+    logger.error({ entry: id, reason }, 'usage record set aside as a dead letter');
+  }
+
+  /**
+   * Writes the records; a batch Postgres refuses for its data is halved until the record
+   * at fault is alone, which becomes a dead letter, and every other record is written. A
+   * database that does not answer fails the whole batch, to be retried as it is (writes
+   * are idempotent, so halves already written are not counted twice).
+   */
+  async function writeIsolating(batch: Parsed[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await writeUsageBatch(pool, batch.map((p) => p.record));
+    } catch (err) {
+      if (!refusedData(err)) throw err;
+      if (batch.length === 1) return setAside(batch[0]!.id, batch[0]!.fields, `postgres refused it: ${(err as Error).message}`);
+      const half = Math.ceil(batch.length / 2);
+      await writeIsolating(batch.slice(0, half));
+      await writeIsolating(batch.slice(half));
+    }
+  }
+
   /** Writes one batch and acknowledges it; returns how many entries it handled. */
   async function handle(entries: StreamEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const records: UsageRecord[] = [];
+    const batch: Parsed[] = [];
     for (const [id, fields] of entries) {
       const record = fromStreamFields(fields);
-      if (record) records.push(record);
-      else logger.error({ entry: id }, 'malformed usage stream entry skipped');
+      if (record) batch.push({ id, fields, record });
+      else await setAside(id, fields, 'not a usage record');
     }
-    await writeUsageBatch(pool, records);
+    await writeIsolating(batch);
     const ids = entries.map(([id]) => id);
     await redis.multi().xack(USAGE_STREAM, USAGE_GROUP, ...ids).xdel(USAGE_STREAM, ...ids).exec();
     return entries.length;
