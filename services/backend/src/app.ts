@@ -2,6 +2,7 @@ import express from 'express';
 import type { Config } from './infra/config.js';
 import { createPools } from './infra/db.js';
 import { errorHandler, notFoundHandler } from './infra/errors.js';
+import { createAuthFailureLimiter } from './infra/auth-failure-limiter.js';
 import { createInvalidationBus } from './infra/invalidation.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Registry } from './infra/metrics.js';
@@ -23,6 +24,7 @@ import { createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
+import { createUserAdminRoutes } from './features/users/user-routes.js';
 import { createUserStore } from './features/users/user-store.js';
 import { createAdminPaymentRoutes } from './features/payments/admin-payment-routes.js';
 import { createFulfilmentService } from './features/payments/fulfilment-service.js';
@@ -65,7 +67,8 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   const codes = createRedemptionStore({ pools });
 
   // Services
-  const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs });
+  const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs, logger });
+  const authFailures = createAuthFailureLimiter({ redis, ...config.authFailures, logger });
   const entitlements = createEntitlementService({ userPackageStore: userPackages, bus, ttlMs: config.cache.keyTtlMs });
   const quota = createQuotaService({
     redis,
@@ -74,8 +77,9 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
     logger,
     timeZone: config.quota.timeZone,
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
+    onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'quota', reason }),
   });
-  const recorder = createUsageRecorder({ redis, pools, logger });
+  const recorder = createUsageRecorder({ redis, pools, logger, onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'usage', reason }) });
   const timeZone = config.quota.timeZone;
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, entitlements, logger, timeZone });
 
@@ -92,12 +96,13 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   app.use(requestId);
   app.use(metrics.httpMiddleware());
 
-  app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId }));
+  app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger }));
 
   const admin = express.Router();
-  admin.use(adminAuth(config.auth.adminToken));
+  admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
   admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone }));
+  admin.use(createUserAdminRoutes({ users, keys }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, packages }));
@@ -110,7 +115,7 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   app.use('/api/payments', providerCallbacks);
 
   const customerApi = express.Router();
-  customerApi.use(apiKeyAuth({ keys }));
+  customerApi.use(apiKeyAuth({ keys, failures: authFailures }));
   customerApi.use(createCustomerUsageRoutes({ quota, dailyUsage, entitlements, timeZone }));
   customerApi.use(createOrderRoutes({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger }));
   customerApi.use(createRedeemRoutes({ pools, codes, packages, userPackages, entitlements, timeZone }));

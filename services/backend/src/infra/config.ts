@@ -12,7 +12,7 @@ const port = z.coerce.number().int().min(0).max(65535);
  * configuration table is written from the descriptions below.
  */
 const envShape = z.object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production lowers the default log level to warn.'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production lowers the default log level to warn, requires ADMIN_TOKEN and refuses placeholder secrets ("change-me", the development compose values).'),
     HOST: z.string().default('127.0.0.1').describe('Address the API listens on (0.0.0.0 in containers).'),
     PORT: port.default(12401).describe('API port of this backend instance.'),
     METRICS_HOST: z.string().optional().describe('Address of the metrics server; defaults to HOST.'),
@@ -52,6 +52,8 @@ const envShape = z.object({
     KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000).describe('How long a worker trusts its in-process copy of a key or package (revocations still reach it within a second over pub/sub).'),
     USAGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0).describe('Monthly usage_logs partitions older than this many days are dropped (0 keeps them all); daily_usage is kept.'),
     USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
+    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30).describe('Failed authentications (API keys, admin token) one client address may make per minute, cluster-wide, before it is blocked (0 = no limit).'),
+    AUTH_FAILURE_BLOCK_S: z.coerce.number().int().min(1).default(300).describe('How long an address past AUTH_FAILURES_PER_MINUTE gets 429s.'),
     USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(15_000).describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
 
     PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:12322').describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
@@ -80,10 +82,20 @@ const envSchema = envShape.superRefine((env, ctx) => {
     if (epay !== 0 && epay !== 3) {
       ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
     }
-    if (env.NODE_ENV === 'production' && !env.ADMIN_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
+    if (env.NODE_ENV === 'production') {
+      if (!env.ADMIN_TOKEN) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
+      for (const [name, value] of Object.entries(env)) {
+        if (typeof value === 'string' && isPlaceholder(value)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'still holds a placeholder or development value: set a secret of your own' });
+        }
+      }
     }
   });
+
+/** The "change-me" placeholders of compose/.env.example and the development compose file's secrets. */
+function isPlaceholder(value: string): boolean {
+  return /change[-_ ]?me/i.test(value) || /not-for-production/i.test(value);
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -113,6 +125,7 @@ export interface Config {
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
+  readonly authFailures: { perMinute: number; blockSeconds: number };
   readonly usage: { flushBatch: number; claimIdleMs: number; retentionDays: number };
   readonly payments: {
     publicBaseUrl: string;
@@ -209,6 +222,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
+    authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
     usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS, retentionDays: e.USAGE_LOG_RETENTION_DAYS },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

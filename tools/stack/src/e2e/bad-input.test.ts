@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
 import { testStack } from '../testing.js';
 
 const stack = testStack();
@@ -21,6 +22,9 @@ function random(seed: number) {
 }
 
 const SQLISH = ["' OR 1=1 --", "'; DROP TABLE users; --", '" UNION SELECT key_hash FROM api_keys --', '\\x00', '%00', '${jndi:ldap://x}', '<script>alert(1)</script>'];
+// 20 MB of zeros in 20 kB of gzip: decoded, it is past every body limit.
+const GZIP_BOMB = zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024));
+
 const PATHS = ['/api/v1/chat/completions', '/v1/chat/completions', '/v1/responses', '/v1/models', '/v1/usage', '/v1/orders', '/v1/redeem', '/api/admin/users', '/api/admin/packages', '/api/payments/webhook/stripe', '/api/payments/notify/epay'];
 
 function probes(count: number): Probe[] {
@@ -46,8 +50,15 @@ function probes(count: number): Probe[] {
       { method: 'POST', path: '/api/admin/packages', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ name: sql, daily_request_limit: 'x', duration_days: 1e309, price_cents: -1, currency: sql })) },
       { method: 'GET', path: `/v1/orders/${encodeURIComponent(sql)}`, headers: { authorization: key } },
       { method: 'DELETE', path: `/api/admin/api-keys/${encodeURIComponent(sql)}`, headers: { authorization: `Bearer ${stack.adminToken}` } },
+      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: `gpt\u0000${sql}`, messages: [], input: 'x' })) },
+      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [], input: 'x', max_tokens: 1e20, max_output_tokens: 9000000000000000000, n: 1e9 })) },
+      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: GZIP_BOMB },
+      { method: 'GET', path: `/v1/models/${encodeURIComponent(sql)}`, headers: { authorization: key } },
     ];
-    out.push(pick(variants));
+    // Each probe comes from one of many client addresses, as on the internet: the
+    // failed-authentication limit is per address, and no one address reaches it here.
+    const probe = pick(variants);
+    out.push({ ...probe, headers: { ...probe.headers, 'x-forwarded-for': `198.51.100.${i % 200}` } });
   }
   return out;
 }

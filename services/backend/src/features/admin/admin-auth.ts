@@ -1,19 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
 import { HttpError, UnauthorizedError } from '../../infra/errors.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * `Authorization: Bearer ADMIN_TOKEN`, compared in constant time (digests of equal length,
- * so neither the content nor the length of the token leaks through timing).
+ * so neither the content nor the length of the token leaks through timing). Wrong tokens
+ * count against the client address with API keys' failures; a blocked address is refused
+ * whatever it sends, so that guessing learns nothing.
  */
-export function adminAuth(adminToken: string | undefined): RequestHandler {
+export function adminAuth(adminToken: string | undefined, failures: AuthFailureLimiter): RequestHandler {
   const expected = adminToken ? digest(adminToken) : undefined;
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     if (!expected) throw new HttpError(503, 'The admin API is disabled: ADMIN_TOKEN is not set.', 'server_error', 'admin_disabled');
+    const address = req.ip ?? '';
+    if (failures.isBlocked(address)) throw new TooManyFailuresError();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      if (await failures.fail(address)) throw new TooManyFailuresError();
       throw new UnauthorizedError('Invalid admin token.', 'invalid_admin_token');
     }
     next();

@@ -18,7 +18,8 @@ describe('the admin API', () => {
     const email = `Admin-Test-${Date.now()}@Example.test`;
     const created = await admin.call('POST', '/users', { email });
     assert.equal(created.status, 201);
-    assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'email', 'id']);
+    assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'email', 'id', 'status']);
+    assert.equal(created.body.status, 'active');
     assert.equal(created.body.email, email.toLowerCase());
     const again = await admin.call('POST', '/users', { email: email.toUpperCase() });
     assert.equal(again.status, 409);

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '../../infra/errors.js';
+import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
+import { HttpError, UnauthorizedError } from '../../infra/errors.js';
 import type { KeyService } from './key-service.js';
 
 export interface ApiKeyAuth {
@@ -7,16 +8,37 @@ export interface ApiKeyAuth {
   userId: number;
 }
 
-/** Authenticates `Authorization: Bearer sk-…` and leaves the caller in res.locals.auth. */
-export function apiKeyAuth({ keys }: { keys: KeyService }): RequestHandler {
+const NO_RETRY = { 'x-should-retry': 'false' };
+
+class SuspendedAccountError extends HttpError {
+  constructor() {
+    super(403, 'The account this key belongs to is suspended; contact the operator of this gateway.', 'permission_error', 'account_suspended', NO_RETRY);
+  }
+}
+
+/**
+ * Authenticates `Authorization: Bearer sk-…` and leaves the caller in res.locals.auth.
+ * Keys that were never issued (guesses) count against the client address, cluster-wide;
+ * an address past the limit gets 429s, and its keys are looked up in the caches only. A
+ * revoked, expired or suspended key is a real one, refused without counting.
+ */
+export function apiKeyAuth({ keys, failures }: { keys: KeyService; failures: AuthFailureLimiter }): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match?.[1]) {
       throw new UnauthorizedError('Missing API key: send it as "Authorization: Bearer sk-…".', 'missing_api_key');
     }
-    const record = await keys.authenticate(match[1]);
-    if (!record) throw new UnauthorizedError();
-    res.locals.auth = { keyId: record.id, userId: record.userId } satisfies ApiKeyAuth;
-    next();
+    const address = req.ip ?? '';
+    const blocked = failures.isBlocked(address);
+    const outcome = await keys.authenticate(match[1], { cachedOnly: blocked });
+    if (outcome.ok) {
+      res.locals.auth = { keyId: outcome.record.id, userId: outcome.record.userId } satisfies ApiKeyAuth;
+      next();
+      return;
+    }
+    if (outcome.reason === 'suspended') throw new SuspendedAccountError();
+    if (outcome.reason === 'expired') throw new UnauthorizedError('This API key has expired.', 'api_key_expired');
+    if (outcome.reason === 'unknown' && (blocked || (await failures.fail(address)))) throw new TooManyFailuresError();
+    throw new UnauthorizedError();
   };
 }

@@ -17,6 +17,13 @@ export function generateApiKey(): { key: string; prefix: string } {
   return { key, prefix: keyPrefix(key) };
 }
 
+const KEY_FORMAT = /^sk-cg-[A-Za-z0-9]{40}$/;
+
+/** Whether a string could be a key of this gateway at all (checked before any look-up). */
+export function isWellFormedKey(key: string): boolean {
+  return KEY_FORMAT.test(key);
+}
+
 /** The part of a key kept in clear for display: "sk-cg-" and six characters. */
 export function keyPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6);

@@ -1,12 +1,20 @@
 import type { InvalidationBus } from '../../infra/invalidation.js';
+import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
-import { generateApiKey, hashApiKey, keyPrefix } from './key-hash.js';
+import { generateApiKey, hashApiKey, isWellFormedKey, keyPrefix } from './key-hash.js';
 import type { ApiKeyRecord, KeyStore } from './key-store.js';
 
 const REDIS_TTL_S = 300;
+/** An unknown key is remembered this long in Redis (a key created since clears it). */
+const MISS_TTL_S = 60;
 const NEGATIVE_TTL_MS = 2000;
+const MISS = 'null';
 const redisKey = (hash: string) => `cg:key:${hash}`;
+
+/** Why a key was refused: unknown (never issued: a guess, or a typo), revoked, expired, or its account suspended. */
+export type KeyRefusal = 'unknown' | 'revoked' | 'expired' | 'suspended';
+export type Authentication = { ok: true; record: ApiKeyRecord } | { ok: false; reason: KeyRefusal };
 
 interface Deps {
   keyStore: KeyStore;
@@ -14,26 +22,32 @@ interface Deps {
   bus: InvalidationBus;
   pepper: string;
   localTtlMs: number;
+  logger: Logger;
 }
 
 /**
  * API keys: issue, revoke, authenticate. A look-up goes in-process cache → Redis → replica
- * → primary. A revocation writes the primary, leaves a tombstone in Redis (a stale replica
- * read cannot put the key back: fills use SET NX) and tells every worker over pub/sub.
+ * → primary, and misses are remembered too, so guessing costs no database query twice.
+ * A change (revocation, an account suspended or resumed) writes the primary, then
+ * overwrites the Redis copy with the truth (a stale replica read cannot put an old one
+ * back: fills use SET NX) and tells every worker over pub/sub.
  */
-export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs }: Deps) {
+export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, logger }: Deps) {
   const local = new TtlCache<ApiKeyRecord | null>(localTtlMs);
   bus.on('key', (hash) => local.delete(hash));
   bus.onResync(() => local.clear());
 
-  async function lookup(hash: string): Promise<ApiKeyRecord | null> {
+  /** `cachedOnly`: answer from the caches alone (an address that failed too often gets no database query). */
+  async function lookup(hash: string, cachedOnly: boolean): Promise<ApiKeyRecord | null> {
     const cached = local.get(hash);
     if (cached !== undefined) return cached;
     const generation = bus.generation();
     let record: ApiKeyRecord | null = null;
     const shared = await redis.get(redisKey(hash)).catch(() => null);
     if (shared) {
-      record = revive(JSON.parse(shared));
+      record = shared === MISS ? null : revive(JSON.parse(shared));
+    } else if (cachedOnly) {
+      return null;
     } else {
       try {
         record = (await keyStore.findByHash(hash)) ?? null;
@@ -43,26 +57,42 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs }: D
         if (stale === undefined) throw err;
         return stale;
       }
-      if (record) await redis.set(redisKey(hash), JSON.stringify(record), 'EX', REDIS_TTL_S, 'NX').catch(() => undefined);
+      const fill = record ? JSON.stringify(record) : MISS;
+      await redis.set(redisKey(hash), fill, 'EX', record ? REDIS_TTL_S : MISS_TTL_S, 'NX').catch(() => undefined);
     }
     if (bus.generation() === generation) local.set(hash, record, record ? localTtlMs : NEGATIVE_TTL_MS);
     return record;
   }
 
+  /** Every worker's copy of these keys is replaced by the record now on the primary. */
+  async function overwrite(keys: Array<ApiKeyRecord & { keyHash: string }>): Promise<void> {
+    for (const { keyHash, ...record } of keys) {
+      await redis.set(redisKey(keyHash), JSON.stringify(record), 'EX', REDIS_TTL_S).catch((err) => {
+        // Without the Redis copy, workers still drop theirs below and read the primary's truth.
+        logger.warn({ err: (err as Error).message }, 'could not update a key in the Redis cache');
+        return redis.del(redisKey(keyHash)).catch(() => undefined);
+      });
+      await bus.publish('key', keyHash);
+    }
+  }
+
   return {
-    /** The key's owner, or undefined for an unknown, revoked or expired key. */
-    async authenticate(plainKey: string): Promise<ApiKeyRecord | undefined> {
-      const record = await lookup(hashApiKey(pepper, plainKey));
-      if (!record || record.status !== 'active') return undefined;
-      if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return undefined;
-      return record;
+    async authenticate(plainKey: string, options: { cachedOnly?: boolean } = {}): Promise<Authentication> {
+      if (!isWellFormedKey(plainKey)) return { ok: false, reason: 'unknown' };
+      const record = await lookup(hashApiKey(pepper, plainKey), options.cachedOnly ?? false);
+      if (!record) return { ok: false, reason: 'unknown' };
+      if (record.status !== 'active') return { ok: false, reason: 'revoked' };
+      if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+      if (record.userStatus === 'suspended') return { ok: false, reason: 'suspended' };
+      return { ok: true, record };
     },
 
     async issue(userId: number, name: string, expiresAt: Date | null) {
       const { key, prefix } = generateApiKey();
       const hash = hashApiKey(pepper, key);
       const row = await keyStore.insert({ userId, name, keyHash: hash, keyPrefix: prefix, expiresAt });
-      // A worker may hold a negative entry for this hash (extremely unlikely, but cheap to clear).
+      // A remembered miss of this hash (extremely unlikely, but cheap to clear) must not refuse it.
+      await redis.del(redisKey(hash)).catch(() => undefined);
       await bus.publish('key', hash).catch(() => undefined);
       return { ...row, key, key_prefix: keyPrefix(key) };
     },
@@ -70,11 +100,13 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs }: D
     async revoke(keyId: number): Promise<boolean> {
       const revoked = await keyStore.revoke(keyId);
       if (!revoked) return false;
-      const { keyHash: _hash, ...record } = revoked;
-      const tombstone: ApiKeyRecord = { ...record, status: 'revoked' };
-      await redis.set(redisKey(revoked.keyHash), JSON.stringify(tombstone), 'EX', REDIS_TTL_S);
-      await bus.publish('key', revoked.keyHash);
+      await overwrite([revoked]);
       return true;
+    },
+
+    /** After a user's account changed (suspended, resumed): every worker sees it within a second. */
+    async refreshUser(userId: number): Promise<void> {
+      await overwrite(await keyStore.listForUser(userId));
     },
   };
 }

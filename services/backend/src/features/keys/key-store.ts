@@ -1,16 +1,17 @@
 import type { Pools } from '../../infra/db.js';
 
+/** A key as authentication needs it: its owner and whether either may be used. */
 export interface ApiKeyRecord {
   id: number;
   userId: number;
   status: 'active' | 'revoked';
   expiresAt: Date | null;
+  /** The owner's account: a suspended account's keys are refused. */
+  userStatus: 'active' | 'suspended';
 }
 
-const FIND_BY_HASH = `
-  SELECT id, user_id AS "userId", status, expires_at AS "expiresAt"
-    FROM api_keys
-   WHERE key_hash = $1`;
+const RECORD = `k.id, k.user_id AS "userId", k.status, k.expires_at AS "expiresAt", u.status AS "userStatus"`;
+const FIND_BY_HASH = `SELECT ${RECORD} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1`;
 
 export function createKeyStore({ pools }: { pools: Pools }) {
   return {
@@ -23,6 +24,15 @@ export function createKeyStore({ pools }: { pools: Pools }) {
       if (fromReplica.rows[0]) return fromReplica.rows[0];
       const fromPrimary = await pools.primary.query<ApiKeyRecord>(FIND_BY_HASH, [keyHash]);
       return fromPrimary.rows[0];
+    },
+
+    /** Every key of a user with its hash, from the primary (after a change of the account). */
+    async listForUser(userId: number): Promise<Array<ApiKeyRecord & { keyHash: string }>> {
+      const { rows } = await pools.primary.query<ApiKeyRecord & { keyHash: string }>(
+        `SELECT ${RECORD}, k.key_hash AS "keyHash" FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = $1`,
+        [userId],
+      );
+      return rows;
     },
 
     async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }) {
@@ -38,9 +48,10 @@ export function createKeyStore({ pools }: { pools: Pools }) {
     /** Revokes (again, harmlessly, if it already was), so a retried revocation re-notifies. */
     async revoke(keyId: number): Promise<(ApiKeyRecord & { keyHash: string }) | undefined> {
       const { rows } = await pools.primary.query<ApiKeyRecord & { keyHash: string }>(
-        `UPDATE api_keys SET status = 'revoked', revoked_at = coalesce(revoked_at, now())
-          WHERE id = $1
-          RETURNING id, user_id AS "userId", status, expires_at AS "expiresAt", key_hash AS "keyHash"`,
+        `UPDATE api_keys k SET status = 'revoked', revoked_at = coalesce(k.revoked_at, now())
+           FROM users u
+          WHERE k.id = $1 AND u.id = k.user_id
+          RETURNING ${RECORD}, k.key_hash AS "keyHash"`,
         [keyId],
       );
       return rows[0];
