@@ -75,15 +75,32 @@ describe('deployment files', () => {
     }
   });
 
-  test("the production env example satisfies the backend's configuration schema", () => {
+  test("the production env example satisfies the backend's configuration schema once its placeholders are replaced, and not before", () => {
     const env = readEnvFile(ENV_EXAMPLE);
-    const config = loadConfig(env);
+    // As shipped, production refuses to start on the placeholders, naming each variable.
+    assert.throws(() => loadConfig(env), (err: unknown) => {
+      const text = (err as Error).message;
+      for (const name of ['KEY_PEPPER', 'ADMIN_TOKEN', 'DATABASE_URL', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'EPAY_KEY']) assert.match(text, new RegExp(`${name}: still holds a placeholder`));
+      return true;
+    });
+    const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/change[-_]?me/gi, 'filled-in-0123456789abcdef')]));
+    const config = loadConfig(filled);
     assert.equal(config.env, 'production');
     assert.equal(config.logLevel, 'warn');
     assert.ok(config.payments.stripe && config.payments.epay, 'both payment providers are configured in the example');
     // The connection budget the example describes fits its max_connections.
     const need = config.cluster.backendReplicas * config.cluster.workers * config.db.poolMax + config.db.reservedConnections;
     assert.ok(need <= Number(env.PG_MAX_CONNECTIONS), `${need} connections fit PG_MAX_CONNECTIONS`);
+  });
+
+  test('the development stack publishes its ports on 127.0.0.1 only (its secrets are well known)', async () => {
+    const compose = await resolved('docker-compose.yml');
+    const published = Object.entries<any>(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p: any) => ({ name, p })));
+    assert.ok(published.length >= 3);
+    for (const { name, p } of published) {
+      const hostIp = typeof p === 'string' ? p.split(':')[0] : p.host_ip;
+      assert.equal(hostIp, '127.0.0.1', `${name} publishes ${JSON.stringify(p)}`);
+    }
   });
 
   test('the nginx configuration passes nginx -t, rendered as natively and as compose renders it', async () => {

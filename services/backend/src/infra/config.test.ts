@@ -52,4 +52,30 @@ describe('configuration', () => {
     assert.ok(vars.length >= 25);
     for (const v of vars) assert.notEqual(v.description, '', `${v.name} has a description`);
   });
+
+  test('production refuses the placeholders of .env.example and the development secrets, naming each variable', () => {
+    const placeholders = {
+      ...minimal,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://gateway:change-me-postgres-password@db:5432/codex_gateway',
+      KEY_PEPPER: 'change-me-64-hex-characters-from-openssl-rand-hex-32-0123456789',
+      ADMIN_TOKEN: 'dev-admin-token-change-me',
+      UPSTREAM_API_KEY: 'change-me-upstream-api-key',
+      STRIPE_SECRET_KEY: 'sk_live_change_me',
+      STRIPE_WEBHOOK_SECRET: 'whsec_change_me',
+    };
+    try {
+      loadConfig(placeholders);
+      assert.fail('expected a ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      for (const name of ['DATABASE_URL', 'KEY_PEPPER', 'ADMIN_TOKEN', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
+        assert.ok(err.problems.some((p) => p.startsWith(`${name}: still holds a placeholder`)), `${name} is named`);
+      }
+      assert.doesNotMatch(err.message, /change-me-postgres-password|dev-admin-token/, 'values are not echoed');
+    }
+    assert.throws(() => loadConfig({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16), KEY_PEPPER: 'dev-pepper-not-for-production-0123456789abcdef' }), /KEY_PEPPER: still holds/);
+    // Development keeps its convenient defaults.
+    assert.equal(loadConfig({ ...placeholders, NODE_ENV: 'development' }).env, 'development');
+  });
 });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { testStack } from '@codex-gateway/stack/testing';
 import { loadConfig } from './config.js';
-import { checkConnectionBudget, ConnectionBudgetError } from './db.js';
+import { checkConnectionBudget, ConnectionBudgetError, withTransaction } from './db.js';
 import { createLogger } from './logger.js';
 import { runMigrations } from './migrate.js';
 
@@ -48,6 +48,32 @@ describe('database startup checks', () => {
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
+    }
+  });
+
+  test('a connection whose ROLLBACK failed is destroyed, never handed to the next caller', async () => {
+    const pool = new pg.Pool({ connectionString: stack.postgres.primaryUrl, max: 1 });
+    try {
+      const first = await pool.connect();
+      const pid = (await first.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      // The ROLLBACK of this transaction is lost on the way (a network blip, a timeout):
+      // the server still holds the connection inside the failed transaction.
+      const query = first.query.bind(first) as (...args: unknown[]) => Promise<unknown>;
+      (first as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) =>
+        args[0] === 'ROLLBACK' ? Promise.reject(new Error('connection reset during ROLLBACK')) : query(...args);
+      first.release();
+      await assert.rejects(
+        withTransaction(pool, async (tx) => {
+          await tx.query('SELECT 1/0');
+        }),
+        /division by zero/,
+      );
+      // The next caller gets a fresh connection that is not stuck in that transaction.
+      const next = await pool.query<{ pid: number; ok: number }>('SELECT pg_backend_pid() AS pid, 1 AS ok');
+      assert.equal(next.rows[0]!.ok, 1);
+      assert.notEqual(next.rows[0]!.pid, pid);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -187,15 +187,20 @@ async function readMaxConnections(url: string, connectTimeoutMs: number): Promis
 /** Runs `fn` in a transaction on a client of `pool`: committed if it returns, rolled back if it throws. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection whose ROLLBACK failed is in an unknown state (perhaps still inside the
+  // transaction): it is destroyed, never handed to the next caller.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -1,19 +1,23 @@
 import { Router } from 'express';
 import type { Pools } from '../../infra/db.js';
 import type { Redis } from '../../infra/redis.js';
+import type { Logger } from '../../infra/logger.js';
 import { withTimeout } from '../../infra/timeout.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
-type CheckResult = { ok: true; ms: number } | { ok: false; ms: number; error: string };
+type CheckResult = { ok: boolean; ms: number };
 
-async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
+/** A dependency's check; why it failed goes to the log (once per change), never to the public answer. */
+async function timed(name: string, fn: () => Promise<unknown>, report: (name: string, err?: Error) => void): Promise<CheckResult> {
   const started = performance.now();
   try {
     await withTimeout(fn(), CHECK_TIMEOUT_MS);
+    report(name);
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message || 'unreachable' };
+    report(name, err as Error);
+    return { ok: false, ms: Math.round(performance.now() - started) };
   }
 }
 
@@ -21,8 +25,15 @@ async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
  * /healthz: the process is up (for restarts). /readyz: it can serve (for load balancers):
  * the primary, the replica and Redis all answer; otherwise 503 naming what failed.
  */
-export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string }): Router {
+export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string; logger: Logger }): Router {
   const router = Router();
+  const down = new Set<string>();
+  const report = (name: string, err?: Error) => {
+    if (err && !down.has(name)) deps.logger.warn({ dependency: name, err: err.message }, 'readiness check failed');
+    if (!err && down.has(name)) deps.logger.warn({ dependency: name }, 'readiness check passes again');
+    if (err) down.add(name);
+    else down.delete(name);
+  };
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', instance: deps.instanceId, pid: process.pid });
@@ -30,9 +41,9 @@ export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceI
 
   router.get('/readyz', async (_req, res) => {
     const [primary, replica, redis] = await Promise.all([
-      timed(() => deps.pools.primary.query('SELECT 1')),
-      timed(() => deps.pools.replica.query('SELECT 1')),
-      timed(() => deps.redis.ping()),
+      timed('primary', () => deps.pools.primary.query('SELECT 1'), report),
+      timed('replica', () => deps.pools.replica.query('SELECT 1'), report),
+      timed('redis', () => deps.redis.ping(), report),
     ]);
     const checks = { primary, replica, redis };
     const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
