@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { stampProcessingTime } from "./openai-headers.js";
 
 // Codex CLI sends whole conversations with tool output on every turn, so the
 // limit is generous; it only exists so a runaway client cannot exhaust memory.
@@ -48,6 +49,7 @@ export function sendRawJson(
 ): void {
   // The client may have gone away while we were sleeping; writing then would throw.
   if (res.headersSent || res.destroyed) return;
+  stampProcessingTime(res);
   res.writeHead(status, {
     ...headers,
     "content-type": "application/json",
@@ -141,6 +143,7 @@ export class SseStream {
   ) {}
 
   open(): void {
+    stampProcessingTime(this.res);
     this.res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",

@@ -23,12 +23,15 @@ import {
   sendRawJson,
   sleep,
 } from "./http-util.js";
-import { MODELS_LIST_JSON, behaviourFor, injectedError, modelObject, serverError } from "./models.js";
+import { MODELS_LIST_JSON, behaviourFor, modelObject } from "./models.js";
+import { injectedError, serverError, unauthorized } from "./openai-errors.js";
+import { setOpenAIHeaders } from "./openai-headers.js";
 import { responses } from "./responses.js";
 
 export type { MockConfigPatch, MockRuntimeConfig } from "./config.js";
 export { DEFAULT_COMPLETION_TOKENS } from "./generation.js";
 export { MODEL_IDS } from "./models.js";
+export { MOCK_ORGANIZATION, MOCK_PROJECT } from "./openai-headers.js";
 
 export interface MockUpstreamOptions {
   /** Delay before the first byte of every /v1 answer (default 0). */
@@ -112,14 +115,8 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
   function checkAuth(req: IncomingMessage): void {
     if (apiKey === undefined) return;
     const header = req.headers.authorization;
-    if (header === undefined || header === "") {
-      throw new HttpError(
-        401,
-        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-      );
-    }
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match?.[1]?.trim() !== apiKey) throw injectedError(401);
+    const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+    if (match?.[1]?.trim() !== apiKey) throw unauthorized(header);
   }
 
   /** Shared prelude of every /v1 answer: simulated network latency, then authentication. */
@@ -143,7 +140,9 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     }
     const request = endpoint.parse(parseJsonObject(raw));
     const behaviour = behaviourFor(request.model);
-    if (behaviour.kind === "error") throw behaviour.error;
+    if (behaviour.kind === "error") {
+      throw injectedError(behaviour.status, { model: request.model, authorization: req.headers.authorization });
+    }
     if (behaviour.kind === "slow") await sleep(behaviour.ms, res);
     if (isGone(res)) return;
     await endpoint.respond(res, request, { chunkDelayMs: config.chunkDelayMs, drop: behaviour.kind === "drop" });
@@ -156,6 +155,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       total++;
       counts.set(route.statKey, (counts.get(route.statKey) ?? 0) + 1);
     }
+    if (route.kind !== "healthz" && route.kind !== "config" && route.kind !== "stats") setOpenAIHeaders(res);
     const method = req.method ?? "GET";
     if (route.kind === "unknown") {
       throw new HttpError(404, `Invalid URL (${method} ${req.url ?? "/"})`);

@@ -6,8 +6,6 @@
  * without any side channel to the mock.
  */
 
-import { HttpError } from "./http-util.js";
-
 // Fixed so /v1/models is byte-for-byte stable across runs.
 const CREATED = 1_715_367_049;
 
@@ -29,7 +27,7 @@ export const MAX_SLOW_MS = 10 * 60 * 1000;
 
 export type ModelBehaviour =
   | { kind: "normal" }
-  | { kind: "error"; error: HttpError }
+  | { kind: "error"; status: number }
   | { kind: "slow"; ms: number }
   | { kind: "drop" };
 
@@ -51,39 +49,9 @@ export function behaviourFor(model: string): ModelBehaviour {
   let m = /^mock-error-(\d{3})$/.exec(model);
   if (m) {
     const status = Number(m[1]);
-    if (status >= 400 && status <= 599) return { kind: "error", error: injectedError(status) };
+    if (status >= 400 && status <= 599) return { kind: "error", status };
   }
   m = /^mock-slow-(\d{1,10})$/.exec(model);
   if (m) return { kind: "slow", ms: Math.min(Number(m[1]), MAX_SLOW_MS) };
   return NORMAL;
-}
-
-/** Errors worded and typed the way the real API words them, so gateway error mapping is exercised realistically. */
-export function injectedError(status: number): HttpError {
-  switch (status) {
-    case 401:
-      return new HttpError(401, "Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key");
-    case 429:
-      return new HttpError(429, "Rate limit reached (mock).", "requests", null, "rate_limit_exceeded", {
-        "retry-after": "1",
-      });
-    case 500:
-      return serverError();
-    case 503:
-      return new HttpError(503, "The engine is currently overloaded, please try again later.", "server_error", null, null, {
-        "retry-after": "1",
-      });
-    default:
-      return status >= 500
-        ? new HttpError(status, `Upstream failure ${status} (mock).`, "server_error")
-        : new HttpError(status, `Request rejected with ${status} (mock).`, "invalid_request_error");
-  }
-}
-
-export function serverError(): HttpError {
-  return new HttpError(
-    500,
-    "The server had an error while processing your request. Sorry about that!",
-    "server_error",
-  );
 }
