@@ -1,20 +1,21 @@
 /** POST /v1/chat/completions, plain and streamed, in the wire format of the real API. */
 
 import type { ServerResponse } from "node:http";
-import { HttpError, SseStream, newId, sendJson, unixSeconds } from "./http-util.js";
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
 import {
   type Completion,
   type GenerationEndpoint,
   type RespondOptions,
-  TOKENS_BEFORE_DROP,
   countPromptTokens,
-  isRecord,
+  interruptionAt,
   missingParam,
   planCompletion,
   readLimit,
   requireModel,
   textOfContent,
 } from "./generation.js";
+import { chatStreamError } from "./openai-errors.js";
+import { SseStream } from "./sse-stream.js";
 
 export interface ChatRequest {
   model: string;
@@ -70,11 +71,6 @@ function finishReason(req: ChatRequest): "stop" | "length" {
 
 async function respond(res: ServerResponse, req: ChatRequest, options: RespondOptions): Promise<void> {
   if (req.stream) return stream(res, req, options);
-  if (options.drop) {
-    // Nothing streamed to cut short, so a non-streamed drop is a reset before any byte.
-    res.destroy();
-    return;
-  }
   const { completion } = req;
   sendJson(res, 200, {
     id: newId("chatcmpl-"),
@@ -95,7 +91,7 @@ async function respond(res: ServerResponse, req: ChatRequest, options: RespondOp
 }
 
 async function stream(res: ServerResponse, req: ChatRequest, options: RespondOptions): Promise<void> {
-  const sse = new SseStream(res, options.chunkDelayMs);
+  const sse = new SseStream(res, options.chunkDelayMs, options.framing);
   const base = { id: newId("chatcmpl-"), object: "chat.completion.chunk", created: unixSeconds(), model: req.model };
   // The real API adds "usage": null to every chunk once usage reporting is requested.
   const usageField = req.includeUsage ? { usage: null } : {};
@@ -106,15 +102,22 @@ async function stream(res: ServerResponse, req: ChatRequest, options: RespondOpt
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
       ...usageField,
     });
+  const interrupt = async (sent: number): Promise<boolean> => {
+    const what = interruptionAt(options, sent);
+    if (what === "drop") sse.drop();
+    // The API reports a failure after the stream began as an error event, then ends the stream.
+    if (what === "fail" && (await sse.send(JSON.stringify({ error: chatStreamError(requestIdOf(res)) })))) sse.end();
+    return what !== undefined;
+  };
 
   sse.open();
   if (!(await sse.send(chunk({ role: "assistant", content: "", refusal: null }, null)))) return;
   const tokens = req.completion.tokens;
   for (const [i, token] of tokens.entries()) {
-    if (options.drop && i >= TOKENS_BEFORE_DROP) return sse.drop();
+    if (await interrupt(i)) return;
     if (!(await sse.send(chunk({ content: token }, null)))) return;
   }
-  if (options.drop) return sse.drop();
+  if (await interrupt(Number.POSITIVE_INFINITY)) return;
   if (!(await sse.send(chunk({}, finishReason(req))))) return;
   if (req.includeUsage) {
     const usage = JSON.stringify({ ...base, system_fingerprint: "fp_mock", choices: [], usage: usageOf(req, tokens.length) });

@@ -14,7 +14,8 @@
  */
 
 import type { ServerResponse } from "node:http";
-import { HttpError } from "./http-util.js";
+import { HttpError, isRecord } from "./http-util.js";
+import type { SseFraming } from "./sse-stream.js";
 
 export interface GenerationRequest {
   model: string;
@@ -23,8 +24,11 @@ export interface GenerationRequest {
 
 export interface RespondOptions {
   chunkDelayMs: number;
-  /** Cut the connection partway through (model mock-drop-mid-stream). */
-  drop: boolean;
+  framing: SseFraming;
+  /** Cut the connection after this many delta events. */
+  dropAfter: number | undefined;
+  /** Send the API's mid-stream error after this many delta events. */
+  failAfter: number | undefined;
 }
 
 /** A generation endpoint; validation is split from answering so injected failures can sit in between. */
@@ -32,9 +36,6 @@ export interface GenerationEndpoint<R extends GenerationRequest> {
   parse(body: Record<string, unknown>): R;
   respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;
 }
-
-// How many content tokens a dropped stream delivers before the socket dies.
-export const TOKENS_BEFORE_DROP = 3;
 
 export const DEFAULT_COMPLETION_TOKENS = 16;
 const ECHOED_WORDS = 8;
@@ -77,6 +78,21 @@ export function planCompletion(lastUserText: string, limit: number | undefined):
   return { tokens, text: tokens.join(""), truncated: count < DEFAULT_COMPLETION_TOKENS };
 }
 
+export type Interruption = "drop" | "fail" | undefined;
+
+/**
+ * Whether a stream is cut or failed before its delta number `sent` (0-based);
+ * `Infinity` asks about the end of the reply, so a threshold beyond the reply's
+ * length still stops it before its terminal event. The lower threshold wins.
+ */
+export function interruptionAt(options: RespondOptions, sent: number): Interruption {
+  const dropAt = options.dropAfter ?? Number.POSITIVE_INFINITY;
+  const failAt = options.failAfter ?? Number.POSITIVE_INFINITY;
+  const first = Math.min(dropAt, failAt);
+  if (first === Number.POSITIVE_INFINITY || sent < first) return undefined;
+  return dropAt <= failAt ? "drop" : "fail";
+}
+
 /**
  * Reads an optional positive-integer limit (max_tokens and friends). null means
  * "not given", exactly as the OpenAI API treats it.
@@ -112,8 +128,4 @@ export function missingParam(param: string): HttpError {
     param,
     "missing_required_parameter",
   );
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

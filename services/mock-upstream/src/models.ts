@@ -1,10 +1,6 @@
-/**
- * The model catalogue, and the behaviours selected by model name.
- *
- * Failure injection is keyed on the model name because that is the one field a
- * gateway forwards untouched: a test can provoke an upstream 503 end-to-end
- * without any side channel to the mock.
- */
+/** The model catalogue of GET /v1/models and GET /v1/models/{id}. */
+
+import { isValidMockModel } from "./mock-options.js";
 
 // Fixed so /v1/models is byte-for-byte stable across runs.
 const CREATED = 1_715_367_049;
@@ -22,17 +18,6 @@ export const MODEL_IDS: readonly string[] = [
   "mock-drop-mid-stream",
 ];
 
-// mock-slow-<ms> is client-controlled; cap it so a typo cannot park a request for days.
-export const MAX_SLOW_MS = 10 * 60 * 1000;
-
-export type ModelBehaviour =
-  | { kind: "normal" }
-  | { kind: "error"; status: number }
-  | { kind: "slow"; ms: number }
-  | { kind: "drop" };
-
-const NORMAL: ModelBehaviour = { kind: "normal" };
-
 export function modelObject(id: string): Record<string, unknown> {
   return { id, object: "model", created: CREATED, owned_by: "mock" };
 }
@@ -40,18 +25,7 @@ export function modelObject(id: string): Record<string, unknown> {
 // Serialised once: the list never changes and /v1/models is polled by health checks.
 export const MODELS_LIST_JSON = JSON.stringify({ object: "list", data: MODEL_IDS.map(modelObject) });
 
-/**
- * mock-error-<status> works for any status 400–599, not only the listed 500 and
- * 503, so retry policies can be exercised against 429, 502, etc.
- */
-export function behaviourFor(model: string): ModelBehaviour {
-  if (model === "mock-drop-mid-stream") return { kind: "drop" };
-  let m = /^mock-error-(\d{3})$/.exec(model);
-  if (m) {
-    const status = Number(m[1]);
-    if (status >= 400 && status <= 599) return { kind: "error", status };
-  }
-  m = /^mock-slow-(\d{1,10})$/.exec(model);
-  if (m) return { kind: "slow", ms: Math.min(Number(m[1]), MAX_SLOW_MS) };
-  return NORMAL;
+/** The catalogue, and every mock- name whose options parse (they are endless). */
+export function isKnownModel(id: string): boolean {
+  return MODEL_IDS.includes(id) || isValidMockModel(id);
 }

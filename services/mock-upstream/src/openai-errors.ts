@@ -86,3 +86,25 @@ export function serverError(): HttpError {
     "server_error",
   );
 }
+
+export function modelNotFound(id: string): HttpError {
+  return new HttpError(404, `The model '${id}' does not exist`, "invalid_request_error", "model", "model_not_found");
+}
+
+/** The `error` of a Chat Completions stream that fails after it started. */
+export function chatStreamError(requestId: string): Record<string, unknown> {
+  return {
+    message: `The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID ${requestId} in your email.)`,
+    type: "server_error",
+    param: null,
+    code: null,
+  };
+}
+
+/** The `response.error` of a Responses stream that fails after it started (response.failed). */
+export function responseStreamError(requestId: string): Record<string, unknown> {
+  return {
+    code: "server_error",
+    message: `An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists. Please include the request ID ${requestId} in your message.`,
+  };
+}

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { MOCK_ORGANIZATION, MOCK_PROJECT, type MockUpstream, createMockUpstream } from "./index.js";
+import { errorOf, postJson, readUntilEnd } from "./test-support.js";
 
 let mock: MockUpstream;
 let base: string;
@@ -12,14 +13,6 @@ before(async () => {
 after(() => mock.close());
 
 const messages = [{ role: "user", content: "ping" }];
-
-function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-}
-
-async function errorOf(res: Response): Promise<Record<string, unknown>> {
-  return ((await res.json()) as { error: Record<string, unknown> }).error;
-}
 
 function chat(model: string, authorization?: string): Promise<Response> {
   return postJson(`${base}/v1/chat/completions`, { model, messages }, authorization === undefined ? {} : { authorization });
@@ -50,15 +43,17 @@ describe("headers as api.openai.com sends them", () => {
     const answers: [string, Response][] = [
       ["models", await fetch(`${base}/v1/models`)],
       ["model", await fetch(`${base}/v1/models/gpt-4o`)],
+      ["model 404", await fetch(`${base}/v1/models/nope`)],
       ["chat", await chat("gpt-4o")],
       ["responses stream", await postJson(`${base}/v1/responses`, { model: "gpt-5-codex", input: "hi", stream: true })],
       ["bad request", await postJson(`${base}/v1/chat/completions`, { model: "gpt-4o" })],
       ["injected 503", await chat("mock-error-503")],
+      ["empty stream", await postJson(`${base}/v1/responses`, { model: "mock-empty-stream", input: "hi", stream: true })],
       ["unknown path", await fetch(`${base}/v1/embeddings`)],
     ];
     for (const [what, res] of answers) {
       assertOpenAIHeaders(res, what);
-      await res.text();
+      await readUntilEnd(res);
     }
     for (const path of ["/healthz", "/__mock/config", "/__mock/stats"]) {
       const res = await fetch(base + path);

@@ -7,20 +7,21 @@
  */
 
 import type { ServerResponse } from "node:http";
-import { HttpError, SseStream, newId, sendJson, unixSeconds } from "./http-util.js";
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
 import {
   type Completion,
   type GenerationEndpoint,
   type RespondOptions,
-  TOKENS_BEFORE_DROP,
   countPromptTokens,
-  isRecord,
+  interruptionAt,
   missingParam,
   planCompletion,
   readLimit,
   requireModel,
   textOfContent,
 } from "./generation.js";
+import { responseStreamError } from "./openai-errors.js";
+import { SseStream } from "./sse-stream.js";
 
 export interface ResponsesRequest {
   model: string;
@@ -69,7 +70,7 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
   };
 }
 
-type Status = "in_progress" | "completed" | "incomplete";
+type Status = "in_progress" | "completed" | "incomplete" | "failed";
 
 function outputText(text: string): Record<string, unknown> {
   return { type: "output_text", text, annotations: [] };
@@ -103,13 +104,14 @@ function responseObject(
   status: Status,
   output: unknown[],
   usage: unknown,
+  error: unknown = null,
 ): Record<string, unknown> {
   return {
     id,
     object: "response",
     created_at: createdAt,
     status,
-    error: null,
+    error,
     incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
     instructions: req.instructions,
     max_output_tokens: req.maxOutputTokens,
@@ -124,17 +126,13 @@ function responseObject(
 
 async function respond(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
   if (req.stream) return stream(res, req, options);
-  if (options.drop) {
-    res.destroy();
-    return;
-  }
   const status = finalStatus(req);
   const item = messageItem(newId("msg_"), status, [outputText(req.completion.text)]);
   sendJson(res, 200, responseObject(req, newId("resp_"), unixSeconds(), status, [item], usageOf(req)));
 }
 
 async function stream(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
-  const sse = new SseStream(res, options.chunkDelayMs);
+  const sse = new SseStream(res, options.chunkDelayMs, options.framing);
   const responseId = newId("resp_");
   const itemId = newId("msg_");
   const createdAt = unixSeconds();
@@ -144,6 +142,17 @@ async function stream(res: ServerResponse, req: ResponsesRequest, options: Respo
   const where = { item_id: itemId, output_index: 0, content_index: 0 };
   const { tokens, text } = req.completion;
   const status = finalStatus(req);
+  const interrupt = async (sent: number): Promise<boolean> => {
+    const what = interruptionAt(options, sent);
+    if (what === "drop") sse.drop();
+    if (what === "fail") {
+      // As the API documents it: no output and no usage, the error in the response.
+      const error = responseStreamError(requestIdOf(res));
+      const failed = responseObject(req, responseId, createdAt, "failed", [], null, error);
+      if (await emit("response.failed", { response: failed })) sse.end();
+    }
+    return what !== undefined;
+  };
 
   sse.open();
   const pending = responseObject(req, responseId, createdAt, "in_progress", [], null);
@@ -153,10 +162,10 @@ async function stream(res: ServerResponse, req: ResponsesRequest, options: Respo
   if (!(await emit("response.output_item.added", { output_index: 0, item: addedItem }))) return;
   if (!(await emit("response.content_part.added", { ...where, part: outputText("") }))) return;
   for (const [i, token] of tokens.entries()) {
-    if (options.drop && i >= TOKENS_BEFORE_DROP) return sse.drop();
+    if (await interrupt(i)) return;
     if (!(await emit("response.output_text.delta", { ...where, delta: token, logprobs: [] }))) return;
   }
-  if (options.drop) return sse.drop();
+  if (await interrupt(Number.POSITIVE_INFINITY)) return;
   if (!(await emit("response.output_text.done", { ...where, text, logprobs: [] }))) return;
   if (!(await emit("response.content_part.done", { ...where, part: outputText(text) }))) return;
   const doneItem = messageItem(itemId, status, [outputText(text)]);
