@@ -34,6 +34,7 @@ export type { MockConfigPatch, MockRuntimeConfig } from "./config.js";
 export { DEFAULT_COMPLETION_TOKENS } from "./generation.js";
 export { MODEL_IDS } from "./models.js";
 export { MOCK_ORGANIZATION, MOCK_PROJECT } from "./openai-headers.js";
+export { HARMLESS_COMMAND } from "./tool-calls.js";
 
 export interface MockUpstreamOptions {
   /** Delay before the first byte of every /v1 answer (default 0). */
@@ -154,6 +155,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     const options: RespondOptions = {
       chunkDelayMs: behaviour.chunkDelayMs ?? config.chunkDelayMs,
       framing: { crlf: behaviour.crlf, nospace: behaviour.nospace },
+      tools: behaviour.tools,
       dropAfter: behaviour.dropAfter,
       failAfter: behaviour.failAfter,
     };

@@ -10,6 +10,8 @@
 import { HttpError } from "./http-util.js";
 
 export interface MockOptions {
+  /** Answer with a call of the request's first function tool instead of text. */
+  tools: boolean;
   /** Answer with this HTTP error (400–599) instead. */
   errorStatus: number | undefined;
   /** Wait this long before answering. */
@@ -35,6 +37,7 @@ export const MAX_DELAY_MS = 10 * 60 * 1000;
 const DROP_MID_STREAM_AFTER = 3;
 
 const DEFAULTS: Readonly<MockOptions> = Object.freeze({
+  tools: false,
   errorStatus: undefined,
   slowMs: 0,
   chunkDelayMs: undefined,
@@ -54,6 +57,7 @@ interface OptionRule {
 }
 
 const RULES: readonly OptionRule[] = [
+  { syntax: "tools", pattern: /^(?:tools|tool-call)$/, patch: () => ({ tools: true }) },
   { syntax: "chunk-delay-<ms>", pattern: /^chunk-delay-(\d{1,10})$/, patch: (ms) => ({ chunkDelayMs: Math.min(ms, MAX_DELAY_MS) }) },
   { syntax: "crlf", pattern: /^crlf$/, patch: () => ({ crlf: true }) },
   { syntax: "nospace", pattern: /^nospace$/, patch: () => ({ nospace: true }) },

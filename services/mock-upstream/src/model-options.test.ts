@@ -32,7 +32,7 @@ describe("the model-name grammar", () => {
   test("an unknown option is a 400 in OpenAI's shape that names it, on both APIs", async () => {
     const cases: [string, string][] = [
       ["mock-tols", "tols"],
-      ["mock-nospace+crlff", "crlff"],
+      ["mock-tools+crlff", "crlff"],
       ["mock-error-200", "error-200"],
       ["mock-drop-after-x", "drop-after-x"],
       ["mock-", ""],
@@ -61,7 +61,7 @@ describe("the model-name grammar", () => {
   });
 
   test("GET /v1/models/{id} knows the catalogue and every mock- name that parses, and 404s the rest like OpenAI", async () => {
-    for (const id of ["gpt-4o", "mock-nospace", "mock-crlf+drop-after-3", "mock-error-418"]) {
+    for (const id of ["gpt-4o", "mock-tools", "mock-crlf+drop-after-3", "mock-error-418"]) {
       const res = await fetch(`${base}/v1/models/${encodeURIComponent(id)}`);
       assert.equal(res.status, 200, id);
       assert.deepEqual(await res.json(), { id, object: "model", created: 1_715_367_049, owned_by: "mock" });

@@ -12,6 +12,7 @@ export const MODEL_IDS: readonly string[] = [
   "gpt-5",
   "gpt-5-codex",
   "o4-mini",
+  "mock-tools",
   "mock-error-500",
   "mock-error-503",
   "mock-slow-2000",

@@ -45,7 +45,7 @@ describe("headers as api.openai.com sends them", () => {
       ["model", await fetch(`${base}/v1/models/gpt-4o`)],
       ["model 404", await fetch(`${base}/v1/models/nope`)],
       ["chat", await chat("gpt-4o")],
-      ["responses stream", await postJson(`${base}/v1/responses`, { model: "gpt-5-codex", input: "hi", stream: true })],
+      ["responses stream", await postJson(`${base}/v1/responses`, { model: "mock-tools", input: "hi", stream: true })],
       ["bad request", await postJson(`${base}/v1/chat/completions`, { model: "gpt-4o" })],
       ["injected 503", await chat("mock-error-503")],
       ["empty stream", await postJson(`${base}/v1/responses`, { model: "mock-empty-stream", input: "hi", stream: true })],

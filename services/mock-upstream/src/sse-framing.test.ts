@@ -12,11 +12,13 @@ before(async () => {
 });
 after(() => mock.close());
 
+const tools = [{ type: "function", name: "exec_command", parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] } }];
+
 async function wire(path: "/v1/chat/completions" | "/v1/responses", model: string): Promise<string> {
   const body =
     path === "/v1/responses"
-      ? { model, input: "Hello there", stream: true }
-      : { model, messages: [{ role: "user", content: "Hello there" }], stream: true, stream_options: { include_usage: true } };
+      ? { model, input: "Hello there", tools, stream: true }
+      : { model, messages: [{ role: "user", content: "Hello there" }], tools: [{ type: "function", function: tools[0] }], stream: true, stream_options: { include_usage: true } };
   const res = await postJson(base + path, body);
   assert.equal(res.status, 200);
   const { text, cut } = await readUntilEnd(res);
@@ -53,11 +55,13 @@ describe("SSE framing", () => {
 
   test("a standard SSE parser reads the same events from crlf, nospace and the default framing", async () => {
     for (const path of ["/v1/chat/completions", "/v1/responses"] as const) {
-      const expected = comparable(parseSse(await wire(path, "mock-chunk-delay-0")));
-      assert.ok(expected.length > 5, "the default stream has events");
-      for (const framing of ["crlf", "nospace", "crlf+nospace"]) {
-        const actual = comparable(parseSse(await wire(path, `mock-${framing}`)));
-        assert.deepEqual(actual, expected, `${path} mock-${framing}`);
+      for (const reply of ["", "tools+"]) {
+        const expected = comparable(parseSse(await wire(path, `mock-${reply}chunk-delay-0`)));
+        assert.ok(expected.length > 5, "the default stream has events");
+        for (const framing of ["crlf", "nospace", "crlf+nospace"]) {
+          const actual = comparable(parseSse(await wire(path, `mock-${reply}${framing}`)));
+          assert.deepEqual(actual, expected, `${path} mock-${reply}${framing}`);
+        }
       }
     }
   });
