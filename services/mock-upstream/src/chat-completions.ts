@@ -1,27 +1,30 @@
 /** POST /v1/chat/completions, plain and streamed, in the wire format of the real API. */
 
 import type { ServerResponse } from "node:http";
-import { HttpError, SseStream, newId, sendJson, unixSeconds } from "./http-util.js";
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
 import {
-  type Completion,
   type GenerationEndpoint,
+  type Reply,
+  type ReplyPrompt,
   type RespondOptions,
-  TOKENS_BEFORE_DROP,
   countPromptTokens,
-  isRecord,
+  interruptionAt,
   missingParam,
-  planCompletion,
+  planReply,
   readLimit,
   requireModel,
   textOfContent,
 } from "./generation.js";
+import { chatStreamError } from "./openai-errors.js";
+import { SseStream } from "./sse-stream.js";
+import { pickTool, readFunctionTools } from "./tool-calls.js";
 
 export interface ChatRequest {
   model: string;
   stream: boolean;
   includeUsage: boolean;
   promptTokens: number;
-  completion: Completion;
+  prompt: ReplyPrompt;
 }
 
 function parse(body: Record<string, unknown>): ChatRequest {
@@ -45,14 +48,19 @@ function parse(body: Record<string, unknown>): ChatRequest {
   const limits = [readLimit(body, "max_tokens"), readLimit(body, "max_completion_tokens")].filter(
     (n): n is number => n !== undefined,
   );
-  const limit = limits.length > 0 ? Math.min(...limits) : undefined;
   const streamOptions = body.stream_options;
+  const last = messages.at(-1) as Record<string, unknown>;
   return {
     model,
     stream: body.stream === true,
     includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
     promptTokens: countPromptTokens(texts),
-    completion: planCompletion(lastUserText, limit),
+    prompt: {
+      lastUserText,
+      limit: limits.length > 0 ? Math.min(...limits) : undefined,
+      tool: pickTool(readFunctionTools(body.tools), body.tool_choice),
+      toolOutput: last.role === "tool" ? textOfContent(last.content) : undefined,
+    },
   };
 }
 
@@ -64,38 +72,45 @@ function usageOf(req: ChatRequest, completionTokens: number): Record<string, num
   };
 }
 
-function finishReason(req: ChatRequest): "stop" | "length" {
-  return req.completion.truncated ? "length" : "stop";
+function finishReason(reply: Reply): "stop" | "length" | "tool_calls" {
+  if (reply.completion.truncated) return "length";
+  return reply.kind === "tool_call" ? "tool_calls" : "stop";
+}
+
+function message(reply: Reply): Record<string, unknown> {
+  if (reply.kind === "text") return { role: "assistant", content: reply.completion.text, refusal: null };
+  const call = { id: reply.callId, type: "function", function: { name: reply.name, arguments: reply.completion.text } };
+  return { role: "assistant", content: null, tool_calls: [call], refusal: null };
 }
 
 async function respond(res: ServerResponse, req: ChatRequest, options: RespondOptions): Promise<void> {
-  if (req.stream) return stream(res, req, options);
-  if (options.drop) {
-    // Nothing streamed to cut short, so a non-streamed drop is a reset before any byte.
-    res.destroy();
-    return;
-  }
-  const { completion } = req;
+  const reply = planReply(req.prompt, options.tools);
+  if (req.stream) return stream(res, req, reply, options);
   sendJson(res, 200, {
     id: newId("chatcmpl-"),
     object: "chat.completion",
     created: unixSeconds(),
     model: req.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: completion.text, refusal: null },
-        logprobs: null,
-        finish_reason: finishReason(req),
-      },
-    ],
-    usage: usageOf(req, completion.tokens.length),
+    choices: [{ index: 0, message: message(reply), logprobs: null, finish_reason: finishReason(reply) }],
+    usage: usageOf(req, reply.completion.tokens.length),
     system_fingerprint: "fp_mock",
   });
 }
 
-async function stream(res: ServerResponse, req: ChatRequest, options: RespondOptions): Promise<void> {
-  const sse = new SseStream(res, options.chunkDelayMs);
+/** The first delta opens the message; a tool call's id and name come in it, its arguments after. */
+function openingDelta(reply: Reply): Record<string, unknown> {
+  if (reply.kind === "text") return { role: "assistant", content: "", refusal: null };
+  const call = { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } };
+  return { role: "assistant", content: null, tool_calls: [call], refusal: null };
+}
+
+function pieceDelta(reply: Reply, piece: string): Record<string, unknown> {
+  if (reply.kind === "text") return { content: piece };
+  return { tool_calls: [{ index: 0, function: { arguments: piece } }] };
+}
+
+async function stream(res: ServerResponse, req: ChatRequest, reply: Reply, options: RespondOptions): Promise<void> {
+  const sse = new SseStream(res, options.chunkDelayMs, options.framing);
   const base = { id: newId("chatcmpl-"), object: "chat.completion.chunk", created: unixSeconds(), model: req.model };
   // The real API adds "usage": null to every chunk once usage reporting is requested.
   const usageField = req.includeUsage ? { usage: null } : {};
@@ -106,18 +121,25 @@ async function stream(res: ServerResponse, req: ChatRequest, options: RespondOpt
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
       ...usageField,
     });
+  const interrupt = async (sent: number): Promise<boolean> => {
+    const what = interruptionAt(options, sent);
+    if (what === "drop") sse.drop();
+    // The API reports a failure after the stream began as an error event, then ends the stream.
+    if (what === "fail" && (await sse.send(JSON.stringify({ error: chatStreamError(requestIdOf(res)) })))) sse.end();
+    return what !== undefined;
+  };
 
   sse.open();
-  if (!(await sse.send(chunk({ role: "assistant", content: "", refusal: null }, null)))) return;
-  const tokens = req.completion.tokens;
-  for (const [i, token] of tokens.entries()) {
-    if (options.drop && i >= TOKENS_BEFORE_DROP) return sse.drop();
-    if (!(await sse.send(chunk({ content: token }, null)))) return;
+  if (!(await sse.send(chunk(openingDelta(reply), null)))) return;
+  const pieces = reply.completion.tokens;
+  for (const [i, piece] of pieces.entries()) {
+    if (await interrupt(i)) return;
+    if (!(await sse.send(chunk(pieceDelta(reply, piece), null)))) return;
   }
-  if (options.drop) return sse.drop();
-  if (!(await sse.send(chunk({}, finishReason(req))))) return;
+  if (await interrupt(Number.POSITIVE_INFINITY)) return;
+  if (!(await sse.send(chunk({}, finishReason(reply))))) return;
   if (req.includeUsage) {
-    const usage = JSON.stringify({ ...base, system_fingerprint: "fp_mock", choices: [], usage: usageOf(req, tokens.length) });
+    const usage = JSON.stringify({ ...base, system_fingerprint: "fp_mock", choices: [], usage: usageOf(req, pieces.length) });
     if (!(await sse.send(usage))) return;
   }
   if (!(await sse.send("[DONE]"))) return;

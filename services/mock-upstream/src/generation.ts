@@ -11,10 +11,18 @@
  *   - one word is one completion token is one streamed content chunk;
  *   - a max-tokens limit below DEFAULT_COMPLETION_TOKENS truncates the reply
  *     and turns the finish reason into "length".
+ * With the model option "tools" (mock-options.ts):
+ *   - the reply is a call of the request's first function tool; its arguments
+ *     stream in pieces (words, punctuation runs), one piece is one token;
+ *   - after a tool's result (the last input item) the reply is "Tool output
+ *     received: <last 8 words of the output>" (a command's result comes after
+ *     the header Codex puts on it), one word per token, so an agent loop ends.
  */
 
 import type { ServerResponse } from "node:http";
-import { HttpError } from "./http-util.js";
+import { HttpError, isRecord, newId } from "./http-util.js";
+import type { SseFraming } from "./sse-stream.js";
+import { type ToolSpec, splitIntoPieces, toolArguments } from "./tool-calls.js";
 
 export interface GenerationRequest {
   model: string;
@@ -23,8 +31,13 @@ export interface GenerationRequest {
 
 export interface RespondOptions {
   chunkDelayMs: number;
-  /** Cut the connection partway through (model mock-drop-mid-stream). */
-  drop: boolean;
+  framing: SseFraming;
+  /** Answer with a tool call when the request offers a function tool. */
+  tools: boolean;
+  /** Cut the connection after this many delta events. */
+  dropAfter: number | undefined;
+  /** Send the API's mid-stream error after this many delta events. */
+  failAfter: number | undefined;
 }
 
 /** A generation endpoint; validation is split from answering so injected failures can sit in between. */
@@ -33,18 +46,44 @@ export interface GenerationEndpoint<R extends GenerationRequest> {
   respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;
 }
 
-// How many content tokens a dropped stream delivers before the socket dies.
-export const TOKENS_BEFORE_DROP = 3;
-
 export const DEFAULT_COMPLETION_TOKENS = 16;
 const ECHOED_WORDS = 8;
 const REPLY_PREFIX = ["This", "is", "a", "mock", "reply", "to:"];
+const TOOL_OUTPUT_PREFIX = ["Tool", "output", "received:"];
 
 export interface Completion {
   /** One entry per token; every token but the first carries its leading space, so they concatenate to `text`. */
   tokens: string[];
   text: string;
   truncated: boolean;
+}
+
+/** What a request says that decides the reply, whichever API it came through. */
+export interface ReplyPrompt {
+  lastUserText: string;
+  /** The max-tokens limit, if any. */
+  limit: number | undefined;
+  /** The function tool the model may call (tool_choice applied). */
+  tool: ToolSpec | undefined;
+  /** The text of the last input item when it is a tool's result. */
+  toolOutput: string | undefined;
+}
+
+export type Reply =
+  | { kind: "text"; completion: Completion }
+  /** The completion's tokens are the argument pieces; its text, the arguments. */
+  | { kind: "tool_call"; name: string; callId: string; completion: Completion };
+
+export function planReply(prompt: ReplyPrompt, tools: boolean): Reply {
+  if (tools && prompt.toolOutput !== undefined) {
+    const words = [...TOOL_OUTPUT_PREFIX, ...wordsOf(prompt.toolOutput).slice(-ECHOED_WORDS)];
+    return { kind: "text", completion: limitTokens(words.map(spaced), prompt.limit) };
+  }
+  if (tools && prompt.tool !== undefined) {
+    const pieces = splitIntoPieces(toolArguments(prompt.tool));
+    return { kind: "tool_call", name: prompt.tool.name, callId: newId("call_"), completion: limitTokens(pieces, prompt.limit) };
+  }
+  return { kind: "text", completion: planCompletion(prompt.lastUserText, prompt.limit) };
 }
 
 /** Text of an OpenAI content field: a plain string or an array of parts with `text`. */
@@ -66,15 +105,39 @@ export function countPromptTokens(texts: readonly string[]): number {
 }
 
 export function planCompletion(lastUserText: string, limit: number | undefined): Completion {
-  const echoed = lastUserText.split(/\s+/).filter((w) => w.length > 0).slice(0, ECHOED_WORDS);
-  const sentence = [...REPLY_PREFIX, ...echoed];
+  const sentence = [...REPLY_PREFIX, ...wordsOf(lastUserText).slice(0, ECHOED_WORDS)];
   const count = limit === undefined ? DEFAULT_COMPLETION_TOKENS : Math.min(limit, DEFAULT_COMPLETION_TOKENS);
   const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const word = sentence[i % sentence.length] ?? "";
-    tokens.push(i === 0 ? word : ` ${word}`);
-  }
+  for (let i = 0; i < count; i++) tokens.push(spaced(sentence[i % sentence.length] ?? "", i));
   return { tokens, text: tokens.join(""), truncated: count < DEFAULT_COMPLETION_TOKENS };
+}
+
+function wordsOf(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w.length > 0);
+}
+
+function spaced(word: string, index: number): string {
+  return index === 0 ? word : ` ${word}`;
+}
+
+function limitTokens(tokens: string[], limit: number | undefined): Completion {
+  const kept = limit === undefined ? tokens : tokens.slice(0, limit);
+  return { tokens: kept, text: kept.join(""), truncated: kept.length < tokens.length };
+}
+
+export type Interruption = "drop" | "fail" | undefined;
+
+/**
+ * Whether a stream is cut or failed before its delta number `sent` (0-based);
+ * `Infinity` asks about the end of the reply, so a threshold beyond the reply's
+ * length still stops it before its terminal event. The lower threshold wins.
+ */
+export function interruptionAt(options: RespondOptions, sent: number): Interruption {
+  const dropAt = options.dropAfter ?? Number.POSITIVE_INFINITY;
+  const failAt = options.failAfter ?? Number.POSITIVE_INFINITY;
+  const first = Math.min(dropAt, failAt);
+  if (first === Number.POSITIVE_INFINITY || sent < first) return undefined;
+  return dropAt <= failAt ? "drop" : "fail";
 }
 
 /**
@@ -112,8 +175,4 @@ export function missingParam(param: string): HttpError {
     param,
     "missing_required_parameter",
   );
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { stampProcessingTime } from "./openai-headers.js";
 
 // Codex CLI sends whole conversations with tool output on every turn, so the
 // limit is generous; it only exists so a runaway client cannot exhaust memory.
@@ -27,6 +28,11 @@ export function newId(prefix: string): string {
   return prefix + randomUUID().replaceAll("-", "");
 }
 
+/** The x-request-id this answer carries (set for every request as it arrives). */
+export function requestIdOf(res: ServerResponse): string {
+  return String(res.getHeader("x-request-id") ?? "");
+}
+
 export function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -48,6 +54,7 @@ export function sendRawJson(
 ): void {
   // The client may have gone away while we were sleeping; writing then would throw.
   if (res.headersSent || res.destroyed) return;
+  stampProcessingTime(res);
   res.writeHead(status, {
     ...headers,
     "content-type": "application/json",
@@ -90,6 +97,10 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Parses a request body that must be a JSON object, as every OpenAI POST endpoint requires. */
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   let parsed: unknown;
@@ -126,62 +137,4 @@ export function sleep(ms: number, res: ServerResponse): Promise<void> {
 
 export function isGone(res: ServerResponse): boolean {
   return res.destroyed || res.writableEnded;
-}
-
-/**
- * One SSE stream. Every event is a separate res.write so it reaches the socket
- * immediately; the gateway's time-to-first-token depends on that.
- */
-export class SseStream {
-  private sentAny = false;
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly chunkDelayMs: number,
-  ) {}
-
-  open(): void {
-    this.res.writeHead(200, {
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-    });
-    this.res.flushHeaders();
-  }
-
-  /** Writes one event; resolves false once the client is gone so callers can stop. */
-  async send(data: string, event?: string): Promise<boolean> {
-    if (this.sentAny) await sleep(this.chunkDelayMs, this.res);
-    if (isGone(this.res)) return false;
-    this.sentAny = true;
-    const frame = event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
-    if (!this.res.write(frame)) await this.drained();
-    return !isGone(this.res);
-  }
-
-  end(): void {
-    if (!isGone(this.res)) this.res.end();
-  }
-
-  /** Simulates an upstream dying mid-answer: no terminator, no [DONE], just a reset socket. */
-  drop(): void {
-    if (isGone(this.res)) return;
-    const socket = this.res.socket;
-    if (!socket) return void this.res.destroy();
-    // end() flushes what node:http has corked before closing; a bare destroy() would
-    // discard those chunks and the client would see nothing at all.
-    socket.end(() => socket.destroy());
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.res.off("drain", done);
-        this.res.off("close", done);
-        resolve();
-      };
-      this.res.once("drain", done);
-      this.res.once("close", done);
-    });
-  }
 }

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { chatCompletions } from "./chat-completions.js";
 import { type MockConfigPatch, type MockRuntimeConfig, applyConfigPatch, parseConfigPatch } from "./config.js";
-import type { GenerationEndpoint, GenerationRequest } from "./generation.js";
+import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from "./generation.js";
 import {
   HttpError,
   isGone,
@@ -23,12 +23,18 @@ import {
   sendRawJson,
   sleep,
 } from "./http-util.js";
-import { MODELS_LIST_JSON, behaviourFor, injectedError, modelObject, serverError } from "./models.js";
+import { parseModelOptions } from "./mock-options.js";
+import { MODELS_LIST_JSON, isKnownModel, modelObject } from "./models.js";
+import { injectedError, modelNotFound, serverError, unauthorized } from "./openai-errors.js";
+import { setOpenAIHeaders } from "./openai-headers.js";
 import { responses } from "./responses.js";
+import { SseStream } from "./sse-stream.js";
 
 export type { MockConfigPatch, MockRuntimeConfig } from "./config.js";
 export { DEFAULT_COMPLETION_TOKENS } from "./generation.js";
 export { MODEL_IDS } from "./models.js";
+export { MOCK_ORGANIZATION, MOCK_PROJECT } from "./openai-headers.js";
+export { HARMLESS_COMMAND } from "./tool-calls.js";
 
 export interface MockUpstreamOptions {
   /** Delay before the first byte of every /v1 answer (default 0). */
@@ -112,14 +118,8 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
   function checkAuth(req: IncomingMessage): void {
     if (apiKey === undefined) return;
     const header = req.headers.authorization;
-    if (header === undefined || header === "") {
-      throw new HttpError(
-        401,
-        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-      );
-    }
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match?.[1]?.trim() !== apiKey) throw injectedError(401);
+    const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+    if (match?.[1]?.trim() !== apiKey) throw unauthorized(header);
   }
 
   /** Shared prelude of every /v1 answer: simulated network latency, then authentication. */
@@ -142,11 +142,30 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       throw serverError();
     }
     const request = endpoint.parse(parseJsonObject(raw));
-    const behaviour = behaviourFor(request.model);
-    if (behaviour.kind === "error") throw behaviour.error;
-    if (behaviour.kind === "slow") await sleep(behaviour.ms, res);
+    const behaviour = parseModelOptions(request.model);
+    await sleep(behaviour.slowMs, res);
     if (isGone(res)) return;
-    await endpoint.respond(res, request, { chunkDelayMs: config.chunkDelayMs, drop: behaviour.kind === "drop" });
+    if (behaviour.errorStatus !== undefined) {
+      throw injectedError(behaviour.errorStatus, { model: request.model, authorization: req.headers.authorization });
+    }
+    if (behaviour.emptyStream) {
+      if (request.stream) return new SseStream(res, 0).closeEmpty();
+      return sendRawJson(res, 200, "", { connection: "close" });
+    }
+    const options: RespondOptions = {
+      chunkDelayMs: behaviour.chunkDelayMs ?? config.chunkDelayMs,
+      framing: { crlf: behaviour.crlf, nospace: behaviour.nospace },
+      tools: behaviour.tools,
+      dropAfter: behaviour.dropAfter,
+      failAfter: behaviour.failAfter,
+    };
+    if (!request.stream) {
+      // A whole answer is sent at once, so a cut or failure anywhere in it leaves nothing to send.
+      const interruption = interruptionAt(options, Number.POSITIVE_INFINITY);
+      if (interruption === "drop") return void res.destroy();
+      if (interruption === "fail") throw serverError();
+    }
+    await endpoint.respond(res, request, options);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -156,6 +175,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       total++;
       counts.set(route.statKey, (counts.get(route.statKey) ?? 0) + 1);
     }
+    if (route.kind !== "healthz" && route.kind !== "config" && route.kind !== "stats") setOpenAIHeaders(res);
     const method = req.method ?? "GET";
     if (route.kind === "unknown") {
       throw new HttpError(404, `Invalid URL (${method} ${req.url ?? "/"})`);
@@ -182,10 +202,12 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       case "models":
         if (await apiPrelude(req, res)) sendRawJson(res, 200, MODELS_LIST_JSON);
         return;
-      case "model":
-        // Any id resolves, matching chat and responses, which accept any model name.
-        if (await apiPrelude(req, res)) sendJson(res, 200, modelObject(route.modelId ?? ""));
-        return;
+      case "model": {
+        if (!(await apiPrelude(req, res))) return;
+        const id = route.modelId ?? "";
+        if (!isKnownModel(id)) throw modelNotFound(id);
+        return sendJson(res, 200, modelObject(id));
+      }
       case "chat":
         return generate(req, res, chatCompletions);
       case "responses":

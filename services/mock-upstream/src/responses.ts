@@ -7,20 +7,23 @@
  */
 
 import type { ServerResponse } from "node:http";
-import { HttpError, SseStream, newId, sendJson, unixSeconds } from "./http-util.js";
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
 import {
-  type Completion,
   type GenerationEndpoint,
+  type Reply,
+  type ReplyPrompt,
   type RespondOptions,
-  TOKENS_BEFORE_DROP,
   countPromptTokens,
-  isRecord,
+  interruptionAt,
   missingParam,
-  planCompletion,
   readLimit,
+  planReply,
   requireModel,
   textOfContent,
 } from "./generation.js";
+import { responseStreamError } from "./openai-errors.js";
+import { SseStream } from "./sse-stream.js";
+import { pickTool, readFunctionTools } from "./tool-calls.js";
 
 export interface ResponsesRequest {
   model: string;
@@ -29,7 +32,7 @@ export interface ResponsesRequest {
   maxOutputTokens: number | null;
   previousResponseId: string | null;
   inputTokens: number;
-  completion: Completion;
+  prompt: ReplyPrompt;
 }
 
 /**
@@ -43,6 +46,7 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
   const instructions = typeof body.instructions === "string" ? body.instructions : null;
   const texts: string[] = instructions === null ? [] : [instructions];
   let lastUserText = "";
+  let toolOutput: string | undefined;
   if (typeof input === "string") {
     texts.push(input);
     lastUserText = input;
@@ -54,6 +58,7 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
       if (typeof item.output === "string") texts.push(item.output);
       if (item.role === "user") lastUserText = content;
     }
+    toolOutput = toolOutputOf(input.at(-1));
   } else {
     throw new HttpError(400, "Invalid 'input': expected a string or an array of input items.", "invalid_request_error", "input", "invalid_type");
   }
@@ -65,22 +70,37 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
     maxOutputTokens,
     previousResponseId: typeof body.previous_response_id === "string" ? body.previous_response_id : null,
     inputTokens: countPromptTokens(texts),
-    completion: planCompletion(lastUserText, maxOutputTokens ?? undefined),
+    prompt: {
+      lastUserText,
+      limit: maxOutputTokens ?? undefined,
+      tool: pickTool(readFunctionTools(body.tools), body.tool_choice),
+      toolOutput,
+    },
   };
 }
 
-type Status = "in_progress" | "completed" | "incomplete";
+/** function_call_output, custom_tool_call_output and the other *_call_output items carry a tool's result. */
+function toolOutputOf(item: unknown): string | undefined {
+  if (!isRecord(item) || typeof item.type !== "string" || !item.type.endsWith("_call_output")) return undefined;
+  return textOfContent(item.output);
+}
+
+type Status = "in_progress" | "completed" | "incomplete" | "failed";
 
 function outputText(text: string): Record<string, unknown> {
   return { type: "output_text", text, annotations: [] };
 }
 
-function messageItem(id: string, status: Status, content: unknown[]): Record<string, unknown> {
-  return { type: "message", id, status, role: "assistant", content };
+/** The reply as an output item; `text` is what has been generated of it so far. */
+function outputItem(reply: Reply, id: string, status: Status, text: string | undefined): Record<string, unknown> {
+  if (reply.kind === "tool_call") {
+    return { id, type: "function_call", status, arguments: text ?? "", call_id: reply.callId, name: reply.name };
+  }
+  return { type: "message", id, status, role: "assistant", content: text === undefined ? [] : [outputText(text)] };
 }
 
-function usageOf(req: ResponsesRequest): Record<string, unknown> {
-  const output = req.completion.tokens.length;
+function usageOf(req: ResponsesRequest, reply: Reply): Record<string, unknown> {
+  const output = reply.completion.tokens.length;
   return {
     input_tokens: req.inputTokens,
     input_tokens_details: { cached_tokens: 0 },
@@ -92,8 +112,8 @@ function usageOf(req: ResponsesRequest): Record<string, unknown> {
 
 // Truncation by max_output_tokens is reported the way the real API does:
 // status "incomplete" with a reason, not "completed".
-function finalStatus(req: ResponsesRequest): Status {
-  return req.completion.truncated ? "incomplete" : "completed";
+function finalStatus(reply: Reply): Status {
+  return reply.completion.truncated ? "incomplete" : "completed";
 }
 
 function responseObject(
@@ -103,13 +123,14 @@ function responseObject(
   status: Status,
   output: unknown[],
   usage: unknown,
+  error: unknown = null,
 ): Record<string, unknown> {
   return {
     id,
     object: "response",
     created_at: createdAt,
     status,
-    error: null,
+    error,
     incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
     instructions: req.instructions,
     max_output_tokens: req.maxOutputTokens,
@@ -122,46 +143,66 @@ function responseObject(
   };
 }
 
-async function respond(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
-  if (req.stream) return stream(res, req, options);
-  if (options.drop) {
-    res.destroy();
-    return;
-  }
-  const status = finalStatus(req);
-  const item = messageItem(newId("msg_"), status, [outputText(req.completion.text)]);
-  sendJson(res, 200, responseObject(req, newId("resp_"), unixSeconds(), status, [item], usageOf(req)));
+function itemIdPrefix(reply: Reply): string {
+  return reply.kind === "tool_call" ? "fc_" : "msg_";
 }
 
-async function stream(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
-  const sse = new SseStream(res, options.chunkDelayMs);
+async function respond(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
+  const reply = planReply(req.prompt, options.tools);
+  if (req.stream) return stream(res, req, reply, options);
+  const status = finalStatus(reply);
+  const item = outputItem(reply, newId(itemIdPrefix(reply)), status, reply.completion.text);
+  sendJson(res, 200, responseObject(req, newId("resp_"), unixSeconds(), status, [item], usageOf(req, reply)));
+}
+
+async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, options: RespondOptions): Promise<void> {
+  const sse = new SseStream(res, options.chunkDelayMs, options.framing);
   const responseId = newId("resp_");
-  const itemId = newId("msg_");
+  const itemId = newId(itemIdPrefix(reply));
   const createdAt = unixSeconds();
   let sequence = 0;
   const emit = (type: string, payload: Record<string, unknown>): Promise<boolean> =>
     sse.send(JSON.stringify({ type, sequence_number: sequence++, ...payload }), type);
-  const where = { item_id: itemId, output_index: 0, content_index: 0 };
-  const { tokens, text } = req.completion;
-  const status = finalStatus(req);
+  const isText = reply.kind === "text";
+  const where = isText ? { item_id: itemId, output_index: 0, content_index: 0 } : { item_id: itemId, output_index: 0 };
+  const { tokens, text } = reply.completion;
+  const status = finalStatus(reply);
+  const interrupt = async (sent: number): Promise<boolean> => {
+    const what = interruptionAt(options, sent);
+    if (what === "drop") sse.drop();
+    if (what === "fail") {
+      // As the API documents it: no output and no usage, the error in the response.
+      const error = responseStreamError(requestIdOf(res));
+      const failed = responseObject(req, responseId, createdAt, "failed", [], null, error);
+      if (await emit("response.failed", { response: failed })) sse.end();
+    }
+    return what !== undefined;
+  };
 
   sse.open();
   const pending = responseObject(req, responseId, createdAt, "in_progress", [], null);
   if (!(await emit("response.created", { response: pending }))) return;
   if (!(await emit("response.in_progress", { response: pending }))) return;
-  const addedItem = messageItem(itemId, "in_progress", []);
+  const addedItem = outputItem(reply, itemId, "in_progress", undefined);
   if (!(await emit("response.output_item.added", { output_index: 0, item: addedItem }))) return;
-  if (!(await emit("response.content_part.added", { ...where, part: outputText("") }))) return;
+  if (isText && !(await emit("response.content_part.added", { ...where, part: outputText("") }))) return;
   for (const [i, token] of tokens.entries()) {
-    if (options.drop && i >= TOKENS_BEFORE_DROP) return sse.drop();
-    if (!(await emit("response.output_text.delta", { ...where, delta: token, logprobs: [] }))) return;
+    if (await interrupt(i)) return;
+    const delta = isText
+      ? emit("response.output_text.delta", { ...where, delta: token, logprobs: [] })
+      : emit("response.function_call_arguments.delta", { ...where, delta: token });
+    if (!(await delta)) return;
   }
-  if (options.drop) return sse.drop();
-  if (!(await emit("response.output_text.done", { ...where, text, logprobs: [] }))) return;
-  if (!(await emit("response.content_part.done", { ...where, part: outputText(text) }))) return;
-  const doneItem = messageItem(itemId, status, [outputText(text)]);
+  if (await interrupt(Number.POSITIVE_INFINITY)) return;
+  if (isText) {
+    if (!(await emit("response.output_text.done", { ...where, text, logprobs: [] }))) return;
+    if (!(await emit("response.content_part.done", { ...where, part: outputText(text) }))) return;
+  } else if (!(await emit("response.function_call_arguments.done", { ...where, arguments: text }))) {
+    return;
+  }
+  const doneItem = outputItem(reply, itemId, status, text);
   if (!(await emit("response.output_item.done", { output_index: 0, item: doneItem }))) return;
-  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req));
+  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, reply));
   // The Responses API has no [DONE] sentinel: the terminal event ends the stream.
   if (!(await emit(status === "completed" ? "response.completed" : "response.incomplete", { response: final }))) return;
   sse.end();

@@ -1,0 +1,56 @@
+/**
+ * What a client sees on the wire, for the tests (excluded from the build).
+ * Streams are read with eventsource-parser, a standard-conforming SSE parser,
+ * so the tests hold the mock to the SSE specification rather than to one
+ * framing.
+ */
+
+import { createParser } from "eventsource-parser";
+
+export interface WireEvent {
+  /** The `event:` field, undefined when the event has none. */
+  event: string | undefined;
+  /** The `data:` field verbatim ("[DONE]" included). */
+  data: string;
+}
+
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Reads a body to the end, returning what arrived and whether the connection died before the end. */
+export async function readUntilEnd(res: Response): Promise<{ text: string; cut: boolean }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text, cut: false };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { text, cut: true };
+  }
+}
+
+export function parseSse(text: string): WireEvent[] {
+  const events: WireEvent[] = [];
+  const parser = createParser({ onEvent: (e) => events.push({ event: e.event, data: e.data }) });
+  parser.feed(text);
+  return events;
+}
+
+/** The JSON payloads of a stream's events; "[DONE]" is left out. */
+export function payloads(events: readonly WireEvent[]): Record<string, any>[] {
+  return events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data) as Record<string, any>);
+}
+
+export async function errorOf(res: Response): Promise<Record<string, unknown>> {
+  const body = (await res.json()) as { error: Record<string, unknown> };
+  return body.error;
+}
