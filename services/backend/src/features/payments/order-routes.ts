@@ -2,10 +2,10 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError, UpstreamError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { parse } from '../../infra/validation.js';
+import { int8, parse } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { PackageStore } from '../packages/package-store.js';
-import { newOrderNo } from './order-no.js';
+import { isOrderNo, newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
 import type { PaymentProvider } from './providers/payment-provider.js';
 
@@ -42,7 +42,7 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
 
   router.post('/orders', json, async (req, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const body = parse(z.object({ package_id: z.number().int().positive(), provider: z.string().min(1).max(32) }), req.body);
+    const body = parse(z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) }), req.body);
     const provider = providers.get(body.provider);
     if (!provider) {
       throw new BadRequestError(`Unknown or disabled payment provider "${body.provider}"; available: ${[...providers.keys()].join(', ') || 'none'}.`, 'provider_unavailable');
@@ -72,7 +72,7 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
 
   router.get('/orders/:orderNo', async (req, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const order = /^[A-Z0-9]{10,40}$/.test(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
     if (!order || order.user_id !== userId) throw new NotFoundError('No such order.', 'order_not_found');
     res.json(orderView(order));
   });

@@ -1,6 +1,7 @@
 import type { PoolClient, Pools, Queryable } from '../../infra/db.js';
 
-export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'expired' | 'refunded';
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Order {
   id: number;
