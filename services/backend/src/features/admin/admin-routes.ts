@@ -18,7 +18,8 @@ const packageSchema = z.object({
   rpm_limit: int4().positive().nullable().optional().transform((v) => v ?? null),
   duration_days: int4().positive().max(3660),
   price_cents: int8().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO code such as USD'),
+  // Stripe spells currencies in lower case, people in upper case: both are fine.
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as USD').transform((c) => c.toUpperCase()),
 });
 
 interface Deps {
