@@ -49,6 +49,12 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
     }
     const pkg = await packages.get(body.package_id);
     if (!pkg || pkg.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
+    if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
+      throw new BadRequestError(
+        `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
+        'currency_not_supported',
+      );
+    }
     // The amount comes from the package, never from the client.
     const order = await orders.create({
       orderNo: newOrderNo(),
