@@ -1,13 +1,14 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { BadRequestError, NotFoundError, UpstreamError } from '../../infra/errors.js';
+import { BadRequestError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { int8, parse } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { PackageStore } from '../packages/package-store.js';
 import { isOrderNo, newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
-import type { PaymentProvider } from './providers/payment-provider.js';
+import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
+import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
 
 interface Deps {
   orders: OrderStore;
@@ -69,8 +70,12 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
     try {
       checkout = await provider.createCheckout(order, pkg.name);
     } catch (err) {
-      logger.error({ provider: provider.name, orderNo: order.order_no, err: (err as Error).message }, 'checkout creation failed');
-      throw new UpstreamError(502, 'The payment provider could not be reached; try again.');
+      if (err instanceof ProviderRefusal) {
+        logger.error({ provider: provider.name, orderNo: order.order_no, reason: err.reason, ...err.details }, 'payment provider refused the checkout');
+        throw new PaymentProviderRefusedError(provider.name, err.retryable);
+      }
+      logger.error({ provider: provider.name, orderNo: order.order_no, err: withoutSecrets((err as Error).message) }, 'payment provider unreachable');
+      throw new PaymentProviderUnreachableError(provider.name);
     }
     await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
     res.status(201).json(orderView({ ...order, checkout_url: checkout.checkoutUrl }));
