@@ -1,6 +1,7 @@
 import type { PoolClient, Pools, Queryable } from '../../infra/db.js';
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded'] as const;
+/** pending → paid → fulfilled (→ refunded); a pending order may instead expire, or fail (a delayed payment method that did not pay). */
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Order {

@@ -69,6 +69,11 @@ export function createStripeProvider(config: StripeConfig, publicBaseUrl: string
  * POST /api/payments/webhook/stripe. The signature is checked on the raw body before
  * anything else (timestamp tolerance included); Stripe retries anything but a 2xx, so
  * only a notice handled (or already handled) gets one.
+ *
+ * checkout.session.completed fulfils a paid session. With a delayed payment method
+ * (bank debit…) the session completes unpaid: that is recorded, and the money's fate
+ * arrives later as checkout.session.async_payment_succeeded (fulfils) or
+ * checkout.session.async_payment_failed (the order fails).
  */
 export function createStripeWebhookRoute(deps: { config: StripeConfig; stripe: Stripe; fulfilment: FulfilmentService; logger: Logger }): Router {
   const router = Router();
@@ -82,25 +87,37 @@ export function createStripeWebhookRoute(deps: { config: StripeConfig; stripe: S
       res.status(400).json({ error: { message: 'Invalid signature.', type: 'invalid_request_error', code: 'invalid_signature' } });
       return;
     }
-    if (event.type !== 'checkout.session.completed') {
+    if (
+      event.type !== 'checkout.session.completed' &&
+      event.type !== 'checkout.session.async_payment_succeeded' &&
+      event.type !== 'checkout.session.async_payment_failed'
+    ) {
       res.json({ received: true, ignored: event.type });
       return;
     }
     const session = event.data.object;
     const orderNo = session.client_reference_id ?? session.metadata?.order_no;
-    if (session.payment_status !== 'paid' || !orderNo || session.amount_total === null) {
-      res.json({ received: true, ignored: 'not paid' });
+    if (!orderNo || session.amount_total === null) {
+      res.json({ received: true, ignored: 'no order' });
       return;
     }
-    const outcome = await deps.fulfilment.fulfil({
+    const notice = {
       provider: 'stripe',
       eventId: event.id,
       eventType: event.type,
       orderNo,
       amountCents: session.amount_total,
       currency: session.currency ?? undefined,
-      payload: { session: session.id, amount_total: session.amount_total, currency: session.currency },
-    });
+      payload: { session: session.id, amount_total: session.amount_total, currency: session.currency, payment_status: session.payment_status },
+    };
+    let outcome;
+    if (event.type === 'checkout.session.async_payment_failed') outcome = await deps.fulfilment.failPayment(notice);
+    else if (session.payment_status === 'paid') outcome = await deps.fulfilment.fulfil(notice);
+    else if (event.type === 'checkout.session.completed' && session.payment_status === 'unpaid') outcome = await deps.fulfilment.awaitPayment(notice);
+    else {
+      res.json({ received: true, ignored: 'not paid' });
+      return;
+    }
     if (outcome === 'amount_mismatch' || outcome === 'unknown_order') {
       res.status(400).json({ error: { message: `Payment not accepted: ${outcome}.`, type: 'invalid_request_error', code: outcome } });
       return;
