@@ -24,7 +24,7 @@ const SESSION_MIN_S = 31 * 60;
 const SESSION_MAX_S = 24 * 60 * 60 - 5 * 60;
 
 /** When the session closes: with the order if Stripe allows it, else the nearest bound it allows. */
-export function sessionExpiry(orderExpiresAt: Date, now = Date.now()): number {
+function sessionExpiry(orderExpiresAt: Date, now = Date.now()): number {
   const nowS = Math.floor(now / 1000);
   return Math.min(Math.max(Math.ceil(orderExpiresAt.getTime() / 1000), nowS + SESSION_MIN_S), nowS + SESSION_MAX_S);
 }
