@@ -15,7 +15,7 @@ import { type FakeServer, type RequestHandler, serveHandlers } from "./server.js
 import { type FakeStripeOptions, type StripeHandler, createStripeHandler } from "./stripe-fake.js";
 
 export { createFakeStripe, createStripeHandler } from "./stripe-fake.js";
-export type { CheckoutSession, FakeStripe, FakeStripeOptions, StripeEvent, StripeHandler, WebhookResult } from "./stripe-fake.js";
+export type { CheckoutSession, DelayedOutcome, FakeStripe, FakeStripeOptions, PayResult, StripeEvent, StripeHandler, WebhookResult } from "./stripe-fake.js";
 export { createEpayHandler, createFakeEpay } from "./epay-fake.js";
 export type { EpayHandler, EpayOrder, FakeEpay, FakeEpayOptions, NotifyResult } from "./epay-fake.js";
 export { epaySigningString, signEpay, verifyEpay } from "./epay-sign.js";

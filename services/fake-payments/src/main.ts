@@ -6,7 +6,7 @@
  *   FAKE_PAYMENTS_HOST        interface to bind (default 127.0.0.1)
  *   FAKE_PAYMENTS_PUBLIC_URL  base URL browsers use to reach the fake (default: the request's Host)
  *   STRIPE_WEBHOOK_SECRET     signing secret for webhooks (required)
- *   STRIPE_WEBHOOK_URL        where checkout.session.completed is POSTed (optional)
+ *   STRIPE_WEBHOOK_URL        where the checkout.session.* events are POSTed (optional)
  *   STRIPE_SECRET_KEY         when set, /v1 requests must use exactly this key (optional)
  *   EPAY_PID, EPAY_KEY        the merchant id and key EPay requests are checked against (required)
  */

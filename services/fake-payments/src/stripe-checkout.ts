@@ -210,11 +210,15 @@ export function expireSession(session: CheckoutSession): void {
   session.url = null;
 }
 
-/** The buyer paid: the state Stripe reports in checkout.session.completed. */
-export function completeSession(session: CheckoutSession, amountTotal?: number): void {
+/**
+ * The buyer paid: the state Stripe reports in checkout.session.completed. With a delayed
+ * payment method (bank debit…) the session completes while the money is still on its way:
+ * payment_status stays "unpaid" until checkout.session.async_payment_succeeded.
+ */
+export function completeSession(session: CheckoutSession, amountTotal?: number, delayed = false): void {
   if (amountTotal !== undefined) session.amount_total = amountTotal;
   session.status = "complete";
-  session.payment_status = (session.amount_total ?? 0) > 0 ? "paid" : "no_payment_required";
+  session.payment_status = (session.amount_total ?? 0) === 0 ? "no_payment_required" : delayed ? "unpaid" : "paid";
   if (session.mode === "payment") session.payment_intent = newId("pi_", 24);
   session.customer_details = { email: session.customer_email ?? "buyer@example.com", name: "Fake Buyer" };
   session.url = null;

@@ -181,6 +181,42 @@ describe("paying and webhooks", () => {
     assert.equal((event.data.object as Stripe.Checkout.Session).amount_total, 1);
   });
 
+  test("a delayed payment method completes the session unpaid, then succeeds or fails with signed events", async () => {
+    const verified = (i: number) => {
+      const call = merchant.calls[i]!;
+      const event = stripe.webhooks.constructEvent(call.rawBody, call.headers["stripe-signature"] as string, WEBHOOK_SECRET);
+      return { type: event.type, session: event.data.object as Stripe.Checkout.Session };
+    };
+    const later = await createSession();
+    const pending = await controlPay(later.id, { delayed: "pending" });
+    assert.equal(pending.status, 200);
+    assert.equal((pending.json as { settlement?: unknown }).settlement, undefined);
+    assert.equal(merchant.calls.length, 1);
+    assert.equal(verified(0).type, "checkout.session.completed");
+    assert.equal(verified(0).session.status, "complete");
+    assert.equal(verified(0).session.payment_status, "unpaid");
+    const settle = (id: string, outcome: string) =>
+      fetch(`${base}/__fake/stripe/sessions/${id}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ outcome }) });
+    const settled = await settle(later.id, "succeeded");
+    assert.equal(settled.status, 200);
+    assert.equal(((await settled.json()) as WebhookResult).delivery?.status, 200);
+    assert.equal(verified(1).type, "checkout.session.async_payment_succeeded");
+    assert.equal(verified(1).session.payment_status, "paid");
+    assert.equal((await settle(later.id, "failed")).status, 400, "a delayed payment settles once");
+
+    const failing = await createSession();
+    const failed = await controlPay(failing.id, { delayed: "failed" });
+    assert.equal(failed.status, 200);
+    assert.equal((failed.json as { settlement?: WebhookResult }).settlement?.event.type, "checkout.session.async_payment_failed");
+    assert.deepEqual([verified(2).type, verified(3).type], ["checkout.session.completed", "checkout.session.async_payment_failed"]);
+    assert.equal(verified(3).session.payment_status, "unpaid");
+
+    const card = await createSession();
+    await controlPay(card.id);
+    assert.equal((await settle(card.id, "succeeded")).status, 400, "a card payment has nothing to settle");
+    assert.equal((await controlPay((await createSession()).id, { delayed: "maybe" })).status, 400);
+  });
+
   test("redeliver re-sends the same event id and payload with a valid signature", async () => {
     const session = await createSession();
     merchant.answer.status = 500;

@@ -2,11 +2,13 @@
  * A local stand-in for the parts of Stripe a Checkout integration touches: the
  * v1 API the official `stripe` client calls (form-encoded bodies, Bearer auth,
  * idempotency keys, Stripe's error shape), a hosted pay page, and signed
- * `checkout.session.completed` webhooks.
+ * `checkout.session.completed` webhooks (plus `…async_payment_succeeded` and
+ * `…async_payment_failed` for delayed payment methods).
  *
- * Control endpoints under /__fake/stripe/ let tests pay sessions and re-send
- * events without a browser. They live outside /v1 so no client can hit them by
- * accident, and they never echo a secret.
+ * Control endpoints under /__fake/stripe/ let tests pay sessions (by card, or
+ * by a delayed method settled later) and re-send events without a browser.
+ * They live outside /v1 so no client can hit them by accident, and they never
+ * echo a secret.
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -37,7 +39,7 @@ export type { StripeEvent, WebhookResult } from "./stripe-webhooks.js";
 export interface FakeStripeOptions {
   /** The endpoint's signing secret (`whsec_…`) the merchant verifies webhooks with. */
   webhookSecret: string;
-  /** Where checkout.session.completed is POSTed; can be set later with setWebhookUrl. */
+  /** Where the checkout.session.* events are POSTed; can be set later with setWebhookUrl. */
   webhookUrl?: string;
   /** When set, /v1 requests must authenticate with exactly this secret key. */
   apiKey?: string;
@@ -51,8 +53,14 @@ export interface StripeHandler {
   /** Claims /v1/*, /checkout/* and /__fake/stripe/*; returns false for any other path. */
   handle: RequestHandler;
   setWebhookUrl(url: string | undefined): void;
-  /** What the "Pay" button does: completes the session and delivers checkout.session.completed. */
-  pay(sessionId: string, overrides?: { amountTotal?: number }): Promise<WebhookResult>;
+  /**
+   * What the "Pay" button does: completes the session and delivers checkout.session.completed.
+   * With `delayed`, the buyer used a delayed payment method: the session completes unpaid,
+   * and "succeeded" or "failed" settles it at once (see settle); "pending" leaves it waiting.
+   */
+  pay(sessionId: string, overrides?: { amountTotal?: number; delayed?: DelayedOutcome }): Promise<PayResult>;
+  /** A delayed payment's fate: delivers checkout.session.async_payment_succeeded or …_failed. */
+  settle(sessionId: string, outcome: "succeeded" | "failed"): Promise<WebhookResult>;
   /** Re-sends a stored event: same id and payload, freshly timestamped signature. */
   redeliver(eventId: string): Promise<WebhookResult>;
   getSession(id: string): CheckoutSession | undefined;
@@ -61,6 +69,14 @@ export interface StripeHandler {
 }
 
 export interface FakeStripe extends StripeHandler, FakeServer {}
+
+export type DelayedOutcome = "pending" | "succeeded" | "failed";
+const DELAYED_OUTCOMES: readonly string[] = ["pending", "succeeded", "failed"];
+
+/** checkout.session.completed, and for a delayed payment settled at once, the event that settled it. */
+export interface PayResult extends WebhookResult {
+  settlement?: WebhookResult;
+}
 
 interface SavedResponse {
   fingerprint: string;
@@ -74,6 +90,7 @@ const SESSION_EXPIRE = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/;
 const PAGE = /^\/checkout\/([^/]+)$/;
 const PAGE_PAY = /^\/checkout\/([^/]+)\/pay$/;
 const CONTROL_PAY = /^\/__fake\/stripe\/sessions\/([^/]+)\/pay$/;
+const CONTROL_SETTLE = /^\/__fake\/stripe\/sessions\/([^/]+)\/settle$/;
 const CONTROL_EVENTS = /^\/__fake\/stripe\/events$/;
 const CONTROL_REDELIVER = /^\/__fake\/stripe\/events\/([^/]+)\/redeliver$/;
 
@@ -105,6 +122,8 @@ export function createStripeHandler(options: FakeStripeOptions): StripeHandler {
   const apiVersion = options.apiVersion ?? Stripe.API_VERSION;
   const sessions = new Map<string, CheckoutSession>();
   const idempotent = new Map<string, SavedResponse>();
+  /** Sessions completed with a delayed payment method whose money has not arrived (or failed) yet. */
+  const awaiting = new Set<string>();
   const webhooks = createWebhookSender({ webhookSecret: options.webhookSecret, webhookUrl: options.webhookUrl, apiVersion });
 
   function baseUrl(req: IncomingMessage): string {
@@ -195,13 +214,25 @@ export function createStripeHandler(options: FakeStripeOptions): StripeHandler {
     }
   }
 
-  async function pay(sessionId: string, overrides: { amountTotal?: number } = {}): Promise<WebhookResult> {
+  async function pay(sessionId: string, overrides: { amountTotal?: number; delayed?: DelayedOutcome } = {}): Promise<PayResult> {
     const session = findSession(sessionId);
     if (session.status !== "open") {
       throw new StripeApiError(400, `This Checkout Session is ${session.status} and can no longer be paid.`, "session", "checkout_session_not_open");
     }
-    completeSession(session, overrides.amountTotal);
-    return webhooks.send("checkout.session.completed", session);
+    completeSession(session, overrides.amountTotal, overrides.delayed !== undefined);
+    if (session.payment_status === "unpaid") awaiting.add(session.id);
+    const completed = await webhooks.send("checkout.session.completed", session);
+    if (overrides.delayed === undefined || overrides.delayed === "pending" || !awaiting.has(session.id)) return completed;
+    return { ...completed, settlement: await settle(session.id, overrides.delayed) };
+  }
+
+  async function settle(sessionId: string, outcome: "succeeded" | "failed"): Promise<WebhookResult> {
+    const session = findSession(sessionId);
+    if (!awaiting.delete(session.id)) {
+      throw new StripeApiError(400, "This Checkout Session has no delayed payment awaiting settlement.", "session");
+    }
+    if (outcome === "succeeded") session.payment_status = "paid";
+    return webhooks.send(`checkout.session.async_payment_${outcome}`, session);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -214,7 +245,18 @@ export function createStripeHandler(options: FakeStripeOptions): StripeHandler {
         if (amount !== undefined && !(typeof amount === "number" && Number.isInteger(amount) && amount >= 0)) {
           throw new StripeApiError(400, "amount_total must be a non-negative integer (minor units).", "amount_total");
         }
-        return sendJson(res, 200, await pay(decodeSegment(match[1]), { amountTotal: amount }));
+        const delayed = body.delayed;
+        if (delayed !== undefined && !(typeof delayed === "string" && DELAYED_OUTCOMES.includes(delayed))) {
+          throw new StripeApiError(400, `delayed must be one of ${DELAYED_OUTCOMES.join(", ")}.`, "delayed");
+        }
+        return sendJson(res, 200, await pay(decodeSegment(match[1]), { amountTotal: amount, delayed: delayed as DelayedOutcome | undefined }));
+      }
+      if ((match = CONTROL_SETTLE.exec(path)) && method === "POST") {
+        const { outcome } = parseOptionalJsonObject(await readBody(req));
+        if (outcome !== "succeeded" && outcome !== "failed") {
+          throw new StripeApiError(400, "outcome must be succeeded or failed.", "outcome");
+        }
+        return sendJson(res, 200, await settle(decodeSegment(match[1]), outcome));
       }
       if (CONTROL_EVENTS.test(path) && method === "GET") {
         return sendJson(res, 200, { object: "list", data: webhooks.list(), has_more: false, url: "/__fake/stripe/events" });
@@ -268,6 +310,7 @@ export function createStripeHandler(options: FakeStripeOptions): StripeHandler {
     handle,
     setWebhookUrl: (url) => webhooks.setUrl(url),
     pay,
+    settle,
     redeliver: (eventId) => webhooks.redeliver(eventId),
     getSession: (id) => sessions.get(id),
     listEvents: () => webhooks.list(),

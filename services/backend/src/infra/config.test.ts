@@ -40,6 +40,13 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ...minimal, DB_POOL_MAX: '5', DB_POOL_MIN: '10' }), /DB_POOL_MIN: must not exceed DB_POOL_MAX/);
   });
 
+  test('EPay takes one currency, CNY unless EPAY_CURRENCY names another in any case', () => {
+    const epay = { ...minimal, EPAY_GATEWAY_URL: 'https://pay.example.com', EPAY_PID: '1001', EPAY_KEY: 'k'.repeat(32) };
+    assert.equal(loadConfig(epay).payments.epay?.currency, 'CNY');
+    assert.equal(loadConfig({ ...epay, EPAY_CURRENCY: 'usd' }).payments.epay?.currency, 'USD');
+    assert.throws(() => loadConfig({ ...epay, EPAY_CURRENCY: 'yuan' }), /EPAY_CURRENCY/);
+  });
+
   test('the config is frozen', () => {
     const config = loadConfig(minimal);
     assert.throws(() => {

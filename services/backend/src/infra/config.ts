@@ -66,6 +66,7 @@ const envShape = z.object({
     EPAY_PID: z.string().optional().describe('EPay merchant id.'),
     EPAY_KEY: z.string().optional().describe('EPay merchant key (signs payment URLs, verifies notifies).'),
     EPAY_PAY_TYPE: z.string().default('alipay').describe('EPay payment type sent with orders (alipay, wxpay, qqpay…).'),
+    EPAY_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as CNY').default('CNY').transform((c) => c.toUpperCase()).describe('Currency of the EPay merchant account (ISO code, any case): EPay is offered only for packages priced in it.'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Largest accepted request body (default 10 MB).'),
     KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000).describe('HTTP keep-alive timeout; must exceed nginx\'s upstream keepalive_timeout (60 s).'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
@@ -131,7 +132,7 @@ export interface Config {
     publicBaseUrl: string;
     orderExpiryMinutes: number;
     stripe: { secretKey: string; webhookSecret: string; apiBaseUrl: string | undefined; toleranceSeconds: number } | undefined;
-    epay: { gatewayUrl: string; pid: string; key: string; payType: string } | undefined;
+    epay: { gatewayUrl: string; pid: string; key: string; payType: string; currency: string } | undefined;
   };
 }
 
@@ -233,7 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : undefined,
       epay:
         e.EPAY_GATEWAY_URL && e.EPAY_PID && e.EPAY_KEY
-          ? { gatewayUrl: e.EPAY_GATEWAY_URL.replace(/\/+$/, ''), pid: e.EPAY_PID, key: e.EPAY_KEY, payType: e.EPAY_PAY_TYPE }
+          ? { gatewayUrl: e.EPAY_GATEWAY_URL.replace(/\/+$/, ''), pid: e.EPAY_PID, key: e.EPAY_KEY, payType: e.EPAY_PAY_TYPE, currency: e.EPAY_CURRENCY }
           : undefined,
     },
   });

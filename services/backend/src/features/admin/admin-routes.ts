@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import { idParam, parse } from '../../infra/validation.js';
+import { idParam, instant, int4, int8, parse, text } from '../../infra/validation.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { PackageStore } from '../packages/package-store.js';
@@ -9,16 +9,17 @@ import type { UserPackageStore } from '../packages/user-package-store.js';
 import { businessDay } from '../quota/business-day.js';
 import type { UserStore } from '../users/user-store.js';
 
-const limit = z.number().int().min(0).nullable();
+// Each number is bounded by its column (integer or bigint, see the initial migration).
 const packageSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).default(''),
-  daily_request_limit: limit,
-  daily_token_limit: limit,
-  rpm_limit: z.number().int().positive().nullable().optional().transform((v) => v ?? null),
-  duration_days: z.number().int().positive().max(3660),
-  price_cents: z.number().int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO code such as USD'),
+  name: text().trim().min(1).max(200),
+  description: text().max(2000).default(''),
+  daily_request_limit: int4().min(0).nullable(),
+  daily_token_limit: int8().min(0).nullable(),
+  rpm_limit: int4().positive().nullable().optional().transform((v) => v ?? null),
+  duration_days: int4().positive().max(3660),
+  price_cents: int8().min(0),
+  // Stripe spells currencies in lower case, people in upper case: both are fine.
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as USD').transform((c) => c.toUpperCase()),
 });
 
 interface Deps {
@@ -51,7 +52,7 @@ export function createAdminRoutes({ users, packages, userPackages, keys, entitle
 
   router.post('/users/:id/packages', async (req, res) => {
     const userId = idParam(req.params.id);
-    const { package_id } = parse(z.object({ package_id: z.number().int().positive() }), req.body);
+    const { package_id } = parse(z.object({ package_id: int8().positive() }), req.body);
     const pkg = await packages.get(package_id);
     if (!pkg) throw new NotFoundError('No such package.', 'package_not_found');
     const period = await userPackages.grant(userId, pkg, businessDay(timeZone));
@@ -69,7 +70,7 @@ export function createAdminRoutes({ users, packages, userPackages, keys, entitle
   router.post('/users/:id/api-keys', async (req, res) => {
     const userId = idParam(req.params.id);
     const body = parse(
-      z.object({ name: z.string().trim().max(200).default(''), expires_at: z.iso.datetime({ offset: true }).optional() }),
+      z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() }),
       req.body ?? {},
     );
     if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');

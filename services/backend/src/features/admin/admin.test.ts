@@ -39,9 +39,20 @@ describe('the admin API', () => {
     const listed = await admin.call('GET', '/packages');
     assert.ok(listed.body.some((p: { id: number }) => p.id === created.body.id));
 
-    const invalid = await admin.call('POST', '/packages', { name: '', daily_request_limit: -1, duration_days: 0, price_cents: 1.5, currency: 'usd' });
+    const invalid = await admin.call('POST', '/packages', { name: '', daily_request_limit: -1, duration_days: 0, price_cents: 1.5, currency: 'US$' });
     assert.equal(invalid.status, 400);
     for (const field of ['name', 'daily_request_limit', 'duration_days', 'price_cents', 'currency']) assert.match(invalid.body.error.message, new RegExp(field));
+  });
+
+  test('takes a currency in any case, as Stripe spells it, and stores it upper case', async () => {
+    for (const currency of ['usd', 'Eur', 'CNY']) {
+      const created = await admin.call('POST', '/packages', { name: `Cased ${currency}`, daily_request_limit: 1, daily_token_limit: null, duration_days: 1, price_cents: 100, currency });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.currency, currency.toUpperCase());
+    }
+    const bad = await admin.call('POST', '/packages', { name: 'Bad', daily_request_limit: 1, daily_token_limit: null, duration_days: 1, price_cents: 100, currency: 'usdt' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /currency/);
   });
 
   test('a second package is queued after the first, with no gap and no overlap', async () => {

@@ -1,18 +1,25 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import { parse } from '../../infra/validation.js';
+import { parse, queryInt, text } from '../../infra/validation.js';
 import type { FulfilmentService } from './fulfilment-service.js';
 import { orderView } from './order-routes.js';
-import type { OrderStore } from './order-store.js';
+import { isOrderNo } from './order-no.js';
+import { ORDER_STATUSES, type OrderStore } from './order-store.js';
 import type { PaymentEventStore } from './payment-event-store.js';
 
 const listSchema = z.object({
-  status: z.enum(['pending', 'paid', 'fulfilled', 'expired', 'refunded']).optional(),
-  user_id: z.coerce.number().int().positive().optional(),
-  provider: z.string().max(32).optional(),
-  before: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  status: z.enum(ORDER_STATUSES).optional(),
+  user_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
+  provider: text().max(32).optional(),
+  before: z.string().regex(/^[A-Z0-9]{1,40}$/, 'expected an order number').optional(),
+  limit: queryInt(1, 500).default(100),
+});
+
+const eventsSchema = z.object({
+  order_no: text().max(40).optional(),
+  provider: text().max(32).optional(),
+  limit: queryInt(1, 500).default(100),
 });
 
 /** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
@@ -26,7 +33,7 @@ export function createAdminPaymentRoutes({ orders, events, fulfilment }: { order
   });
 
   router.post('/orders/:orderNo/refund', async (req, res) => {
-    const outcome = await fulfilment.refund(req.params.orderNo);
+    const outcome = isOrderNo(req.params.orderNo) ? await fulfilment.refund(req.params.orderNo) : 'not_found';
     if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
     if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
     const order = await orders.get(req.params.orderNo);
@@ -34,7 +41,7 @@ export function createAdminPaymentRoutes({ orders, events, fulfilment }: { order
   });
 
   router.get('/payment-events', async (req, res) => {
-    const q = parse(z.object({ order_no: z.string().max(40).optional(), provider: z.string().max(32).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
+    const q = parse(eventsSchema, req.query);
     res.json({ data: await events.list({ orderNo: q.order_no, provider: q.provider, limit: q.limit }) });
   });
 

@@ -1,13 +1,20 @@
-import { withTransaction, type Pools } from '../../infra/db.js';
+import { withTransaction, type PoolClient, type Pools } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { PackageStore } from '../packages/package-store.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';
 import { businessDay } from '../quota/business-day.js';
-import type { OrderStore } from './order-store.js';
+import type { Order, OrderStore } from './order-store.js';
 import type { PaymentEventStore } from './payment-event-store.js';
 
-export type FulfilmentOutcome = 'fulfilled' | 'duplicate_event' | 'already_fulfilled' | 'amount_mismatch' | 'unknown_order';
+export type FulfilmentOutcome =
+  | 'fulfilled'
+  | 'duplicate_event'
+  | 'already_fulfilled'
+  | 'amount_mismatch'
+  | 'unknown_order'
+  | 'awaiting_payment'
+  | 'payment_failed';
 
 export interface PaymentNotice {
   provider: string;
@@ -32,45 +39,67 @@ interface Deps {
   timeZone: string;
 }
 
+type Settled = { outcome: FulfilmentOutcome; userId?: number };
+
 /**
- * Turns a verified payment into a package, exactly once. One transaction on the primary:
- * record the provider's event id (unique: a redelivery stops here), lock the order, check
- * the amount, mark it paid, grant the package (queued after any current one), mark it
- * fulfilled. A payment for an expired order is honoured.
+ * Turns verified payment notices into order states, each notice exactly once. One
+ * transaction on the primary per notice: record the provider's event id (unique: a
+ * redelivery stops here), lock the order, check the amount, then act on the order.
+ * A payment for an expired or failed order is honoured.
  */
 export function createFulfilmentService({ pools, orders, events, packages, userPackages, entitlements, logger, timeZone }: Deps) {
+  async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {
+    const result = await withTransaction(pools.primary, async (tx): Promise<Settled> => {
+      const fresh = await events.claim(tx, { provider: notice.provider, eventId: notice.eventId, orderNo: notice.orderNo, eventType: notice.eventType, payload: notice.payload });
+      if (!fresh) {
+        // A redelivery gets the same answer as the first delivery when that was a refusal.
+        const first = await events.outcomeOf(tx, notice.provider, notice.eventId);
+        return { outcome: first === 'amount_mismatch' || first === 'unknown_order' ? first : 'duplicate_event' };
+      }
+      const order = await orders.lockForUpdate(tx, notice.orderNo);
+      let settled: Settled;
+      if (!order || order.provider !== notice.provider) settled = { outcome: 'unknown_order' };
+      else if (order.amount_cents !== notice.amountCents || (notice.currency && notice.currency.toUpperCase() !== order.currency)) settled = { outcome: 'amount_mismatch' };
+      else settled = await act(tx, order);
+      await events.setOutcome(tx, notice.provider, notice.eventId, settled.outcome);
+      return settled;
+    });
+    if (result.outcome === 'fulfilled' && result.userId !== undefined) {
+      // The new package counts on the very next request, on every worker.
+      await entitlements.invalidate(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
+    }
+    const log = { provider: notice.provider, orderNo: notice.orderNo, eventType: notice.eventType, outcome: result.outcome };
+    if (result.outcome === 'amount_mismatch' || result.outcome === 'unknown_order') logger.warn(log, 'payment notice refused');
+    else logger.info(log, 'payment notice handled');
+    return result.outcome;
+  }
+
   return {
-    async fulfil(notice: PaymentNotice): Promise<FulfilmentOutcome> {
-      const result = await withTransaction(pools.primary, async (tx): Promise<{ outcome: FulfilmentOutcome; userId?: number }> => {
-        const fresh = await events.claim(tx, { provider: notice.provider, eventId: notice.eventId, orderNo: notice.orderNo, eventType: notice.eventType, payload: notice.payload });
-        if (!fresh) {
-          // A redelivery gets the same answer as the first delivery when that was a refusal.
-          const first = await events.outcomeOf(tx, notice.provider, notice.eventId);
-          return { outcome: first === 'amount_mismatch' || first === 'unknown_order' ? first : 'duplicate_event' };
-        }
-        const settle = async (outcome: FulfilmentOutcome, userId?: number) => {
-          await events.setOutcome(tx, notice.provider, notice.eventId, outcome);
-          return { outcome, userId };
-        };
-        const order = await orders.lockForUpdate(tx, notice.orderNo);
-        if (!order || order.provider !== notice.provider) return settle('unknown_order');
-        if (order.amount_cents !== notice.amountCents || (notice.currency && notice.currency.toUpperCase() !== order.currency)) {
-          return settle('amount_mismatch');
-        }
-        if (order.status === 'fulfilled' || order.status === 'refunded' || order.status === 'paid') return settle('already_fulfilled');
+    /** The payment arrived: mark the order paid, grant the package (queued after any current one), mark it fulfilled. */
+    fulfil(notice: PaymentNotice): Promise<FulfilmentOutcome> {
+      return settle(notice, async (tx, order) => {
+        if (order.status === 'fulfilled' || order.status === 'refunded' || order.status === 'paid') return { outcome: 'already_fulfilled' };
         await orders.setStatus(tx, order.id, 'paid');
         const pkg = await packages.get(order.package_id);
         if (!pkg) throw new Error(`order ${order.order_no} names a missing package`);
         await userPackages.grant(order.user_id, pkg, businessDay(timeZone), order.id, tx);
         await orders.setStatus(tx, order.id, 'fulfilled');
-        return settle('fulfilled', order.user_id);
+        return { outcome: 'fulfilled', userId: order.user_id };
       });
-      if (result.outcome === 'fulfilled' && result.userId !== undefined) {
-        // The new package counts on the very next request, on every worker.
-        await entitlements.invalidate(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
-      }
-      if (result.outcome !== 'fulfilled') logger.warn({ provider: notice.provider, orderNo: notice.orderNo, outcome: result.outcome }, 'payment notice not fulfilled');
-      return result.outcome;
+    },
+
+    /** The buyer chose a delayed payment method: recorded, nothing granted until the payment arrives. */
+    awaitPayment(notice: PaymentNotice): Promise<FulfilmentOutcome> {
+      return settle(notice, async () => ({ outcome: 'awaiting_payment' }));
+    },
+
+    /** A delayed payment failed: an order not paid by other means ends as failed. */
+    failPayment(notice: PaymentNotice): Promise<FulfilmentOutcome> {
+      return settle(notice, async (tx, order) => {
+        if (order.status === 'fulfilled' || order.status === 'refunded' || order.status === 'paid') return { outcome: 'already_fulfilled' };
+        await orders.setStatus(tx, order.id, 'failed');
+        return { outcome: 'payment_failed' };
+      });
     },
 
     /** Admin refund: the order becomes refunded and the package it bought ends. */

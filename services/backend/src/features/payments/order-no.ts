@@ -9,3 +9,8 @@ export function newOrderNo(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:TZ.]/g, '');
   return `CG${stamp}${randomBytes(4).toString('hex').toUpperCase()}`;
 }
+
+/** Whether a string can be an order number at all (path parameters are checked before a query). */
+export function isOrderNo(value: string): boolean {
+  return /^[A-Z0-9]{10,40}$/.test(value);
+}

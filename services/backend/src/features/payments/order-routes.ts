@@ -1,13 +1,14 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { BadRequestError, NotFoundError, UpstreamError } from '../../infra/errors.js';
+import { BadRequestError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { parse } from '../../infra/validation.js';
+import { int8, parse } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { PackageStore } from '../packages/package-store.js';
-import { newOrderNo } from './order-no.js';
+import { isOrderNo, newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
-import type { PaymentProvider } from './providers/payment-provider.js';
+import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
+import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
 
 interface Deps {
   orders: OrderStore;
@@ -42,13 +43,19 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
 
   router.post('/orders', json, async (req, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const body = parse(z.object({ package_id: z.number().int().positive(), provider: z.string().min(1).max(32) }), req.body);
+    const body = parse(z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) }), req.body);
     const provider = providers.get(body.provider);
     if (!provider) {
       throw new BadRequestError(`Unknown or disabled payment provider "${body.provider}"; available: ${[...providers.keys()].join(', ') || 'none'}.`, 'provider_unavailable');
     }
     const pkg = await packages.get(body.package_id);
     if (!pkg || pkg.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
+    if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
+      throw new BadRequestError(
+        `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
+        'currency_not_supported',
+      );
+    }
     // The amount comes from the package, never from the client.
     const order = await orders.create({
       orderNo: newOrderNo(),
@@ -63,8 +70,12 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
     try {
       checkout = await provider.createCheckout(order, pkg.name);
     } catch (err) {
-      logger.error({ provider: provider.name, orderNo: order.order_no, err: (err as Error).message }, 'checkout creation failed');
-      throw new UpstreamError(502, 'The payment provider could not be reached; try again.');
+      if (err instanceof ProviderRefusal) {
+        logger.error({ provider: provider.name, orderNo: order.order_no, reason: err.reason, ...err.details }, 'payment provider refused the checkout');
+        throw new PaymentProviderRefusedError(provider.name, err.retryable);
+      }
+      logger.error({ provider: provider.name, orderNo: order.order_no, err: withoutSecrets((err as Error).message) }, 'payment provider unreachable');
+      throw new PaymentProviderUnreachableError(provider.name);
     }
     await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
     res.status(201).json(orderView({ ...order, checkout_url: checkout.checkoutUrl }));
@@ -72,7 +83,7 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
 
   router.get('/orders/:orderNo', async (req, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const order = /^[A-Z0-9]{10,40}$/.test(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
     if (!order || order.user_id !== userId) throw new NotFoundError('No such order.', 'order_not_found');
     res.json(orderView(order));
   });

@@ -1,6 +1,8 @@
 import type { PoolClient, Pools, Queryable } from '../../infra/db.js';
 
-export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'expired' | 'refunded';
+/** pending → paid → fulfilled (→ refunded); a pending order may instead expire, or fail (a delayed payment method that did not pay). */
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Order {
   id: number;

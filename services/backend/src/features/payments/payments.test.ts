@@ -10,12 +10,16 @@ const fake = stack.payments.fakeUrl!;
 const stripe = new Stripe('sk_test_unused');
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid' }] };
 
+/** A package for sale; the stack's EPay merchant takes CNY (EPAY_CURRENCY's default). */
+async function packageForSale(price: number, currency = 'USD') {
+  return (await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 100, daily_token_limit: null, duration_days: 30, price_cents: price, currency })).body;
+}
+
 /** A customer with a key and no package, and a package for sale. */
-async function buyer(price = 1999) {
+async function buyer(price = 1999, currency = 'USD') {
   const user = await admin.createUser();
   const { key } = await admin.issueKey(user.id);
-  const pkg = (await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 100, daily_token_limit: null, duration_days: 30, price_cents: price, currency: 'USD' })).body;
-  return { userId: user.id as number, key: key as string, pkg };
+  return { userId: user.id as number, key: key as string, pkg: await packageForSale(price, currency) };
 }
 
 async function order(key: string, packageId: number, provider: string, extra: Record<string, unknown> = {}) {
@@ -163,7 +167,7 @@ describe('buying packages with Stripe Checkout', () => {
 
 describe('buying packages with EPay', () => {
   test('the checkout URL is a signed EPay payment link, and the signed notify fulfils the order', async () => {
-    const { key, pkg } = await buyer(1234);
+    const { key, pkg } = await buyer(1234, 'CNY');
     const created = await order(key, pkg.id, 'epay');
     assert.equal(created.status, 201);
     const link = new URL(created.body.checkout_url);
@@ -184,7 +188,7 @@ describe('buying packages with EPay', () => {
   });
 
   test('ten concurrent notifies activate one package; a bad signature or amount gets "fail"', async () => {
-    const { key, pkg, userId } = await buyer(990);
+    const { key, pkg, userId } = await buyer(990, 'CNY');
     const created = await order(key, pkg.id, 'epay');
     const orderNo = created.body.order_no;
 
@@ -206,6 +210,25 @@ describe('buying packages with EPay', () => {
     );
     assert.deepEqual(replies, Array(10).fill('success'));
     assert.equal((await periods(userId)).length, 1);
+  });
+
+  test('a package priced in another currency than the EPay merchant\'s is refused for EPay, and Stripe still takes it', async () => {
+    const { key, pkg } = await buyer(1000, 'USD');
+    const refused = await order(key, pkg.id, 'epay');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.type, 'invalid_request_error');
+    assert.equal(refused.body.error.code, 'currency_not_supported');
+    assert.match(refused.body.error.message, /CNY/);
+    assert.match(refused.body.error.message, /USD/);
+    assert.equal((await order(key, pkg.id, 'stripe')).status, 201);
+
+    const euro = await packageForSale(1000, 'eur');
+    assert.equal((await order(key, euro.id, 'epay')).body.error?.code, 'currency_not_supported');
+    const yuan = await packageForSale(1000, 'cny');
+    const accepted = await order(key, yuan.id, 'epay');
+    assert.equal(accepted.status, 201);
+    assert.equal(accepted.body.currency, 'CNY');
+    assert.equal(new URL(accepted.body.checkout_url).searchParams.get('money'), '10.00');
   });
 });
 
@@ -236,7 +259,7 @@ describe('orders: admin views and bad input', () => {
   test('orders can be listed and filtered; unknown providers and packages are refused', async () => {
     const { key, pkg, userId } = await buyer(100);
     const a = await order(key, pkg.id, 'stripe');
-    await order(key, pkg.id, 'epay');
+    await order(key, (await packageForSale(100, 'CNY')).id, 'epay');
     await deliverStripe(stack.gatewayUrl, stripeEvent(a.body.order_no, 100));
     // Admin lists read the replica: give it the moment it needs to replay.
     let mine: Array<{ order_no: string; status: string }> = [];

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { withTransaction, type Pools } from '../../infra/db.js';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import { parse } from '../../infra/validation.js';
+import { int8, parse, text } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { PackageStore } from '../packages/package-store.js';
@@ -23,7 +23,7 @@ interface Deps {
 export function createAdminRedemptionRoutes({ codes, packages }: Pick<Deps, 'codes' | 'packages'>): Router {
   const router = Router();
   router.post('/redemption-codes', async (req, res) => {
-    const body = parse(z.object({ package_id: z.number().int().positive(), count: z.number().int().min(1).max(1000) }), req.body);
+    const body = parse(z.object({ package_id: int8().positive(), count: z.number().int().min(1).max(1000) }), req.body);
     if (!(await packages.get(body.package_id))) throw new NotFoundError('No such package.', 'package_not_found');
     res.status(201).json({ package_id: body.package_id, codes: await codes.createBatch(body.package_id, body.count) });
   });
@@ -35,7 +35,7 @@ export function createRedeemRoutes({ pools, codes, packages, userPackages, entit
   const router = Router();
   router.post('/redeem', express.json({ limit: '16kb' }), async (req, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const { code } = parse(z.object({ code: z.string().trim().toUpperCase().min(4).max(64) }), req.body);
+    const { code } = parse(z.object({ code: text().trim().toUpperCase().min(4).max(64) }), req.body);
     const period = await withTransaction(pools.primary, async (tx) => {
       const taken = await codes.take(tx, code, userId);
       if (taken === undefined) throw new NotFoundError('No such redemption code.', 'code_not_found');

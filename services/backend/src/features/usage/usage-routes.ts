@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
-import { idParam, parse } from '../../infra/validation.js';
+import { calendarDay, idParam, parse } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import { businessDay, nextMidnight } from '../quota/business-day.js';
@@ -46,8 +46,12 @@ export function createCustomerUsageRoutes({ quota, dailyUsage, entitlements, tim
   return router;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
-const rangeSchema = z.object({ from: day, to: day }).refine((r) => r.from <= r.to, 'from must not be after to');
+const MAX_RANGE_DAYS = 366;
+const rangeSchema = z.object({ from: calendarDay(), to: calendarDay() }).superRefine((r, ctx) => {
+  const days = (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000;
+  if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'from must not be after to' });
+  if (days >= MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_RANGE_DAYS} days` });
+});
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
 export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: DailyUsageReader; users: UserStore }): Router {

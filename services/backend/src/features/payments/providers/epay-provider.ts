@@ -8,10 +8,14 @@ import type { PaymentProvider } from './payment-provider.js';
 
 type EpayConfig = NonNullable<Config['payments']['epay']>;
 
-/** EPay (易支付): a signed link to the reseller's submit.php. */
+/**
+ * EPay (易支付): a signed link to the reseller's submit.php. Its `money` carries no
+ * currency: it is always the merchant account's, so only packages priced in it are offered.
+ */
 export function createEpayProvider(config: EpayConfig, publicBaseUrl: string): PaymentProvider {
   return {
     name: 'epay',
+    currencies: [config.currency],
     async createCheckout(order, packageName) {
       const params: Record<string, string> = {
         pid: config.pid,
