@@ -23,8 +23,18 @@ export function createAuthFailureLimiter({ redis, perMinute, blockSeconds, logge
   const blocked = new TtlCache<true>(blockSeconds * 1000, 100_000);
 
   return {
-    /** This worker knows the address is blocked. */
+    /** This worker knows the address is blocked (no round trip: checked on every key). */
     isBlocked: (address: string): boolean => blocked.get(address) === true,
+
+    /** The address is blocked anywhere in the cluster (one Redis read: for rare, all-powerful credentials). */
+    async isBlockedAnywhere(address: string): Promise<boolean> {
+      if (blocked.get(address) === true) return true;
+      if (!limiter) return false;
+      const res = await limiter.get(address).catch(() => null);
+      if (!res || res.consumedPoints <= perMinute) return false;
+      blocked.set(address, true, res.msBeforeNext);
+      return true;
+    },
 
     /** Counts a failure; true when the address is (now) blocked. */
     async fail(address: string): Promise<boolean> {

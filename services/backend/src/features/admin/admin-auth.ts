@@ -16,7 +16,7 @@ export function adminAuth(adminToken: string | undefined, failures: AuthFailureL
   return async (req, _res, next) => {
     if (!expected) throw new HttpError(503, 'The admin API is disabled: ADMIN_TOKEN is not set.', 'server_error', 'admin_disabled');
     const address = req.ip ?? '';
-    if (failures.isBlocked(address)) throw new TooManyFailuresError();
+    if (await failures.isBlockedAnywhere(address)) throw new TooManyFailuresError();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       if (await failures.fail(address)) throw new TooManyFailuresError();

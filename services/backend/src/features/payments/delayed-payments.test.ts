@@ -49,7 +49,7 @@ describe('Stripe delayed payment methods', () => {
     assert.equal(completed.event.data.object.payment_status, 'unpaid');
     assert.equal(completed.delivery.status, 200, completed.delivery.body);
     assert.equal(await orderStatus(key, orderNo), 'pending');
-    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 403, 'no package while the money is on its way');
+    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 429, 'no package while the money is on its way');
     assert.deepEqual(await periods(userId), []);
     // Not lost: the completed checkout is on record.
     assert.deepEqual((await paymentEvents(orderNo, 1)).map((e) => [e.event_type, e.outcome]), [['checkout.session.completed', 'awaiting_payment']]);
@@ -80,7 +80,7 @@ describe('Stripe delayed payment methods', () => {
 
     assert.equal(await orderStatus(key, orderNo), 'failed');
     assert.deepEqual(await periods(userId), []);
-    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 403);
+    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 429);
     const events = await paymentEvents(orderNo, 2);
     assert.deepEqual(events.map((e) => [e.event_type, e.outcome]), [
       ['checkout.session.completed', 'awaiting_payment'],
