@@ -18,9 +18,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { args } from './args.mjs';
 
-
 const here = path.dirname(fileURLToPath(import.meta.url));
-
 
 function readTier(tier) {
   const file = path.join(here, 'tiers', `${tier}.yml`);
@@ -39,7 +37,10 @@ if (!Number.isInteger(users) || users < 1) throw new Error(`bad number of users:
 
 const stack = JSON.parse(readFileSync(stackFile, 'utf8'));
 const gateway = stack.gatewayUrl;
-const fingerprint = createHash('sha256').update(`${stack.adminToken}\n${stack.postgres?.primaryUrl ?? ''}`).digest('hex').slice(0, 16);
+const fingerprint = createHash('sha256')
+  .update(`${stack.adminToken}\n${stack.postgres?.primaryUrl ?? ''}`)
+  .digest('hex')
+  .slice(0, 16);
 const dataDir = path.join(here, 'data');
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const csvFile = path.resolve(here, tierConfig.payload.path);
@@ -169,7 +170,9 @@ async function seed() {
     reused: false,
   };
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-  console.log(`  seed: ${keys.length} users, one package (${pkg.id}) and one key each in ${meta.seconds} s (${meta.users_per_second} users/s, ${concurrency} in flight) → ${path.relative(process.cwd(), csvFile)}`);
+  console.log(
+    `  seed: ${keys.length} users, one package (${pkg.id}) and one key each in ${meta.seconds} s (${meta.users_per_second} users/s, ${concurrency} in flight) → ${path.relative(process.cwd(), csvFile)}`,
+  );
   return meta;
 }
 

@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { args } from './args.mjs';
 
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The original operations guide's sizing table, one row per tier. */
@@ -30,7 +29,6 @@ const GUIDE_CHAT = 'the guide expected 100–500 req/s at 50–200 ms for chat c
 
 const STATUS_RULES = { min2xxRatio: 0.999, max5xx: 0, max429: 0, minAchievedRatio: 0.95 };
 const KINDS = ['chat', 'chat-stream', 'responses', 'usage'];
-
 
 const opt = args(process.argv.slice(2));
 const tier = String(opt.tier ?? '20');
@@ -65,7 +63,9 @@ const n2xx = byClass(200, 300);
 const n4xx = byClass(400, 500);
 const n5xx = byClass(500, 600);
 const n429 = c('http.codes.429');
-const errors = Object.entries(counters).filter(([k]) => k.startsWith('errors.')).sort((a, b) => b[1] - a[1]);
+const errors = Object.entries(counters)
+  .filter(([k]) => k.startsWith('errors.'))
+  .sort((a, b) => b[1] - a[1]);
 const nErrors = errors.reduce((s, [, v]) => s + v, 0);
 // Requests that got no response at all, and responses cut off after their headers (an
 // error counted although a status code was: e.g. a stream reset mid-body).
@@ -232,7 +232,9 @@ lines.push(
 lines.push('');
 lines.push('## Measured');
 lines.push('');
-lines.push('| tier | target req/s | achieved req/s (sustained) | mean req/s (whole run) | requests | p50 ms | p95 ms | p99 ms | max ms | 2xx | 4xx | 5xx | errors |');
+lines.push(
+  '| tier | target req/s | achieved req/s (sustained) | mean req/s (whole run) | requests | p50 ms | p95 ms | p99 ms | max ms | 2xx | 4xx | 5xx | errors |',
+);
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 lines.push(
   `| ${tier} | ${cap.target_rps} | ${fmt(sustainedRps)} | ${fmt(overallRps)} | ${requests} | ${fmt(rt.p50)} | ${fmt(rt.p95)} | ${fmt(rt.p99)} | ${fmt(rt.max)} | ${n2xx} | ${n4xx} | ${n5xx} | ${nErrors} |`,
@@ -244,7 +246,7 @@ lines.push(
 );
 lines.push('');
 lines.push(
-  'Latencies are artillery\'s `http.response_time` (time to the first byte, whole run including the warm-up); the table below adds the time to the last byte per call, which for streams includes the whole SSE body.',
+  "Latencies are artillery's `http.response_time` (time to the first byte, whole run including the warm-up); the table below adds the time to the last byte per call, which for streams includes the whole SSE body.",
 );
 lines.push('');
 lines.push('| call | requests | share | status codes (whole responses) | p50 ms | p95 ms | p99 ms | max ms (to last byte) |');
@@ -252,10 +254,14 @@ lines.push('|---|---:|---:|---|---:|---:|---:|---:|');
 const kindTotal = vusersCreated;
 for (const k of perKind) {
   const kc = k.codes.length ? k.codes.map(([code, v]) => `${code}: ${v}`).join(', ') : '-';
-  lines.push(`| ${k.kind} | ${k.count} | ${kindTotal ? `${((k.count / kindTotal) * 100).toFixed(0)} %` : '-'} | ${kc} | ${fmt(k.total.p50)} | ${fmt(k.total.p95)} | ${fmt(k.total.p99)} | ${fmt(k.total.max)} |`);
+  lines.push(
+    `| ${k.kind} | ${k.count} | ${kindTotal ? `${((k.count / kindTotal) * 100).toFixed(0)} %` : '-'} | ${kc} | ${fmt(k.total.p50)} | ${fmt(k.total.p95)} | ${fmt(k.total.p99)} | ${fmt(k.total.max)} |`,
+  );
 }
 lines.push('');
-lines.push(`Streams: ${streamsComplete} complete, ${streamsIncomplete} without \`[DONE]\`. Chat completions (non-streaming): p50 ${fmt(perKind[0].total.p50)} ms, p99 ${fmt(perKind[0].total.p99)} ms at ${fmt(sustainedRps)} req/s in all (${GUIDE_CHAT}).`);
+lines.push(
+  `Streams: ${streamsComplete} complete, ${streamsIncomplete} without \`[DONE]\`. Chat completions (non-streaming): p50 ${fmt(perKind[0].total.p50)} ms, p99 ${fmt(perKind[0].total.p99)} ms at ${fmt(sustainedRps)} req/s in all (${GUIDE_CHAT}).`,
+);
 lines.push('');
 lines.push('## Thresholds');
 lines.push('');

@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig } from './infra/config.js';
+import { type Config, ConfigError, loadConfig } from './infra/config.js';
 import { startPrimary } from './cluster/primary.js';
 import { startWorker } from './cluster/worker.js';
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {

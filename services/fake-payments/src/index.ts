@@ -10,21 +10,21 @@
  * (createFakePayments), as the dev stack does.
  */
 
-import { type EpayHandler, type FakeEpayOptions, createEpayHandler } from "./epay-fake.js";
-import { type FakeServer, type RequestHandler, serveHandlers } from "./server.js";
-import { type FakeStripeOptions, type StripeHandler, createStripeHandler } from "./stripe-fake.js";
+import { type EpayHandler, type FakeEpayOptions, createEpayHandler } from './epay-fake.js';
+import { type FakeServer, type RequestHandler, serveHandlers } from './server.js';
+import { type FakeStripeOptions, type StripeHandler, createStripeHandler } from './stripe-fake.js';
 
-export { createFakeStripe, createStripeHandler } from "./stripe-fake.js";
-export type { CheckoutSession, DelayedOutcome, FakeStripe, FakeStripeOptions, PayResult, StripeEvent, StripeHandler, WebhookResult } from "./stripe-fake.js";
-export { createEpayHandler, createFakeEpay } from "./epay-fake.js";
-export type { EpayHandler, EpayOrder, FakeEpay, FakeEpayOptions, NotifyResult } from "./epay-fake.js";
-export { epaySigningString, signEpay, verifyEpay } from "./epay-sign.js";
-export type { EpayParams } from "./epay-sign.js";
-export { parseStripeForm } from "./stripe-form.js";
-export type { FormObject, FormValue } from "./stripe-form.js";
-export type { Delivery } from "./http-util.js";
-export { serveHandlers } from "./server.js";
-export type { FakeServer, ListenResult, RequestHandler } from "./server.js";
+export { createFakeStripe, createStripeHandler } from './stripe-fake.js';
+export type { CheckoutSession, DelayedOutcome, FakeStripe, FakeStripeOptions, PayResult, StripeEvent, StripeHandler, WebhookResult } from './stripe-fake.js';
+export { createEpayHandler, createFakeEpay } from './epay-fake.js';
+export type { EpayHandler, EpayOrder, FakeEpay, FakeEpayOptions, NotifyResult } from './epay-fake.js';
+export { epaySigningString, signEpay, verifyEpay } from './epay-sign.js';
+export type { EpayParams } from './epay-sign.js';
+export { parseStripeForm } from './stripe-form.js';
+export type { FormObject, FormValue } from './stripe-form.js';
+export type { Delivery } from './http-util.js';
+export { serveHandlers } from './server.js';
+export type { FakeServer, ListenResult, RequestHandler } from './server.js';
 
 export interface FakePaymentsOptions {
   stripe: FakeStripeOptions;

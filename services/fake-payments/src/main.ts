@@ -11,7 +11,7 @@
  *   EPAY_PID, EPAY_KEY        the merchant id and key EPay requests are checked against (required)
  */
 
-import { createFakePayments } from "./index.js";
+import { createFakePayments } from './index.js';
 
 function fail(message: string): never {
   process.stderr.write(`fake-payments: ${message}\n`);
@@ -21,7 +21,7 @@ function fail(message: string): never {
 /** Empty counts as unset so `FOO= cmd` in a shell or compose file falls back to the default. */
 function readEnv(name: string): string | undefined {
   const value = process.env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** Secrets are only ever named, never printed, even when missing or malformed. */
@@ -37,18 +37,18 @@ function readPort(name: string, fallback: number): number {
   return value;
 }
 
-const port = readPort("FAKE_PAYMENTS_PORT", 12398);
-const host = readEnv("FAKE_PAYMENTS_HOST") ?? "127.0.0.1";
-const publicUrl = readEnv("FAKE_PAYMENTS_PUBLIC_URL");
+const port = readPort('FAKE_PAYMENTS_PORT', 12398);
+const host = readEnv('FAKE_PAYMENTS_HOST') ?? '127.0.0.1';
+const publicUrl = readEnv('FAKE_PAYMENTS_PUBLIC_URL');
 
 const fake = createFakePayments({
   stripe: {
-    webhookSecret: requireEnv("STRIPE_WEBHOOK_SECRET"),
-    webhookUrl: readEnv("STRIPE_WEBHOOK_URL"),
-    apiKey: readEnv("STRIPE_SECRET_KEY"),
+    webhookSecret: requireEnv('STRIPE_WEBHOOK_SECRET'),
+    webhookUrl: readEnv('STRIPE_WEBHOOK_URL'),
+    apiKey: readEnv('STRIPE_SECRET_KEY'),
     publicUrl,
   },
-  epay: { pid: requireEnv("EPAY_PID"), key: requireEnv("EPAY_KEY") },
+  epay: { pid: requireEnv('EPAY_PID'), key: requireEnv('EPAY_KEY') },
 });
 // Longer than typical client pool idle timeouts, so the client, never the fake, closes
 // an idle keep-alive connection (avoids ECONNRESET on a request sent during the hang-up).
@@ -66,8 +66,8 @@ async function shutdown(signal: string): Promise<void> {
   }
   process.exit(0);
 }
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   const { url } = await fake.listen(port, host);

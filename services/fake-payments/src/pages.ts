@@ -4,16 +4,16 @@
  * plain; every dynamic value goes through escapeHtml.
  */
 
-import { escapeHtml } from "./http-util.js";
+import { escapeHtml } from './http-util.js';
 
 // ISO 4217 currencies Stripe treats as having no minor unit (amounts are whole units).
-const ZERO_DECIMAL = new Set("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split(" "));
+const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
 
 /** 999 usd → "9.99 USD", 500 jpy → "500 JPY". */
 export function formatMinorUnits(amount: number | null, currency: string | null): string {
-  if (amount === null) return "—";
-  const code = (currency ?? "").toUpperCase();
-  const value = ZERO_DECIMAL.has(currency ?? "") ? String(amount) : (amount / 100).toFixed(2);
+  if (amount === null) return '—';
+  const code = (currency ?? '').toUpperCase();
+  const value = ZERO_DECIMAL.has(currency ?? '') ? String(amount) : (amount / 100).toFixed(2);
   return `${value} ${code}`.trim();
 }
 
@@ -44,9 +44,9 @@ ${body}
 
 function details(rows: ReadonlyArray<readonly [string, string | null | undefined]>): string {
   const items = rows
-    .filter((row): row is readonly [string, string] => row[1] !== null && row[1] !== undefined && row[1] !== "")
+    .filter((row): row is readonly [string, string] => row[1] !== null && row[1] !== undefined && row[1] !== '')
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`);
-  return `<dl>${items.join("")}</dl>`;
+  return `<dl>${items.join('')}</dl>`;
 }
 
 export function stripeCheckoutPage(session: {
@@ -57,17 +57,17 @@ export function stripeCheckoutPage(session: {
   status: string;
   cancel_url: string | null;
 }): string {
-  const open = session.status === "open";
+  const open = session.status === 'open';
   const action = `/checkout/${encodeURIComponent(session.id)}/pay`;
-  const cancel = session.cancel_url ? ` <a href="${escapeHtml(session.cancel_url)}">Cancel</a>` : "";
+  const cancel = session.cancel_url ? ` <a href="${escapeHtml(session.cancel_url)}">Cancel</a>` : '';
   return layout(
-    "Fake Stripe Checkout",
+    'Fake Stripe Checkout',
     `<h1>Fake Stripe Checkout</h1>
 <div class="amount">${escapeHtml(formatMinorUnits(session.amount_total, session.currency))}</div>
 ${details([
-  ["Session", session.id],
-  ["Reference", session.client_reference_id],
-  ["Status", session.status],
+  ['Session', session.id],
+  ['Reference', session.client_reference_id],
+  ['Status', session.status],
 ])}
 ${open ? `<form method="post" action="${escapeHtml(action)}"><button type="submit">Pay</button>${cancel}</form>` : `<p class="error">This Checkout Session is ${escapeHtml(session.status)}.</p>`}`,
   );
@@ -76,14 +76,14 @@ ${open ? `<form method="post" action="${escapeHtml(action)}"><button type="submi
 export function epayPayPage(order: { out_trade_no: string; trade_no: string; name: string; money: string; type: string }): string {
   const action = `/submit.php/pay?out_trade_no=${encodeURIComponent(order.out_trade_no)}`;
   return layout(
-    "Fake EPay 收银台",
+    'Fake EPay 收银台',
     `<h1>Fake EPay 收银台</h1>
 <div class="amount">¥${escapeHtml(order.money)}</div>
 ${details([
-  ["商品 Item", order.name],
-  ["支付方式 Method", order.type],
-  ["商户订单号 Order", order.out_trade_no],
-  ["交易号 Trade", order.trade_no],
+  ['商品 Item', order.name],
+  ['支付方式 Method', order.type],
+  ['商户订单号 Order', order.out_trade_no],
+  ['交易号 Trade', order.trade_no],
 ])}
 <form method="post" action="${escapeHtml(action)}"><button type="submit">立即支付 Pay</button></form>`,
   );
@@ -96,6 +96,6 @@ export function errorPage(title: string, message: string): string {
 
 /** Shown after paying when the merchant did not acknowledge, so the human sees why nothing happened. */
 export function deliveryReportPage(title: string, summary: string, continueUrl: string | null): string {
-  const next = continueUrl ? `<p><a href="${escapeHtml(continueUrl)}">Continue to the merchant</a></p>` : "";
+  const next = continueUrl ? `<p><a href="${escapeHtml(continueUrl)}">Continue to the merchant</a></p>` : '';
   return layout(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(summary)}</p>${next}`);
 }

@@ -5,9 +5,9 @@
  * each one alone.
  */
 
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { sendJson, sendText, splitUrl } from "./http-util.js";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendJson, sendText, splitUrl } from './http-util.js';
 
 /** Answers the request (possibly asynchronously) and returns true, or returns false if the path is not its own. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -33,8 +33,8 @@ export function serveHandlers(handlers: readonly RequestHandler[]): FakeServer {
       }
       const { path } = splitUrl(req.url);
       // Lets the dev stack wait for readiness without knowing either provider's protocol.
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
-      sendText(res, 404, `Not found: ${req.method ?? "GET"} ${path}\n`);
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      sendText(res, 404, `Not found: ${req.method ?? 'GET'} ${path}\n`);
     } catch (err) {
       // Handlers catch their own async failures; this only guards synchronous bugs.
       sendText(res, 500, `fake-payments internal error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -43,13 +43,13 @@ export function serveHandlers(handlers: readonly RequestHandler[]): FakeServer {
 
   return {
     server,
-    listen(port = 0, host = "127.0.0.1") {
+    listen(port = 0, host = '127.0.0.1') {
       return new Promise<ListenResult>((resolve, reject) => {
-        server.once("error", reject);
+        server.once('error', reject);
         server.listen(port, host, () => {
-          server.off("error", reject);
+          server.off('error', reject);
           const address = server.address() as AddressInfo;
-          const urlHost = host.includes(":") ? `[${host}]` : host;
+          const urlHost = host.includes(':') ? `[${host}]` : host;
           resolve({ port: address.port, url: `http://${urlHost}:${address.port}` });
         });
       });

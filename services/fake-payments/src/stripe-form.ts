@@ -20,9 +20,9 @@ export class FormError extends Error {
 }
 
 // Maps whose keys are chosen by the merchant: `metadata[0]=x` is a key "0", not a list.
-const FREE_FORM_KEYS = new Set(["metadata"]);
+const FREE_FORM_KEYS = new Set(['metadata']);
 // These would reach Object.prototype through a naive `obj[key] = …` elsewhere.
-const FORBIDDEN_SEGMENTS = new Set(["__proto__", "prototype", "constructor"]);
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
 const INDEX_PATTERN = /^(0|[1-9]\d{0,5})$/;
 
@@ -32,8 +32,8 @@ function splitKey(key: string): string[] {
   const match = KEY_PATTERN.exec(key);
   if (!match?.[1]) throw new FormError(`Invalid parameter name: ${key}`, key);
   const segments = [match[1]];
-  const brackets = match[2] ?? "";
-  if (brackets !== "") segments.push(...brackets.slice(1, -1).split("]["));
+  const brackets = match[2] ?? '';
+  if (brackets !== '') segments.push(...brackets.slice(1, -1).split(']['));
   for (const segment of segments) {
     if (FORBIDDEN_SEGMENTS.has(segment)) throw new FormError(`Invalid parameter name: ${key}`, key);
   }
@@ -45,7 +45,7 @@ function insert(root: Node, key: string, value: string): void {
   let node = root;
   for (let i = 0; i < segments.length; i++) {
     // `a[]=x&a[]=y` (rack/qs style, used by curl users) appends to the list.
-    const segment = segments[i] === "" ? String(node.size) : (segments[i] as string);
+    const segment = segments[i] === '' ? String(node.size) : (segments[i] as string);
     const last = i === segments.length - 1;
     const existing = node.get(segment);
     if (last) {
@@ -53,7 +53,7 @@ function insert(root: Node, key: string, value: string): void {
       node.set(segment, value);
       return;
     }
-    if (typeof existing === "string") {
+    if (typeof existing === 'string') {
       throw new FormError(`Invalid value for ${key}: a parent of it was already given a value.`, key);
     }
     const child: Node = existing ?? new Map();
@@ -64,16 +64,13 @@ function insert(root: Node, key: string, value: string): void {
 
 function finalize(node: Node, name: string | undefined): FormValue {
   const entries = [...node.entries()];
-  const isList =
-    entries.length > 0 && !FREE_FORM_KEYS.has(name ?? "") && entries.every(([k]) => INDEX_PATTERN.test(k));
+  const isList = entries.length > 0 && !FREE_FORM_KEYS.has(name ?? '') && entries.every(([k]) => INDEX_PATTERN.test(k));
   if (isList) {
     // Indices give the order; gaps collapse, as clients only ever send 0..n-1 anyway.
-    return entries
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([k, v]) => (typeof v === "string" ? v : finalize(v, k)));
+    return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => (typeof v === 'string' ? v : finalize(v, k)));
   }
   const out: FormObject = {};
-  for (const [k, v] of entries) out[k] = typeof v === "string" ? v : finalize(v, k);
+  for (const [k, v] of entries) out[k] = typeof v === 'string' ? v : finalize(v, k);
   return out;
 }
 
@@ -81,7 +78,7 @@ export function parseStripeForm(body: string): FormObject {
   const root: Node = new Map();
   for (const [key, value] of new URLSearchParams(body)) insert(root, key, value);
   const out: FormObject = {};
-  for (const [k, v] of root) out[k] = typeof v === "string" ? v : finalize(v, k);
+  for (const [k, v] of root) out[k] = typeof v === 'string' ? v : finalize(v, k);
   return out;
 }
 
@@ -91,9 +88,9 @@ export function asList(value: FormValue | undefined): FormValue[] | undefined {
 }
 
 export function asObject(value: FormValue | undefined): FormObject | undefined {
-  return typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  return typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
 
 export function asString(value: FormValue | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -6,14 +6,14 @@
  * merchant cannot disagree on the signing scheme.
  */
 
-import Stripe from "stripe";
-import { type Delivery, deliver, newId, unixSeconds } from "./http-util.js";
-import type { CheckoutSession } from "./stripe-checkout.js";
-import { StripeApiError } from "./stripe-checkout.js";
+import Stripe from 'stripe';
+import { type Delivery, deliver, newId, unixSeconds } from './http-util.js';
+import type { CheckoutSession } from './stripe-checkout.js';
+import { StripeApiError } from './stripe-checkout.js';
 
 export interface StripeEvent {
   id: string;
-  object: "event";
+  object: 'event';
   api_version: string;
   created: number;
   data: { object: CheckoutSession };
@@ -47,18 +47,18 @@ export function createWebhookSender(options: { webhookSecret: string; webhookUrl
   let url = options.webhookUrl || undefined;
   const events = new Map<string, StoredEvent>();
   // Only its webhooks helper is used; the key is never sent anywhere.
-  const signer = new Stripe("sk_test_fake");
+  const signer = new Stripe('sk_test_fake');
 
   async function post(stored: StoredEvent): Promise<Delivery | null> {
     if (url === undefined) return null;
     const header = signer.webhooks.generateTestHeaderString({ payload: stored.payload, secret: options.webhookSecret });
     return deliver(url, {
-      method: "POST",
+      method: 'POST',
       headers: {
-        "content-type": "application/json; charset=utf-8",
-        "stripe-signature": header,
-        "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-        accept: "*/*; q=0.5, application/xml",
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': header,
+        'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        accept: '*/*; q=0.5, application/xml',
       },
       body: stored.payload,
     });
@@ -70,8 +70,8 @@ export function createWebhookSender(options: { webhookSecret: string; webhookUrl
     },
     async send(type, object) {
       const event: StripeEvent = {
-        id: newId("evt_", 24),
-        object: "event",
+        id: newId('evt_', 24),
+        object: 'event',
         api_version: options.apiVersion,
         created: unixSeconds(),
         // A snapshot: later changes to the session must not rewrite what was already sent.
@@ -87,7 +87,7 @@ export function createWebhookSender(options: { webhookSecret: string; webhookUrl
     },
     async redeliver(eventId) {
       const stored = events.get(eventId);
-      if (!stored) throw new StripeApiError(404, `No such event: '${eventId}'`, "id", "resource_missing");
+      if (!stored) throw new StripeApiError(404, `No such event: '${eventId}'`, 'id', 'resource_missing');
       return { event: stored.event, delivery: await post(stored) };
     },
     list() {

@@ -4,8 +4,8 @@
  * the test tells it to. Listens on port 0.
  */
 
-import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface ReceivedCall {
   method: string;
@@ -27,14 +27,14 @@ export async function startTestMerchant(defaultBody: string): Promise<TestMercha
   const answer = { status: 200, body: defaultBody };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      calls.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.writeHead(answer.status, { "content-type": "text/plain" });
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      calls.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks) });
+      res.writeHead(answer.status, { 'content-type': 'text/plain' });
       res.end(answer.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

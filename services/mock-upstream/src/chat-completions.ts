@@ -1,7 +1,7 @@
 /** POST /v1/chat/completions, plain and streamed, in the wire format of the real API. */
 
-import type { ServerResponse } from "node:http";
-import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
+import type { ServerResponse } from 'node:http';
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from './http-util.js';
 import {
   type GenerationEndpoint,
   type Reply,
@@ -14,10 +14,10 @@ import {
   readLimit,
   requireModel,
   textOfContent,
-} from "./generation.js";
-import { chatStreamError } from "./openai-errors.js";
-import { SseStream } from "./sse-stream.js";
-import { pickTool, readFunctionTools } from "./tool-calls.js";
+} from './generation.js';
+import { chatStreamError } from './openai-errors.js';
+import { SseStream } from './sse-stream.js';
+import { pickTool, readFunctionTools } from './tool-calls.js';
 
 export interface ChatRequest {
   model: string;
@@ -30,24 +30,22 @@ export interface ChatRequest {
 function parse(body: Record<string, unknown>): ChatRequest {
   const model = requireModel(body);
   const messages = body.messages;
-  if (messages === undefined || messages === null) throw missingParam("messages");
+  if (messages === undefined || messages === null) throw missingParam('messages');
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw new HttpError(400, "Invalid 'messages': expected a non-empty array.", "invalid_request_error", "messages", "invalid_value");
+    throw new HttpError(400, "Invalid 'messages': expected a non-empty array.", 'invalid_request_error', 'messages', 'invalid_value');
   }
   const texts: string[] = [];
-  let lastUserText = "";
+  let lastUserText = '';
   for (const [i, message] of messages.entries()) {
     if (!isRecord(message)) {
-      throw new HttpError(400, `Invalid 'messages[${i}]': expected an object.`, "invalid_request_error", `messages[${i}]`, "invalid_type");
+      throw new HttpError(400, `Invalid 'messages[${i}]': expected an object.`, 'invalid_request_error', `messages[${i}]`, 'invalid_type');
     }
     const text = textOfContent(message.content);
     texts.push(text);
-    if (message.role === "user") lastUserText = text;
+    if (message.role === 'user') lastUserText = text;
   }
   // Both spellings exist in the wild (max_tokens is the legacy one); honour the stricter.
-  const limits = [readLimit(body, "max_tokens"), readLimit(body, "max_completion_tokens")].filter(
-    (n): n is number => n !== undefined,
-  );
+  const limits = [readLimit(body, 'max_tokens'), readLimit(body, 'max_completion_tokens')].filter((n): n is number => n !== undefined);
   const streamOptions = body.stream_options;
   const last = messages.at(-1) as Record<string, unknown>;
   return {
@@ -59,7 +57,7 @@ function parse(body: Record<string, unknown>): ChatRequest {
       lastUserText,
       limit: limits.length > 0 ? Math.min(...limits) : undefined,
       tool: pickTool(readFunctionTools(body.tools), body.tool_choice),
-      toolOutput: last.role === "tool" ? textOfContent(last.content) : undefined,
+      toolOutput: last.role === 'tool' ? textOfContent(last.content) : undefined,
     },
   };
 }
@@ -72,60 +70,60 @@ function usageOf(req: ChatRequest, completionTokens: number): Record<string, num
   };
 }
 
-function finishReason(reply: Reply): "stop" | "length" | "tool_calls" {
-  if (reply.completion.truncated) return "length";
-  return reply.kind === "tool_call" ? "tool_calls" : "stop";
+function finishReason(reply: Reply): 'stop' | 'length' | 'tool_calls' {
+  if (reply.completion.truncated) return 'length';
+  return reply.kind === 'tool_call' ? 'tool_calls' : 'stop';
 }
 
 function message(reply: Reply): Record<string, unknown> {
-  if (reply.kind === "text") return { role: "assistant", content: reply.completion.text, refusal: null };
-  const call = { id: reply.callId, type: "function", function: { name: reply.name, arguments: reply.completion.text } };
-  return { role: "assistant", content: null, tool_calls: [call], refusal: null };
+  if (reply.kind === 'text') return { role: 'assistant', content: reply.completion.text, refusal: null };
+  const call = { id: reply.callId, type: 'function', function: { name: reply.name, arguments: reply.completion.text } };
+  return { role: 'assistant', content: null, tool_calls: [call], refusal: null };
 }
 
 async function respond(res: ServerResponse, req: ChatRequest, options: RespondOptions): Promise<void> {
   const reply = planReply(req.prompt, options.tools);
   if (req.stream) return stream(res, req, reply, options);
   sendJson(res, 200, {
-    id: newId("chatcmpl-"),
-    object: "chat.completion",
+    id: newId('chatcmpl-'),
+    object: 'chat.completion',
     created: unixSeconds(),
     model: req.model,
     choices: [{ index: 0, message: message(reply), logprobs: null, finish_reason: finishReason(reply) }],
     usage: usageOf(req, reply.completion.tokens.length),
-    system_fingerprint: "fp_mock",
+    system_fingerprint: 'fp_mock',
   });
 }
 
 /** The first delta opens the message; a tool call's id and name come in it, its arguments after. */
 function openingDelta(reply: Reply): Record<string, unknown> {
-  if (reply.kind === "text") return { role: "assistant", content: "", refusal: null };
-  const call = { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } };
-  return { role: "assistant", content: null, tool_calls: [call], refusal: null };
+  if (reply.kind === 'text') return { role: 'assistant', content: '', refusal: null };
+  const call = { index: 0, id: reply.callId, type: 'function', function: { name: reply.name, arguments: '' } };
+  return { role: 'assistant', content: null, tool_calls: [call], refusal: null };
 }
 
 function pieceDelta(reply: Reply, piece: string): Record<string, unknown> {
-  if (reply.kind === "text") return { content: piece };
+  if (reply.kind === 'text') return { content: piece };
   return { tool_calls: [{ index: 0, function: { arguments: piece } }] };
 }
 
 async function stream(res: ServerResponse, req: ChatRequest, reply: Reply, options: RespondOptions): Promise<void> {
   const sse = new SseStream(res, options.chunkDelayMs, options.framing);
-  const base = { id: newId("chatcmpl-"), object: "chat.completion.chunk", created: unixSeconds(), model: req.model };
+  const base = { id: newId('chatcmpl-'), object: 'chat.completion.chunk', created: unixSeconds(), model: req.model };
   // The real API adds "usage": null to every chunk once usage reporting is requested.
   const usageField = req.includeUsage ? { usage: null } : {};
   const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
     JSON.stringify({
       ...base,
-      system_fingerprint: "fp_mock",
+      system_fingerprint: 'fp_mock',
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
       ...usageField,
     });
   const interrupt = async (sent: number): Promise<boolean> => {
     const what = interruptionAt(options, sent);
-    if (what === "drop") sse.drop();
+    if (what === 'drop') sse.drop();
     // The API reports a failure after the stream began as an error event, then ends the stream.
-    if (what === "fail" && (await sse.send(JSON.stringify({ error: chatStreamError(requestIdOf(res)) })))) sse.end();
+    if (what === 'fail' && (await sse.send(JSON.stringify({ error: chatStreamError(requestIdOf(res)) })))) sse.end();
     return what !== undefined;
   };
 
@@ -139,10 +137,10 @@ async function stream(res: ServerResponse, req: ChatRequest, reply: Reply, optio
   if (await interrupt(Number.POSITIVE_INFINITY)) return;
   if (!(await sse.send(chunk({}, finishReason(reply))))) return;
   if (req.includeUsage) {
-    const usage = JSON.stringify({ ...base, system_fingerprint: "fp_mock", choices: [], usage: usageOf(req, pieces.length) });
+    const usage = JSON.stringify({ ...base, system_fingerprint: 'fp_mock', choices: [], usage: usageOf(req, pieces.length) });
     if (!(await sse.send(usage))) return;
   }
-  if (!(await sse.send("[DONE]"))) return;
+  if (!(await sse.send('[DONE]'))) return;
   sse.end();
 }
 

@@ -3,7 +3,7 @@
  * over HTTP (POST /__mock/config) when the mock runs as a separate container.
  */
 
-import { HttpError } from "./http-util.js";
+import { HttpError } from './http-util.js';
 
 export interface MockRuntimeConfig {
   /** Delay before the first byte of every /v1 answer. */
@@ -16,7 +16,7 @@ export interface MockRuntimeConfig {
 
 export type MockConfigPatch = Partial<MockRuntimeConfig>;
 
-const KEYS: readonly (keyof MockRuntimeConfig)[] = ["latencyMs", "chunkDelayMs", "failNext"];
+const KEYS: readonly (keyof MockRuntimeConfig)[] = ['latencyMs', 'chunkDelayMs', 'failNext'];
 
 /**
  * Validates an untrusted patch. Unknown keys are rejected rather than ignored:
@@ -24,24 +24,19 @@ const KEYS: readonly (keyof MockRuntimeConfig)[] = ["latencyMs", "chunkDelayMs",
  * wrong reason.
  */
 export function parseConfigPatch(input: unknown): MockConfigPatch {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new HttpError(400, "The mock config must be a JSON object.");
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new HttpError(400, 'The mock config must be a JSON object.');
   }
   const patch: MockConfigPatch = {};
   for (const [key, value] of Object.entries(input)) {
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new HttpError(400, `Unknown mock config key '${key}'. Known keys: ${KEYS.join(", ")}.`, "invalid_request_error", key);
+      throw new HttpError(400, `Unknown mock config key '${key}'. Known keys: ${KEYS.join(', ')}.`, 'invalid_request_error', key);
     }
     if (value === undefined) continue;
     const k = key as keyof MockRuntimeConfig;
-    const integer = k === "failNext";
+    const integer = k === 'failNext';
     if (!isNonNegative(value, integer)) {
-      throw new HttpError(
-        400,
-        `Invalid mock config '${key}': expected a non-negative ${integer ? "integer" : "number"}.`,
-        "invalid_request_error",
-        key,
-      );
+      throw new HttpError(400, `Invalid mock config '${key}': expected a non-negative ${integer ? 'integer' : 'number'}.`, 'invalid_request_error', key);
     }
     patch[k] = value;
   }
@@ -49,9 +44,7 @@ export function parseConfigPatch(input: unknown): MockConfigPatch {
 }
 
 export function isNonNegative(value: unknown, integer: boolean): value is number {
-  return (
-    typeof value === "number" && Number.isFinite(value) && value >= 0 && (!integer || Number.isInteger(value))
-  );
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && (!integer || Number.isInteger(value));
 }
 
 export function applyConfigPatch(config: MockRuntimeConfig, patch: MockConfigPatch): MockRuntimeConfig {

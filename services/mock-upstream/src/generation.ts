@@ -19,10 +19,10 @@
  *     the header Codex puts on it), one word per token, so an agent loop ends.
  */
 
-import type { ServerResponse } from "node:http";
-import { HttpError, isRecord, newId } from "./http-util.js";
-import type { SseFraming } from "./sse-stream.js";
-import { type ToolSpec, splitIntoPieces, toolArguments } from "./tool-calls.js";
+import type { ServerResponse } from 'node:http';
+import { HttpError, isRecord, newId } from './http-util.js';
+import type { SseFraming } from './sse-stream.js';
+import { type ToolSpec, splitIntoPieces, toolArguments } from './tool-calls.js';
 
 export interface GenerationRequest {
   model: string;
@@ -48,8 +48,8 @@ export interface GenerationEndpoint<R extends GenerationRequest> {
 
 export const DEFAULT_COMPLETION_TOKENS = 16;
 const ECHOED_WORDS = 8;
-const REPLY_PREFIX = ["This", "is", "a", "mock", "reply", "to:"];
-const TOOL_OUTPUT_PREFIX = ["Tool", "output", "received:"];
+const REPLY_PREFIX = ['This', 'is', 'a', 'mock', 'reply', 'to:'];
+const TOOL_OUTPUT_PREFIX = ['Tool', 'output', 'received:'];
 
 export interface Completion {
   /** One entry per token; every token but the first carries its leading space, so they concatenate to `text`. */
@@ -70,30 +70,30 @@ export interface ReplyPrompt {
 }
 
 export type Reply =
-  | { kind: "text"; completion: Completion }
+  | { kind: 'text'; completion: Completion }
   /** The completion's tokens are the argument pieces; its text, the arguments. */
-  | { kind: "tool_call"; name: string; callId: string; completion: Completion };
+  | { kind: 'tool_call'; name: string; callId: string; completion: Completion };
 
 export function planReply(prompt: ReplyPrompt, tools: boolean): Reply {
   if (tools && prompt.toolOutput !== undefined) {
     const words = [...TOOL_OUTPUT_PREFIX, ...wordsOf(prompt.toolOutput).slice(-ECHOED_WORDS)];
-    return { kind: "text", completion: limitTokens(words.map(spaced), prompt.limit) };
+    return { kind: 'text', completion: limitTokens(words.map(spaced), prompt.limit) };
   }
   if (tools && prompt.tool !== undefined) {
     const pieces = splitIntoPieces(toolArguments(prompt.tool));
-    return { kind: "tool_call", name: prompt.tool.name, callId: newId("call_"), completion: limitTokens(pieces, prompt.limit) };
+    return { kind: 'tool_call', name: prompt.tool.name, callId: newId('call_'), completion: limitTokens(pieces, prompt.limit) };
   }
-  return { kind: "text", completion: planCompletion(prompt.lastUserText, prompt.limit) };
+  return { kind: 'text', completion: planCompletion(prompt.lastUserText, prompt.limit) };
 }
 
 /** Text of an OpenAI content field: a plain string or an array of parts with `text`. */
 export function textOfContent(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  let text = "";
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
   for (const part of content) {
-    if (typeof part === "string") text += part;
-    else if (isRecord(part) && typeof part.text === "string") text += part.text;
+    if (typeof part === 'string') text += part;
+    else if (isRecord(part) && typeof part.text === 'string') text += part.text;
   }
   return text;
 }
@@ -108,8 +108,8 @@ export function planCompletion(lastUserText: string, limit: number | undefined):
   const sentence = [...REPLY_PREFIX, ...wordsOf(lastUserText).slice(0, ECHOED_WORDS)];
   const count = limit === undefined ? DEFAULT_COMPLETION_TOKENS : Math.min(limit, DEFAULT_COMPLETION_TOKENS);
   const tokens: string[] = [];
-  for (let i = 0; i < count; i++) tokens.push(spaced(sentence[i % sentence.length] ?? "", i));
-  return { tokens, text: tokens.join(""), truncated: count < DEFAULT_COMPLETION_TOKENS };
+  for (let i = 0; i < count; i++) tokens.push(spaced(sentence[i % sentence.length] ?? '', i));
+  return { tokens, text: tokens.join(''), truncated: count < DEFAULT_COMPLETION_TOKENS };
 }
 
 function wordsOf(text: string): string[] {
@@ -122,10 +122,10 @@ function spaced(word: string, index: number): string {
 
 function limitTokens(tokens: string[], limit: number | undefined): Completion {
   const kept = limit === undefined ? tokens : tokens.slice(0, limit);
-  return { tokens: kept, text: kept.join(""), truncated: kept.length < tokens.length };
+  return { tokens: kept, text: kept.join(''), truncated: kept.length < tokens.length };
 }
 
-export type Interruption = "drop" | "fail" | undefined;
+export type Interruption = 'drop' | 'fail' | undefined;
 
 /**
  * Whether a stream is cut or failed before its delta number `sent` (0-based);
@@ -137,7 +137,7 @@ export function interruptionAt(options: RespondOptions, sent: number): Interrupt
   const failAt = options.failAfter ?? Number.POSITIVE_INFINITY;
   const first = Math.min(dropAt, failAt);
   if (first === Number.POSITIVE_INFINITY || sent < first) return undefined;
-  return dropAt <= failAt ? "drop" : "fail";
+  return dropAt <= failAt ? 'drop' : 'fail';
 }
 
 /**
@@ -147,32 +147,20 @@ export function interruptionAt(options: RespondOptions, sent: number): Interrupt
 export function readLimit(body: Record<string, unknown>, param: string): number | undefined {
   const value = body[param];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new HttpError(
-      400,
-      `Invalid '${param}': expected an integer greater than or equal to 1.`,
-      "invalid_request_error",
-      param,
-      "invalid_value",
-    );
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new HttpError(400, `Invalid '${param}': expected an integer greater than or equal to 1.`, 'invalid_request_error', param, 'invalid_value');
   }
   return value;
 }
 
 export function requireModel(body: Record<string, unknown>): string {
   const model = body.model;
-  if (typeof model !== "string" || model.length === 0) {
-    throw new HttpError(400, "you must provide a model parameter", "invalid_request_error", "model", null);
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new HttpError(400, 'you must provide a model parameter', 'invalid_request_error', 'model', null);
   }
   return model;
 }
 
 export function missingParam(param: string): HttpError {
-  return new HttpError(
-    400,
-    `Missing required parameter: '${param}'.`,
-    "invalid_request_error",
-    param,
-    "missing_required_parameter",
-  );
+  return new HttpError(400, `Missing required parameter: '${param}'.`, 'invalid_request_error', param, 'missing_required_parameter');
 }

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
-import { stampProcessingTime } from "./openai-headers.js";
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { stampProcessingTime } from './openai-headers.js';
 
 // Codex CLI sends whole conversations with tool output on every turn, so the
 // limit is generous; it only exists so a runaway client cannot exhaust memory.
@@ -14,7 +14,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly type: string = "invalid_request_error",
+    readonly type: string = 'invalid_request_error',
     readonly param: string | null = null,
     readonly code: string | null = null,
     readonly headers: Record<string, string> = {},
@@ -25,51 +25,36 @@ export class HttpError extends Error {
 
 export function newId(prefix: string): string {
   // randomUUID draws from a pre-filled entropy cache, which keeps it cheap at high request rates.
-  return prefix + randomUUID().replaceAll("-", "");
+  return prefix + randomUUID().replaceAll('-', '');
 }
 
 /** The x-request-id this answer carries (set for every request as it arrives). */
 export function requestIdOf(res: ServerResponse): string {
-  return String(res.getHeader("x-request-id") ?? "");
+  return String(res.getHeader('x-request-id') ?? '');
 }
 
 export function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendRawJson(res, status, JSON.stringify(body), headers);
 }
 
-export function sendRawJson(
-  res: ServerResponse,
-  status: number,
-  payload: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendRawJson(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
   // The client may have gone away while we were sleeping; writing then would throw.
   if (res.headersSent || res.destroyed) return;
   stampProcessingTime(res);
   res.writeHead(status, {
     ...headers,
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(payload)),
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
   });
   res.end(payload);
 }
 
 export function sendError(res: ServerResponse, err: HttpError): void {
-  sendJson(
-    res,
-    err.status,
-    { error: { message: err.message, type: err.type, param: err.param, code: err.code } },
-    err.headers,
-  );
+  sendJson(res, err.status, { error: { message: err.message, type: err.type, param: err.param, code: err.code } }, err.headers);
 }
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -79,41 +64,38 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        req.off("data", onData);
+        req.off('data', onData);
         // Keep draining so the 413 can actually be delivered, then close the socket.
         req.resume();
         reject(
-          new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, "invalid_request_error", null, null, {
-            connection: "close",
+          new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, null, {
+            connection: 'close',
           }),
         );
         return;
       }
       chunks.push(chunk);
     };
-    req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks, size)));
-    req.once("error", reject);
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
   });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parses a request body that must be a JSON object, as every OpenAI POST endpoint requires. */
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new HttpError(
-      400,
-      "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.",
-    );
+    throw new HttpError(400, 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.');
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new HttpError(400, "The request body must be a JSON object.");
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HttpError(400, 'The request body must be a JSON object.');
   }
   return parsed as Record<string, unknown>;
 }
@@ -127,11 +109,11 @@ export function sleep(ms: number, res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      res.off("close", done);
+      res.off('close', done);
       resolve();
     };
     const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
-    res.once("close", done);
+    res.once('close', done);
   });
 }
 

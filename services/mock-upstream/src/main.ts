@@ -9,7 +9,7 @@
  *   MOCK_API_KEY         when set, /v1 requests need "Authorization: Bearer <key>"
  */
 
-import { createMockUpstream } from "./index.js";
+import { createMockUpstream } from './index.js';
 
 function fail(message: string): never {
   process.stderr.write(`mock-upstream: ${message}\n`);
@@ -19,7 +19,7 @@ function fail(message: string): never {
 /** Empty counts as unset so `FOO= cmd` in a shell or compose file falls back to the default. */
 function readEnv(name: string): string | undefined {
   const value = process.env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function readNumber(name: string, fallback: number, { integer, max }: { integer: boolean; max: number }): number {
@@ -28,16 +28,16 @@ function readNumber(name: string, fallback: number, { integer, max }: { integer:
   // Number("") and Number(" ") are 0 and parseInt("12abc") is 12; both would hide typos.
   const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value) || value > max || (integer && !Number.isInteger(value))) {
-    fail(`invalid ${name}=${JSON.stringify(raw)}: expected a non-negative ${integer ? "integer" : "number"} no greater than ${max}`);
+    fail(`invalid ${name}=${JSON.stringify(raw)}: expected a non-negative ${integer ? 'integer' : 'number'} no greater than ${max}`);
   }
   return value;
 }
 
-const port = readNumber("MOCK_UPSTREAM_PORT", 12399, { integer: true, max: 65535 });
-const host = readEnv("MOCK_UPSTREAM_HOST") ?? "127.0.0.1";
-const latencyMs = readNumber("MOCK_LATENCY_MS", 0, { integer: false, max: 3_600_000 });
-const chunkDelayMs = readNumber("MOCK_CHUNK_DELAY_MS", 0, { integer: false, max: 3_600_000 });
-const apiKey = readEnv("MOCK_API_KEY");
+const port = readNumber('MOCK_UPSTREAM_PORT', 12399, { integer: true, max: 65535 });
+const host = readEnv('MOCK_UPSTREAM_HOST') ?? '127.0.0.1';
+const latencyMs = readNumber('MOCK_LATENCY_MS', 0, { integer: false, max: 3_600_000 });
+const chunkDelayMs = readNumber('MOCK_CHUNK_DELAY_MS', 0, { integer: false, max: 3_600_000 });
+const apiKey = readEnv('MOCK_API_KEY');
 
 const mock = createMockUpstream({ latencyMs, chunkDelayMs, apiKey });
 // Longer than the idle timeout of typical client pools (and of load balancers at 60 s),
@@ -57,8 +57,8 @@ async function shutdown(signal: string): Promise<void> {
   }
   process.exit(0);
 }
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   const { url } = await mock.listen(port, host);

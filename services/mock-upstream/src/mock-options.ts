@@ -7,7 +7,7 @@
  * so a typo never silently does nothing.
  */
 
-import { HttpError } from "./http-util.js";
+import { HttpError } from './http-util.js';
 
 export interface MockOptions {
   /** Answer with a call of the request's first function tool instead of text. */
@@ -28,7 +28,7 @@ export interface MockOptions {
   emptyStream: boolean;
 }
 
-export const MOCK_PREFIX = "mock-";
+export const MOCK_PREFIX = 'mock-';
 
 // Delays are client-controlled; cap them so a typo cannot park a request for days.
 export const MAX_DELAY_MS = 10 * 60 * 1000;
@@ -57,19 +57,19 @@ interface OptionRule {
 }
 
 const RULES: readonly OptionRule[] = [
-  { syntax: "tools", pattern: /^(?:tools|tool-call)$/, patch: () => ({ tools: true }) },
-  { syntax: "chunk-delay-<ms>", pattern: /^chunk-delay-(\d{1,10})$/, patch: (ms) => ({ chunkDelayMs: Math.min(ms, MAX_DELAY_MS) }) },
-  { syntax: "crlf", pattern: /^crlf$/, patch: () => ({ crlf: true }) },
-  { syntax: "nospace", pattern: /^nospace$/, patch: () => ({ nospace: true }) },
-  { syntax: "drop-after-<n>", pattern: /^drop-after-(\d{1,6})$/, patch: (n) => ({ dropAfter: n }) },
-  { syntax: "drop-mid-stream", pattern: /^drop-mid-stream$/, patch: () => ({ dropAfter: DROP_MID_STREAM_AFTER }) },
-  { syntax: "fail-after-<n>", pattern: /^fail-after-(\d{1,6})$/, patch: (n) => ({ failAfter: n }) },
-  { syntax: "empty-stream", pattern: /^empty-stream$/, patch: () => ({ emptyStream: true }) },
-  { syntax: "error-<status>", pattern: /^error-([45]\d\d)$/, patch: (status) => ({ errorStatus: status }) },
-  { syntax: "slow-<ms>", pattern: /^slow-(\d{1,10})$/, patch: (ms) => ({ slowMs: Math.min(ms, MAX_DELAY_MS) }) },
+  { syntax: 'tools', pattern: /^(?:tools|tool-call)$/, patch: () => ({ tools: true }) },
+  { syntax: 'chunk-delay-<ms>', pattern: /^chunk-delay-(\d{1,10})$/, patch: (ms) => ({ chunkDelayMs: Math.min(ms, MAX_DELAY_MS) }) },
+  { syntax: 'crlf', pattern: /^crlf$/, patch: () => ({ crlf: true }) },
+  { syntax: 'nospace', pattern: /^nospace$/, patch: () => ({ nospace: true }) },
+  { syntax: 'drop-after-<n>', pattern: /^drop-after-(\d{1,6})$/, patch: (n) => ({ dropAfter: n }) },
+  { syntax: 'drop-mid-stream', pattern: /^drop-mid-stream$/, patch: () => ({ dropAfter: DROP_MID_STREAM_AFTER }) },
+  { syntax: 'fail-after-<n>', pattern: /^fail-after-(\d{1,6})$/, patch: (n) => ({ failAfter: n }) },
+  { syntax: 'empty-stream', pattern: /^empty-stream$/, patch: () => ({ emptyStream: true }) },
+  { syntax: 'error-<status>', pattern: /^error-([45]\d\d)$/, patch: (status) => ({ errorStatus: status }) },
+  { syntax: 'slow-<ms>', pattern: /^slow-(\d{1,10})$/, patch: (ms) => ({ slowMs: Math.min(ms, MAX_DELAY_MS) }) },
 ];
 
-const SYNTAX = RULES.map((r) => r.syntax).join(", ");
+const SYNTAX = RULES.map((r) => r.syntax).join(', ');
 
 export function isMockModel(model: string): boolean {
   return model.startsWith(MOCK_PREFIX);
@@ -79,15 +79,15 @@ export function isMockModel(model: string): boolean {
 export function parseModelOptions(model: string): Readonly<MockOptions> {
   if (!isMockModel(model)) return DEFAULTS;
   const options: MockOptions = { ...DEFAULTS };
-  for (const option of model.slice(MOCK_PREFIX.length).split("+")) {
+  for (const option of model.slice(MOCK_PREFIX.length).split('+')) {
     const rule = RULES.find((r) => r.pattern.test(option));
     if (rule === undefined) {
       throw new HttpError(
         400,
         `Unknown mock option '${option}' in model '${model}'. Model names starting with '${MOCK_PREFIX}' take options joined by '+': ${SYNTAX}.`,
-        "invalid_request_error",
-        "model",
-        "invalid_value",
+        'invalid_request_error',
+        'model',
+        'invalid_value',
       );
     }
     Object.assign(options, rule.patch(Number(rule.pattern.exec(option)?.[1])));

@@ -4,8 +4,8 @@
  * realistically.
  */
 
-import { HttpError } from "./http-util.js";
-import { MOCK_ORGANIZATION, REQUESTS_PER_MINUTE } from "./openai-headers.js";
+import { HttpError } from './http-util.js';
+import { MOCK_ORGANIZATION, REQUESTS_PER_MINUTE } from './openai-headers.js';
 
 /** What an injected error may quote from the request that provoked it. */
 export interface ErrorContext {
@@ -22,27 +22,27 @@ export function injectedError(status: number, context: ErrorContext): HttpError 
       return new HttpError(
         403,
         `Your organization ${MOCK_ORGANIZATION} must be verified to use the model '${context.model}'. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.`,
-        "invalid_request_error",
+        'invalid_request_error',
       );
     case 429:
       return new HttpError(
         429,
         `Rate limit reached for ${context.model} in organization ${MOCK_ORGANIZATION} on requests per min (RPM): Limit ${REQUESTS_PER_MINUTE}, Used ${REQUESTS_PER_MINUTE}, Requested 1. Please try again in 120ms. Visit https://platform.openai.com/account/rate-limits to learn more.`,
-        "requests",
+        'requests',
         null,
-        "rate_limit_exceeded",
-        { "retry-after": "1", "x-ratelimit-remaining-requests": "0" },
+        'rate_limit_exceeded',
+        { 'retry-after': '1', 'x-ratelimit-remaining-requests': '0' },
       );
     case 500:
       return serverError();
     case 503:
-      return new HttpError(503, "The engine is currently overloaded, please try again later.", "server_error", null, null, {
-        "retry-after": "1",
+      return new HttpError(503, 'The engine is currently overloaded, please try again later.', 'server_error', null, null, {
+        'retry-after': '1',
       });
     default:
       return status >= 500
-        ? new HttpError(status, `Upstream failure ${status} (mock).`, "server_error")
-        : new HttpError(status, `Request rejected with ${status} (mock).`, "invalid_request_error");
+        ? new HttpError(status, `Upstream failure ${status} (mock).`, 'server_error')
+        : new HttpError(status, `Request rejected with ${status} (mock).`, 'invalid_request_error');
   }
 }
 
@@ -58,15 +58,15 @@ export function unauthorized(authorization: string | undefined): HttpError {
   return new HttpError(
     401,
     `Incorrect API key provided: ${maskApiKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
-    "invalid_request_error",
+    'invalid_request_error',
     null,
-    "invalid_api_key",
+    'invalid_api_key',
   );
 }
 
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const key = /^Bearer\s+(.*)$/i.exec(authorization ?? "")?.[1]?.trim();
-  return key === undefined || key === "" ? undefined : key;
+  const key = /^Bearer\s+(.*)$/i.exec(authorization ?? '')?.[1]?.trim();
+  return key === undefined || key === '' ? undefined : key;
 }
 
 /**
@@ -80,22 +80,18 @@ export function maskApiKey(key: string): string {
 }
 
 export function serverError(): HttpError {
-  return new HttpError(
-    500,
-    "The server had an error while processing your request. Sorry about that!",
-    "server_error",
-  );
+  return new HttpError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
 }
 
 export function modelNotFound(id: string): HttpError {
-  return new HttpError(404, `The model '${id}' does not exist`, "invalid_request_error", "model", "model_not_found");
+  return new HttpError(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model', 'model_not_found');
 }
 
 /** The `error` of a Chat Completions stream that fails after it started. */
 export function chatStreamError(requestId: string): Record<string, unknown> {
   return {
     message: `The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID ${requestId} in your email.)`,
-    type: "server_error",
+    type: 'server_error',
     param: null,
     code: null,
   };
@@ -104,7 +100,7 @@ export function chatStreamError(requestId: string): Record<string, unknown> {
 /** The `response.error` of a Responses stream that fails after it started (response.failed). */
 export function responseStreamError(requestId: string): Record<string, unknown> {
   return {
-    code: "server_error",
+    code: 'server_error',
     message: `An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists. Please include the request ID ${requestId} in your message.`,
   };
 }

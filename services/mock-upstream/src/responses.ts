@@ -6,8 +6,8 @@
  * them) dispatch on `type` and some verify ordering.
  */
 
-import type { ServerResponse } from "node:http";
-import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from "./http-util.js";
+import type { ServerResponse } from 'node:http';
+import { HttpError, isRecord, newId, requestIdOf, sendJson, unixSeconds } from './http-util.js';
 import {
   type GenerationEndpoint,
   type Reply,
@@ -20,10 +20,10 @@ import {
   planReply,
   requireModel,
   textOfContent,
-} from "./generation.js";
-import { responseStreamError } from "./openai-errors.js";
-import { SseStream } from "./sse-stream.js";
-import { pickTool, readFunctionTools } from "./tool-calls.js";
+} from './generation.js';
+import { responseStreamError } from './openai-errors.js';
+import { SseStream } from './sse-stream.js';
+import { pickTool, readFunctionTools } from './tool-calls.js';
 
 export interface ResponsesRequest {
   model: string;
@@ -42,12 +42,12 @@ export interface ResponsesRequest {
 function parse(body: Record<string, unknown>): ResponsesRequest {
   const model = requireModel(body);
   const input = body.input;
-  if (input === undefined || input === null) throw missingParam("input");
-  const instructions = typeof body.instructions === "string" ? body.instructions : null;
+  if (input === undefined || input === null) throw missingParam('input');
+  const instructions = typeof body.instructions === 'string' ? body.instructions : null;
   const texts: string[] = instructions === null ? [] : [instructions];
-  let lastUserText = "";
+  let lastUserText = '';
   let toolOutput: string | undefined;
-  if (typeof input === "string") {
+  if (typeof input === 'string') {
     texts.push(input);
     lastUserText = input;
   } else if (Array.isArray(input)) {
@@ -55,20 +55,20 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
       if (!isRecord(item)) continue;
       const content = textOfContent(item.content);
       texts.push(content);
-      if (typeof item.output === "string") texts.push(item.output);
-      if (item.role === "user") lastUserText = content;
+      if (typeof item.output === 'string') texts.push(item.output);
+      if (item.role === 'user') lastUserText = content;
     }
     toolOutput = toolOutputOf(input.at(-1));
   } else {
-    throw new HttpError(400, "Invalid 'input': expected a string or an array of input items.", "invalid_request_error", "input", "invalid_type");
+    throw new HttpError(400, "Invalid 'input': expected a string or an array of input items.", 'invalid_request_error', 'input', 'invalid_type');
   }
-  const maxOutputTokens = readLimit(body, "max_output_tokens") ?? null;
+  const maxOutputTokens = readLimit(body, 'max_output_tokens') ?? null;
   return {
     model,
     stream: body.stream === true,
     instructions,
     maxOutputTokens,
-    previousResponseId: typeof body.previous_response_id === "string" ? body.previous_response_id : null,
+    previousResponseId: typeof body.previous_response_id === 'string' ? body.previous_response_id : null,
     inputTokens: countPromptTokens(texts),
     prompt: {
       lastUserText,
@@ -81,22 +81,22 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
 
 /** function_call_output, custom_tool_call_output and the other *_call_output items carry a tool's result. */
 function toolOutputOf(item: unknown): string | undefined {
-  if (!isRecord(item) || typeof item.type !== "string" || !item.type.endsWith("_call_output")) return undefined;
+  if (!isRecord(item) || typeof item.type !== 'string' || !item.type.endsWith('_call_output')) return undefined;
   return textOfContent(item.output);
 }
 
-type Status = "in_progress" | "completed" | "incomplete" | "failed";
+type Status = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
 function outputText(text: string): Record<string, unknown> {
-  return { type: "output_text", text, annotations: [] };
+  return { type: 'output_text', text, annotations: [] };
 }
 
 /** The reply as an output item; `text` is what has been generated of it so far. */
 function outputItem(reply: Reply, id: string, status: Status, text: string | undefined): Record<string, unknown> {
-  if (reply.kind === "tool_call") {
-    return { id, type: "function_call", status, arguments: text ?? "", call_id: reply.callId, name: reply.name };
+  if (reply.kind === 'tool_call') {
+    return { id, type: 'function_call', status, arguments: text ?? '', call_id: reply.callId, name: reply.name };
   }
-  return { type: "message", id, status, role: "assistant", content: text === undefined ? [] : [outputText(text)] };
+  return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputText(text)] };
 }
 
 function usageOf(req: ResponsesRequest, reply: Reply): Record<string, unknown> {
@@ -113,7 +113,7 @@ function usageOf(req: ResponsesRequest, reply: Reply): Record<string, unknown> {
 // Truncation by max_output_tokens is reported the way the real API does:
 // status "incomplete" with a reason, not "completed".
 function finalStatus(reply: Reply): Status {
-  return reply.completion.truncated ? "incomplete" : "completed";
+  return reply.completion.truncated ? 'incomplete' : 'completed';
 }
 
 function responseObject(
@@ -127,24 +127,24 @@ function responseObject(
 ): Record<string, unknown> {
   return {
     id,
-    object: "response",
+    object: 'response',
     created_at: createdAt,
     status,
     error,
-    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
     instructions: req.instructions,
     max_output_tokens: req.maxOutputTokens,
     model: req.model,
     output,
     previous_response_id: req.previousResponseId,
-    text: { format: { type: "text" } },
+    text: { format: { type: 'text' } },
     usage,
     metadata: {},
   };
 }
 
 function itemIdPrefix(reply: Reply): string {
-  return reply.kind === "tool_call" ? "fc_" : "msg_";
+  return reply.kind === 'tool_call' ? 'fc_' : 'msg_';
 }
 
 async function respond(res: ServerResponse, req: ResponsesRequest, options: RespondOptions): Promise<void> {
@@ -152,59 +152,59 @@ async function respond(res: ServerResponse, req: ResponsesRequest, options: Resp
   if (req.stream) return stream(res, req, reply, options);
   const status = finalStatus(reply);
   const item = outputItem(reply, newId(itemIdPrefix(reply)), status, reply.completion.text);
-  sendJson(res, 200, responseObject(req, newId("resp_"), unixSeconds(), status, [item], usageOf(req, reply)));
+  sendJson(res, 200, responseObject(req, newId('resp_'), unixSeconds(), status, [item], usageOf(req, reply)));
 }
 
 async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, options: RespondOptions): Promise<void> {
   const sse = new SseStream(res, options.chunkDelayMs, options.framing);
-  const responseId = newId("resp_");
+  const responseId = newId('resp_');
   const itemId = newId(itemIdPrefix(reply));
   const createdAt = unixSeconds();
   let sequence = 0;
   const emit = (type: string, payload: Record<string, unknown>): Promise<boolean> =>
     sse.send(JSON.stringify({ type, sequence_number: sequence++, ...payload }), type);
-  const isText = reply.kind === "text";
+  const isText = reply.kind === 'text';
   const where = isText ? { item_id: itemId, output_index: 0, content_index: 0 } : { item_id: itemId, output_index: 0 };
   const { tokens, text } = reply.completion;
   const status = finalStatus(reply);
   const interrupt = async (sent: number): Promise<boolean> => {
     const what = interruptionAt(options, sent);
-    if (what === "drop") sse.drop();
-    if (what === "fail") {
+    if (what === 'drop') sse.drop();
+    if (what === 'fail') {
       // As the API documents it: no output and no usage, the error in the response.
       const error = responseStreamError(requestIdOf(res));
-      const failed = responseObject(req, responseId, createdAt, "failed", [], null, error);
-      if (await emit("response.failed", { response: failed })) sse.end();
+      const failed = responseObject(req, responseId, createdAt, 'failed', [], null, error);
+      if (await emit('response.failed', { response: failed })) sse.end();
     }
     return what !== undefined;
   };
 
   sse.open();
-  const pending = responseObject(req, responseId, createdAt, "in_progress", [], null);
-  if (!(await emit("response.created", { response: pending }))) return;
-  if (!(await emit("response.in_progress", { response: pending }))) return;
-  const addedItem = outputItem(reply, itemId, "in_progress", undefined);
-  if (!(await emit("response.output_item.added", { output_index: 0, item: addedItem }))) return;
-  if (isText && !(await emit("response.content_part.added", { ...where, part: outputText("") }))) return;
+  const pending = responseObject(req, responseId, createdAt, 'in_progress', [], null);
+  if (!(await emit('response.created', { response: pending }))) return;
+  if (!(await emit('response.in_progress', { response: pending }))) return;
+  const addedItem = outputItem(reply, itemId, 'in_progress', undefined);
+  if (!(await emit('response.output_item.added', { output_index: 0, item: addedItem }))) return;
+  if (isText && !(await emit('response.content_part.added', { ...where, part: outputText('') }))) return;
   for (const [i, token] of tokens.entries()) {
     if (await interrupt(i)) return;
     const delta = isText
-      ? emit("response.output_text.delta", { ...where, delta: token, logprobs: [] })
-      : emit("response.function_call_arguments.delta", { ...where, delta: token });
+      ? emit('response.output_text.delta', { ...where, delta: token, logprobs: [] })
+      : emit('response.function_call_arguments.delta', { ...where, delta: token });
     if (!(await delta)) return;
   }
   if (await interrupt(Number.POSITIVE_INFINITY)) return;
   if (isText) {
-    if (!(await emit("response.output_text.done", { ...where, text, logprobs: [] }))) return;
-    if (!(await emit("response.content_part.done", { ...where, part: outputText(text) }))) return;
-  } else if (!(await emit("response.function_call_arguments.done", { ...where, arguments: text }))) {
+    if (!(await emit('response.output_text.done', { ...where, text, logprobs: [] }))) return;
+    if (!(await emit('response.content_part.done', { ...where, part: outputText(text) }))) return;
+  } else if (!(await emit('response.function_call_arguments.done', { ...where, arguments: text }))) {
     return;
   }
   const doneItem = outputItem(reply, itemId, status, text);
-  if (!(await emit("response.output_item.done", { output_index: 0, item: doneItem }))) return;
+  if (!(await emit('response.output_item.done', { output_index: 0, item: doneItem }))) return;
   const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, reply));
   // The Responses API has no [DONE] sentinel: the terminal event ends the stream.
-  if (!(await emit(status === "completed" ? "response.completed" : "response.incomplete", { response: final }))) return;
+  if (!(await emit(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final }))) return;
   sse.end();
 }
 

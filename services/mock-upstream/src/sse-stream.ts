@@ -1,6 +1,6 @@
-import type { ServerResponse } from "node:http";
-import { isGone, sleep } from "./http-util.js";
-import { stampProcessingTime } from "./openai-headers.js";
+import type { ServerResponse } from 'node:http';
+import { isGone, sleep } from './http-util.js';
+import { stampProcessingTime } from './openai-headers.js';
 
 /**
  * How events are written. Every variant is valid SSE (WHATWG HTML, "event stream
@@ -30,15 +30,15 @@ export class SseStream {
     private readonly chunkDelayMs: number,
     framing: SseFraming = DEFAULT_FRAMING,
   ) {
-    this.eol = framing.crlf ? "\r\n" : "\n";
-    this.separator = framing.nospace ? ":" : ": ";
+    this.eol = framing.crlf ? '\r\n' : '\n';
+    this.separator = framing.nospace ? ':' : ': ';
   }
 
-  open(connection: "keep-alive" | "close" = "keep-alive"): void {
+  open(connection: 'keep-alive' | 'close' = 'keep-alive'): void {
     stampProcessingTime(this.res);
     this.res.writeHead(200, {
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
       connection,
     });
     this.res.flushHeaders();
@@ -46,7 +46,7 @@ export class SseStream {
 
   /** An upstream that gives up before the first event: a complete but empty body, then the connection closes. */
   closeEmpty(): void {
-    this.open("close");
+    this.open('close');
     this.res.end();
   }
 
@@ -79,12 +79,12 @@ export class SseStream {
   private drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        this.res.off("drain", done);
-        this.res.off("close", done);
+        this.res.off('drain', done);
+        this.res.off('close', done);
         resolve();
       };
-      this.res.once("drain", done);
-      this.res.once("close", done);
+      this.res.once('drain', done);
+      this.res.once('close', done);
     });
   }
 }

@@ -5,7 +5,7 @@
  * framing.
  */
 
-import { createParser } from "eventsource-parser";
+import { createParser } from 'eventsource-parser';
 
 export interface WireEvent {
   /** The `event:` field, undefined when the event has none. */
@@ -16,8 +16,8 @@ export interface WireEvent {
 
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
 }
@@ -26,7 +26,7 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
 export async function readUntilEnd(res: Response): Promise<{ text: string; cut: boolean }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
-  let text = "";
+  let text = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -47,7 +47,7 @@ export function parseSse(text: string): WireEvent[] {
 
 /** The JSON payloads of a stream's events; "[DONE]" is left out. */
 export function payloads(events: readonly WireEvent[]): Record<string, any>[] {
-  return events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data) as Record<string, any>);
+  return events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data) as Record<string, any>);
 }
 
 export async function errorOf(res: Response): Promise<Record<string, unknown>> {

@@ -7,7 +7,7 @@
  * required parameters of its JSON schema.
  */
 
-import { isRecord } from "./http-util.js";
+import { isRecord } from './http-util.js';
 
 /** A function tool as either API declares it, reduced to what the mock needs. */
 export interface ToolSpec {
@@ -16,14 +16,14 @@ export interface ToolSpec {
   parameters: unknown;
 }
 
-export const HARMLESS_COMMAND = "echo mock-tool-ok";
+export const HARMLESS_COMMAND = 'echo mock-tool-ok';
 
 // By tool name, as the Codex CLI has offered its shell over its versions.
 const KNOWN_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
   exec_command: { cmd: HARMLESS_COMMAND },
   shell_command: { command: HARMLESS_COMMAND },
-  shell: { command: ["bash", "-lc", HARMLESS_COMMAND] },
-  update_plan: { plan: [{ step: `Run ${HARMLESS_COMMAND}`, status: "completed" }] },
+  shell: { command: ['bash', '-lc', HARMLESS_COMMAND] },
+  update_plan: { plan: [{ step: `Run ${HARMLESS_COMMAND}`, status: 'completed' }] },
 };
 
 // Schemas come from the client; nesting deeper than this gets an empty object.
@@ -38,9 +38,9 @@ export function readFunctionTools(tools: unknown): ToolSpec[] {
   if (!Array.isArray(tools)) return [];
   const found: ToolSpec[] = [];
   for (const tool of tools) {
-    if (!isRecord(tool) || tool.type !== "function") continue;
+    if (!isRecord(tool) || tool.type !== 'function') continue;
     const declared = isRecord(tool.function) ? tool.function : tool;
-    if (typeof declared.name === "string" && declared.name !== "") {
+    if (typeof declared.name === 'string' && declared.name !== '') {
       found.push({ name: declared.name, parameters: declared.parameters });
     }
   }
@@ -49,7 +49,7 @@ export function readFunctionTools(tools: unknown): ToolSpec[] {
 
 /** tool_choice "none" calls nothing, a forced function its tool, anything else the first tool. */
 export function pickTool(tools: readonly ToolSpec[], toolChoice: unknown): ToolSpec | undefined {
-  if (toolChoice === "none") return undefined;
+  if (toolChoice === 'none') return undefined;
   if (isRecord(toolChoice)) {
     const forced = isRecord(toolChoice.function) ? toolChoice.function.name : toolChoice.name;
     const tool = tools.find((t) => t.name === forced);
@@ -75,28 +75,28 @@ function objectFromSchema(schema: unknown, depth: number): Record<string, unknow
   // fromEntries defines own properties, so a parameter named __proto__ stays a parameter.
   return Object.fromEntries(
     schema.required
-      .filter((name): name is string => typeof name === "string" && Object.hasOwn(properties, name))
+      .filter((name): name is string => typeof name === 'string' && Object.hasOwn(properties, name))
       .map((name) => [name, placeholder(properties[name], depth + 1)]),
   );
 }
 
 function placeholder(schema: unknown, depth: number): unknown {
-  if (!isRecord(schema)) return "mock";
+  if (!isRecord(schema)) return 'mock';
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
-    case "number":
-    case "integer":
+    case 'number':
+    case 'integer':
       return 1;
-    case "boolean":
+    case 'boolean':
       return true;
-    case "array":
+    case 'array':
       return [];
-    case "object":
+    case 'object':
       return objectFromSchema(schema, depth);
-    case "null":
+    case 'null':
       return null;
     default:
-      return "mock";
+      return 'mock';
   }
 }

@@ -1,6 +1,6 @@
 import type { StackInfo } from './stack.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** A client of a stack's admin API: users, packages and keys for tests, benchmarks and drills. */
 export function createAdminClient(stack: StackInfo) {
@@ -22,7 +22,9 @@ export function createAdminClient(stack: StackInfo) {
   return {
     call,
     createUser: (email = `user-${process.pid}-${Date.now()}-${seq++}@example.test`) => ok('POST', '/users', { email }),
-    createPackage: (limits: { daily_request_limit?: number | null; daily_token_limit?: number | null; rpm_limit?: number | null; duration_days?: number } = {}) =>
+    createPackage: (
+      limits: { daily_request_limit?: number | null; daily_token_limit?: number | null; rpm_limit?: number | null; duration_days?: number } = {},
+    ) =>
       ok('POST', '/packages', {
         name: `test package ${seq++}`,
         daily_request_limit: limits.daily_request_limit ?? null,

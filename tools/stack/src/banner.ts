@@ -5,7 +5,7 @@ export function printBanner(info: StackInfo, meta: { dir: string; workers: numbe
   const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello!' }] });
   const lines = [
     '',
-    `Codex Gateway is up (${meta.seconds.toFixed(1)} s): ${info.backends.length} backend replicas × ${meta.workers} worker${meta.workers === 1 ? "" : "s"} behind nginx.`,
+    `Codex Gateway is up (${meta.seconds.toFixed(1)} s): ${info.backends.length} backend replicas × ${meta.workers} worker${meta.workers === 1 ? '' : 's'} behind nginx.`,
     '',
     `  gateway    ${info.gatewayUrl}   (OpenAI base_url: ${info.gatewayUrl}/v1)`,
     ...info.backends.map((b, i) => `  backend ${i + 1}  ${b.url}   metrics ${b.metricsUrl}   pid ${b.pid}`),

@@ -8,7 +8,12 @@ const COMPLETION_TOKENS = 16;
 function groupRssMb(pgid: number): number {
   try {
     const out = execFileSync('ps', ['-o', 'rss=', '-g', String(pgid)], { encoding: 'utf8' });
-    return out.split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1024;
+    return (
+      out
+        .split('\n')
+        .filter(Boolean)
+        .reduce((sum, kb) => sum + Number(kb), 0) / 1024
+    );
   } catch {
     return NaN;
   }
@@ -20,7 +25,14 @@ function stream(gatewayUrl: string, key: string, agent: http.Agent): Promise<'ok
   const body = JSON.stringify({ model: 'gpt-4o-mini', stream: true, max_tokens: COMPLETION_TOKENS, messages: [{ role: 'user', content: 'hold this stream' }] });
   return new Promise((resolve) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let tail = '';
         res.setEncoding('utf8');
@@ -47,7 +59,9 @@ export async function benchStreams(info: StackInfo, key: string, count: number, 
   });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const peaks = info.backends.map(() => 0);
-  const sampler = setInterval(() => info.backends.forEach((b, i) => (peaks[i] = Math.max(peaks[i]!, groupRssMb(b.pid)))), 250);
+  const sampler = setInterval(() => {
+    for (const [i, b] of info.backends.entries()) peaks[i] = Math.max(peaks[i]!, groupRssMb(b.pid));
+  }, 250);
   const started = Date.now();
   const results: Array<Promise<string>> = [];
   try {
@@ -60,12 +74,18 @@ export async function benchStreams(info: StackInfo, key: string, count: number, 
     const errors = new Map<string, number>();
     for (const o of outcomes) if (o !== 'ok') errors.set(o, (errors.get(o) ?? 0) + 1);
     const failed = [...errors.values()].reduce((a, b) => a + b, 0);
-    console.log(`\n${count} concurrent streams through nginx, ~${seconds} s each: ${count - failed} complete, ${failed} errors${failed ? ` (${[...errors].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, all done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `\n${count} concurrent streams through nginx, ~${seconds} s each: ${count - failed} complete, ${failed} errors${failed ? ` (${[...errors].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, all done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     console.log(`peak resident memory per backend (primary + workers): ${peaks.map((mb, i) => `backend-${i + 1} ${mb.toFixed(0)} MB`).join(', ')}`);
     return failed === 0;
   } finally {
     clearInterval(sampler);
     agent.destroy();
-    await fetch(`${info.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chunkDelayMs: 0 }) });
+    await fetch(`${info.upstreamUrl}/__mock/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chunkDelayMs: 0 }),
+    });
   }
 }

@@ -37,7 +37,6 @@ async function measure(target: string, url: string, key: string | undefined, sec
   };
 }
 
-
 /**
  * `npm run bench`: on one private cluster and the same mock upstream, non-streaming chat
  * at C connections against the upstream directly, one backend directly, and the whole
@@ -72,7 +71,9 @@ export async function runBench(args: string[]): Promise<number> {
       await measure('cluster through nginx', url(stack.info.gatewayUrl), key, seconds, connections),
     ];
     const base = rows[0]!;
-    console.log(`\nnon-streaming chat, ${connections} connections, ${seconds} s each, ${os.availableParallelism()} CPUs, ${stack.info.backends.length} backends × ${workers} workers\n`);
+    console.log(
+      `\nnon-streaming chat, ${connections} connections, ${seconds} s each, ${os.availableParallelism()} CPUs, ${stack.info.backends.length} backends × ${workers} workers\n`,
+    );
     console.log('| target | req/s | p50 ms | p99 ms | 2xx | errors | req/s vs upstream |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) console.log(`| ${r.target} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ok} | ${r.errors} | ${(r.rps / base.rps).toFixed(2)} |`);

@@ -30,10 +30,12 @@ async function up(): Promise<void> {
     [ports.redis, 'REDIS_PORT'],
     ...(env.UPSTREAM_BASE_URL ? [] : [[ports.upstream, 'MOCK_UPSTREAM_PORT'] as [number, string]]),
     ...(process.env.STRIPE_SECRET_KEY || process.env.EPAY_GATEWAY_URL ? [] : [[ports.payments, 'FAKE_PAYMENTS_PORT'] as [number, string]]),
-    ...ports.backends.flatMap((b, i): Array<[number, string]> => [
-      [b.port, `BACKEND_PORT_BASE (+${i})`],
-      [b.metricsPort, `METRICS_PORT_BASE (+${i})`],
-    ]),
+    ...ports.backends.flatMap(
+      (b, i): Array<[number, string]> => [
+        [b.port, `BACKEND_PORT_BASE (+${i})`],
+        [b.metricsPort, `METRICS_PORT_BASE (+${i})`],
+      ],
+    ),
   ];
   const busy = [];
   for (const [port, name] of named) if (!(await isPortFree(port))) busy.push(`${port} (${name})`);
@@ -80,8 +82,7 @@ async function up(): Promise<void> {
       upstream: env.UPSTREAM_BASE_URL && env.UPSTREAM_API_KEY ? { baseUrl: env.UPSTREAM_BASE_URL, apiKey: env.UPSTREAM_API_KEY } : undefined,
       env: process.env,
       onProgress: (step) => console.log(`  · ${step}`),
-      onServices: (services) =>
-        writePids(dir, { runner: process.pid, services: services.map((s) => ({ name: s.name, pid: s.pid, command: s.command })) }),
+      onServices: (services) => writePids(dir, { runner: process.pid, services: services.map((s) => ({ name: s.name, pid: s.pid, command: s.command })) }),
     });
   } catch (err) {
     console.error(`\nThe stack did not start: ${(err as Error).message}`);
@@ -89,7 +90,11 @@ async function up(): Promise<void> {
     clearPids(dir);
     process.exit(1);
   }
-  writePids(dir, { runner: process.pid, gatewayUrl: stack.info.gatewayUrl, services: stack.services.map((s) => ({ name: s.name, pid: s.pid, command: s.command })) });
+  writePids(dir, {
+    runner: process.pid,
+    gatewayUrl: stack.info.gatewayUrl,
+    services: stack.services.map((s) => ({ name: s.name, pid: s.pid, command: s.command })),
+  });
   printBanner(stack.info, { dir, workers: workersPerBackend(env), mock: !env.UPSTREAM_BASE_URL, seconds: (Date.now() - started) / 1000 });
 
   // A service that dies on its own is reported; the rest keep running.

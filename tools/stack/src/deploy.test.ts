@@ -34,7 +34,9 @@ function readEnvFile(file: string): Record<string, string> {
 /** Host paths a service bind-mounts (after docker-compose made them absolute). */
 function mounts(compose: any): string[] {
   return Object.values<any>(compose.services).flatMap((s) =>
-    (s.volumes ?? []).filter((v: any) => v.type === 'bind' || (typeof v === 'string' && v.startsWith('/'))).map((v: any) => (typeof v === 'string' ? v.split(':')[0] : v.source)),
+    (s.volumes ?? [])
+      .filter((v: any) => v.type === 'bind' || (typeof v === 'string' && v.startsWith('/')))
+      .map((v: any) => (typeof v === 'string' ? v.split(':')[0] : v.source)),
   );
 }
 
@@ -70,7 +72,14 @@ describe('deployment files', () => {
       assert.ok(service.deploy?.resources?.limits?.memory, 'every service has a memory limit');
     }
     const postgres = compose.services['postgres-primary'].command.join(' ');
-    for (const setting of ['shared_buffers', 'effective_cache_size', 'work_mem', 'max_connections=400', 'shared_preload_libraries=pg_stat_statements', 'log_min_duration_statement=1000']) {
+    for (const setting of [
+      'shared_buffers',
+      'effective_cache_size',
+      'work_mem',
+      'max_connections=400',
+      'shared_preload_libraries=pg_stat_statements',
+      'log_min_duration_statement=1000',
+    ]) {
       assert.ok(postgres.includes(setting), `Postgres is tuned: ${setting}`);
     }
   });
@@ -78,11 +87,15 @@ describe('deployment files', () => {
   test("the production env example satisfies the backend's configuration schema once its placeholders are replaced, and not before", () => {
     const env = readEnvFile(ENV_EXAMPLE);
     // As shipped, production refuses to start on the placeholders, naming each variable.
-    assert.throws(() => loadConfig(env), (err: unknown) => {
-      const text = (err as Error).message;
-      for (const name of ['KEY_PEPPER', 'ADMIN_TOKEN', 'DATABASE_URL', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'EPAY_KEY']) assert.match(text, new RegExp(`${name}: still holds a placeholder`));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => {
+        const text = (err as Error).message;
+        for (const name of ['KEY_PEPPER', 'ADMIN_TOKEN', 'DATABASE_URL', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'EPAY_KEY'])
+          assert.match(text, new RegExp(`${name}: still holds a placeholder`));
+        return true;
+      },
+    );
     const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/change[-_]?me/gi, 'filled-in-0123456789abcdef')]));
     const config = loadConfig(filled);
     assert.equal(config.env, 'production');

@@ -19,7 +19,10 @@ const DRILLS: Record<string, { about: string; disrupt: (stack: RunningStack) => 
       const victim = stack.services.find((s) => s.name === 'backend-1')!;
       process.kill(-victim.pid, 'SIGKILL');
       await sleep(10_000);
-      const back = await fetch(`${stack.info.backends[0]!.url}/readyz`).then((r) => r.ok, () => false);
+      const back = await fetch(`${stack.info.backends[0]!.url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
       if (!back) throw new Error('backend-1 did not come back');
     },
@@ -105,7 +108,15 @@ export async function runDrill(args: string[]): Promise<number> {
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `codex-gateway-drill-`));
   chmodSync(dir, 0o755);
-  const stack = await startStack({ dir, ports: await randomPorts(2), backends: 2, workers: 2, fresh: true, logLevel: 'warn', env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' } });
+  const stack = await startStack({
+    dir,
+    ports: await randomPorts(2),
+    backends: 2,
+    workers: 2,
+    fresh: true,
+    logLevel: 'warn',
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  });
   console.log(`drill ${name}: ${drill.about}`);
   try {
     const customers = await seed(stack, 20);
@@ -128,12 +139,13 @@ export async function runDrill(args: string[]): Promise<number> {
         outcomes.push({ status: 0, requestId: null, userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
       }
     };
-    const loop = (kind: 'chat' | 'usage', pauseMs: number) => (async () => {
-      while (running) {
-        await request(kind);
-        if (pauseMs) await sleep(pauseMs);
-      }
-    })();
+    const loop = (kind: 'chat' | 'usage', pauseMs: number) =>
+      (async () => {
+        while (running) {
+          await request(kind);
+          if (pauseMs) await sleep(pauseMs);
+        }
+      })();
     // Steady load: 12 connections of chat (paced), 2 of usage look-ups.
     const load = [...Array.from({ length: 12 }, () => loop('chat', 20)), loop('usage', 50), loop('usage', 50)];
     await sleep(3000);
@@ -149,14 +161,28 @@ export async function runDrill(args: string[]): Promise<number> {
   }
 }
 
-async function report(stack: RunningStack, name: string, errorsAllowed: boolean, customers: Customer[], outcomes: Outcome[], disruptedAt: number): Promise<number> {
+async function report(
+  stack: RunningStack,
+  name: string,
+  errorsAllowed: boolean,
+  customers: Customer[],
+  outcomes: Outcome[],
+  disruptedAt: number,
+): Promise<number> {
   const byStatus = new Map<number, number>();
   for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
   const errors = outcomes.filter((o) => o.status !== 200 && o.status !== 429);
   const lastError = Math.max(disruptedAt, ...errors.map((o) => o.at + o.ms));
   const usage = (from: number, to: number) => outcomes.filter((o) => o.kind === 'usage' && o.status === 200 && o.at >= from && o.at < to).map((o) => o.ms);
-  console.log(`\nclient answers by status: ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === 0 ? 'network error' : s}: ${n}`).join(', ')}`);
-  console.log(`client errors (not 200/429): ${errors.length}; ${errors.length ? `last one ${((lastError - disruptedAt) / 1000).toFixed(1)} s after the disruption began` : 'none'}`);
+  console.log(
+    `\nclient answers by status: ${[...byStatus]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s === 0 ? 'network error' : s}: ${n}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `client errors (not 200/429): ${errors.length}; ${errors.length ? `last one ${((lastError - disruptedAt) / 1000).toFixed(1)} s after the disruption began` : 'none'}`,
+  );
   console.log(`usage look-up p50 before / during+after: ${percentile(usage(0, disruptedAt), 50)} ms / ${percentile(usage(disruptedAt, Infinity), 50)} ms`);
 
   const ok = outcomes.filter((o) => o.kind === 'chat' && o.status === 200 && o.requestId);
@@ -194,9 +220,21 @@ async function report(stack: RunningStack, name: string, errorsAllowed: boolean,
       )
     ).rows as Array<{ user_id: number; requests: number; tokens: number; logged: number; logged_tokens: number }>;
     const mismatched = daily.filter((d) => d.requests !== d.logged || d.tokens !== d.logged_tokens);
-    checks.push(['daily_usage agrees with usage_logs', mismatched.length === 0, mismatched.map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens`).join('; ') || `${daily.length} users`]);
-    const over = customers.filter((c) => c.limit !== null).map((c) => ({ c, d: daily.find((d) => d.user_id === c.userId) })).filter(({ c, d }) => (d?.requests ?? 0) > c.limit!);
-    checks.push(['no quota overdraft', over.length === 0, over.map(({ c, d }) => `user ${c.userId}: ${d?.requests} > ${c.limit}`).join('; ') || 'every limited user within 40/day']);
+    checks.push([
+      'daily_usage agrees with usage_logs',
+      mismatched.length === 0,
+      mismatched.map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens`).join('; ') ||
+        `${daily.length} users`,
+    ]);
+    const over = customers
+      .filter((c) => c.limit !== null)
+      .map((c) => ({ c, d: daily.find((d) => d.user_id === c.userId) }))
+      .filter(({ c, d }) => (d?.requests ?? 0) > c.limit!);
+    checks.push([
+      'no quota overdraft',
+      over.length === 0,
+      over.map(({ c, d }) => `user ${c.userId}: ${d?.requests} > ${c.limit}`).join('; ') || 'every limited user within 40/day',
+    ]);
     if (!errorsAllowed) checks.push(['no client errors', errors.length === 0, `${errors.length}`]);
   } finally {
     await db.end();

@@ -72,7 +72,10 @@ export async function runOps(args: string[], out: (text: string) => void = conso
     // view needs the extension in this database, which needs a superuser the first time.
     const statements = await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').then(
       () => true,
-      (err: Error) => (out(`note: pg_stat_statements unavailable (${err.message})`), false),
+      (err: Error) => {
+        out(`note: pg_stat_statements unavailable (${err.message})`);
+        return false;
+      },
     );
     for (const q of REPORT_QUERIES) {
       out(`\n== ${q.title}`);

@@ -121,7 +121,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
   try {
     progress('postgres primary + replica');
-    const pgPair = await startPostgres({ root: path.join(opts.dir, 'postgres'), primaryPort: opts.ports.pgPrimary, replicaPort: opts.ports.pgReplica, password: secrets.dbPassword, logDir });
+    const pgPair = await startPostgres({
+      root: path.join(opts.dir, 'postgres'),
+      primaryPort: opts.ports.pgPrimary,
+      replicaPort: opts.ports.pgReplica,
+      password: secrets.dbPassword,
+      logDir,
+    });
     track({ service: pgPair.primary, relaunch: pgPair.relaunch.primary }, { service: pgPair.replica, relaunch: pgPair.relaunch.replica });
 
     progress('redis');
@@ -229,7 +235,12 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       redisUrl: redis.url,
       backends: backends.map((b) => ({ url: b.url, metricsUrl: b.metricsUrl, pid: b.service.pid })),
       nginxPid: nginx.pid,
-      payments: { stripeWebhookSecret: secrets.stripeWebhookSecret, epayPid: secrets.epayPid, epayKey: secrets.epayKey, ...(fakePaymentsUrl ? { fakeUrl: fakePaymentsUrl } : {}) },
+      payments: {
+        stripeWebhookSecret: secrets.stripeWebhookSecret,
+        epayPid: secrets.epayPid,
+        epayKey: secrets.epayKey,
+        ...(fakePaymentsUrl ? { fakeUrl: fakePaymentsUrl } : {}),
+      },
       ...(prometheusUrl ? { prometheusUrl } : {}),
     };
     await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);

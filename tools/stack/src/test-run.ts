@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomPorts } from './config.js';
 import { REPO_ROOT } from './paths.js';
-import { startStack } from './stack.js';
+import { type RunningStack, startStack } from './stack.js';
 
 const TEST_ROOTS = ['services', 'tools'];
 
@@ -36,18 +36,18 @@ export async function runTests(filters: string[]): Promise<number> {
     return 1;
   }
   console.log(`test stack in ${dir}`);
-  let stack;
+  let stack: RunningStack;
   try {
     stack = await startStack({
-    dir,
-    ports: await randomPorts(2),
-    backends: 2,
-    workers: 2,
-    fresh: true,
-    monitoring: true,
-    logLevel: 'warn',
-    env: { ...process.env, NODE_ENV: 'test' },
-    onProgress: (step) => console.log(`  · ${step}`),
+      dir,
+      ports: await randomPorts(2),
+      backends: 2,
+      workers: 2,
+      fresh: true,
+      monitoring: true,
+      logLevel: 'warn',
+      env: { ...process.env, NODE_ENV: 'test' },
+      onProgress: (step) => console.log(`  · ${step}`),
     });
   } catch (err) {
     console.error(`the test stack did not start: ${(err as Error).message}`);
@@ -59,11 +59,11 @@ export async function runTests(filters: string[]): Promise<number> {
   let code = 1;
   try {
     code = await new Promise<number>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...files],
-        { stdio: 'inherit', cwd: REPO_ROOT, env: { ...process.env, STACK_FILE: path.join(dir, 'stack.json'), STACK_DIR: dir } },
-      );
+      const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...files], {
+        stdio: 'inherit',
+        cwd: REPO_ROOT,
+        env: { ...process.env, STACK_FILE: path.join(dir, 'stack.json'), STACK_DIR: dir },
+      });
       child.once('close', (c) => resolve(c ?? 1));
     });
   } finally {

@@ -59,7 +59,7 @@ export function testSecrets(): import('./secrets.js').StackSecrets {
   return JSON.parse(readFileSync(`${testDir()}/secrets.json`, 'utf8'));
 }
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** The admin API of the test stack, for tests that need users, packages and keys of their own. */
 export function adminApi(stack: StackInfo = testStack()) {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import client from 'prom-client';
 import type { Redis } from '../infra/redis.js';
 import { withTimeout } from '../infra/timeout.js';
@@ -24,7 +24,10 @@ export function registerDependencyMetrics(registry: client.Registry, deps: { pri
       };
       await Promise.all(
         Object.entries(checks).map(async ([name, check]) => {
-          const ok = await withTimeout(check(), TIMEOUT_MS).then(() => 1, () => 0);
+          const ok = await withTimeout(check(), TIMEOUT_MS).then(
+            () => 1,
+            () => 0,
+          );
           this.set({ dependency: name }, ok);
         }),
       );

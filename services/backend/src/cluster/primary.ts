@@ -103,9 +103,7 @@ export async function startPrimary(config: Config): Promise<void> {
   // Pending orders past their time become expired (a late payment is still honoured).
   const orderStore = createOrderStore({ pools: { primary: flusherPool, replica: flusherPool, reader: flusherPool, close: async () => undefined } });
   const expiry = setInterval(() => {
-    orderStore.expireDue().catch((err) =>
-      logger.error({ err: (err as Error).message }, 'could not expire orders'),
-    );
+    orderStore.expireDue().catch((err) => logger.error({ err: (err as Error).message }, 'could not expire orders'));
   }, 60_000);
   expiry.unref();
 
@@ -116,10 +114,7 @@ export async function startPrimary(config: Config): Promise<void> {
   }, PARTITION_CHECK_INTERVAL_MS);
   partitions.unref();
 
-  announce.info(
-    { port: config.http.port, metricsPort: config.metrics.port, workers: config.cluster.workers },
-    'backend instance started',
-  );
+  announce.info({ port: config.http.port, metricsPort: config.metrics.port, workers: config.cluster.workers }, 'backend instance started');
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -7,7 +7,9 @@ import { TtlCache } from './ttl-cache.js';
 /** Too many failed authentications from one address: a retry does not help until the block ends. */
 export class TooManyFailuresError extends HttpError {
   constructor() {
-    super(429, 'Too many failed authentications from this address; try again later.', 'rate_limit_error', 'too_many_failed_authentications', { 'x-should-retry': 'false' });
+    super(429, 'Too many failed authentications from this address; try again later.', 'rate_limit_error', 'too_many_failed_authentications', {
+      'x-should-retry': 'false',
+    });
   }
 }
 
@@ -17,9 +19,21 @@ export class TooManyFailuresError extends HttpError {
  * for a while: each worker then remembers the block itself, and answers from its caches
  * alone, so guessing costs no database query. A Redis that does not answer blocks no one.
  */
-export function createAuthFailureLimiter({ redis, perMinute, blockSeconds, logger }: { redis: Redis; perMinute: number; blockSeconds: number; logger: Logger }) {
+export function createAuthFailureLimiter({
+  redis,
+  perMinute,
+  blockSeconds,
+  logger,
+}: {
+  redis: Redis;
+  perMinute: number;
+  blockSeconds: number;
+  logger: Logger;
+}) {
   const limiter =
-    perMinute > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'cg:authfail', points: perMinute, duration: 60, blockDuration: blockSeconds }) : undefined;
+    perMinute > 0
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: 'cg:authfail', points: perMinute, duration: 60, blockDuration: blockSeconds })
+      : undefined;
   const blocked = new TtlCache<true>(blockSeconds * 1000, 100_000);
 
   return {

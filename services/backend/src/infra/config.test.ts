@@ -77,11 +77,17 @@ describe('configuration', () => {
     } catch (err) {
       assert.ok(err instanceof ConfigError);
       for (const name of ['DATABASE_URL', 'KEY_PEPPER', 'ADMIN_TOKEN', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
-        assert.ok(err.problems.some((p) => p.startsWith(`${name}: still holds a placeholder`)), `${name} is named`);
+        assert.ok(
+          err.problems.some((p) => p.startsWith(`${name}: still holds a placeholder`)),
+          `${name} is named`,
+        );
       }
       assert.doesNotMatch(err.message, /change-me-postgres-password|dev-admin-token/, 'values are not echoed');
     }
-    assert.throws(() => loadConfig({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16), KEY_PEPPER: 'dev-pepper-not-for-production-0123456789abcdef' }), /KEY_PEPPER: still holds/);
+    assert.throws(
+      () => loadConfig({ ...minimal, NODE_ENV: 'production', ADMIN_TOKEN: 'a'.repeat(16), KEY_PEPPER: 'dev-pepper-not-for-production-0123456789abcdef' }),
+      /KEY_PEPPER: still holds/,
+    );
     // Development keeps its convenient defaults.
     assert.equal(loadConfig({ ...placeholders, NODE_ENV: 'development' }).env, 'development');
   });

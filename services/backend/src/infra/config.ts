@@ -1,9 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -12,86 +10,194 @@ const port = z.coerce.number().int().min(0).max(65535);
  * configuration table is written from the descriptions below.
  */
 const envShape = z.object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production lowers the default log level to warn, requires ADMIN_TOKEN and refuses placeholder secrets ("change-me", the development compose values).'),
-    HOST: z.string().default('127.0.0.1').describe('Address the API listens on (0.0.0.0 in containers).'),
-    PORT: port.default(12401).describe('API port of this backend instance.'),
-    METRICS_HOST: z.string().optional().describe('Address of the metrics server; defaults to HOST.'),
-    METRICS_PORT: port.default(12501).describe('Port of the instance-wide Prometheus endpoint (/metrics), served by the cluster primary.'),
-    INSTANCE_ID: z.string().min(1).optional().describe('Name of this instance in /healthz and logs; defaults to hostname:PORT.'),
-    WORKERS: z.coerce.number().int().min(1).max(256).default(os.availableParallelism()).describe('Worker processes forked by the cluster primary; defaults to the number of CPUs.'),
-    BACKEND_REPLICAS: z.coerce.number().int().min(1).default(1).describe('How many backend instances share the database; used only for the connection budget check.'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().describe('pino log level; defaults to warn in production, info otherwise.'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe(
+      'Runtime mode; production lowers the default log level to warn, requires ADMIN_TOKEN and refuses placeholder secrets ("change-me", the development compose values).',
+    ),
+  HOST: z.string().default('127.0.0.1').describe('Address the API listens on (0.0.0.0 in containers).'),
+  PORT: port.default(12401).describe('API port of this backend instance.'),
+  METRICS_HOST: z.string().optional().describe('Address of the metrics server; defaults to HOST.'),
+  METRICS_PORT: port.default(12501).describe('Port of the instance-wide Prometheus endpoint (/metrics), served by the cluster primary.'),
+  INSTANCE_ID: z.string().min(1).optional().describe('Name of this instance in /healthz and logs; defaults to hostname:PORT.'),
+  WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(os.availableParallelism())
+    .describe('Worker processes forked by the cluster primary; defaults to the number of CPUs.'),
+  BACKEND_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('How many backend instances share the database; used only for the connection budget check.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .describe('pino log level; defaults to warn in production, info otherwise.'),
 
-    DATABASE_URL: z.string().url().describe('Postgres primary: all writes and read-your-writes reads.'),
-    DATABASE_REPLICA_URL: z.string().url().optional().describe('Postgres streaming replica for history reads; defaults to DATABASE_URL.'),
-    DB_POOL_MAX: z.coerce.number().int().min(1).default(100).describe('Open connections per pool per worker (the original guide: 100).'),
-    DB_POOL_MIN: z.coerce.number().int().min(0).optional().describe('Idle connections each pool keeps open; defaults to 10 (the original guide), or DB_POOL_MAX when smaller.'),
-    DB_REPLICA_POOL_MAX: z.coerce.number().int().min(1).optional().describe('Replica pool size per worker; defaults to DB_POOL_MAX.'),
-    DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('An idle connection above DB_POOL_MIN is closed after this long.'),
-    DB_POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(3600).describe('A connection is retired after this many seconds (the original guide: 1 h).'),
-    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout for opening a database connection.'),
-    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('Server-side statement timeout for the pools (0 = none).'),
-    DB_REPLICA_MAX_LAG_S: z.coerce.number().min(0).default(10).describe('A replica further behind than this (or not answering) is skipped: reads go to the primary until it recovers.'),
-    DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(0).default(10).describe('Connections left free for admins and migrations in the startup budget check.'),
-    MIGRATE_ON_START: bool.default(true).describe('Run pending migrations (under an advisory lock) before the workers start.'),
+  DATABASE_URL: z.string().url().describe('Postgres primary: all writes and read-your-writes reads.'),
+  DATABASE_REPLICA_URL: z.string().url().optional().describe('Postgres streaming replica for history reads; defaults to DATABASE_URL.'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).default(100).describe('Open connections per pool per worker (the original guide: 100).'),
+  DB_POOL_MIN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Idle connections each pool keeps open; defaults to 10 (the original guide), or DB_POOL_MAX when smaller.'),
+  DB_REPLICA_POOL_MAX: z.coerce.number().int().min(1).optional().describe('Replica pool size per worker; defaults to DB_POOL_MAX.'),
+  DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000).describe('An idle connection above DB_POOL_MIN is closed after this long.'),
+  DB_POOL_MAX_LIFETIME_S: z.coerce.number().int().min(0).default(3600).describe('A connection is retired after this many seconds (the original guide: 1 h).'),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout for opening a database connection.'),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('Server-side statement timeout for the pools (0 = none).'),
+  DB_REPLICA_MAX_LAG_S: z.coerce
+    .number()
+    .min(0)
+    .default(10)
+    .describe('A replica further behind than this (or not answering) is skipped: reads go to the primary until it recovers.'),
+  DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(0).default(10).describe('Connections left free for admins and migrations in the startup budget check.'),
+  MIGRATE_ON_START: bool.default(true).describe('Run pending migrations (under an advisory lock) before the workers start.'),
 
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
-    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000).describe('A Redis command that takes longer fails instead of hanging.'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000).describe('A Redis command that takes longer fails instead of hanging.'),
 
-    ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
-    KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
-    UPSTREAM_BASE_URL: z.string().url().default('http://127.0.0.1:12399/v1').describe('OpenAI-compatible base URL the gateway relays to (the single channel when UPSTREAM_CHANNELS is unset).'),
-    UPSTREAM_API_KEY: z.string().optional().describe('Bearer key sent to the upstream.'),
-    UPSTREAM_CHANNELS: z.string().optional().describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
-    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000).describe('Longest an upstream request may wait for headers, or between two chunks of a stream.'),
-    UPSTREAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(2048).describe('Keep-alive connections per upstream channel per worker; every open stream holds one.'),
-    UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Connecting to an upstream channel; past it the next channel is tried.'),
+  ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
+  KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
+  UPSTREAM_BASE_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:12399/v1')
+    .describe('OpenAI-compatible base URL the gateway relays to (the single channel when UPSTREAM_CHANNELS is unset).'),
+  UPSTREAM_API_KEY: z.string().optional().describe('Bearer key sent to the upstream.'),
+  UPSTREAM_CHANNELS: z
+    .string()
+    .optional()
+    .describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
+  UPSTREAM_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(600_000)
+    .describe('Longest an upstream request may wait for headers, or between two chunks of a stream.'),
+  UPSTREAM_MAX_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2048)
+    .describe('Keep-alive connections per upstream channel per worker; every open stream holds one.'),
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Connecting to an upstream channel; past it the next channel is tried.'),
 
-    QUOTA_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai').describe('Time zone of the business day: daily limits reset at its midnight.'),
-    COMPLETION_TOKEN_ESTIMATE: z.coerce.number().int().min(1).default(1024).describe('Completion tokens reserved for a request that sets no max_tokens, until its real usage is known.'),
-    KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000).describe('How long a worker trusts its in-process copy of a key or package (revocations still reach it within a second over pub/sub).'),
-    USAGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0).describe('Monthly usage_logs partitions older than this many days are dropped (0 keeps them all); daily_usage is kept.'),
-    USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
-    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30).describe('Failed authentications (API keys, admin token) one client address may make per minute, cluster-wide, before it is blocked (0 = no limit).'),
-    AUTH_FAILURE_BLOCK_S: z.coerce.number().int().min(1).default(300).describe('How long an address past AUTH_FAILURES_PER_MINUTE gets 429s.'),
-    USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(15_000).describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
+  QUOTA_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai')
+    .describe('Time zone of the business day: daily limits reset at its midnight.'),
+  COMPLETION_TOKEN_ESTIMATE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024)
+    .describe('Completion tokens reserved for a request that sets no max_tokens, until its real usage is known.'),
+  KEY_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('How long a worker trusts its in-process copy of a key or package (revocations still reach it within a second over pub/sub).'),
+  USAGE_LOG_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Monthly usage_logs partitions older than this many days are dropped (0 keeps them all); daily_usage is kept.'),
+  USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe('Failed authentications (API keys, admin token) one client address may make per minute, cluster-wide, before it is blocked (0 = no limit).'),
+  AUTH_FAILURE_BLOCK_S: z.coerce.number().int().min(1).default(300).describe('How long an address past AUTH_FAILURES_PER_MINUTE gets 429s.'),
+  USAGE_CLAIM_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15_000)
+    .describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
 
-    PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:12322').describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
-    ORDER_EXPIRY_MINUTES: z.coerce.number().int().min(1).default(30).describe('A pending order expires after this long (a payment that still arrives is honoured).'),
-    STRIPE_SECRET_KEY: z.string().optional().describe('Stripe secret key (sk_live_… / sk_test_…); Stripe Checkout is offered when it and STRIPE_WEBHOOK_SECRET are set.'),
-    STRIPE_WEBHOOK_SECRET: z.string().optional().describe('Signing secret (whsec_…) of the webhook endpoint registered at PUBLIC_BASE_URL/api/payments/webhook/stripe.'),
-    STRIPE_API_BASE_URL: z.string().url().optional().describe('Another Stripe API address (the local fake); unset for the real one.'),
-    STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).default(300).describe('Oldest webhook signature timestamp accepted (replay protection).'),
-    EPAY_GATEWAY_URL: z.string().url().optional().describe('EPay (易支付) site of the reseller, e.g. https://pay.example.com/; EPay is offered when it, EPAY_PID and EPAY_KEY are set.'),
-    EPAY_PID: z.string().optional().describe('EPay merchant id.'),
-    EPAY_KEY: z.string().optional().describe('EPay merchant key (signs payment URLs, verifies notifies).'),
-    EPAY_PAY_TYPE: z.string().default('alipay').describe('EPay payment type sent with orders (alipay, wxpay, qqpay…).'),
-    EPAY_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as CNY').default('CNY').transform((c) => c.toUpperCase()).describe('Currency of the EPay merchant account (ISO code, any case): EPay is offered only for packages priced in it.'),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Largest accepted request body (default 10 MB).'),
-    KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(65_000).describe('HTTP keep-alive timeout; must exceed nginx\'s upstream keepalive_timeout (60 s).'),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .default('http://127.0.0.1:12322')
+    .describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
+  ORDER_EXPIRY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('A pending order expires after this long (a payment that still arrives is honoured).'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .optional()
+    .describe('Stripe secret key (sk_live_… / sk_test_…); Stripe Checkout is offered when it and STRIPE_WEBHOOK_SECRET are set.'),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .describe('Signing secret (whsec_…) of the webhook endpoint registered at PUBLIC_BASE_URL/api/payments/webhook/stripe.'),
+  STRIPE_API_BASE_URL: z.string().url().optional().describe('Another Stripe API address (the local fake); unset for the real one.'),
+  STRIPE_WEBHOOK_TOLERANCE_S: z.coerce.number().int().min(1).default(300).describe('Oldest webhook signature timestamp accepted (replay protection).'),
+  EPAY_GATEWAY_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('EPay (易支付) site of the reseller, e.g. https://pay.example.com/; EPay is offered when it, EPAY_PID and EPAY_KEY are set.'),
+  EPAY_PID: z.string().optional().describe('EPay merchant id.'),
+  EPAY_KEY: z.string().optional().describe('EPay merchant key (signs payment URLs, verifies notifies).'),
+  EPAY_PAY_TYPE: z.string().default('alipay').describe('EPay payment type sent with orders (alipay, wxpay, qqpay…).'),
+  EPAY_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as CNY')
+    .default('CNY')
+    .transform((c) => c.toUpperCase())
+    .describe('Currency of the EPay merchant account (ISO code, any case): EPay is offered only for packages priced in it.'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024)
+    .describe('Largest accepted request body (default 10 MB).'),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(65_000)
+    .describe("HTTP keep-alive timeout; must exceed nginx's upstream keepalive_timeout (60 s)."),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
 });
 
 const envSchema = envShape.superRefine((env, ctx) => {
-    if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN > env.DB_POOL_MAX) {
-      ctx.addIssue({ code: 'custom', path: ['DB_POOL_MIN'], message: `must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})` });
-    }
-    if (!!env.STRIPE_SECRET_KEY !== !!env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all' });
-    }
-    const epay = [env.EPAY_GATEWAY_URL, env.EPAY_PID, env.EPAY_KEY].filter(Boolean).length;
-    if (epay !== 0 && epay !== 3) {
-      ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
-    }
-    if (env.NODE_ENV === 'production') {
-      if (!env.ADMIN_TOKEN) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
-      for (const [name, value] of Object.entries(env)) {
-        if (typeof value === 'string' && isPlaceholder(value)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'still holds a placeholder or development value: set a secret of your own' });
-        }
+  if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN > env.DB_POOL_MAX) {
+    ctx.addIssue({ code: 'custom', path: ['DB_POOL_MIN'], message: `must not exceed DB_POOL_MAX (${env.DB_POOL_MAX})` });
+  }
+  if (!!env.STRIPE_SECRET_KEY !== !!env.STRIPE_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all' });
+  }
+  const epay = [env.EPAY_GATEWAY_URL, env.EPAY_PID, env.EPAY_KEY].filter(Boolean).length;
+  if (epay !== 0 && epay !== 3) {
+    ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
+  }
+  if (env.NODE_ENV === 'production') {
+    if (!env.ADMIN_TOKEN) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
+    for (const [name, value] of Object.entries(env)) {
+      if (typeof value === 'string' && isPlaceholder(value)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'still holds a placeholder or development value: set a secret of your own' });
       }
     }
-  });
+  }
+});
 
 /** The "change-me" placeholders of compose/.env.example and the development compose file's secrets. */
 function isPlaceholder(value: string): boolean {
@@ -138,7 +244,10 @@ export interface Config {
 
 const channelSchema = z.object({
   name: z.string().min(1),
-  baseUrl: z.string().url().transform((u) => u.replace(/\/+$/, '')),
+  baseUrl: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, '')),
   apiKey: z.string().optional(),
   /** Models this channel serves; empty or absent means every model. */
   models: z.array(z.string().min(1)).default([]),
@@ -230,7 +339,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       orderExpiryMinutes: e.ORDER_EXPIRY_MINUTES,
       stripe:
         e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
-          ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL, toleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_S }
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              apiBaseUrl: e.STRIPE_API_BASE_URL,
+              toleranceSeconds: e.STRIPE_WEBHOOK_TOLERANCE_S,
+            }
           : undefined,
       epay:
         e.EPAY_GATEWAY_URL && e.EPAY_PID && e.EPAY_KEY

@@ -43,7 +43,10 @@ describe('database startup checks', () => {
       const check = new pg.Client({ connectionString: url });
       await check.connect();
       const { rows } = await check.query('SELECT name FROM pgmigrations ORDER BY id');
-      assert.deepEqual(rows.map((r) => r.name), [...applied].sort());
+      assert.deepEqual(
+        rows.map((r) => r.name),
+        [...applied].sort(),
+      );
       await check.end();
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

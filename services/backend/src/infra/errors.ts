@@ -77,9 +77,7 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
     case 'request.aborted':
       return new BadRequestError('Request was aborted by the client.', 'request_aborted');
     default:
-      return err.status && err.status >= 400 && err.status < 500
-        ? new BadRequestError('Malformed request.', 'invalid_request')
-        : undefined;
+      return err.status && err.status >= 400 && err.status < 500 ? new BadRequestError('Malformed request.', 'invalid_request') : undefined;
   }
 }
 
@@ -100,6 +98,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (known.status >= 500) logger.warn({ err: known, requestId }, known.message);
     const body = errorBody(known.message, known.type, known.code, requestId, known.param);
-    res.set(known.headers).status(known.status).json({ error: { ...body.error, ...known.details } });
+    res
+      .set(known.headers)
+      .status(known.status)
+      .json({ error: { ...body.error, ...known.details } });
   };
 }

@@ -4,16 +4,7 @@ import type { Config } from './config.js';
 export type { Logger };
 
 /** Paths pino blanks out wherever they appear, so keys and tokens never reach a log line. */
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'authorization',
-  'apiKey',
-  'key',
-  'token',
-  'password',
-];
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'apiKey', 'key', 'token', 'password'];
 
 export function createLogger(config: Pick<Config, 'logLevel' | 'instanceId'>, bindings: Record<string, unknown> = {}): Logger {
   return pino({

@@ -104,7 +104,10 @@ export function createMetrics(registry: client.Registry) {
         labelNames: ['pool', 'state'] as const,
         registers: [registry],
         collect() {
-          for (const [name, pool] of [['primary', pools.primary], ['replica', pools.replica]] as const) {
+          for (const [name, pool] of [
+            ['primary', pools.primary],
+            ['replica', pools.replica],
+          ] as const) {
             this.set({ pool: name, state: 'total' }, pool.totalCount);
             this.set({ pool: name, state: 'idle' }, pool.idleCount);
             this.set({ pool: name, state: 'waiting' }, pool.waitingCount);

@@ -36,7 +36,11 @@ export async function runMigrations(databaseUrl: string, logger: Logger): Promis
  * Keeps monthly usage_logs partitions ready ahead of time and, with a retention, drops
  * the months that ended more than retentionDays ago.
  */
-export async function maintainUsagePartitions(query: (sql: string, params?: unknown[]) => Promise<unknown>, retentionDays: number, monthsAhead = 2): Promise<void> {
+export async function maintainUsagePartitions(
+  query: (sql: string, params?: unknown[]) => Promise<unknown>,
+  retentionDays: number,
+  monthsAhead = 2,
+): Promise<void> {
   await query('SELECT ensure_usage_logs_partitions($1)', [monthsAhead]);
   if (retentionDays > 0) await query(`SELECT drop_usage_logs_partitions_before(now() - make_interval(days => $1))`, [retentionDays]);
 }

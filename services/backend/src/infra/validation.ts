@@ -29,6 +29,7 @@ export const int4 = () => z.number().int().max(PG_INTEGER_MAX);
 export const int8 = () => z.number().int().max(Number.MAX_SAFE_INTEGER);
 
 /** Text for a `text` column: Postgres refuses the NUL character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding the NUL is the point
 export const text = () => z.string().regex(/^[^\u0000]*$/, 'must not contain NUL characters');
 
 /**
@@ -36,7 +37,11 @@ export const text = () => z.string().regex(/^[^\u0000]*$/, 'must not contain NUL
  * in decimal digits only (no `1e3`, no `0x10`).
  */
 export const queryInt = (min: number, max: number) =>
-  z.string().regex(/^[0-9]{1,16}$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .regex(/^[0-9]{1,16}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** A real calendar day YYYY-MM-DD (no 2026-02-30), years 1000–9999. */
 export const calendarDay = () => z.iso.date('expected a calendar date YYYY-MM-DD').regex(/^[1-9]/, 'expected a year from 1000 to 9999');

@@ -18,14 +18,34 @@ interface Probe {
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
-const SQLISH = ["' OR 1=1 --", "'; DROP TABLE users; --", '" UNION SELECT key_hash FROM api_keys --', '\\x00', '%00', '${jndi:ldap://x}', '<script>alert(1)</script>'];
+const SQLISH = [
+  "' OR 1=1 --",
+  "'; DROP TABLE users; --",
+  '" UNION SELECT key_hash FROM api_keys --',
+  '\\x00',
+  '%00',
+  '${jndi:ldap://x}',
+  '<script>alert(1)</script>',
+];
 // 20 MB of zeros in 20 kB of gzip: decoded, it is past every body limit.
 const GZIP_BOMB = zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024));
 
-const PATHS = ['/api/v1/chat/completions', '/v1/chat/completions', '/v1/responses', '/v1/models', '/v1/usage', '/v1/orders', '/v1/redeem', '/api/admin/users', '/api/admin/packages', '/api/payments/webhook/stripe', '/api/payments/notify/epay'];
+const PATHS = [
+  '/api/v1/chat/completions',
+  '/v1/chat/completions',
+  '/v1/responses',
+  '/v1/models',
+  '/v1/usage',
+  '/v1/orders',
+  '/v1/redeem',
+  '/api/admin/users',
+  '/api/admin/packages',
+  '/api/payments/webhook/stripe',
+  '/api/payments/notify/epay',
+];
 
 function probes(count: number): Probe[] {
   const r = random(42);
@@ -36,22 +56,72 @@ function probes(count: number): Probe[] {
     const path = pick(PATHS);
     const sql = pick(SQLISH);
     const variants: Probe[] = [
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from('{"model": "gpt-4o-mini", "messages": [') },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: 42, messages: 'no', stream: 'yes', max_tokens: -5 })) },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: sql, messages: [{ role: sql, content: sql }], package_id: sql, code: sql, email: sql })), mayPass: true },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.concat([Buffer.from('{"model":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","messages":[]}')]) },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all') },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.from('{"model": "gpt-4o-mini", "messages": ['),
+      },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ model: 42, messages: 'no', stream: 'yes', max_tokens: -5 })),
+      },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ model: sql, messages: [{ role: sql, content: sql }], package_id: sql, code: sql, email: sql })),
+        mayPass: true,
+      },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.concat([Buffer.from('{"model":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","messages":[]}')]),
+      },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: Buffer.from('not gzip at all'),
+      },
       { method: 'POST', path, headers: { authorization: key, 'content-type': 'text/plain; charset=klingon' }, body: Buffer.from('hello') },
       { method: 'POST', path, headers: { authorization: `Bearer ${sql}`, 'content-type': 'application/json' }, body: Buffer.from('{}') },
       { method: 'POST', path, headers: { authorization: 'Basic', 'content-type': 'application/json' }, body: Buffer.from('[]') },
       { method: 'GET', path: `${path}/${encodeURIComponent(sql)}?q=${encodeURIComponent(sql)}`, headers: { authorization: key } },
-      { method: 'GET', path: `/api/admin/users/${encodeURIComponent(sql)}/usage?from=${encodeURIComponent(sql)}`, headers: { authorization: `Bearer ${stack.adminToken}` } },
+      {
+        method: 'GET',
+        path: `/api/admin/users/${encodeURIComponent(sql)}/usage?from=${encodeURIComponent(sql)}`,
+        headers: { authorization: `Bearer ${stack.adminToken}` },
+      },
       { method: 'PATCH', path: `/nope/${i}`, headers: {} },
-      { method: 'POST', path: '/api/admin/packages', headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ name: sql, daily_request_limit: 'x', duration_days: 1e309, price_cents: -1, currency: sql })) },
+      {
+        method: 'POST',
+        path: '/api/admin/packages',
+        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+        body: Buffer.from(
+          JSON.stringify({ name: sql, daily_request_limit: 'x', duration_days: 0, price_cents: -1, currency: sql }).replace(
+            '"duration_days":0',
+            '"duration_days":1e309',
+          ),
+        ),
+      },
       { method: 'GET', path: `/v1/orders/${encodeURIComponent(sql)}`, headers: { authorization: key } },
       { method: 'DELETE', path: `/api/admin/api-keys/${encodeURIComponent(sql)}`, headers: { authorization: `Bearer ${stack.adminToken}` } },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: `gpt\u0000${sql}`, messages: [], input: 'x' })) },
-      { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [], input: 'x', max_tokens: 1e20, max_output_tokens: 9000000000000000000, n: 1e9 })) },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ model: `gpt\u0000${sql}`, messages: [], input: 'x' })),
+      },
+      {
+        method: 'POST',
+        path,
+        headers: { authorization: key, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [], input: 'x', max_tokens: 1e20, max_output_tokens: 9000000000000000000, n: 1e9 })),
+      },
       { method: 'POST', path, headers: { authorization: key, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: GZIP_BOMB },
       { method: 'GET', path: `/v1/models/${encodeURIComponent(sql)}`, headers: { authorization: key } },
     ];
@@ -65,12 +135,21 @@ function probes(count: number): Probe[] {
 
 function send(p: Probe): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: gateway.hostname, port: gateway.port, method: p.method, path: p.path, headers: { ...p.headers, ...(p.body ? { 'content-length': String(p.body.length) } : {}) } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      {
+        host: gateway.hostname,
+        port: gateway.port,
+        method: p.method,
+        path: p.path,
+        headers: { ...p.headers, ...(p.body ? { 'content-length': String(p.body.length) } : {}) },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.setTimeout(15_000, () => req.destroy(new Error('timed out')));
     req.end(p.body);
@@ -81,7 +160,13 @@ test('thousands of malformed requests through nginx get 4xx answers in the API e
   const all = probes(2000);
   // Oversized bodies, a few: they are expensive to send.
   const huge = Buffer.alloc(11 * 1024 * 1024, 'a');
-  for (let i = 0; i < 3; i += 1) all.push({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${stack.demoApiKey}`, 'content-type': 'application/json' }, body: huge });
+  for (let i = 0; i < 3; i += 1)
+    all.push({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${stack.demoApiKey}`, 'content-type': 'application/json' },
+      body: huge,
+    });
   const failures: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -97,7 +182,7 @@ test('thousands of malformed requests through nginx get 4xx answers in the API e
       }
       // EPay's protocol answers a notify it refuses with a plain "fail".
       const epayRefusal = p.path.startsWith('/api/payments/notify/epay') && res.body === 'fail';
-      const acceptable = res.status >= 400 && res.status < 500 ? shaped : (res.status < 300 && (p.mayPass || epayRefusal));
+      const acceptable = res.status >= 400 && res.status < 500 ? shaped : res.status < 300 && (p.mayPass || epayRefusal);
       if (!acceptable) failures.push(`${p.method} ${p.path.slice(0, 60)} → ${res.status} ${res.body.slice(0, 120)}`);
     }
   };

@@ -51,7 +51,11 @@ describe('the local cluster', () => {
       'idx_user_packages_user_status_dates',
     ];
     const names = async (url: string) =>
-      withDb(url, async (c) => (await c.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY 1")).rows.map((r) => r.indexname));
+      withDb(url, async (c) =>
+        (await c.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY 1")).rows.map(
+          (r) => r.indexname,
+        ),
+      );
     // Migrations ran on the primary only; the replica has them by replication.
     assert.deepEqual(await names(stack.postgres.primaryUrl), expected);
     assert.deepEqual(await names(stack.postgres.replicaUrl), expected);
@@ -72,7 +76,10 @@ describe('the local cluster', () => {
       );
       const now = new Date();
       const thisMonth = `usage_logs_y${now.getUTCFullYear()}m${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-      assert.ok(rows.some((r) => r.name === thisMonth), `partitions: ${rows.map((r) => r.name).join(', ')}`);
+      assert.ok(
+        rows.some((r) => r.name === thisMonth),
+        `partitions: ${rows.map((r) => r.name).join(', ')}`,
+      );
       assert.ok(rows.some((r) => r.name === 'usage_logs_default'));
       await c.query(
         `INSERT INTO usage_logs (request_id, user_id, model, status_code, latency_ms, created_at) VALUES ('req-partition-test', 1, 'm', 200, 5, now())`,
@@ -85,7 +92,9 @@ describe('the local cluster', () => {
   test('usage_logs months past the retention are dropped, this month and the ones ahead kept', async () => {
     await withDb(stack.postgres.primaryUrl, async (c) => {
       await c.query(`CREATE TABLE IF NOT EXISTS usage_logs_y2020m01 PARTITION OF usage_logs FOR VALUES FROM ('2020-01-01 00:00Z') TO ('2020-02-01 00:00Z')`);
-      await c.query(`INSERT INTO usage_logs (request_id, user_id, model, status_code, latency_ms, created_at) VALUES ('req-2020', 1, 'm', 200, 5, '2020-01-15Z')`);
+      await c.query(
+        `INSERT INTO usage_logs (request_id, user_id, model, status_code, latency_ms, created_at) VALUES ('req-2020', 1, 'm', 200, 5, '2020-01-15Z')`,
+      );
       await maintainUsagePartitions((sql, params) => c.query(sql, params), 365);
       const { rows } = await c.query<{ name: string }>("SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'usage_logs'::regclass");
       const names = rows.map((r) => r.name);
@@ -103,7 +112,10 @@ describe('the local cluster', () => {
       assert.equal(status, 200);
       seen.set(body.instance, (seen.get(body.instance) ?? 0) + 1);
     }
-    assert.deepEqual([...seen.keys()].sort(), stack.backends.map((_, i) => `backend-${i + 1}`));
+    assert.deepEqual(
+      [...seen.keys()].sort(),
+      stack.backends.map((_, i) => `backend-${i + 1}`),
+    );
   });
 
   test('every backend is ready: primary, replica and Redis reachable', async () => {

@@ -40,7 +40,10 @@ test('a backend killed with SIGKILL under load loses no usage record', async () 
   const rows = await waitForRows<{ request_id: string }>(
     'SELECT request_id FROM usage_logs WHERE user_id = $1',
     [userId],
-    (r) => { const ids = new Set(r.map((x) => x.request_id)); return succeeded.every((id) => ids.has(id)); },
+    (r) => {
+      const ids = new Set(r.map((x) => x.request_id));
+      return succeeded.every((id) => ids.has(id));
+    },
     60_000,
   );
   const extra = rows.length - succeeded.length;

@@ -64,9 +64,36 @@ function render(template: string, values: Record<string, string>): string {
 
 /** Aggregation operators and keywords: identifiers of PromQL that are not metric names. */
 const PROMQL_WORDS = new Set([
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk',
-  'quantile', 'limitk', 'limit_ratio', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
-  'offset', 'bool', 'and', 'or', 'unless', 'atan2', 'inf', 'nan', 'start', 'end',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+  'inf',
+  'nan',
+  'start',
+  'end',
 ]);
 
 /**
@@ -285,7 +312,10 @@ describe('the Grafana dashboard', () => {
     const queries = dashboardQueries(loadDashboard());
     assert.ok(queries.length >= 20, `the dashboard has its queries (found ${queries.length})`);
     const rules = queries
-      .map((q, i) => `      # ${q.panel.replace(/\n/g, ' ')}\n      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(withoutGrafanaVariables(q.expr))}`)
+      .map(
+        (q, i) =>
+          `      # ${q.panel.replace(/\n/g, ' ')}\n      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(withoutGrafanaVariables(q.expr))}`,
+      )
       .join('\n');
     const file = path.join(scratch, 'dashboard-queries.yml');
     writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);

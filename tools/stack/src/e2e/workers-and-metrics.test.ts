@@ -20,9 +20,7 @@ async function scrape(metricsUrl: string) {
 }
 
 function sampleValue(samples: ReturnType<typeof parsePrometheusText>, name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }
 
 describe('backend instances', () => {
@@ -68,10 +66,15 @@ describe('backend instances', () => {
     process.kill(victim, 'SIGKILL');
 
     let now = new Set<number>();
-    await waitFor('a replacement worker', async () => {
-      now = await workerPids(backend.url, 12);
-      return now.size === 2 && !now.has(victim);
-    }, 15_000, 100);
+    await waitFor(
+      'a replacement worker',
+      async () => {
+        now = await workerPids(backend.url, 12);
+        return now.size === 2 && !now.has(victim);
+      },
+      15_000,
+      100,
+    );
     const { samples } = await scrape(backend.metricsUrl);
     assert.ok(sampleValue(samples, 'gateway_worker_restarts_total') >= 1);
     // The instance as a whole kept serving.

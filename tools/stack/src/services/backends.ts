@@ -37,9 +37,7 @@ export async function startBackends(opts: {
   });
   // All replicas start together, as in production: the migration lock sorts them out.
   try {
-    await Promise.all(
-      instances.map((b) => readyOrExit(b.service, `${b.service.name} to be ready`, () => httpOk(`${b.url}/readyz`), b.logFile, 90_000)),
-    );
+    await Promise.all(instances.map((b) => readyOrExit(b.service, `${b.service.name} to be ready`, () => httpOk(`${b.url}/readyz`), b.logFile, 90_000)));
   } catch (err) {
     await Promise.all(instances.map((b) => b.service.stop()));
     throw err;
@@ -79,6 +77,12 @@ export async function startFakePayments(opts: {
     },
   });
   const url = `http://127.0.0.1:${opts.port}`;
-  await readyOrExit(service, 'the fake payment providers', async () => (await fetch(`${url}/__fake/stripe/events`, { signal: AbortSignal.timeout(2000) })).ok, logFile, 20_000);
+  await readyOrExit(
+    service,
+    'the fake payment providers',
+    async () => (await fetch(`${url}/__fake/stripe/events`, { signal: AbortSignal.timeout(2000) })).ok,
+    logFile,
+    20_000,
+  );
   return { service, url };
 }

@@ -40,7 +40,10 @@ function own(target: string, runAs: RunAs | undefined) {
 
 /** The shared config files of deploy/postgres-replica/ go into each data directory. */
 function installConfig(dataDir: string, runAs: RunAs | undefined) {
-  for (const [source, file] of [[deployFile('postgresConf'), 'postgresql.conf'], [deployFile('pgHba'), 'pg_hba.conf']] as const) {
+  for (const [source, file] of [
+    [deployFile('postgresConf'), 'postgresql.conf'],
+    [deployFile('pgHba'), 'pg_hba.conf'],
+  ] as const) {
     const target = path.join(dataDir, file);
     copyFileSync(source, target);
     own(target, runAs);
@@ -94,7 +97,11 @@ export async function startPostgres(opts: { root: string; primaryPort: number; r
     writeFileSync(pwfile, `${opts.password}\n`, { mode: 0o600 });
     own(pwfile, runAs);
     try {
-      await run(path.join(bin, 'initdb'), ['-D', primaryDir, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-locale'], { runAs });
+      await run(
+        path.join(bin, 'initdb'),
+        ['-D', primaryDir, '-U', DB_USER, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--no-locale'],
+        { runAs },
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }
@@ -139,16 +146,16 @@ async function prepareReplica(
   const replicaUrl = url(opts.replicaPort, opts.password);
   try {
     await waitFor(
-    'the Postgres replica to stream from the primary',
-    async () => {
-      const rows = await query<{ recovering: boolean; status: string | null }>(
-        replicaUrl,
-        'SELECT pg_is_in_recovery() AS recovering, (SELECT status FROM pg_stat_wal_receiver) AS status',
-      );
-      return rows[0]?.recovering === true && rows[0]?.status === 'streaming';
-    },
-    60_000,
-  );
+      'the Postgres replica to stream from the primary',
+      async () => {
+        const rows = await query<{ recovering: boolean; status: string | null }>(
+          replicaUrl,
+          'SELECT pg_is_in_recovery() AS recovering, (SELECT status FROM pg_stat_wal_receiver) AS status',
+        );
+        return rows[0]?.recovering === true && rows[0]?.status === 'streaming';
+      },
+      60_000,
+    );
   } catch (err) {
     await replica.stop('SIGINT');
     throw err;

@@ -11,7 +11,21 @@ export async function startRedis(opts: { dir: string; port: number; logDir: stri
   const service = startService(
     name,
     'redis-server',
-    [deployFile('redisConf'), '--port', String(opts.port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', opts.dir, '--daemonize', 'no', '--logfile', ''],
+    [
+      deployFile('redisConf'),
+      '--port',
+      String(opts.port),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'yes',
+      '--dir',
+      opts.dir,
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+    ],
     { logFile: path.join(opts.logDir, `${name}.log`) },
   );
   const url = `redis://127.0.0.1:${opts.port}`;

@@ -11,12 +11,21 @@ const NUL = 'bad\u0000text';
 /** What is wrong with an answer that should be a 400 in OpenAI's error shape naming the field, if anything. */
 function refusalProblem(what: string, res: { status: number; body: any }, field: string): string | undefined {
   const error = res.body?.error;
-  if (res.status !== 400 || error?.type !== 'invalid_request_error' || typeof error.message !== 'string') return `${what}: ${res.status} ${JSON.stringify(res.body)}`;
+  if (res.status !== 400 || error?.type !== 'invalid_request_error' || typeof error.message !== 'string')
+    return `${what}: ${res.status} ${JSON.stringify(res.body)}`;
   if (!error.message.includes(field)) return `${what}: "${error.message}" does not name ${field}`;
   return undefined;
 }
 
-const pkg = (extra: Record<string, unknown>) => ({ name: 'Bounds', daily_request_limit: 10, daily_token_limit: 1000, duration_days: 30, price_cents: 100, currency: 'USD', ...extra });
+const pkg = (extra: Record<string, unknown>) => ({
+  name: 'Bounds',
+  daily_request_limit: 10,
+  daily_token_limit: 1000,
+  duration_days: 30,
+  price_cents: 100,
+  currency: 'USD',
+  ...extra,
+});
 
 describe('admin and customer input out of range', () => {
   test('numbers past their column, impossible dates, NUL characters and repeated query parameters get a 400 naming the field, never a 500', async () => {
@@ -71,7 +80,17 @@ describe('admin and customer input out of range', () => {
     assert.deepEqual(problems.filter(Boolean), []);
 
     // The limits themselves are accepted.
-    const largest = await admin.call('POST', '/packages', pkg({ daily_request_limit: INT_MAX, rpm_limit: INT_MAX, daily_token_limit: Number.MAX_SAFE_INTEGER, price_cents: Number.MAX_SAFE_INTEGER, duration_days: 3660 }));
+    const largest = await admin.call(
+      'POST',
+      '/packages',
+      pkg({
+        daily_request_limit: INT_MAX,
+        rpm_limit: INT_MAX,
+        daily_token_limit: Number.MAX_SAFE_INTEGER,
+        price_cents: Number.MAX_SAFE_INTEGER,
+        duration_days: 3660,
+      }),
+    );
     assert.equal(largest.status, 201, JSON.stringify(largest.body));
     assert.equal(largest.body.daily_token_limit, Number.MAX_SAFE_INTEGER);
     assert.equal((await admin.call('GET', `/users/${user.id}/usage?from=2024-02-29&to=2025-02-28`)).status, 200, 'a leap day and a 366-day range');

@@ -15,11 +15,18 @@ const packageSchema = z.object({
   description: text().max(2000).default(''),
   daily_request_limit: int4().min(0).nullable(),
   daily_token_limit: int8().min(0).nullable(),
-  rpm_limit: int4().positive().nullable().optional().transform((v) => v ?? null),
+  rpm_limit: int4()
+    .positive()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   duration_days: int4().positive().max(3660),
   price_cents: int8().min(0),
   // Stripe spells currencies in lower case, people in upper case: both are fine.
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as USD').transform((c) => c.toUpperCase()),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'a three-letter ISO code such as USD')
+    .transform((c) => c.toUpperCase()),
 });
 
 interface Deps {
@@ -69,13 +76,12 @@ export function createAdminRoutes({ users, packages, userPackages, keys, entitle
 
   router.post('/users/:id/api-keys', async (req, res) => {
     const userId = idParam(req.params.id);
-    const body = parse(
-      z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() }),
-      req.body ?? {},
-    );
+    const body = parse(z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() }), req.body ?? {});
     if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
     const issued = await keys.issue(userId, body.name, body.expires_at ? new Date(body.expires_at) : null);
-    res.status(201).json({ id: issued.id, name: issued.name, key: issued.key, key_prefix: issued.key_prefix, expires_at: issued.expires_at, created_at: issued.created_at });
+    res
+      .status(201)
+      .json({ id: issued.id, name: issued.name, key: issued.key, key_prefix: issued.key_prefix, expires_at: issued.expires_at, created_at: issued.created_at });
   });
 
   router.delete('/api-keys/:id', async (req, res) => {

@@ -31,7 +31,12 @@ describe('the admin API', () => {
 
   test('creates packages with unlimited (null) limits and an optional rpm limit, and lists them', async () => {
     const created = await admin.call('POST', '/packages', {
-      name: 'Unlimited', daily_request_limit: null, daily_token_limit: null, duration_days: 30, price_cents: 2000, currency: 'USD',
+      name: 'Unlimited',
+      daily_request_limit: null,
+      daily_token_limit: null,
+      duration_days: 30,
+      price_cents: 2000,
+      currency: 'USD',
     });
     assert.equal(created.status, 201);
     assert.equal(created.body.rpm_limit, null);
@@ -41,16 +46,31 @@ describe('the admin API', () => {
 
     const invalid = await admin.call('POST', '/packages', { name: '', daily_request_limit: -1, duration_days: 0, price_cents: 1.5, currency: 'US$' });
     assert.equal(invalid.status, 400);
-    for (const field of ['name', 'daily_request_limit', 'duration_days', 'price_cents', 'currency']) assert.match(invalid.body.error.message, new RegExp(field));
+    for (const field of ['name', 'daily_request_limit', 'duration_days', 'price_cents', 'currency'])
+      assert.match(invalid.body.error.message, new RegExp(field));
   });
 
   test('takes a currency in any case, as Stripe spells it, and stores it upper case', async () => {
     for (const currency of ['usd', 'Eur', 'CNY']) {
-      const created = await admin.call('POST', '/packages', { name: `Cased ${currency}`, daily_request_limit: 1, daily_token_limit: null, duration_days: 1, price_cents: 100, currency });
+      const created = await admin.call('POST', '/packages', {
+        name: `Cased ${currency}`,
+        daily_request_limit: 1,
+        daily_token_limit: null,
+        duration_days: 1,
+        price_cents: 100,
+        currency,
+      });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(created.body.currency, currency.toUpperCase());
     }
-    const bad = await admin.call('POST', '/packages', { name: 'Bad', daily_request_limit: 1, daily_token_limit: null, duration_days: 1, price_cents: 100, currency: 'usdt' });
+    const bad = await admin.call('POST', '/packages', {
+      name: 'Bad',
+      daily_request_limit: 1,
+      daily_token_limit: null,
+      duration_days: 1,
+      price_cents: 100,
+      currency: 'usdt',
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /currency/);
   });
@@ -71,7 +91,10 @@ describe('the admin API', () => {
     assert.equal(second.end_date, dayAfter(second.start_date, 6));
 
     const periods = await admin.call('GET', `/users/${user.id}/packages`);
-    assert.deepEqual(periods.body.map((p: { package_id: number }) => p.package_id), [month.id, week.id]);
+    assert.deepEqual(
+      periods.body.map((p: { package_id: number }) => p.package_id),
+      [month.id, week.id],
+    );
     for (const p of periods.body) assert.deepEqual(Object.keys(p).sort(), ['end_date', 'id', 'order_id', 'package_id', 'start_date', 'status']);
   });
 

@@ -46,7 +46,9 @@ export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceI
       timed('redis', () => deps.redis.ping(), report),
     ]);
     const checks = { primary, replica, redis };
-    const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+    const failed = Object.entries(checks)
+      .filter(([, c]) => !c.ok)
+      .map(([name]) => name);
     res.status(failed.length ? 503 : 200).json({
       status: failed.length ? 'unavailable' : 'ready',
       instance: deps.instanceId,

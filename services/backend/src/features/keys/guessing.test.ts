@@ -64,7 +64,10 @@ describe('guessing keys', () => {
       assert.equal(refused.headers['x-should-retry'], 'false');
     }
     // The admin token is refused from the blocked address whatever it is.
-    const adminTry = await getOnNewConnection(`${stack.gatewayUrl}/api/admin/packages`, { authorization: `Bearer ${stack.adminToken}`, 'x-forwarded-for': guesser });
+    const adminTry = await getOnNewConnection(`${stack.gatewayUrl}/api/admin/packages`, {
+      authorization: `Bearer ${stack.adminToken}`,
+      'x-forwarded-for': guesser,
+    });
     assert.equal(adminTry.status, 429);
     // Another address is unaffected; a real key keeps working from anywhere else.
     assert.equal((await usageAs(stack.gatewayUrl, guess(), address().replace('203.0.113', '192.0.2'))).status, 401);
@@ -75,7 +78,10 @@ describe('guessing keys', () => {
     const guesser = address().replace('203.0.113', '198.18.0');
     const statuses: number[] = [];
     for (let i = 0; i < 31; i += 1) {
-      const res = await getOnNewConnection(`${stack.gatewayUrl}/api/admin/packages`, { authorization: `Bearer wrong-${i}-admin-token`, 'x-forwarded-for': guesser });
+      const res = await getOnNewConnection(`${stack.gatewayUrl}/api/admin/packages`, {
+        authorization: `Bearer wrong-${i}-admin-token`,
+        'x-forwarded-for': guesser,
+      });
       statuses.push(res.status);
     }
     assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));

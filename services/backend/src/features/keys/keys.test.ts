@@ -19,7 +19,10 @@ describe('API keys', () => {
     const { key } = await admin.customer();
     // Straight to each backend, bypassing nginx, before the replica may have replayed the insert.
     const statuses = await Promise.all(stack.backends.map((b) => getWithKey(`${b.url}/v1/usage`, key).then((r) => r.status)));
-    assert.deepEqual(statuses, stack.backends.map(() => 200));
+    assert.deepEqual(
+      statuses,
+      stack.backends.map(() => 200),
+    );
   });
 
   test('a revoked key is refused by every worker of every replica within a second', async () => {

@@ -62,9 +62,8 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
 
     /** Current and queued periods (and past ones), newest last. */
     async listForUser(userId: number): Promise<PackagePeriod[]> {
-      return (
-        await pools.primary.query<PackagePeriod>(`SELECT ${PERIOD_COLUMNS} FROM user_packages WHERE user_id = $1 ORDER BY start_date, id`, [userId])
-      ).rows;
+      return (await pools.primary.query<PackagePeriod>(`SELECT ${PERIOD_COLUMNS} FROM user_packages WHERE user_id = $1 ORDER BY start_date, id`, [userId]))
+        .rows;
     },
 
     /**

@@ -12,7 +12,10 @@ const listSchema = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
   user_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
   provider: text().max(32).optional(),
-  before: z.string().regex(/^[A-Z0-9]{1,40}$/, 'expected an order number').optional(),
+  before: z
+    .string()
+    .regex(/^[A-Z0-9]{1,40}$/, 'expected an order number')
+    .optional(),
   limit: queryInt(1, 500).default(100),
 });
 
@@ -23,7 +26,15 @@ const eventsSchema = z.object({
 });
 
 /** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
-export function createAdminPaymentRoutes({ orders, events, fulfilment }: { orders: OrderStore; events: PaymentEventStore; fulfilment: FulfilmentService }): Router {
+export function createAdminPaymentRoutes({
+  orders,
+  events,
+  fulfilment,
+}: {
+  orders: OrderStore;
+  events: PaymentEventStore;
+  fulfilment: FulfilmentService;
+}): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {

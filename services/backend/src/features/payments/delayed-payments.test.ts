@@ -11,10 +11,22 @@ const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid l
 async function stripeOrder() {
   const user = await admin.createUser();
   const { key } = await admin.issueKey(user.id);
-  const pkg = await admin.call('POST', '/packages', { name: 'Bank debit', daily_request_limit: 10, daily_token_limit: null, duration_days: 30, price_cents: 2500, currency: 'eur' });
+  const pkg = await admin.call('POST', '/packages', {
+    name: 'Bank debit',
+    daily_request_limit: 10,
+    daily_token_limit: null,
+    duration_days: 30,
+    price_cents: 2500,
+    currency: 'eur',
+  });
   const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: pkg.body.id, provider: 'stripe' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  return { userId: user.id as number, key: key as string, orderNo: created.body.order_no as string, sessionId: created.body.checkout_url.split('/').pop() as string };
+  return {
+    userId: user.id as number,
+    key: key as string,
+    orderNo: created.body.order_no as string,
+    sessionId: created.body.checkout_url.split('/').pop() as string,
+  };
 }
 
 async function fakeCall(path: string, body: unknown = {}) {
@@ -34,10 +46,15 @@ async function periods(userId: number): Promise<unknown[]> {
 /** The order's payment events, oldest first, once the replica has all `count` of them. */
 async function paymentEvents(orderNo: string, count: number): Promise<Array<{ event_type: string; outcome: string }>> {
   let events: Array<{ event_type: string; outcome: string }> = [];
-  await waitFor(`${count} payment events of ${orderNo} on the replica`, async () => {
-    events = (await admin.call('GET', `/payment-events?order_no=${orderNo}`)).body.data;
-    return events.length === count;
-  }, 5000, 50);
+  await waitFor(
+    `${count} payment events of ${orderNo} on the replica`,
+    async () => {
+      events = (await admin.call('GET', `/payment-events?order_no=${orderNo}`)).body.data;
+      return events.length === count;
+    },
+    5000,
+    50,
+  );
   return events.reverse();
 }
 
@@ -52,7 +69,10 @@ describe('Stripe delayed payment methods', () => {
     assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 429, 'no package while the money is on its way');
     assert.deepEqual(await periods(userId), []);
     // Not lost: the completed checkout is on record.
-    assert.deepEqual((await paymentEvents(orderNo, 1)).map((e) => [e.event_type, e.outcome]), [['checkout.session.completed', 'awaiting_payment']]);
+    assert.deepEqual(
+      (await paymentEvents(orderNo, 1)).map((e) => [e.event_type, e.outcome]),
+      [['checkout.session.completed', 'awaiting_payment']],
+    );
 
     const succeeded = await fakeCall(`/__fake/stripe/sessions/${sessionId}/settle`, { outcome: 'succeeded' });
     assert.equal(succeeded.event.type, 'checkout.session.async_payment_succeeded');
@@ -62,13 +82,19 @@ describe('Stripe delayed payment methods', () => {
 
     // Stripe delivers again (a lost answer, a retry): several at once change nothing.
     const again = await Promise.all(Array.from({ length: 5 }, () => fakeCall(`/__fake/stripe/events/${succeeded.event.id}/redeliver`)));
-    assert.deepEqual(again.map((r) => r.delivery.status), Array(5).fill(200));
+    assert.deepEqual(
+      again.map((r) => r.delivery.status),
+      Array(5).fill(200),
+    );
     assert.equal((await periods(userId)).length, 1);
     const events = await paymentEvents(orderNo, 2);
-    assert.deepEqual(events.map((e) => [e.event_type, e.outcome]), [
-      ['checkout.session.completed', 'awaiting_payment'],
-      ['checkout.session.async_payment_succeeded', 'fulfilled'],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.event_type, e.outcome]),
+      [
+        ['checkout.session.completed', 'awaiting_payment'],
+        ['checkout.session.async_payment_succeeded', 'fulfilled'],
+      ],
+    );
   });
 
   test('a delayed payment that fails leaves no package and the order failed', async () => {
@@ -82,15 +108,23 @@ describe('Stripe delayed payment methods', () => {
     assert.deepEqual(await periods(userId), []);
     assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 429);
     const events = await paymentEvents(orderNo, 2);
-    assert.deepEqual(events.map((e) => [e.event_type, e.outcome]), [
-      ['checkout.session.completed', 'awaiting_payment'],
-      ['checkout.session.async_payment_failed', 'payment_failed'],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.event_type, e.outcome]),
+      [
+        ['checkout.session.completed', 'awaiting_payment'],
+        ['checkout.session.async_payment_failed', 'payment_failed'],
+      ],
+    );
     let failed: Array<{ order_no: string }> = [];
-    await waitFor('the failed order in the admin list', async () => {
-      failed = (await admin.call('GET', `/orders?user_id=${userId}&status=failed`)).body.data;
-      return failed.length === 1;
-    }, 5000, 50);
+    await waitFor(
+      'the failed order in the admin list',
+      async () => {
+        failed = (await admin.call('GET', `/orders?user_id=${userId}&status=failed`)).body.data;
+        return failed.length === 1;
+      },
+      5000,
+      50,
+    );
     assert.equal(failed[0]!.order_no, orderNo);
   });
 });

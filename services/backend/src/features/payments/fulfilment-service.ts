@@ -50,7 +50,13 @@ type Settled = { outcome: FulfilmentOutcome; userId?: number };
 export function createFulfilmentService({ pools, orders, events, packages, userPackages, entitlements, logger, timeZone }: Deps) {
   async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {
     const result = await withTransaction(pools.primary, async (tx): Promise<Settled> => {
-      const fresh = await events.claim(tx, { provider: notice.provider, eventId: notice.eventId, orderNo: notice.orderNo, eventType: notice.eventType, payload: notice.payload });
+      const fresh = await events.claim(tx, {
+        provider: notice.provider,
+        eventId: notice.eventId,
+        orderNo: notice.orderNo,
+        eventType: notice.eventType,
+        payload: notice.payload,
+      });
       if (!fresh) {
         // A redelivery gets the same answer as the first delivery when that was a refusal.
         const first = await events.outcomeOf(tx, notice.provider, notice.eventId);
@@ -59,7 +65,8 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
       const order = await orders.lockForUpdate(tx, notice.orderNo);
       let settled: Settled;
       if (!order || order.provider !== notice.provider) settled = { outcome: 'unknown_order' };
-      else if (order.amount_cents !== notice.amountCents || (notice.currency && notice.currency.toUpperCase() !== order.currency)) settled = { outcome: 'amount_mismatch' };
+      else if (order.amount_cents !== notice.amountCents || (notice.currency && notice.currency.toUpperCase() !== order.currency))
+        settled = { outcome: 'amount_mismatch' };
       else settled = await act(tx, order);
       await events.setOutcome(tx, notice.provider, notice.eventId, settled.outcome);
       return settled;

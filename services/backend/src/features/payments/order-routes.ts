@@ -46,10 +46,13 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
     const body = parse(z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) }), req.body);
     const provider = providers.get(body.provider);
     if (!provider) {
-      throw new BadRequestError(`Unknown or disabled payment provider "${body.provider}"; available: ${[...providers.keys()].join(', ') || 'none'}.`, 'provider_unavailable');
+      throw new BadRequestError(
+        `Unknown or disabled payment provider "${body.provider}"; available: ${[...providers.keys()].join(', ') || 'none'}.`,
+        'provider_unavailable',
+      );
     }
     const pkg = await packages.get(body.package_id);
-    if (!pkg || pkg.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
+    if (pkg?.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
     if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
       throw new BadRequestError(
         `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
@@ -66,7 +69,7 @@ export function createOrderRoutes({ orders, packages, providers, expiryMinutes, 
       currency: pkg.currency,
       expiryMinutes,
     });
-    let checkout;
+    let checkout: Awaited<ReturnType<PaymentProvider['createCheckout']>>;
     try {
       checkout = await provider.createCheckout(order, pkg.name);
     } catch (err) {

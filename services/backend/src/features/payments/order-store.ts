@@ -21,11 +21,20 @@ export interface Order {
   refunded_at: Date | null;
 }
 
-const COLUMNS = 'id, order_no, user_id, package_id, provider, amount_cents, currency, status, checkout_url, created_at, expires_at, paid_at, fulfilled_at, refunded_at';
+const COLUMNS =
+  'id, order_no, user_id, package_id, provider, amount_cents, currency, status, checkout_url, created_at, expires_at, paid_at, fulfilled_at, refunded_at';
 
 export function createOrderStore({ pools }: { pools: Pools }) {
   return {
-    async create(o: { orderNo: string; userId: number; packageId: number; provider: string; amountCents: number; currency: string; expiryMinutes: number }): Promise<Order> {
+    async create(o: {
+      orderNo: string;
+      userId: number;
+      packageId: number;
+      provider: string;
+      amountCents: number;
+      currency: string;
+      expiryMinutes: number;
+    }): Promise<Order> {
       const { rows } = await pools.primary.query<Order>(
         `INSERT INTO payment_orders (order_no, user_id, package_id, provider, amount_cents, currency, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(mins => $7))

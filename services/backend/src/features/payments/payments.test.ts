@@ -12,7 +12,9 @@ const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid' 
 
 /** A package for sale; the stack's EPay merchant takes CNY (EPAY_CURRENCY's default). */
 async function packageForSale(price: number, currency = 'USD') {
-  return (await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 100, daily_token_limit: null, duration_days: 30, price_cents: price, currency })).body;
+  return (
+    await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 100, daily_token_limit: null, duration_days: 30, price_cents: price, currency })
+  ).body;
 }
 
 /** A customer with a key and no package, and a package for sale. */
@@ -43,28 +45,62 @@ function stripeEvent(orderNo: string, amount: number, opts: { id?: string; times
     object: 'event',
     type: 'checkout.session.completed',
     created: Math.floor(Date.now() / 1000),
-    data: { object: { id: `cs_test_${orderNo}`, object: 'checkout.session', client_reference_id: orderNo, metadata: { order_no: orderNo }, amount_total: amount, currency: 'usd', payment_status: 'paid', status: 'complete' } },
+    data: {
+      object: {
+        id: `cs_test_${orderNo}`,
+        object: 'checkout.session',
+        client_reference_id: orderNo,
+        metadata: { order_no: orderNo },
+        amount_total: amount,
+        currency: 'usd',
+        payment_status: 'paid',
+        status: 'complete',
+      },
+    },
   });
   const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? stack.payments.stripeWebhookSecret, timestamp: opts.timestamp });
   return { payload, header };
 }
 
 function deliverStripe(url: string, e: { payload: string; header: string }) {
-  return fetch(`${url}/api/payments/webhook/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': e.header }, body: e.payload });
+  return fetch(`${url}/api/payments/webhook/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': e.header },
+    body: e.payload,
+  });
 }
 
 function epaySign(params: Record<string, string>, key: string) {
-  const text = Object.keys(params).filter((k) => k !== 'sign' && k !== 'sign_type' && params[k] !== '').sort().map((k) => `${k}=${params[k]}`).join('&');
-  return createHash('md5').update(text + key).digest('hex');
+  const text = Object.keys(params)
+    .filter((k) => k !== 'sign' && k !== 'sign_type' && params[k] !== '')
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('&');
+  return createHash('md5')
+    .update(text + key)
+    .digest('hex');
 }
 
 function epayNotify(orderNo: string, money: string, tradeNo = `T${orderNo}`) {
-  const params: Record<string, string> = { pid: stack.payments.epayPid, trade_no: tradeNo, out_trade_no: orderNo, type: 'alipay', name: 'Pro', money, trade_status: 'TRADE_SUCCESS' };
+  const params: Record<string, string> = {
+    pid: stack.payments.epayPid,
+    trade_no: tradeNo,
+    out_trade_no: orderNo,
+    type: 'alipay',
+    name: 'Pro',
+    money,
+    trade_status: 'TRADE_SUCCESS',
+  };
   return new URLSearchParams({ ...params, sign: epaySign(params, stack.payments.epayKey), sign_type: 'MD5' });
 }
 
 async function periods(userId: number) {
-  return (await admin.call('GET', `/users/${userId}/packages`)).body as Array<{ status: string; start_date: string; end_date: string; order_id: number | null }>;
+  return (await admin.call('GET', `/users/${userId}/packages`)).body as Array<{
+    status: string;
+    start_date: string;
+    end_date: string;
+    order_id: number | null;
+  }>;
 }
 
 describe('buying packages with Stripe Checkout', () => {
@@ -98,14 +134,22 @@ describe('buying packages with Stripe Checkout', () => {
     const event = stripeEvent(created.body.order_no, 500);
     const targets = [stack.gatewayUrl, ...stack.backends.map((b) => b.url)];
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => deliverStripe(targets[i % targets.length]!, event)));
-    assert.deepEqual(answers.map((a) => a.status), Array(10).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(10).fill(200),
+    );
     assert.equal((await periods(userId)).length, 1);
     // Admin views read the replica: give it the moment it needs to replay.
     let events: Array<{ outcome: string }> = [];
-    await waitFor('the event on the replica', async () => {
-      events = (await admin.call('GET', `/payment-events?order_no=${created.body.order_no}`)).body.data;
-      return events.length > 0;
-    }, 5000, 50);
+    await waitFor(
+      'the event on the replica',
+      async () => {
+        events = (await admin.call('GET', `/payment-events?order_no=${created.body.order_no}`)).body.data;
+        return events.length > 0;
+      },
+      5000,
+      50,
+    );
     assert.equal(events.length, 1);
     assert.equal(events[0]!.outcome, 'fulfilled');
   });
@@ -119,7 +163,10 @@ describe('buying packages with Stripe Checkout', () => {
     const stale = await deliverStripe(stack.gatewayUrl, stripeEvent(orderNo, 700, { timestamp: Math.floor(Date.now() / 1000) - 3600, id: 'evt_stale' }));
     assert.equal(stale.status, 400);
     const tampered = stripeEvent(orderNo, 700, { id: 'evt_tampered' });
-    const changed = await deliverStripe(stack.gatewayUrl, { payload: tampered.payload.replace('"amount_total":700', '"amount_total":7'), header: tampered.header });
+    const changed = await deliverStripe(stack.gatewayUrl, {
+      payload: tampered.payload.replace('"amount_total":700', '"amount_total":7'),
+      header: tampered.header,
+    });
     assert.equal(changed.status, 400);
     const cheap = await deliverStripe(stack.gatewayUrl, stripeEvent(orderNo, 1, { id: `evt_cheap_${orderNo}` }));
     assert.equal(cheap.status, 400);
@@ -212,7 +259,7 @@ describe('buying packages with EPay', () => {
     assert.equal((await periods(userId)).length, 1);
   });
 
-  test('a package priced in another currency than the EPay merchant\'s is refused for EPay, and Stripe still takes it', async () => {
+  test("a package priced in another currency than the EPay merchant's is refused for EPay, and Stripe still takes it", async () => {
     const { key, pkg } = await buyer(1000, 'USD');
     const refused = await order(key, pkg.id, 'epay');
     assert.equal(refused.status, 400);
@@ -240,10 +287,12 @@ describe('redemption codes', () => {
     assert.equal(batch.body.codes.length, 3);
     assert.equal(new Set(batch.body.codes).size, 3);
     const code = batch.body.codes[0];
-    const customers = await Promise.all(Array.from({ length: 10 }, async () => {
-      const user = await admin.createUser();
-      return { userId: user.id as number, key: (await admin.issueKey(user.id)).key as string };
-    }));
+    const customers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const user = await admin.createUser();
+        return { userId: user.id as number, key: (await admin.issueKey(user.id)).key as string };
+      }),
+    );
     const targets = [stack.gatewayUrl, ...stack.backends.map((b) => b.url)];
     const answers = await Promise.all(customers.map((c, i) => postJson(`${targets[i % targets.length]}/v1/redeem`, c.key, { code: code.toLowerCase() })));
     assert.equal(answers.filter((a) => a.status === 201).length, 1);
@@ -263,13 +312,21 @@ describe('orders: admin views and bad input', () => {
     await deliverStripe(stack.gatewayUrl, stripeEvent(a.body.order_no, 100));
     // Admin lists read the replica: give it the moment it needs to replay.
     let mine: Array<{ order_no: string; status: string }> = [];
-    await waitFor('both orders on the replica', async () => {
-      mine = (await admin.call('GET', `/orders?user_id=${userId}`)).body.data;
-      return mine.length === 2 && mine.some((o) => o.status === 'fulfilled');
-    }, 5000, 50);
+    await waitFor(
+      'both orders on the replica',
+      async () => {
+        mine = (await admin.call('GET', `/orders?user_id=${userId}`)).body.data;
+        return mine.length === 2 && mine.some((o) => o.status === 'fulfilled');
+      },
+      5000,
+      50,
+    );
     assert.ok(mine[0]!.order_no > mine[1]!.order_no, 'newest first');
     const fulfilled = (await admin.call('GET', `/orders?user_id=${userId}&status=fulfilled`)).body.data;
-    assert.deepEqual(fulfilled.map((o: { order_no: string }) => o.order_no), [a.body.order_no]);
+    assert.deepEqual(
+      fulfilled.map((o: { order_no: string }) => o.order_no),
+      [a.body.order_no],
+    );
     assert.equal((await admin.call('GET', '/orders?status=bogus')).status, 400);
 
     assert.equal((await order(key, pkg.id, 'paypal')).status, 400);

@@ -20,7 +20,14 @@ const DAY = 24 * 60 * 60;
 async function buyer(price: number) {
   const user = await admin.createUser();
   const { key } = await admin.issueKey(user.id);
-  const pkg = await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 10, daily_token_limit: null, duration_days: 30, price_cents: price, currency: 'USD' });
+  const pkg = await admin.call('POST', '/packages', {
+    name: 'Pro',
+    daily_request_limit: 10,
+    daily_token_limit: null,
+    duration_days: 30,
+    price_cents: price,
+    currency: 'USD',
+  });
   return { key: key as string, packageId: pkg.body.id as number };
 }
 
@@ -69,7 +76,7 @@ describe('creating Stripe checkouts', () => {
     await longOrders.app.close();
   });
 
-  test('a checkout session stays open past Stripe\'s 30-minute minimum, so a second on the way to Stripe is no refusal', async () => {
+  test("a checkout session stays open past Stripe's 30-minute minimum, so a second on the way to Stripe is no refusal", async () => {
     const { key, packageId } = await buyer(1500);
     const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -80,7 +87,7 @@ describe('creating Stripe checkouts', () => {
     assert.ok(session.expires_at - session.created <= DAY);
   });
 
-  test('an order that outlives 24 hours still gets a session, closing within Stripe\'s 24-hour maximum', async () => {
+  test("an order that outlives 24 hours still gets a session, closing within Stripe's 24-hour maximum", async () => {
     const { key, packageId } = await buyer(1500);
     const res = await request(longOrders.app.app).post('/v1/orders').set('authorization', `Bearer ${key}`).send({ package_id: packageId, provider: 'stripe' });
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -89,7 +96,7 @@ describe('creating Stripe checkouts', () => {
     assert.ok(session.expires_at - session.created > DAY - 10 * 60);
   });
 
-  test('Stripe refusing the checkout is a 502 saying so, and the log carries Stripe\'s reason', async () => {
+  test("Stripe refusing the checkout is a 502 saying so, and the log carries Stripe's reason", async () => {
     // Stripe takes at most 8 digits of minor units per line item.
     const { key, packageId } = await buyer(100_000_000);
     const refused = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
@@ -100,11 +107,21 @@ describe('creating Stripe checkouts', () => {
 
     const logDir = path.join(testDir(), 'logs');
     let line: string | undefined;
-    await waitFor('the refusal in a backend log', async () => {
-      const logs = readdirSync(logDir).filter((f) => f.startsWith('backend-')).map((f) => readFileSync(path.join(logDir, f), 'utf8'));
-      line = logs.join('\n').split('\n').find((l) => l.includes('payment provider refused the checkout') && l.includes('100000000'));
-      return line !== undefined;
-    }, 5000, 100);
+    await waitFor(
+      'the refusal in a backend log',
+      async () => {
+        const logs = readdirSync(logDir)
+          .filter((f) => f.startsWith('backend-'))
+          .map((f) => readFileSync(path.join(logDir, f), 'utf8'));
+        line = logs
+          .join('\n')
+          .split('\n')
+          .find((l) => l.includes('payment provider refused the checkout') && l.includes('100000000'));
+        return line !== undefined;
+      },
+      5000,
+      100,
+    );
     assert.ok(line);
     assert.match(line, /This value must be between 0 and 99999999/);
     assert.doesNotMatch(line, /sk_test_|whsec_/);

@@ -138,8 +138,15 @@ export function createQuotaService({
       checkCount(req.estimate, 'estimate');
       const key = quotaKey(req.userId, req.day);
       const window = Math.floor(Date.now() / RATE_WINDOW_MS);
-      const args = (seed: [number, number, number]) =>
-        [limit(req.entitlement.dailyRequestLimit), limit(req.entitlement.dailyTokenLimit), req.estimate, limit(req.entitlement.rpmLimit), ...seed, QUOTA_TTL_S, RATE_WINDOW_MS + 1000];
+      const args = (seed: [number, number, number]) => [
+        limit(req.entitlement.dailyRequestLimit),
+        limit(req.entitlement.dailyTokenLimit),
+        req.estimate,
+        limit(req.entitlement.rpmLimit),
+        ...seed,
+        QUOTA_TTL_S,
+        RATE_WINDOW_MS + 1000,
+      ];
       let reply: ReserveReply;
       try {
         reply = await redis.quotaReserve(key, rateKey(req.keyId, window), ...args([-1, -1, -1]));
@@ -182,7 +189,10 @@ export function createQuotaService({
     },
 
     /** Today's counters as Redis holds them (in-flight reservations included in tokens). */
-    async today(userId: number, day: string): Promise<{ requests: number; promptTokens: number; completionTokens: number; reservedTokens: number } | undefined> {
+    async today(
+      userId: number,
+      day: string,
+    ): Promise<{ requests: number; promptTokens: number; completionTokens: number; reservedTokens: number } | undefined> {
       const h = await redis.hgetall(quotaKey(userId, day));
       if (!h.req) return undefined;
       const [pt, ct] = [Number(h.pt ?? 0), Number(h.ct ?? 0)];
@@ -196,7 +206,11 @@ function refusal(reply: [0, 'rate' | 'requests' | 'tokens', number, number], e: 
   if (reason === 'rate') return new RateLimitedError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, b);
   const resetAt = nextMidnight(timeZone);
   if (reason === 'requests') {
-    return new DailyLimitError(`Daily request limit of ${e.dailyRequestLimit} reached (${a} used); it resets at ${resetAt.toISOString()}.`, 'daily_request_limit_exceeded', resetAt);
+    return new DailyLimitError(
+      `Daily request limit of ${e.dailyRequestLimit} reached (${a} used); it resets at ${resetAt.toISOString()}.`,
+      'daily_request_limit_exceeded',
+      resetAt,
+    );
   }
   return new DailyLimitError(
     `Daily token limit of ${e.dailyTokenLimit} reached (${b} used or reserved); it resets at ${resetAt.toISOString()}. Lower max_tokens or wait.`,

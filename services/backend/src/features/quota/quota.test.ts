@@ -11,9 +11,7 @@ describe('daily quotas and rate limits', () => {
     const { key, userId } = await admin.customer({ daily_request_limit: 20 });
     // Through nginx and straight at each replica at once.
     const targets = [stack.gatewayUrl, ...stack.backends.map((b) => b.url)];
-    const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => postJson(`${targets[i % targets.length]}/v1/chat/completions`, key, chat())),
-    );
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => postJson(`${targets[i % targets.length]}/v1/chat/completions`, key, chat())));
     const ok = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status === 429);
     assert.equal(ok.length, 20);

@@ -51,7 +51,11 @@ describe('Redis out of memory', () => {
     // Every served request is in the books, written straight to Postgres.
     const rows = await waitForRows<{ status_code: number }>('SELECT status_code FROM usage_logs WHERE user_id = $1', [userId], (r) => r.length >= 3);
     assert.deepEqual(rows.map((r) => r.status_code).sort(), [200, 200, 200]);
-    const [day] = await waitForRows<{ request_count: number }>('SELECT request_count::int FROM daily_usage WHERE user_id = $1', [userId], (r) => r.length === 1);
+    const [day] = await waitForRows<{ request_count: number }>(
+      'SELECT request_count::int FROM daily_usage WHERE user_id = $1',
+      [userId],
+      (r) => r.length === 1,
+    );
     assert.equal(day!.request_count, 3);
   });
 });

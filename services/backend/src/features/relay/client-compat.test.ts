@@ -89,7 +89,11 @@ describe('ordinary client code', () => {
 describe("the operator's upstream account stays private", () => {
   test("upstream headers naming the operator's organisation, rate limits or cookies do not reach the customer", async () => {
     const { key } = await admin.customer();
-    const direct = await fetch(`${stack.upstreamUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat()) });
+    const direct = await fetch(`${stack.upstreamUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chat()),
+    });
     assert.ok(direct.headers.get('openai-organization'), 'the mock sends them, as the real API does');
     for (const body of [chat(), chat({ stream: true })]) {
       const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
@@ -100,7 +104,8 @@ describe("the operator's upstream account stays private", () => {
       await res.text();
       assert.equal(res.status, 200);
       const names = [...res.headers.keys()];
-      for (const name of names) assert.doesNotMatch(name, /^(openai-organization|openai-project|openai-version|x-ratelimit-|set-cookie|cf-ray)/, `${name} leaked`);
+      for (const name of names)
+        assert.doesNotMatch(name, /^(openai-organization|openai-project|openai-version|x-ratelimit-|set-cookie|cf-ray)/, `${name} leaked`);
       assert.ok(res.headers.get('x-upstream-request-id'), "the upstream's request id, under the gateway's name");
       assert.notEqual(res.headers.get('x-request-id'), res.headers.get('x-upstream-request-id'));
     }
@@ -117,8 +122,15 @@ describe("the operator's upstream account stays private", () => {
       assert.doesNotMatch(text, /sk-|org-|Incorrect API key|organization/i);
     }
     // The operator learns why, from the backend log (without the key).
-    const logs = () => readdirSync(path.join(testDir(), 'logs')).filter((f) => f.startsWith('backend-')).map((f) => readFileSync(path.join(testDir(), 'logs', f), 'utf8')).join('\n');
-    const logged = () => logs().split('\n').some((line) => line.includes('upstream refused the gateway') && line.includes('upstream answered 401'));
+    const logs = () =>
+      readdirSync(path.join(testDir(), 'logs'))
+        .filter((f) => f.startsWith('backend-'))
+        .map((f) => readFileSync(path.join(testDir(), 'logs', f), 'utf8'))
+        .join('\n');
+    const logged = () =>
+      logs()
+        .split('\n')
+        .some((line) => line.includes('upstream refused the gateway') && line.includes('upstream answered 401'));
     await waitFor('the log line', async () => logged(), 5000, 100);
   });
 

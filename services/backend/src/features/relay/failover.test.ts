@@ -96,14 +96,24 @@ describe('channel order', () => {
   ];
 
   test('only channels that serve the model are candidates', () => {
-    assert.deepEqual(channelOrder(channels, 'gpt-4o').map((c) => c.name).sort(), ['a', 'c']);
-    assert.deepEqual(channelOrder(channels, 'special').map((c) => c.name).sort(), ['a', 'b', 'c']);
+    assert.deepEqual(
+      channelOrder(channels, 'gpt-4o')
+        .map((c) => c.name)
+        .sort(),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      channelOrder(channels, 'special')
+        .map((c) => c.name)
+        .sort(),
+      ['a', 'b', 'c'],
+    );
   });
 
   test('channels are tried in proportion to their weight', () => {
     let aFirst = 0;
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 4000; i += 1) if (channelOrder(channels, 'gpt-4o', random)[0]!.name === 'a') aFirst += 1;
     assert.ok(Math.abs(aFirst / 4000 - 0.75) < 0.03, `a first ${aFirst} of 4000`);
   });

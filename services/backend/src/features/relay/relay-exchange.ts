@@ -126,7 +126,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     upstreamTimer({ outcome: `http_${answer.status}` });
     const raw = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
     const error = clientError(answer.status, raw.toString('utf8'), requestId);
-    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, 'upstream refused the gateway; check the channel\'s API key');
+    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
     await finish(error.status, NOT_SERVED);
     res.status(error.status).json(error.body);
     return;
@@ -154,7 +154,17 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   }
 
   // 4. A stream.
-  await relayStream(deps, res, { answer, headers, meter, abort, started, kind, stripUsage: kind === 'chat' && !x.request.clientWantsUsage, finish, upstreamTimer });
+  await relayStream(deps, res, {
+    answer,
+    headers,
+    meter,
+    abort,
+    started,
+    kind,
+    stripUsage: kind === 'chat' && !x.request.clientWantsUsage,
+    finish,
+    upstreamTimer,
+  });
 }
 
 async function relayStream(
@@ -214,7 +224,10 @@ async function relayStream(
     }
     // The upstream failed this answer: not counted as a request, billed for what was delivered.
     s.upstreamTimer({ outcome: 'broken' });
-    deps.logger.warn({ requestId, channel: s.answer.channel, reason: relay.end === 'failed' ? 'upstream reported a failure' : (broken ?? 'ended without its terminal event') }, 'upstream stream failed');
+    deps.logger.warn(
+      { requestId, channel: s.answer.channel, reason: relay.end === 'failed' ? 'upstream reported a failure' : (broken ?? 'ended without its terminal event') },
+      'upstream stream failed',
+    );
     await ended('failed');
     if (!res.headersSent) throw new UpstreamError(502, 'The upstream provider broke off the answer before it began.');
     if (relay.end !== 'failed') await send(relay.failureEvent('The upstream provider broke off the answer; it was not counted against your limits.'));
@@ -234,7 +247,7 @@ export async function relayPlain(deps: RelayDeps, res: Response, path: string, m
   const body = await readAll(answer.body);
   if (answer.status >= 300) {
     const error = clientError(answer.status, body.toString('utf8'), requestId);
-    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, 'upstream refused the gateway; check the channel\'s API key');
+    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
     res.status(error.status).json(error.body);
     return;
   }

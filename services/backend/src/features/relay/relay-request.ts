@@ -37,6 +37,7 @@ function checkModel(model: unknown): string {
     throw new BadRequestError(`"model" must be at most ${MAX_MODEL_LENGTH} characters.`, 'invalid_model', 'model');
   }
   // C0 and C1 controls, DEL, lone surrogates (not valid UTF-8), line and paragraph separators.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cs}/u.test(model)) {
     throw new BadRequestError('"model" must be printable text without control characters.', 'invalid_model', 'model');
   }

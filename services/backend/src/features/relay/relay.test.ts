@@ -14,7 +14,6 @@ function post(path: string, body: unknown, key: string | null = stack.demoApiKey
 }
 
 // Response bodies are whatever the API said; the assertions below check their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (res: Response): Promise<any> => res.json();
 
 function assertOpenAiError(body: any, code: string) {
@@ -48,7 +47,10 @@ describe('the customer API through nginx', () => {
       const res = await post('/api/v1/chat/completions', { ...chat, stream: true, ...extra });
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-      const events = (await res.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+      const events = (await res.text())
+        .split('\n\n')
+        .filter(Boolean)
+        .map((e) => e.replace(/^data: /, ''));
       assert.equal(events.at(-1), '[DONE]');
       return events.slice(0, -1).map((e) => JSON.parse(e));
     };
@@ -65,7 +67,10 @@ describe('the customer API through nginx', () => {
     const usage = asked.at(-1);
     assert.deepEqual(usage.choices, []);
     assert.ok(usage.usage.completion_tokens > 0);
-    assert.ok(asked.slice(0, -1).every((c) => c.usage === null), 'the other chunks say "usage": null, as OpenAI sends them');
+    assert.ok(
+      asked.slice(0, -1).every((c) => c.usage === null),
+      'the other chunks say "usage": null, as OpenAI sends them',
+    );
   });
 
   test('a wrong, missing or malformed key gets 401 in OpenAI error shape, without echoing the key', async () => {

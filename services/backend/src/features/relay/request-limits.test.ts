@@ -18,7 +18,9 @@ const encodings: Array<[string, (b: Buffer) => Buffer]> = [
   ['gzip', (b) => zlib.gzipSync(b)],
   ['deflate', (b) => zlib.deflateSync(b)],
   ['br', (b) => zlib.brotliCompressSync(b)],
-  ...('zstdCompressSync' in zlib ? [['zstd', (b: Buffer) => (zlib as unknown as { zstdCompressSync(b: Buffer): Buffer }).zstdCompressSync(b)] as [string, (b: Buffer) => Buffer]] : []),
+  ...('zstdCompressSync' in zlib
+    ? [['zstd', (b: Buffer) => (zlib as unknown as { zstdCompressSync(b: Buffer): Buffer }).zstdCompressSync(b)] as [string, (b: Buffer) => Buffer]]
+    : []),
 ];
 
 describe('what a request may reserve', () => {
@@ -59,7 +61,15 @@ describe('what a request may reserve', () => {
     const responsesImage = await postJson(`${stack.gatewayUrl}/v1/responses`, key, {
       model: 'gpt-5-codex',
       max_output_tokens: 16,
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Describe it' }, { type: 'input_image', image_url: image }] }],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Describe it' },
+            { type: 'input_image', image_url: image },
+          ],
+        },
+      ],
     });
     assert.equal(responsesImage.status, 200, JSON.stringify(responsesImage.body));
   });
@@ -110,7 +120,11 @@ describe('what a request may reserve', () => {
       }
       assert.deepEqual(await redis.eval(RESERVE, 2, quota, rate, 10, 1000, 100, 5, 0, 0, 0, 60, 61000), [1, 1, 100]);
       const before = await redis.hgetall(quota);
-      for (const bad of [['1e20', 5, 5, 0], [100, '5.5', 5, 0], [100, 5, -3, 0]]) {
+      for (const bad of [
+        ['1e20', 5, 5, 0],
+        [100, '5.5', 5, 0],
+        [100, 5, -3, 0],
+      ]) {
         await assert.rejects(redis.eval(SETTLE, 1, quota, ...bad), /not an integer in range/);
         assert.deepEqual(await redis.hgetall(quota), before, `settle ${bad.join(',')} changed nothing`);
       }

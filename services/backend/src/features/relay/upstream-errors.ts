@@ -56,7 +56,7 @@ export function clientError(status: number, raw: string, requestId: string): Cli
   if (status === 401 || status === 403) {
     return {
       status: 502,
-      body: errorBody('The upstream provider refused the gateway\'s request; the operator has been told.', 'upstream_error', 'upstream_auth_failed', requestId),
+      body: errorBody("The upstream provider refused the gateway's request; the operator has been told.", 'upstream_error', 'upstream_auth_failed', requestId),
       cause: `upstream answered ${status}: ${str(upstream?.message) ?? 'no message'}`,
     };
   }

@@ -26,7 +26,8 @@ async function stream(key: string, path: string, body: Record<string, unknown>) 
 
 const chatBody = (model: string) => ({ model, messages: [{ role: 'user', content: 'Tell me a long story please' }] });
 const responsesBody = (model: string) => ({ model, input: 'Tell me a long story please' });
-const usageToday = async (key: string) => JSON.parse((await getWithKey(`${stack.gatewayUrl}/v1/usage`, key)).body) as { request_count: number; total_tokens: number };
+const usageToday = async (key: string) =>
+  JSON.parse((await getWithKey(`${stack.gatewayUrl}/v1/usage`, key)).body) as { request_count: number; total_tokens: number };
 
 describe('an answer the upstream breaks off', () => {
   test('a chat stream dropped mid-answer ends with an error event, is not counted as a request, and bills only the delivered tokens', async () => {

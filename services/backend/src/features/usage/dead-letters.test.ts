@@ -66,7 +66,10 @@ describe('usage records that Postgres refuses', () => {
     const usage = JSON.parse((await getWithKey(`${stack.gatewayUrl}/v1/usage`, key)).body);
     assert.equal(usage.request_count, 0);
     // Printable names, however unusual, are fine.
-    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model: 'gpt-4o-mini ✓ 模型', messages: [{ role: 'user', content: 'hi' }] })).status, 200);
+    assert.equal(
+      (await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model: 'gpt-4o-mini ✓ 模型', messages: [{ role: 'user', content: 'hi' }] })).status,
+      200,
+    );
   });
 
   test('a record Postgres refuses becomes a dead letter, with a metric, and every other record is written', async () => {
@@ -122,7 +125,11 @@ describe('usage records that Postgres refuses', () => {
 
       await db.query(`INSERT INTO users (id, email) VALUES ($1, $2)`, [missingUser, `restored-${missingUser}@example.test`]);
       assert.equal(await letters.replay([letter!.id]), 1);
-      const rows = await waitForRows<{ request_id: string }>('SELECT request_id FROM usage_logs WHERE request_id = $1', [orphan.requestId], (r) => r.length === 1);
+      const rows = await waitForRows<{ request_id: string }>(
+        'SELECT request_id FROM usage_logs WHERE request_id = $1',
+        [orphan.requestId],
+        (r) => r.length === 1,
+      );
       assert.equal(rows.length, 1);
       assert.deepEqual(await lettersFor([orphan.requestId]), [], 'replayed, not copied');
     } finally {

@@ -11,7 +11,11 @@ const LOGS = 'SELECT request_id, status_code, prompt_tokens, completion_tokens, 
 const DAILY = 'SELECT request_count::int, prompt_tokens::int, completion_tokens::int FROM daily_usage WHERE user_id = $1';
 
 async function mockConfig(patch: Record<string, number>) {
-  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
   assert.equal(res.status, 200);
 }
 
@@ -27,7 +31,9 @@ describe('metering', () => {
     for (let i = 0; i < 3; i += 1) {
       const r = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ stream: true, stream_options: { include_usage: true } }));
       assert.equal(r.status, 200);
-      const events = String(r.body).split('\n\n').filter((e) => e.startsWith('data: {'));
+      const events = String(r.body)
+        .split('\n\n')
+        .filter((e) => e.startsWith('data: {'));
       const usage = JSON.parse(events.at(-1)!.slice(6)).usage;
       served.push({ id: r.headers.get('x-request-id')!, prompt: usage.prompt_tokens, completion: usage.completion_tokens });
     }

@@ -24,7 +24,21 @@ export function createDeadLetters(redis: Redis) {
   return {
     /** Sets an entry of the usage stream aside with the reason it could not be written. */
     async add(sourceId: string, fields: string[], reason: string): Promise<void> {
-      await redis.xadd(DEAD_LETTER_STREAM, 'MAXLEN', '~', MAX_DEAD_LETTERS, '*', 'reason', reason.slice(0, 500), 'source', sourceId, 'at', new Date().toISOString(), 'fields', JSON.stringify(fields));
+      await redis.xadd(
+        DEAD_LETTER_STREAM,
+        'MAXLEN',
+        '~',
+        MAX_DEAD_LETTERS,
+        '*',
+        'reason',
+        reason.slice(0, 500),
+        'source',
+        sourceId,
+        'at',
+        new Date().toISOString(),
+        'fields',
+        JSON.stringify(fields),
+      );
     },
 
     async count(): Promise<number> {
@@ -46,7 +60,11 @@ export function createDeadLetters(redis: Redis) {
       for (const letter of await this.list(MAX_DEAD_LETTERS)) {
         // An entry without fields was never a record: nothing to replay, only to drop.
         if ((ids && !ids.includes(letter.id)) || letter.fields.length < 2) continue;
-        await redis.multi().xadd(USAGE_STREAM, '*', ...letter.fields).xdel(DEAD_LETTER_STREAM, letter.id).exec();
+        await redis
+          .multi()
+          .xadd(USAGE_STREAM, '*', ...letter.fields)
+          .xdel(DEAD_LETTER_STREAM, letter.id)
+          .exec();
         moved += 1;
       }
       return moved;

@@ -64,7 +64,10 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
   async function writeIsolating(batch: Parsed[]): Promise<void> {
     if (batch.length === 0) return;
     try {
-      await writeUsageBatch(pool, batch.map((p) => p.record));
+      await writeUsageBatch(
+        pool,
+        batch.map((p) => p.record),
+      );
     } catch (err) {
       if (!refusedData(err)) throw err;
       if (batch.length === 1) return setAside(batch[0]!.id, batch[0]!.fields, `postgres refused it: ${(err as Error).message}`);
@@ -85,27 +88,31 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
     }
     await writeIsolating(batch);
     const ids = entries.map(([id]) => id);
-    await redis.multi().xack(USAGE_STREAM, USAGE_GROUP, ...ids).xdel(USAGE_STREAM, ...ids).exec();
+    await redis
+      .multi()
+      .xack(USAGE_STREAM, USAGE_GROUP, ...ids)
+      .xdel(USAGE_STREAM, ...ids)
+      .exec();
     return entries.length;
   }
 
   async function claimAbandoned(): Promise<number> {
     const [, claimed] = (await redis.xautoclaim(USAGE_STREAM, USAGE_GROUP, consumer, claimIdleMs, '0-0', 'COUNT', batchSize)) as [string, StreamEntry[]];
-    return handle(claimed.filter((e) => e && e[1]));
+    return handle(claimed.filter((e) => e?.[1]));
   }
 
   async function readNew(blockMs: number): Promise<number> {
-    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', USAGE_STREAM, '>')) as
-      | Array<[string, StreamEntry[]]>
-      | null;
+    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', USAGE_STREAM, '>')) as Array<
+      [string, StreamEntry[]]
+    > | null;
     return handle(reply?.[0]?.[1] ?? []);
   }
 
   /** Our own entries left unacknowledged (a batch that failed to write) come back first. */
   async function retryOwn(): Promise<number> {
-    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'STREAMS', USAGE_STREAM, '0')) as
-      | Array<[string, StreamEntry[]]>
-      | null;
+    const reply = (await redis.xreadgroup('GROUP', USAGE_GROUP, consumer, 'COUNT', batchSize, 'STREAMS', USAGE_STREAM, '0')) as Array<
+      [string, StreamEntry[]]
+    > | null;
     return handle(reply?.[0]?.[1] ?? []);
   }
 
@@ -114,7 +121,10 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
     let grouped = false;
     while (running) {
       try {
-        if (!grouped) grouped = (await ensureGroup(), true);
+        if (!grouped) {
+          await ensureGroup();
+          grouped = true;
+        }
         if (failures > 0) await retryOwn();
         if (Date.now() - lastClaim > claimIdleMs / 3) {
           lastClaim = Date.now();

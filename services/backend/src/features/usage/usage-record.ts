@@ -25,10 +25,32 @@ export const USAGE_GROUP = 'flushers';
 /** Flat field/value list for XADD. */
 export function toStreamFields(r: UsageRecord): string[] {
   return [
-    'id', r.requestId, 'u', String(r.userId), 'k', String(r.apiKeyId), 'm', r.model,
-    'pt', String(r.promptTokens), 'ct', String(r.completionTokens), 's', String(r.statusCode),
-    'l', String(r.latencyMs), 'st', r.stream ? '1' : '0', 't', String(r.createdAt), 'd', r.usageDate, 'b', r.billed ? '1' : '0',
-    'rc', r.requestCounted ? '1' : '0',
+    'id',
+    r.requestId,
+    'u',
+    String(r.userId),
+    'k',
+    String(r.apiKeyId),
+    'm',
+    r.model,
+    'pt',
+    String(r.promptTokens),
+    'ct',
+    String(r.completionTokens),
+    's',
+    String(r.statusCode),
+    'l',
+    String(r.latencyMs),
+    'st',
+    r.stream ? '1' : '0',
+    't',
+    String(r.createdAt),
+    'd',
+    r.usageDate,
+    'b',
+    r.billed ? '1' : '0',
+    'rc',
+    r.requestCounted ? '1' : '0',
   ];
 }
 
@@ -51,6 +73,8 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     billed: f.b === '1',
     requestCounted: f.rc === '1',
   };
-  const numbersOk = [record.userId, record.apiKeyId, record.promptTokens, record.completionTokens, record.statusCode, record.latencyMs, record.createdAt].every(Number.isFinite);
+  const numbersOk = [record.userId, record.apiKeyId, record.promptTokens, record.completionTokens, record.statusCode, record.latencyMs, record.createdAt].every(
+    Number.isFinite,
+  );
   return record.requestId && numbersOk && /^\d{4}-\d{2}-\d{2}$/.test(record.usageDate) ? record : undefined;
 }

@@ -9,7 +9,17 @@ import { writeUsageBatch } from './usage-store.js';
  * Postgres in batches. When Redis cannot take it, the record goes straight to Postgres:
  * nothing relayed goes unrecorded.
  */
-export function createUsageRecorder({ redis, pools, logger, onRedisFallback }: { redis: Redis; pools: Pools; logger: Logger; onRedisFallback?: (reason: string) => void }) {
+export function createUsageRecorder({
+  redis,
+  pools,
+  logger,
+  onRedisFallback,
+}: {
+  redis: Redis;
+  pools: Pools;
+  logger: Logger;
+  onRedisFallback?: (reason: string) => void;
+}) {
   return {
     async record(record: UsageRecord): Promise<void> {
       try {

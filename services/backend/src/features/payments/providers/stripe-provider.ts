@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import Stripe from 'stripe';
 import type { Config } from '../../../infra/config.js';
 import type { Logger } from '../../../infra/logger.js';
-import type { FulfilmentService } from '../fulfilment-service.js';
+import type { FulfilmentOutcome, FulfilmentService } from '../fulfilment-service.js';
 import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './payment-provider.js';
 
 type StripeConfig = NonNullable<Config['payments']['stripe']>;
@@ -48,7 +48,9 @@ export function createStripeProvider(config: StripeConfig, publicBaseUrl: string
             mode: 'payment',
             client_reference_id: order.order_no,
             metadata: { order_no: order.order_no },
-            line_items: [{ quantity: 1, price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount_cents, product_data: { name: packageName } } }],
+            line_items: [
+              { quantity: 1, price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount_cents, product_data: { name: packageName } } },
+            ],
             success_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
             cancel_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
             expires_at: sessionExpiry(order.expires_at),
@@ -110,7 +112,7 @@ export function createStripeWebhookRoute(deps: { config: StripeConfig; stripe: S
       currency: session.currency ?? undefined,
       payload: { session: session.id, amount_total: session.amount_total, currency: session.currency, payment_status: session.payment_status },
     };
-    let outcome;
+    let outcome: FulfilmentOutcome | 'awaiting_payment';
     if (event.type === 'checkout.session.async_payment_failed') outcome = await deps.fulfilment.failPayment(notice);
     else if (session.payment_status === 'paid') outcome = await deps.fulfilment.fulfil(notice);
     else if (event.type === 'checkout.session.completed' && session.payment_status === 'unpaid') outcome = await deps.fulfilment.awaitPayment(notice);
