@@ -1,36 +1,14 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MockUpstream, createMockUpstream } from './index.js';
+import { createMockUpstream } from './index.js';
+import { mockForThisFile, readUntilEnd } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 const messages = [{ role: 'user', content: 'ping' }];
 
-function chat(body: Record<string, unknown>, url = base): Promise<Response> {
+function chat(body: Record<string, unknown>, url = upstream.base): Promise<Response> {
   return fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ messages, ...body }) });
-}
-
-/** Reads a body to the end, returning what arrived and whether the connection died before the end. */
-async function readUntilEnd(res: Response): Promise<{ text: string; cut: boolean }> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { text, cut: false };
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    return { text, cut: true };
-  }
 }
 
 async function errorOf(res: Response): Promise<{ type: string; message: string }> {
@@ -42,7 +20,7 @@ describe('failure injection by model name', () => {
     const r500 = await chat({ model: 'mock-error-500' });
     assert.equal(r500.status, 500);
     assert.equal((await errorOf(r500)).type, 'server_error');
-    const r503 = await fetch(`${base}/v1/responses`, {
+    const r503 = await fetch(`${upstream.base}/v1/responses`, {
       method: 'POST',
       body: JSON.stringify({ model: 'mock-error-503', input: 'hi' }),
     });
@@ -73,7 +51,7 @@ describe('failure injection by model name', () => {
   });
 
   test('drop-mid-stream on the responses API never reaches response.completed', async () => {
-    const res = await fetch(`${base}/v1/responses`, {
+    const res = await fetch(`${upstream.base}/v1/responses`, {
       method: 'POST',
       body: JSON.stringify({ model: 'mock-drop-mid-stream', input: 'hi', stream: true }),
     });
@@ -86,8 +64,8 @@ describe('failure injection by model name', () => {
 
 describe('runtime config', () => {
   test('failNext set in process makes the next N generation requests answer 500', async () => {
-    mock.setConfig({ failNext: 2 });
-    const models = await fetch(`${base}/v1/models`);
+    upstream.mock.setConfig({ failNext: 2 });
+    const models = await fetch(`${upstream.base}/v1/models`);
     assert.equal(models.status, 200, 'listing models does not consume injected failures');
     await models.text();
     for (const expected of [500, 500, 200]) {
@@ -98,39 +76,39 @@ describe('runtime config', () => {
   });
 
   test('POST /__mock/config changes the config over HTTP and returns it', async () => {
-    const res = await fetch(`${base}/__mock/config`, { method: 'POST', body: JSON.stringify({ failNext: 1 }) });
+    const res = await fetch(`${upstream.base}/__mock/config`, { method: 'POST', body: JSON.stringify({ failNext: 1 }) });
     assert.deepEqual(await res.json(), { latencyMs: 0, chunkDelayMs: 0, failNext: 1 });
     const failed = await chat({ model: 'gpt-4o' });
     assert.equal(failed.status, 500);
     assert.equal((await errorOf(failed)).type, 'server_error');
-    const current = await fetch(`${base}/__mock/config`);
+    const current = await fetch(`${upstream.base}/__mock/config`);
     assert.deepEqual(await current.json(), { latencyMs: 0, chunkDelayMs: 0, failNext: 0 });
   });
 
   test('invalid config is rejected with a 400 over HTTP and a TypeError in process', async () => {
     for (const body of [{ latencyMs: -1 }, { failNext: 1.5 }, { latency: 10 }, [1]]) {
-      const res = await fetch(`${base}/__mock/config`, { method: 'POST', body: JSON.stringify(body) });
+      const res = await fetch(`${upstream.base}/__mock/config`, { method: 'POST', body: JSON.stringify(body) });
       assert.equal(res.status, 400);
       assert.equal((await errorOf(res)).type, 'invalid_request_error');
     }
-    assert.throws(() => mock.setConfig({ chunkDelayMs: Number.NaN }), TypeError);
+    assert.throws(() => upstream.mock.setConfig({ chunkDelayMs: Number.NaN }), TypeError);
     assert.throws(() => createMockUpstream({ latencyMs: -5 }), TypeError);
   });
 
   test('latencyMs delays the first byte', async () => {
-    mock.setConfig({ latencyMs: 150 });
+    upstream.mock.setConfig({ latencyMs: 150 });
     try {
       const started = performance.now();
-      const res = await fetch(`${base}/v1/models`);
+      const res = await fetch(`${upstream.base}/v1/models`);
       assert.ok(performance.now() - started >= 140, 'headers arrived too early');
       await res.text();
     } finally {
-      mock.setConfig({ latencyMs: 0 });
+      upstream.mock.setConfig({ latencyMs: 0 });
     }
   });
 
   test('chunkDelayMs spaces out the events of a stream', async () => {
-    mock.setConfig({ chunkDelayMs: 25 });
+    upstream.mock.setConfig({ chunkDelayMs: 25 });
     try {
       const started = performance.now();
       // role + 3 tokens + finish + [DONE] = 6 events, so 5 gaps
@@ -139,7 +117,7 @@ describe('runtime config', () => {
       assert.ok(text.includes('[DONE]'));
       assert.ok(performance.now() - started >= 120, 'stream finished too fast');
     } finally {
-      mock.setConfig({ chunkDelayMs: 0 });
+      upstream.mock.setConfig({ chunkDelayMs: 0 });
     }
   });
 });

@@ -1,18 +1,12 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MockUpstream, createMockUpstream } from './index.js';
+import { createMockUpstream } from './index.js';
+import { mockForThisFile } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(base + path, {
+  return fetch(upstream.base + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -42,7 +36,7 @@ const hello = [{ role: 'user', content: 'Hello there, how are you today?' }];
 describe('models and health', () => {
   test("the model list has OpenAI's list shape with and without the /v1 prefix", async () => {
     for (const path of ['/v1/models', '/models']) {
-      const res = await fetch(base + path);
+      const res = await fetch(upstream.base + path);
       assert.equal(res.status, 200);
       const body = (await res.json()) as { object: string; data: { id: string; object: string; owned_by: string }[] };
       assert.equal(body.object, 'list');
@@ -55,11 +49,11 @@ describe('models and health', () => {
   });
 
   test('healthz answers ok and every answer carries an x-request-id', async () => {
-    const res = await fetch(`${base}/healthz`);
+    const res = await fetch(`${upstream.base}/healthz`);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok' });
     assert.match(res.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
-    const notFound = await fetch(`${base}/nowhere`);
+    const notFound = await fetch(`${upstream.base}/nowhere`);
     await notFound.body?.cancel();
     assert.ok(notFound.headers.get('x-request-id'));
   });
@@ -170,8 +164,8 @@ describe('bad input', () => {
   });
 
   test("an unknown path gets a 404 and a wrong method a 405, both in OpenAI's error shape", async () => {
-    await assertOpenAIError(await fetch(`${base}/v1/embeddings`), 404, 'invalid_request_error');
-    const wrongMethod = await fetch(`${base}/v1/chat/completions`);
+    await assertOpenAIError(await fetch(`${upstream.base}/v1/embeddings`), 404, 'invalid_request_error');
+    const wrongMethod = await fetch(`${upstream.base}/v1/chat/completions`);
     await assertOpenAIError(wrongMethod, 405, 'invalid_request_error');
     assert.equal(wrongMethod.headers.get('allow'), 'POST');
   });
@@ -199,7 +193,7 @@ describe('bad input', () => {
     const garbage = await post('/v1/chat/completions', Buffer.from([0xff, 0xfe, 0x00, 0x7b]).toString('latin1'));
     assert.equal(garbage.status, 400);
     await garbage.text();
-    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    assert.equal((await fetch(`${upstream.base}/healthz`)).status, 200);
   });
 });
 

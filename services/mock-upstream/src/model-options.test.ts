@@ -1,25 +1,17 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MockUpstream, createMockUpstream } from './index.js';
-import { errorOf, parseSse, payloads, postJson, readUntilEnd } from './test-support.js';
+import { errorOf, mockForThisFile, parseSse, payloads, postJson, readUntilEnd } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 const messages = [{ role: 'user', content: 'ping' }];
 
 function chat(body: Record<string, unknown>): Promise<Response> {
-  return postJson(`${base}/v1/chat/completions`, { messages, ...body });
+  return postJson(`${upstream.base}/v1/chat/completions`, { messages, ...body });
 }
 
 function responses(body: Record<string, unknown>): Promise<Response> {
-  return postJson(`${base}/v1/responses`, { input: 'ping', ...body });
+  return postJson(`${upstream.base}/v1/responses`, { input: 'ping', ...body });
 }
 
 function contentDeltas(text: string): string[] {
@@ -62,12 +54,12 @@ describe('the model-name grammar', () => {
 
   test('GET /v1/models/{id} knows the catalogue and every mock- name that parses, and 404s the rest like OpenAI', async () => {
     for (const id of ['gpt-4o', 'mock-tools', 'mock-crlf+drop-after-3', 'mock-error-418']) {
-      const res = await fetch(`${base}/v1/models/${encodeURIComponent(id)}`);
+      const res = await fetch(`${upstream.base}/v1/models/${encodeURIComponent(id)}`);
       assert.equal(res.status, 200, id);
       assert.deepEqual(await res.json(), { id, object: 'model', created: 1_715_367_049, owned_by: 'mock' });
     }
     for (const id of ['gpt-nope', 'mock-tols']) {
-      const res = await fetch(`${base}/v1/models/${id}`);
+      const res = await fetch(`${upstream.base}/v1/models/${id}`);
       assert.equal(res.status, 404, id);
       assert.equal(
         await res.text(),
@@ -84,7 +76,7 @@ describe('per-request stream behaviour', () => {
     const { text } = await readUntilEnd(await chat({ model: 'mock-chunk-delay-40', stream: true, max_tokens: 3 }));
     assert.ok(text.includes('[DONE]'));
     assert.ok(performance.now() - started >= 190, 'stream finished too fast');
-    const config = (await (await fetch(`${base}/__mock/config`)).json()) as { chunkDelayMs: number };
+    const config = (await (await fetch(`${upstream.base}/__mock/config`)).json()) as { chunkDelayMs: number };
     assert.equal(config.chunkDelayMs, 0, "the mock's own setting is untouched");
   });
 

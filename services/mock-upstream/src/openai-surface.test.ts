@@ -1,21 +1,14 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOCK_ORGANIZATION, MOCK_PROJECT, type MockUpstream, createMockUpstream } from './index.js';
-import { errorOf, postJson, readUntilEnd } from './test-support.js';
+import { MOCK_ORGANIZATION, MOCK_PROJECT, createMockUpstream } from './index.js';
+import { errorOf, mockForThisFile, postJson, readUntilEnd } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 const messages = [{ role: 'user', content: 'ping' }];
 
 function chat(model: string, authorization?: string): Promise<Response> {
-  return postJson(`${base}/v1/chat/completions`, { model, messages }, authorization === undefined ? {} : { authorization });
+  return postJson(`${upstream.base}/v1/chat/completions`, { model, messages }, authorization === undefined ? {} : { authorization });
 }
 
 function assertOpenAIHeaders(res: Response, what: string): void {
@@ -41,22 +34,22 @@ function assertOpenAIHeaders(res: Response, what: string): void {
 describe('headers as api.openai.com sends them', () => {
   test("every /v1 answer carries them: lists, streams, errors and unknown paths alike, but not the mock's own endpoints", async () => {
     const answers: [string, Response][] = [
-      ['models', await fetch(`${base}/v1/models`)],
-      ['model', await fetch(`${base}/v1/models/gpt-4o`)],
-      ['model 404', await fetch(`${base}/v1/models/nope`)],
+      ['models', await fetch(`${upstream.base}/v1/models`)],
+      ['model', await fetch(`${upstream.base}/v1/models/gpt-4o`)],
+      ['model 404', await fetch(`${upstream.base}/v1/models/nope`)],
       ['chat', await chat('gpt-4o')],
-      ['responses stream', await postJson(`${base}/v1/responses`, { model: 'mock-tools', input: 'hi', stream: true })],
-      ['bad request', await postJson(`${base}/v1/chat/completions`, { model: 'gpt-4o' })],
+      ['responses stream', await postJson(`${upstream.base}/v1/responses`, { model: 'mock-tools', input: 'hi', stream: true })],
+      ['bad request', await postJson(`${upstream.base}/v1/chat/completions`, { model: 'gpt-4o' })],
       ['injected 503', await chat('mock-error-503')],
-      ['empty stream', await postJson(`${base}/v1/responses`, { model: 'mock-empty-stream', input: 'hi', stream: true })],
-      ['unknown path', await fetch(`${base}/v1/embeddings`)],
+      ['empty stream', await postJson(`${upstream.base}/v1/responses`, { model: 'mock-empty-stream', input: 'hi', stream: true })],
+      ['unknown path', await fetch(`${upstream.base}/v1/embeddings`)],
     ];
     for (const [what, res] of answers) {
       assertOpenAIHeaders(res, what);
       await readUntilEnd(res);
     }
     for (const path of ['/healthz', '/__mock/config', '/__mock/stats']) {
-      const res = await fetch(base + path);
+      const res = await fetch(upstream.base + path);
       assert.equal(res.headers.get('openai-organization'), null, path);
       assert.deepEqual(res.headers.getSetCookie(), [], path);
       await res.text();

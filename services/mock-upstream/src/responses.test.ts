@@ -1,18 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MockUpstream, createMockUpstream } from './index.js';
+import { mockForThisFile } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 function post(body: unknown): Promise<Response> {
-  return fetch(`${base}/v1/responses`, {
+  return fetch(`${upstream.base}/v1/responses`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -133,7 +126,7 @@ describe('responses API', () => {
   });
 
   test('the responses endpoint is also served without the /v1 prefix', async () => {
-    const res = await fetch(`${base}/responses`, { method: 'POST', body: JSON.stringify(codexLikeRequest) });
+    const res = await fetch(`${upstream.base}/responses`, { method: 'POST', body: JSON.stringify(codexLikeRequest) });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { object: string }).object, 'response');
   });

@@ -1,16 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type MockUpstream, createMockUpstream } from './index.js';
-import { type WireEvent, parseSse, postJson, readUntilEnd } from './test-support.js';
+import { mockForThisFile, parseSse, postJson, readUntilEnd, type WireEvent } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 const tools = [{ type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'] } }];
 
@@ -25,7 +17,7 @@ async function wire(path: '/v1/chat/completions' | '/v1/responses', model: strin
           stream: true,
           stream_options: { include_usage: true },
         };
-  const res = await postJson(base + path, body);
+  const res = await postJson(upstream.base + path, body);
   assert.equal(res.status, 200);
   const { text, cut } = await readUntilEnd(res);
   assert.ok(!cut);

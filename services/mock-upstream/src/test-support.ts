@@ -5,7 +5,20 @@
  * framing.
  */
 
+import { after, before } from 'node:test';
 import { createParser } from 'eventsource-parser';
+import { createMockUpstream, type MockUpstream, type MockUpstreamOptions } from './index.js';
+
+/** A mock upstream of the test file's own on a free port, started before its tests and closed after them. */
+export function mockForThisFile(options?: MockUpstreamOptions): { readonly mock: MockUpstream; readonly base: string } {
+  const upstream = {} as { mock: MockUpstream; base: string };
+  before(async () => {
+    upstream.mock = createMockUpstream(options);
+    upstream.base = (await upstream.mock.listen(0, '127.0.0.1')).url;
+  });
+  after(() => upstream.mock.close());
+  return upstream;
+}
 
 export interface WireEvent {
   /** The `event:` field, undefined when the event has none. */

@@ -1,16 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HARMLESS_COMMAND, type MockUpstream, createMockUpstream } from './index.js';
-import { parseSse, payloads, postJson, readUntilEnd } from './test-support.js';
+import { HARMLESS_COMMAND } from './index.js';
+import { mockForThisFile, parseSse, payloads, postJson, readUntilEnd } from './test-support.js';
 
-let mock: MockUpstream;
-let base: string;
-
-before(async () => {
-  mock = createMockUpstream();
-  base = (await mock.listen(0, '127.0.0.1')).url;
-});
-after(() => mock.close());
+const upstream = mockForThisFile();
 
 const weather = {
   name: 'get_weather',
@@ -39,11 +32,11 @@ const ask = [{ role: 'user', content: 'What is the weather in Paris?' }];
 const askInput = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'List the files' }] }];
 
 function chat(body: Record<string, unknown>): Promise<Response> {
-  return postJson(`${base}/v1/chat/completions`, { model: 'mock-tools', messages: ask, tools: [{ type: 'function', function: weather }], ...body });
+  return postJson(`${upstream.base}/v1/chat/completions`, { model: 'mock-tools', messages: ask, tools: [{ type: 'function', function: weather }], ...body });
 }
 
 function responses(body: Record<string, unknown>): Promise<Response> {
-  return postJson(`${base}/v1/responses`, { model: 'mock-tools', input: askInput, tools: [execCommand], ...body });
+  return postJson(`${upstream.base}/v1/responses`, { model: 'mock-tools', input: askInput, tools: [execCommand], ...body });
 }
 
 async function streamed(res: Response): Promise<Record<string, any>[]> {
