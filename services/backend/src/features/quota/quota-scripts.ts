@@ -26,13 +26,17 @@ local function int(n) return string.format('%d', n) end
 `;
 
 /**
- * KEYS[1] the user's quota hash for today, KEYS[2] the key's counter for this minute.
+ * KEYS[1] the user's quota hash for today, KEYS[2] the key's counter for this minute,
+ * KEYS[3] the cluster's recovery window (set while workers add what they counted in
+ * Postgres during a Redis outage: the counters here are not complete yet).
  * ARGV: request limit, token limit (-1 = unlimited), tokens to reserve, rpm limit (-1),
  *       seed req, seed pt, seed ct (-1 = not loaded yet), quota TTL s, rate window ms.
  * Returns {1, req, tok} admitted; {0, reason, a, b} refused; {-1} when the day's counters
- * are not in Redis yet and must be loaded from Postgres (then it is called again with them).
+ * are not in Redis yet and must be loaded from Postgres (then it is called again with
+ * them); {-2} during a recovery window (the caller admits through Postgres).
  */
 export const RESERVE = `${checkArgs(-1)}
+if redis.call('EXISTS', KEYS[3]) == 1 then return {-2} end
 local quota, rate = KEYS[1], KEYS[2]
 local reqLimit, tokLimit, est, rpm = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 if redis.call('EXISTS', quota) == 0 then

@@ -93,7 +93,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
           createdAt: started,
           usageDate: x.day,
           billed: charge.request,
-          requestCounted: x.reservation.mode === 'postgres',
+          requestCounted: x.reservation.inPostgres,
         }),
       ]);
       for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error).message, requestId }, 'usage settlement failed');

@@ -112,13 +112,14 @@ describe('what a request may reserve', () => {
     try {
       const quota = `cg:q:test-args-${process.pid}:2026-01-01`;
       const rate = `cg:rl:test-args-${process.pid}:1`;
+      const recovering = `cg:test-args-${process.pid}:not-recovering`;
       await redis.del(quota, rate);
-      // request limit, token limit, estimate, rpm, seeds ×3, ttl, window
+      // keys: quota, rate, recovery window; args: request limit, token limit, estimate, rpm, seeds ×3, ttl, window
       for (const estimate of ['1e20', '9000000000000000000', '1.5', '-5', 'x']) {
-        await assert.rejects(redis.eval(RESERVE, 2, quota, rate, 10, 1000, estimate, 5, 0, 0, 0, 60, 61000), /not an integer in range/);
+        await assert.rejects(redis.eval(RESERVE, 3, quota, rate, recovering, 10, 1000, estimate, 5, 0, 0, 0, 60, 61000), /not an integer in range/);
         assert.equal(await redis.exists(quota, rate), 0, `no counter was created for estimate ${estimate}`);
       }
-      assert.deepEqual(await redis.eval(RESERVE, 2, quota, rate, 10, 1000, 100, 5, 0, 0, 0, 60, 61000), [1, 1, 100]);
+      assert.deepEqual(await redis.eval(RESERVE, 3, quota, rate, recovering, 10, 1000, 100, 5, 0, 0, 0, 60, 61000), [1, 1, 100]);
       const before = await redis.hgetall(quota);
       for (const bad of [
         ['1e20', 5, 5, 0],
