@@ -26,7 +26,7 @@ export interface Pools {
 }
 
 /** Errors that mean "this server is not answering", as opposed to a bad query. */
-function isUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   const message = (err as Error).message ?? '';
   return (

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isUnavailable } from './db.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -89,6 +90,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // Mid-stream failures cannot change the status any more; end the response.
       logger.warn({ err, requestId }, 'error after headers were sent');
       res.destroy();
+      return;
+    }
+    if (!known && isUnavailable(err)) {
+      // A database that does not answer (mid-failover, restarting): worth a retry, not a 500.
+      logger.warn({ err: (err as Error).message, requestId, method: req.method, path: req.path }, 'database unavailable');
+      res
+        .status(503)
+        .set('retry-after', '2')
+        .json(errorBody('The service is briefly unavailable; retry in a moment.', 'server_error', 'service_unavailable', requestId));
       return;
     }
     if (!known) {

@@ -1,4 +1,4 @@
-import { withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
+import { isUnavailable, withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
 
 export interface PackagePeriod {
   id: number;
@@ -22,6 +22,16 @@ export interface Entitlement {
 }
 
 const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
+
+const ENTITLEMENTS = `
+  SELECT up.id AS "userPackageId", p.id AS "packageId", p.name AS "packageName",
+         up.start_date AS "startDate", up.end_date AS "endDate",
+         p.daily_request_limit AS "dailyRequestLimit", p.daily_token_limit AS "dailyTokenLimit",
+         p.rpm_limit AS "rpmLimit"
+    FROM user_packages up
+    JOIN packages p ON p.id = up.package_id
+   WHERE up.user_id = $1 AND up.status = 'active' AND up.end_date >= $2
+   ORDER BY up.start_date`;
 
 export function createUserPackageStore({ pools }: { pools: Pools }) {
   return {
@@ -68,21 +78,16 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
 
     /**
      * Active periods that have not ended by `today`, with their limits. Read on the primary:
-     * a package granted or paid a moment ago must count on the very next request.
+     * a package granted or paid a moment ago must count on the very next request. While the
+     * primary does not answer, the replica's (possibly a moment old) answer beats refusing.
      */
     async entitlements(userId: number, today: string): Promise<Entitlement[]> {
-      const { rows } = await pools.primary.query<Entitlement>(
-        `SELECT up.id AS "userPackageId", p.id AS "packageId", p.name AS "packageName",
-                up.start_date AS "startDate", up.end_date AS "endDate",
-                p.daily_request_limit AS "dailyRequestLimit", p.daily_token_limit AS "dailyTokenLimit",
-                p.rpm_limit AS "rpmLimit"
-           FROM user_packages up
-           JOIN packages p ON p.id = up.package_id
-          WHERE up.user_id = $1 AND up.status = 'active' AND up.end_date >= $2
-          ORDER BY up.start_date`,
-        [userId, today],
-      );
-      return rows;
+      try {
+        return (await pools.primary.query<Entitlement>(ENTITLEMENTS, [userId, today])).rows;
+      } catch (err) {
+        if (!isUnavailable(err)) throw err;
+        return (await pools.replica.query<Entitlement>(ENTITLEMENTS, [userId, today])).rows;
+      }
     },
   };
 }
