@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { HttpError } from './errors.js';
+import { HttpError, NO_RETRY } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Redis } from './redis.js';
 import { TtlCache } from './ttl-cache.js';
@@ -7,9 +7,7 @@ import { TtlCache } from './ttl-cache.js';
 /** Too many failed authentications from one address: a retry does not help until the block ends. */
 export class TooManyFailuresError extends HttpError {
   constructor() {
-    super(429, 'Too many failed authentications from this address; try again later.', 'rate_limit_error', 'too_many_failed_authentications', {
-      'x-should-retry': 'false',
-    });
+    super(429, 'Too many failed authentications from this address; try again later.', 'rate_limit_error', 'too_many_failed_authentications', NO_RETRY);
   }
 }
 

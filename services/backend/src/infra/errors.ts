@@ -29,10 +29,13 @@ export class BadRequestError extends HttpError {
     super(400, message, 'invalid_request_error', code, {}, param);
   }
 }
-/** A retry with the same credentials cannot succeed: SDKs are told not to (x-should-retry). */
+/** For refusals that waiting a little cannot fix: the OpenAI SDKs (and Codex) then do not retry. */
+export const NO_RETRY: Readonly<Record<string, string>> = { 'x-should-retry': 'false' };
+
+/** A retry with the same credentials cannot succeed. */
 export class UnauthorizedError extends HttpError {
   constructor(message = 'Incorrect API key provided.', code = 'invalid_api_key') {
-    super(401, message, 'invalid_request_error', code, { 'x-should-retry': 'false' });
+    super(401, message, 'invalid_request_error', code, NO_RETRY);
   }
 }
 export class ForbiddenError extends HttpError {

@@ -1,14 +1,12 @@
 import type { RequestHandler } from 'express';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
-import { HttpError, UnauthorizedError } from '../../infra/errors.js';
+import { HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
 import type { KeyService } from './key-service.js';
 
 export interface ApiKeyAuth {
   keyId: number;
   userId: number;
 }
-
-const NO_RETRY = { 'x-should-retry': 'false' };
 
 class SuspendedAccountError extends HttpError {
   constructor() {

@@ -11,7 +11,8 @@ export interface ApiKeyRecord {
 }
 
 const RECORD = `k.id, k.user_id AS "userId", k.status, k.expires_at AS "expiresAt", u.status AS "userStatus"`;
-const FIND_BY_HASH = `SELECT ${RECORD} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1`;
+const KEYS_WITH_OWNERS = 'api_keys k JOIN users u ON u.id = k.user_id';
+const FIND_BY_HASH = `SELECT ${RECORD} FROM ${KEYS_WITH_OWNERS} WHERE k.key_hash = $1`;
 
 export function createKeyStore({ pools }: { pools: Pools }) {
   return {
@@ -29,7 +30,7 @@ export function createKeyStore({ pools }: { pools: Pools }) {
     /** Every key of a user with its hash, from the primary (after a change of the account). */
     async listForUser(userId: number): Promise<Array<ApiKeyRecord & { keyHash: string }>> {
       const { rows } = await pools.primary.query<ApiKeyRecord & { keyHash: string }>(
-        `SELECT ${RECORD}, k.key_hash AS "keyHash" FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = $1`,
+        `SELECT ${RECORD}, k.key_hash AS "keyHash" FROM ${KEYS_WITH_OWNERS} WHERE k.user_id = $1`,
         [userId],
       );
       return rows;

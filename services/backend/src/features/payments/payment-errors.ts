@@ -1,4 +1,4 @@
-import { HttpError } from '../../infra/errors.js';
+import { HttpError, NO_RETRY } from '../../infra/errors.js';
 
 /** The payment provider answered and would not create the checkout (its reason is logged, not shown). */
 export class PaymentProviderRefusedError extends HttpError {
@@ -8,7 +8,7 @@ export class PaymentProviderRefusedError extends HttpError {
       `The payment provider (${provider}) refused to create the checkout for this order${retryable ? '; try again in a moment' : '; try another payment provider or contact support'}.`,
       'upstream_error',
       'payment_provider_refused',
-      retryable ? {} : { 'x-should-retry': 'false' },
+      retryable ? {} : NO_RETRY,
     );
   }
 }

@@ -5,8 +5,9 @@ import type { Entitlement } from '../packages/user-package-store.js';
  * The quota while Redis is away: one conditional upsert on daily_usage admits a request
  * only while the day's count is under the limit (row lock: exact under concurrency across
  * replicas). The request's token estimate must fit what is already recorded (requests in
- * flight are not reserved here). No per-minute rate limit in this mode. The request is then counted in Postgres, so its usage record says so
- * (requestCounted) and the flusher does not count it twice.
+ * flight are not reserved here). No per-minute rate limit in this mode. The request is
+ * then counted in Postgres, so its usage record says so (requestCounted) and the flusher
+ * does not count it twice.
  */
 export function createPostgresQuota({ pools }: { pools: Pools }) {
   return {

@@ -1,12 +1,9 @@
-import { HttpError } from '../../infra/errors.js';
+import { HttpError, NO_RETRY } from '../../infra/errors.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import { nextMidnight } from './business-day.js';
 
 /** The per-minute window of the rate limit. */
 export const RATE_WINDOW_MS = 60_000;
-
-/** Refusals that waiting a little cannot fix: SDKs must not retry them (x-should-retry). */
-const NO_RETRY = { 'x-should-retry': 'false' };
 
 /**
  * The per-minute rate limit: the only refusal that a short wait fixes, so the only one

@@ -65,10 +65,10 @@ const checkCount = (n: number, what: string) => {
  * When Redis cannot take writes (down, out of memory…) the request is admitted by a
  * conditional upsert on daily_usage in Postgres instead, and what this worker counted
  * there is owed to Redis's counters. Near a user's daily request limit, Redis's
- * admissions are counted in Postgres at once too, so that the fallback is exact. When Redis takes writes again, the first worker back
- * opens a recovery window (a key every reserve script sees): until it closes, every
- * worker admits in Postgres and mirrors each admission into Redis at once, while each
- * worker pays what it owes. Then Redis's counters hold everything and take over again.
+ * admissions are counted in Postgres at once too, so that the fallback is exact. When
+ * Redis takes writes again, the first worker back opens a recovery window (a key every
+ * reserve script sees): until it closes, every worker admits in Postgres and mirrors each
+ * admission into Redis at once, while each worker pays what it owes. Then Redis's counters hold everything and take over again.
  */
 export function createQuotaService({
   redis,

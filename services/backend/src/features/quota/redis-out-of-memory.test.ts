@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { adminApi, parsePrometheusText, postJson, testStack, waitFor, waitForRows } from '@codex-gateway/stack/testing';
+import { adminApi, metricSum, postJson, testStack, waitFor, waitForRows } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
 const chat = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], ...extra });
 
-async function fallbacks(reason: string): Promise<number> {
-  let sum = 0;
-  for (const b of stack.backends) {
-    const samples = parsePrometheusText(await (await fetch(b.metricsUrl)).text());
-    sum += samples.filter((s) => s.name === 'gateway_redis_fallbacks_total' && s.labels.reason === reason).reduce((a, s) => a + s.value, 0);
-  }
-  return sum;
-}
+const fallbacks = (reason: string) => metricSum('gateway_redis_fallbacks_total', { reason });
 
 describe('Redis out of memory', () => {
   test('requests are still served, limited and metered through Postgres, and the fallback is counted for the alert', async () => {
