@@ -5,7 +5,7 @@ import type { Reservation } from '../quota/quota-service.js';
 import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';
 import { SseRelay } from './sse-relay.js';
-import { clientError, clientHeaders } from './upstream-errors.js';
+import { type ClientError, clientError, clientHeaders } from './upstream-errors.js';
 import type { UpstreamResponse } from './upstream-client.js';
 import { UsageMeter } from './usage-meter.js';
 
@@ -51,6 +51,14 @@ async function readAll(body: AsyncIterable<Buffer>, limit = Infinity): Promise<B
     size += chunk.length;
   }
   return Buffer.concat(chunks);
+}
+
+/** The customer's view of an upstream error answer (read up to MAX_ERROR_BODY); the operator's cause is logged. */
+async function readUpstreamError(deps: RelayDeps, answer: UpstreamResponse, requestId: string): Promise<ClientError> {
+  const raw = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
+  const error = clientError(answer.status, raw.toString('utf8'), requestId);
+  if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
+  return error;
 }
 
 /**
@@ -124,9 +132,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   // 2. An error answer.
   if (answer.status >= 300) {
     upstreamTimer({ outcome: `http_${answer.status}` });
-    const raw = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
-    const error = clientError(answer.status, raw.toString('utf8'), requestId);
-    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
+    const error = await readUpstreamError(deps, answer, requestId);
     await finish(error.status, NOT_SERVED);
     res.status(error.status).json(error.body);
     return;
@@ -244,12 +250,13 @@ export async function relayPlain(deps: RelayDeps, res: Response, path: string, m
   res.once('close', () => abort.abort());
   const requestId = res.locals.requestId as string;
   const answer = await deps.upstream.send({ method: 'GET', path, model, signal: abort.signal, requestId });
-  const body = await readAll(answer.body);
   if (answer.status >= 300) {
-    const error = clientError(answer.status, body.toString('utf8'), requestId);
-    if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
+    const error = await readUpstreamError(deps, answer, requestId);
     res.status(error.status).json(error.body);
     return;
   }
-  res.status(answer.status).set(clientHeaders(answer.headers)).end(body);
+  res
+    .status(answer.status)
+    .set(clientHeaders(answer.headers))
+    .end(await readAll(answer.body));
 }

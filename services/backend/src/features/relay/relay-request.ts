@@ -1,4 +1,5 @@
 import { BadRequestError } from '../../infra/errors.js';
+import { isRecord } from './json.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
 import type { ApiKind } from './usage-meter.js';
 
@@ -22,8 +23,6 @@ export interface RelayRequest {
   /** Output tokens the request may use: its own max × choices, or the configured estimate. */
   outputEstimate: number;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A model name is stored, logged and used as a label of the books: printable, short, and

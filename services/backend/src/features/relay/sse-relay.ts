@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { isRecord, parseObject } from './json.js';
 import { redactUpstreamText } from './upstream-errors.js';
 import type { ApiKind, UsageMeter } from './usage-meter.js';
 
@@ -16,8 +17,6 @@ export type StreamEnd = 'completed' | 'failed';
 
 /** The longest event held while it arrives (a response.completed carries the whole answer). */
 const MAX_EVENT_CHARS = 16 * 1024 * 1024;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function frame(e: EventSourceMessage): string {
   let text = e.event ? `event: ${e.event}\n` : '';
@@ -50,12 +49,8 @@ function eventType(e: EventSourceMessage): string {
   if (e.event) return e.event;
   const m = /^\{\s*"type"\s*:\s*"([^"]+)"/.exec(e.data);
   if (m) return m[1]!;
-  try {
-    const parsed = JSON.parse(e.data) as { type?: unknown };
-    return typeof parsed.type === 'string' ? parsed.type : '';
-  } catch {
-    return '';
-  }
+  const type = parseObject(e.data)?.type;
+  return typeof type === 'string' ? type : '';
 }
 
 export class SseRelay {
@@ -131,14 +126,8 @@ export class SseRelay {
       this.out += frame(e);
       return;
     }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(e.data);
-    } catch {
-      this.out += frame(e);
-      return;
-    }
-    if (!isRecord(chunk)) {
+    const chunk = parseObject(e.data);
+    if (!chunk) {
       this.out += frame(e);
       return;
     }
@@ -170,13 +159,9 @@ export class SseRelay {
     const seq = /"sequence_number"\s*:\s*(\d+)/.exec(e.data);
     if (seq) this.sequence = Number(seq[1]);
     if (type === 'response.created' || type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed' || type === 'error') {
-      let parsed: { response?: { id?: unknown; model?: unknown; created_at?: unknown; usage?: Record<string, unknown> | null } } = {};
-      try {
-        parsed = JSON.parse(e.data);
-      } catch {
-        // Relayed as it is; the meter counts what was delivered.
-      }
-      const response = isRecord(parsed.response) ? parsed.response : undefined;
+      // Not JSON we understand: relayed as it is, and the meter counts what was delivered.
+      const parsed = parseObject(e.data)?.response;
+      const response = isRecord(parsed) ? parsed : undefined;
       if (type === 'response.created' && response) this.response = { id: response.id, model: response.model, created_at: response.created_at };
       if (response && isRecord(response.usage)) this.meter.report(response.usage);
       if (type === 'response.completed' || type === 'response.incomplete') this.end ??= 'completed';

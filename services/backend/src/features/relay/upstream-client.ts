@@ -21,9 +21,12 @@ export interface UpstreamResponse {
   channel: string;
 }
 
-/** Channels that serve `model` (every channel when none is named), in a weighted random order (the first is tried first). */
+/** A channel serves a model it lists, or every model when it lists none; a call without a model goes to any. */
+const serves = (c: UpstreamChannel, model: string | undefined) => model === undefined || c.models.length === 0 || c.models.includes(model);
+
+/** Channels that serve `model`, in a weighted random order (the first is tried first). */
 export function channelOrder(channels: readonly UpstreamChannel[], model: string | undefined, random = Math.random): UpstreamChannel[] {
-  const candidates = channels.filter((c) => model === undefined || c.models.length === 0 || c.models.includes(model));
+  const candidates = channels.filter((c) => serves(c, model));
   const order: UpstreamChannel[] = [];
   const pool = [...candidates];
   while (pool.length > 0) {
@@ -69,7 +72,7 @@ export function createUpstreamClient(upstream: Config['upstream'], logger: Logge
 
   return {
     /** Whether some channel serves this model (for the models routes). */
-    serves: (model: string) => channelOrder(upstream.channels, model).length > 0,
+    serves: (model: string) => upstream.channels.some((c) => serves(c, model)),
 
     async send(call: UpstreamCall): Promise<UpstreamResponse> {
       const channels = channelOrder(upstream.channels, call.model);

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorBody } from '../../infra/errors.js';
+import { isRecord, parseObject } from './json.js';
 
 /**
  * What of the upstream's answers may reach a customer. The upstream is the operator's
@@ -45,13 +46,8 @@ export interface ClientError {
  * identifiers blanked out.
  */
 export function clientError(status: number, raw: string, requestId: string): ClientError {
-  let upstream: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } | undefined;
-  try {
-    const parsed = JSON.parse(raw) as { error?: unknown };
-    if (parsed && typeof parsed.error === 'object' && parsed.error !== null) upstream = parsed.error as typeof upstream;
-  } catch {
-    upstream = undefined;
-  }
+  const error = parseObject(raw)?.error;
+  const upstream = isRecord(error) ? error : undefined;
   const str = (v: unknown) => (typeof v === 'string' ? redactUpstreamText(v) : null);
   if (status === 401 || status === 403) {
     return {

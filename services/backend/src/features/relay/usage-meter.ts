@@ -1,3 +1,5 @@
+import { isRecord, parseObject } from './json.js';
+
 /**
  * What a relayed answer cost: the usage the upstream reported (a JSON answer's `usage`,
  * the usage chunk of a chat stream, the terminal event of a responses stream) or, until
@@ -13,8 +15,6 @@ export interface MeteredUsage {
   reported: boolean;
 }
 
-type UsageFields = Record<string, unknown> | null | undefined;
-
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 
 export class UsageMeter {
@@ -22,8 +22,7 @@ export class UsageMeter {
   private reported: { prompt: number; completion: number } | undefined;
 
   /** Records the upstream's own figures (chat and responses spellings). */
-  report(usage: UsageFields): void {
-    if (!usage || typeof usage !== 'object') return;
+  report(usage: Record<string, unknown>): void {
     const prompt = count(usage.prompt_tokens ?? usage.input_tokens);
     const completion = count(usage.completion_tokens ?? usage.output_tokens);
     if (prompt !== undefined && completion !== undefined) this.reported = { prompt, completion };
@@ -36,12 +35,9 @@ export class UsageMeter {
 
   /** Reads a complete (non-streamed) JSON answer. */
   observeJson(body: string): void {
-    try {
-      const parsed = JSON.parse(body) as { usage?: UsageFields };
-      this.report(parsed.usage);
-    } catch {
-      // Not JSON we understand: usage stays counted by the gateway.
-    }
+    // Not JSON we understand: usage stays counted by the gateway.
+    const usage = parseObject(body)?.usage;
+    if (isRecord(usage)) this.report(usage);
   }
 
   /**
