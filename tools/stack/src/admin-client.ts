@@ -23,20 +23,34 @@ export function createAdminClient(stack: StackInfo) {
     call,
     createUser: (email = `user-${process.pid}-${Date.now()}-${seq++}@example.test`) => ok('POST', '/users', { email }),
     createPackage: (
-      limits: { daily_request_limit?: number | null; daily_token_limit?: number | null; rpm_limit?: number | null; duration_days?: number } = {},
+      terms: {
+        daily_request_limit?: number | null;
+        daily_token_limit?: number | null;
+        rpm_limit?: number | null;
+        duration_days?: number;
+        price_cents?: number;
+        currency?: string;
+      } = {},
     ) =>
       ok('POST', '/packages', {
         name: `test package ${seq++}`,
-        daily_request_limit: limits.daily_request_limit ?? null,
-        daily_token_limit: limits.daily_token_limit ?? null,
-        rpm_limit: limits.rpm_limit ?? null,
-        duration_days: limits.duration_days ?? 30,
-        price_cents: 999,
-        currency: 'USD',
+        daily_request_limit: terms.daily_request_limit ?? null,
+        daily_token_limit: terms.daily_token_limit ?? null,
+        rpm_limit: terms.rpm_limit ?? null,
+        duration_days: terms.duration_days ?? 30,
+        price_cents: terms.price_cents ?? 999,
+        currency: terms.currency ?? 'USD',
       }),
     grant: (userId: number, packageId: number) => ok('POST', `/users/${userId}/packages`, { package_id: packageId }),
     issueKey: (userId: number, extra: { name?: string; expires_at?: string } = {}) => ok('POST', `/users/${userId}/api-keys`, { name: 'test', ...extra }),
     revokeKey: (keyId: number) => call('DELETE', `/api-keys/${keyId}`),
+    /** A new user with a key and no package, and a package of these terms for sale: what payment tests start from. */
+    async buyer(terms: Parameters<typeof this.createPackage>[0] = {}) {
+      const user = await this.createUser();
+      const key = await this.issueKey(user.id);
+      const pkg = await this.createPackage(terms);
+      return { userId: user.id as number, key: key.key as string, packageId: pkg.id as number, pkg };
+    },
     /** A new user with a package of these limits and a key: what most tests start from. */
     async customer(limits: Parameters<typeof this.createPackage>[0] = {}) {
       const user = await this.createUser();

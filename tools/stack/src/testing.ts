@@ -54,6 +54,26 @@ export function parsePrometheusText(text: string): Array<{ name: string; labels:
   return samples;
 }
 
+/** A metric summed over every backend instance of the test stack (its samples matching `labels`). */
+export async function metricSum(name: string, labels: Record<string, string> = {}): Promise<number> {
+  let sum = 0;
+  for (const b of testStack().backends) {
+    for (const s of parsePrometheusText(await (await fetch(b.metricsUrl)).text())) {
+      if (s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)) sum += s.value;
+    }
+  }
+  return sum;
+}
+
+/** The status of `GET /v1/usage` with this key on every worker of every backend (a new connection each time). */
+export async function statusesOnEveryWorker(key: string, perBackend: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const backend of testStack().backends) {
+    for (let i = 0; i < perBackend; i += 1) statuses.push((await getWithKey(`${backend.url}/v1/usage`, key)).status);
+  }
+  return statuses;
+}
+
 /** The secrets the test stack was started with (the key pepper, to issue keys of its own). */
 export function testSecrets(): import('./secrets.js').StackSecrets {
   return JSON.parse(readFileSync(`${testDir()}/secrets.json`, 'utf8'));

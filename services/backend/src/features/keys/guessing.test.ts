@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { adminApi, getOnNewConnection, parsePrometheusText, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, getOnNewConnection, metricSum, testSecrets, testStack } from '@codex-gateway/stack/testing';
 import { hashApiKey } from './key-hash.js';
 
 const stack = testStack();
@@ -14,14 +14,7 @@ const guess = () => `sk-cg-${[...randomBytes(40)].map((b) => ALPHABET[b % ALPHAB
 /** A client address of its own (TEST-NET-3), so that this test's failures count apart. */
 const address = () => `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
 
-async function queriesRun(): Promise<number> {
-  let sum = 0;
-  for (const b of stack.backends) {
-    const samples = parsePrometheusText(await (await fetch(b.metricsUrl)).text());
-    sum += samples.filter((s) => s.name === 'db_query_duration_seconds_count').reduce((a, s) => a + s.value, 0);
-  }
-  return sum;
-}
+const queriesRun = () => metricSum('db_query_duration_seconds_count');
 
 function usageAs(url: string, key: string, from: string) {
   return getOnNewConnection(`${url}/v1/usage`, { authorization: `Bearer ${key}`, 'x-forwarded-for': from });

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adminApi, getWithKey, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, getWithKey, statusesOnEveryWorker, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
-
-/** Statuses of `/v1/usage` on every worker of every backend (new connection each time). */
-async function statusesEverywhere(key: string, perBackend = 8): Promise<number[]> {
-  const statuses: number[] = [];
-  for (const backend of stack.backends) {
-    for (let i = 0; i < perBackend; i += 1) statuses.push((await getWithKey(`${backend.url}/v1/usage`, key)).status);
-  }
-  return statuses;
-}
 
 describe('API keys', () => {
   test('a key created a moment ago works on the very next request on every replica', async () => {
@@ -28,12 +19,12 @@ describe('API keys', () => {
   test('a revoked key is refused by every worker of every replica within a second', async () => {
     const { key, keyId } = await admin.customer();
     // Every worker has the key in its cache.
-    assert.ok((await statusesEverywhere(key)).every((s) => s === 200));
+    assert.ok((await statusesOnEveryWorker(key, 8)).every((s) => s === 200));
     const revokedAt = Date.now();
     assert.equal((await admin.revokeKey(keyId)).status, 204);
     let refusedEverywhereAfter = Infinity;
     while (Date.now() - revokedAt < 1000) {
-      const statuses = await statusesEverywhere(key, 6);
+      const statuses = await statusesOnEveryWorker(key, 6);
       if (statuses.every((s) => s === 401)) {
         refusedEverywhereAfter = Date.now() - revokedAt;
         break;
@@ -41,7 +32,7 @@ describe('API keys', () => {
     }
     assert.ok(refusedEverywhereAfter < 1000, 'refused by every worker within 1 s');
     // And it stays refused.
-    assert.ok((await statusesEverywhere(key)).every((s) => s === 401));
+    assert.ok((await statusesOnEveryWorker(key, 8)).every((s) => s === 401));
   });
 
   test('an expired key is refused, and a key refused as it expires', async () => {
@@ -52,6 +43,6 @@ describe('API keys', () => {
     const soon = await admin.issueKey(user.id, { expires_at: new Date(Date.now() + 1500).toISOString() });
     assert.equal((await getWithKey(`${stack.gatewayUrl}/v1/usage`, soon.key)).status, 200);
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    assert.ok((await statusesEverywhere(soon.key, 4)).every((s) => s === 401));
+    assert.ok((await statusesOnEveryWorker(soon.key, 4)).every((s) => s === 401));
   });
 });

@@ -9,21 +9,12 @@ const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid l
 
 /** A customer with a key, no package, and a pending Stripe order for a new package. */
 async function stripeOrder() {
-  const user = await admin.createUser();
-  const { key } = await admin.issueKey(user.id);
-  const pkg = await admin.call('POST', '/packages', {
-    name: 'Bank debit',
-    daily_request_limit: 10,
-    daily_token_limit: null,
-    duration_days: 30,
-    price_cents: 2500,
-    currency: 'eur',
-  });
-  const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: pkg.body.id, provider: 'stripe' });
+  const { userId, key, packageId } = await admin.buyer({ daily_request_limit: 10, price_cents: 2500, currency: 'eur' });
+  const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return {
-    userId: user.id as number,
-    key: key as string,
+    userId,
+    key,
     orderNo: created.body.order_no as string,
     sessionId: created.body.checkout_url.split('/').pop() as string,
   };

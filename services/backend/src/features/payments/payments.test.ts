@@ -11,18 +11,10 @@ const stripe = new Stripe('sk_test_unused');
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid' }] };
 
 /** A package for sale; the stack's EPay merchant takes CNY (EPAY_CURRENCY's default). */
-async function packageForSale(price: number, currency = 'USD') {
-  return (
-    await admin.call('POST', '/packages', { name: 'Pro', daily_request_limit: 100, daily_token_limit: null, duration_days: 30, price_cents: price, currency })
-  ).body;
-}
+const packageForSale = (price: number, currency = 'USD') => admin.createPackage({ daily_request_limit: 100, price_cents: price, currency });
 
 /** A customer with a key and no package, and a package for sale. */
-async function buyer(price = 1999, currency = 'USD') {
-  const user = await admin.createUser();
-  const { key } = await admin.issueKey(user.id);
-  return { userId: user.id as number, key: key as string, pkg: await packageForSale(price, currency) };
-}
+const buyer = (price = 1999, currency = 'USD') => admin.buyer({ daily_request_limit: 100, price_cents: price, currency });
 
 async function order(key: string, packageId: number, provider: string, extra: Record<string, unknown> = {}) {
   return postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider, ...extra });

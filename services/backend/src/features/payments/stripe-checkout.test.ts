@@ -17,19 +17,7 @@ const fake = stack.payments.fakeUrl!;
 const DAY = 24 * 60 * 60;
 
 /** A customer with a key and a Stripe package at this price. */
-async function buyer(price: number) {
-  const user = await admin.createUser();
-  const { key } = await admin.issueKey(user.id);
-  const pkg = await admin.call('POST', '/packages', {
-    name: 'Pro',
-    daily_request_limit: 10,
-    daily_token_limit: null,
-    duration_days: 30,
-    price_cents: price,
-    currency: 'USD',
-  });
-  return { key: key as string, packageId: pkg.body.id as number };
-}
+const buyer = (price: number) => admin.buyer({ daily_request_limit: 10, price_cents: price });
 
 /** The Checkout Session behind an order, as the (fake) Stripe API reports it. */
 async function sessionOf(checkoutUrl: string): Promise<{ created: number; expires_at: number; status: string }> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { adminApi, getWithKey, parsePrometheusText, postJson, testStack, waitFor, waitForRows } from '@codex-gateway/stack/testing';
+import { adminApi, getWithKey, metricSum, postJson, testStack, waitFor, waitForRows } from '@codex-gateway/stack/testing';
 import { createDeadLetters } from './usage-dead-letters.js';
 import { toStreamFields, USAGE_STREAM, type UsageRecord } from './usage-record.js';
 
@@ -27,15 +27,6 @@ function record(userId: number, apiKeyId: number, extra: Partial<UsageRecord> = 
     requestCounted: false,
     ...extra,
   };
-}
-
-async function metricSum(name: string): Promise<number> {
-  let sum = 0;
-  for (const b of stack.backends) {
-    const samples = parsePrometheusText(await (await fetch(b.metricsUrl)).text());
-    sum += samples.filter((s) => s.name === name).reduce((a, s) => a + s.value, 0);
-  }
-  return sum;
 }
 
 /** The dead letters that carry one of these request ids. */

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adminApi, getWithKey, postJson, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, postJson, statusesOnEveryWorker, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
 
-/** Statuses of `/v1/usage` on every worker of every backend (a new connection each time). */
-async function statusesEverywhere(key: string, perBackend = 6): Promise<number[]> {
-  const statuses: number[] = [];
-  for (const backend of stack.backends) {
-    for (let i = 0; i < perBackend; i += 1) statuses.push((await getWithKey(`${backend.url}/v1/usage`, key)).status);
-  }
-  return statuses;
-}
-
 async function within(ms: number, key: string, expected: number): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < ms) {
-    if ((await statusesEverywhere(key)).every((s) => s === expected)) return Date.now() - started;
+    if ((await statusesOnEveryWorker(key, 6)).every((s) => s === expected)) return Date.now() - started;
   }
   return Infinity;
 }
@@ -27,8 +18,8 @@ describe('suspending an account', () => {
     const { key, userId } = await admin.customer();
     const second = (await admin.issueKey(userId)).key;
     // Every worker knows both keys as good.
-    assert.ok((await statusesEverywhere(key)).every((s) => s === 200));
-    assert.ok((await statusesEverywhere(second)).every((s) => s === 200));
+    assert.ok((await statusesOnEveryWorker(key, 6)).every((s) => s === 200));
+    assert.ok((await statusesOnEveryWorker(second, 6)).every((s) => s === 200));
 
     const suspended = await admin.call('POST', `/users/${userId}/suspend`);
     assert.equal(suspended.status, 200);
