@@ -41,13 +41,15 @@ export interface AppDeps {
   logger: Logger;
   /** The worker's metrics registry; the cluster primary aggregates it. */
   registry: Registry;
+  /** True once the worker is shutting down: /healthz then tells load balancers to stop sending. */
+  isDraining?: () => boolean;
 }
 
 /**
  * The composition root: infrastructure → stores → services → routes, built in one place
  * and closed in reverse by `close()`.
  */
-export function createApp(config: Config, { logger, registry }: AppDeps) {
+export function createApp(config: Config, { logger, registry, isDraining = () => false }: AppDeps) {
   // Infrastructure
   const metrics = createMetrics(registry);
   const pools = createPools(config.db, logger, metrics.observeQuery);
@@ -96,7 +98,7 @@ export function createApp(config: Config, { logger, registry }: AppDeps) {
   app.use(requestId);
   app.use(metrics.httpMiddleware());
 
-  app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger }));
+  app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));
 
   const admin = express.Router();
   admin.use(adminAuth(config.auth.adminToken, authFailures));

@@ -123,7 +123,7 @@ export async function startPrimary(config: Config): Promise<void> {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
     const exited = Promise.all(workers.map((w) => new Promise((resolve) => (w.isDead() ? resolve(null) : w.once('exit', resolve)))));
     for (const w of workers) w.process.kill('SIGTERM');
-    const deadline = sleep(config.http.shutdownTimeoutMs + 5000).then(() => 'timeout');
+    const deadline = sleep(config.http.drainDelayMs + config.http.shutdownTimeoutMs + 5000).then(() => 'timeout');
     if ((await Promise.race([exited, deadline])) === 'timeout') {
       logger.error('workers did not drain in time; killing them');
       for (const w of workers) w.process.kill('SIGKILL');

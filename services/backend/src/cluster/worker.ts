@@ -13,8 +13,14 @@ export async function startWorker(config: Config): Promise<void> {
   client.AggregatorRegistry.setRegistries([registry]);
   new client.AggregatorRegistry();
 
-  const gateway = createApp(config, { logger, registry });
-  const server = http.createServer(gateway.app);
+  let stopping = false;
+  const gateway = createApp(config, { logger, registry, isDraining: () => stopping });
+  const server = http.createServer((req, res) => {
+    // While draining, every connection closes after its response, so none is left idle
+    // for the load balancer to reuse at the moment it is closed.
+    if (stopping) res.setHeader('connection', 'close');
+    gateway.app(req, res);
+  });
   // Above nginx's upstream keepalive_timeout, so nginx closes idle connections first.
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   server.headersTimeout = config.http.keepAliveTimeoutMs + 1000;
@@ -23,11 +29,12 @@ export async function startWorker(config: Config): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
   logger.debug({ port: config.http.port }, 'worker listening');
 
-  let stopping = false;
   const shutdown = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ reason }, 'worker draining');
+    logger.info({ reason, drainDelayMs: config.http.drainDelayMs }, 'worker draining');
+    // Keep serving while the load balancer notices /healthz and takes this instance out.
+    if (config.http.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, config.http.drainDelayMs));
     const force = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
     force.unref();
     // Stop accepting, let in-flight requests and streams finish, then close the pools.

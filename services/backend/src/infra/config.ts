@@ -176,6 +176,15 @@ const envShape = z.object({
     .default(65_000)
     .describe("HTTP keep-alive timeout; must exceed nginx's upstream keepalive_timeout (60 s)."),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a worker drains in-flight requests and streams on SIGTERM.'),
+  DRAIN_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(0)
+    .describe(
+      'On SIGTERM, keep serving this long (answering /healthz with 503 "draining" and closing each connection after its response) before refusing connections, so a load balancer that follows /healthz stops sending first. Compose sets 3000.',
+    ),
 });
 
 const envSchema = envShape.superRefine((env, ctx) => {
@@ -209,7 +218,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly instanceId: string;
-  readonly http: { host: string; port: number; keepAliveTimeoutMs: number; bodyLimitBytes: number; shutdownTimeoutMs: number };
+  readonly http: { host: string; port: number; keepAliveTimeoutMs: number; bodyLimitBytes: number; shutdownTimeoutMs: number; drainDelayMs: number };
   readonly metrics: { host: string; port: number };
   readonly cluster: { workers: number; backendReplicas: number };
   readonly logLevel: NonNullable<Env['LOG_LEVEL']>;
@@ -309,6 +318,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      drainDelayMs: e.DRAIN_DELAY_MS,
     },
     metrics: { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
     cluster: { workers: e.WORKERS, backendReplicas: e.BACKEND_REPLICAS },

@@ -26,3 +26,30 @@ test('a backend stopped with SIGTERM finishes the requests in flight, then exits
     await backend.service.stop('SIGKILL', 1000);
   }
 });
+
+test('while it drains (DRAIN_DELAY_MS), a stopping backend says so on /healthz, still serves, and closes each connection after its answer', async () => {
+  const backend = await startExtraBackend('drain-test-backend', { DRAIN_DELAY_MS: '2000' });
+  try {
+    assert.equal((await fetch(`${backend.url}/healthz`)).status, 200);
+    const signalled = Date.now();
+    process.kill(backend.service.pid, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const health = await fetch(`${backend.url}/healthz`);
+    assert.equal(health.status, 503, 'a load balancer following /healthz drops it');
+    assert.equal(((await health.json()) as { status: string }).status, 'draining');
+    const res = await fetch(`${backend.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.demoApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'still there?' }] }),
+    });
+    assert.equal(res.status, 200, 'requests that still arrive are served');
+    assert.equal(res.headers.get('connection'), 'close', 'and no connection is left idle for reuse');
+    await res.arrayBuffer();
+
+    assert.equal(await backend.service.exited, '0');
+    assert.ok(Date.now() - signalled >= 2000, 'it kept serving for the drain delay before it stopped');
+  } finally {
+    await backend.service.stop('SIGKILL', 1000);
+  }
+});

@@ -22,10 +22,11 @@ async function timed(name: string, fn: () => Promise<unknown>, report: (name: st
 }
 
 /**
- * /healthz: the process is up (for restarts). /readyz: it can serve (for load balancers):
+ * /healthz: the process is up and takes new requests (for restarts and for the compose
+ * nginx's backend list); 503 "draining" once it is shutting down. /readyz: it can serve:
  * the primary, the replica and Redis all answer; otherwise 503 naming what failed.
  */
-export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string; logger: Logger }): Router {
+export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string; logger: Logger; isDraining: () => boolean }): Router {
   const router = Router();
   const down = new Set<string>();
   const report = (name: string, err?: Error) => {
@@ -36,7 +37,8 @@ export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceI
   };
 
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', instance: deps.instanceId, pid: process.pid });
+    const draining = deps.isDraining();
+    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ok', instance: deps.instanceId, pid: process.pid });
   });
 
   router.get('/readyz', async (_req, res) => {
