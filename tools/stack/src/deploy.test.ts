@@ -47,7 +47,7 @@ describe('deployment files', () => {
       for (const source of mounts(compose)) assert.ok(existsSync(source), `${file} mounts ${source}, which does not exist`);
       for (const [name, service] of Object.entries<any>(compose.services)) {
         if (!service.build) continue;
-        assert.ok(existsSync(path.join(service.build.context, service.build.dockerfile)), `${name}'s Dockerfile exists`);
+        assert.ok(existsSync(path.join(service.build.context, service.build.dockerfile ?? 'Dockerfile')), `${name}'s Dockerfile exists`);
       }
     });
   }
@@ -124,12 +124,23 @@ describe('deployment files', () => {
       writeFileSync(path.join(prefix, 'conf.d/gateway.conf'), renderGatewayConf({ listen: '127.0.0.1:1', backends: ['127.0.0.1:2', '127.0.0.1:3'] }));
       await run(NGINX, ['-t', '-q', '-p', `${prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log', '-g', 'pid logs/nginx.pid;']);
 
-      // Compose's values (a service name resolved by Docker's DNS) render without leftovers.
-      const compose = await resolved('docker-compose.yml');
-      const e = compose.services.nginx.environment;
-      const rendered = renderTemplate(readFileSync(path.join(DEPLOY_DIR, DEPLOY_FILES.nginxTemplate), 'utf8'), e);
-      assert.doesNotMatch(rendered, /\$\{/);
-      assert.match(rendered, /server backend:12401/);
+      // Compose's values render without leftovers, and with the server list the follower
+      // (deploy/nginx/docker-entrypoint.d/40-follow-backends.sh) writes, nginx -t passes too.
+      for (const file of ['docker-compose.yml', 'docker-compose.production.yml']) {
+        const e = (await resolved(file)).services.nginx.environment;
+        const rendered = renderTemplate(readFileSync(path.join(DEPLOY_DIR, DEPLOY_FILES.nginxTemplate), 'utf8'), e);
+        assert.doesNotMatch(rendered, /\$\{/);
+        assert.match(rendered, /include \/etc\/nginx\/backends\.inc;/);
+        writeFileSync(path.join(prefix, 'backends.inc'), 'server 127.0.0.1:2 max_fails=1 fail_timeout=2s;\nserver 127.0.0.1:3 max_fails=1 fail_timeout=2s;\n');
+        writeFileSync(
+          path.join(prefix, 'conf.d/gateway.conf'),
+          rendered
+            .replaceAll('/etc/nginx/backends.inc', path.join(prefix, 'backends.inc'))
+            .replace(/listen \d+ /, 'listen 127.0.0.1:1 ')
+            .replace(/access_log [^;]+;/, 'access_log off;'),
+        );
+        await run(NGINX, ['-t', '-q', '-p', `${prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log', '-g', 'pid logs/nginx.pid;']);
+      }
     } finally {
       rmSync(prefix, { recursive: true, force: true });
     }
