@@ -1,0 +1,198 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '@codex-gateway/stack/testing';
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const PRODUCTION_FILE = path.join(REPO_ROOT, 'compose/docker-compose.production.yml');
+export const DEVELOPMENT_FILE = path.join(REPO_ROOT, 'compose/docker-compose.yml');
+export const TEST_OVERLAY = path.join(REPO_ROOT, 'compose/test/docker-compose.test.yml');
+
+/** `docker compose` (v2) where it is installed, else `docker-compose` (1.29): the files are valid for both. */
+const COMPOSE: string[] = (() => {
+  try {
+    execFileSync('docker', ['compose', 'version'], { stdio: 'ignore' });
+    return ['docker', 'compose'];
+  } catch {
+    return ['docker-compose'];
+  }
+})();
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+/** One compose project (its own name, ports, env file and volumes) driven through the compose CLI. */
+export interface ComposeProject {
+  name: string;
+  gatewayUrl: string;
+  prometheusUrl: string;
+  /** The backends' settings (the env file). */
+  env: Record<string, string>;
+  /** The compose CLI's arguments that select this project, and the variables its files read. */
+  args: string[];
+  vars: Record<string, string>;
+  compose(...args: string[]): Promise<string>;
+  /** Container ids of a service, running ones only. */
+  containers(service: string): Promise<string[]>;
+  /** psql on a Postgres service, as the stack's database user; rows as arrays of fields. */
+  sql(service: 'postgres-primary' | 'postgres-replica', query: string): Promise<string[][]>;
+  /** GET a URL from inside a container (the backends' metrics port is not published). */
+  fetchInside(container: string, url: string): Promise<string>;
+  /** The backend addresses nginx's follower has written into nginx's upstream. */
+  nginxBackends(): Promise<string[]>;
+  down(options?: { volumes?: boolean }): Promise<void>;
+}
+
+export async function composeProject(options: {
+  name: string;
+  files: string[];
+  /** Backend settings (the production file's env_file); absent for the development file. */
+  gatewayEnv?: Record<string, string>;
+  /** Compose-file variables. */
+  vars?: Record<string, string>;
+}): Promise<ComposeProject> {
+  const [gatewayPort, prometheusPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
+  const envFile = path.join(dir, 'gateway.env');
+  writeFileSync(
+    envFile,
+    Object.entries(options.gatewayEnv ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
+  // The files interpolate some backend settings too (POSTGRES_PASSWORD, PG_*): compose reads them from its environment.
+  const env: Record<string, string> = {
+    ...options.gatewayEnv,
+    GATEWAY_ENV_FILE: envFile,
+    GATEWAY_PUBLISH: `127.0.0.1:${gatewayPort}`,
+    GATEWAY_PUBLISH_PORT: String(gatewayPort),
+    PROMETHEUS_PORT: String(prometheusPort),
+    ...options.vars,
+  };
+  const base = ['-p', options.name, ...options.files.flatMap((f) => ['-f', f])];
+  const compose = async (...args: string[]) => {
+    const { stdout } = await run(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...args], {
+      env: { ...process.env, ...env, COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0' },
+      cwd: REPO_ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout.trim();
+  };
+  const project: ComposeProject = {
+    name: options.name,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
+    env: { ...options.gatewayEnv },
+    args: base,
+    vars: env,
+    compose,
+    async containers(service) {
+      const ids = await docker(
+        'ps',
+        '-q',
+        '--no-trunc',
+        '--filter',
+        `label=com.docker.compose.project=${options.name}`,
+        '--filter',
+        `label=com.docker.compose.service=${service}`,
+      );
+      return ids ? ids.split('\n') : [];
+    },
+    async sql(service, query) {
+      const [id] = await project.containers(service);
+      if (!id) throw new Error(`${service} is not running`);
+      const out = await docker('exec', id, 'psql', '-U', 'gateway', '-d', 'codex_gateway', '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '\t', '-c', query);
+      return out ? out.split('\n').map((line) => line.split('\t')) : [];
+    },
+    fetchInside: (container, url) =>
+      docker('exec', container, 'node', '-e', `fetch(${JSON.stringify(url)}).then(r => r.text()).then(t => process.stdout.write(t), () => process.exit(1))`),
+    async nginxBackends() {
+      const [id] = await project.containers('nginx');
+      if (!id) return [];
+      const list = await docker('exec', id, 'cat', '/etc/nginx/backends.inc');
+      return [...list.matchAll(/server (\S+):\d+/g)].map((m) => m[1]!).sort();
+    },
+    async down({ volumes = false } = {}) {
+      await compose('down', '--remove-orphans', '-t', '40', ...(volumes ? ['-v'] : []));
+    },
+  };
+  return project;
+}
+
+/** The addresses of a service's running containers on the project's network, sorted. */
+export async function addresses(project: ComposeProject, service: string): Promise<string[]> {
+  const ids = await project.containers(service);
+  if (!ids.length) return [];
+  const out = await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', ...ids);
+  return out.split(/\s+/).filter(Boolean).sort();
+}
+
+/** Waits until nginx routes to exactly the backends that are running, and returns how long that took. */
+export async function nginxFollows(project: ComposeProject, expected: number, timeoutMs = 30_000): Promise<number> {
+  const started = Date.now();
+  await waitFor(
+    `nginx to route to ${expected} backends`,
+    async () => {
+      const running = await addresses(project, 'backend');
+      const routed = await project.nginxBackends();
+      if (running.length !== expected || routed.join() !== running.join()) throw new Error(`running ${running.join(' ')}; nginx ${routed.join(' ')}`);
+    },
+    timeoutMs,
+    250,
+  );
+  return Date.now() - started;
+}
+
+/** Builds a one-line image FROM another under a new tag: a new image id, as a release would have. */
+export async function retag(from: string, tag: string): Promise<string> {
+  const child = execFile('docker', ['build', '-q', '-t', tag, '--label', `release=${Date.now()}`, '-']);
+  child.stdin?.end(`FROM ${from}\n`);
+  await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker build exited ${code}`)))));
+  return docker('image', 'inspect', '-f', '{{.Id}}', tag);
+}
+
+async function answersHealthz(address: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${address}:12401/healthz`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until nginx routes to exactly the `expected` running backends, and measures how
+ * far nginx lagged behind them: for each backend that joined, from its first 200 on
+ * /healthz to nginx routing to it. Returns the largest lag in ms.
+ */
+export async function followLag(project: ComposeProject, expected: number, timeoutMs = 120_000): Promise<number> {
+  const healthySince = new Map<string, number>();
+  const lags: number[] = [];
+  const started = Date.now();
+  for (;;) {
+    const [running, routed] = await Promise.all([addresses(project, 'backend'), project.nginxBackends()]);
+    const now = Date.now();
+    for (const address of running.filter((a) => !routed.includes(a))) {
+      if (!healthySince.has(address) && (await answersHealthz(address))) healthySince.set(address, now);
+    }
+    for (const [address, since] of healthySince) {
+      if (routed.includes(address)) {
+        lags.push(now - since);
+        healthySince.delete(address);
+      }
+    }
+    if (running.length === expected && routed.join() === running.join()) return Math.max(0, ...lags);
+    if (now - started > timeoutMs) throw new Error(`nginx did not follow: running ${running.join(' ')}; nginx ${routed.join(' ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function containerHealth(id: string): Promise<string> {
+  return docker('inspect', '-f', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', id);
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import { adminApi, waitFor } from '@codex-gateway/stack/testing';
+import { type ComposeProject, composeProject, DEVELOPMENT_FILE, nginxFollows } from './compose-project.js';
+
+/** The development compose file: up with its mock upstream, one request through nginx, down. */
+describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
+  let stack: ComposeProject;
+
+  before(async () => {
+    stack = await composeProject({ name: `cgdev${process.pid}`, files: [DEVELOPMENT_FILE] });
+    await stack.compose('build');
+    await stack.compose('up', '-d', '--scale', 'backend=2');
+    await waitFor('the gateway through nginx', async () => assert.equal((await fetch(`${stack.gatewayUrl}/readyz`)).status, 200), 240_000, 1000);
+  });
+
+  after(async () => {
+    if (stack && !process.env.KEEP_COMPOSE) await stack.down({ volumes: true });
+  });
+
+  test('comes up with two backends behind nginx, and a new customer chats through it', async () => {
+    await nginxFollows(stack, 2, 60_000);
+    // The development file's well-known admin token (production refuses it).
+    const admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: 'dev-admin-token-change-me' } as never);
+    const customer = await admin.customer();
+    const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
+    const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
+    assert.ok(answer.choices[0]?.message.content);
+    const published = await stack.compose('port', 'nginx', '12322');
+    assert.match(published, /^127\.0\.0\.1:\d+$/, 'published on loopback only: its secrets are well known');
+  });
+});

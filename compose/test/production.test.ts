@@ -1,0 +1,453 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import OpenAI from 'openai';
+import { signEpay } from '@codex-gateway/fake-payments';
+import { adminApi, parsePrometheusText, waitFor } from '@codex-gateway/stack/testing';
+import {
+  addresses,
+  type ComposeProject,
+  composeProject,
+  containerHealth,
+  docker,
+  followLag,
+  nginxFollows,
+  PRODUCTION_FILE,
+  REPO_ROOT,
+  retag,
+  TEST_OVERLAY,
+} from './compose-project.js';
+import { type LoadResult, startLoad } from './load.js';
+
+/**
+ * The production compose file, run for real: built, started with 3 backends, scaled,
+ * killed, upgraded and restarted under load, backed up and restored into a fresh stack.
+ * Runs in order; each step leaves the stack as the next one expects.
+ */
+const run = promisify(execFile);
+const secret = () => randomBytes(24).toString('hex');
+const EPAY_KEY = secret();
+
+function gatewayEnv(): Record<string, string> {
+  const password = secret();
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    BACKEND_REPLICAS: '6', // the connection budget covers a rolling upgrade's doubling
+    WORKERS: '2',
+    DB_POOL_MAX: '10',
+    DB_REPLICA_POOL_MAX: '10',
+    DATABASE_URL: `postgres://gateway:${password}@postgres-primary:5432/codex_gateway`,
+    DATABASE_REPLICA_URL: `postgres://gateway:${password}@postgres-replica:5432/codex_gateway`,
+    POSTGRES_PASSWORD: password,
+    PG_MAX_CONNECTIONS: '200',
+    PG_SHARED_BUFFERS: '128MB',
+    PG_EFFECTIVE_CACHE_SIZE: '1GB',
+    ARCHIVE_TIMEOUT: '10',
+    REDIS_URL: 'redis://redis:6379',
+    KEY_PEPPER: secret(),
+    ADMIN_TOKEN: secret(),
+    UPSTREAM_BASE_URL: 'http://mock-upstream:12399/v1',
+    UPSTREAM_API_KEY: `sk-upstream-${secret()}`,
+    PUBLIC_BASE_URL: 'https://gateway.example.test',
+    EPAY_GATEWAY_URL: 'https://pay.example.test',
+    EPAY_PID: '1001',
+    EPAY_KEY,
+    EPAY_CURRENCY: 'CNY',
+    NODE_OPTIONS: '--max-old-space-size=256',
+  };
+}
+
+/** A JSON answer, read as the loosely typed thing a test inspects. */
+async function getJson(url: string, key?: string): Promise<any> {
+  const res = await fetch(url, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+  return res.json();
+}
+
+function summary(phase: string, r: LoadResult) {
+  console.log(
+    `# ${phase}: ${r.sent} requests, ${r.ok} answered 200, failures ${JSON.stringify(r.failures)}, ${r.resent} resent after nginx closed an idle connection`,
+  );
+}
+
+/** What one customer's requests left in the books: the usage log and the daily counters. */
+async function books(stack: ComposeProject, keyId: number, userId: number) {
+  const [[logged, tokensIn, tokensOut]] = (await stack.sql(
+    'postgres-primary',
+    `SELECT count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0) FROM usage_logs WHERE api_key_id = ${keyId} AND status_code = 200`,
+  )) as [[string, string, string]];
+  const [[requests]] = (await stack.sql('postgres-primary', `SELECT coalesce(sum(request_count), 0) FROM daily_usage WHERE user_id = ${userId}`)) as [[string]];
+  return { logged: Number(logged), tokensIn: Number(tokensIn), tokensOut: Number(tokensOut), dailyRequests: Number(requests) };
+}
+
+/** Waits until the usage stream is written to Postgres, then checks the books against what the client saw. */
+async function assertBooksBalance(
+  stack: ComposeProject,
+  customer: { keyId: number; userId: number },
+  seen: LoadResult,
+  before = { logged: 0, tokensIn: 0, tokensOut: 0, dailyRequests: 0 },
+) {
+  let last = before;
+  await waitFor(
+    'the usage of every answered request in Postgres',
+    async () => {
+      last = await books(stack, customer.keyId, customer.userId);
+      if (last.logged - before.logged < seen.ok) throw new Error(`${last.logged - before.logged} of ${seen.ok} logged`);
+    },
+    30_000,
+    500,
+  );
+  assert.equal(last.logged - before.logged, seen.ok, 'one usage row per answered request, none for a failed one');
+  assert.equal(last.dailyRequests - before.dailyRequests, seen.ok, 'the daily counter counts the same requests');
+  assert.equal(last.tokensIn - before.tokensIn, seen.promptTokens, 'prompt tokens billed = prompt tokens the client was told');
+  assert.equal(last.tokensOut - before.tokensOut, seen.completionTokens, 'completion tokens billed = completion tokens the client was told');
+  return last;
+}
+
+/** Every table of the books, one digest each, from one snapshot. */
+const BOOKS_QUERY = `
+  BEGIN ISOLATION LEVEL REPEATABLE READ;
+  SELECT 'now', now()::text;
+  SELECT 'users', count(*) || ' ' || md5(coalesce(string_agg(u::text, '|' ORDER BY id), '')) FROM users u;
+  SELECT 'api_keys', count(*) || ' ' || md5(coalesce(string_agg(concat_ws(',', id, user_id, key_hash, status, expires_at), '|' ORDER BY id), '')) FROM api_keys;
+  SELECT 'packages', count(*) || ' ' || md5(coalesce(string_agg(p::text, '|' ORDER BY id), '')) FROM packages p;
+  SELECT 'user_packages', count(*) || ' ' || md5(coalesce(string_agg(p::text, '|' ORDER BY id), '')) FROM user_packages p;
+  SELECT 'payment_orders', count(*) || ' ' || md5(coalesce(string_agg(o::text, '|' ORDER BY id), '')) FROM payment_orders o;
+  SELECT 'payment_events', count(*) || ' ' || md5(coalesce(string_agg(e::text, '|' ORDER BY id), '')) FROM payment_events e;
+  SELECT 'usage_logs', count(*) || ' ' || md5(coalesce(string_agg(l::text, '|' ORDER BY request_id), '')) FROM usage_logs l;
+  SELECT 'daily_usage', count(*) || ' ' || md5(coalesce(string_agg(d::text, '|' ORDER BY user_id, usage_date), '')) FROM daily_usage d;
+  COMMIT;`;
+
+async function snapshotBooks(stack: ComposeProject): Promise<Record<string, string>> {
+  const rows = await stack.sql('postgres-primary', BOOKS_QUERY);
+  return Object.fromEntries(rows.filter((r) => r.length === 2).map(([k, v]) => [k!, v!]));
+}
+
+function withoutTime(books: Record<string, string>) {
+  const { now: _, ...rest } = books;
+  return rest;
+}
+
+/** Pays an order as EPay's signed notify does. */
+async function payWithEpay(stack: ComposeProject, orderNo: string, money: string) {
+  const params: Record<string, string> = {
+    pid: '1001',
+    trade_no: `T${orderNo}`,
+    out_trade_no: orderNo,
+    type: 'alipay',
+    name: 'Pro',
+    money,
+    trade_status: 'TRADE_SUCCESS',
+  };
+  const query = new URLSearchParams({ ...params, sign: signEpay(params, EPAY_KEY), sign_type: 'MD5' });
+  const res = await fetch(`${stack.gatewayUrl}/api/payments/notify/epay?${query}`);
+  assert.equal(await res.text(), 'success');
+}
+
+async function backendRequestCounts(stack: ComposeProject): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const id of await stack.containers('backend')) {
+    const text = await stack.fetchInside(id, 'http://127.0.0.1:12501/metrics');
+    const served = parsePrometheusText(text)
+      .filter((m) => m.name === 'http_requests_total' && m.labels.route?.includes('chat'))
+      .reduce((sum, m) => sum + m.value, 0);
+    counts.set(id, served);
+  }
+  return counts;
+}
+
+describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
+  let stack: ComposeProject;
+  let admin: ReturnType<typeof adminApi>;
+  let customer: { userId: number; keyId: number; key: string; packageId: number };
+
+  before(async () => {
+    stack = await composeProject({ name: `cgprod${process.pid}`, files: [PRODUCTION_FILE, TEST_OVERLAY], gatewayEnv: gatewayEnv() });
+    await stack.compose('build');
+    const started = Date.now();
+    await stack.compose('up', '-d', '--scale', 'backend=3');
+    await waitFor(
+      'the gateway through nginx',
+      async () => {
+        const res = await fetch(`${stack.gatewayUrl}/readyz`);
+        if (res.status !== 200) throw new Error(`readyz ${res.status}`);
+      },
+      240_000,
+      1000,
+    );
+    console.log(`# stack up with 3 backends in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: stack.env.ADMIN_TOKEN } as never);
+  });
+
+  after(async () => {
+    if (!stack) return;
+    if (process.env.KEEP_COMPOSE) return console.log(`# left running: ${stack.name}`);
+    await stack.down({ volumes: true }).catch((err) => console.error(err));
+  });
+
+  test('three backends are healthy and nginx routes to each of them', async () => {
+    const ids = await stack.containers('backend');
+    assert.equal(ids.length, 3);
+    for (const id of ids) await waitFor(`backend ${id.slice(0, 12)} healthy`, async () => assert.equal(await containerHealth(id), 'healthy'), 60_000, 500);
+    await nginxFollows(stack, 3);
+  });
+
+  test('the replica streams from the primary, and a write on the primary is read on the replica', async () => {
+    const [[state, slot]] = (await stack.sql(
+      'postgres-primary',
+      'SELECT state, (SELECT slot_name FROM pg_replication_slots LIMIT 1) FROM pg_stat_replication',
+    )) as [[string, string]];
+    assert.equal(state, 'streaming');
+    assert.equal(slot, 'gateway_replica');
+    assert.deepEqual(await stack.sql('postgres-replica', 'SELECT pg_is_in_recovery()'), [['t']]);
+    const user = await admin.createUser();
+    await waitFor(
+      'the new user on the replica',
+      async () => {
+        assert.deepEqual(await stack.sql('postgres-replica', `SELECT email FROM users WHERE id = ${user.id}`), [[user.email]]);
+      },
+      10_000,
+      200,
+    );
+  });
+
+  test('migrations ran once, by one backend, although three started together', async () => {
+    const files = readdirSync(path.join(REPO_ROOT, 'services/backend/migrations'))
+      .filter((f) => /^\d+_.*\.(sql|js)$/.test(f))
+      .map((f) => f.replace(/\.(sql|js)$/, ''))
+      .sort();
+    const applied = await stack.sql('postgres-primary', 'SELECT name, count(*) FROM pgmigrations GROUP BY name ORDER BY name');
+    assert.deepEqual(
+      applied.map(([name]) => name),
+      files,
+      'every migration file is recorded',
+    );
+    assert.ok(
+      applied.every(([, n]) => n === '1'),
+      'each exactly once',
+    );
+    const logs = await stack.compose('logs', '--no-color', 'backend');
+    assert.equal(logs.split('\n').filter((l) => l.includes('migrations applied')).length, 1, 'one backend applied them; the others found nothing to do');
+  });
+
+  test('a customer chats through nginx with the official openai SDK, streaming too', async () => {
+    customer = await admin.customer({ daily_request_limit: null, daily_token_limit: null });
+    const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
+    const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from compose' }] });
+    assert.ok(answer.choices[0]?.message.content, 'an answer');
+    assert.ok(answer.usage && answer.usage.total_tokens > 0);
+    const stream = await openai.chat.completions.create({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'stream please' }] });
+    let text = '';
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks += 1;
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    assert.ok(chunks > 2 && text.length > 0, `a streamed answer (${chunks} chunks)`);
+    const usage = await getJson(`${stack.gatewayUrl}/v1/usage`, customer.key);
+    assert.equal(usage.request_count, 2, 'both requests are counted');
+  });
+
+  test('Prometheus scrapes every backend', async () => {
+    const running = await addresses(stack, 'backend');
+    await waitFor(
+      'Prometheus to scrape the three backends',
+      async () => {
+        const targets = (await getJson(`${stack.prometheusUrl}/api/v1/targets`)).data.activeTargets as Array<{
+          labels: { job: string; instance: string };
+          health: string;
+        }>;
+        const up = targets
+          .filter((t) => t.labels.job === 'gateway-backends' && t.health === 'up')
+          .map((t) => t.labels.instance.split(':')[0])
+          .sort();
+        assert.deepEqual(up, running);
+      },
+      90_000,
+      1000,
+    );
+    const query = await getJson(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('sum(http_requests_total{job="gateway-backends"})')}`);
+    assert.ok(Number(query.data.result[0]?.value[1]) > 0, 'request counts reach Prometheus');
+  });
+
+  test('scaling to 5 and back to 2 under load: nginx follows within seconds and no request fails', async () => {
+    const before = await books(stack, customer.keyId, customer.userId);
+    const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    const scaledUp = Date.now();
+    await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=5', 'backend');
+    const lag = await followLag(stack, 5);
+    const up = Date.now() - scaledUp;
+    const served = await backendRequestCounts(stack);
+    await waitFor(
+      'every one of the 5 backends serving',
+      async () => {
+        const now = await backendRequestCounts(stack);
+        const idle = [...now].filter(([id, n]) => n <= (served.get(id) ?? 0));
+        assert.equal(idle.length, 0, `${idle.length} backends got no new request`);
+      },
+      20_000,
+      500,
+    );
+    const scaledDown = Date.now();
+    await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=2', 'backend');
+    await nginxFollows(stack, 2, 30_000);
+    const down = Date.now() - scaledDown;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const result = await load.stop();
+    summary(`scale 3→5→2 (5 routed ${up} ms after the scale command, ${lag} ms at most after a new backend was healthy; back to 2 in ${down} ms)`, result);
+    assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
+    assert.ok(lag < 5000, `nginx routes to a new backend within seconds of its being healthy (${lag} ms)`);
+    await assertBooksBalance(stack, customer, result, before);
+  });
+
+  test('killing a backend under load fails at most the requests it had in flight, and the books balance', async () => {
+    await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=3', 'backend');
+    await nginxFollows(stack, 3, 60_000);
+    const clients = 8;
+    const before = await books(stack, customer.keyId, customer.userId);
+    const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key, clients });
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 50), 20_000, 100);
+    const [victim] = await stack.containers('backend');
+    await docker('kill', victim!);
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const result = await load.stop();
+    summary('kill one of 3 backends', result);
+    const failed = Object.values(result.failures).reduce((a, b) => a + b, 0);
+    assert.ok(failed <= clients, `at most the ${clients} requests in flight fail (${failed} did)`);
+    assert.ok(
+      Object.keys(result.failures).every((status) => status === '502'),
+      `a failed request is a 502 in the API's shape: ${result.failureBodies.join('; ')}`,
+    );
+    for (const body of result.failureBodies) assert.equal(JSON.parse(body.slice(body.indexOf('{'))).error.type, 'server_error');
+    await assertBooksBalance(stack, customer, result, before);
+    await docker('rm', '-f', victim!);
+  });
+
+  test('a rolling upgrade of the backend image under load fails no request', async () => {
+    await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=3', 'backend');
+    await nginxFollows(stack, 3, 60_000);
+    // The new version: the same code under a new tag and image id, as a release would be.
+    const nextImage = await retag('codex-gateway/backend:latest', 'codex-gateway/backend:next');
+    const before = await books(stack, customer.keyId, customer.userId);
+    const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    const rollout = await run('bash', ['compose/rollout.sh', ...stack.args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...stack.vars, GATEWAY_VERSION: 'next' },
+    });
+    console.log(rollout.stdout.trim().replace(/^/gm, '# '));
+    await nginxFollows(stack, 3, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const result = await load.stop();
+    summary('rolling upgrade of 3 backends', result);
+    assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
+    for (const id of await stack.containers('backend'))
+      assert.equal(await docker('inspect', '-f', '{{.Image}}', id), nextImage, 'every backend runs the new image');
+    await assertBooksBalance(stack, customer, result, before);
+  });
+
+  test('down and up again: nothing is lost, and every key and counter still works', async () => {
+    const usage = async () => (await getJson(`${stack.gatewayUrl}/v1/usage`, customer.key)).request_count;
+    const countedBefore = await usage();
+    const before = await snapshotBooks(stack);
+    await stack.compose('down', '-t', '40');
+    await stack.compose('up', '-d', '--scale', 'backend=2');
+    await waitFor('the gateway after up', async () => assert.equal((await fetch(`${stack.gatewayUrl}/readyz`)).status, 200), 240_000, 1000);
+    assert.deepEqual(withoutTime(await snapshotBooks(stack)), withoutTime(before), 'every table of the books is as it was');
+    assert.equal(await usage(), countedBefore, "today's count survived in Redis (append-only file)");
+    const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'after a restart' }] }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(await usage(), countedBefore + 1);
+  });
+
+  test('a backup restores into a fresh stack, to a chosen moment, with the books exactly as they were then', async () => {
+    assert.match(await stack.compose('exec', '-T', 'backup', 'gateway-backup', 'info'), /full backup: \d{8}-\d{6}F/, 'the backup service took a full backup');
+
+    // Orders too: one paid (with its payment event and package period), one pending.
+    const buyer = await admin.buyer({ price_cents: 1200, currency: 'CNY' });
+    const order = async () => {
+      const res = await fetch(`${stack.gatewayUrl}/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ package_id: buyer.packageId, provider: 'epay' }),
+      });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as { order_no: string }).order_no;
+    };
+    await payWithEpay(stack, await order(), '12.00');
+    await order();
+
+    // The moment to restore to: nothing in flight, every usage record written.
+    await waitFor(
+      'usage written',
+      async () =>
+        assert.deepEqual(await stack.sql('postgres-primary', "SELECT count(*) FROM usage_logs WHERE created_at > now() - interval '2 seconds'"), [['0']]),
+      30_000,
+      500,
+    );
+    const atMoment = await snapshotBooks(stack);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    // After it: a new customer and a request, which the restore must not bring back.
+    const late = await admin.customer();
+    const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${late.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'after the moment' }] }),
+    });
+    assert.equal(res.status, 200);
+    await waitFor(
+      'the late request written',
+      async () => assert.deepEqual(await stack.sql('postgres-primary', `SELECT count(*) FROM usage_logs WHERE user_id = ${late.userId}`), [['1']]),
+      30_000,
+      300,
+    );
+    assert.notDeepEqual(withoutTime(await snapshotBooks(stack)), withoutTime(atMoment));
+    // Every WAL segment up to now in the repository (check switches WAL and waits for it).
+    await stack.compose('exec', '-T', 'backup', 'pgbackrest', '--stanza=gateway', 'check');
+
+    // Ship the repository as an operator would (docs/operations.md) into a fresh stack.
+    const fresh = await composeProject({ name: `cgrestore${process.pid}`, files: [PRODUCTION_FILE, TEST_OVERLAY], gatewayEnv: stack.env });
+    try {
+      const shipped = `${stack.name}-backups.tgz`;
+      await run('bash', [
+        '-c',
+        `docker run --rm -v ${stack.name}_pg-backups:/repo:ro -v /tmp:/out codex-gateway/postgres:15 tar -C /repo -czf /out/${shipped} .`,
+      ]);
+      await fresh.compose('run', '--rm', '--no-deps', '--entrypoint', 'true', 'backup'); // creates the fresh volumes
+      await run('bash', [
+        '-c',
+        `docker run --rm -v ${fresh.name}_pg-backups:/repo -v /tmp:/in codex-gateway/postgres:15 tar -C /repo -xzf /in/${shipped} && rm -f /tmp/${shipped}`,
+      ]);
+      const restore = await fresh.compose('run', '--rm', '--no-deps', 'backup', 'restore', atMoment.now!);
+      assert.match(restore, /restored into/);
+      await fresh.compose('up', '-d', '--scale', 'backend=1');
+      await waitFor('the restored gateway', async () => assert.equal((await fetch(`${fresh.gatewayUrl}/readyz`)).status, 200), 300_000, 1000);
+      const restored = await snapshotBooks(fresh);
+      assert.deepEqual(
+        withoutTime(restored),
+        withoutTime(atMoment),
+        'users, keys, packages, periods, orders, payment events, usage and daily counters as they were',
+      );
+      // A customer of the source works on the restored stack; the late one never existed there.
+      const answer = await fetch(`${fresh.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'restored' }] }),
+      });
+      assert.equal(answer.status, 200);
+      assert.equal((await fetch(`${fresh.gatewayUrl}/v1/usage`, { headers: { authorization: `Bearer ${late.key}` } })).status, 401);
+    } finally {
+      if (!process.env.KEEP_COMPOSE) await fresh.down({ volumes: true });
+    }
+  });
+});

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `npm run test:compose`: the compose stacks, run for real. Installs and starts what it
+# needs (Docker engine, docker-compose, debootstrap), builds the registry stand-ins and the
+# project's images, then runs compose/test/*.test.ts one file at a time.
+#   KEEP_COMPOSE=1   leave the stacks running after the tests (to look around)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash scripts/bootstrap.sh --no-apt >/dev/null
+
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+if (( ${#missing[@]} )); then
+  echo "installing ${missing[*]} (apt)…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The engine, as this kind of machine allows it: no iptables, no default bridge (compose
+# puts every container on a network of its own; published ports go through docker-proxy).
+if ! docker info >/dev/null 2>&1; then
+  echo "starting dockerd…"
+  mkdir -p /var/log/codex-gateway
+  nohup dockerd --iptables=false --bridge=none >/var/log/codex-gateway/dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/codex-gateway/dockerd.log" >&2; exit 1; }
+fi
+
+started=$SECONDS
+compose/test/build-stand-ins.sh
+echo "stand-ins ready in $((SECONDS - started)) s"
+
+# Images the project builds, with their sizes, for the record.
+export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
+npx tsx --test --test-concurrency=1 --test-reporter=spec compose/test/production.test.ts compose/test/development.test.ts
+docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^codex-gateway/(backend|mock-upstream|postgres):(latest|15)' || true
+echo "compose tests done in $((SECONDS - started)) s"
