@@ -16,7 +16,8 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
   });
 
   after(async () => {
-    if (stack && !process.env.KEEP_COMPOSE) await stack.down({ volumes: true });
+    // The development file names no images: drop the ones compose built under this project's name.
+    if (stack && !process.env.KEEP_COMPOSE) await stack.compose('down', '--remove-orphans', '-v', '--rmi', 'local', '-t', '10');
   });
 
   test('comes up with two backends behind nginx, and a new customer chats through it', async () => {
