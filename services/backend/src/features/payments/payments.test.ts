@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import Stripe from 'stripe';
+import { signEpay } from '@codex-gateway/fake-payments';
 import { adminApi, getWithKey, postJson, testStack, waitFor } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
@@ -62,17 +62,6 @@ function deliverStripe(url: string, e: { payload: string; header: string }) {
   });
 }
 
-function epaySign(params: Record<string, string>, key: string) {
-  const text = Object.keys(params)
-    .filter((k) => k !== 'sign' && k !== 'sign_type' && params[k] !== '')
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join('&');
-  return createHash('md5')
-    .update(text + key)
-    .digest('hex');
-}
-
 function epayNotify(orderNo: string, money: string, tradeNo = `T${orderNo}`) {
   const params: Record<string, string> = {
     pid: stack.payments.epayPid,
@@ -83,7 +72,7 @@ function epayNotify(orderNo: string, money: string, tradeNo = `T${orderNo}`) {
     money,
     trade_status: 'TRADE_SUCCESS',
   };
-  return new URLSearchParams({ ...params, sign: epaySign(params, stack.payments.epayKey), sign_type: 'MD5' });
+  return new URLSearchParams({ ...params, sign: signEpay(params, stack.payments.epayKey), sign_type: 'MD5' });
 }
 
 async function periods(userId: number) {
@@ -214,7 +203,7 @@ describe('buying packages with EPay', () => {
     const params = Object.fromEntries(link.searchParams);
     assert.equal(params.money, '12.34');
     assert.equal(params.out_trade_no, created.body.order_no);
-    assert.equal(params.sign, epaySign(params, stack.payments.epayKey));
+    assert.equal(params.sign, signEpay(params, stack.payments.epayKey));
     assert.equal(params.notify_url, `${stack.gatewayUrl}/api/payments/notify/epay`);
 
     // The buyer opens the payment page; the EPay site checks the link's signature.
