@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { adminApi, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi } from '@codex-gateway/stack/testing';
 import { type ComposeProject, composeProject, DEVELOPMENT_FILE, nginxFollows } from './compose-project.js';
 
 /** The development compose file: up with its mock upstream, one request through nginx, down. */
@@ -12,7 +12,7 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
     stack = await composeProject({ name: `cgdev${process.pid}`, files: [DEVELOPMENT_FILE] });
     await stack.compose('build');
     await stack.compose('up', '-d', '--scale', 'backend=2');
-    await waitFor('the gateway through nginx', async () => assert.equal((await fetch(`${stack.gatewayUrl}/readyz`)).status, 200), 240_000, 1000);
+    await stack.ready(240_000);
   });
 
   after(async () => {

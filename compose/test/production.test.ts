@@ -7,14 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { signEpay } from '@codex-gateway/fake-payments';
-import { adminApi, parsePrometheusText, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi, parsePrometheusText, postJson, waitFor } from '@codex-gateway/stack/testing';
 import {
   addresses,
   type ComposeProject,
   composeProject,
   containerHealth,
   docker,
-  followLag,
   nginxFollows,
   PRODUCTION_FILE,
   REPO_ROOT,
@@ -172,16 +171,23 @@ async function payWithEpay(stack: ComposeProject, orderNo: string, money: string
   assert.equal(await res.text(), 'success');
 }
 
+/** Chat requests each backend has served, by its address (the metrics port is reached on the project's network). */
 async function backendRequestCounts(stack: ComposeProject): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const id of await stack.containers('backend')) {
-    const text = await stack.fetchInside(id, 'http://127.0.0.1:12501/metrics');
+  for (const address of await addresses(stack, 'backend')) {
+    const text = await (await fetch(`http://${address}:12501/metrics`)).text();
     const served = parsePrometheusText(text)
       .filter((m) => m.name === 'http_requests_total' && m.labels.route?.includes('chat'))
       .reduce((sum, m) => sum + m.value, 0);
-    counts.set(id, served);
+    counts.set(address, served);
   }
   return counts;
+}
+
+/** One chat request with a key through the stack's nginx; the status it answered. */
+async function chat(stack: ComposeProject, key: string, content: string): Promise<number> {
+  const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model: 'mock', messages: [{ role: 'user', content }] });
+  return res.status;
 }
 
 describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
@@ -194,15 +200,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     await stack.compose('build');
     const started = Date.now();
     await stack.compose('up', '-d', '--scale', 'backend=3');
-    await waitFor(
-      'the gateway through nginx',
-      async () => {
-        const res = await fetch(`${stack.gatewayUrl}/readyz`);
-        if (res.status !== 200) throw new Error(`readyz ${res.status}`);
-      },
-      240_000,
-      1000,
-    );
+    await stack.ready(240_000);
     console.log(`# stack up with 3 backends in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: stack.env.ADMIN_TOKEN } as never);
   });
@@ -304,14 +302,14 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
     const scaledUp = Date.now();
     await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=5', 'backend');
-    const lag = await followLag(stack, 5);
+    const lag = await nginxFollows(stack, 5);
     const up = Date.now() - scaledUp;
     const served = await backendRequestCounts(stack);
     await waitFor(
       'every one of the 5 backends serving',
       async () => {
         const now = await backendRequestCounts(stack);
-        const idle = [...now].filter(([id, n]) => n <= (served.get(id) ?? 0));
+        const idle = [...now].filter(([address, n]) => n <= (served.get(address) ?? 0));
         assert.equal(idle.length, 0, `${idle.length} backends got no new request`);
       },
       20_000,
@@ -381,15 +379,10 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const before = await snapshotBooks(stack);
     await stack.compose('down', '-t', '40');
     await stack.compose('up', '-d', '--scale', 'backend=2');
-    await waitFor('the gateway after up', async () => assert.equal((await fetch(`${stack.gatewayUrl}/readyz`)).status, 200), 240_000, 1000);
+    await stack.ready(240_000);
     assert.deepEqual(withoutTime(await snapshotBooks(stack)), withoutTime(before), 'every table of the books is as it was');
     assert.equal(await usage(), countedBefore, "today's count survived in Redis (append-only file)");
-    const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'after a restart' }] }),
-    });
-    assert.equal(res.status, 200);
+    assert.equal(await chat(stack, customer.key, 'after a restart'), 200);
     assert.equal(await usage(), countedBefore + 1);
   });
 
@@ -399,13 +392,9 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     // Orders too: one paid (with its payment event and package period), one pending.
     const buyer = await admin.buyer({ price_cents: 1200, currency: 'CNY' });
     const order = async () => {
-      const res = await fetch(`${stack.gatewayUrl}/v1/orders`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${buyer.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ package_id: buyer.packageId, provider: 'epay' }),
-      });
+      const res = await postJson(`${stack.gatewayUrl}/v1/orders`, buyer.key, { package_id: buyer.packageId, provider: 'epay' });
       assert.equal(res.status, 201);
-      return ((await res.json()) as { order_no: string }).order_no;
+      return res.body.order_no as string;
     };
     await payWithEpay(stack, await order(), '12.00');
     await order();
@@ -423,12 +412,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
 
     // After it: a new customer and a request, which the restore must not bring back.
     const late = await admin.customer();
-    const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${late.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'after the moment' }] }),
-    });
-    assert.equal(res.status, 200);
+    assert.equal(await chat(stack, late.key, 'after the moment'), 200);
     await waitFor(
       'the late request written',
       async () => assert.deepEqual(await stack.sql('postgres-primary', `SELECT count(*) FROM usage_logs WHERE user_id = ${late.userId}`), [['1']]),
@@ -455,7 +439,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       const restore = await fresh.compose('run', '--rm', '--no-deps', 'backup', 'restore', atMoment.now!);
       assert.match(restore, /restored into/);
       await fresh.compose('up', '-d', '--scale', 'backend=1');
-      await waitFor('the restored gateway', async () => assert.equal((await fetch(`${fresh.gatewayUrl}/readyz`)).status, 200), 300_000, 1000);
+      await fresh.ready(300_000);
       const restored = await snapshotBooks(fresh);
       assert.deepEqual(
         withoutTime(restored),
@@ -463,12 +447,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
         'users, keys, packages, periods, orders, payment events, usage and daily counters as they were',
       );
       // A customer of the source works on the restored stack; the late one never existed there.
-      const answer = await fetch(`${fresh.gatewayUrl}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'restored' }] }),
-      });
-      assert.equal(answer.status, 200);
+      assert.equal(await chat(fresh, customer.key, 'restored'), 200);
       assert.equal((await fetch(`${fresh.gatewayUrl}/v1/usage`, { headers: { authorization: `Bearer ${late.key}` } })).status, 401);
     } finally {
       if (!process.env.KEEP_COMPOSE) await fresh.down({ volumes: true });

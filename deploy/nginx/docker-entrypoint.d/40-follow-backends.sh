@@ -14,6 +14,8 @@ set -euo pipefail
 port="${BACKEND_PORT:-12401}"
 list="${BACKEND_LIST:-/etc/nginx/backends.inc}"
 
+server_line() { echo "server $1:$port max_fails=1 fail_timeout=2s;"; }
+
 healthy() { # address → 0 when /healthz answers 200 within a second
   timeout 1 bash -c '
     exec 3<>"/dev/tcp/$1/$2" || exit 1
@@ -26,14 +28,14 @@ servers() { # the server lines of the replicas that answer, in a stable order
   local addresses
   addresses="$(getent ahostsv4 "$BACKEND_SERVICE" | awk '{ print $1 }' | sort -u)" || true
   for address in $addresses; do
-    if healthy "$address"; then echo "server $address:$port max_fails=1 fail_timeout=2s;"; fi
+    if healthy "$address"; then server_line "$address"; fi
   done
 }
 
 # Before nginx starts: the replicas that answer now; if none does yet, the service name
 # (resolved once by nginx) so that nginx can start, and the loop corrects it.
 current="$(servers)"
-if [[ -z "$current" ]]; then current="server $BACKEND_SERVICE:$port max_fails=1 fail_timeout=2s;"; fi
+if [[ -z "$current" ]]; then current="$(server_line "$BACKEND_SERVICE")"; fi
 echo "$current" > "$list"
 echo "$0: following $BACKEND_SERVICE:$port ($(grep -c . "$list") replicas)"
 
