@@ -34,7 +34,26 @@ import { createPaymentEventStore } from './features/payments/payment-event-store
 import { createEpayNotifyRoute, createEpayProvider } from './features/payments/providers/epay-provider.js';
 import type { PaymentProvider } from './features/payments/providers/payment-provider.js';
 import { createStripeProvider, createStripeWebhookRoute } from './features/payments/providers/stripe-provider.js';
-import { createAdminRedemptionRoutes, createRedeemRoutes } from './features/redemption/redemption-routes.js';
+import { createAdminRedemptionRoutes, createConsoleRedeemRoutes, createRedeemRoutes } from './features/redemption/redemption-routes.js';
+import { createAccountRoutes, createAdminInviteRoutes } from './features/accounts/account-routes.js';
+import { createAccountService } from './features/accounts/account-service.js';
+import { createAccountStore } from './features/accounts/account-store.js';
+import { createAccountTokenStore } from './features/accounts/account-token-store.js';
+import { createInviteStore } from './features/accounts/invite-store.js';
+import { createMailer } from './features/accounts/mailer.js';
+import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
+import { createSessionService } from './features/accounts/session-service.js';
+import { createSignInLimiter } from './features/accounts/sign-in-limiter.js';
+import { createConsoleKeyRoutes } from './features/keys/console-key-routes.js';
+import { createConsolePackageRoutes } from './features/packages/console-package-routes.js';
+import { createConsoleOrderRoutes, createOrderStatusRoute } from './features/payments/console-order-routes.js';
+import { createOrderReturn } from './features/payments/order-return.js';
+import { createOrderService } from './features/payments/order-service.js';
+import { createRedemptionService } from './features/redemption/redemption-service.js';
+import { createConsoleUsageRoutes } from './features/usage/console-usage-routes.js';
+import { createLedgerStore } from './features/usage/ledger-store.js';
+import { createTodayUsage } from './features/usage/today-usage.js';
+
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
 export interface AppDeps {
@@ -67,6 +86,9 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const orders = createOrderStore({ pools });
   const paymentEvents = createPaymentEventStore({ pools });
   const codes = createRedemptionStore({ pools });
+  const accountStore = createAccountStore({ pools });
+  const invites = createInviteStore({ pools });
+  const ledger = createLedgerStore({ pools });
 
   // Services
   const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs, logger });
@@ -85,11 +107,34 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const timeZone = config.quota.timeZone;
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, entitlements, logger, timeZone });
 
-  // Payment providers: each one offered only when configured.
+  const todayUsage = createTodayUsage({ quota, dailyUsage, entitlements, timeZone });
+  const redemption = createRedemptionService({ pools, codes, packages, userPackages, entitlements, timeZone });
+
+  // Payment providers: each one offered only when configured. Buyers come back to the console.
   const { payments } = config;
-  const stripe = payments.stripe && createStripeProvider(payments.stripe, payments.publicBaseUrl);
-  const epay = payments.epay && createEpayProvider(payments.epay, payments.publicBaseUrl);
+  const orderReturn = createOrderReturn({ publicBaseUrl: payments.publicBaseUrl, secret: config.auth.keyPepper });
+  const stripe = payments.stripe && createStripeProvider(payments.stripe, orderReturn.url);
+  const epay = payments.epay && createEpayProvider(payments.epay, payments.publicBaseUrl, orderReturn.url);
   const providers = new Map<string, PaymentProvider>([...(stripe ? [stripe] : []), ...(epay ? [epay] : [])].map((p) => [p.name, p]));
+  const orderService = createOrderService({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger });
+
+  // People: accounts and console sessions.
+  const { accounts } = config;
+  const mailer = createMailer({ smtpUrl: accounts.smtpUrl, from: accounts.mailFrom, logger });
+  const sessions = createSessionService({ redis, ttlSeconds: accounts.sessionTtlSeconds });
+  const accountService = createAccountService({
+    pools,
+    redis,
+    accounts: accountStore,
+    tokens: createAccountTokenStore({ pepper: config.auth.keyPepper }),
+    invites,
+    sessions,
+    limiter: createSignInLimiter({ redis, perAccount: accounts.signInFailuresPerAccount, perAddress: accounts.signInFailuresPerAddress, logger }),
+    mailer,
+    logger,
+    signupMode: accounts.signupMode,
+    publicBaseUrl: accounts.publicBaseUrl,
+  });
 
   // Routes
   const app = express();
@@ -104,7 +149,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
   admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone }));
-  admin.use(createUserAdminRoutes({ users, keys }));
+  admin.use(createUserAdminRoutes({ users, keys, sessions }));
+  admin.use(createAdminInviteRoutes({ invites }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, packages }));
@@ -116,11 +162,25 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   if (payments.epay) providerCallbacks.use(createEpayNotifyRoute({ config: payments.epay, fulfilment, logger }));
   app.use('/api/payments', providerCallbacks);
 
+  // The console's API: session cookie, CSRF token on every change.
+  const consoleApi = express.Router();
+  consoleApi.use(express.json({ limit: '64kb' }));
+  consoleApi.use(loadSession({ sessions, accounts: accountStore }));
+  consoleApi.use(requireCsrf);
+  consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1` }));
+  consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
+  consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
+  consoleApi.use(createConsolePackageRoutes({ packages, userPackages, providers, timeZone }));
+  consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
+  consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
+  consoleApi.use(createConsoleRedeemRoutes({ redemption }));
+  app.use('/api/console', consoleApi);
+
   const customerApi = express.Router();
   customerApi.use(apiKeyAuth({ keys, failures: authFailures }));
-  customerApi.use(createCustomerUsageRoutes({ quota, dailyUsage, entitlements, timeZone }));
-  customerApi.use(createOrderRoutes({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger }));
-  customerApi.use(createRedeemRoutes({ pools, codes, packages, userPackages, entitlements, timeZone }));
+  customerApi.use(createCustomerUsageRoutes({ todayUsage }));
+  customerApi.use(createOrderRoutes({ orders, service: orderService }));
+  customerApi.use(createRedeemRoutes({ redemption }));
   customerApi.use(
     createRelayRoutes({
       upstream,
@@ -144,6 +204,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     app,
     async close() {
       await upstream.close();
+      mailer?.close();
       bus.close();
       redis.disconnect();
       await pools.close();

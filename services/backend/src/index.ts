@@ -3,3 +3,4 @@ export { loadConfig, describeEnv, ConfigError, type Config } from './infra/confi
 export { createLogger } from './infra/logger.js';
 export { runMigrations, maintainUsagePartitions, MIGRATIONS_DIR } from './infra/migrate.js';
 export { generateApiKey, hashApiKey, keyPrefix } from './features/keys/key-hash.js';
+export { hashPassword } from './features/accounts/password.js';

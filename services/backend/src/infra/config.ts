@@ -163,6 +163,35 @@ const envShape = z.object({
     .default('CNY')
     .transform((c) => c.toUpperCase())
     .describe('Currency of the EPay merchant account (ISO code, any case): EPay is offered only for packages priced in it.'),
+  SIGNUP_MODE: z
+    .enum(['open', 'invite', 'closed'])
+    .default('open')
+    .describe('Who may create a console account: anyone (open), holders of an invite code (invite), or no one (closed; staff create users).'),
+  SMTP_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('SMTP server for verification and password-reset mails, e.g. smtps://user:pass@mail.example.com:465; without it sign-up is refused.'),
+  MAIL_FROM: z.string().default('Codex Gateway <no-reply@localhost>').describe('Sender of the console mails.'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7)
+    .describe('A console session ends after this long without use.'),
+  SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Failed sign-ins to one account per 15 minutes, cluster-wide, before it is refused for 15 minutes.'),
+  SIGN_IN_FAILURES_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Failed sign-ins from one client address per 15 minutes, cluster-wide, before it is refused for 15 minutes.'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -243,6 +272,16 @@ export interface Config {
   readonly cache: { keyTtlMs: number };
   readonly authFailures: { perMinute: number; blockSeconds: number };
   readonly usage: { flushBatch: number; claimIdleMs: number; retentionDays: number };
+  readonly accounts: {
+    signupMode: Env['SIGNUP_MODE'];
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    sessionTtlSeconds: number;
+    signInFailuresPerAccount: number;
+    signInFailuresPerAddress: number;
+    /** Where people open the console (links in mails). */
+    publicBaseUrl: string;
+  };
   readonly payments: {
     publicBaseUrl: string;
     orderExpiryMinutes: number;
@@ -344,6 +383,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
     usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS, retentionDays: e.USAGE_LOG_RETENTION_DAYS },
+    accounts: {
+      signupMode: e.SIGNUP_MODE,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+      signInFailuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
+      signInFailuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
+      publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       orderExpiryMinutes: e.ORDER_EXPIRY_MINUTES,

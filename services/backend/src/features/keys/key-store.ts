@@ -14,6 +14,32 @@ const RECORD = `k.id, k.user_id AS "userId", k.status, k.expires_at AS "expiresA
 const KEYS_WITH_OWNERS = 'api_keys k JOIN users u ON u.id = k.user_id';
 const FIND_BY_HASH = `SELECT ${RECORD} FROM ${KEYS_WITH_OWNERS} WHERE k.key_hash = $1`;
 
+/** A key as its owner sees it in the console: never its hash. */
+export interface KeyRow {
+  id: number;
+  name: string;
+  key_prefix: string;
+  status: 'active' | 'revoked';
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+const ROW = 'id, name, key_prefix, status, created_at, expires_at, revoked_at, last_used_at';
+
+export function keyView(k: KeyRow) {
+  return {
+    id: k.id,
+    name: k.name,
+    key_prefix: k.key_prefix,
+    status: k.status,
+    created_at: k.created_at.toISOString(),
+    expires_at: k.expires_at?.toISOString() ?? null,
+    revoked_at: k.revoked_at?.toISOString() ?? null,
+    last_used_at: k.last_used_at?.toISOString() ?? null,
+  };
+}
+
 export function createKeyStore({ pools }: { pools: Pools }) {
   return {
     /**
@@ -36,11 +62,25 @@ export function createKeyStore({ pools }: { pools: Pools }) {
       return rows;
     },
 
+    /** A user's keys, newest first, on the primary: a key created or revoked a moment ago shows as it is. */
+    async listRows(userId: number): Promise<KeyRow[]> {
+      return (await pools.primary.query<KeyRow>(`SELECT ${ROW} FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, [userId])).rows;
+    },
+
+    async getRow(userId: number, keyId: number): Promise<KeyRow | undefined> {
+      return (await pools.primary.query<KeyRow>(`SELECT ${ROW} FROM api_keys WHERE user_id = $1 AND id = $2`, [userId, keyId])).rows[0];
+    },
+
+    async rename(userId: number, keyId: number, name: string): Promise<KeyRow | undefined> {
+      return (await pools.primary.query<KeyRow>(`UPDATE api_keys SET name = $3 WHERE user_id = $1 AND id = $2 RETURNING ${ROW}`, [userId, keyId, name]))
+        .rows[0];
+    },
+
     async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }) {
-      const { rows } = await pools.primary.query<{ id: number; name: string; expires_at: Date | null; created_at: Date }>(
+      const { rows } = await pools.primary.query<KeyRow>(
         `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, expires_at)
          VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, name, expires_at, created_at`,
+         RETURNING ${ROW}`,
         [key.userId, key.name, key.keyHash, key.keyPrefix, key.expiresAt],
       );
       return rows[0]!;

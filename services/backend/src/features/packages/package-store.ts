@@ -35,6 +35,11 @@ export function createPackageStore({ pools }: { pools: Pools }) {
       return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages ORDER BY id`)).rows;
     },
 
+    /** Packages on sale, cheapest first. */
+    async listOnSale(): Promise<Package[]> {
+      return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages WHERE status = 'active' AND price_cents > 0 ORDER BY price_cents, id`)).rows;
+    },
+
     /** On the primary: a package is often granted right after it is created. */
     async get(id: number): Promise<Package | undefined> {
       return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages WHERE id = $1`, [id])).rows[0];

@@ -21,6 +21,16 @@ export interface Entitlement {
   rpmLimit: number | null;
 }
 
+/** A period with its package's terms and where it came from, as its owner sees it. */
+export interface PeriodDetail extends PackagePeriod {
+  package_name: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit: number | null;
+  order_no: string | null;
+  redeemed: boolean;
+}
+
 const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
 
 const ENTITLEMENTS = `
@@ -74,6 +84,22 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
     async listForUser(userId: number): Promise<PackagePeriod[]> {
       return (await pools.primary.query<PackagePeriod>(`SELECT ${PERIOD_COLUMNS} FROM user_packages WHERE user_id = $1 ORDER BY start_date, id`, [userId]))
         .rows;
+    },
+
+    /** Every period of the user with its package and origin, oldest first; on the primary (just bought or redeemed). */
+    async listDetailed(userId: number): Promise<PeriodDetail[]> {
+      const { rows } = await pools.primary.query<PeriodDetail>(
+        `SELECT up.id, up.package_id, up.status, up.start_date, up.end_date, up.order_id,
+                p.name AS package_name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit,
+                o.order_no, EXISTS (SELECT 1 FROM redemption_codes rc WHERE rc.user_package_id = up.id) AS redeemed
+           FROM user_packages up
+           JOIN packages p ON p.id = up.package_id
+           LEFT JOIN payment_orders o ON o.id = up.order_id
+          WHERE up.user_id = $1
+          ORDER BY up.start_date, up.id`,
+        [userId],
+      );
+      return rows;
     },
 
     /**

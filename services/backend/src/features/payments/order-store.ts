@@ -69,6 +69,22 @@ export function createOrderStore({ pools }: { pools: Pools }) {
       return rowCount ?? 0;
     },
 
+    /** A customer's orders with their packages' names, newest first; on the primary (one was just placed or paid). */
+    async listForUser(userId: number, limit = 100): Promise<Array<Order & { package_name: string }>> {
+      await pools.primary.query(`UPDATE payment_orders SET status = 'expired' WHERE user_id = $1 AND status = 'pending' AND expires_at < now()`, [userId]);
+      const { rows } = await pools.primary.query<Order & { package_name: string }>(
+        `SELECT ${COLUMNS.split(', ')
+          .map((c) => `o.${c}`)
+          .join(', ')}, p.name AS package_name
+           FROM payment_orders o JOIN packages p ON p.id = o.package_id
+          WHERE o.user_id = $1
+          ORDER BY o.created_at DESC, o.id DESC
+          LIMIT $2`,
+        [userId, limit],
+      );
+      return rows;
+    },
+
     async list(filter: { status?: string; userId?: number; provider?: string; limit: number; before?: string }): Promise<Order[]> {
       const { rows } = await pools.reader.query<Order>(
         `SELECT ${COLUMNS} FROM payment_orders

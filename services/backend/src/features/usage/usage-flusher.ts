@@ -3,7 +3,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { DeadLetters } from './usage-dead-letters.js';
 import { fromStreamFields, USAGE_GROUP, USAGE_STREAM, type UsageRecord } from './usage-record.js';
-import { writeUsageBatch } from './usage-store.js';
+import { touchKeys, writeUsageBatch } from './usage-store.js';
 
 type StreamEntry = [id: string, fields: string[]];
 type Parsed = { id: string; fields: string[]; record: UsageRecord };
@@ -87,6 +87,11 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
       else await setAside(id, fields, 'not a usage record');
     }
     await writeIsolating(batch);
+    // When each key was last used (shown in the console): best effort, never holds the books up.
+    await touchKeys(
+      pool,
+      batch.map((p) => p.record),
+    ).catch((err) => logger.warn({ err: (err as Error).message }, "could not update the keys' last use"));
     const ids = entries.map(([id]) => id);
     await redis
       .multi()

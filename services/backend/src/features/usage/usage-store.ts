@@ -53,3 +53,25 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => r.requestCounted),
   ]);
 }
+
+/**
+ * Marks when each key of the batch was last used. Rows another flusher holds are skipped
+ * (it writes a time as recent), so two flushers never wait on or deadlock with each other.
+ */
+export async function touchKeys(db: Queryable, records: UsageRecord[]): Promise<void> {
+  const latest = new Map<number, number>();
+  for (const r of records) {
+    if (!r.apiKeyId) continue;
+    const at = new Date(r.createdAt).getTime();
+    if (at > (latest.get(r.apiKeyId) ?? 0)) latest.set(r.apiKeyId, at);
+  }
+  if (latest.size === 0) return;
+  await db.query(
+    `UPDATE api_keys k SET last_used_at = t.at
+       FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, at)
+      WHERE k.id = t.id
+        AND k.id IN (SELECT id FROM api_keys WHERE id = ANY($1) ORDER BY id FOR UPDATE SKIP LOCKED)
+        AND (k.last_used_at IS NULL OR k.last_used_at < t.at)`,
+    [[...latest.keys()], [...latest.values()].map((ms) => new Date(ms))],
+  );
+}

@@ -12,7 +12,7 @@ type EpayConfig = NonNullable<Config['payments']['epay']>;
  * EPay (易支付): a signed link to the reseller's submit.php. Its `money` carries no
  * currency: it is always the merchant account's, so only packages priced in it are offered.
  */
-export function createEpayProvider(config: EpayConfig, publicBaseUrl: string): PaymentProvider {
+export function createEpayProvider(config: EpayConfig, publicBaseUrl: string, returnUrl: (orderNo: string) => string): PaymentProvider {
   return {
     name: 'epay',
     currencies: [config.currency],
@@ -22,7 +22,7 @@ export function createEpayProvider(config: EpayConfig, publicBaseUrl: string): P
         type: config.payType,
         out_trade_no: order.order_no,
         notify_url: `${publicBaseUrl}/api/payments/notify/epay`,
-        return_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
+        return_url: returnUrl(order.order_no),
         name: packageName.slice(0, 100),
         money: centsToMoney(order.amount_cents),
       };

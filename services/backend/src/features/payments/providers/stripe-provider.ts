@@ -36,7 +36,8 @@ function asRefusal(err: unknown): ProviderRefusal | undefined {
 }
 
 /** Stripe Checkout: a Checkout Session per order, carrying the order number both ways. */
-export function createStripeProvider(config: StripeConfig, publicBaseUrl: string): PaymentProvider & { stripe: Stripe } {
+/** `returnUrl`: where Stripe sends the buyer back (the console's return page of the order). */
+export function createStripeProvider(config: StripeConfig, returnUrl: (orderNo: string) => string): PaymentProvider & { stripe: Stripe } {
   const stripe = client(config);
   return {
     name: 'stripe',
@@ -51,8 +52,8 @@ export function createStripeProvider(config: StripeConfig, publicBaseUrl: string
             line_items: [
               { quantity: 1, price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount_cents, product_data: { name: packageName } } },
             ],
-            success_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
-            cancel_url: `${publicBaseUrl}/api/v1/orders/${order.order_no}`,
+            success_url: returnUrl(order.order_no),
+            cancel_url: returnUrl(order.order_no),
             expires_at: sessionExpiry(order.expires_at),
           },
           // A retried create (network hiccup) must not open a second session for the order.

@@ -1,0 +1,245 @@
+/**
+ * The console API (/api/console/*) as the backend answers it and the web console reads it.
+ * The backend parses request bodies with these schemas; the console imports the types
+ * (type-only), so the two cannot drift apart. Only zod here: this file is read by the
+ * browser build too.
+ *
+ * Conventions: JSON both ways; errors use the gateway's shape
+ * `{"error":{"message","type","param","code","request_id"}}`; every state-changing call
+ * (POST, PATCH, DELETE) sends the header `x-csrf-token` with the token from
+ * `GET /api/console/session` (or from the sign-in answer).
+ */
+import { z } from 'zod';
+
+export const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
+export const LOCALES = ['en', 'zh'] as const;
+
+const password = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
+const email = z.string().trim().toLowerCase().email('a valid e-mail address').max(254);
+const token = z.string().min(16).max(200);
+
+// ── Requests ────────────────────────────────────────────────────────────────
+
+export const signUpRequest = z.object({
+  email,
+  password,
+  /** Required when the sign-up mode is "invite". */
+  invite_code: z.string().trim().max(64).optional(),
+  /** The language of the mails sent to this person. */
+  locale: z.enum(LOCALES).optional(),
+});
+export const signInRequest = z.object({ email, password: z.string().min(1).max(256) });
+export const emailRequest = z.object({ email });
+export const verifyEmailRequest = z.object({ token });
+export const resetPasswordRequest = z.object({ token, password });
+export const changePasswordRequest = z.object({ current_password: z.string().min(1).max(256), new_password: password });
+export const signOutRequest = z.object({ everywhere: z.boolean().optional() });
+export const createKeyRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** ISO 8601 instant in the future; absent or null = never expires. */
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+});
+export const renameKeyRequest = z.object({ name: z.string().trim().min(1).max(100) });
+export const placeOrderRequest = z.object({ package_id: z.number().int().positive(), provider: z.string().min(1).max(32) });
+export const redeemRequest = z.object({ code: z.string().trim().toUpperCase().min(4).max(64) });
+
+export type SignUpRequest = z.input<typeof signUpRequest>;
+export type SignInRequest = z.input<typeof signInRequest>;
+export type CreateKeyRequest = z.input<typeof createKeyRequest>;
+export type PlaceOrderRequest = z.input<typeof placeOrderRequest>;
+
+// ── Answers ─────────────────────────────────────────────────────────────────
+// Instants are ISO 8601 strings, calendar days YYYY-MM-DD (the gateway's business day).
+
+export interface Account {
+  id: number;
+  email: string;
+  email_verified: boolean;
+  status: 'active' | 'suspended';
+  locale: (typeof LOCALES)[number] | null;
+  created_at: string;
+}
+
+/** GET /api/console/session: who is signed in (or null) and the CSRF token to send. */
+export interface SessionAnswer {
+  user: Account | null;
+  csrf_token: string;
+  signup_mode: (typeof SIGNUP_MODES)[number];
+  /** Where API clients point their base URL, e.g. http://127.0.0.1:12322/v1. */
+  api_base_url: string;
+}
+
+/** POST /api/console/auth/sign-in → 200 (and sets the session cookie). */
+export interface SignInAnswer {
+  user: Account;
+  csrf_token: string;
+}
+
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  key_prefix: string;
+  status: 'active' | 'revoked';
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  /** Up to a few seconds behind (written with the usage records). */
+  last_used_at: string | null;
+}
+/** POST /api/console/keys → 201: the only time the plain key is shown. */
+export interface CreatedApiKey extends ApiKeyView {
+  key: string;
+}
+
+export interface PackageView {
+  id: number;
+  name: string;
+  description: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit: number | null;
+  duration_days: number;
+  price_cents: number;
+  currency: string;
+}
+
+export interface PaymentProviderView {
+  name: string;
+  /** Currencies it takes; null = any. */
+  currencies: string[] | null;
+}
+
+/** GET /api/console/catalog: packages on sale and the providers that can take payment. */
+export interface CatalogAnswer {
+  packages: PackageView[];
+  providers: PaymentProviderView[];
+}
+
+export interface PeriodView {
+  id: number;
+  package_id: number;
+  package_name: string;
+  status: 'active' | 'cancelled' | 'refunded';
+  start_date: string;
+  end_date: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit: number | null;
+  /** How it was obtained: an order number, a redemption, or granted by staff. */
+  source: 'order' | 'redemption' | 'grant';
+  order_no: string | null;
+}
+
+/** GET /api/console/packages: the period in effect today, those queued after it, and past ones. */
+export interface MyPackagesAnswer {
+  current: PeriodView | null;
+  queued: PeriodView[];
+  history: PeriodView[];
+}
+
+/** GET /api/console/usage/today: today's counts against every limit of the current package. */
+export interface TodayUsage {
+  date: string;
+  time_zone: string;
+  resets_at: string;
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  limits: { daily_request_limit: number | null; daily_token_limit: number | null; rpm_limit: number | null } | null;
+  package: { id: number; name: string; start_date: string; end_date: string; days_left: number } | null;
+}
+
+export interface DailyUsageRow {
+  date: string;
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+/** GET /api/console/usage/daily?from&to: one row per day of the range, zeros included. */
+export interface DailyUsageAnswer {
+  from: string;
+  to: string;
+  daily: DailyUsageRow[];
+}
+
+export interface ModelUsageRow {
+  date: string;
+  model: string;
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+/** GET /api/console/usage/models?from&to: per day and model (days without use left out), and totals per model. */
+export interface ModelUsageAnswer {
+  from: string;
+  to: string;
+  rows: ModelUsageRow[];
+  totals: Array<Omit<ModelUsageRow, 'date'>>;
+}
+
+export interface LedgerEntry {
+  request_id: string;
+  created_at: string;
+  api_key_id: number | null;
+  key_name: string | null;
+  model: string;
+  stream: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  status_code: number;
+  latency_ms: number;
+}
+/**
+ * GET /api/console/ledger?limit=50&cursor=…&key_id=…&model=…&date=YYYY-MM-DD — newest
+ * first; pass `next_cursor` back as `cursor` for the next page (null: no more).
+ * GET /api/console/ledger.csv with the same filters downloads every matching row.
+ */
+export interface LedgerPage {
+  data: LedgerEntry[];
+  next_cursor: string | null;
+}
+
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed'] as const;
+
+export interface OrderView {
+  order_no: string;
+  status: (typeof ORDER_STATUSES)[number];
+  package_id: number;
+  package_name: string;
+  provider: string;
+  amount_cents: number;
+  currency: string;
+  /** Where to pay (the provider's page) while the order is pending. */
+  checkout_url: string | null;
+  created_at: string;
+  expires_at: string;
+  paid_at: string | null;
+  fulfilled_at: string | null;
+  refunded_at: string | null;
+}
+export interface OrderList {
+  data: OrderView[];
+}
+
+/**
+ * GET /api/console/order-status/:order_no?sig=… — no session needed: the provider sends
+ * the buyer back to /orders/:order_no/return?sig=… and the signature is the permission.
+ */
+export interface OrderStatusAnswer {
+  order_no: string;
+  status: OrderView['status'];
+  package_name: string;
+  amount_cents: number;
+  currency: string;
+  fulfilled_at: string | null;
+}
+
+/** POST /api/console/redeem → 201: the period the code added. */
+export type RedeemAnswer = PeriodView;
+
+/** The error shape of every answer that is not 2xx. */
+export interface ApiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null; request_id?: string };
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import type { CatalogAnswer, MyPackagesAnswer, PackageView, PeriodView } from '../../contract/console-api.js';
+import { requireCaller } from '../accounts/session-auth.js';
+import type { PaymentProvider } from '../payments/providers/payment-provider.js';
+import { businessDay } from '../quota/business-day.js';
+import type { Package, PackageStore } from './package-store.js';
+import type { PeriodDetail, UserPackageStore } from './user-package-store.js';
+
+export function periodView(p: PeriodDetail): PeriodView {
+  return {
+    id: p.id,
+    package_id: p.package_id,
+    package_name: p.package_name,
+    status: p.status,
+    start_date: p.start_date,
+    end_date: p.end_date,
+    daily_request_limit: p.daily_request_limit,
+    daily_token_limit: p.daily_token_limit,
+    rpm_limit: p.rpm_limit,
+    source: p.order_no ? 'order' : p.redeemed ? 'redemption' : 'grant',
+    order_no: p.order_no,
+  };
+}
+
+export function packageView(p: Package): PackageView {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    daily_request_limit: p.daily_request_limit,
+    daily_token_limit: p.daily_token_limit,
+    rpm_limit: p.rpm_limit,
+    duration_days: p.duration_days,
+    price_cents: p.price_cents,
+    currency: p.currency,
+  };
+}
+
+interface Deps {
+  packages: Pick<PackageStore, 'listOnSale'>;
+  userPackages: Pick<UserPackageStore, 'listDetailed'>;
+  providers: Map<string, PaymentProvider>;
+  timeZone: string;
+}
+
+/** /api/console/packages (mine: current, queued, history) and /api/console/catalog (on sale). */
+export function createConsolePackageRoutes({ packages, userPackages, providers, timeZone }: Deps): Router {
+  const router = Router();
+
+  router.get('/packages', async (_req, res) => {
+    const { account } = requireCaller(res);
+    const today = businessDay(timeZone);
+    const answer: MyPackagesAnswer = { current: null, queued: [], history: [] };
+    for (const period of (await userPackages.listDetailed(account.id)).map(periodView)) {
+      const live = period.status === 'active' && period.end_date >= today;
+      if (live && period.start_date <= today && !answer.current) answer.current = period;
+      else if (live) answer.queued.push(period);
+      else answer.history.unshift(period);
+    }
+    res.json(answer);
+  });
+
+  router.get('/catalog', async (_req, res) => {
+    requireCaller(res);
+    res.json({
+      packages: (await packages.listOnSale()).map(packageView),
+      providers: [...providers.values()].map((p) => ({ name: p.name, currencies: p.currencies ? [...p.currencies] : null })),
+    } satisfies CatalogAnswer);
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+import { BadRequestError, NotFoundError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
+import type { PackageStore } from '../packages/package-store.js';
+import { newOrderNo } from './order-no.js';
+import type { Order, OrderStore } from './order-store.js';
+import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
+import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
+
+interface Deps {
+  orders: Pick<OrderStore, 'create' | 'setCheckout'>;
+  packages: Pick<PackageStore, 'get'>;
+  providers: Map<string, PaymentProvider>;
+  expiryMinutes: number;
+  logger: Logger;
+}
+
+/**
+ * Placing an order: the package's price (never the client's), a pending order, then the
+ * provider's checkout. The customer API (/v1/orders) and the console both place orders here.
+ */
+export function createOrderService({ orders, packages, providers, expiryMinutes, logger }: Deps) {
+  return {
+    async place(userId: number, packageId: number, providerName: string): Promise<Order & { package_name: string }> {
+      const provider = providers.get(providerName);
+      if (!provider) {
+        throw new BadRequestError(
+          `Unknown or disabled payment provider "${providerName}"; available: ${[...providers.keys()].join(', ') || 'none'}.`,
+          'provider_unavailable',
+        );
+      }
+      const pkg = await packages.get(packageId);
+      if (pkg?.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
+      if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
+        throw new BadRequestError(
+          `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
+          'currency_not_supported',
+        );
+      }
+      const order = await orders.create({
+        orderNo: newOrderNo(),
+        userId,
+        packageId: pkg.id,
+        provider: provider.name,
+        amountCents: pkg.price_cents,
+        currency: pkg.currency,
+        expiryMinutes,
+      });
+      let checkout: Awaited<ReturnType<PaymentProvider['createCheckout']>>;
+      try {
+        checkout = await provider.createCheckout(order, pkg.name);
+      } catch (err) {
+        if (err instanceof ProviderRefusal) {
+          logger.error({ provider: provider.name, orderNo: order.order_no, reason: err.reason, ...err.details }, 'payment provider refused the checkout');
+          throw new PaymentProviderRefusedError(provider.name, err.retryable);
+        }
+        logger.error({ provider: provider.name, orderNo: order.order_no, err: withoutSecrets((err as Error).message) }, 'payment provider unreachable');
+        throw new PaymentProviderUnreachableError(provider.name);
+      }
+      await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
+      return { ...order, checkout_url: checkout.checkoutUrl, package_name: pkg.name };
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

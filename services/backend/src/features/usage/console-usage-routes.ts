@@ -1,0 +1,147 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
+import { BadRequestError } from '../../infra/errors.js';
+import { calendarDay, parse, queryInt } from '../../infra/validation.js';
+import { requireCaller } from '../accounts/session-auth.js';
+import { addDays } from '../quota/business-day.js';
+import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
+import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
+import type { TodayUsage } from './today-usage.js';
+import { rangeSchema } from './usage-routes.js';
+
+const CSV_MAX_ROWS = 100_000;
+const CSV_PAGE = 1000;
+
+const ledgerQuery = z.object({
+  limit: queryInt(1, 200).default(50),
+  cursor: z.string().max(200).optional(),
+  key_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
+  model: z.string().min(1).max(200).optional(),
+  date: calendarDay().optional(),
+});
+
+function decodeCursor(cursor: string | undefined): LedgerFilter['after'] {
+  if (!cursor) return undefined;
+  const [createdAt, requestId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || requestId === undefined || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(createdAt)) {
+    throw new BadRequestError('Invalid cursor: pass next_cursor from the previous page as it is.', 'invalid_cursor', 'cursor');
+  }
+  return { createdAt, requestId };
+}
+const encodeCursor = (row: LedgerRow) => Buffer.from(`${row.created_at_exact}|${row.request_id}`).toString('base64url');
+
+function entryView(r: LedgerRow): LedgerEntry {
+  return {
+    request_id: r.request_id,
+    created_at: r.created_at.toISOString(),
+    api_key_id: r.api_key_id,
+    key_name: r.key_name,
+    model: r.model,
+    stream: r.stream,
+    prompt_tokens: r.prompt_tokens,
+    completion_tokens: r.completion_tokens,
+    total_tokens: r.total_tokens,
+    status_code: r.status_code,
+    latency_ms: r.latency_ms,
+  };
+}
+
+/** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
+function csvCell(value: string | number | boolean | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+const CSV_COLUMNS = ['time', 'request_id', 'key', 'model', 'stream', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'status', 'latency_ms'] as const;
+const csvLine = (e: LedgerEntry) =>
+  `${[e.created_at, e.request_id, e.key_name, e.model, e.stream, e.prompt_tokens, e.completion_tokens, e.total_tokens, e.status_code, e.latency_ms].map(csvCell).join(',')}\r\n`;
+
+async function write(res: Response, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+}
+
+interface Deps {
+  todayUsage: TodayUsage;
+  dailyUsage: Pick<DailyUsageReader, 'range'>;
+  ledger: LedgerStore;
+  timeZone: string;
+}
+
+/** /api/console/usage/* and /api/console/ledger: a person's own usage, today and in history. */
+export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }: Deps): Router {
+  const router = Router();
+
+  router.get('/usage/today', async (_req, res) => {
+    const { account } = requireCaller(res);
+    const { reserved_tokens: _reserved, ...today } = await todayUsage(account.id);
+    res.json(today satisfies TodayUsageAnswer);
+  });
+
+  router.get('/usage/daily', async (req, res) => {
+    const { account } = requireCaller(res);
+    const { from, to } = parse(rangeSchema, req.query);
+    const byDate = new Map((await dailyUsage.range(account.id, from, to)).map((r) => [r.date, r]));
+    const daily = [];
+    for (let day = from; day <= to; day = addDays(day)) {
+      daily.push(byDate.get(day) ?? { date: day, request_count: 0, prompt_tokens: 0, completion_tokens: 0 });
+    }
+    res.json({ from, to, daily } satisfies DailyUsageAnswer);
+  });
+
+  router.get('/usage/models', async (req, res) => {
+    const { account } = requireCaller(res);
+    const { from, to } = parse(rangeSchema, req.query);
+    const rows = await ledger.byDayAndModel(account.id, from, to, timeZone);
+    const totals = new Map<string, { model: string; request_count: number; prompt_tokens: number; completion_tokens: number }>();
+    for (const r of rows) {
+      const t = totals.get(r.model) ?? { model: r.model, request_count: 0, prompt_tokens: 0, completion_tokens: 0 };
+      t.request_count += r.request_count;
+      t.prompt_tokens += r.prompt_tokens;
+      t.completion_tokens += r.completion_tokens;
+      totals.set(r.model, t);
+    }
+    res.json({ from, to, rows, totals: [...totals.values()].sort((a, b) => b.request_count - a.request_count) } satisfies ModelUsageAnswer);
+  });
+
+  router.get('/ledger', async (req, res) => {
+    const { account } = requireCaller(res);
+    const q = parse(ledgerQuery, req.query);
+    const rows = await ledger.page({
+      userId: account.id,
+      keyId: q.key_id,
+      model: q.model,
+      day: q.date,
+      timeZone,
+      after: decodeCursor(q.cursor),
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    res.json({ data: page.map(entryView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null } satisfies LedgerPage);
+  });
+
+  router.get('/ledger.csv', async (req, res) => {
+    const { account } = requireCaller(res);
+    const q = parse(ledgerQuery.omit({ limit: true, cursor: true }), req.query);
+    const filter: LedgerFilter = { userId: account.id, keyId: q.key_id, model: q.model, day: q.date, timeZone, limit: CSV_PAGE };
+    let rows = await ledger.page(filter);
+    res.set({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="usage-${q.date ?? 'all'}.csv"`,
+      'cache-control': 'no-store',
+    });
+    await write(res, `${CSV_COLUMNS.join(',')}\r\n`);
+    let written = 0;
+    while (rows.length > 0 && written < CSV_MAX_ROWS) {
+      await write(res, rows.map((r) => csvLine(entryView(r))).join(''));
+      written += rows.length;
+      if (rows.length < CSV_PAGE) break;
+      const last = rows[rows.length - 1]!;
+      rows = await ledger.page({ ...filter, after: { createdAt: last.created_at_exact, requestId: last.request_id } });
+    }
+    res.end();
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import type { Request, Response } from 'express';
+
+/** The cookies of a request (the last one wins when a name repeats). */
+export function readCookies(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    try {
+      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // A value that is not valid percent-encoding is not one of ours.
+    }
+  }
+  return out;
+}
+
+/**
+ * Sets an HttpOnly, SameSite=Lax cookie for the whole site; Secure when the request came
+ * over TLS (nginx says so in X-Forwarded-Proto). `maxAgeSeconds` 0 deletes it.
+ */
+export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds: number | undefined): void {
+  res.cookie(name, value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds * 1000 }),
+  });
+}
