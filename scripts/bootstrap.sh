@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs what the stack needs before `npm start` / `npm test`: Debian packages
-# (PostgreSQL, Redis, nginx) when missing, node modules when missing or stale, then builds.
-#   --no-apt   skip the system package check (npm run down)
-#   --test     also the tools the tests use (docker-compose, to validate the compose files)
+# (PostgreSQL, Redis, nginx) when missing, node modules when missing or stale, then builds
+# the services and, when its sources changed, the web console.
+#   --no-apt      skip the system package check (npm run down)
+#   --no-console  skip the web console's build (commands that run no nginx: down, ops)
+#   --test        also the tools the tests use (docker-compose, to validate the compose files;
+#                 Chromium and CJK fonts, for the console's browser tests and their screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 check_apt=1
 with_test_tools=0
+with_console=1
 for arg in "$@"; do
   [[ "$arg" == "--no-apt" ]] && check_apt=0
   [[ "$arg" == "--test" ]] && with_test_tools=1
+  [[ "$arg" == "--no-console" ]] && with_console=0
 done
 
 if (( check_apt )); then
@@ -23,6 +28,10 @@ if (( check_apt )); then
   command -v promtool >/dev/null || missing+=(prometheus)
   if (( with_test_tools )); then
     command -v docker-compose >/dev/null || missing+=(docker-compose)
+    # Debian's Chromium, driven by playwright-core (which downloads no browser of its own).
+    command -v chromium >/dev/null || missing+=(chromium)
+    # Without CJK fonts, the console's Chinese pages screenshot as boxes.
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   fi
   if (( ${#missing[@]} )); then
     if [[ $(id -u) -eq 0 ]]; then
@@ -53,3 +62,19 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 npm run --silent build
+
+# The web console (nginx serves services/console/dist): built when the build is missing or
+# older than any of its sources, so repeated runs do not rebuild it.
+console=services/console
+if (( with_console )) && [[ -f "$console/index.html" ]]; then
+  stale="$(find "$console/src" "$console/public" "$console/index.html" "$console/package.json" "$console/tsconfig.json" \
+    "$console"/vite.config.* "$console"/postcss.config.* -newer "$console/dist/index.html" -print -quit 2>/dev/null || true)"
+  if [[ ! -f "$console/dist/index.html" || -n "$stale" ]]; then
+    echo "building the web console (vite)…"
+    if ! npm run --silent build -w "$console"; then
+      # Tests must not run against a stale console; a developer's stack starts all the same.
+      (( with_test_tools )) && exit 1
+      echo "WARNING: the web console did not build (above); nginx serves the previous build, if any." >&2
+    fi
+  fi
+fi

@@ -56,7 +56,7 @@ export async function composeProject(options: {
   /** Compose-file variables. */
   vars?: Record<string, string>;
 }): Promise<ComposeProject> {
-  const [gatewayPort, prometheusPort] = [await freePort(), await freePort()];
+  const [gatewayPort, prometheusPort, mailPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const envFile = path.join(dir, 'gateway.env');
   writeFileSync(
@@ -72,6 +72,8 @@ export async function composeProject(options: {
     GATEWAY_PUBLISH: `127.0.0.1:${gatewayPort}`,
     GATEWAY_PUBLISH_PORT: String(gatewayPort),
     PROMETHEUS_PORT: String(prometheusPort),
+    // The development file's mail catcher API (a native stack may hold 12326).
+    MAIL_CATCHER_PUBLISH_PORT: String(mailPort),
     ...options.vars,
   };
   const base = ['-p', options.name, ...options.files.flatMap((f) => ['-f', f])];

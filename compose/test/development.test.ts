@@ -20,7 +20,7 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
     if (stack && !process.env.KEEP_COMPOSE) await stack.compose('down', '--remove-orphans', '-v', '--rmi', 'local', '-t', '10');
   });
 
-  test('comes up with two backends behind nginx, and a new customer chats through it', async () => {
+  test('comes up with two backends behind nginx serving the console, and a new customer chats through it', async () => {
     await nginxFollows(stack, 2, 60_000);
     // The development file's well-known admin token (production refuses it).
     const admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: 'dev-admin-token-change-me' } as never);
@@ -28,6 +28,13 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
     const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
     assert.ok(answer.choices[0]?.message.content);
+    // nginx's image carries the console; the mail catcher's API is published for people to read.
+    const page = await fetch(`${stack.gatewayUrl}/keys`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await page.text(), /<script type="module" [^>]*src="\/assets\//);
+    const mail = await fetch(`http://127.0.0.1:${stack.vars.MAIL_CATCHER_PUBLISH_PORT}/messages`);
+    assert.deepEqual(await mail.json(), []);
     const published = await stack.compose('port', 'nginx', '12322');
     assert.match(published, /^127\.0\.0\.1:\d+$/, 'published on loopback only: its secrets are well known');
   });

@@ -30,6 +30,9 @@ async function up(): Promise<void> {
     [ports.redis, 'REDIS_PORT'],
     ...(env.UPSTREAM_BASE_URL ? [] : [[ports.upstream, 'MOCK_UPSTREAM_PORT'] as [number, string]]),
     ...(process.env.STRIPE_SECRET_KEY || process.env.EPAY_GATEWAY_URL ? [] : [[ports.payments, 'FAKE_PAYMENTS_PORT'] as [number, string]]),
+    ...(process.env.SMTP_URL
+      ? []
+      : [[ports.mailSmtp, 'MAIL_CATCHER_SMTP_PORT'] as [number, string], [ports.mailHttp, 'MAIL_CATCHER_HTTP_PORT'] as [number, string]]),
     ...ports.backends.flatMap(
       (b, i): Array<[number, string]> => [
         [b.port, `BACKEND_PORT_BASE (+${i})`],

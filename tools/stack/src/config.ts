@@ -18,6 +18,8 @@ const stackEnv = z.object({
   MOCK_UPSTREAM_PORT: port.default(12399).describe('The bundled mock upstream (when no real upstream is set).'),
   PROMETHEUS_PORT: port.default(9090).describe('Prometheus of `npm start -- --monitoring`.'),
   FAKE_PAYMENTS_PORT: port.default(12398).describe('The bundled fake Stripe and EPay (when no payment credentials are set).'),
+  MAIL_CATCHER_SMTP_PORT: port.default(12325).describe('SMTP port of the bundled mail catcher (when SMTP_URL is not set).'),
+  MAIL_CATCHER_HTTP_PORT: port.default(12326).describe("The mail catcher's HTTP API: the mails it caught."),
   PG_PRIMARY_PORT: port.default(15432).describe('Postgres primary.'),
   PG_REPLICA_PORT: port.default(15433).describe('Postgres streaming replica.'),
   REDIS_PORT: port.default(16379).describe('Redis.'),
@@ -62,6 +64,8 @@ export function fixedPorts(env: StackEnv): StackPorts {
     pgReplica: env.PG_REPLICA_PORT,
     redis: env.REDIS_PORT,
     payments: env.FAKE_PAYMENTS_PORT,
+    mailSmtp: env.MAIL_CATCHER_SMTP_PORT,
+    mailHttp: env.MAIL_CATCHER_HTTP_PORT,
     prometheus: env.PROMETHEUS_PORT,
     backends: Array.from({ length: env.BACKENDS }, (_, i) => ({ port: env.BACKEND_PORT_BASE + i, metricsPort: env.METRICS_PORT_BASE + i })),
   };
@@ -87,6 +91,8 @@ export async function randomPorts(backends: number): Promise<StackPorts> {
     pgReplica: await next(),
     redis: await next(),
     payments: await next(),
+    mailSmtp: await next(),
+    mailHttp: await next(),
     prometheus: await next(),
     backends: await Promise.all(Array.from({ length: backends }, async () => ({ port: await next(), metricsPort: await next() }))),
   };

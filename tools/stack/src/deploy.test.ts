@@ -66,7 +66,7 @@ describe('deployment files', () => {
   test('the production stack runs no development services and takes its secrets from the env file', async () => {
     const compose = await resolved('docker-compose.production.yml');
     const names = Object.keys(compose.services);
-    for (const dev of ['mock-upstream', 'fake-payments', 'grafana']) assert.ok(!names.includes(dev), `${dev} is not in production`);
+    for (const dev of ['mock-upstream', 'fake-payments', 'mail-catcher', 'grafana']) assert.ok(!names.includes(dev), `${dev} is not in production`);
     for (const service of Object.values<any>(compose.services)) {
       assert.equal(service.restart, 'unless-stopped');
       assert.ok(service.deploy?.resources?.limits?.memory, 'every service has a memory limit');
@@ -113,6 +113,17 @@ describe('deployment files', () => {
     for (const { name, p } of published) {
       const hostIp = typeof p === 'string' ? p.split(':')[0] : p.host_ip;
       assert.equal(hostIp, '127.0.0.1', `${name} publishes ${JSON.stringify(p)}`);
+    }
+  });
+
+  test("compose's nginx serves the console from where its image puts the build", async () => {
+    const dockerfile = readFileSync(path.join(DEPLOY_DIR, 'nginx/Dockerfile'), 'utf8');
+    const copied = /^COPY --from=console \S+\/services\/console\/dist (\S+)$/m.exec(dockerfile)?.[1];
+    assert.ok(copied, 'deploy/nginx/Dockerfile copies the console build into the image');
+    for (const file of ['docker-compose.yml', 'docker-compose.production.yml']) {
+      const nginx = (await resolved(file)).services.nginx;
+      assert.equal(nginx.build?.dockerfile, 'deploy/nginx/Dockerfile', `${file} builds nginx with the console`);
+      assert.equal(nginx.environment.CONSOLE_ROOT, copied, `${file}: CONSOLE_ROOT is where the image has the console`);
     }
   });
 

@@ -6,6 +6,11 @@ export const DEPLOY_DIR = path.join(REPO_ROOT, 'deploy');
 export const BACKEND_MAIN = path.join(REPO_ROOT, 'services/backend/dist/main.js');
 export const MOCK_UPSTREAM_MAIN = path.join(REPO_ROOT, 'services/mock-upstream/dist/main.js');
 export const FAKE_PAYMENTS_MAIN = path.join(REPO_ROOT, 'services/fake-payments/dist/main.js');
+export const MAIL_CATCHER_MAIN = path.join(REPO_ROOT, 'services/mail-catcher/dist/main.js');
+/** The web console as Vite builds it (`npm run build -w services/console`); nginx serves it at /. */
+export const CONSOLE_DIST = path.join(REPO_ROOT, 'services/console/dist');
+/** Screenshots the browser tests take, kept after the run for people to look at (git-ignored). */
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 
 /** The deploy/ files the native stack uses; compose mounts the very same ones (a test checks). */
 export const DEPLOY_FILES = {

@@ -11,13 +11,28 @@ export interface StackSecrets {
   stripeWebhookSecret: string;
   epayPid: string;
   epayKey: string;
+  /** The demo customer's console password (demo@codex-gateway.local). */
+  demoPassword: string;
 }
 
-/** Generated once per stack directory and kept (mode 600), so data survives restarts. */
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+/** Long enough for the console's rules (10+ characters), short enough to type. */
+const newPassword = () => `demo-${hex(6)}`;
+
+/**
+ * Generated once per stack directory and kept (mode 600), so data survives restarts. A file
+ * written before a secret existed gains it, and is written again.
+ */
 export function loadSecrets(stackDir: string): StackSecrets {
   const file = path.join(stackDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
-  const hex = (n: number) => randomBytes(n).toString('hex');
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<StackSecrets, 'demoPassword'> & { demoPassword?: string };
+    if (stored.demoPassword) return { ...stored, demoPassword: stored.demoPassword };
+    const secrets: StackSecrets = { ...stored, demoPassword: newPassword() };
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
   const secrets: StackSecrets = {
     dbPassword: hex(16),
     adminToken: `adm-${hex(24)}`,
@@ -26,6 +41,7 @@ export function loadSecrets(stackDir: string): StackSecrets {
     stripeWebhookSecret: `whsec_${hex(24)}`,
     epayPid: String(1000 + randomInt(9000)),
     epayKey: hex(16),
+    demoPassword: newPassword(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -1,14 +1,18 @@
 import pg from 'pg';
-import { hashApiKey, keyPrefix } from '@codex-gateway/backend';
+import { hashApiKey, hashPassword, keyPrefix } from '@codex-gateway/backend';
 
-const DEMO_EMAIL = 'demo@codex-gateway.local';
+export const DEMO_EMAIL = 'demo@codex-gateway.local';
 const DEMO_PACKAGE = 'Demo (local stack)';
 
 /**
- * The demo user of the local stack: a package in effect today and the stack's demo key.
- * Idempotent, so restarts of a persisted stack find everything in place.
+ * The demo user of the local stack: a package in effect today, the stack's demo key, and a
+ * verified console account with the stack's demo password. Idempotent, so restarts of a
+ * persisted stack find everything in place (a password changed in the console is set back,
+ * so that stack.json stays true).
  */
-export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string; keyPepper: string }): Promise<void> {
+export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string; keyPepper: string; demoPassword: string }): Promise<void> {
+  // argon2id takes a moment: before the transaction, not inside it.
+  const passwordHash = await hashPassword(secrets.demoPassword);
   const client = new pg.Client({ connectionString: primaryUrl });
   await client.connect();
   try {
@@ -20,6 +24,7 @@ export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string
       [DEMO_EMAIL],
     );
     const userId = user.rows[0]!.id;
+    await client.query('UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1', [userId, passwordHash]);
     let pkg = await client.query<{ id: string; duration_days: number }>('SELECT id, duration_days FROM packages WHERE name = $1', [DEMO_PACKAGE]);
     if (pkg.rows.length === 0) {
       pkg = await client.query(

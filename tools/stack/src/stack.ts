@@ -2,8 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { httpOk, waitFor, type Service } from './process.js';
 import { loadSecrets } from './secrets.js';
-import { seedDemo } from './seed.js';
-import { startBackends, startFakePayments, startMockUpstream, type BackendInstance } from './services/backends.js';
+import { DEMO_EMAIL, seedDemo } from './seed.js';
+import { startBackends, startFakePayments, startMailCatcher, startMockUpstream, type BackendInstance } from './services/backends.js';
 import { startNginx } from './services/nginx.js';
 import { startPostgres } from './services/postgres.js';
 import { startRedis } from './services/redis.js';
@@ -21,6 +21,12 @@ export interface StackInfo {
   nginxPid: number;
   payments: { stripeWebhookSecret: string; epayPid: string; epayKey: string; fakeUrl?: string };
   prometheusUrl?: string;
+  /** The web console (nginx serves it at /). */
+  consoleUrl: string;
+  /** A verified customer with the demo key and package, to sign in to the console with. */
+  demoCustomer: { email: string; password: string };
+  /** The bundled mail catcher the backends send through; absent when SMTP_URL names a real server. */
+  mail?: { smtpUrl: string; apiUrl: string };
 }
 
 export interface StackPorts {
@@ -30,6 +36,9 @@ export interface StackPorts {
   pgReplica: number;
   redis: number;
   payments: number;
+  /** The mail catcher's SMTP and HTTP API ports. */
+  mailSmtp: number;
+  mailHttp: number;
   prometheus: number;
   backends: Array<{ port: number; metricsPort: number }>;
 }
@@ -60,7 +69,7 @@ export interface RunningStack {
   stopService(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a stopped service again on its data and ports. */
   startService(name: string): Promise<void>;
-  /** Stops in order: nginx, backends, upstream, Redis, replica, primary. */
+  /** Stops in reverse start order: nginx, backends, mail catcher, payment fakes, upstream, Redis, replica, primary. */
   stop(): Promise<void>;
 }
 
@@ -173,6 +182,15 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         }
       : {};
 
+    // Without an SMTP server of one's own, mail goes to the local catcher (tests read it there).
+    let mail: StackInfo['mail'];
+    if (!opts.env.SMTP_URL) {
+      progress('mail catcher');
+      const catcher = await startMailCatcher({ smtpPort: opts.ports.mailSmtp, httpPort: opts.ports.mailHttp, logDir });
+      track(catcher.service);
+      mail = { smtpUrl: catcher.smtpUrl, apiUrl: catcher.apiUrl };
+    }
+
     progress(`${opts.backends} backend replicas × ${opts.workers} workers`);
     const poolMax = Math.min(100, Math.floor((PG_MAX_CONNECTIONS - PG_RESERVED) / (opts.backends * opts.workers)));
     const backends: BackendInstance[] = await startBackends({
@@ -196,6 +214,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         UPSTREAM_API_KEY: opts.upstream?.apiKey ?? '',
         DB_RESERVED_CONNECTIONS: String(PG_RESERVED),
         PUBLIC_BASE_URL: `http://127.0.0.1:${opts.ports.gateway}`,
+        SMTP_URL: opts.env.SMTP_URL || mail?.smtpUrl,
+        MAIL_FROM: opts.env.MAIL_FROM || 'Codex Gateway <no-reply@codex-gateway.local>',
+        SIGNUP_MODE: opts.env.SIGNUP_MODE || 'open',
         ...paymentEnv,
       },
     });
@@ -242,6 +263,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         ...(fakePaymentsUrl ? { fakeUrl: fakePaymentsUrl } : {}),
       },
       ...(prometheusUrl ? { prometheusUrl } : {}),
+      consoleUrl: `http://127.0.0.1:${opts.ports.gateway}/`,
+      demoCustomer: { email: DEMO_EMAIL, password: secrets.demoPassword },
+      ...(mail ? { mail } : {}),
     };
     await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);
     writeFileSync(path.join(opts.dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { randomPorts } from './config.js';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT, SCREENSHOT_DIR } from './paths.js';
 import { type RunningStack, startStack } from './stack.js';
 
 const TEST_ROOTS = ['services', 'tools'];
@@ -20,8 +20,9 @@ function findTests(dir: string, found: string[] = []): string[] {
 
 /**
  * `npm test`: a whole cluster (2 backends × 2 workers, nginx, primary + replica, Redis,
- * mock upstream) on ports of its own in a temporary directory, then every *.test.ts file
- * against it (their STACK_FILE), then everything is stopped. Exit code: the tests'.
+ * mock upstream, payment fakes, mail catcher) on ports of its own in a temporary
+ * directory, then every *.test.ts file against it (their STACK_FILE), then everything is
+ * stopped. Exit code: the tests'.
  */
 export async function runTests(filters: string[]): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-gateway-test-'));
@@ -36,6 +37,8 @@ export async function runTests(filters: string[]): Promise<number> {
     return 1;
   }
   console.log(`test stack in ${dir}`);
+  // Screenshots of this run only (browser.ts screenshot()).
+  rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
   let stack: RunningStack;
   try {
     stack = await startStack({
@@ -46,7 +49,8 @@ export async function runTests(filters: string[]): Promise<number> {
       fresh: true,
       monitoring: true,
       logLevel: 'warn',
-      env: { ...process.env, NODE_ENV: 'test' },
+      // Mail always goes to the stack's catcher, where the tests read it (testing.ts readMail).
+      env: { ...process.env, NODE_ENV: 'test', SMTP_URL: undefined },
       onProgress: (step) => console.log(`  · ${step}`),
     });
   } catch (err) {

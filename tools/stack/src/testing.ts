@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { waitFor } from './process.js';
 import type { StackInfo } from './stack.js';
 import { createAdminClient } from './admin-client.js';
+import type { CaughtMail } from '@codex-gateway/mail-catcher';
 
 /** The cluster `npm test` started for this run (see test-run.ts). */
 export function testStack(): StackInfo {
@@ -157,4 +158,49 @@ export async function startExtraBackend(name: string, env: Record<string, string
   const url = `http://127.0.0.1:${port}`;
   await waitFor(name, () => httpOk(`${url}/readyz`), 30_000, 100);
   return { service, url, port };
+}
+
+export type { CaughtMail };
+
+/**
+ * The newest mail to `to` (matching `subject`, received at `since` or later, when given) that
+ * the test stack's mail catcher holds, waiting for it to arrive: the backends send after
+ * they answer, so a mail can lag its request a little.
+ */
+export async function readMail(to: string, options: { subject?: RegExp; since?: Date; timeoutMs?: number } = {}): Promise<CaughtMail> {
+  const { mail } = testStack();
+  if (!mail) throw new Error('the test stack has no mail catcher (SMTP_URL was set): unset it and run the tests again');
+  const matches = (m: CaughtMail) => (!options.subject || options.subject.test(m.subject)) && (!options.since || Date.parse(m.date) >= options.since.getTime());
+  let seen: CaughtMail[] = [];
+  try {
+    await waitFor(
+      `a mail to ${to}${options.subject ? ` with a subject like ${options.subject}` : ''}`,
+      async () => {
+        const res = await fetch(`${mail.apiUrl}/messages?to=${encodeURIComponent(to)}`);
+        if (!res.ok) throw new Error(`the mail catcher answered ${res.status}`);
+        seen = (await res.json()) as CaughtMail[];
+        return seen.some(matches);
+      },
+      options.timeoutMs ?? 10_000,
+      100,
+    );
+  } catch (err) {
+    const subjects = seen.map((m) => JSON.stringify(m.subject)).join(', ');
+    throw new Error(`${(err as Error).message}${seen.length ? `; mails to ${to}: ${subjects}` : `; no mail to ${to} at all`}`);
+  }
+  return seen.find(matches)!;
+}
+
+/**
+ * The first link in a mail to the gateway at `pathPrefix` (e.g. '/verify?token='), from its
+ * text part (or its HTML part when the text has none).
+ */
+export function linkFrom(mail: Pick<CaughtMail, 'text' | 'html' | 'subject'>, pathPrefix: string, stack: Pick<StackInfo, 'gatewayUrl'> = testStack()): string {
+  const start = `${stack.gatewayUrl}${pathPrefix}`;
+  const escaped = start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${escaped}[^\\s<>"')\\]]*`);
+  // A link that ends a sentence does not take the full stop with it.
+  const link = (pattern.exec(mail.text)?.[0] ?? pattern.exec((mail.html ?? '').replaceAll('&amp;', '&'))?.[0])?.replace(/[.,;:!?]+$/, '');
+  if (!link) throw new Error(`no link starting with ${start} in the mail ${JSON.stringify(mail.subject)}:\n${mail.text}`);
+  return link;
 }

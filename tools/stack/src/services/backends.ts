@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BACKEND_MAIN, FAKE_PAYMENTS_MAIN, MOCK_UPSTREAM_MAIN } from '../paths.js';
+import { BACKEND_MAIN, FAKE_PAYMENTS_MAIN, MAIL_CATCHER_MAIN, MOCK_UPSTREAM_MAIN } from '../paths.js';
 import { httpOk, startService, waitFor, type Service } from '../process.js';
 
 export interface BackendInstance {
@@ -85,4 +85,25 @@ export async function startFakePayments(opts: {
     20_000,
   );
   return { service, url };
+}
+
+/** The local SMTP catcher the backends send their mail to; tests read it over HTTP. */
+export async function startMailCatcher(opts: {
+  smtpPort: number;
+  httpPort: number;
+  logDir: string;
+}): Promise<{ service: Service; smtpUrl: string; apiUrl: string }> {
+  const logFile = path.join(opts.logDir, 'mail-catcher.log');
+  const service = startService('mail-catcher', process.execPath, [MAIL_CATCHER_MAIN], {
+    logFile,
+    env: {
+      ...process.env,
+      MAIL_CATCHER_HOST: '127.0.0.1',
+      MAIL_CATCHER_SMTP_PORT: String(opts.smtpPort),
+      MAIL_CATCHER_HTTP_PORT: String(opts.httpPort),
+    },
+  });
+  const apiUrl = `http://127.0.0.1:${opts.httpPort}`;
+  await readyOrExit(service, 'the mail catcher', () => httpOk(`${apiUrl}/healthz`), logFile, 20_000);
+  return { service, smtpUrl: `smtp://127.0.0.1:${opts.smtpPort}`, apiUrl };
 }

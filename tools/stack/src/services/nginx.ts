@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { deployFile } from '../paths.js';
+import { CONSOLE_DIST, deployFile } from '../paths.js';
 import { run, startService, type Service } from '../process.js';
 
 /** Debian puts nginx in /usr/sbin, which is not on every PATH. */
@@ -17,22 +17,39 @@ export function renderTemplate(template: string, values: Record<string, string>)
   return out;
 }
 
-export function renderGatewayConf(opts: { listen: string; backends: string[]; bodyLimit?: string; accessLog?: string }): string {
+/**
+ * The gateway's server block. The console is served from `consoleRoot` (the Vite build in
+ * the repository); while it is not built, nginx answers the console's paths with a 503
+ * saying so, and serves the build as soon as it appears.
+ */
+export function renderGatewayConf(opts: { listen: string; backends: string[]; bodyLimit?: string; accessLog?: string; consoleRoot?: string }): string {
   const template = readFileSync(deployFile('nginxTemplate'), 'utf8');
   return renderTemplate(template, {
     GATEWAY_LISTEN: opts.listen,
     BACKEND_SERVERS: opts.backends.map((b) => `server ${b} max_fails=1 fail_timeout=2s;`).join(' '),
     BODY_LIMIT: opts.bodyLimit ?? '10m',
     ACCESS_LOG: opts.accessLog ?? 'logs/access.log gateway buffer=64k flush=1s',
+    CONSOLE_ROOT: opts.consoleRoot ?? CONSOLE_DIST,
   });
 }
 
 /** nginx in the foreground with its prefix under the stack directory. */
-export async function startNginx(opts: { prefix: string; port: number; backends: string[]; logDir: string }): Promise<Service> {
+export async function startNginx(opts: {
+  prefix: string;
+  port: number;
+  backends: string[];
+  logDir: string;
+  consoleRoot?: string;
+  name?: string;
+}): Promise<Service> {
   for (const dir of ['conf.d', 'logs', 'temp']) mkdirSync(path.join(opts.prefix, dir), { recursive: true });
   copyFileSync(deployFile('nginxConf'), path.join(opts.prefix, 'nginx.conf'));
-  writeFileSync(path.join(opts.prefix, 'conf.d/gateway.conf'), renderGatewayConf({ listen: `127.0.0.1:${opts.port}`, backends: opts.backends }));
+  writeFileSync(
+    path.join(opts.prefix, 'conf.d/gateway.conf'),
+    renderGatewayConf({ listen: `127.0.0.1:${opts.port}`, backends: opts.backends, consoleRoot: opts.consoleRoot }),
+  );
   const args = ['-p', `${opts.prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log'];
   await run(NGINX, [...args, '-t', '-q', '-g', 'pid logs/nginx.pid;']);
-  return startService('nginx', NGINX, [...args, '-g', 'daemon off; pid logs/nginx.pid;'], { logFile: path.join(opts.logDir, 'nginx.log') });
+  const name = opts.name ?? 'nginx';
+  return startService(name, NGINX, [...args, '-g', 'daemon off; pid logs/nginx.pid;'], { logFile: path.join(opts.logDir, `${name}.log`) });
 }
