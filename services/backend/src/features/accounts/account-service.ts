@@ -151,7 +151,7 @@ export function createAccountService({ pools, redis, accounts, tokens, invites, 
     async changePassword(userId: number, sessionId: string, current: string, next: string): Promise<void> {
       const account = await accounts.findById(userId);
       if (!account || !(await verifyPassword(account.password_hash, current))) {
-        throw new BadRequestError('The current password is not right.', 'invalid_current_password', 'current_password');
+        throw new BadRequestError('The current password is not right.', 'invalid_password', 'current_password');
       }
       await accounts.setPassword(pools.primary, userId, await hashPassword(next));
       await sessions.destroyAllForUser(userId, sessionId);

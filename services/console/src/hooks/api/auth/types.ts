@@ -1,0 +1,1 @@
+export type { Account, SignInAnswer, SignInRequest, SignUpRequest } from '@codex-gateway/backend/console-api';

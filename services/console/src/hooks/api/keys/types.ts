@@ -1,0 +1,1 @@
+export type { ApiKeyView, CreatedApiKey, CreateKeyRequest } from '@codex-gateway/backend/console-api';

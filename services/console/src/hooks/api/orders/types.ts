@@ -1,0 +1,1 @@
+export type { OrderList, OrderStatusAnswer, OrderView, PlaceOrderRequest } from '@codex-gateway/backend/console-api';

@@ -1,0 +1,1 @@
+export type { CatalogAnswer, MyPackagesAnswer, PackageView, PaymentProviderView, PeriodView } from '@codex-gateway/backend/console-api';

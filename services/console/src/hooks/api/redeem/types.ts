@@ -1,0 +1,1 @@
+export type { PeriodView, RedeemAnswer } from '@codex-gateway/backend/console-api';

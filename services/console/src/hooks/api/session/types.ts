@@ -1,0 +1,1 @@
+export type { Account, SessionAnswer, SignInAnswer } from '@codex-gateway/backend/console-api';

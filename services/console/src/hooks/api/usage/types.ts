@@ -1,0 +1,7 @@
+export type { DailyUsageAnswer, DailyUsageRow, ModelUsageAnswer, ModelUsageRow, TodayUsage } from '@codex-gateway/backend/console-api';
+
+/** A calendar range of business days, both ends included (YYYY-MM-DD). */
+export interface DayRange {
+  from: string;
+  to: string;
+}

@@ -1,0 +1,46 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** The Intl locale for a console language. */
+export function intlLocale(language: string): string {
+  return language.startsWith('zh') ? 'zh-CN' : 'en-US';
+}
+
+/** An amount in minor units (cents, fen; whole yen) as money in its own currency. */
+export function formatMoney(minorUnits: number, currency: string, locale: string): string {
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(minorUnits / 10 ** digits);
+  } catch {
+    // An unknown currency code: still show the amount rather than fail the page.
+    return `${(minorUnits / 100).toFixed(2)} ${currency.toUpperCase()}`;
+  }
+}
+
+/** Formatters in the current console language; recreated when the language changes. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const locale = intlLocale(i18n.language);
+  return useMemo(() => {
+    const number = new Intl.NumberFormat(locale);
+    const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+    const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+    // Calendar days are not instants: format them in UTC so no time zone moves them.
+    const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    const shortDay = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+    return {
+      locale,
+      number: (value: number) => number.format(value),
+      compact: (value: number) => compact.format(value),
+      dateTime: (iso: string) => dateTime.format(new Date(iso)),
+      time: (iso: string) => time.format(new Date(iso)),
+      day: (ymd: string) => day.format(new Date(`${ymd}T00:00:00Z`)),
+      shortDay: (ymd: string) => shortDay.format(new Date(`${ymd}T00:00:00Z`)),
+      money: (minorUnits: number, currency: string) => formatMoney(minorUnits, currency, locale),
+    };
+  }, [locale]);
+}
+
+export type Format = ReturnType<typeof useFormat>;

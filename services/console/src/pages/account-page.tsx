@@ -1,0 +1,76 @@
+import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { ChangePasswordForm } from '../components/account/change-password-form';
+import { ApiErrorAlert } from '../components/common/api-error-alert';
+import { PageHeader } from '../components/common/page-header';
+import { PageLoader } from '../components/common/page-loader';
+import { useMe } from '../hooks/api/account/queries';
+import { useSignOut } from '../hooks/api/auth/mutations';
+import { useFormat } from '../lib/format';
+
+export function AccountPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const navigate = useNavigate();
+  const me = useMe();
+  const signOut = useSignOut();
+
+  const signOutEverywhere = async () => {
+    await signOut.mutateAsync(true).catch(() => undefined);
+    await navigate('/sign-in', { replace: true });
+  };
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title={t('account.title')} />
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="sm">
+          {t('account.details')}
+        </Title>
+        {me.isError && <ApiErrorAlert error={me.error} onRetry={() => void me.refetch()} />}
+        {me.isPending && <PageLoader />}
+        {me.data && (
+          <Table variant="vertical" withTableBorder={false} maw={560}>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th w={160}>{t('account.email')}</Table.Th>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                  <Group gap="xs">
+                    <Text size="sm">{me.data.email}</Text>
+                    <Badge variant="light" color={me.data.email_verified ? 'teal' : 'yellow'}>
+                      {me.data.email_verified ? t('account.verified') : t('account.notVerified')}
+                    </Badge>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('account.memberSince')}</Table.Th>
+                <Table.Td>{format.dateTime(me.data.created_at)}</Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="sm">
+          {t('account.changePassword')}
+        </Title>
+        <ChangePasswordForm />
+      </Paper>
+      <Paper withBorder p="md" radius="md">
+        <Stack gap="sm" align="flex-start">
+          <Title order={2} size="h4">
+            {t('account.sessions')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('account.sessionsBody')}
+          </Text>
+          <Button color="red" variant="light" loading={signOut.isPending} onClick={() => void signOutEverywhere()}>
+            {t('accountMenu.signOutEverywhere')}
+          </Button>
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}

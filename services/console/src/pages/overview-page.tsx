@@ -1,0 +1,64 @@
+import { Grid, Paper, Stack, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { ApiErrorAlert } from '../components/common/api-error-alert';
+import { PageHeader } from '../components/common/page-header';
+import { PageLoader } from '../components/common/page-loader';
+import { CurrentPlanCard } from '../components/packages/current-plan-card';
+import { PeriodsTable } from '../components/packages/periods-table';
+import { DailyUsageCharts } from '../components/usage/daily-usage-charts';
+import { TodayUsage } from '../components/usage/today-usage';
+import { useMyPackages } from '../hooks/api/packages/queries';
+import { useDailyUsage, useTodayUsage } from '../hooks/api/usage/queries';
+import { lastDays } from '../lib/dates';
+
+/** The plan, today's use against its limits, the last 30 days and what is queued next. */
+export function OverviewPage() {
+  const { t } = useTranslation();
+  const today = useTodayUsage();
+  const packages = useMyPackages();
+  // The 30 days end on the gateway's business day, which may differ from the browser's date.
+  const daily = useDailyUsage(today.data ? lastDays(today.data.date, 30) : null);
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title={t('overview.title')} />
+      {today.isError && <ApiErrorAlert error={today.error} onRetry={() => void today.refetch()} />}
+      {today.isPending && <PageLoader />}
+      {today.data && (
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, md: 5 }}>
+            <CurrentPlanCard today={today.data} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 7 }}>
+            <Stack gap="xs">
+              <Title order={2} size="h4">
+                {t('overview.today')}
+              </Title>
+              <TodayUsage today={today.data} />
+            </Stack>
+          </Grid.Col>
+        </Grid>
+      )}
+
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('overview.last30')}
+        </Title>
+        {daily.isError && <ApiErrorAlert error={daily.error} onRetry={() => void daily.refetch()} />}
+        {daily.data ? <DailyUsageCharts daily={daily.data.daily} /> : !daily.isError && <PageLoader />}
+      </Stack>
+
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('overview.queued')}
+        </Title>
+        {packages.isError && <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />}
+        {packages.data && (
+          <Paper withBorder p="md" radius="md">
+            <PeriodsTable periods={packages.data.queued} empty={t('overview.queuedEmpty')} />
+          </Paper>
+        )}
+      </Stack>
+    </Stack>
+  );
+}
