@@ -33,7 +33,7 @@ export function createAdminClient(stack: StackInfo) {
       } = {},
     ) =>
       ok('POST', '/packages', {
-        name: `test package ${seq++}`,
+        name: `test package ${process.pid}-${seq++}`,
         daily_request_limit: terms.daily_request_limit ?? null,
         daily_token_limit: terms.daily_token_limit ?? null,
         rpm_limit: terms.rpm_limit ?? null,

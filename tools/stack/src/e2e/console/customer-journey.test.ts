@@ -39,7 +39,7 @@ async function signUpAndSignIn(page: Page, email: string, shots = false): Promis
 /** On the buy page: picks the provider for the package and pays on the provider's (fake) page. */
 async function buy(page: Page, packageName: string, provider: 'Card (Stripe)' | 'EPay (Alipay / WeChat Pay)', payButton: RegExp): Promise<string> {
   await page.goto('/buy');
-  const card = page.getByRole('region', { name: packageName });
+  const card = page.getByRole('region', { name: packageName, exact: true });
   await card.getByLabel('Payment method').selectOption({ label: provider });
   await card.getByRole('button', { name: 'Buy' }).click();
   await page.waitForURL((url) => url.origin === new URL(stack.payments.fakeUrl!).origin);
@@ -56,11 +56,11 @@ describe('the customer console in a browser', () => {
     const context = await newConsoleContext(browser);
     const page = await context.newPage();
     await signUpAndSignIn(page, email, true);
-    await page.getByText('No active package').waitFor();
+    await page.getByText('No active package', { exact: true }).waitFor();
     await screenshot(page, '04-overview-no-plan');
 
     await page.goto('/buy');
-    await page.getByRole('region', { name: pkg.name }).waitFor();
+    await page.getByRole('region', { name: pkg.name, exact: true }).waitFor();
     await screenshot(page, '05-buy');
     const returnUrl = await buy(page, pkg.name, 'Card (Stripe)', /^Pay$/);
     await screenshot(page, '06-return-fulfilled');
@@ -71,7 +71,7 @@ describe('the customer console in a browser', () => {
     await stranger.context().close();
 
     await page.goto('/');
-    await page.getByText(pkg.name).first().waitFor();
+    await page.getByText(pkg.name, { exact: true }).first().waitFor();
     await page.getByText(/30 days left/).waitFor();
 
     await page.goto('/keys');
@@ -152,8 +152,8 @@ describe('the customer console in a browser', () => {
     await screenshot(page, '12-redeemed');
 
     await page.goto('/');
-    await page.getByText(pkg.name).first().waitFor();
-    await page.getByRole('cell', { name: gift.name }).waitFor();
+    await page.getByText(pkg.name, { exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: gift.name, exact: true }).waitFor();
     await context.close();
   });
 
