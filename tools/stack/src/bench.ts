@@ -6,6 +6,7 @@ import { randomPorts, readStackEnv, workersPerBackend } from './config.js';
 import { createAdminClient } from './admin-client.js';
 import { startStack } from './stack.js';
 import { benchStreams } from './bench-streams.js';
+import { benchConsoleLoad } from './console-load.js';
 
 interface Row {
   target: string;
@@ -44,6 +45,7 @@ async function measure(target: string, url: string, key: string | undefined, sec
  * `npm run bench -- --streams 5000`: N concurrent streams instead (see bench-streams.ts).
  */
 export async function runBench(args: string[]): Promise<number> {
+  if (args[0] === 'console') return benchConsoleLoad();
   const seconds = Number(argValue(args, '--seconds') ?? 10);
   const connections = Number(argValue(args, '--connections') ?? 50);
   const workers = workersPerBackend(readStackEnv({ ...process.env, BACKENDS: '2' }));
