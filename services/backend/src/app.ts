@@ -9,7 +9,6 @@ import { createMetrics, type Registry } from './infra/metrics.js';
 import { createRedis } from './infra/redis.js';
 import { requestId } from './infra/request-id.js';
 import { adminAuth } from './features/admin/admin-auth.js';
-import { createAdminRoutes } from './features/admin/admin-routes.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
 import { apiKeyAuth } from './features/keys/api-key-auth.js';
 import { createKeyService } from './features/keys/key-service.js';
@@ -25,6 +24,12 @@ import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
+import { createAuditRoutes } from './features/audit/audit-routes.js';
+import { createAuditStore } from './features/audit/audit-store.js';
+import { createAuditedChanges } from './features/audit/audited-changes.js';
+import { createKeyAdminRoutes } from './features/keys/key-admin-routes.js';
+import { createGrantService } from './features/packages/grant-service.js';
+import { createPackageAdminRoutes } from './features/packages/package-admin-routes.js';
 import { createUserStore } from './features/users/user-store.js';
 import { createAdminPaymentRoutes } from './features/payments/admin-payment-routes.js';
 import { createFulfilmentService } from './features/payments/fulfilment-service.js';
@@ -53,6 +58,8 @@ import { createRedemptionService } from './features/redemption/redemption-servic
 import { createConsoleUsageRoutes } from './features/usage/console-usage-routes.js';
 import { createLedgerStore } from './features/usage/ledger-store.js';
 import { createTodayUsage } from './features/usage/today-usage.js';
+import { createAdminUsageSearchRoutes } from './features/usage/admin-usage-routes.js';
+import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
@@ -105,10 +112,13 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   });
   const recorder = createUsageRecorder({ redis, pools, logger, onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'usage', reason }) });
   const timeZone = config.quota.timeZone;
-  const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, entitlements, logger, timeZone });
+  const audit = createAuditStore({ pools });
+  const change = createAuditedChanges({ pools, audit });
+  const grants = createGrantService({ userPackages, entitlements, timeZone });
+  const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
 
   const todayUsage = createTodayUsage({ quota, dailyUsage, entitlements, timeZone });
-  const redemption = createRedemptionService({ pools, codes, packages, userPackages, entitlements, timeZone });
+  const redemption = createRedemptionService({ pools, codes, packages, grants });
 
   // Payment providers: each one offered only when configured. Buyers come back to the console.
   const { payments } = config;
@@ -148,12 +158,15 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const admin = express.Router();
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
-  admin.use(createAdminRoutes({ users, packages, userPackages, keys, entitlements, timeZone }));
-  admin.use(createUserAdminRoutes({ users, keys, sessions }));
-  admin.use(createAdminInviteRoutes({ invites }));
+  admin.use(createUserAdminRoutes({ users, keys, keyStore, userPackages, orders, todayUsage, sessions, accounts: accountService, change }));
+  admin.use(createPackageAdminRoutes({ packages, userPackages, users, grants, change }));
+  admin.use(createKeyAdminRoutes({ keys, keyStore, users, change }));
+  admin.use(createAdminInviteRoutes({ invites, change }));
+  admin.use(createAuditRoutes({ audit }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
+  admin.use(createAdminUsageSearchRoutes({ usage: createAdminUsageStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
-  admin.use(createAdminRedemptionRoutes({ codes, packages }));
+  admin.use(createAdminRedemptionRoutes({ codes, packages, change }));
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.

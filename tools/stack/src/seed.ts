@@ -36,9 +36,10 @@ export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string
     }
     const packageId = pkg.rows[0]!.id;
     await client.query(
-      `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date)
-       SELECT $1, $2, 'active', current_date, current_date + ($3::int - 1)
-        WHERE NOT EXISTS (
+      `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, package_name, daily_request_limit, daily_token_limit, rpm_limit)
+       SELECT $1, p.id, 'active', current_date, current_date + ($3::int - 1), p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit
+         FROM packages p
+        WHERE p.id = $2 AND NOT EXISTS (
           SELECT 1 FROM user_packages
            WHERE user_id = $1 AND status = 'active' AND current_date BETWEEN start_date AND end_date)`,
       [userId, packageId, pkg.rows[0]!.duration_days],

@@ -15,6 +15,8 @@ import { readCookies, setCookie } from '../../infra/cookies.js';
 import { int8, parse } from '../../infra/validation.js';
 import type { AccountService } from './account-service.js';
 import { accountView } from './account-store.js';
+import { actorOf } from '../admin/admin-auth.js';
+import type { AuditedChange } from '../audit/audited-changes.js';
 import type { InviteStore } from './invite-store.js';
 import { caller, csrfTokenFor, requireCaller, SESSION_COOKIE } from './session-auth.js';
 import type { SessionService } from './session-service.js';
@@ -103,7 +105,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
 }
 
 /** POST /api/admin/signup-invites {count?, max_uses?, note?, expires_at?}: codes for invite-only sign-up. */
-export function createAdminInviteRoutes({ invites }: { invites: InviteStore }): Router {
+export function createAdminInviteRoutes({ invites, change }: { invites: InviteStore; change: AuditedChange }): Router {
   const router = Router();
   router.post('/signup-invites', async (req, res) => {
     const body = parse(
@@ -115,11 +117,13 @@ export function createAdminInviteRoutes({ invites }: { invites: InviteStore }): 
       }),
       req.body ?? {},
     );
-    const created = await invites.create({
-      count: body.count,
-      maxUses: body.max_uses,
-      note: body.note,
-      expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+    const created = await change(actorOf(res), async (tx) => {
+      const rows = await invites.create(
+        { count: body.count, maxUses: body.max_uses, note: body.note, expiresAt: body.expires_at ? new Date(body.expires_at) : null },
+        tx,
+      );
+      const after = { count: rows.length, max_uses: body.max_uses, note: body.note };
+      return { entry: { action: 'signup_invites.create', targetType: 'signup_invites', targetId: body.note || '-', after }, result: rows };
     });
     res.status(201).json({ data: created });
   });

@@ -4,9 +4,9 @@ import type { Pools, Queryable } from '../../infra/db.js';
 /** Invite codes for sign-up in "invite" mode: each may be used up to max_uses times. */
 export function createInviteStore({ pools }: { pools: Pools }) {
   return {
-    async create(i: { count: number; maxUses: number; note: string; expiresAt: Date | null }) {
+    async create(i: { count: number; maxUses: number; note: string; expiresAt: Date | null }, db: Queryable = pools.primary) {
       const codes = Array.from({ length: i.count }, () => `INV-${randomBytes(6).toString('hex').toUpperCase()}`);
-      const { rows } = await pools.primary.query<{ code: string; max_uses: number; expires_at: Date | null; note: string }>(
+      const { rows } = await db.query<{ code: string; max_uses: number; expires_at: Date | null; note: string }>(
         `INSERT INTO signup_invites (code, max_uses, note, expires_at)
          SELECT unnest($1::text[]), $2, $3, $4
          RETURNING code, max_uses, expires_at, note`,

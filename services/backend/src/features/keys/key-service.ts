@@ -1,3 +1,4 @@
+import type { Queryable } from '../../infra/db.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
@@ -87,10 +88,11 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ok: true, record };
     },
 
-    async issue(userId: number, name: string, expiresAt: Date | null) {
+    /** A new key; inside `tx` when given (an audited change), else on its own. */
+    async issue(userId: number, name: string, expiresAt: Date | null, tx?: Queryable) {
       const { key, prefix } = generateApiKey();
       const hash = hashApiKey(pepper, key);
-      const row = await keyStore.insert({ userId, name, keyHash: hash, keyPrefix: prefix, expiresAt });
+      const row = await keyStore.insert({ userId, name, keyHash: hash, keyPrefix: prefix, expiresAt }, tx);
       // A remembered miss of this hash (extremely unlikely, but cheap to clear) must not refuse it.
       await redis.del(redisKey(hash)).catch(() => undefined);
       await bus.publish('key', hash).catch(() => undefined);
@@ -103,6 +105,12 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       await overwrite([revoked]);
       return true;
     },
+
+    /** Revokes inside the caller's transaction; call `announce` with the answer once it committed. */
+    revokeWithin: (tx: Queryable, keyId: number) => keyStore.revoke(keyId, tx),
+
+    /** Every worker's copy of these keys is replaced by what was just committed. */
+    announce: (changed: Array<ApiKeyRecord & { keyHash: string }>) => overwrite(changed),
 
     /** After a user's account changed (suspended, resumed): every worker sees it within a second. */
     async refreshUser(userId: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Pools } from '../../infra/db.js';
+import type { Pools, Queryable } from '../../infra/db.js';
 
 /** A key as authentication needs it: its owner and whether either may be used. */
 export interface ApiKeyRecord {
@@ -76,8 +76,8 @@ export function createKeyStore({ pools }: { pools: Pools }) {
         .rows[0];
     },
 
-    async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }) {
-      const { rows } = await pools.primary.query<KeyRow>(
+    async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }, db: Queryable = pools.primary) {
+      const { rows } = await db.query<KeyRow>(
         `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, expires_at)
          VALUES ($1, $2, $3, $4, $5)
          RETURNING ${ROW}`,
@@ -87,8 +87,8 @@ export function createKeyStore({ pools }: { pools: Pools }) {
     },
 
     /** Revokes (again, harmlessly, if it already was), so a retried revocation re-notifies. */
-    async revoke(keyId: number): Promise<(ApiKeyRecord & { keyHash: string }) | undefined> {
-      const { rows } = await pools.primary.query<ApiKeyRecord & { keyHash: string }>(
+    async revoke(keyId: number, db: Queryable = pools.primary): Promise<(ApiKeyRecord & { keyHash: string }) | undefined> {
+      const { rows } = await db.query<ApiKeyRecord & { keyHash: string }>(
         `UPDATE api_keys k SET status = 'revoked', revoked_at = coalesce(k.revoked_at, now())
            FROM users u
           WHERE k.id = $1 AND u.id = k.user_id

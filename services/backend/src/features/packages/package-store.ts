@@ -1,4 +1,4 @@
-import type { Pools } from '../../infra/db.js';
+import type { Pools, Queryable } from '../../infra/db.js';
 
 export interface Package {
   id: number;
@@ -18,10 +18,22 @@ export type NewPackage = Omit<Package, 'id' | 'status' | 'created_at'>;
 
 const COLUMNS = 'id, name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, status, created_at';
 
+const EDITABLE = new Set([
+  'name',
+  'description',
+  'daily_request_limit',
+  'daily_token_limit',
+  'rpm_limit',
+  'duration_days',
+  'price_cents',
+  'currency',
+  'status',
+]);
+
 export function createPackageStore({ pools }: { pools: Pools }) {
   return {
-    async create(p: NewPackage): Promise<Package> {
-      const { rows } = await pools.primary.query<Package>(
+    async create(p: NewPackage, db: Queryable = pools.primary): Promise<Package> {
+      const { rows } = await db.query<Package>(
         `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING ${COLUMNS}`,
@@ -38,6 +50,23 @@ export function createPackageStore({ pools }: { pools: Pools }) {
     /** Packages on sale, cheapest first. */
     async listOnSale(): Promise<Package[]> {
       return (await pools.primary.query<Package>(`SELECT ${COLUMNS} FROM packages WHERE status = 'active' AND price_cents > 0 ORDER BY price_cents, id`)).rows;
+    },
+
+    /** Locks the package for a change in `tx`; its state before. */
+    async lock(tx: Queryable, id: number): Promise<Package | undefined> {
+      return (await tx.query<Package>(`SELECT ${COLUMNS} FROM packages WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    },
+
+    /** Changes what is sold from now on; periods already granted keep the terms they copied. */
+    async update(tx: Queryable, id: number, change: Partial<NewPackage & { status: Package['status'] }>): Promise<Package | undefined> {
+      // Only known columns, whatever the caller passes.
+      const fields = Object.entries(change).filter(([name, v]) => v !== undefined && EDITABLE.has(name));
+      const sets = fields.map(([name], i) => `${name} = $${i + 2}`);
+      const { rows } = await tx.query<Package>(`UPDATE packages SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
+        id,
+        ...fields.map(([, v]) => v),
+      ]);
+      return rows[0];
     },
 
     /** On the primary: a package is often granted right after it is created. */

@@ -34,12 +34,11 @@ export interface PeriodDetail extends PackagePeriod {
 const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
 
 const ENTITLEMENTS = `
-  SELECT up.id AS "userPackageId", p.id AS "packageId", p.name AS "packageName",
+  SELECT up.id AS "userPackageId", up.package_id AS "packageId", up.package_name AS "packageName",
          up.start_date AS "startDate", up.end_date AS "endDate",
-         p.daily_request_limit AS "dailyRequestLimit", p.daily_token_limit AS "dailyTokenLimit",
-         p.rpm_limit AS "rpmLimit"
+         up.daily_request_limit AS "dailyRequestLimit", up.daily_token_limit AS "dailyTokenLimit",
+         up.rpm_limit AS "rpmLimit"
     FROM user_packages up
-    JOIN packages p ON p.id = up.package_id
    WHERE up.user_id = $1 AND up.status = 'active' AND up.end_date >= $2
    ORDER BY up.start_date`;
 
@@ -50,24 +49,23 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
      * user's last active period ends (queued: nothing lost, no overlap). The user's row is
      * locked so that two grants at once queue one after the other.
      */
-    async grant(
-      userId: number,
-      pkg: { id: number; duration_days: number },
-      today: string,
-      orderId: number | null = null,
-      tx?: PoolClient,
-    ): Promise<PackagePeriod | undefined> {
+    async grant(userId: number, pkg: { id: number }, today: string, orderId: number | null = null, tx?: PoolClient): Promise<PackagePeriod | undefined> {
       const run = async (client: PoolClient) => {
         const user = await client.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
         if (user.rowCount === 0) return undefined;
+        // The period copies the package's terms as they are now: a later edit of the package does not change it.
         const { rows } = await client.query<PackagePeriod>(
-          `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, order_id)
-           SELECT $1, $2, 'active', s.start, s.start + ($3::int - 1), $5
-             FROM (SELECT greatest($4::date, coalesce(max(end_date) + 1, $4::date)) AS start
+          `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, order_id,
+                                      package_name, daily_request_limit, daily_token_limit, rpm_limit)
+           SELECT $1, p.id, 'active', s.start, s.start + (p.duration_days - 1), $4,
+                  p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit
+             FROM packages p,
+                  (SELECT greatest($3::date, coalesce(max(end_date) + 1, $3::date)) AS start
                      FROM user_packages
                     WHERE user_id = $1 AND status = 'active') s
+            WHERE p.id = $2
            RETURNING ${PERIOD_COLUMNS}`,
-          [userId, pkg.id, pkg.duration_days, today, orderId],
+          [userId, pkg.id, today, orderId],
         );
         return rows[0];
       };
@@ -90,10 +88,9 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
     async listDetailed(userId: number): Promise<PeriodDetail[]> {
       const { rows } = await pools.primary.query<PeriodDetail>(
         `SELECT up.id, up.package_id, up.status, up.start_date, up.end_date, up.order_id,
-                p.name AS package_name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit,
+                up.package_name, up.daily_request_limit, up.daily_token_limit, up.rpm_limit,
                 o.order_no, EXISTS (SELECT 1 FROM redemption_codes rc WHERE rc.user_package_id = up.id) AS redeemed
            FROM user_packages up
-           JOIN packages p ON p.id = up.package_id
            LEFT JOIN payment_orders o ON o.id = up.order_id
           WHERE up.user_id = $1
           ORDER BY up.start_date, up.id`,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
 import { parse, queryInt, text } from '../../infra/validation.js';
+import { actorOf } from '../admin/admin-auth.js';
 import type { FulfilmentService } from './fulfilment-service.js';
 import { orderView } from './order-routes.js';
 import { isOrderNo } from './order-no.js';
@@ -43,8 +44,16 @@ export function createAdminPaymentRoutes({
     res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id })) });
   });
 
+  router.get('/orders/:orderNo', async (req, res) => {
+    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+    if (!order) throw new NotFoundError('No such order.', 'order_not_found');
+    // The timeline: what the provider told us, in the order it arrived.
+    const timeline = (await events.list({ orderNo: order.order_no, limit: 500 })).reverse();
+    res.json({ ...orderView(order), user_id: order.user_id, events: timeline });
+  });
+
   router.post('/orders/:orderNo/refund', async (req, res) => {
-    const outcome = isOrderNo(req.params.orderNo) ? await fulfilment.refund(req.params.orderNo) : 'not_found';
+    const outcome = isOrderNo(req.params.orderNo) ? await fulfilment.refund(req.params.orderNo, actorOf(res)) : 'not_found';
     if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
     if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
     const order = await orders.get(req.params.orderNo);

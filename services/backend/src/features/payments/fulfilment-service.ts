@@ -1,9 +1,9 @@
 import { withTransaction, type PoolClient, type Pools } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import type { EntitlementService } from '../packages/entitlement-service.js';
+import type { Actor, AuditStore } from '../audit/audit-store.js';
+import type { GrantService } from '../packages/grant-service.js';
 import type { PackageStore } from '../packages/package-store.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';
-import { businessDay } from '../quota/business-day.js';
 import type { Order, OrderStore } from './order-store.js';
 import type { PaymentEventStore } from './payment-event-store.js';
 
@@ -33,10 +33,10 @@ interface Deps {
   orders: OrderStore;
   events: PaymentEventStore;
   packages: PackageStore;
-  userPackages: UserPackageStore;
-  entitlements: EntitlementService;
+  userPackages: Pick<UserPackageStore, 'refundOrder'>;
+  grants: GrantService;
+  audit: Pick<AuditStore, 'record'>;
   logger: Logger;
-  timeZone: string;
 }
 
 type Settled = { outcome: FulfilmentOutcome; userId?: number };
@@ -47,7 +47,7 @@ type Settled = { outcome: FulfilmentOutcome; userId?: number };
  * redelivery stops here), lock the order, check the amount, then act on the order.
  * A payment for an expired or failed order is honoured.
  */
-export function createFulfilmentService({ pools, orders, events, packages, userPackages, entitlements, logger, timeZone }: Deps) {
+export function createFulfilmentService({ pools, orders, events, packages, userPackages, grants, audit, logger }: Deps) {
   async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {
     const result = await withTransaction(pools.primary, async (tx): Promise<Settled> => {
       const fresh = await events.claim(tx, {
@@ -73,7 +73,7 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
     });
     if (result.outcome === 'fulfilled' && result.userId !== undefined) {
       // The new package counts on the very next request, on every worker.
-      await entitlements.invalidate(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
+      await grants.announce(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
     }
     const log = { provider: notice.provider, orderNo: notice.orderNo, eventType: notice.eventType, outcome: result.outcome };
     if (result.outcome === 'amount_mismatch' || result.outcome === 'unknown_order') logger.warn(log, 'payment notice refused');
@@ -89,7 +89,7 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
         await orders.setStatus(tx, order.id, 'paid');
         const pkg = await packages.get(order.package_id);
         if (!pkg) throw new Error(`order ${order.order_no} names a missing package`);
-        await userPackages.grant(order.user_id, pkg, businessDay(timeZone), order.id, tx);
+        await grants.grantWithin(tx, order.user_id, pkg.id, order.id);
         await orders.setStatus(tx, order.id, 'fulfilled');
         return { outcome: 'fulfilled', userId: order.user_id };
       });
@@ -109,17 +109,24 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
       });
     },
 
-    /** Admin refund: the order becomes refunded and the package it bought ends. */
-    async refund(orderNo: string): Promise<'refunded' | 'not_found' | 'not_fulfilled'> {
+    /** Staff refund: the order becomes refunded and the package it bought ends; audited in the same transaction. */
+    async refund(orderNo: string, actor: Actor): Promise<'refunded' | 'not_found' | 'not_fulfilled'> {
       const result = await withTransaction(pools.primary, async (tx) => {
         const order = await orders.lockForUpdate(tx, orderNo);
         if (!order) return { outcome: 'not_found' as const };
         if (order.status !== 'fulfilled') return { outcome: 'not_fulfilled' as const };
         await orders.setStatus(tx, order.id, 'refunded');
-        await userPackages.refundOrder(tx, order.id);
+        const ended = await userPackages.refundOrder(tx, order.id);
+        await audit.record(tx, actor, {
+          action: 'order.refund',
+          targetType: 'order',
+          targetId: orderNo,
+          before: { status: order.status },
+          after: { status: 'refunded', periods_ended: ended },
+        });
         return { outcome: 'refunded' as const, userId: order.user_id };
       });
-      if (result.outcome === 'refunded') await entitlements.invalidate(result.userId);
+      if (result.outcome === 'refunded') await grants.announce(result.userId);
       return result.outcome;
     },
   };

@@ -1,0 +1,31 @@
+import type { PoolClient } from '../../infra/db.js';
+import { businessDay } from '../quota/business-day.js';
+import type { EntitlementService } from './entitlement-service.js';
+import type { PackagePeriod, UserPackageStore } from './user-package-store.js';
+
+/**
+ * Granting a package — by staff, a redemption code or a payment — in one place: the period
+ * (with the package's terms as they are now) starts today or after the user's last one,
+ * inside the caller's transaction; once that commits, `announce` tells every worker of every
+ * replica to forget what it knew of the user's packages.
+ */
+export function createGrantService({
+  userPackages,
+  entitlements,
+  timeZone,
+}: {
+  userPackages: Pick<UserPackageStore, 'grant'>;
+  entitlements: Pick<EntitlementService, 'invalidate'>;
+  timeZone: string;
+}) {
+  return {
+    /** The new period, or undefined when the user does not exist. */
+    grantWithin(tx: PoolClient, userId: number, packageId: number, orderId: number | null = null): Promise<PackagePeriod | undefined> {
+      return userPackages.grant(userId, { id: packageId }, businessDay(timeZone), orderId, tx);
+    },
+
+    announce: (userId: number) => entitlements.invalidate(userId),
+  };
+}
+
+export type GrantService = ReturnType<typeof createGrantService>;

@@ -1,0 +1,272 @@
+import type { Pools } from '../../infra/db.js';
+import { addDays } from '../quota/business-day.js';
+
+/** One relayed request as the admin search answers it. */
+export interface UsageRequestView {
+  request_id: string;
+  created_at: string;
+  user_id: number;
+  api_key_id: number | null;
+  model: string;
+  stream: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  status_code: number;
+  latency_ms: number;
+}
+
+/** A row's place in the newest-first order: the keyset cursor's content. */
+export interface RequestPosition {
+  /** created_at as Postgres prints it (microseconds kept). */
+  createdAt: string;
+  requestId: string;
+}
+
+export interface RequestFilter {
+  /** Instants (ISO 8601), from inclusive, to exclusive. */
+  from: string;
+  to: string;
+  userId?: number;
+  keyId?: number;
+  model?: string;
+  status?: number;
+  /** Inclusive status bounds, e.g. [400, 499] for 4xx. */
+  statusRange?: readonly [number, number];
+  /** Rows strictly older than this one. */
+  after?: RequestPosition;
+  limit: number;
+}
+
+/**
+ * Counts of a day or of the whole range. request_count is the requests served (as daily
+ * limits count them); error_count the requests answered with a status of 400 or more.
+ */
+export interface UsageCounts {
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  error_count: number;
+  user_count: number;
+}
+export interface TopUser {
+  user_id: number;
+  email: string | null;
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+export interface TopModel {
+  model: string;
+  request_count: number;
+  error_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+export interface UsageSummaryView {
+  from: string;
+  to: string;
+  time_zone: string;
+  totals: UsageCounts;
+  daily: Array<UsageCounts & { date: string }>;
+  top_users: { by_requests: TopUser[]; by_tokens: TopUser[] };
+  top_models: { by_requests: TopModel[]; by_tokens: TopModel[] };
+}
+
+// Each optional filter folds away when its parameter is NULL: node-postgres sends unnamed
+// statements, which Postgres plans with the values in hand, so the plan only carries the
+// filters given and picks the index that starts with one of them (see the migration
+// 1795658400000_usage-logs-search-indexes.sql). `created_at <= $9` repeats the cursor's
+// first column on its own so that it bounds the index scan; the row comparison settles ties.
+const SEARCH = `
+SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, api_key_id, model, stream,
+       prompt_tokens, completion_tokens, total_tokens, status_code, latency_ms
+  FROM usage_logs
+ WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
+   AND ($3::bigint IS NULL OR user_id = $3)
+   AND ($4::bigint IS NULL OR api_key_id = $4)
+   AND ($5::text IS NULL OR model = $5)
+   AND ($6::int IS NULL OR status_code = $6)
+   AND ($7::int IS NULL OR status_code BETWEEN $7 AND $8)
+   AND ($9::timestamptz IS NULL OR (created_at <= $9 AND (created_at, request_id) < ($9, $10::text)))
+ ORDER BY created_at DESC, request_id DESC
+ LIMIT $11`;
+
+interface SearchRow {
+  request_id: string;
+  created_at: Date;
+  created_at_exact: string;
+  user_id: number;
+  api_key_id: number | null;
+  model: string;
+  stream: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  status_code: number;
+  latency_ms: number;
+}
+
+// The summary reads two tables, each for what it answers cheaply:
+// - daily_usage (one row per user per day, kept past usage_logs' retention) gives the
+//   requests, tokens and users of each day and the top users: a range of days is a few
+//   rows per active user, whatever the traffic (index daily_usage_date).
+// - usage_logs gives what daily_usage does not record: errors per day (an index-only scan
+//   of the partial index of failed requests, a few per cent of the rows) and the models,
+//   which need one pass over the range's rows. That pass is the summary's cost, and why
+//   its range is bounded (admin-usage-routes.ts).
+// Days are business days (QUOTA_TIME_ZONE), like daily_usage's dates.
+const DAILY = `
+SELECT usage_date AS date, coalesce(sum(request_count), 0)::bigint AS request_count,
+       coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens, coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens,
+       count(DISTINCT user_id) AS user_count
+  FROM daily_usage
+ WHERE usage_date BETWEEN $1::date AND $2::date
+ GROUP BY GROUPING SETS ((usage_date), ())`;
+
+const ERRORS_BY_DAY = `
+SELECT (created_at AT TIME ZONE $3)::date AS date, count(*) AS error_count
+  FROM usage_logs
+ WHERE status_code >= 400
+   AND created_at >= ($1::date::timestamp AT TIME ZONE $3) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+ GROUP BY 1`;
+
+const TOP_USERS = `
+WITH per_user AS MATERIALIZED (
+  SELECT user_id, sum(request_count)::bigint AS request_count, sum(prompt_tokens)::bigint AS prompt_tokens,
+         sum(completion_tokens)::bigint AS completion_tokens
+    FROM daily_usage
+   WHERE usage_date BETWEEN $1::date AND $2::date
+   GROUP BY user_id
+), ranked AS (
+  (SELECT 'requests' AS ranking, * FROM per_user ORDER BY request_count DESC, user_id LIMIT $3)
+  UNION ALL
+  (SELECT 'tokens' AS ranking, * FROM per_user ORDER BY prompt_tokens + completion_tokens DESC, user_id LIMIT $3)
+)
+SELECT r.ranking, r.user_id, u.email, r.request_count, r.prompt_tokens, r.completion_tokens
+  FROM ranked r LEFT JOIN users u ON u.id = r.user_id`;
+
+const TOP_MODELS = `
+WITH per_model AS MATERIALIZED (
+  SELECT model, count(*) FILTER (WHERE status_code < 400) AS request_count, count(*) FILTER (WHERE status_code >= 400) AS error_count,
+         coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens, coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens
+    FROM usage_logs
+   WHERE created_at >= ($1::date::timestamp AT TIME ZONE $3) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+   GROUP BY model
+)
+(SELECT 'requests' AS ranking, * FROM per_model ORDER BY request_count DESC, model LIMIT $4)
+UNION ALL
+(SELECT 'tokens' AS ranking, * FROM per_model ORDER BY prompt_tokens + completion_tokens DESC, model LIMIT $4)`;
+
+type Ranked<T> = T & { ranking: 'requests' | 'tokens' };
+type DailyRow = Omit<UsageCounts, 'error_count'> & { date: string | null };
+
+function requestView(r: SearchRow): UsageRequestView {
+  return {
+    request_id: r.request_id,
+    created_at: r.created_at.toISOString(),
+    user_id: r.user_id,
+    api_key_id: r.api_key_id,
+    model: r.model,
+    stream: r.stream,
+    prompt_tokens: r.prompt_tokens,
+    completion_tokens: r.completion_tokens,
+    total_tokens: r.total_tokens,
+    status_code: r.status_code,
+    latency_ms: r.latency_ms,
+  };
+}
+
+/** The two rankings of one query, each in its own order (ties: the smaller key first). */
+function rankings<T extends { request_count: number; prompt_tokens: number; completion_tokens: number }>(
+  rows: Array<Ranked<T>>,
+  tieBreak: (a: T, b: T) => number,
+): { by_requests: T[]; by_tokens: T[] } {
+  const strip = ({ ranking: _ranking, ...rest }: Ranked<T>) => rest as unknown as T;
+  const tokens = (r: T) => r.prompt_tokens + r.completion_tokens;
+  return {
+    by_requests: rows
+      .filter((r) => r.ranking === 'requests')
+      .map(strip)
+      .sort((a, b) => b.request_count - a.request_count || tieBreak(a, b)),
+    by_tokens: rows
+      .filter((r) => r.ranking === 'tokens')
+      .map(strip)
+      .sort((a, b) => tokens(b) - tokens(a) || tieBreak(a, b)),
+  };
+}
+
+/** The cluster's usage for operators: per-request search and daily summary, read on the replica (history). */
+export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> }) {
+  return {
+    /** A page, newest first, and the position to continue after (null: nothing older matches). */
+    async searchRequests(f: RequestFilter): Promise<{ rows: UsageRequestView[]; next: RequestPosition | null }> {
+      // One row past the page tells whether there is a next one.
+      const { rows } = await pools.reader.query<SearchRow>(SEARCH, [
+        f.from,
+        f.to,
+        f.userId ?? null,
+        f.keyId ?? null,
+        f.model ?? null,
+        f.status ?? null,
+        f.statusRange?.[0] ?? null,
+        f.statusRange?.[1] ?? null,
+        f.after?.createdAt ?? null,
+        f.after?.requestId ?? '',
+        f.limit + 1,
+      ]);
+      const page = rows.slice(0, f.limit);
+      const last = page.at(-1);
+      const next = rows.length > f.limit && last ? { createdAt: last.created_at_exact, requestId: last.request_id } : null;
+      return { rows: page.map(requestView), next };
+    },
+
+    /** Days from..to (YYYY-MM-DD, business days in timeZone), every day listed. */
+    async summary(from: string, to: string, timeZone: string, top: number): Promise<UsageSummaryView> {
+      const [daily, errors, users, models] = await Promise.all([
+        pools.reader.query<DailyRow>(DAILY, [from, to]),
+        pools.reader.query<{ date: string; error_count: number }>(ERRORS_BY_DAY, [from, to, timeZone]),
+        pools.reader.query<Ranked<Omit<TopUser, 'total_tokens'>>>(TOP_USERS, [from, to, top]),
+        pools.reader.query<Ranked<Omit<TopModel, 'total_tokens'>>>(TOP_MODELS, [from, to, timeZone, top]),
+      ]);
+      const errorsOn = new Map(errors.rows.map((r) => [r.date, r.error_count]));
+      const dayRows = new Map(daily.rows.filter((r) => r.date !== null).map((r) => [r.date, r]));
+      const total = daily.rows.find((r) => r.date === null);
+      const days: UsageSummaryView['daily'] = [];
+      for (let day = from; day <= to; day = addDays(day)) {
+        const r = dayRows.get(day);
+        days.push({
+          date: day,
+          request_count: r?.request_count ?? 0,
+          prompt_tokens: r?.prompt_tokens ?? 0,
+          completion_tokens: r?.completion_tokens ?? 0,
+          error_count: errorsOn.get(day) ?? 0,
+          user_count: r?.user_count ?? 0,
+        });
+      }
+      const withTotal = <T extends { prompt_tokens: number; completion_tokens: number }>(r: T) => ({
+        ...r,
+        total_tokens: r.prompt_tokens + r.completion_tokens,
+      });
+      return {
+        from,
+        to,
+        time_zone: timeZone,
+        totals: {
+          request_count: total?.request_count ?? 0,
+          prompt_tokens: total?.prompt_tokens ?? 0,
+          completion_tokens: total?.completion_tokens ?? 0,
+          error_count: days.reduce((sum, d) => sum + d.error_count, 0),
+          user_count: total?.user_count ?? 0,
+        },
+        daily: days,
+        top_users: rankings(users.rows.map(withTotal), (a, b) => a.user_id - b.user_id),
+        top_models: rankings(models.rows.map(withTotal), (a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
+      };
+    },
+  };
+}
+
+export type AdminUsageStore = ReturnType<typeof createAdminUsageStore>;
