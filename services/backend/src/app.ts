@@ -29,6 +29,11 @@ import { createAuditStore } from './features/audit/audit-store.js';
 import { createAuditedChanges } from './features/audit/audited-changes.js';
 import { createKeyAdminRoutes } from './features/keys/key-admin-routes.js';
 import { createGrantService } from './features/packages/grant-service.js';
+import { createSecondFactor } from './features/staff/second-factor.js';
+import { createStaffRoutes } from './features/staff/staff-routes.js';
+import { createStaffStore } from './features/staff/staff-store.js';
+import { createTotp } from './features/staff/totp.js';
+import { createTotpRoutes } from './features/staff/totp-routes.js';
 import { createPackageAdminRoutes } from './features/packages/package-admin-routes.js';
 import { createUserStore } from './features/users/user-store.js';
 import { createAdminPaymentRoutes } from './features/payments/admin-payment-routes.js';
@@ -132,6 +137,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const { accounts } = config;
   const mailer = createMailer({ smtpUrl: accounts.smtpUrl, from: accounts.mailFrom, logger });
   const sessions = createSessionService({ redis, ttlSeconds: accounts.sessionTtlSeconds });
+  const secondFactor = createSecondFactor({ totp: createTotp({ pepper: config.auth.keyPepper }), redis, accounts: accountStore });
   const accountService = createAccountService({
     pools,
     redis,
@@ -140,6 +146,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     invites,
     sessions,
     limiter: createSignInLimiter({ redis, perAccount: accounts.signInFailuresPerAccount, perAddress: accounts.signInFailuresPerAddress, logger }),
+    secondFactor,
     mailer,
     logger,
     signupMode: accounts.signupMode,
@@ -156,6 +163,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));
 
   const admin = express.Router();
+  // Staff sign in to the console: their session opens the admin API as far as their role goes.
+  admin.use(loadSession({ sessions, accounts: accountStore }));
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
   admin.use(createUserAdminRoutes({ users, keys, keyStore, userPackages, orders, todayUsage, sessions, accounts: accountService, change }));
@@ -163,6 +172,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createKeyAdminRoutes({ keys, keyStore, users, change }));
   admin.use(createAdminInviteRoutes({ invites, change }));
   admin.use(createAuditRoutes({ audit }));
+  admin.use(createStaffRoutes({ staff: createStaffStore({ pools }), accounts: accountService, change }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
   admin.use(createAdminUsageSearchRoutes({ usage: createAdminUsageStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
@@ -182,6 +192,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(requireCsrf);
   consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1` }));
   consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
+  consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
   consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
   consoleApi.use(createConsolePackageRoutes({ packages, userPackages, providers, timeZone }));
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));

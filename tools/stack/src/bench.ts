@@ -7,6 +7,7 @@ import { createAdminClient } from './admin-client.js';
 import { startStack } from './stack.js';
 import { benchStreams } from './bench-streams.js';
 import { benchConsoleLoad } from './console-load.js';
+import { benchUsageSearch } from './bench-usage-search.js';
 
 interface Row {
   target: string;
@@ -43,9 +44,11 @@ async function measure(target: string, url: string, key: string | undefined, sec
  * at C connections against the upstream directly, one backend directly, and the whole
  * cluster through nginx; prints requests/s, p50, p99 and the ratios.
  * `npm run bench -- --streams 5000`: N concurrent streams instead (see bench-streams.ts).
+ * `npm run bench -- usage-search`: the admin usage search on 5 million usage_logs rows (see bench-usage-search.ts).
  */
 export async function runBench(args: string[]): Promise<number> {
   if (args[0] === 'console') return benchConsoleLoad();
+  if (args[0] === 'usage-search') return benchUsageSearch(args.slice(1));
   const seconds = Number(argValue(args, '--seconds') ?? 10);
   const connections = Number(argValue(args, '--connections') ?? 50);
   const workers = workersPerBackend(readStackEnv({ ...process.env, BACKENDS: '2' }));

@@ -6,6 +6,7 @@ import { startStack, type RunningStack } from './stack.js';
 import { clearPids, runningStack, stopStackIn, writePids } from './state.js';
 import { printBanner } from './banner.js';
 import { runTests } from './test-run.js';
+import { runAdminCommand } from './admin-command.js';
 import { runBench } from './bench.js';
 import { runOps } from './ops-report.js';
 import { runDrill } from './drills.js';
@@ -115,7 +116,7 @@ async function down(): Promise<void> {
 }
 
 // Commands that run to an exit code; `up` and `down` are the stack's own.
-const tasks: Record<string, (args: string[]) => Promise<number>> = { test: runTests, bench: runBench, ops: runOps, drill: runDrill };
+const tasks: Record<string, (args: string[]) => Promise<number>> = { test: runTests, bench: runBench, ops: runOps, drill: runDrill, admin: runAdminCommand };
 
 if (command === 'up') await up();
 else if (command === 'down') await down();

@@ -22,14 +22,14 @@ export function createConsoleClient(stack: Pick<StackInfo, 'gatewayUrl'>) {
     method: string,
     path: string,
     body?: unknown,
-    options: { base?: string; csrf?: string | null; headers?: Record<string, string> } = {},
+    options: { base?: string; csrf?: string | null; headers?: Record<string, string>; api?: 'console' | 'admin' } = {},
   ): Promise<ConsoleAnswer> {
     const headers: Record<string, string> = { ...options.headers };
     if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const token = options.csrf === undefined ? csrf : options.csrf;
     if (token) headers['x-csrf-token'] = token;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${options.base ?? stack.gatewayUrl}/api/console${path}`, {
+    const res = await fetch(`${options.base ?? stack.gatewayUrl}/api/${options.api ?? 'console'}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -65,9 +65,11 @@ export function createConsoleClient(stack: Pick<StackInfo, 'gatewayUrl'>) {
       csrf = res.body.csrf_token;
       return res.body;
     },
-    async signIn(email: string, password: string, headers?: Record<string, string>): Promise<ConsoleAnswer> {
+    /** The admin API with this browser's (staff) session. */
+    admin: (method: string, path: string, body?: unknown) => call(method, path, body, { api: 'admin' }),
+    async signIn(email: string, password: string, headers?: Record<string, string>, totpCode?: string): Promise<ConsoleAnswer> {
       if (!csrf) await this.session();
-      const res = await call('POST', '/auth/sign-in', { email, password }, { headers });
+      const res = await call('POST', '/auth/sign-in', { email, password, ...(totpCode ? { totp_code: totpCode } : {}) }, { headers });
       if (res.status === 200) csrf = res.body.csrf_token;
       return res;
     },

@@ -28,7 +28,13 @@ export const signUpRequest = z.object({
   /** The language of the mails sent to this person. */
   locale: z.enum(LOCALES).optional(),
 });
-export const signInRequest = z.object({ email, password: z.string().min(1).max(256) });
+export const signInRequest = z.object({
+  email,
+  password: z.string().min(1).max(256),
+  /** Staff with a second factor: the 6-digit code of their authenticator app. */
+  totp_code: z.string().trim().max(10).optional(),
+});
+export const totpCodeRequest = z.object({ code: z.string().trim().min(6).max(10) });
 export const emailRequest = z.object({ email });
 export const verifyEmailRequest = z.object({ token });
 export const resetPasswordRequest = z.object({ token, password });
@@ -58,6 +64,15 @@ export interface Account {
   status: 'active' | 'suspended';
   locale: (typeof LOCALES)[number] | null;
   created_at: string;
+  /** Staff only (owner, admin, support); null for customers. */
+  role: 'owner' | 'admin' | 'support' | null;
+  totp_enabled: boolean;
+}
+
+/** POST /api/console/me/totp/setup: a new secret to scan; POST /me/totp/enable {code} turns it on. */
+export interface TotpSetupAnswer {
+  secret: string;
+  otpauth_url: string;
 }
 
 /** GET /api/console/session: who is signed in (or null) and the CSRF token to send. */

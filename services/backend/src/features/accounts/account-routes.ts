@@ -66,7 +66,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
       const old = await sessions.get(previous);
       if (old) await sessions.destroy(previous, old.userId);
     }
-    const { account, sessionId, session } = await service.signIn(body.email, body.password, req.ip ?? '');
+    const { account, sessionId, session } = await service.signIn(body.email, body.password, req.ip ?? '', body.totp_code);
     setCookie(req, res, SESSION_COOKIE, sessionId, sessions.ttlSeconds);
     res.json({ user: accountView(account), csrf_token: session.csrf } satisfies SignInAnswer);
   });

@@ -11,6 +11,7 @@ import type { Mail, Mailer } from './mailer.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { SessionService } from './session-service.js';
 import type { SignInLimiter } from './sign-in-limiter.js';
+import type { SecondFactor } from '../staff/second-factor.js';
 
 const VERIFY_HOURS = 24;
 const RESET_MINUTES = 60;
@@ -27,6 +28,7 @@ interface Deps {
   invites: InviteStore;
   sessions: SessionService;
   limiter: SignInLimiter;
+  secondFactor: Pick<SecondFactor, 'required' | 'verify'>;
   mailer: Mailer | undefined;
   logger: Logger;
   signupMode: SignupMode;
@@ -41,7 +43,20 @@ const invalidLink = () => new BadRequestError('This link is invalid, already use
  * single-use links, sign-in into a Redis session, sign-out. The rules live here; the
  * routes only translate HTTP.
  */
-export function createAccountService({ pools, redis, accounts, tokens, invites, sessions, limiter, mailer, logger, signupMode, publicBaseUrl }: Deps) {
+export function createAccountService({
+  pools,
+  redis,
+  accounts,
+  tokens,
+  invites,
+  sessions,
+  limiter,
+  secondFactor,
+  mailer,
+  logger,
+  signupMode,
+  publicBaseUrl,
+}: Deps) {
   const mailsPerAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'cg:account-mails', points: MAILS_PER_HOUR, duration: 3600 });
 
   /** Sends unless this address had its share of mails this hour; a failure is logged, not thrown (the person can ask again). */
@@ -106,19 +121,26 @@ export function createAccountService({ pools, redis, accounts, tokens, invites, 
     },
 
     /** A new session for the right password; the failures count per account and address. */
-    async signIn(email: string, password: string, address: string) {
+    async signIn(email: string, password: string, address: string, totpCode?: string) {
       await limiter.check(email, address);
       const account = await accounts.findByEmail(email);
       if (!(await verifyPassword(account?.password_hash, password)) || !account) {
         await limiter.fail(email, address);
         throw new UnauthorizedError('Wrong e-mail address or password.', 'invalid_credentials');
       }
+      // Staff with two-factor sign-in: the code is checked (and a wrong one counted) before anything else is said.
+      const mfa = secondFactor.required(account);
+      if (mfa && !totpCode) throw new HttpError(401, 'Enter the 6-digit code of your authenticator app.', 'invalid_request_error', 'totp_required');
+      if (mfa && !(await secondFactor.verify(account, totpCode!))) {
+        await limiter.fail(email, address);
+        throw new UnauthorizedError('That authentication code is not right.', 'invalid_totp');
+      }
       await limiter.succeed(email);
       if (account.status !== 'active') throw new ForbiddenError('This account is suspended; contact the operator of this gateway.', 'account_suspended');
       if (!account.email_verified_at) {
         throw new ForbiddenError('Verify your e-mail address first: open the link we mailed you (or ask for a new one).', 'email_not_verified');
       }
-      const { id, session } = await sessions.create(account.id);
+      const { id, session } = await sessions.create(account.id, mfa);
       return { account, sessionId: id, session };
     },
 

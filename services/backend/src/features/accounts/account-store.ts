@@ -10,9 +10,14 @@ export interface AccountRow {
   email_verified_at: Date | null;
   locale: Locale | null;
   created_at: Date;
+  /** Staff only; null for customers. */
+  role: 'owner' | 'admin' | 'support' | null;
+  /** The TOTP secret, sealed (staff/totp.ts); null until enrolled. */
+  totp_secret: string | null;
+  totp_enabled_at: Date | null;
 }
 
-const COLUMNS = 'id, email, status, password_hash, email_verified_at, locale, created_at';
+const COLUMNS = 'id, email, status, password_hash, email_verified_at, locale, created_at, role, totp_secret, totp_enabled_at';
 
 /** Users as people who sign in: their password, verified address and language. */
 export function createAccountStore({ pools }: { pools: Pools }) {
@@ -48,6 +53,15 @@ export function createAccountStore({ pools }: { pools: Pools }) {
       return rows[0];
     },
 
+    /** Stores a (sealed) TOTP secret; enabled only once a code from it was checked. */
+    async setTotp(id: number, sealed: string | null, enabled: boolean): Promise<void> {
+      await pools.primary.query(`UPDATE users SET totp_secret = $2, totp_enabled_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`, [
+        id,
+        sealed,
+        enabled,
+      ]);
+    },
+
     /** A new password; the address is verified too (the person read a mail sent to it). */
     async setPassword(db: Queryable, id: number, passwordHash: string): Promise<void> {
       await db.query('UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1', [id, passwordHash]);
@@ -66,5 +80,7 @@ export function accountView(a: AccountRow) {
     status: a.status,
     locale: a.locale,
     created_at: a.created_at.toISOString(),
+    role: a.role,
+    totp_enabled: a.totp_enabled_at !== null,
   };
 }

@@ -7,6 +7,8 @@ export interface Session {
   /** The CSRF token bound to this session: state-changing calls must echo it. */
   csrf: string;
   createdAt: number;
+  /** Signed in with a second factor (TOTP): staff owners and admins need it for the admin API. */
+  mfa: boolean;
 }
 
 // Redis holds a digest of the session id, never the id itself (the cookie's value).
@@ -22,9 +24,9 @@ export function createSessionService({ redis, ttlSeconds }: { redis: Redis; ttlS
   return {
     ttlSeconds,
 
-    async create(userId: number): Promise<{ id: string; session: Session }> {
+    async create(userId: number, mfa = false): Promise<{ id: string; session: Session }> {
       const id = newToken();
-      const session: Session = { userId, csrf: newToken(), createdAt: Date.now() };
+      const session: Session = { userId, csrf: newToken(), createdAt: Date.now(), mfa };
       const key = sessionKey(id);
       await redis
         .multi()
@@ -33,6 +35,11 @@ export function createSessionService({ redis, ttlSeconds }: { redis: Redis; ttlS
         .expire(userSessionsKey(userId), ttlSeconds)
         .exec();
       return { id, session };
+    },
+
+    /** Marks a live session as second-factor checked (TOTP just enrolled in it). */
+    async markMfa(id: string, session: Session): Promise<void> {
+      await redis.set(sessionKey(id), JSON.stringify({ ...session, mfa: true }), 'EX', ttlSeconds, 'XX');
     },
 
     /** The session, its lifetime renewed; undefined when it ended or never was. */

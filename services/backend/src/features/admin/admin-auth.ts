@@ -1,29 +1,53 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
-import { HttpError, UnauthorizedError } from '../../infra/errors.js';
+import { ForbiddenError, HttpError, UnauthorizedError } from '../../infra/errors.js';
+import { caller, requireCsrf } from '../accounts/session-auth.js';
+import { mayCall } from '../staff/staff-policy.js';
 import type { Actor } from '../audit/audit-store.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * `Authorization: Bearer ADMIN_TOKEN`, compared in constant time (digests of equal length,
- * so neither the content nor the length of the token leaks through timing). Wrong tokens
- * count against the client address with API keys' failures; a blocked address is refused
- * whatever it sends, so that guessing learns nothing.
+ * Who may call the admin API: the admin token (automation; it acts as an owner named
+ * "token"), or a staff member's console session (`loadSession` ran before). Then the role
+ * rules of `staff-policy.ts` decide.
+ *
+ * The token is compared in constant time (digests of equal length, so neither its content
+ * nor its length leaks through timing); wrong tokens count against the client address with
+ * API keys' failures, and a blocked address is refused whatever it sends. A staff session
+ * sends the CSRF token on every change, like every console call; owners and admins must
+ * have signed in with their second factor.
  */
 export function adminAuth(adminToken: string | undefined, failures: AuthFailureLimiter): RequestHandler {
   const expected = adminToken ? digest(adminToken) : undefined;
   return async (req, res, next) => {
-    if (!expected) throw new HttpError(503, 'The admin API is disabled: ADMIN_TOKEN is not set.', 'server_error', 'admin_disabled');
     const address = req.ip ?? '';
-    if (await failures.isBlockedAnywhere(address)) throw new TooManyFailuresError();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-      if (await failures.fail(address)) throw new TooManyFailuresError();
-      throw new UnauthorizedError('Invalid admin token.', 'invalid_admin_token');
+    const authorization = req.get('authorization');
+    let actor: Actor;
+    if (authorization !== undefined || !caller(res)) {
+      if (!expected)
+        throw new HttpError(503, 'The admin token is disabled: ADMIN_TOKEN is not set. Staff sign in to the console.', 'server_error', 'admin_disabled');
+      if (await failures.isBlockedAnywhere(address)) throw new TooManyFailuresError();
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+      if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+        if (await failures.fail(address)) throw new TooManyFailuresError();
+        throw new UnauthorizedError('Invalid admin token.', 'invalid_admin_token');
+      }
+      actor = { name: 'token', userId: null, role: 'owner', address };
+    } else {
+      const { account, session } = caller(res)!;
+      if (!account.role) throw new ForbiddenError('This account is not staff.', 'not_staff');
+      if (account.role !== 'support' && !session.mfa) {
+        throw new ForbiddenError('Owners and admins use the admin API after signing in with their second factor (turn it on under Account).', 'mfa_required');
+      }
+      requireCsrf(req, res, () => undefined);
+      actor = { name: account.email, userId: account.id, role: account.role, address };
     }
-    res.locals.actor = { name: 'token', userId: null, role: 'owner', address } satisfies Actor;
+    if (!mayCall(actor.role, req.method, req.path)) {
+      throw new ForbiddenError(`The ${actor.role} role may not ${req.method} ${req.baseUrl}${req.path}.`, 'insufficient_role');
+    }
+    res.locals.actor = actor;
     next();
   };
 }

@@ -111,20 +111,20 @@ interface SearchRow {
 
 // The summary reads two tables, each for what it answers cheaply:
 // - daily_usage (one row per user per day, kept past usage_logs' retention) gives the
-//   requests, tokens and users of each day and the top users: a range of days is a few
-//   rows per active user, whatever the traffic (index daily_usage_date).
+//   requests, tokens and users of each day and the top users: one row per active user
+//   and day, however many requests they made (index daily_usage_date). Counting a day's
+//   rows counts its users.
 // - usage_logs gives what daily_usage does not record: errors per day (an index-only scan
 //   of the partial index of failed requests, a few per cent of the rows) and the models,
 //   which need one pass over the range's rows. That pass is the summary's cost, and why
 //   its range is bounded (admin-usage-routes.ts).
 // Days are business days (QUOTA_TIME_ZONE), like daily_usage's dates.
 const DAILY = `
-SELECT usage_date AS date, coalesce(sum(request_count), 0)::bigint AS request_count,
-       coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens, coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens,
-       count(DISTINCT user_id) AS user_count
+SELECT usage_date AS date, sum(request_count)::bigint AS request_count, sum(prompt_tokens)::bigint AS prompt_tokens,
+       sum(completion_tokens)::bigint AS completion_tokens, count(*) AS user_count
   FROM daily_usage
  WHERE usage_date BETWEEN $1::date AND $2::date
- GROUP BY GROUPING SETS ((usage_date), ())`;
+ GROUP BY usage_date`;
 
 const ERRORS_BY_DAY = `
 SELECT (created_at AT TIME ZONE $3)::date AS date, count(*) AS error_count
@@ -145,7 +145,8 @@ WITH per_user AS MATERIALIZED (
   UNION ALL
   (SELECT 'tokens' AS ranking, * FROM per_user ORDER BY prompt_tokens + completion_tokens DESC, user_id LIMIT $3)
 )
-SELECT r.ranking, r.user_id, u.email, r.request_count, r.prompt_tokens, r.completion_tokens
+SELECT r.ranking, r.user_id, u.email, r.request_count, r.prompt_tokens, r.completion_tokens,
+       (SELECT count(*) FROM per_user) AS users_in_range
   FROM ranked r LEFT JOIN users u ON u.id = r.user_id`;
 
 const TOP_MODELS = `
@@ -161,7 +162,9 @@ UNION ALL
 (SELECT 'tokens' AS ranking, * FROM per_model ORDER BY prompt_tokens + completion_tokens DESC, model LIMIT $4)`;
 
 type Ranked<T> = T & { ranking: 'requests' | 'tokens' };
-type DailyRow = Omit<UsageCounts, 'error_count'> & { date: string | null };
+type DailyRow = Omit<UsageCounts, 'error_count'> & { date: string };
+
+const sumOf = <K extends string>(rows: Array<Record<K, number>>, key: K) => rows.reduce((sum, r) => sum + r[key], 0);
 
 function requestView(r: SearchRow): UsageRequestView {
   return {
@@ -228,12 +231,11 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
       const [daily, errors, users, models] = await Promise.all([
         pools.reader.query<DailyRow>(DAILY, [from, to]),
         pools.reader.query<{ date: string; error_count: number }>(ERRORS_BY_DAY, [from, to, timeZone]),
-        pools.reader.query<Ranked<Omit<TopUser, 'total_tokens'>>>(TOP_USERS, [from, to, top]),
+        pools.reader.query<Ranked<Omit<TopUser, 'total_tokens'>> & { users_in_range: number }>(TOP_USERS, [from, to, top]),
         pools.reader.query<Ranked<Omit<TopModel, 'total_tokens'>>>(TOP_MODELS, [from, to, timeZone, top]),
       ]);
       const errorsOn = new Map(errors.rows.map((r) => [r.date, r.error_count]));
-      const dayRows = new Map(daily.rows.filter((r) => r.date !== null).map((r) => [r.date, r]));
-      const total = daily.rows.find((r) => r.date === null);
+      const dayRows = new Map(daily.rows.map((r) => [r.date, r]));
       const days: UsageSummaryView['daily'] = [];
       for (let day = from; day <= to; day = addDays(day)) {
         const r = dayRows.get(day);
@@ -255,14 +257,18 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
         to,
         time_zone: timeZone,
         totals: {
-          request_count: total?.request_count ?? 0,
-          prompt_tokens: total?.prompt_tokens ?? 0,
-          completion_tokens: total?.completion_tokens ?? 0,
-          error_count: days.reduce((sum, d) => sum + d.error_count, 0),
-          user_count: total?.user_count ?? 0,
+          request_count: sumOf(days, 'request_count'),
+          prompt_tokens: sumOf(days, 'prompt_tokens'),
+          completion_tokens: sumOf(days, 'completion_tokens'),
+          error_count: sumOf(days, 'error_count'),
+          // Users of the range, each once (a user active on two days is one user).
+          user_count: users.rows[0]?.users_in_range ?? 0,
         },
         daily: days,
-        top_users: rankings(users.rows.map(withTotal), (a, b) => a.user_id - b.user_id),
+        top_users: rankings(
+          users.rows.map(({ users_in_range: _n, ...r }) => withTotal(r)),
+          (a, b) => a.user_id - b.user_id,
+        ),
         top_models: rankings(models.rows.map(withTotal), (a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
       };
     },

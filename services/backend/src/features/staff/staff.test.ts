@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
+import { type ConsoleClient, createConsoleClient, newEmail, signedUpPerson } from '@codex-gateway/stack/console-client';
+import { adminApi, linkFrom, readMail, testSecrets, testStack } from '@codex-gateway/stack/testing';
+
+const stack = testStack();
+const admin = adminApi(stack);
+const PASSWORD = 'the owner passphrase';
+const ADMIN_CLI = path.resolve(import.meta.dirname, '../../../dist/cli/admin.js');
+
+/** The code of the authenticator app, `steps` 30-second steps from now (each code works once). */
+const codeOf = (secret: string, steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
+
+async function createOwner(email: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [ADMIN_CLI, 'create-owner', email], {
+    env: { ...process.env, DATABASE_URL: stack.postgres.primaryUrl, KEY_PEPPER: testSecrets().keyPepper, PUBLIC_BASE_URL: stack.gatewayUrl },
+  });
+  return stdout;
+}
+
+/** A token-less path to the admin API: the owner made by the command, signed in with a second factor. */
+async function ownerWithTotp(): Promise<{ email: string; client: ConsoleClient; secret: string }> {
+  const email = newEmail();
+  const printed = await createOwner(email);
+  const token = new URL(/https?:\/\/\S+/.exec(printed)![0]).searchParams.get('token');
+  const client = createConsoleClient(stack);
+  await client.session();
+  assert.equal((await client.call('POST', '/auth/reset-password', { token, password: PASSWORD })).status, 200);
+  assert.equal((await client.signIn(email, PASSWORD)).status, 200, 'no second factor yet');
+  const setup = await client.call('POST', '/me/totp/setup', {});
+  assert.equal(setup.status, 200);
+  assert.match(setup.body.otpauth_url, /^otpauth:\/\/totp\//);
+  assert.equal((await client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
+  return { email, client, secret: setup.body.secret };
+}
+
+describe('staff: the first owner, two-factor sign-in, roles', () => {
+  test('create-owner prints a one-time link; the owner sets a password, must turn on TOTP, then runs the admin API from a session', async () => {
+    const email = newEmail();
+    const printed = await createOwner(email);
+    assert.match(printed, /is an owner/);
+    const link = /https?:\/\/\S+/.exec(printed)![0];
+    assert.ok(link.startsWith(`${stack.gatewayUrl}/reset-password?token=`));
+    const token = new URL(link).searchParams.get('token');
+    const client = createConsoleClient(stack);
+    await client.session();
+    assert.equal((await client.call('POST', '/auth/reset-password', { token, password: PASSWORD })).status, 200);
+    assert.equal((await client.call('POST', '/auth/reset-password', { token, password: PASSWORD })).status, 400, 'the link works once');
+
+    assert.equal((await client.signIn(email, PASSWORD)).status, 200);
+    const me = await client.call('GET', '/me');
+    assert.equal(me.body.role, 'owner');
+    const early = await client.admin('GET', '/users');
+    assert.equal(early.status, 403);
+    assert.equal(early.body.error.code, 'mfa_required');
+
+    const setup = await client.call('POST', '/me/totp/setup', {});
+    assert.equal((await client.call('POST', '/me/totp/enable', { code: '000000' })).status, 400);
+    assert.equal((await client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
+    assert.equal((await client.admin('GET', '/users')).status, 200, 'the session that enrolled is second-factor checked');
+
+    const again = createConsoleClient(stack);
+    const withoutCode = await again.signIn(email, PASSWORD);
+    assert.equal(withoutCode.status, 401);
+    assert.equal(withoutCode.body.error.code, 'totp_required');
+    assert.equal((await again.signIn(email, PASSWORD, { 'x-forwarded-for': '198.51.100.7' }, '123456')).body.error.code, 'invalid_totp');
+    const withCode = await again.signIn(email, PASSWORD, undefined, codeOf(setup.body.secret, 1));
+    assert.equal(withCode.status, 200);
+    assert.equal((await again.admin('GET', '/audit-log?limit=1')).status, 200);
+    const replay = await createConsoleClient(stack).signIn(email, PASSWORD, undefined, codeOf(setup.body.secret, 1));
+    assert.equal(replay.status, 401, 'a code works once');
+
+    const noCsrf = await again.call('POST', '/users', { email: newEmail() }, { api: 'admin', csrf: null });
+    assert.equal(noCsrf.status, 403);
+    assert.equal(noCsrf.body.error.code, 'csrf_failed');
+    const made = await again.admin('POST', '/users', { email: newEmail() });
+    assert.equal(made.status, 201);
+    const trail = (await admin.call('GET', `/audit-log?target_type=user&target_id=${made.body.id}`)).body.data;
+    assert.equal(trail[0].actor, email, 'the staff member, not the token');
+    assert.equal(trail[0].role, 'owner');
+  });
+
+  test('roles bound what staff may do: support reads and suspends but cannot refund or edit packages; only owners manage staff', async () => {
+    const { client: owner, email: ownerEmail } = await ownerWithTotp();
+    const supportPerson = await signedUpPerson(stack);
+    const adminPerson = await signedUpPerson(stack);
+    assert.equal((await owner.admin('POST', '/staff', { email: supportPerson.email, role: 'support' })).status, 201);
+    assert.equal((await owner.admin('POST', '/staff', { email: adminPerson.email, role: 'admin' })).status, 201);
+    const support = supportPerson.client;
+
+    const customer = await admin.customer();
+    const pkg = await admin.createPackage();
+    assert.equal((await support.admin('GET', `/users/${customer.userId}`)).status, 200, 'support reads');
+    assert.equal((await support.admin('GET', '/orders')).status, 200);
+    assert.equal((await support.admin('POST', `/users/${customer.userId}/suspend`, {})).status, 200, 'support suspends');
+    assert.equal((await support.admin('POST', `/users/${customer.userId}/resume`, {})).status, 200);
+    assert.equal((await support.admin('DELETE', `/api-keys/${customer.keyId}`)).status, 204, 'support revokes keys');
+    for (const [method, route, body] of [
+      ['PATCH', `/packages/${pkg.id}`, { price_cents: 1 }],
+      ['POST', '/packages', { name: 'x', daily_request_limit: null, daily_token_limit: null, duration_days: 1, price_cents: 1, currency: 'USD' }],
+      ['POST', '/orders/CG00000000000000000AAAAAAAA/refund', {}],
+      ['POST', `/users/${customer.userId}/packages`, { package_id: pkg.id }],
+      ['POST', '/redemption-codes', { package_id: pkg.id, count: 1 }],
+      ['GET', '/staff', undefined],
+    ] as const) {
+      const res = await support.admin(method, route, body);
+      assert.equal(res.status, 403, `support: ${method} ${route}`);
+      assert.equal(res.body.error.code, 'insufficient_role');
+    }
+
+    // An admin must turn on TOTP first, then may change packages but not staff.
+    const adminClient = adminPerson.client;
+    assert.equal((await adminClient.admin('GET', '/users')).body.error.code, 'mfa_required');
+    const setup = await adminClient.call('POST', '/me/totp/setup', {});
+    await adminClient.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) });
+    assert.equal((await adminClient.admin('PATCH', `/packages/${pkg.id}`, { price_cents: 4321 })).status, 200);
+    assert.equal((await adminClient.admin('POST', '/staff', { email: newEmail(), role: 'admin' })).status, 403);
+    assert.equal((await adminClient.admin('GET', '/staff')).status, 403);
+
+    const staffList = (await owner.admin('GET', '/staff')).body.data;
+    assert.deepEqual(
+      [supportPerson.email, adminPerson.email, ownerEmail].map((e) => staffList.find((s: { email: string }) => s.email === e)?.role),
+      ['support', 'admin', 'owner'],
+    );
+    const suspendTrail = (await admin.call('GET', `/audit-log?target_type=user&target_id=${customer.userId}&action=user.suspend`)).body.data;
+    assert.equal(suspendTrail[0].actor, supportPerson.email);
+    assert.equal(suspendTrail[0].role, 'support');
+  });
+
+  test('an appointed address without an account gets a mail to choose its password; the last owner cannot be demoted', async () => {
+    const { client: owner } = await ownerWithTotp();
+    const fresh = newEmail();
+    assert.equal((await owner.admin('POST', '/staff', { email: fresh, role: 'support' })).status, 201);
+    assert.match(linkFrom(await readMail(fresh, { subject: /password/i }), '/reset-password?token='), /token=/);
+
+    const me = (await owner.call('GET', '/me')).body;
+    const owners = (await owner.admin('GET', '/staff')).body.data.filter((s: { role: string }) => s.role === 'owner');
+    for (const other of owners.filter((s: { id: number }) => s.id !== me.id)) {
+      assert.equal((await owner.admin('PATCH', `/staff/${other.id}`, { role: null })).status, 200);
+    }
+    const last = await owner.admin('PATCH', `/staff/${me.id}`, { role: 'admin' });
+    assert.equal(last.status, 409);
+    assert.equal(last.body.error.code, 'last_owner');
+  });
+});
