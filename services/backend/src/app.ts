@@ -65,6 +65,9 @@ import { createLedgerStore } from './features/usage/ledger-store.js';
 import { createTodayUsage } from './features/usage/today-usage.js';
 import { createAdminUsageSearchRoutes } from './features/usage/admin-usage-routes.js';
 import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
+import { createBusinessStore } from './features/overview/business-store.js';
+import { startHeartbeat } from './features/overview/cluster-heartbeat.js';
+import { createOverviewRoutes } from './features/overview/overview-routes.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
@@ -174,7 +177,9 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createAuditRoutes({ audit }));
   admin.use(createStaffRoutes({ staff: createStaffStore({ pools }), accounts: accountService, change }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
-  admin.use(createAdminUsageSearchRoutes({ usage: createAdminUsageStore({ pools }), timeZone }));
+  const adminUsage = createAdminUsageStore({ pools });
+  admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
+  admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, packages, change }));
   app.use('/api/admin', admin);
@@ -222,11 +227,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.use(['/api/v1', '/v1'], customerApi);
 
   app.use(notFoundHandler);
+
+  const heartbeat = startHeartbeat({ redis, instanceId: config.instanceId, workers: config.cluster.workers, isDraining, logger });
   app.use(errorHandler(logger));
 
   return {
     app,
     async close() {
+      heartbeat.stop();
       await upstream.close();
       mailer?.close();
       bus.close();

@@ -201,3 +201,43 @@ describe('orders and codes for staff', () => {
     assert.ok(lines.some((l) => l.startsWith(`${second},`) && l.includes(',void,')));
   });
 });
+
+describe('the operator overview', () => {
+  test('shows today’s requests, errors, revenue and new customers, the top users and models, and every backend, Postgres and Redis', async () => {
+    const before = (await admin.call('GET', '/overview')).body;
+    const { key, packageId, userId } = await admin.buyer({ price_cents: 2500, currency: 'EUR' });
+    const order = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
+    const sessionId = order.body.checkout_url.split('/').pop();
+    await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await waitFor('fulfilled', async () => (await getWithKey(`${stack.gatewayUrl}/v1/orders/${order.body.order_no}`, key)).body.includes('fulfilled'), 10_000);
+    for (let i = 0; i < 3; i += 1) assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 200);
+
+    let now = before;
+    await waitFor(
+      'the overview to count them',
+      async () => {
+        now = (await admin.call('GET', '/overview')).body;
+        return now.today.request_count >= before.today.request_count + 3 && now.top_users.some((u: { user_id: number }) => u.user_id === userId);
+      },
+      20_000,
+      300,
+    );
+    assert.equal(now.daily.length, 30);
+    assert.equal(now.daily.at(-1).date, now.date);
+    assert.equal((now.today.revenue.EUR ?? 0) - (before.today.revenue.EUR ?? 0), 2500);
+    assert.ok(now.today.new_customers >= before.today.new_customers + 1);
+    assert.ok(now.top_models.some((m: { model: string }) => m.model === 'gpt-4o-mini'));
+
+    const instances = now.cluster.instances.filter((i: { state: string }) => i.state === 'up').map((i: { instance: string }) => i.instance);
+    assert.ok(instances.length >= stack.backends.length, `every backend reports itself: ${instances.join(', ')}`);
+    assert.equal(now.cluster.postgres.primary.ok, true);
+    assert.equal(now.cluster.postgres.replica.ok, true);
+    assert.ok(now.cluster.postgres.replica.lag_seconds < 10);
+    assert.equal(now.cluster.redis.ok, true);
+    assert.ok(now.cluster.redis.used_memory_bytes > 0);
+  });
+});

@@ -78,8 +78,9 @@ export interface UsageSummaryView {
 // Each optional filter folds away when its parameter is NULL: node-postgres sends unnamed
 // statements, which Postgres plans with the values in hand, so the plan only carries the
 // filters given and picks the index that starts with one of them (see the migration
-// 1795658400000_usage-logs-search-indexes.sql). `created_at <= $9` repeats the cursor's
-// first column on its own so that it bounds the index scan; the row comparison settles ties.
+// 1795658400000_usage-logs-search-indexes.sql). `created_at <= $9` states the cursor's
+// bound on the index scan outright (Postgres also derives it from the row comparison, but
+// the plan should not hang on that); the row comparison settles ties.
 const SEARCH = `
 SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, api_key_id, model, stream,
        prompt_tokens, completion_tokens, total_tokens, status_code, latency_ms

@@ -1,0 +1,365 @@
+/**
+ * The admin API (/api/admin/*) as the backend answers it and the operator pages of the
+ * console read it. Types only (the browser build imports this file too). Staff call it
+ * with their console session (cookie, `x-csrf-token` on changes); automation with
+ * `Authorization: Bearer ADMIN_TOKEN`. Role rules: features/staff/staff-policy.ts.
+ */
+
+import type { ApiKeyView, OrderView, PeriodView, TodayUsage } from './console-api.js';
+
+export type StaffRole = 'owner' | 'admin' | 'support';
+
+export interface UsageCountsView {
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  error_count: number;
+  user_count: number;
+}
+
+export interface TopUserView {
+  user_id: number;
+  email: string | null;
+  request_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface TopModelView {
+  model: string;
+  request_count: number;
+  error_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface OverviewDay extends UsageCountsView {
+  date: string;
+  new_customers: number;
+  /** Fulfilled (and not refunded) orders that day, per currency, in minor units. */
+  revenue: Record<string, number>;
+}
+
+export interface InstanceView {
+  instance: string;
+  workers: number;
+  draining: boolean;
+  started_at: string;
+  seen_at: string;
+  /** up: heard from in the last 15 s; stale: not since. */
+  state: 'up' | 'draining' | 'stale';
+}
+
+/** GET /api/admin/overview */
+export interface AdminOverview {
+  date: string;
+  time_zone: string;
+  today: OverviewDay;
+  /** The last 30 days, oldest first. */
+  daily: OverviewDay[];
+  top_users: TopUserView[];
+  top_models: TopModelView[];
+  cluster: {
+    instances: InstanceView[];
+    postgres: {
+      primary: { ok: boolean; ms: number | null };
+      replica: { ok: boolean; ms: number | null; lag_seconds: number | null };
+    };
+    redis: { ok: boolean; ms: number | null; used_memory_bytes: number | null };
+  };
+}
+
+/** GET /api/admin/staff → {data: StaffView[]}; POST /staff and PATCH /staff/:id answer one (role null once removed). */
+export interface StaffView {
+  id: number;
+  email: string;
+  role: StaffRole;
+  status: 'active' | 'suspended';
+  totp_enabled: boolean;
+  created_at: string;
+}
+export interface StaffList {
+  data: StaffView[];
+}
+/** POST /api/admin/staff: a new address gets a mail to choose its password. */
+export interface AppointStaffRequest {
+  email: string;
+  role: StaffRole;
+}
+/** PATCH /api/admin/staff/:id: another role, or null to take the role away. */
+export interface ChangeStaffRoleRequest {
+  role: StaffRole | null;
+}
+export type ChangedStaffView = Omit<StaffView, 'role'> & { role: StaffRole | null };
+
+// ── Users (features/users/user-routes.ts) ───────────────────────────────────
+
+export interface UserView {
+  id: number;
+  email: string;
+  status: 'active' | 'suspended';
+  created_at: string;
+}
+
+/** GET /api/admin/users?q&status&before&limit: newest first; pass next_before as before (null: no more). */
+export interface UserPage {
+  data: UserView[];
+  next_before: number | null;
+}
+
+/** POST /api/admin/users → 201 UserView (409 email_taken). */
+export interface CreateUserRequest {
+  email: string;
+}
+
+/** A user's counts today: the customer's own view, plus the tokens reserved by requests in flight. */
+export interface UserTodayUsage extends TodayUsage {
+  reserved_tokens: number;
+}
+
+/** GET /api/admin/users/:id: the whole picture (the latest 20 orders). */
+export interface UserDetail extends UserView {
+  packages: PeriodView[];
+  api_keys: ApiKeyView[];
+  today: UserTodayUsage;
+  orders: OrderView[];
+}
+
+// ── Keys (features/keys/key-admin-routes.ts) ────────────────────────────────
+
+/** GET /api/admin/users/:id/api-keys */
+export interface ApiKeyList {
+  data: ApiKeyView[];
+}
+
+/** POST /api/admin/users/:id/api-keys {name?, expires_at?}; DELETE /api/admin/api-keys/:id → 204. */
+export interface IssueKeyRequest {
+  name?: string;
+  expires_at?: string;
+}
+
+/** → 201: the only time the plain key is shown. */
+export interface IssuedApiKey {
+  id: number;
+  name: string;
+  key: string;
+  key_prefix: string;
+  expires_at: string | null;
+  created_at: string;
+}
+
+// ── Packages (features/packages/package-admin-routes.ts) ────────────────────
+
+/** A package as staff see it: `archived` is off sale (taken off, or retired). */
+export interface AdminPackageView {
+  id: number;
+  name: string;
+  description: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit: number | null;
+  duration_days: number;
+  price_cents: number;
+  currency: string;
+  status: 'active' | 'archived';
+  created_at: string;
+}
+
+/** GET /api/admin/packages → AdminPackageView[] (a plain array, by id). */
+export type AdminPackageList = AdminPackageView[];
+
+/** POST /api/admin/packages → 201 AdminPackageView. */
+export interface CreatePackageRequest {
+  name: string;
+  description?: string;
+  daily_request_limit: number | null;
+  daily_token_limit: number | null;
+  rpm_limit?: number | null;
+  duration_days: number;
+  price_cents: number;
+  currency: string;
+}
+
+/**
+ * PATCH /api/admin/packages/:id → AdminPackageView: any of the terms, and on_sale. Only what
+ * is sold from now on changes: periods already sold keep the terms they copied.
+ * POST /api/admin/packages/:id/retire → AdminPackageView (off sale for good).
+ */
+export type PackageChangeRequest = Partial<Omit<CreatePackageRequest, 'description'> & { description: string; on_sale: boolean }>;
+
+/** POST /api/admin/users/:id/packages {package_id} → 201: the period granted (queued after any current one). */
+export interface GrantPackageRequest {
+  package_id: number;
+}
+export interface GrantedPeriod {
+  id: number;
+  package_id: number;
+  status: 'active' | 'cancelled' | 'refunded';
+  start_date: string;
+  end_date: string;
+  order_id: number | null;
+}
+
+// ── Orders (features/payments/admin-payment-routes.ts) ──────────────────────
+
+export type OrderStatus = OrderView['status'];
+
+/** An order as the admin API answers it (no package name: see the package list). */
+export interface AdminOrderView {
+  object: 'order';
+  order_no: string;
+  status: OrderStatus;
+  package_id: number;
+  provider: string;
+  amount_cents: number;
+  currency: string;
+  checkout_url: string | null;
+  created_at: string;
+  expires_at: string;
+  paid_at: string | null;
+  fulfilled_at: string | null;
+  refunded_at: string | null;
+  user_id: number;
+}
+
+/**
+ * GET /api/admin/orders?status&user_id&provider&before&limit: by order number, newest first.
+ * No cursor in the answer: a full page means there may be more (pass the last order_no as before).
+ */
+export interface AdminOrderList {
+  data: AdminOrderView[];
+}
+
+/** What a payment provider told the gateway about an order (webhooks, returns). */
+export interface PaymentEventView {
+  id: number;
+  provider: string;
+  event_id: string;
+  order_no: string | null;
+  event_type: string;
+  outcome: string;
+  received_at: string;
+}
+
+/** GET /api/admin/orders/:orderNo: the order and its events in the order they arrived. */
+export interface AdminOrderDetail extends AdminOrderView {
+  events: PaymentEventView[];
+}
+
+/** POST /api/admin/orders/:orderNo/refund → the order (without user_id); 409 order_not_fulfilled. */
+export type RefundedOrder = Omit<AdminOrderView, 'user_id'>;
+
+// ── Redemption codes (features/redemption/redemption-routes.ts) ─────────────
+
+export interface CodeView {
+  code: string;
+  package_id: number;
+  batch_name: string;
+  status: 'unused' | 'redeemed' | 'void';
+  created_at: string;
+  redeemed_by: number | null;
+  redeemed_by_email: string | null;
+  redeemed_at: string | null;
+}
+
+/**
+ * GET /api/admin/redemption-codes?batch&status&package_id&before&limit: newest first.
+ * GET /api/admin/redemption-codes.csv?batch&status&package_id: every matching code.
+ */
+export interface CodePage {
+  data: CodeView[];
+  next_before: number | null;
+}
+
+/** POST /api/admin/redemption-codes → 201. */
+export interface CreateCodesRequest {
+  package_id: number;
+  count: number;
+  batch_name?: string;
+}
+export interface CreatedCodes {
+  package_id: number;
+  batch_name: string;
+  codes: string[];
+}
+
+/** POST /api/admin/redemption-codes/void: a batch's unused codes, or the listed ones. */
+export type VoidCodesRequest = { batch_name: string } | { codes: string[] };
+export interface VoidedCodes {
+  voided: number;
+  codes: string[];
+}
+
+// ── Sign-up invites (features/accounts/account-routes.ts) ───────────────────
+
+/** POST /api/admin/signup-invites → 201 {data}: codes for invite-only sign-up. */
+export interface CreateInvitesRequest {
+  count?: number;
+  max_uses?: number;
+  note?: string;
+  expires_at?: string | null;
+}
+
+// ── Audit log (features/audit/audit-routes.ts) ──────────────────────────────
+
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  /** The staff member's e-mail address, or "token" for the admin token. */
+  actor: string;
+  actor_user_id: number | null;
+  role: StaffRole;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** The target's state before and after the change (JSON), where the change has one. */
+  before: unknown;
+  after: unknown;
+  address: string | null;
+}
+
+/** GET /api/admin/audit-log?actor&action&target_type&target_id&from&to&before&limit: newest first. */
+export interface AuditPage {
+  data: AuditEntryView[];
+  next_before: number | null;
+}
+
+// ── Usage (features/usage/admin-usage-routes.ts, admin-usage-store.ts) ──────
+
+/** One relayed request as the admin search answers it. */
+export interface UsageRequestView {
+  request_id: string;
+  created_at: string;
+  user_id: number;
+  api_key_id: number | null;
+  model: string;
+  stream: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  status_code: number;
+  latency_ms: number;
+}
+
+/**
+ * GET /api/admin/usage/requests?user_id&key_id&model&status&status_class&from&to&limit&cursor:
+ * newest first; pass next_cursor back as cursor with the same filters (null: no more).
+ * Without from/to, the last 24 hours; without a user or key, at most 31 days.
+ */
+export interface UsageRequestPage {
+  data: UsageRequestView[];
+  next_cursor: string | null;
+}
+
+/** GET /api/admin/usage/summary?from&to&top (business days, at most 92). */
+export interface UsageSummaryView {
+  from: string;
+  to: string;
+  time_zone: string;
+  totals: UsageCountsView;
+  daily: Array<UsageCountsView & { date: string }>;
+  top_users: { by_requests: TopUserView[]; by_tokens: TopUserView[] };
+  top_models: { by_requests: TopModelView[]; by_tokens: TopModelView[] };
+}
