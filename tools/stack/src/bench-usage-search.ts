@@ -61,7 +61,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * usage_logs holds ROWS requests over 90 days (5,000 users, 20,000 keys, 12 models, 3 %
  * errors), then each shape of the admin usage search, and the summary, ITERATIONS times
  * through the HTTP API (nginx → backend → replica); prints p50/p95/max per shape and the
- * plans of the two searches that matter most and of the summary's models.
+ * plans (EXPLAIN ANALYZE on the replica) of the two searches that matter most and of the
+ * summary's statements. Exit code 1 when a search shape's p95 reaches 100 ms.
  */
 export async function benchUsageSearch(args: string[]): Promise<number> {
   const rowsWanted = Number(argValue(args, '--rows') ?? 5_000_000);
