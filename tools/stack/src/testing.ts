@@ -204,3 +204,17 @@ export function linkFrom(mail: Pick<CaughtMail, 'text' | 'html' | 'subject'>, pa
   if (!link) throw new Error(`no link starting with ${start} in the mail ${JSON.stringify(mail.subject)}:\n${mail.text}`);
   return link;
 }
+
+/** `admin create-owner EMAIL` against the test stack: the one-time link it prints. */
+export async function createOwner(email: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { BACKEND_ADMIN } = await import('./paths.js');
+  const stack = testStack();
+  const { stdout } = await promisify(execFile)(process.execPath, [BACKEND_ADMIN, 'create-owner', email], {
+    env: { ...process.env, DATABASE_URL: stack.postgres.primaryUrl, KEY_PEPPER: testSecrets().keyPepper, PUBLIC_BASE_URL: stack.gatewayUrl },
+  });
+  const link = /https?:\/\/\S+/.exec(stdout)?.[0];
+  if (!link) throw new Error(`create-owner printed no link: ${stdout}`);
+  return link;
+}
