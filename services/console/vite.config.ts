@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 // The dev server stands in for nginx: the console at /, the gateway behind /api and /v1.
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:12322';
@@ -14,6 +14,12 @@ const vendorChunks: Array<[chunk: string, pattern: RegExp]> = [
     'charts',
     /[\\/]node_modules[\\/](@mantine[\\/]charts|recharts|d3-[^\\/]+|victory-vendor|@reduxjs|react-redux|redux|immer|reselect|decimal\.js-light|es-toolkit|eventemitter3|internmap)[\\/]/,
   ],
+  // Mantine code only the staff pages use (and what it alone needs), kept out of the customers'
+  // first load; the plugin below fails the build if a change pulls this chunk into it.
+  [
+    'mantine-ops',
+    /[\\/]node_modules[\\/](@mantine[\\/]core[\\/]esm[\\/](components[\\/](Timeline|Switch|NumberInput|Textarea|SegmentedControl|FloatingIndicator)|utils[\\/](InlineInput|InputsGroupFieldset))[\\/]|@mantine[\\/]hooks[\\/]esm[\\/](use-shallow-effect|use-timeout|use-mutation-observer|use-mounted|utils[\\/]shallow-equal|utils[\\/]clamp)[\\/]|react-number-format[\\/]|react-textarea-autosize[\\/])/,
+  ],
   [
     'mantine',
     /[\\/]node_modules[\\/](@mantine[\\/](core|hooks)|@floating-ui|react-remove-scroll[^\\/]*|react-style-singleton|use-callback-ref|use-sidecar|react-number-format|react-textarea-autosize|clsx)[\\/]/,
@@ -22,14 +28,38 @@ const vendorChunks: Array<[chunk: string, pattern: RegExp]> = [
   ['zod', /[\\/]node_modules[\\/]zod[\\/]/],
 ];
 
+/**
+ * Fails the build when one of these chunks is reachable from the entry's static imports, i.e.
+ * part of every first load (a module shared with the first page would drag its chunk along).
+ */
+function keepOutOfFirstLoad(chunkNames: string[]): Plugin {
+  return {
+    name: 'keep-out-of-first-load',
+    generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find((file) => file.type === 'chunk' && file.isEntry);
+      const seen = new Set<string>();
+      const pending = entry ? [entry.fileName] : [];
+      for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+        const file = bundle[name];
+        if (seen.has(name) || file?.type !== 'chunk') continue;
+        seen.add(name);
+        if (chunkNames.includes(file.name)) this.error(`The chunk "${file.name}" is in the first load (imported from ${entry?.fileName}); see vendorChunks.`);
+        pending.push(...file.imports);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   base: '/',
-  plugins: [react()],
+  plugins: [react(), keepOutOfFirstLoad(['charts', 'mantine-ops'])],
   resolve: {
     alias: {
       // The backend package exports the contract for types only; the browser also runs its zod
       // request schemas (client-side form checks), so Vite reads the same source file.
       '@codex-gateway/backend/console-api': fileURLToPath(new URL('../backend/src/contract/console-api.ts', import.meta.url)),
+      // The admin contract is types only (imported with `import type`); the alias keeps both resolved alike.
+      '@codex-gateway/backend/admin-api': fileURLToPath(new URL('../backend/src/contract/admin-api.ts', import.meta.url)),
     },
   },
   server: {

@@ -23,6 +23,9 @@ const QuickStartPage = lazy(() => import('./pages/quick-start-page').then((m) =>
 const AccountPage = lazy(() => import('./pages/account-page').then((m) => ({ default: m.AccountPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
+// The Operations pages (staff only): their frame, route table and strings load on demand.
+const AdminArea = lazy(() => import('./components/admin/admin-area').then((m) => ({ default: m.AdminArea })));
+
 /** Every route of the console. */
 export function createRouter() {
   return createBrowserRouter([
@@ -68,6 +71,7 @@ export function createRouter() {
                     { path: 'redeem', element: <RedeemPage /> },
                     { path: 'quick-start', element: <QuickStartPage /> },
                     { path: 'account', element: <AccountPage /> },
+                    { path: 'admin/*', element: <AdminArea /> },
                     { path: '*', element: <NotFoundPage /> },
                   ],
                 },

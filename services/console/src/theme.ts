@@ -18,5 +18,8 @@ export const theme = createTheme({
     TextInput: TextInput.extend(noAsterisk),
     PasswordInput: PasswordInput.extend(noAsterisk),
     NativeSelect: NativeSelect.extend(noAsterisk),
+    // By name, not with .extend: importing these (staff pages only) here would put them in the first load.
+    NumberInput: noAsterisk,
+    Textarea: noAsterisk,
   },
 });

@@ -23,6 +23,17 @@ export const en = {
     redeem: 'Redeem a code',
     quickStart: 'Quick start',
     account: 'Account',
+    operations: 'Operations',
+    admin: {
+      overview: 'Overview',
+      users: 'Users',
+      packages: 'Packages',
+      orders: 'Orders',
+      codes: 'Codes',
+      usage: 'Usage',
+      audit: 'Audit log',
+      staff: 'Staff',
+    },
   },
   accountMenu: {
     open: 'Account menu',
@@ -62,6 +73,7 @@ export const en = {
     model: 'Model',
     day: 'Day',
     paymentMethod: 'Payment method',
+    authCode: 'Authentication code',
   },
   validation: {
     email: 'Enter a valid email address.',
@@ -72,6 +84,7 @@ export const en = {
     futureDay: 'Choose a day after today.',
     code: 'Enter the code (at least 4 characters).',
     range: 'The start must not be after the end.',
+    authCode: 'Enter the 6-digit code from your authenticator app.',
   },
   errors: {
     network_error: 'Codex Gateway cannot be reached. Check your connection and try again.',
@@ -93,6 +106,8 @@ export const en = {
     code_not_found: 'This code does not exist.',
     code_already_redeemed: 'This code has already been redeemed.',
     invalid_password: 'The current password is not correct.',
+    totp_required: 'Enter the 6-digit code from your authenticator app.',
+    invalid_totp: 'That authentication code is not correct. Enter the current code.',
     not_found: 'Not found.',
     unknown: 'Something went wrong. Please try again.',
   },
@@ -116,6 +131,8 @@ export const en = {
     signUpLink: 'Sign up',
     resend: 'Resend verification mail',
     resent: 'If the address belongs to an unverified account, a new verification mail is on its way.',
+    totpIntro: 'Two-factor sign-in is on for this account. Enter the code your authenticator app shows now.',
+    otherAccount: 'Use another account',
   },
   signUp: {
     title: 'Create your account',
@@ -306,6 +323,8 @@ export const en = {
     passwordChanged: 'Your password was changed. Other devices have to sign in again.',
     sessions: 'Sessions',
     sessionsBody: 'Signed in on a device you no longer use? Sign out of every device at once.',
+    role: 'Staff role',
+    roles: { owner: 'Owner', admin: 'Admin', support: 'Support' },
   },
 };
 

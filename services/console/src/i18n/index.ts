@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import type { AdminTranslation } from './admin/en';
 import { en, type Translation } from './en';
 import { zh } from './zh';
 
@@ -13,7 +14,8 @@ const STORAGE_KEY = 'codex-gateway.language';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Translation };
+    // "admin": the Operations pages' strings, added with their chunk (admin/index.ts).
+    resources: { translation: Translation; admin: AdminTranslation };
   }
 }
 

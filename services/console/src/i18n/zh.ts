@@ -25,6 +25,17 @@ export const zh: Translation = {
     redeem: '兑换码',
     quickStart: '快速开始',
     account: '账户',
+    operations: '运营',
+    admin: {
+      overview: '运营概览',
+      users: '用户',
+      packages: '套餐',
+      orders: '订单',
+      codes: '兑换码',
+      usage: '用量',
+      audit: '审计日志',
+      staff: '员工',
+    },
   },
   accountMenu: {
     open: '账户菜单',
@@ -63,6 +74,7 @@ export const zh: Translation = {
     apiKey: 'API 密钥',
     model: '模型',
     day: '日期',
+    authCode: '验证码',
     paymentMethod: '支付方式',
   },
   validation: {
@@ -74,6 +86,7 @@ export const zh: Translation = {
     futureDay: '请选择今天之后的日期。',
     code: '请输入兑换码（至少 4 个字符）。',
     range: '开始日期不能晚于结束日期。',
+    authCode: '请输入身份验证器应用中的 6 位验证码。',
   },
   errors: {
     network_error: '无法连接到 Codex Gateway。请检查网络后重试。',
@@ -95,6 +108,8 @@ export const zh: Translation = {
     code_not_found: '该兑换码不存在。',
     code_already_redeemed: '该兑换码已被使用。',
     invalid_password: '当前密码不正确。',
+    totp_required: '请输入身份验证器应用中的 6 位验证码。',
+    invalid_totp: '验证码不正确，请输入当前显示的验证码。',
     not_found: '未找到。',
     unknown: '出现错误，请重试。',
   },
@@ -118,6 +133,8 @@ export const zh: Translation = {
     signUpLink: '注册',
     resend: '重新发送验证邮件',
     resent: '如果该地址属于尚未验证的账户，新的验证邮件已在发送途中。',
+    totpIntro: '该账户已开启两步验证登录。请输入身份验证器应用当前显示的验证码。',
+    otherAccount: '使用其他账户',
   },
   signUp: {
     title: '创建账户',
@@ -308,5 +325,7 @@ export const zh: Translation = {
     passwordChanged: '密码已修改，其他设备需要重新登录。',
     sessions: '登录会话',
     sessionsBody: '在不再使用的设备上登录过？可以一次退出所有设备。',
+    role: '员工角色',
+    roles: { owner: '所有者', admin: '管理员', support: '客服' },
   },
 };

@@ -18,6 +18,15 @@ export function formatMoney(minorUnits: number, currency: string, locale: string
   }
 }
 
+/** How many digits a currency has after the point (2 for USD, 0 for JPY); 2 when unknown. */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** Formatters in the current console language; recreated when the language changes. */
 export function useFormat() {
   const { i18n } = useTranslation();
@@ -39,6 +48,17 @@ export function useFormat() {
       day: (ymd: string) => day.format(new Date(`${ymd}T00:00:00Z`)),
       shortDay: (ymd: string) => shortDay.format(new Date(`${ymd}T00:00:00Z`)),
       money: (minorUnits: number, currency: string) => formatMoney(minorUnits, currency, locale),
+      /** A byte count in binary units (Redis' memory): 1.5 MiB. */
+      bytes: (value: number) => {
+        const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+        let scaled = value;
+        let unit = 0;
+        while (scaled >= 1024 && unit < units.length - 1) {
+          scaled /= 1024;
+          unit += 1;
+        }
+        return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(scaled)} ${units[unit]}`;
+      },
     };
   }, [locale]);
 }

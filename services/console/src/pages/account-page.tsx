@@ -1,13 +1,18 @@
 import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { ChangePasswordForm } from '../components/account/change-password-form';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
 import { useMe } from '../hooks/api/account/queries';
 import { useSignOut } from '../hooks/api/auth/mutations';
+import { useLoadedSession } from '../hooks/api/session/queries';
 import { useFormat } from '../lib/format';
+
+// Staff only, with the staff strings: customers never download it.
+const TwoFactorSection = lazy(() => import('../components/account/two-factor-section').then((m) => ({ default: m.TwoFactorSection })));
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -15,6 +20,13 @@ export function AccountPage() {
   const navigate = useNavigate();
   const me = useMe();
   const signOut = useSignOut();
+  const { user } = useLoadedSession();
+  const { hash } = useLocation();
+
+  // The Operations pages link to #two-factor: bring it into view once it is drawn.
+  useEffect(() => {
+    if (hash === '#two-factor') document.getElementById('two-factor')?.scrollIntoView({ block: 'start' });
+  }, [hash]);
 
   const signOutEverywhere = async () => {
     await signOut.mutateAsync(true).catch(() => undefined);
@@ -48,10 +60,22 @@ export function AccountPage() {
                 <Table.Th>{t('account.memberSince')}</Table.Th>
                 <Table.Td>{format.dateTime(me.data.created_at)}</Table.Td>
               </Table.Tr>
+              {me.data.role && (
+                <Table.Tr>
+                  <Table.Th>{t('account.role')}</Table.Th>
+                  <Table.Td>{t(`account.roles.${me.data.role}`)}</Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}
       </Paper>
+      {/* Staff only: the Operations pages need it for owners and admins. */}
+      {user?.role && (
+        <Suspense fallback={<PageLoader />}>
+          <TwoFactorSection account={user} />
+        </Suspense>
+      )}
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h4" mb="sm">
           {t('account.changePassword')}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -12,8 +12,9 @@ import { ResendVerification } from './resend-verification';
 import { EmailField } from '../common/email-field';
 
 /**
- * Email and password. On success the session is re-read and the sign-in route itself moves
- * on (to where the person was going); an unverified address gets a "resend" button.
+ * Email and password, then (for accounts with two-factor sign-in, when the gateway answers
+ * totp_required) the authenticator code, sent with them again. On success the session is
+ * re-read and the sign-in route itself moves on; an unverified address gets a "resend" button.
  */
 export function SignInForm() {
   const { t } = useTranslation();
@@ -21,44 +22,94 @@ export function SignInForm() {
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [askCode, setAskCode] = useState(false);
   const [invalid, setInvalid] = useState(new Set<string>());
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = await validate('signInRequest', { email, password });
-    setInvalid(checked.invalid ?? new Set());
-    if (checked.data) signIn.mutate(checked.data);
+    const values = askCode ? { email, password, totp_code: code } : { email, password };
+    const checked = await validate('signInRequest', values);
+    const invalid = checked.invalid ?? new Set<string>();
+    if (askCode && !/^\d{6,10}$/.test(code.trim())) invalid.add('totp_code');
+    setInvalid(invalid);
+    if (!checked.data || invalid.size > 0) return;
+    signIn.mutate(checked.data, {
+      onError: (error) => {
+        if (isApiError(error, 'totp_required')) setAskCode(true);
+        if (isApiError(error, 'invalid_totp')) setCode('');
+      },
+    });
+  };
+
+  const startOver = () => {
+    setAskCode(false);
+    setCode('');
+    setPassword('');
+    signIn.reset();
   };
 
   const error = signIn.error;
+  // Asked for the code: that is the next step, not a failure.
+  const shownError = isApiError(error, 'totp_required') ? null : error;
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="md">
-        <EmailField value={email} onChange={setEmail} invalid={invalid.has('email')} />
-        <PasswordField
-          label={t('fields.password')}
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.currentTarget.value)}
-          error={invalid.has('password') ? t('validation.required') : undefined}
-        />
-        <Anchor component={Link} to="/forgot-password" size="sm" style={{ alignSelf: 'flex-end' }}>
-          {t('signIn.forgot')}
-        </Anchor>
-        {isApiError(error, 'email_not_verified') ? (
+        {askCode ? (
+          <>
+            <Text size="sm">{t('signIn.totpIntro')}</Text>
+            <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
+              {email}
+            </Text>
+            <TextInput
+              label={t('fields.authCode')}
+              required
+              autoFocus
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={10}
+              value={code}
+              onChange={(event) => setCode(event.currentTarget.value.replace(/\s/g, ''))}
+              error={invalid.has('totp_code') ? t('validation.authCode') : undefined}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.2em' } }}
+            />
+          </>
+        ) : (
+          <>
+            <EmailField value={email} onChange={setEmail} invalid={invalid.has('email')} />
+            <PasswordField
+              label={t('fields.password')}
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              error={invalid.has('password') ? t('validation.required') : undefined}
+            />
+            <Anchor component={Link} to="/forgot-password" size="sm" style={{ alignSelf: 'flex-end' }}>
+              {t('signIn.forgot')}
+            </Anchor>
+          </>
+        )}
+        {isApiError(shownError, 'email_not_verified') ? (
           <Alert color="yellow" variant="light" role="alert">
             <Stack gap="sm">
-              {message(error)}
+              {message(shownError)}
               <ResendVerification email={email} />
             </Stack>
           </Alert>
         ) : (
-          error && <ApiErrorAlert error={error} />
+          shownError && <ApiErrorAlert error={shownError} />
         )}
         <Button type="submit" loading={signIn.isPending} fullWidth>
           {t('signIn.submit')}
         </Button>
+        {askCode && (
+          <Group justify="center">
+            <Anchor component="button" type="button" size="sm" onClick={startOver}>
+              {t('signIn.otherAccount')}
+            </Anchor>
+          </Group>
+        )}
       </Stack>
     </form>
   );

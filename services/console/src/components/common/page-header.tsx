@@ -13,8 +13,9 @@ export function PageHeader({ title, description, actions }: PageHeaderProps) {
   usePageTitle(title);
   return (
     <Group justify="space-between" align="flex-end" mb="lg" gap="sm">
-      <Stack gap={4}>
-        <Title order={1} size="h2">
+      <Stack gap={4} miw={0}>
+        {/* A title may be an e-mail address or an order number: it breaks anywhere rather than widen a phone's page. */}
+        <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
           {title}
         </Title>
         {description && (

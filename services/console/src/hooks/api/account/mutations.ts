@@ -1,9 +1,35 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApiClient } from '../api-provider';
+import { adminRoot } from '../admin/query-keys';
+import { sessionKeys } from '../session/queries';
+import { accountKeys } from './queries';
+import type { TotpSetupAnswer } from './types';
 
 export function useChangePassword() {
   const api = useApiClient();
   return useMutation({
     mutationFn: (body: { current_password: string; new_password: string }) => api.post<void>('/api/console/me/password', body),
+  });
+}
+
+/** A new authenticator secret (replacing one not yet enabled); not in force until enabled. */
+export function useTotpSetup() {
+  const api = useApiClient();
+  return useMutation({
+    mutationFn: () => api.post<TotpSetupAnswer>('/api/console/me/totp/setup'),
+  });
+}
+
+/** Turns two-factor sign-in on with a first right code; this session then counts as checked. */
+export function useTotpEnable() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) => api.post<void>('/api/console/me/totp/enable', { code }),
+    onSuccess: async () => {
+      // Admin answers refused with mfa_required before now would answer now.
+      queryClient.removeQueries({ queryKey: adminRoot });
+      await Promise.all([queryClient.invalidateQueries({ queryKey: sessionKeys.all }), queryClient.invalidateQueries({ queryKey: accountKeys.me })]);
+    },
   });
 }

@@ -1,0 +1,23 @@
+import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { StaffRole } from '../../../hooks/api/admin/staff/types';
+
+const ROLE_COLOR: Record<StaffRole, string> = { owner: 'grape', admin: 'blue', support: 'cyan' };
+
+export function RoleBadge({ role }: { role: StaffRole }) {
+  const { t } = useTranslation('admin');
+  return (
+    <Badge variant="light" color={ROLE_COLOR[role]}>
+      {t(`common.roles.${role}`)}
+    </Badge>
+  );
+}
+
+export function UserStatusBadge({ status }: { status: 'active' | 'suspended' }) {
+  const { t } = useTranslation('admin');
+  return (
+    <Badge variant="light" color={status === 'active' ? 'teal' : 'red'}>
+      {t(`common.userStatuses.${status}`)}
+    </Badge>
+  );
+}

@@ -1,0 +1,88 @@
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
+import { useFormat } from '../../../lib/format';
+
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+interface PackagesTableProps {
+  packages: AdminPackageView[];
+  /** Left out for roles that may not change packages. */
+  onEdit?: (pkg: AdminPackageView) => void;
+  onRetire?: (pkg: AdminPackageView) => void;
+}
+
+/** Every package with its price, limits and whether it is on sale. */
+export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps) {
+  const { t } = useTranslation('admin');
+  const { t: tMain } = useTranslation();
+  const format = useFormat();
+  const limit = (value: number | null) => (value === null ? tMain('common.unlimited') : format.number(value));
+  const withActions = onEdit !== undefined || onRetire !== undefined;
+  return (
+    <Table.ScrollContainer minWidth={820}>
+      <Table striped highlightOnHover verticalSpacing="sm" fz="sm" style={NO_WRAP}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('packages.columns.id')}</Table.Th>
+            <Table.Th>{t('packages.columns.name')}</Table.Th>
+            <Table.Th ta="right">{t('packages.columns.price')}</Table.Th>
+            <Table.Th ta="right">{t('packages.columns.requests')}</Table.Th>
+            <Table.Th ta="right">{t('packages.columns.tokens')}</Table.Th>
+            <Table.Th ta="right">{t('packages.columns.rpm')}</Table.Th>
+            <Table.Th ta="right">{t('packages.columns.duration')}</Table.Th>
+            <Table.Th>{t('packages.columns.status')}</Table.Th>
+            {withActions && <Table.Th>{t('common.actions')}</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {packages.map((pkg) => (
+            <Table.Tr key={pkg.id} data-testid="admin-package-row">
+              <Table.Td>
+                <Text ff="monospace" size="sm">
+                  {pkg.id}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  {pkg.name}
+                </Text>
+                {pkg.description && (
+                  <Text size="xs" c="dimmed" truncate maw={240}>
+                    {pkg.description}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right">{format.money(pkg.price_cents, pkg.currency)}</Table.Td>
+              <Table.Td ta="right">{limit(pkg.daily_request_limit)}</Table.Td>
+              <Table.Td ta="right">{limit(pkg.daily_token_limit)}</Table.Td>
+              <Table.Td ta="right">{limit(pkg.rpm_limit)}</Table.Td>
+              <Table.Td ta="right">{pkg.duration_days}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={pkg.status === 'active' ? 'teal' : 'gray'}>
+                  {pkg.status === 'active' ? t('packages.onSaleBadge') : t('packages.offSaleBadge')}
+                </Badge>
+              </Table.Td>
+              {withActions && (
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    {onEdit && (
+                      <Button size="compact-sm" variant="default" onClick={() => onEdit(pkg)}>
+                        {t('packages.edit')}
+                      </Button>
+                    )}
+                    {onRetire && pkg.status === 'active' && (
+                      <Button size="compact-sm" variant="light" color="red" onClick={() => onRetire(pkg)}>
+                        {t('packages.retire')}
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

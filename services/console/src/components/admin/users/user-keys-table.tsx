@@ -1,0 +1,89 @@
+import { Button, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useRevokeUserKey } from '../../../hooks/api/admin/keys/mutations';
+import type { ApiKeyView } from '../../../hooks/api/admin/keys/types';
+import { useFormat } from '../../../lib/format';
+import { KeyStatusBadge } from '../../keys/key-status-badge';
+import { ConfirmModal } from '../common/confirm-modal';
+
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+/** A user's keys with their last use; every staff role may revoke one. */
+export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; keys: ApiKeyView[]; mayRevoke: boolean }) {
+  const { t } = useTranslation('admin');
+  const { t: tMain } = useTranslation();
+  const format = useFormat();
+  const revoke = useRevokeUserKey(userId);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+
+  if (keys.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('userDetail.noKeys')}
+      </Text>
+    );
+  }
+  return (
+    <>
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped fz="sm" style={NO_WRAP}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{tMain('keys.columns.name')}</Table.Th>
+              <Table.Th>{tMain('keys.columns.prefix')}</Table.Th>
+              <Table.Th>{tMain('keys.columns.status')}</Table.Th>
+              <Table.Th>{tMain('keys.columns.created')}</Table.Th>
+              <Table.Th>{tMain('keys.columns.lastUsed')}</Table.Th>
+              {mayRevoke && <Table.Th>{tMain('keys.columns.actions')}</Table.Th>}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {keys.map((key) => (
+              <Table.Tr key={key.id} data-testid="admin-key-row">
+                <Table.Td fw={600}>{key.name || t('common.none')}</Table.Td>
+                <Table.Td>
+                  <Text ff="monospace" size="sm">
+                    {key.key_prefix}…
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <KeyStatusBadge apiKey={key} />
+                </Table.Td>
+                <Table.Td>{format.dateTime(key.created_at)}</Table.Td>
+                <Table.Td>{key.last_used_at ? format.dateTime(key.last_used_at) : tMain('common.never')}</Table.Td>
+                {mayRevoke && (
+                  <Table.Td>
+                    {key.status === 'active' && (
+                      <Button
+                        size="compact-sm"
+                        variant="light"
+                        color="red"
+                        onClick={() => {
+                          revoke.reset();
+                          setRevoking(key);
+                        }}
+                      >
+                        {t('userDetail.revoke')}
+                      </Button>
+                    )}
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <ConfirmModal
+        opened={revoking !== null}
+        title={t('userDetail.revokeTitle')}
+        body={t('userDetail.revokeBody', { name: revoking?.name || revoking?.key_prefix || '' })}
+        confirmLabel={t('userDetail.revoke')}
+        pending={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })}
+        onClose={() => setRevoking(null)}
+      />
+    </>
+  );
+}

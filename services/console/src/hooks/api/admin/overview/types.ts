@@ -1,0 +1,1 @@
+export type { AdminOverview, InstanceView, OverviewDay, TopModelView, TopUserView } from '@codex-gateway/backend/admin-api';

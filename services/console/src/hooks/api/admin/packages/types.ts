@@ -1,0 +1,8 @@
+export type {
+  AdminPackageList,
+  AdminPackageView,
+  CreatePackageRequest,
+  GrantedPeriod,
+  GrantPackageRequest,
+  PackageChangeRequest,
+} from '@codex-gateway/backend/admin-api';

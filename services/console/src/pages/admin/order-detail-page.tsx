@@ -1,0 +1,130 @@
+import { Alert, Anchor, Button, Grid, Paper, Stack, Table, Title } from '@mantine/core';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ConfirmModal } from '../../components/admin/common/confirm-modal';
+import { OrderTimeline } from '../../components/admin/orders/order-timeline';
+import { useStaffAccess } from '../../components/admin/use-staff-access';
+import { ApiErrorAlert } from '../../components/common/api-error-alert';
+import { PageHeader } from '../../components/common/page-header';
+import { PageLoader } from '../../components/common/page-loader';
+import { OrderStatusBadge } from '../../components/orders/order-status-badge';
+import { useProviderName } from '../../components/orders/provider-name';
+import { useRefundOrder } from '../../hooks/api/admin/orders/mutations';
+import { useAdminOrder } from '../../hooks/api/admin/orders/queries';
+import type { AdminOrderDetail } from '../../hooks/api/admin/orders/types';
+import { usePackageNames } from '../../hooks/api/admin/packages/queries';
+import { useFormat } from '../../lib/format';
+
+/** One order: its details, the payment events timeline and, once fulfilled, a refund. */
+export function AdminOrderDetailPage() {
+  const { orderNo = '' } = useParams();
+  const { t } = useTranslation('admin');
+  const order = useAdminOrder(orderNo);
+  const access = useStaffAccess();
+  const refund = useRefundOrder();
+  const [confirming, setConfirming] = useState(false);
+  const format = useFormat();
+  const data = order.data;
+
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to="/admin/orders" size="sm">
+        ← {t('orders.back')}
+      </Anchor>
+      <PageHeader
+        title={t('orders.detailTitle', { orderNo })}
+        actions={
+          data &&
+          access.change &&
+          data.status === 'fulfilled' && (
+            <Button
+              color="red"
+              variant="light"
+              onClick={() => {
+                refund.reset();
+                setConfirming(true);
+              }}
+            >
+              {t('orders.refund')}
+            </Button>
+          )
+        }
+      />
+      {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
+      {order.isPending && <PageLoader />}
+      {refund.isSuccess && (
+        <Alert color="teal" variant="light" role="status">
+          {t('orders.refunded')}
+        </Alert>
+      )}
+      {data && (
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Paper withBorder p="md" radius="md" h="100%">
+              <Title order={2} size="h4" mb="sm">
+                {t('orders.details')}
+              </Title>
+              <OrderFacts order={data} />
+            </Paper>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Paper withBorder p="md" radius="md" h="100%">
+              <Title order={2} size="h4" mb="md">
+                {t('orders.timeline')}
+              </Title>
+              <OrderTimeline order={data} />
+            </Paper>
+          </Grid.Col>
+        </Grid>
+      )}
+      <ConfirmModal
+        opened={confirming}
+        title={t('orders.refundTitle')}
+        body={data ? t('orders.refundBody', { orderNo, amount: format.money(data.amount_cents, data.currency) }) : ''}
+        confirmLabel={t('orders.refund')}
+        pending={refund.isPending}
+        error={refund.error}
+        onConfirm={() => refund.mutate(orderNo, { onSuccess: () => setConfirming(false) })}
+        onClose={() => setConfirming(false)}
+      />
+    </Stack>
+  );
+}
+
+function OrderFacts({ order }: { order: AdminOrderDetail }) {
+  const { t } = useTranslation('admin');
+  const format = useFormat();
+  const providerName = useProviderName();
+  const packageName = usePackageNames();
+  const when = (iso: string | null) => (iso ? format.dateTime(iso) : t('common.none'));
+  const rows: Array<[string, ReactNode]> = [
+    [t('orders.fields.status'), <OrderStatusBadge key="status" status={order.status} data-testid="admin-order-status" />],
+    [
+      t('orders.fields.user'),
+      <Anchor key="user" component={Link} to={`/admin/users/${order.user_id}`} size="sm">
+        {t('common.user', { id: order.user_id })}
+      </Anchor>,
+    ],
+    [t('orders.fields.package'), packageName(order.package_id) ?? t('common.unknownPackage', { id: order.package_id })],
+    [t('orders.fields.amount'), format.money(order.amount_cents, order.currency)],
+    [t('orders.fields.provider'), providerName(order.provider)],
+    [t('orders.fields.created'), when(order.created_at)],
+    [t('orders.fields.expires'), when(order.expires_at)],
+    [t('orders.fields.paid'), when(order.paid_at)],
+    [t('orders.fields.fulfilled'), when(order.fulfilled_at)],
+    [t('orders.fields.refunded'), when(order.refunded_at)],
+  ];
+  return (
+    <Table variant="vertical" withTableBorder={false} fz="sm">
+      <Table.Tbody>
+        {rows.map(([label, value]) => (
+          <Table.Tr key={label}>
+            <Table.Th w={140}>{label}</Table.Th>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>{value}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}

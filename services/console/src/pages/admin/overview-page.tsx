@@ -1,0 +1,78 @@
+import { Button, Grid, Paper, Stack, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { ClusterState } from '../../components/admin/overview/cluster-state';
+import { RevenueCharts, TrafficCharts } from '../../components/admin/overview/overview-charts';
+import { TodayStats } from '../../components/admin/overview/today-stats';
+import { TopModelsTable, TopUsersTable } from '../../components/admin/overview/top-tables';
+import { ApiErrorAlert } from '../../components/common/api-error-alert';
+import { PageHeader } from '../../components/common/page-header';
+import { PageLoader } from '../../components/common/page-loader';
+import { useAdminOverview } from '../../hooks/api/admin/overview/queries';
+import { useFormat } from '../../lib/format';
+
+/** The business today and over 30 days, the heaviest users and models, and the cluster's state. */
+export function AdminOverviewPage() {
+  const { t } = useTranslation('admin');
+  const format = useFormat();
+  const overview = useAdminOverview();
+  const data = overview.data;
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title={t('overview.title')}
+        actions={
+          <Button variant="default" onClick={() => void overview.refetch()} loading={overview.isFetching && !overview.isPending}>
+            {t('overview.refresh')}
+          </Button>
+        }
+      />
+      {overview.isError && <ApiErrorAlert error={overview.error} onRetry={() => void overview.refetch()} />}
+      {overview.isPending && <PageLoader />}
+      {data && (
+        <>
+          <Stack gap="xs">
+            <Title order={2} size="h4">
+              {t('overview.today', { date: format.day(data.date), zone: data.time_zone })}
+            </Title>
+            <TodayStats today={data.today} />
+          </Stack>
+
+          <Stack gap="xs">
+            <Title order={2} size="h4">
+              {t('overview.last30')}
+            </Title>
+            <TrafficCharts daily={data.daily} />
+            <RevenueCharts daily={data.daily} />
+          </Stack>
+
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
+                <Title order={2} size="h4" mb="sm">
+                  {t('overview.topUsers')}
+                </Title>
+                <TopUsersTable users={data.top_users} empty={t('overview.noTop')} />
+              </Paper>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 6 }}>
+              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
+                <Title order={2} size="h4" mb="sm">
+                  {t('overview.topModels')}
+                </Title>
+                <TopModelsTable models={data.top_models} empty={t('overview.noTop')} />
+              </Paper>
+            </Grid.Col>
+          </Grid>
+
+          <Stack gap="xs">
+            <Title order={2} size="h4">
+              {t('overview.cluster')}
+            </Title>
+            <ClusterState cluster={data.cluster} />
+          </Stack>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
+import { signedUpPerson } from '../../console-client.js';
+import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
+import { createOwner, postJson, testStack, waitFor } from '../../testing.js';
+import { newEmail } from '../../console-client.js';
+
+const stack = testStack();
+const PASSWORD = 'the operator passphrase';
+const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+let browser: Browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+after(() => browser?.close());
+
+/** The authenticator app: the code `steps` 30-second steps from now (each code is accepted once). */
+const codeOf = (secret: string, steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
+
+async function signIn(page: Page, email: string, password: string, totpSecret?: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (totpSecret) {
+    await page.getByLabel('Authentication code').fill(codeOf(totpSecret, 1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+}
+
+/** Opens an Operations page from the navigation. */
+async function operations(page: Page, link: string, heading: string | RegExp): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).last().click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
+async function confirm(page: Page, button: string): Promise<void> {
+  await page.getByRole('button', { name: button }).first().click();
+  await page.getByRole('dialog').getByRole('button', { name: button }).click();
+}
+
+describe('the operator console in a browser', () => {
+  test('the first owner signs in with TOTP, sells a package, refunds its order, suspends a customer; support cannot touch money; the audit log has it all', async () => {
+    // The first owner: a command prints a one-time link.
+    const ownerEmail = newEmail();
+    const owner = await (await newConsoleContext(browser)).newPage();
+    await owner.goto(await createOwner(ownerEmail));
+    await owner.getByLabel('New password').fill(PASSWORD);
+    await owner.getByRole('button', { name: 'Reset password' }).click();
+    await owner.getByText(/password has been changed/).waitFor();
+    await signIn(owner, ownerEmail, PASSWORD);
+
+    // Operations ask for two-factor sign-in first.
+    await owner.goto('/admin');
+    await owner
+      .getByRole('link', { name: /two-factor|Account/i })
+      .first()
+      .waitFor();
+    await owner.goto('/account');
+    await owner.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const secret = ((await owner.getByTestId('totp-secret').textContent()) ?? '').trim();
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    await owner.getByLabel('Authentication code').fill(codeOf(secret));
+    await owner.getByRole('button', { name: 'Enable' }).click();
+    await owner.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
+    await screenshot(owner, 'op-01-two-factor-on');
+
+    // Signing in again takes the code.
+    await owner.context().clearCookies();
+    await signIn(owner, ownerEmail, PASSWORD, secret);
+    await operations(owner, 'Overview', 'Operations overview');
+    await owner.getByTestId('instance-row').first().waitFor();
+    await screenshot(owner, 'op-02-overview');
+
+    // A package for sale.
+    const packageName = `Operator plan ${Date.now()}`;
+    await operations(owner, 'Packages', 'Packages');
+    await owner.getByRole('button', { name: 'Create package' }).click();
+    const form = owner.getByRole('dialog');
+    await form.getByLabel('Name', { exact: true }).fill(packageName);
+    await form.getByLabel('Price', { exact: true }).fill('19.90');
+    await form.getByLabel('Requests per day').fill('100');
+    await form.getByLabel('Duration (days)').fill('30');
+    await form
+      .getByRole('button', { name: /Save|Create package/ })
+      .last()
+      .click();
+    await owner.getByTestId('admin-package-row').filter({ hasText: packageName }).waitFor();
+    await screenshot(owner, 'op-03-packages');
+
+    // A customer buys it (through the API here: the customer journey covers the pages).
+    const customer = await signedUpPerson(stack);
+    const pkg = (await customer.client.call('GET', '/catalog')).body.packages.find((p: { name: string }) => p.name === packageName);
+    assert.equal(pkg.price_cents, 1990);
+    const order = await customer.client.call('POST', '/orders', { package_id: pkg.id, provider: 'stripe' });
+    await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${order.body.checkout_url.split('/').pop()}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const key = (await customer.client.call('POST', '/keys', { name: 'bought' })).body.key;
+    await waitFor('the package works', async () => (await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status === 200, 10_000);
+
+    // The owner finds the order and refunds it: the customer's next request is refused.
+    await operations(owner, 'Orders', 'Orders');
+    await owner.getByTestId('admin-order-row').filter({ hasText: order.body.order_no }).click();
+    await owner.getByTestId('order-timeline').waitFor();
+    await screenshot(owner, 'op-04-order-detail');
+    await confirm(owner, 'Refund');
+    await owner.getByText('The order was refunded.').waitFor();
+    const refused = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, 'insufficient_quota');
+
+    // Suspending the customer: their key is refused.
+    await operations(owner, 'Users', 'Users');
+    await owner.getByLabel('Search').fill(customer.email);
+    await owner.getByLabel('Search').press('Enter');
+    await owner.getByTestId('admin-user-row').filter({ hasText: customer.email }).click();
+    await confirm(owner, 'Suspend');
+    await owner.getByRole('button', { name: 'Resume' }).waitFor();
+    await screenshot(owner, 'op-05-user-suspended');
+    assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 403);
+
+    // Support: appointed by the owner; reads orders, but no refund, no package editing.
+    const support = await signedUpPerson(stack);
+    await operations(owner, 'Staff', 'Staff');
+    await owner.getByLabel('Email').fill(support.email);
+    await owner.getByLabel('Role').selectOption({ label: 'Support' });
+    await owner.getByRole('button', { name: 'Appoint' }).click();
+    await owner.getByTestId('staff-row').filter({ hasText: support.email }).waitFor();
+    const supportPage = await (await newConsoleContext(browser)).newPage();
+    await signIn(supportPage, support.email, support.password);
+    await supportPage.goto(`/admin/orders/${order.body.order_no}`);
+    await supportPage.getByTestId('order-timeline').waitFor();
+    assert.equal(await supportPage.getByRole('button', { name: 'Refund' }).count(), 0, 'no refund for support');
+    await supportPage.goto('/admin/packages');
+    await supportPage.getByTestId('admin-package-row').first().waitFor();
+    assert.equal(await supportPage.getByRole('button', { name: 'Create package' }).count(), 0, 'no package changes for support');
+    assert.equal(await supportPage.getByRole('link', { name: 'Staff', exact: true }).count(), 0, 'staff is for owners');
+    await screenshot(supportPage, 'op-06-support-packages');
+    const direct = await support.client.admin('POST', `/orders/${order.body.order_no}/refund`, {});
+    assert.equal(direct.status, 403, 'and the API refuses it too');
+
+    // The audit log shows every change, by whom.
+    await operations(owner, 'Audit log', 'Audit log');
+    const rows = owner.getByTestId('audit-row');
+    await rows.first().waitFor();
+    const text = (await rows.allTextContents()).join('\n');
+    for (const action of ['package.create', 'order.refund', 'user.suspend', 'staff.appoint']) assert.match(text, new RegExp(action.replace('.', '\\.')));
+    assert.match(text, new RegExp(ownerEmail.replace(/[.+]/g, '\\$&')));
+    await screenshot(owner, 'op-07-audit-log');
+  });
+});
