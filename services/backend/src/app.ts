@@ -31,6 +31,11 @@ import { createKeyAdminRoutes } from './features/keys/key-admin-routes.js';
 import { createGrantService } from './features/packages/grant-service.js';
 import { createSecondFactor } from './features/staff/second-factor.js';
 import { createStaffRoutes } from './features/staff/staff-routes.js';
+import { createStaffService } from './features/staff/staff-service.js';
+import { createPackageAdminService } from './features/packages/package-admin-service.js';
+import { createKeyAdminService } from './features/keys/key-admin-service.js';
+import { createInviteService } from './features/accounts/invite-service.js';
+import { createUserAdminService } from './features/users/user-admin-service.js';
 import { createStaffStore } from './features/staff/staff-store.js';
 import { createTotp } from './features/staff/totp.js';
 import { createTotpRoutes } from './features/staff/totp-routes.js';
@@ -126,7 +131,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
 
   const todayUsage = createTodayUsage({ quota, dailyUsage, entitlements, timeZone });
-  const redemption = createRedemptionService({ pools, codes, packages, grants });
+  const redemption = createRedemptionService({ pools, codes, packages, grants, change });
 
   // Payment providers: each one offered only when configured. Buyers come back to the console.
   const { payments } = config;
@@ -156,6 +161,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     publicBaseUrl: accounts.publicBaseUrl,
   });
 
+  const userAdmin = createUserAdminService({ users, keys, sessions, accounts: accountService, change });
+
   // Routes
   const app = express();
   app.disable('x-powered-by');
@@ -170,18 +177,19 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(loadSession({ sessions, accounts: accountStore }));
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
-  admin.use(createUserAdminRoutes({ users, keys, keyStore, userPackages, orders, todayUsage, sessions, accounts: accountService, change }));
-  admin.use(createPackageAdminRoutes({ packages, userPackages, users, grants, change }));
-  admin.use(createKeyAdminRoutes({ keys, keyStore, users, change }));
-  admin.use(createAdminInviteRoutes({ invites, change }));
+  admin.use(createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service: userAdmin }));
+  admin.use(createPackageAdminRoutes({ packages, userPackages, users, service: createPackageAdminService({ packages, grants, change }) }));
+  admin.use(createKeyAdminRoutes({ keyStore, users, service: createKeyAdminService({ keys, change }) }));
+  admin.use(createAdminInviteRoutes({ invites: createInviteService({ invites, change }) }));
   admin.use(createAuditRoutes({ audit }));
-  admin.use(createStaffRoutes({ staff: createStaffStore({ pools }), accounts: accountService, change }));
+  const staff = createStaffStore({ pools });
+  admin.use(createStaffRoutes({ staff, service: createStaffService({ staff, accounts: accountService, change }) }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
-  admin.use(createAdminRedemptionRoutes({ codes, packages, change }));
+  admin.use(createAdminRedemptionRoutes({ codes, redemption }));
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.

@@ -16,8 +16,7 @@ import { int8, parse } from '../../infra/validation.js';
 import type { AccountService } from './account-service.js';
 import { accountView } from './account-store.js';
 import { actorOf } from '../admin/admin-auth.js';
-import type { AuditedChange } from '../audit/audited-changes.js';
-import type { InviteStore } from './invite-store.js';
+import type { InviteService } from './invite-service.js';
 import { caller, csrfTokenFor, requireCaller, SESSION_COOKIE } from './session-auth.js';
 import type { SessionService } from './session-service.js';
 
@@ -105,7 +104,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
 }
 
 /** POST /api/admin/signup-invites {count?, max_uses?, note?, expires_at?}: codes for invite-only sign-up. */
-export function createAdminInviteRoutes({ invites, change }: { invites: InviteStore; change: AuditedChange }): Router {
+export function createAdminInviteRoutes({ invites }: { invites: InviteService }): Router {
   const router = Router();
   router.post('/signup-invites', async (req, res) => {
     const body = parse(
@@ -117,13 +116,11 @@ export function createAdminInviteRoutes({ invites, change }: { invites: InviteSt
       }),
       req.body ?? {},
     );
-    const created = await change(actorOf(res), async (tx) => {
-      const rows = await invites.create(
-        { count: body.count, maxUses: body.max_uses, note: body.note, expiresAt: body.expires_at ? new Date(body.expires_at) : null },
-        tx,
-      );
-      const after = { count: rows.length, max_uses: body.max_uses, note: body.note };
-      return { entry: { action: 'signup_invites.create', targetType: 'signup_invites', targetId: body.note || '-', after }, result: rows };
+    const created = await invites.create(actorOf(res), {
+      count: body.count,
+      maxUses: body.max_uses,
+      note: body.note,
+      expiresAt: body.expires_at ? new Date(body.expires_at) : null,
     });
     res.status(201).json({ data: created });
   });

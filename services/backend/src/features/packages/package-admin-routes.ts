@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, NotFoundError } from '../../infra/errors.js';
+import { NotFoundError } from '../../infra/errors.js';
 import { idParam, int4, int8, parse, text } from '../../infra/validation.js';
 import { actorOf } from '../admin/admin-auth.js';
-import type { AuditedChange } from '../audit/audited-changes.js';
 import type { UserStore } from '../users/user-store.js';
-import type { GrantService } from './grant-service.js';
+import type { PackageAdminService } from './package-admin-service.js';
 import type { PackageStore } from './package-store.js';
 import type { UserPackageStore } from './user-package-store.js';
 
@@ -34,31 +33,19 @@ const packageChange = z
   .partial()
   .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
 
-const notFound = () => new NotFoundError('No such package.', 'package_not_found');
-
 interface Deps {
-  packages: PackageStore;
+  packages: Pick<PackageStore, 'list'>;
   userPackages: Pick<UserPackageStore, 'listForUser'>;
   users: Pick<UserStore, 'exists'>;
-  grants: GrantService;
-  change: AuditedChange;
+  service: PackageAdminService;
 }
 
-/**
- * Packages for staff: create, list, edit (what is sold from now on: periods already sold
- * keep the terms they copied), take off sale or retire, and grant to a user. Every change
- * is audited in its transaction.
- */
-export function createPackageAdminRoutes({ packages, userPackages, users, grants, change }: Deps): Router {
+/** /api/admin/packages and a user's packages: HTTP in front of the package admin service. */
+export function createPackageAdminRoutes({ packages, userPackages, users, service }: Deps): Router {
   const router = Router();
 
   router.post('/packages', async (req, res) => {
-    const input = parse(newPackage, req.body);
-    const created = await change(actorOf(res), async (tx) => {
-      const pkg = await packages.create(input, tx);
-      return { entry: { action: 'package.create', targetType: 'package', targetId: pkg.id, after: pkg }, result: pkg };
-    });
-    res.status(201).json(created);
+    res.status(201).json(await service.create(actorOf(res), parse(newPackage, req.body)));
   });
 
   router.get('/packages', async (_req, res) => {
@@ -66,45 +53,17 @@ export function createPackageAdminRoutes({ packages, userPackages, users, grants
   });
 
   router.patch('/packages/:id', async (req, res) => {
-    const id = idParam(req.params.id);
     const { on_sale, ...fields } = parse(packageChange, req.body);
-    const updated = await change(actorOf(res), async (tx) => {
-      const before = await packages.lock(tx, id);
-      if (!before) throw notFound();
-      const after = await packages.update(tx, id, { ...fields, ...(on_sale === undefined ? {} : { status: on_sale ? 'active' : 'archived' }) });
-      return { entry: { action: 'package.update', targetType: 'package', targetId: id, before, after }, result: after! };
-    });
-    res.json(updated);
+    res.json(await service.update(actorOf(res), idParam(req.params.id), fields, on_sale));
   });
 
-  /** Off sale for good: no new orders or grants; periods already sold run to their end. */
   router.post('/packages/:id/retire', async (req, res) => {
-    const id = idParam(req.params.id);
-    const retired = await change(actorOf(res), async (tx) => {
-      const before = await packages.lock(tx, id);
-      if (!before) throw notFound();
-      const after = await packages.update(tx, id, { status: 'archived' });
-      return {
-        entry: { action: 'package.retire', targetType: 'package', targetId: id, before: { status: before.status }, after: { status: 'archived' } },
-        result: after!,
-      };
-    });
-    res.json(retired);
+    res.json(await service.retire(actorOf(res), idParam(req.params.id)));
   });
 
   router.post('/users/:id/packages', async (req, res) => {
-    const userId = idParam(req.params.id);
     const { package_id } = parse(z.object({ package_id: int8().positive() }), req.body);
-    const period = await change(actorOf(res), async (tx) => {
-      const pkg = await packages.lock(tx, package_id);
-      if (!pkg) throw notFound();
-      if (pkg.status !== 'active') throw new HttpError(409, 'This package is retired; it cannot be granted.', 'invalid_request_error', 'package_retired');
-      const granted = await grants.grantWithin(tx, userId, pkg.id);
-      if (!granted) throw new NotFoundError('No such user.', 'user_not_found');
-      return { entry: { action: 'package.grant', targetType: 'user', targetId: userId, after: granted }, result: granted };
-    });
-    await grants.announce(userId);
-    res.status(201).json(period);
+    res.status(201).json(await service.grant(actorOf(res), idParam(req.params.id), package_id));
   });
 
   router.get('/users/:id/packages', async (req, res) => {

@@ -1,14 +1,11 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { redeemRequest, type RedeemAnswer } from '../../contract/console-api.js';
-import { NotFoundError } from '../../infra/errors.js';
 import { int8, parse, queryInt, text } from '../../infra/validation.js';
 import { actorOf } from '../admin/admin-auth.js';
-import type { AuditedChange } from '../audit/audited-changes.js';
 import { requireCaller } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { periodView } from '../packages/console-package-routes.js';
-import type { PackageStore } from '../packages/package-store.js';
 import type { RedemptionService } from './redemption-service.js';
 import type { CodeRow, RedemptionStore } from './redemption-store.js';
 
@@ -31,31 +28,15 @@ const codeView = (c: CodeRow) => ({
   redeemed_at: c.redeemed_at?.toISOString() ?? null,
 });
 
-/**
- * Redemption codes for staff: named batches of single-use codes, the list with who redeemed
- * each (JSON or CSV), and voiding the unused ones; changes audited.
- */
-export function createAdminRedemptionRoutes({
-  codes,
-  packages,
-  change,
-}: {
-  codes: RedemptionStore;
-  packages: Pick<PackageStore, 'get'>;
-  change: AuditedChange;
-}): Router {
+/** Redemption codes for staff: named batches, the list with who redeemed each (JSON or CSV), voiding the unused. */
+export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick<RedemptionStore, 'list'>; redemption: RedemptionService }): Router {
   const router = Router();
   router.post('/redemption-codes', async (req, res) => {
     const body = parse(
       z.object({ package_id: int8().positive(), count: z.number().int().min(1).max(1000), batch_name: text().trim().max(100).default('') }),
       req.body,
     );
-    if (!(await packages.get(body.package_id))) throw new NotFoundError('No such package.', 'package_not_found');
-    const created = await change(actorOf(res), async (tx) => {
-      const batch = await codes.createBatch(body.package_id, body.count, body.batch_name, tx);
-      const after = { package_id: body.package_id, batch_name: body.batch_name, count: batch.length };
-      return { entry: { action: 'redemption_codes.create', targetType: 'package', targetId: body.package_id, after }, result: batch };
-    });
+    const created = await redemption.createBatch(actorOf(res), body.package_id, body.count, body.batch_name);
     res.status(201).json({ package_id: body.package_id, batch_name: body.batch_name, codes: created });
   });
 
@@ -71,13 +52,13 @@ export function createAdminRedemptionRoutes({
     const cell = (v: string | number | null) => (v === null ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
     res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="redemption-codes.csv"' });
     res.send(
-      [
+      `${[
         'code,package_id,batch_name,status,created_at,redeemed_by_email,redeemed_at',
         ...rows.map((c) => {
           const v = codeView(c);
           return [v.code, v.package_id, v.batch_name, v.status, v.created_at, v.redeemed_by_email, v.redeemed_at].map(cell).join(',');
         }),
-      ].join('\r\n') + '\r\n',
+      ].join('\r\n')}\r\n`,
     );
   });
 
@@ -87,11 +68,7 @@ export function createAdminRedemptionRoutes({
       req.body,
     );
     const target = 'batch_name' in body ? { batchName: body.batch_name } : { codes: body.codes };
-    const voided = await change(actorOf(res), async (tx) => {
-      const done = await codes.voidUnused(tx, target);
-      const targetId = 'batch_name' in body ? body.batch_name : `${body.codes.length} codes`;
-      return { entry: { action: 'redemption_codes.void', targetType: 'redemption_batch', targetId, after: { voided: done.length } }, result: done };
-    });
+    const voided = await redemption.voidUnused(actorOf(res), target);
     res.json({ voided: voided.length, codes: voided });
   });
   return router;

@@ -1,5 +1,7 @@
 import { withTransaction, type Pools } from '../../infra/db.js';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
+import type { Actor } from '../audit/audit-store.js';
+import type { AuditedChange } from '../audit/audited-changes.js';
 import type { GrantService } from '../packages/grant-service.js';
 import type { Package, PackageStore } from '../packages/package-store.js';
 import type { PackagePeriod } from '../packages/user-package-store.js';
@@ -10,11 +12,32 @@ interface Deps {
   codes: RedemptionStore;
   packages: Pick<PackageStore, 'get'>;
   grants: GrantService;
+  change: AuditedChange;
 }
 
-/** Redeeming a code: its package, queued after any current one; each code once. */
-export function createRedemptionService({ pools, codes, packages, grants }: Deps) {
+/**
+ * Redemption codes: redeeming one (its package, queued after any current one; each code
+ * once), and staff's named batches and voiding of unused codes, audited.
+ */
+export function createRedemptionService({ pools, codes, packages, grants, change }: Deps) {
   return {
+    async createBatch(actor: Actor, packageId: number, count: number, batchName: string): Promise<string[]> {
+      if (!(await packages.get(packageId))) throw new NotFoundError('No such package.', 'package_not_found');
+      return change(actor, async (tx) => {
+        const batch = await codes.createBatch(packageId, count, batchName, tx);
+        const after = { package_id: packageId, batch_name: batchName, count: batch.length };
+        return { entry: { action: 'redemption_codes.create', targetType: 'package', targetId: packageId, after }, result: batch };
+      });
+    },
+
+    /** The codes voided: the unused ones of a batch, or of a list. */
+    voidUnused: (actor: Actor, target: { batchName: string } | { codes: string[] }) =>
+      change(actor, async (tx) => {
+        const done = await codes.voidUnused(tx, target);
+        const targetId = 'batchName' in target ? target.batchName : `${target.codes.length} codes`;
+        return { entry: { action: 'redemption_codes.void', targetType: 'redemption_batch', targetId, after: { voided: done.length } }, result: done };
+      }),
+
     async redeem(userId: number, code: string): Promise<{ period: PackagePeriod; pkg: Package }> {
       const result = await withTransaction(pools.primary, async (tx) => {
         const taken = await codes.take(tx, code, userId);

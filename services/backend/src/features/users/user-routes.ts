@@ -1,21 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, NotFoundError } from '../../infra/errors.js';
+import { NotFoundError } from '../../infra/errors.js';
 import { idParam, parse, queryInt } from '../../infra/validation.js';
-import type { AccountService } from '../accounts/account-service.js';
-import type { SessionService } from '../accounts/session-service.js';
 import { actorOf } from '../admin/admin-auth.js';
-import type { AuditedChange } from '../audit/audited-changes.js';
-import type { KeyService } from '../keys/key-service.js';
 import { type KeyStore, keyView } from '../keys/key-store.js';
 import { periodView } from '../packages/console-package-routes.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';
 import { consoleOrderView } from '../payments/console-order-routes.js';
 import type { OrderStore } from '../payments/order-store.js';
 import type { TodayUsage } from '../usage/today-usage.js';
-import type { User, UserStore } from './user-store.js';
-
-const userView = (u: User) => ({ id: u.id, email: u.email, status: u.status, created_at: u.created_at });
+import { type UserAdminService, userView } from './user-admin-service.js';
+import type { UserStore } from './user-store.js';
 
 const listQuery = z.object({
   q: z.string().trim().min(1).max(320).optional(),
@@ -25,33 +20,21 @@ const listQuery = z.object({
 });
 
 interface Deps {
-  users: UserStore;
-  keys: Pick<KeyService, 'refreshUser'>;
+  users: Pick<UserStore, 'get' | 'search'>;
   keyStore: Pick<KeyStore, 'listRows'>;
   userPackages: Pick<UserPackageStore, 'listDetailed'>;
   orders: Pick<OrderStore, 'listForUser'>;
   todayUsage: TodayUsage;
-  sessions: Pick<SessionService, 'destroyAllForUser'>;
-  accounts: Pick<AccountService, 'forgotPassword'>;
-  change: AuditedChange;
+  service: UserAdminService;
 }
 
-/**
- * Users for staff: create, list and search, a user's whole picture, suspend and resume
- * (refused by every worker of every replica within a second, sessions ended), and a
- * password-reset mail. Changes are audited.
- */
-export function createUserAdminRoutes({ users, keys, keyStore, userPackages, orders, todayUsage, sessions, accounts, change }: Deps): Router {
+/** /api/admin/users: search, a user's whole picture, and HTTP in front of the user admin service. */
+export function createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service }: Deps): Router {
   const router = Router();
 
   router.post('/users', async (req, res) => {
     const { email } = parse(z.object({ email: z.string().trim().toLowerCase().email().max(320) }), req.body);
-    const user = await change(actorOf(res), async (tx) => {
-      const created = await users.create(email, tx);
-      if (!created) throw new HttpError(409, 'A user with this email exists.', 'invalid_request_error', 'email_taken');
-      return { entry: { action: 'user.create', targetType: 'user', targetId: created.id, after: userView(created) }, result: created };
-    });
-    res.status(201).json(user);
+    res.status(201).json(await service.create(actorOf(res), email));
   });
 
   router.get('/users', async (req, res) => {
@@ -84,30 +67,12 @@ export function createUserAdminRoutes({ users, keys, keyStore, userPackages, ord
     ['resume', 'active'],
   ] as const) {
     router.post(`/users/:id/${action}`, async (req, res) => {
-      const userId = idParam(req.params.id);
-      const user = await change(actorOf(res), async (tx) => {
-        const before = await users.get(userId);
-        const after = await users.setStatus(userId, status, tx);
-        if (!before || !after) throw new NotFoundError('No such user.', 'user_not_found');
-        return {
-          entry: { action: `user.${action}`, targetType: 'user', targetId: userId, before: { status: before.status }, after: { status } },
-          result: after,
-        };
-      });
-      await keys.refreshUser(user.id);
-      if (status === 'suspended') await sessions.destroyAllForUser(user.id);
-      res.json(userView(user));
+      res.json(userView(await service.setStatus(actorOf(res), idParam(req.params.id), status)));
     });
   }
 
   router.post('/users/:id/password-reset', async (req, res) => {
-    const userId = idParam(req.params.id);
-    const user = await change(actorOf(res), async () => {
-      const found = await users.get(userId);
-      if (!found) throw new NotFoundError('No such user.', 'user_not_found');
-      return { entry: { action: 'user.password_reset_mail', targetType: 'user', targetId: userId }, result: found };
-    });
-    await accounts.forgotPassword(user.email);
+    await service.sendPasswordReset(actorOf(res), idParam(req.params.id));
     res.status(202).json({});
   });
 

@@ -1,0 +1,59 @@
+import { HttpError, NotFoundError } from '../../infra/errors.js';
+import type { AccountService } from '../accounts/account-service.js';
+import type { SessionService } from '../accounts/session-service.js';
+import type { Actor } from '../audit/audit-store.js';
+import type { AuditedChange } from '../audit/audited-changes.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { User, UserStore } from './user-store.js';
+
+export const userView = (u: User) => ({ id: u.id, email: u.email, status: u.status, created_at: u.created_at });
+
+const noUser = () => new NotFoundError('No such user.', 'user_not_found');
+
+interface Deps {
+  users: UserStore;
+  keys: Pick<KeyService, 'refreshUser'>;
+  sessions: Pick<SessionService, 'destroyAllForUser'>;
+  accounts: Pick<AccountService, 'forgotPassword'>;
+  change: AuditedChange;
+}
+
+/**
+ * Staff's changes to users, each audited: create; suspend (every key refused by every
+ * worker of every replica within a second, console sessions ended) and resume; a
+ * password-reset mail.
+ */
+export function createUserAdminService({ users, keys, sessions, accounts, change }: Deps) {
+  return {
+    create: (actor: Actor, email: string) =>
+      change(actor, async (tx) => {
+        const created = await users.create(email, tx);
+        if (!created) throw new HttpError(409, 'A user with this email exists.', 'invalid_request_error', 'email_taken');
+        return { entry: { action: 'user.create', targetType: 'user', targetId: created.id, after: userView(created) }, result: created };
+      }),
+
+    async setStatus(actor: Actor, userId: number, status: User['status']): Promise<User> {
+      const user = await change(actor, async (tx) => {
+        const before = await users.get(userId);
+        const after = await users.setStatus(userId, status, tx);
+        if (!before || !after) throw noUser();
+        const action = status === 'suspended' ? 'user.suspend' : 'user.resume';
+        return { entry: { action, targetType: 'user', targetId: userId, before: { status: before.status }, after: { status } }, result: after };
+      });
+      await keys.refreshUser(user.id);
+      if (status === 'suspended') await sessions.destroyAllForUser(user.id);
+      return user;
+    },
+
+    async sendPasswordReset(actor: Actor, userId: number): Promise<void> {
+      const user = await change(actor, async () => {
+        const found = await users.get(userId);
+        if (!found) throw noUser();
+        return { entry: { action: 'user.password_reset_mail', targetType: 'user', targetId: userId }, result: found };
+      });
+      await accounts.forgotPassword(user.email);
+    },
+  };
+}
+
+export type UserAdminService = ReturnType<typeof createUserAdminService>;
