@@ -5,7 +5,7 @@
  * `Authorization: Bearer ADMIN_TOKEN`. Role rules: features/staff/staff-policy.ts.
  */
 
-import type { ApiKeyView, OrderView, PeriodView, TodayUsage } from './console-api.js';
+import type { ApiKeyView, OrderView, PackageView, PeriodView, TodayUsage } from './console-api.js';
 
 export type StaffRole = 'owner' | 'admin' | 'support';
 
@@ -153,16 +153,7 @@ export interface IssuedApiKey {
 // ── Packages (features/packages/package-admin-routes.ts) ────────────────────
 
 /** A package as staff see it: `archived` is off sale (taken off, or retired). */
-export interface AdminPackageView {
-  id: number;
-  name: string;
-  description: string;
-  daily_request_limit: number | null;
-  daily_token_limit: number | null;
-  rpm_limit: number | null;
-  duration_days: number;
-  price_cents: number;
-  currency: string;
+export interface AdminPackageView extends PackageView {
   status: 'active' | 'archived';
   created_at: string;
 }

@@ -155,6 +155,8 @@ describe('console: usage and the ledger', () => {
     assert.equal((await client.call('GET', `/ledger?date=${day}`)).body.data.length, 3);
     assert.equal((await client.call('GET', '/ledger?date=2020-01-01')).body.data.length, 0);
     assert.equal((await client.call('GET', '/ledger?cursor=bm9wZQ')).status, 400, 'a made-up cursor');
+    const impossible = Buffer.from('2026-02-30 00:00:00+00|x').toString('base64url');
+    assert.equal((await client.call('GET', `/ledger?cursor=${impossible}`)).status, 400, 'an impossible day is a 400, not a 500');
     assert.equal((await client.call('GET', '/ledger?limit=0')).status, 400);
 
     const csv = await client.call('GET', '/ledger.csv');

@@ -1,27 +1,13 @@
 import type { Pools } from '../../infra/db.js';
+import type {
+  TopModelView as TopModel,
+  TopUserView as TopUser,
+  UsageCountsView as UsageCounts,
+  UsageRequestView,
+  UsageSummaryView,
+} from '../../contract/admin-api.js';
 import { addDays } from '../quota/business-day.js';
-
-/** One relayed request as the admin search answers it. */
-export interface UsageRequestView {
-  request_id: string;
-  created_at: string;
-  user_id: number;
-  api_key_id: number | null;
-  model: string;
-  stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  status_code: number;
-  latency_ms: number;
-}
-
-/** A row's place in the newest-first order: the keyset cursor's content. */
-export interface RequestPosition {
-  /** created_at as Postgres prints it (microseconds kept). */
-  createdAt: string;
-  requestId: string;
-}
+import type { RequestPosition } from './request-cursor.js';
 
 export interface RequestFilter {
   /** Instants (ISO 8601), from inclusive, to exclusive. */
@@ -36,43 +22,6 @@ export interface RequestFilter {
   /** Rows strictly older than this one. */
   after?: RequestPosition;
   limit: number;
-}
-
-/**
- * Counts of a day or of the whole range. request_count is the requests served (as daily
- * limits count them); error_count the requests answered with a status of 400 or more.
- */
-export interface UsageCounts {
-  request_count: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  error_count: number;
-  user_count: number;
-}
-export interface TopUser {
-  user_id: number;
-  email: string | null;
-  request_count: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-export interface TopModel {
-  model: string;
-  request_count: number;
-  error_count: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-export interface UsageSummaryView {
-  from: string;
-  to: string;
-  time_zone: string;
-  totals: UsageCounts;
-  daily: Array<UsageCounts & { date: string }>;
-  top_users: { by_requests: TopUser[]; by_tokens: TopUser[] };
-  top_models: { by_requests: TopModel[]; by_tokens: TopModel[] };
 }
 
 // Each optional filter folds away when its parameter is NULL: node-postgres sends unnamed

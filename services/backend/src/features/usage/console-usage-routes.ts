@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
-import { BadRequestError } from '../../infra/errors.js';
 import { calendarDay, parse, queryInt } from '../../infra/validation.js';
 import { requireCaller } from '../accounts/session-auth.js';
 import { addDays } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
+import { decodeCursor, encodeCursor } from './request-cursor.js';
 import type { TodayUsage } from './today-usage.js';
 import { rangeSchema } from './usage-routes.js';
 
@@ -20,16 +20,6 @@ const ledgerQuery = z.object({
   model: z.string().min(1).max(200).optional(),
   date: calendarDay().optional(),
 });
-
-function decodeCursor(cursor: string | undefined): LedgerFilter['after'] {
-  if (!cursor) return undefined;
-  const [createdAt, requestId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || requestId === undefined || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(createdAt)) {
-    throw new BadRequestError('Invalid cursor: pass next_cursor from the previous page as it is.', 'invalid_cursor', 'cursor');
-  }
-  return { createdAt, requestId };
-}
-const encodeCursor = (row: LedgerRow) => Buffer.from(`${row.created_at_exact}|${row.request_id}`).toString('base64url');
 
 function entryView(r: LedgerRow): LedgerEntry {
   return {
@@ -114,11 +104,14 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
       model: q.model,
       day: q.date,
       timeZone,
-      after: decodeCursor(q.cursor),
+      after: decodeCursor(q.cursor || undefined),
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    res.json({ data: page.map(entryView), next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null } satisfies LedgerPage);
+    res.json({
+      data: page.map(entryView),
+      next_cursor: rows.length > q.limit ? encodeCursor({ createdAt: page.at(-1)!.created_at_exact, requestId: page.at(-1)!.request_id }) : null,
+    } satisfies LedgerPage);
   });
 
   router.get('/ledger.csv', async (req, res) => {

@@ -1,4 +1,5 @@
 import type { Pools } from '../../infra/db.js';
+import type { RequestPosition } from './request-cursor.js';
 
 export interface LedgerRow {
   request_id: string;
@@ -24,7 +25,7 @@ export interface LedgerFilter {
   day?: string;
   timeZone: string;
   /** Rows strictly older than this (created_at, request_id). */
-  after?: { createdAt: string; requestId: string };
+  after?: RequestPosition;
   limit: number;
 }
 
