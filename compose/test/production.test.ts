@@ -292,8 +292,17 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       90_000,
       1000,
     );
-    const query = await getJson(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('sum(http_requests_total{job="gateway-backends"})')}`);
-    assert.ok(Number(query.data.result[0]?.value[1]) > 0, 'request counts reach Prometheus');
+    // A target turns "up" at its first scrape, which may precede the requests above; the
+    // counters arrive with a later scrape.
+    await waitFor(
+      'request counts to reach Prometheus',
+      async () => {
+        const query = await getJson(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('sum(http_requests_total{job="gateway-backends"})')}`);
+        assert.ok(Number(query.data.result[0]?.value[1]) > 0, 'request counts reach Prometheus');
+      },
+      60_000,
+      1000,
+    );
   });
 
   test('scaling to 5 and back to 2 under load: nginx follows within seconds and no request fails', async () => {
