@@ -28,7 +28,8 @@ test('a backend killed with SIGKILL under load loses no usage record', async () 
     }
   };
   const load = Array.from({ length: CONCURRENCY }, worker);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Kill once the load is flowing (by answers, not by time: a busy machine answers slower).
+  for (const started = Date.now(); succeeded.length <= 50 && Date.now() - started < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
   // The whole instance at once: cluster primary (with its usage flusher) and workers.
   process.kill(-backend.service.pid, 'SIGKILL');
   await new Promise((resolve) => setTimeout(resolve, 300));
