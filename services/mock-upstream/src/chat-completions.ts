@@ -14,6 +14,7 @@ import {
   readLimit,
   requireModel,
   textOfContent,
+  tokenCounts,
 } from './generation.js';
 import { chatStreamError } from './openai-errors.js';
 import { SseStream } from './sse-stream.js';
@@ -62,11 +63,14 @@ function parse(body: Record<string, unknown>): ChatRequest {
   };
 }
 
-function usageOf(req: ChatRequest, completionTokens: number): Record<string, number> {
+function usageOf(req: ChatRequest, completionTokens: number, options: RespondOptions): Record<string, unknown> {
+  const n = tokenCounts(req.promptTokens, completionTokens, options);
   return {
-    prompt_tokens: req.promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: req.promptTokens + completionTokens,
+    prompt_tokens: n.prompt,
+    completion_tokens: n.completion,
+    total_tokens: n.total,
+    prompt_tokens_details: { cached_tokens: n.cached },
+    completion_tokens_details: { reasoning_tokens: n.reasoning },
   };
 }
 
@@ -90,7 +94,7 @@ async function respond(res: ServerResponse, req: ChatRequest, options: RespondOp
     created: unixSeconds(),
     model: req.model,
     choices: [{ index: 0, message: message(reply), logprobs: null, finish_reason: finishReason(reply) }],
-    usage: usageOf(req, reply.completion.tokens.length),
+    usage: usageOf(req, reply.completion.tokens.length, options),
     system_fingerprint: 'fp_mock',
   });
 }
@@ -137,7 +141,7 @@ async function stream(res: ServerResponse, req: ChatRequest, reply: Reply, optio
   if (await interrupt(Number.POSITIVE_INFINITY)) return;
   if (!(await sse.send(chunk({}, finishReason(reply))))) return;
   if (req.includeUsage) {
-    const usage = JSON.stringify({ ...base, system_fingerprint: 'fp_mock', choices: [], usage: usageOf(req, pieces.length) });
+    const usage = JSON.stringify({ ...base, system_fingerprint: 'fp_mock', choices: [], usage: usageOf(req, pieces.length, options) });
     if (!(await sse.send(usage))) return;
   }
   if (!(await sse.send('[DONE]'))) return;

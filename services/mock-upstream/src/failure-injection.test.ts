@@ -77,12 +77,13 @@ describe('runtime config', () => {
 
   test('POST /__mock/config changes the config over HTTP and returns it', async () => {
     const res = await fetch(`${upstream.base}/__mock/config`, { method: 'POST', body: JSON.stringify({ failNext: 1 }) });
-    assert.deepEqual(await res.json(), { latencyMs: 0, chunkDelayMs: 0, failNext: 1 });
+    const defaults = { latencyMs: 0, chunkDelayMs: 0, failStatus: 0, retryAfterSeconds: 0, apiKey: null, refuseConnections: false };
+    assert.deepEqual(await res.json(), { ...defaults, failNext: 1 });
     const failed = await chat({ model: 'gpt-4o' });
     assert.equal(failed.status, 500);
     assert.equal((await errorOf(failed)).type, 'server_error');
     const current = await fetch(`${upstream.base}/__mock/config`);
-    assert.deepEqual(await current.json(), { latencyMs: 0, chunkDelayMs: 0, failNext: 0 });
+    assert.deepEqual(await current.json(), { ...defaults, failNext: 0 });
   });
 
   test('invalid config is rejected with a 400 over HTTP and a TypeError in process', async () => {

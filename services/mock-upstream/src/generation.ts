@@ -17,10 +17,14 @@
  *   - after a tool's result (the last input item) the reply is "Tool output
  *     received: <last 8 words of the output>" (a command's result comes after
  *     the header Codex puts on it), one word per token, so an agent loop ends.
+ * With "cached-<n>" min(n, prompt tokens) of the prompt is reported as cached;
+ * with "reasoning-<n>" n reasoning tokens are added to the completion's (and the
+ * total), reported as such and never emitted.
  */
 
 import type { ServerResponse } from 'node:http';
 import { HttpError, isRecord, newId } from './http-util.js';
+import type { ResponseIds } from './response-ids.js';
 import type { SseFraming } from './sse-stream.js';
 import { type ToolSpec, splitIntoPieces, toolArguments } from './tool-calls.js';
 
@@ -38,11 +42,18 @@ export interface RespondOptions {
   dropAfter: number | undefined;
   /** Send the API's mid-stream error after this many delta events. */
   failAfter: number | undefined;
+  /** Prompt tokens to report as cached (capped at the prompt's). */
+  cachedTokens: number;
+  /** Reasoning tokens to add to the completion's. */
+  reasoningTokens: number;
+  /** Where the Responses API records the ids it hands out. */
+  responseIds: ResponseIds;
 }
 
 /** A generation endpoint; validation is split from answering so injected failures can sit in between. */
 export interface GenerationEndpoint<R extends GenerationRequest> {
-  parse(body: Record<string, unknown>): R;
+  /** `responseIds`: the ids this instance generated, for previous_response_id. */
+  parse(body: Record<string, unknown>, responseIds: ResponseIds): R;
   respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;
 }
 
@@ -96,6 +107,26 @@ export function textOfContent(content: unknown): string {
     else if (isRecord(part) && typeof part.text === 'string') text += part.text;
   }
   return text;
+}
+
+export interface TokenCounts {
+  prompt: number;
+  cached: number;
+  /** The reply's tokens plus the reasoning tokens. */
+  completion: number;
+  reasoning: number;
+  total: number;
+}
+
+export function tokenCounts(promptTokens: number, replyTokens: number, options: RespondOptions): TokenCounts {
+  const completion = replyTokens + options.reasoningTokens;
+  return {
+    prompt: promptTokens,
+    cached: Math.min(options.cachedTokens, promptTokens),
+    completion,
+    reasoning: options.reasoningTokens,
+    total: promptTokens + completion,
+  };
 }
 
 export function countPromptTokens(texts: readonly string[]): number {

@@ -23,6 +23,16 @@ export class HttpError extends Error {
   }
 }
 
+/** An error answered with a body of its own instead of OpenAI's shape (Azure's routing errors). */
+export class RawBodyError extends HttpError {
+  constructor(
+    status: number,
+    readonly body: unknown,
+  ) {
+    super(status, JSON.stringify(body));
+  }
+}
+
 export function newId(prefix: string): string {
   // randomUUID draws from a pre-filled entropy cache, which keeps it cheap at high request rates.
   return prefix + randomUUID().replaceAll('-', '');
@@ -54,7 +64,8 @@ export function sendRawJson(res: ServerResponse, status: number, payload: string
 }
 
 export function sendError(res: ServerResponse, err: HttpError): void {
-  sendJson(res, err.status, { error: { message: err.message, type: err.type, param: err.param, code: err.code } }, err.headers);
+  const body = err instanceof RawBodyError ? err.body : { error: { message: err.message, type: err.type, param: err.param, code: err.code } };
+  sendJson(res, err.status, body, err.headers);
 }
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {

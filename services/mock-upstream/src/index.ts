@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the upstream LLM provider that speaks the real OpenAI
- * HTTP protocol (Models, Chat Completions, Responses), with deterministic
- * output and failure injection for gateway tests.
+ * HTTP protocol (Models, Chat Completions, Responses, and their Azure OpenAI
+ * routes), with deterministic output and failure injection for gateway tests.
+ * Several instances, each with its own name, play several upstream channels.
  *
  * Built on bare node:http because load tests push thousands of requests per
  * second through it and the mock must never be the bottleneck.
@@ -9,33 +10,38 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAuth, presentedKey } from './auth.js';
 import { chatCompletions } from './chat-completions.js';
-import { type MockConfigPatch, type MockRuntimeConfig, applyConfigPatch, parseConfigPatch } from './config.js';
+import { DEFAULT_CONFIG, type MockConfigPatch, type MockRuntimeConfig, CONFIG_KEYS, applyConfigPatch, parseConfigPatch } from './config.js';
 import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from './generation.js';
 import { HttpError, isGone, newId, parseJsonObject, readBody, sendError, sendJson, sendRawJson, sleep } from './http-util.js';
 import { parseModelOptions } from './mock-options.js';
 import { MODELS_LIST_JSON, isKnownModel, modelObject } from './models.js';
-import { injectedError, modelNotFound, serverError, unauthorized } from './openai-errors.js';
+import { injectedError, modelNotFound, serverError, withRetryAfter } from './openai-errors.js';
 import { setOpenAIHeaders } from './openai-headers.js';
+import { type MockRequestRecord, RequestLog } from './request-log.js';
+import { ResponseIds } from './response-ids.js';
 import { responses } from './responses.js';
+import { type Route, STAT_KEYS, checkApiVersion, resolveRoute } from './routes.js';
 import { SseStream } from './sse-stream.js';
 
 export type { MockConfigPatch, MockRuntimeConfig } from './config.js';
+export type { MockRequestRecord } from './request-log.js';
 export { DEFAULT_COMPLETION_TOKENS } from './generation.js';
 export { MODEL_IDS } from './models.js';
 export { MOCK_ORGANIZATION, MOCK_PROJECT } from './openai-headers.js';
 export { HARMLESS_COMMAND } from './tool-calls.js';
 
-export interface MockUpstreamOptions {
-  /** Delay before the first byte of every /v1 answer (default 0). */
-  latencyMs?: number;
-  /** Delay between consecutive SSE events (default 0). */
-  chunkDelayMs?: number;
-  /** When set, /v1 requests must carry `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
+export const DEFAULT_INSTANCE_NAME = 'mock-upstream';
+
+/** Every runtime config key can be set from the start; `apiKey: ""` means none, like null. */
+export interface MockUpstreamOptions extends MockConfigPatch {
+  /** This instance's name: header `x-mock-instance` on every answer, `name` in stats (default "mock-upstream"). */
+  name?: string;
 }
 
 export interface MockStats {
+  name: string;
   /** Requests seen on API endpoints; /__mock/* control traffic is not counted so it cannot skew assertions. */
   total: number;
   /** Keyed by canonical path ("/v1/chat/completions", …); unmatched paths count as "unknown". */
@@ -50,92 +56,86 @@ export interface ListenResult {
 
 export interface MockUpstream {
   server: Server;
+  readonly name: string;
   listen(port?: number, host?: string): Promise<ListenResult>;
   /** Stops listening and drops every connection, idle keep-alive ones included. */
   close(): Promise<void>;
   /** Throws TypeError on invalid values; returns the resulting config. */
   setConfig(patch: MockConfigPatch): MockRuntimeConfig;
   stats(): MockStats;
+  /** The last 200 API requests (not /__mock/* ones), oldest first, as copies. */
+  requests(): MockRequestRecord[];
+  clearRequests(): void;
 }
 
-type RouteKind = 'models' | 'model' | 'chat' | 'responses' | 'healthz' | 'config' | 'stats' | 'unknown';
-
-interface Route {
-  kind: RouteKind;
-  methods: readonly string[];
-  statKey?: string;
-  modelId?: string;
-}
-
-const GET = ['GET'] as const;
-const POST = ['POST'] as const;
-
-/** Accepts each API path with or without the /v1 prefix, since base URLs get configured both ways. */
-function resolveRoute(url: string): Route {
-  const q = url.indexOf('?');
-  let path = q === -1 ? url : url.slice(0, q);
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  if (path === '/healthz') return { kind: 'healthz', methods: GET, statKey: '/healthz' };
-  // Control endpoints live outside /v1 so a gateway proxying /v1/* can never reach them.
-  if (path === '/__mock/config') return { kind: 'config', methods: ['GET', 'POST'] };
-  if (path === '/__mock/stats') return { kind: 'stats', methods: GET };
-  const api = path.startsWith('/v1/') ? path.slice(3) : path;
-  if (api === '/models') return { kind: 'models', methods: GET, statKey: '/v1/models' };
-  if (api === '/chat/completions') return { kind: 'chat', methods: POST, statKey: '/v1/chat/completions' };
-  if (api === '/responses') return { kind: 'responses', methods: POST, statKey: '/v1/responses' };
-  if (api.startsWith('/models/') && api.length > '/models/'.length) {
-    let modelId: string;
-    try {
-      modelId = decodeURIComponent(api.slice('/models/'.length));
-    } catch {
-      return { kind: 'unknown', methods: [], statKey: 'unknown' };
-    }
-    return { kind: 'model', methods: GET, statKey: '/v1/models/{model}', modelId };
-  }
-  return { kind: 'unknown', methods: [], statKey: 'unknown' };
-}
-
-const STAT_KEYS = ['/v1/models', '/v1/models/{model}', '/v1/chat/completions', '/v1/responses', '/healthz', 'unknown'];
+// Sent as a header value: visible ASCII, inner spaces allowed.
+const NAME_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/;
 
 export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstream {
-  const config: MockRuntimeConfig = { latencyMs: 0, chunkDelayMs: 0, failNext: 0 };
+  const name = options.name ?? DEFAULT_INSTANCE_NAME;
+  if (!NAME_PATTERN.test(name)) throw new TypeError(`Invalid mock instance name ${JSON.stringify(name)}: 1 to 100 printable ASCII characters.`);
+  const config: MockRuntimeConfig = { ...DEFAULT_CONFIG };
+  // An empty key would make every request "authenticated" by an empty bearer; treat it as no key.
+  const initial: Record<string, unknown> = Object.fromEntries(CONFIG_KEYS.map((k) => [k, options[k]]));
+  if (initial.apiKey === '') initial.apiKey = null;
   applyConfigPatch(
     config,
-    toTypeError(() => parseConfigPatch({ latencyMs: options.latencyMs, chunkDelayMs: options.chunkDelayMs })),
+    toTypeError(() => parseConfigPatch(initial)),
   );
-  // An empty key would make every request "authenticated" by an empty bearer; treat it as no key.
-  const apiKey = options.apiKey === undefined || options.apiKey === '' ? undefined : options.apiKey;
   const counts = new Map<string, number>(STAT_KEYS.map((k) => [k, 0]));
   let total = 0;
+  const log = new RequestLog();
+  const responseIds = new ResponseIds();
 
-  function checkAuth(req: IncomingMessage): void {
-    if (apiKey === undefined) return;
-    const header = req.headers.authorization;
-    const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-    if (match?.[1]?.trim() !== apiKey) throw unauthorized(header);
-  }
-
-  /** Shared prelude of every /v1 answer: simulated network latency, then authentication. */
-  async function apiPrelude(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  /** Shared prelude of every API answer: simulated network latency, Azure's api-version, then authentication. */
+  async function apiPrelude(req: IncomingMessage, res: ServerResponse, route: Route): Promise<boolean> {
     await sleep(config.latencyMs, res);
     if (isGone(res)) return false;
-    checkAuth(req);
+    checkApiVersion(route);
+    checkAuth(req, config.apiKey);
     return true;
   }
 
-  async function generate<R extends GenerationRequest>(req: IncomingMessage, res: ServerResponse, endpoint: GenerationEndpoint<R>): Promise<void> {
-    const raw = await readBody(req);
-    if (!(await apiPrelude(req, res))) return;
+  /** failNext, then failStatus: the error a generation request answers instead, if any. */
+  function injectedFailure(req: IncomingMessage, model: string | null): HttpError | undefined {
     if (config.failNext > 0) {
       config.failNext--;
-      throw serverError();
+      return withRetryAfter(serverError(), config.retryAfterSeconds);
     }
-    const request = endpoint.parse(parseJsonObject(raw));
+    if (config.failStatus === 0) return undefined;
+    const err = injectedError(config.failStatus, { model: model ?? 'unknown', apiKey: presentedKey(req) });
+    return withRetryAfter(err, config.retryAfterSeconds);
+  }
+
+  async function generate<R extends GenerationRequest>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    entry: MockRequestRecord,
+    endpoint: GenerationEndpoint<R>,
+  ): Promise<void> {
+    const raw = await readBody(req);
+    // Parsed now for the request log; a bad body is answered only after auth and injected failures, as before.
+    let body: Record<string, unknown> | HttpError;
+    try {
+      body = parseJsonObject(raw);
+      // Azure takes the model from the deployment in the path, whatever the body says.
+      if (route.deployment !== undefined) body.model = route.deployment;
+      entry.model = typeof body.model === 'string' ? body.model : null;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      body = err;
+    }
+    if (!(await apiPrelude(req, res, route))) return;
+    const failure = injectedFailure(req, entry.model);
+    if (failure !== undefined) throw failure;
+    if (body instanceof HttpError) throw body;
+    const request = endpoint.parse(body, responseIds);
     const behaviour = parseModelOptions(request.model);
     await sleep(behaviour.slowMs, res);
     if (isGone(res)) return;
     if (behaviour.errorStatus !== undefined) {
-      throw injectedError(behaviour.errorStatus, { model: request.model, authorization: req.headers.authorization });
+      throw injectedError(behaviour.errorStatus, { model: request.model, apiKey: presentedKey(req) });
     }
     if (behaviour.emptyStream) {
       if (request.stream) return new SseStream(res, 0).closeEmpty();
@@ -147,6 +147,9 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       tools: behaviour.tools,
       dropAfter: behaviour.dropAfter,
       failAfter: behaviour.failAfter,
+      cachedTokens: behaviour.cachedTokens,
+      reasoningTokens: behaviour.reasoningTokens,
+      responseIds,
     };
     if (!request.stream) {
       // A whole answer is sent at once, so a cut or failure anywhere in it leaves nothing to send.
@@ -159,26 +162,50 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('x-request-id', newId('req_'));
+    res.setHeader('x-mock-instance', name);
     const route = resolveRoute(req.url ?? '/');
-    if (route.statKey !== undefined) {
-      total++;
-      counts.set(route.statKey, (counts.get(route.statKey) ?? 0) + 1);
-    }
-    if (route.kind !== 'healthz' && route.kind !== 'config' && route.kind !== 'stats') setOpenAIHeaders(res);
+    if (route.control) return control(req, res, route);
+    total++;
+    if (route.statKey !== undefined) counts.set(route.statKey, (counts.get(route.statKey) ?? 0) + 1);
+    const entry = log.record(req, route.path, route.query);
+    if (route.deployment !== undefined) entry.model = route.deployment;
+    // A dead channel: the connection goes away without a byte of answer.
+    if (config.refuseConnections) return void req.socket.destroy();
+    if (route.kind !== 'healthz') setOpenAIHeaders(res);
     const method = req.method ?? 'GET';
     if (route.kind === 'unknown') {
       throw new HttpError(404, `Invalid URL (${method} ${req.url ?? '/'})`);
     }
-    if (!route.methods.includes(method)) {
-      throw new HttpError(405, `Method ${method} is not allowed on this endpoint.`, 'invalid_request_error', null, null, {
-        allow: route.methods.join(', '),
-      });
-    }
+    checkMethod(route, method);
     switch (route.kind) {
       case 'healthz':
         return sendRawJson(res, 200, '{"status":"ok"}');
+      case 'models':
+        if (await apiPrelude(req, res, route)) sendRawJson(res, 200, MODELS_LIST_JSON);
+        return;
+      case 'model': {
+        if (!(await apiPrelude(req, res, route))) return;
+        const id = route.modelId ?? '';
+        if (!isKnownModel(id)) throw modelNotFound(id);
+        return sendJson(res, 200, modelObject(id));
+      }
+      case 'chat':
+        return generate(req, res, route, entry, chatCompletions);
+      case 'responses':
+        return generate(req, res, route, entry, responses);
+    }
+  }
+
+  /** /__mock/*: never counted, logged, refused or authenticated. */
+  async function control(req: IncomingMessage, res: ServerResponse, route: Route): Promise<void> {
+    const method = req.method ?? 'GET';
+    checkMethod(route, method);
+    switch (route.kind) {
       case 'stats':
         return sendJson(res, 200, stats());
+      case 'requests':
+        if (method === 'DELETE') log.clear();
+        return sendJson(res, 200, { requests: log.list() });
       case 'config': {
         if (method === 'POST') {
           const raw = await readBody(req);
@@ -188,19 +215,6 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
         }
         return sendJson(res, 200, { ...config });
       }
-      case 'models':
-        if (await apiPrelude(req, res)) sendRawJson(res, 200, MODELS_LIST_JSON);
-        return;
-      case 'model': {
-        if (!(await apiPrelude(req, res))) return;
-        const id = route.modelId ?? '';
-        if (!isKnownModel(id)) throw modelNotFound(id);
-        return sendJson(res, 200, modelObject(id));
-      }
-      case 'chat':
-        return generate(req, res, chatCompletions);
-      case 'responses':
-        return generate(req, res, responses);
     }
   }
 
@@ -214,7 +228,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
   }
 
   function stats(): MockStats {
-    return { total, byEndpoint: Object.fromEntries(counts) };
+    return { name, total, byEndpoint: Object.fromEntries(counts) };
   }
 
   const server = createServer({ noDelay: true }, (req, res) => {
@@ -223,6 +237,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
 
   return {
     server,
+    name,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise<ListenResult>((resolve, reject) => {
         server.once('error', reject);
@@ -253,7 +268,16 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       );
     },
     stats,
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
   };
+}
+
+function checkMethod(route: Route, method: string): void {
+  if (route.methods.includes(method)) return;
+  throw new HttpError(405, `Method ${method} is not allowed on this endpoint.`, 'invalid_request_error', null, null, {
+    allow: route.methods.join(', '),
+  });
 }
 
 /** In-process callers get a plain TypeError rather than an HTTP-shaped error. */

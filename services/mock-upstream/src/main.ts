@@ -6,10 +6,11 @@
  *   MOCK_UPSTREAM_HOST   interface to bind (default 127.0.0.1)
  *   MOCK_LATENCY_MS      delay before the first byte of every /v1 answer (default 0)
  *   MOCK_CHUNK_DELAY_MS  delay between streamed events (default 0)
- *   MOCK_API_KEY         when set, /v1 requests need "Authorization: Bearer <key>"
+ *   MOCK_API_KEY         when set, API requests need "Authorization: Bearer <key>" (or "api-key: <key>")
+ *   MOCK_NAME            this instance's name (header x-mock-instance, /__mock/stats); default "mock-upstream"
  */
 
-import { createMockUpstream } from './index.js';
+import { type MockUpstream, createMockUpstream } from './index.js';
 
 function fail(message: string): never {
   process.stderr.write(`mock-upstream: ${message}\n`);
@@ -38,8 +39,14 @@ const host = readEnv('MOCK_UPSTREAM_HOST') ?? '127.0.0.1';
 const latencyMs = readNumber('MOCK_LATENCY_MS', 0, { integer: false, max: 3_600_000 });
 const chunkDelayMs = readNumber('MOCK_CHUNK_DELAY_MS', 0, { integer: false, max: 3_600_000 });
 const apiKey = readEnv('MOCK_API_KEY');
+const name = readEnv('MOCK_NAME');
 
-const mock = createMockUpstream({ latencyMs, chunkDelayMs, apiKey });
+let mock: MockUpstream;
+try {
+  mock = createMockUpstream({ latencyMs, chunkDelayMs, apiKey, name });
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
 // Longer than the idle timeout of typical client pools (and of load balancers at 60 s),
 // so the client, never the mock, closes an idle keep-alive connection; otherwise a
 // request sent just as the server hangs up fails with ECONNRESET.
@@ -62,7 +69,7 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 
 try {
   const { url } = await mock.listen(port, host);
-  process.stdout.write(`mock upstream listening on ${url}\n`);
+  process.stdout.write(`mock upstream ${mock.name} listening on ${url}\n`);
 } catch (err) {
   fail(`cannot listen on ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -26,6 +26,10 @@ export interface MockOptions {
   failAfter: number | undefined;
   /** A 200 whose body ends before the first event. */
   emptyStream: boolean;
+  /** Prompt tokens reported as cached (at most the prompt's). */
+  cachedTokens: number;
+  /** Reasoning tokens added to the completion's, never emitted as text. */
+  reasoningTokens: number;
 }
 
 export const MOCK_PREFIX = 'mock-';
@@ -46,6 +50,8 @@ const DEFAULTS: Readonly<MockOptions> = Object.freeze({
   dropAfter: undefined,
   failAfter: undefined,
   emptyStream: false,
+  cachedTokens: 0,
+  reasoningTokens: 0,
 });
 
 interface OptionRule {
@@ -66,6 +72,8 @@ const RULES: readonly OptionRule[] = [
   { syntax: 'fail-after-<n>', pattern: /^fail-after-(\d{1,6})$/, patch: (n) => ({ failAfter: n }) },
   { syntax: 'empty-stream', pattern: /^empty-stream$/, patch: () => ({ emptyStream: true }) },
   { syntax: 'error-<status>', pattern: /^error-([45]\d\d)$/, patch: (status) => ({ errorStatus: status }) },
+  { syntax: 'cached-<n>', pattern: /^cached-(\d{1,9})$/, patch: (n) => ({ cachedTokens: n }) },
+  { syntax: 'reasoning-<n>', pattern: /^reasoning-(\d{1,9})$/, patch: (n) => ({ reasoningTokens: n }) },
   { syntax: 'slow-<ms>', pattern: /^slow-(\d{1,10})$/, patch: (ms) => ({ slowMs: Math.min(ms, MAX_DELAY_MS) }) },
 ];
 

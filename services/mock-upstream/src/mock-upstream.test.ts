@@ -88,7 +88,13 @@ describe('chat completions', () => {
       'This is a mock reply to: Hello there friend This is a mock reply to: Hello',
     );
     assert.equal(choice.finish_reason, 'stop');
-    assert.deepEqual(body.usage, { prompt_tokens: Math.ceil(27 / 4), completion_tokens: 16, total_tokens: 23 });
+    assert.deepEqual(body.usage, {
+      prompt_tokens: Math.ceil(27 / 4),
+      completion_tokens: 16,
+      total_tokens: 23,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
   });
 
   test('max_tokens truncates and finish_reason is length', async () => {
@@ -138,7 +144,13 @@ describe('chat completions', () => {
     const chunks = lines.slice(0, -1).map((l) => JSON.parse(l) as Record<string, any>);
     const usageChunk = chunks.at(-1);
     assert.deepEqual(usageChunk?.choices, []);
-    assert.deepEqual(usageChunk?.usage, { prompt_tokens: 8, completion_tokens: 5, total_tokens: 13 });
+    assert.deepEqual(usageChunk?.usage, {
+      prompt_tokens: 8,
+      completion_tokens: 5,
+      total_tokens: 13,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     assert.equal(chunks.at(-2)?.choices[0].finish_reason, 'length');
     assert.equal(chunks.length, 1 + 5 + 1 + 1);
   });

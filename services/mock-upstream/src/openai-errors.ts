@@ -10,14 +10,14 @@ import { MOCK_ORGANIZATION, REQUESTS_PER_MINUTE } from './openai-headers.js';
 /** What an injected error may quote from the request that provoked it. */
 export interface ErrorContext {
   model: string;
-  /** The Authorization header as received. */
-  authorization: string | undefined;
+  /** The API key the request presented (auth.ts presentedKey), if any. */
+  apiKey: string | undefined;
 }
 
 export function injectedError(status: number, context: ErrorContext): HttpError {
   switch (status) {
     case 401:
-      return unauthorized(context.authorization);
+      return unauthorized(context.apiKey);
     case 403:
       return new HttpError(
         403,
@@ -47,8 +47,7 @@ export function injectedError(status: number, context: ErrorContext): HttpError 
 }
 
 /** OpenAI's 401: the key it was given, masked, or that none was given. */
-export function unauthorized(authorization: string | undefined): HttpError {
-  const key = bearerToken(authorization);
+export function unauthorized(key: string | undefined): HttpError {
   if (key === undefined) {
     return new HttpError(
       401,
@@ -64,11 +63,6 @@ export function unauthorized(authorization: string | undefined): HttpError {
   );
 }
 
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const key = /^Bearer\s+(.*)$/i.exec(authorization ?? '')?.[1]?.trim();
-  return key === undefined || key === '' ? undefined : key;
-}
-
 /**
  * A few leading characters (3 to 7, a quarter of the key), "***" and the last
  * four; a key under 12 characters keeps no tail, so at most half of it shows.
@@ -81,6 +75,21 @@ export function maskApiKey(key: string): string {
 
 export function serverError(): HttpError {
   return new HttpError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+}
+
+/** A previous_response_id this instance never generated (another channel did, or nobody). */
+export function previousResponseNotFound(id: string): HttpError {
+  return new HttpError(400, `Previous response with id '${id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
+}
+
+/**
+ * The same error announcing when to retry: `Retry-After` in whole seconds (HTTP
+ * allows no fraction) and `retry-after-ms`, which OpenAI's SDKs read first.
+ */
+export function withRetryAfter(err: HttpError, seconds: number): HttpError {
+  if (!(seconds > 0)) return err;
+  const headers = { ...err.headers, 'retry-after': String(Math.ceil(seconds)), 'retry-after-ms': String(Math.round(seconds * 1000)) };
+  return new HttpError(err.status, err.message, err.type, err.param, err.code, headers);
 }
 
 export function modelNotFound(id: string): HttpError {

@@ -20,8 +20,10 @@ import {
   planReply,
   requireModel,
   textOfContent,
+  tokenCounts,
 } from './generation.js';
-import { responseStreamError } from './openai-errors.js';
+import { previousResponseNotFound, responseStreamError } from './openai-errors.js';
+import type { ResponseIds } from './response-ids.js';
 import { SseStream } from './sse-stream.js';
 import { pickTool, readFunctionTools } from './tool-calls.js';
 
@@ -39,7 +41,7 @@ export interface ResponsesRequest {
  * Input tokens count the instructions plus every input item's text: message
  * content (string or parts) and tool output (`output` of function_call_output).
  */
-function parse(body: Record<string, unknown>): ResponsesRequest {
+function parse(body: Record<string, unknown>, responseIds: ResponseIds): ResponsesRequest {
   const model = requireModel(body);
   const input = body.input;
   if (input === undefined || input === null) throw missingParam('input');
@@ -63,12 +65,14 @@ function parse(body: Record<string, unknown>): ResponsesRequest {
     throw new HttpError(400, "Invalid 'input': expected a string or an array of input items.", 'invalid_request_error', 'input', 'invalid_type');
   }
   const maxOutputTokens = readLimit(body, 'max_output_tokens') ?? null;
+  const previousResponseId = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
+  if (previousResponseId !== null && !responseIds.has(previousResponseId)) throw previousResponseNotFound(previousResponseId);
   return {
     model,
     stream: body.stream === true,
     instructions,
     maxOutputTokens,
-    previousResponseId: typeof body.previous_response_id === 'string' ? body.previous_response_id : null,
+    previousResponseId,
     inputTokens: countPromptTokens(texts),
     prompt: {
       lastUserText,
@@ -99,14 +103,14 @@ function outputItem(reply: Reply, id: string, status: Status, text: string | und
   return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputText(text)] };
 }
 
-function usageOf(req: ResponsesRequest, reply: Reply): Record<string, unknown> {
-  const output = reply.completion.tokens.length;
+function usageOf(req: ResponsesRequest, reply: Reply, options: RespondOptions): Record<string, unknown> {
+  const n = tokenCounts(req.inputTokens, reply.completion.tokens.length, options);
   return {
-    input_tokens: req.inputTokens,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: req.inputTokens + output,
+    input_tokens: n.prompt,
+    input_tokens_details: { cached_tokens: n.cached },
+    output_tokens: n.completion,
+    output_tokens_details: { reasoning_tokens: n.reasoning },
+    total_tokens: n.total,
   };
 }
 
@@ -143,6 +147,13 @@ function responseObject(
   };
 }
 
+/** Random, so ids never collide across instances; remembered as soon as one goes out. */
+function newResponseId(options: RespondOptions): string {
+  const id = newId('resp_');
+  options.responseIds.remember(id);
+  return id;
+}
+
 function itemIdPrefix(reply: Reply): string {
   return reply.kind === 'tool_call' ? 'fc_' : 'msg_';
 }
@@ -152,12 +163,13 @@ async function respond(res: ServerResponse, req: ResponsesRequest, options: Resp
   if (req.stream) return stream(res, req, reply, options);
   const status = finalStatus(reply);
   const item = outputItem(reply, newId(itemIdPrefix(reply)), status, reply.completion.text);
-  sendJson(res, 200, responseObject(req, newId('resp_'), unixSeconds(), status, [item], usageOf(req, reply)));
+  const responseId = newResponseId(options);
+  sendJson(res, 200, responseObject(req, responseId, unixSeconds(), status, [item], usageOf(req, reply, options)));
 }
 
 async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, options: RespondOptions): Promise<void> {
   const sse = new SseStream(res, options.chunkDelayMs, options.framing);
-  const responseId = newId('resp_');
+  const responseId = newResponseId(options);
   const itemId = newId(itemIdPrefix(reply));
   const createdAt = unixSeconds();
   let sequence = 0;
@@ -202,7 +214,7 @@ async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, 
   }
   const doneItem = outputItem(reply, itemId, status, text);
   if (!(await emit('response.output_item.done', { output_index: 0, item: doneItem }))) return;
-  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, reply));
+  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, reply, options));
   // The Responses API has no [DONE] sentinel: the terminal event ends the stream.
   if (!(await emit(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final }))) return;
   sse.end();

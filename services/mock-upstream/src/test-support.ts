@@ -67,3 +67,14 @@ export async function errorOf(res: Response): Promise<Record<string, unknown>> {
   const body = (await res.json()) as { error: Record<string, unknown> };
   return body.error;
 }
+
+/** Runs `fn` against a mock upstream of its own on a free port, closed afterwards whatever happens. */
+export async function withMock<T>(options: MockUpstreamOptions, fn: (mock: MockUpstream, base: string) => Promise<T>): Promise<T> {
+  const mock = createMockUpstream(options);
+  const { url } = await mock.listen(0, '127.0.0.1');
+  try {
+    return await fn(mock, url);
+  } finally {
+    await mock.close();
+  }
+}
