@@ -21,6 +21,18 @@ import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
+import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
+import { createChannelAdminService } from './features/channels/channel-admin-service.js';
+import { createChannelSealer } from './features/channels/channel-crypto.js';
+import { createChannelDirectory } from './features/channels/channel-directory.js';
+import { createChannelHealth } from './features/channels/channel-health.js';
+import { createChannelStore } from './features/channels/channel-store.js';
+import { createChannelTransport } from './features/channels/channel-transport.js';
+import { createSessionAffinity } from './features/channels/session-affinity.js';
+import { createModelAdminRoutes } from './features/models/model-admin-routes.js';
+import { createModelAdminService } from './features/models/model-admin-service.js';
+import { createModelCatalogue } from './features/models/model-catalogue.js';
+import { createModelStore } from './features/models/model-store.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
@@ -95,7 +107,6 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   metrics.observePools(pools);
   const redis = createRedis(config.redis, logger, 'main', { failFast: true });
   const bus = createInvalidationBus({ redis, redisConfig: config.redis, logger });
-  const upstream = createUpstreamClient(config.upstream, logger, (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }));
 
   // Stores
   const users = createUserStore({ pools });
@@ -127,6 +138,44 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const timeZone = config.quota.timeZone;
   const audit = createAuditStore({ pools });
   const change = createAuditedChanges({ pools, audit });
+
+  // Upstream channels and the model catalogue: data in Postgres, cached in every worker,
+  // their health shared in Redis.
+  const channelStore = createChannelStore({ pools });
+  const sealer = createChannelSealer(config.channels.encryptionKey);
+  const channelDirectory = createChannelDirectory({ store: channelStore, sealer, bus, envChannels: config.upstream.channels, logger });
+  const transport = createChannelTransport(config.upstream);
+  const channelHealth = createChannelHealth({
+    redis,
+    bus,
+    routing: config.routing,
+    transport,
+    logger,
+    channels: () => channelDirectory.current(),
+    disable: async (channel, reason) => {
+      if (channel.id !== null) await channelAdmin.disableByGateway(channel.id, reason);
+    },
+    onEvent: (channel, event) => metrics.gateway.channelEvents.inc({ channel, event }),
+  });
+  const channelAdmin = createChannelAdminService({
+    store: channelStore,
+    sealer,
+    directory: channelDirectory,
+    change,
+    bus,
+    health: channelHealth.reader,
+    logger,
+  });
+  const upstream = createUpstreamClient({
+    channels: channelDirectory,
+    transport,
+    health: channelHealth,
+    logger,
+    onAttempt: (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }),
+  });
+  const affinity = createSessionAffinity({ redis, ttlSeconds: config.routing.affinityTtlSeconds, logger });
+  const modelStore = createModelStore({ pools });
+  const modelCatalogue = createModelCatalogue({ store: modelStore, bus, logger });
   const grants = createGrantService({ userPackages, entitlements, timeZone });
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
 
@@ -190,6 +239,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
+  admin.use(createChannelAdminRoutes({ channels: channelStore, directory: channelDirectory, health: channelHealth.reader, service: channelAdmin }));
+  admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.
@@ -224,6 +275,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
       entitlements,
       quota,
       recorder,
+      catalogue: modelCatalogue,
+      affinity,
       metrics,
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
@@ -241,9 +294,15 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
 
   return {
     app,
+    /** The channels and the model catalogue this worker routes and prices with. */
+    channelDirectory,
+    modelCatalogue,
     async close() {
       heartbeat.stop();
-      await upstream.close();
+      channelHealth.stop();
+      channelDirectory.close();
+      modelCatalogue.close();
+      await transport.close();
       mailer?.close();
       bus.close();
       redis.disconnect();

@@ -1,3 +1,4 @@
+import type { PlanLimits } from '@codex-gateway/backend/console-api';
 import type { StackInfo } from './stack.js';
 
 type Json = any;
@@ -30,9 +31,11 @@ export function createAdminClient(stack: StackInfo) {
         duration_days?: number;
         price_cents?: number;
         currency?: string;
-      } = {},
+      } & Partial<PlanLimits> = {},
     ) =>
       ok('POST', '/packages', {
+        // Plan terms (credits, 5-hour and weekly windows, models) pass through as given.
+        ...terms,
         name: `test package ${process.pid}-${seq++}`,
         daily_request_limit: terms.daily_request_limit ?? null,
         daily_token_limit: terms.daily_token_limit ?? null,

@@ -5,6 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createAdminClient } from './admin-client.js';
 import { randomPorts } from './config.js';
+import { freePort } from './ports.js';
+import type { Service } from './process.js';
+import { startMockUpstream } from './services/backends.js';
 import { startStack, type RunningStack } from './stack.js';
 
 /**
@@ -12,7 +15,20 @@ import { startStack, type RunningStack } from './stack.js';
  * books: every successful response has its usage row, daily_usage agrees with usage_logs,
  * and no user went past a daily limit.
  */
-const DRILLS: Record<string, { about: string; disrupt: (stack: RunningStack) => Promise<void>; clientErrorsAllowed: boolean }> = {
+interface Drill {
+  about: string;
+  /** Before the load starts. */
+  prepare?: (stack: RunningStack, dir: string) => Promise<void>;
+  disrupt: (stack: RunningStack) => Promise<void>;
+  clientErrorsAllowed: boolean;
+  /** Backend settings of the drill's stack. */
+  env?: Record<string, string>;
+}
+
+/** channel-outage's second channel: a mock upstream of its own, added through the admin API. */
+const second: { service?: Service; port?: number; dir?: string; restartedAt?: number } = {};
+
+const DRILLS: Record<string, Drill> = {
   'kill-backend': {
     about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
     disrupt: async (stack) => {
@@ -42,6 +58,33 @@ const DRILLS: Record<string, { about: string; disrupt: (stack: RunningStack) => 
   'primary-down': {
     about: 'stop the primary for 10 s: cached keys keep relaying, usage waits in the Redis stream',
     disrupt: (stack) => outage(stack, 'postgres-primary'),
+    clientErrorsAllowed: false,
+  },
+  'channel-outage': {
+    about:
+      'a second channel takes half the traffic; its upstream dies for 10 s and comes back: requests fail over before any byte, the channel cools on every replica, is tried half-open and restored',
+    env: { CHANNEL_COOLDOWN_MS: '3000', CHANNEL_FAILURE_THRESHOLD: '3', CHANNEL_PROBE_INTERVAL_MS: '2000' },
+    prepare: async (stack, dir) => {
+      second.dir = path.join(dir, 'second-upstream');
+      second.port = await freePort();
+      second.service = (await startMockUpstream({ port: second.port, logDir: dir })).service;
+      const admin = createAdminClient(stack.info);
+      await admin.call('POST', '/channels', { name: 'second', base_url: `http://127.0.0.1:${second.port}/v1`, priority: 0, weight: 1 }).then((r) => {
+        if (r.status !== 201) throw new Error(`adding the second channel answered ${r.status}: ${JSON.stringify(r.body)}`);
+      });
+    },
+    disrupt: async (stack) => {
+      process.kill(-second.service!.pid, 'SIGKILL');
+      await sleep(10_000);
+      second.service = (await startMockUpstream({ port: second.port!, logDir: path.dirname(second.dir!) })).service;
+      second.restartedAt = Date.now();
+      // Back in use once a trial (a request or a probe) passes after the cool-down.
+      const admin = createAdminClient(stack.info);
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(250)) {
+        const channels = (await admin.call('GET', '/channels')).body as Array<{ name: string; health: { state: string } }>;
+        if (channels.find((c) => c.name === 'second')?.health.state === 'closed') break;
+      }
+    },
     clientErrorsAllowed: false,
   },
   'slow-upstream': {
@@ -115,10 +158,11 @@ export async function runDrill(args: string[]): Promise<number> {
     workers: 2,
     fresh: true,
     logLevel: 'warn',
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...drill.env },
   });
   console.log(`drill ${name}: ${drill.about}`);
   try {
+    await drill.prepare?.(stack, dir);
     const customers = await seed(stack, 20);
     const outcomes: Outcome[] = [];
     const started = Date.now();
@@ -154,10 +198,31 @@ export async function runDrill(args: string[]): Promise<number> {
     await sleep(5000);
     running = false;
     await Promise.all(load);
+    if (name === 'channel-outage') await reportChannels(stack, started + disruptedAt);
     return await report(stack, name, drill.clientErrorsAllowed, customers, outcomes, disruptedAt);
   } finally {
+    if (second.service) await second.service.stop().catch(() => undefined);
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Which channel served the drill's requests before, during and after the second one's outage. */
+async function reportChannels(stack: RunningStack, disruptedAt: number): Promise<void> {
+  const db = new pg.Client({ connectionString: stack.info.postgres.primaryUrl });
+  await db.connect();
+  try {
+    await sleep(2000); // the last records through the usage stream
+    const { rows } = await db.query<{ period: string; channel: string; n: number }>(
+      `SELECT CASE WHEN created_at < $1 THEN '1 before' WHEN created_at < $2 THEN '2 outage' ELSE '3 after' END AS period,
+              coalesce(channel, '(none)') AS channel, count(*)::int AS n
+         FROM usage_logs WHERE status_code = 200 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [new Date(disruptedAt), new Date(second.restartedAt ?? Date.now())],
+    );
+    console.log('\nrequests served, by channel:');
+    for (const r of rows) console.log(`  ${r.period.slice(2).padEnd(8)} ${r.channel.padEnd(10)} ${r.n}`);
+  } finally {
+    await db.end();
   }
 }
 

@@ -5,7 +5,7 @@
  * `Authorization: Bearer ADMIN_TOKEN`. Role rules: features/staff/staff-policy.ts.
  */
 
-import type { ApiKeyView, OrderView, PackageView, PeriodView, TodayUsage } from './console-api.js';
+import type { ApiKeyView, OrderView, PackageView, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
 
 export type StaffRole = 'owner' | 'admin' | 'support';
 
@@ -162,7 +162,7 @@ export interface AdminPackageView extends PackageView {
 export type AdminPackageList = AdminPackageView[];
 
 /** POST /api/admin/packages → 201 AdminPackageView. */
-export interface CreatePackageRequest {
+export interface CreatePackageRequest extends Partial<PlanLimits> {
   name: string;
   description?: string;
   daily_request_limit: number | null;
@@ -330,6 +330,12 @@ export interface UsageRequestView {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** US dollars. */
+  cost: number;
+  /** The upstream channel that served it (null: none did). */
+  channel: string | null;
   status_code: number;
   latency_ms: number;
 }
@@ -354,3 +360,122 @@ export interface UsageSummaryView {
   top_users: { by_requests: TopUserView[]; by_tokens: TopUserView[] };
   top_models: { by_requests: TopModelView[]; by_tokens: TopModelView[] };
 }
+
+// ── Channels (features/channels/channel-admin-routes.ts) ────────────────────
+
+export type ChannelKind = 'openai' | 'azure';
+export type ChannelState = 'closed' | 'open' | 'half_open';
+
+/** A channel's health as every replica sees it (Redis), and its last 5 minutes of traffic. */
+export interface ChannelHealthView {
+  /** closed: in use; open: cooling down until open_until; half_open: cooled down, its next request is a probe. */
+  state: ChannelState;
+  open_until: string | null;
+  /** Why it was opened (e.g. "3 failures in 30 s", "429 Retry-After 20 s"). */
+  reason: string | null;
+  recent: { requests: number; errors: number; error_rate: number; avg_latency_ms: number | null };
+  last_probe: { at: string; ok: boolean; status: number | null; latency_ms: number; error: string | null } | null;
+}
+
+/**
+ * A channel as staff see it: the upstream key never leaves the gateway, only its last four
+ * characters. Channels from the environment (UPSTREAM_BASE_URL / UPSTREAM_CHANNELS) are
+ * listed too, read-only: they have no id, and their `key` addresses them in the paths.
+ */
+export interface ChannelView {
+  /** The Postgres id; null for a channel from the environment. */
+  id: number | null;
+  /**
+   * Names the channel everywhere (health, paths): `db:<id>`, or `env:<16 hex digits>` for a
+   * channel from the environment. `/channels/:ref` takes an id or a key.
+   */
+  key: string;
+  name: string;
+  kind: ChannelKind;
+  base_url: string;
+  api_version: string | null;
+  /** "…a1b2", or null when the channel has no key. */
+  api_key_hint: string | null;
+  priority: number;
+  weight: number;
+  models: string[];
+  model_map: Record<string, string>;
+  enabled: boolean;
+  /** Set when the gateway disabled it (the upstream refused its key). */
+  disabled_reason: string | null;
+  notes: string;
+  /** From the environment: it follows UPSTREAM_CHANNELS (or UPSTREAM_BASE_URL) and cannot be changed here. */
+  managed_by_env: boolean;
+  /** null for a channel from the environment. */
+  created_at: string | null;
+  updated_at: string | null;
+  health: ChannelHealthView;
+}
+
+/** GET /api/admin/channels → ChannelView[] (by priority, highest first, then name). */
+export type ChannelList = ChannelView[];
+
+/** POST /api/admin/channels → 201 ChannelView. */
+export interface CreateChannelRequest {
+  name: string;
+  kind?: ChannelKind;
+  base_url: string;
+  api_key?: string | null;
+  /** Azure only. */
+  api_version?: string | null;
+  priority?: number;
+  weight?: number;
+  models?: string[];
+  model_map?: Record<string, string>;
+  enabled?: boolean;
+  notes?: string;
+}
+
+/**
+ * PATCH /api/admin/channels/:ref → ChannelView; `api_key` replaces the key (null removes it);
+ * `enabled: true` also clears the gateway's disabled_reason and the channel's cool-down.
+ * DELETE → 204. A channel from the environment answers 409 channel_managed_by_env.
+ */
+export type ChannelChangeRequest = Partial<CreateChannelRequest>;
+
+/** POST /api/admin/channels/:ref/probe → the probe's result (also recorded in the channel's health); environment channels too. */
+export interface ChannelProbeResult {
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+// ── Models (features/models/model-admin-routes.ts) ──────────────────────────
+
+/** A catalogue entry; prices are US dollars per million tokens. A name ending in '*' prices a family. */
+export interface ModelView {
+  name: string;
+  input_price: number;
+  /** null: cached input costs the input price. */
+  cached_input_price: number | null;
+  output_price: number;
+  enabled: boolean;
+  notes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** GET /api/admin/models → ModelView[] (by name). */
+export type ModelList = ModelView[];
+
+/** POST /api/admin/models → 201 ModelView. */
+export interface CreateModelRequest {
+  name: string;
+  input_price: number;
+  cached_input_price?: number | null;
+  output_price: number;
+  enabled?: boolean;
+  notes?: string;
+}
+
+/**
+ * PATCH /api/admin/models/:name → ModelView (the price applies to requests served from now on). DELETE → 204.
+ * Encode the name in the path (encodeURIComponent): names may hold '/', ':' and '*'.
+ */
+export type ModelChangeRequest = Partial<Omit<CreateModelRequest, 'name'>>;

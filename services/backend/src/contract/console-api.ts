@@ -106,7 +106,26 @@ export interface CreatedApiKey extends ApiKeyView {
   key: string;
 }
 
-export interface PackageView {
+/**
+ * A plan's terms beyond its daily request and token limits (null = no limit). Credits are
+ * US dollars, spent at the model catalogue's prices; the 5-hour and weekly windows begin
+ * with the first request after the previous window ended.
+ */
+export interface PlanLimits {
+  daily_credit_limit: number | null;
+  five_hour_request_limit: number | null;
+  five_hour_token_limit: number | null;
+  five_hour_credit_limit: number | null;
+  weekly_request_limit: number | null;
+  weekly_token_limit: number | null;
+  weekly_credit_limit: number | null;
+  /** Streams one API key may hold open at once. */
+  max_concurrent_streams: number | null;
+  /** Models the plan may use; empty = every model the catalogue offers. */
+  models: string[];
+}
+
+export interface PackageView extends PlanLimits {
   id: number;
   name: string;
   description: string;
@@ -130,7 +149,7 @@ export interface CatalogAnswer {
   providers: PaymentProviderView[];
 }
 
-export interface PeriodView {
+export interface PeriodView extends PlanLimits {
   id: number;
   package_id: number;
   package_name: string;
@@ -152,7 +171,22 @@ export interface MyPackagesAnswer {
   history: PeriodView[];
 }
 
-/** GET /api/console/usage/today: today's counts against every limit of the current package. */
+/** One limit window of the current plan: what it holds now, its limits, and when it resets. */
+export interface UsageWindow {
+  window: 'day' | 'five_hour' | 'week';
+  /** null: no request in this window yet (it begins with the next one). */
+  started_at: string | null;
+  resets_at: string | null;
+  request_count: number;
+  total_tokens: number;
+  /** US dollars. */
+  cost: number;
+  request_limit: number | null;
+  token_limit: number | null;
+  credit_limit: number | null;
+}
+
+/** GET /api/console/usage/today (and /v1/usage): today's counts against every limit of the current package. */
 export interface TodayUsage {
   date: string;
   time_zone: string;
@@ -161,7 +195,19 @@ export interface TodayUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  limits: { daily_request_limit: number | null; daily_token_limit: number | null; rpm_limit: number | null } | null;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** Today's spend in US dollars at the catalogue's prices. */
+  cost: number;
+  limits: {
+    daily_request_limit: number | null;
+    daily_token_limit: number | null;
+    daily_credit_limit: number | null;
+    rpm_limit: number | null;
+    max_concurrent_streams: number | null;
+  } | null;
+  /** Every window the plan limits (the day always), with its reset time. */
+  windows: UsageWindow[];
   package: { id: number; name: string; start_date: string; end_date: string; days_left: number } | null;
 }
 
@@ -203,6 +249,10 @@ export interface LedgerEntry {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** US dollars, at the price in force when the request was served. */
+  cost: number;
   status_code: number;
   latency_ms: number;
 }

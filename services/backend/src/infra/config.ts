@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 
@@ -66,6 +67,13 @@ const envShape = z.object({
 
   ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
   KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
+  CHANNEL_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => parseChannelKey(v) !== undefined, 'must be 32 bytes: 64 hexadecimal characters, or base64 (openssl rand -base64 32)')
+    .optional()
+    .describe(
+      'Key (32 bytes: 64 hex characters or base64) sealing the upstream keys of channels in Postgres with AES-256-GCM. Unset: derived from KEY_PEPPER (HKDF-SHA256, info "codex-gateway channel keys"), so changing KEY_PEPPER then makes the stored channel keys unreadable.',
+    ),
   UPSTREAM_BASE_URL: z
     .string()
     .url()
@@ -75,7 +83,7 @@ const envShape = z.object({
   UPSTREAM_CHANNELS: z
     .string()
     .optional()
-    .describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
+    .describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, priority?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
   UPSTREAM_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -89,6 +97,31 @@ const envShape = z.object({
     .default(2048)
     .describe('Keep-alive connections per upstream channel per worker; every open stream holds one.'),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Connecting to an upstream channel; past it the next channel is tried.'),
+  CHANNEL_FAILURE_THRESHOLD: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('Failures (connection errors, timeouts, 5xx, 429) of one channel within CHANNEL_FAILURE_WINDOW_MS that cool it down on every replica.'),
+  CHANNEL_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).default(30_000).describe("The window in which a channel's failures are counted."),
+  CHANNEL_COOLDOWN_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('How long a failing channel is skipped before one request probes it (half-open); a failed probe cools it down again.'),
+  CHANNEL_PROBE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('Health probes of every channel (GET /models with its key), by one replica at a time; 0 = none.'),
+  SESSION_AFFINITY_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3600)
+    .describe('How long a conversation (session_id, prompt_cache_key) stays on the channel that served it, and previous_response_id is remembered.'),
 
   QUOTA_TIME_ZONE: z
     .string()
@@ -267,7 +300,10 @@ export interface Config {
   };
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
+  /** The AES-256-GCM key of the channels' upstream keys in Postgres (CHANNEL_ENCRYPTION_KEY, or derived from KEY_PEPPER). */
+  readonly channels: { encryptionKey: Buffer };
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
+  readonly routing: { failureThreshold: number; failureWindowMs: number; cooldownMs: number; probeIntervalMs: number; affinityTtlSeconds: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
   readonly authFailures: { perMinute: number; blockSeconds: number };
@@ -300,6 +336,8 @@ const channelSchema = z.object({
   /** Models this channel serves; empty or absent means every model. */
   models: z.array(z.string().min(1)).default([]),
   weight: z.number().positive().default(1),
+  /** Higher first, as for channels in Postgres. */
+  priority: z.number().int().min(-1000).max(1000).default(0),
   /** Model names rewritten for this channel, e.g. {"gpt-4o": "gpt-4o-2024-08-06"}. */
   modelMap: z.record(z.string(), z.string()).default({}),
 });
@@ -317,7 +355,9 @@ function isTimeZone(zone: string): boolean {
 
 function parseChannels(e: Env): UpstreamChannel[] | string {
   if (!e.UPSTREAM_CHANNELS) {
-    return [{ name: 'default', baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, models: [], weight: 1, modelMap: {} }];
+    return [
+      { name: 'default', baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, models: [], weight: 1, priority: 0, modelMap: {} },
+    ];
   }
   let raw: unknown;
   try {
@@ -328,6 +368,21 @@ function parseChannels(e: Env): UpstreamChannel[] | string {
   const parsed = z.array(channelSchema).min(1).safeParse(raw);
   if (!parsed.success) return `UPSTREAM_CHANNELS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
   return parsed.data;
+}
+
+/** CHANNEL_ENCRYPTION_KEY's text as 32 bytes: 64 hex characters, or base64 (standard or URL-safe); undefined when neither. */
+export function parseChannelKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  return undefined;
+}
+
+/** The channel key when CHANNEL_ENCRYPTION_KEY is unset: HKDF-SHA256 of KEY_PEPPER, no salt, info "codex-gateway channel keys". */
+export function deriveChannelKey(pepper: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', pepper, Buffer.alloc(0), 'codex-gateway channel keys', 32));
 }
 
 export class ConfigError extends Error {
@@ -378,7 +433,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
+    channels: { encryptionKey: e.CHANNEL_ENCRYPTION_KEY ? parseChannelKey(e.CHANNEL_ENCRYPTION_KEY)! : deriveChannelKey(e.KEY_PEPPER) },
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
+    routing: {
+      failureThreshold: e.CHANNEL_FAILURE_THRESHOLD,
+      failureWindowMs: e.CHANNEL_FAILURE_WINDOW_MS,
+      cooldownMs: e.CHANNEL_COOLDOWN_MS,
+      probeIntervalMs: e.CHANNEL_PROBE_INTERVAL_MS,
+      affinityTtlSeconds: e.SESSION_AFFINITY_TTL_S,
+    },
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
@@ -425,7 +488,8 @@ export function describeEnv(): Array<{ name: string; default: string; descriptio
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // A Buffer (the channel key) cannot be frozen.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -4,7 +4,7 @@ import { createRedis, type Redis } from './redis.js';
 
 const CHANNEL = 'cg:invalidate';
 
-export type InvalidationKind = 'key' | 'user';
+export type InvalidationKind = 'key' | 'user' | 'channel' | 'model' | 'channel-health';
 type Handler = (id: string) => void;
 
 /**

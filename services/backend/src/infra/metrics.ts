@@ -69,6 +69,12 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    channelEvents: new client.Counter({
+      name: 'gateway_channel_events_total',
+      help: "Changes of a channel's health seen by this instance: opened (cooling down), closed (back in use), disabled (the upstream refused its key).",
+      labelNames: ['channel', 'event'] as const,
+      registers: [registry],
+    }),
   };
 
   const dbQueryDuration = new client.Histogram({

@@ -1,10 +1,26 @@
 import { Router } from 'express';
-import type { CatalogAnswer, MyPackagesAnswer, PackageView, PeriodView } from '../../contract/console-api.js';
+import type { CatalogAnswer, MyPackagesAnswer, PackageView, PeriodView, PlanLimits } from '../../contract/console-api.js';
 import { requireCaller } from '../accounts/session-auth.js';
 import type { PaymentProvider } from '../payments/providers/payment-provider.js';
+import { microsToDollarsOrNull } from '../models/pricing.js';
 import { businessDay } from '../quota/business-day.js';
 import type { Package, PackageStore } from './package-store.js';
 import type { PeriodDetail, UserPackageStore } from './user-package-store.js';
+
+/** A package's or a period's plan terms; credits in US dollars. */
+export function planView(p: Pick<Package, keyof PlanLimits>): PlanLimits {
+  return {
+    daily_credit_limit: microsToDollarsOrNull(p.daily_credit_limit),
+    five_hour_request_limit: p.five_hour_request_limit,
+    five_hour_token_limit: p.five_hour_token_limit,
+    five_hour_credit_limit: microsToDollarsOrNull(p.five_hour_credit_limit),
+    weekly_request_limit: p.weekly_request_limit,
+    weekly_token_limit: p.weekly_token_limit,
+    weekly_credit_limit: microsToDollarsOrNull(p.weekly_credit_limit),
+    max_concurrent_streams: p.max_concurrent_streams,
+    models: p.models,
+  };
+}
 
 export function periodView(p: PeriodDetail): PeriodView {
   return {
@@ -17,6 +33,7 @@ export function periodView(p: PeriodDetail): PeriodView {
     daily_request_limit: p.daily_request_limit,
     daily_token_limit: p.daily_token_limit,
     rpm_limit: p.rpm_limit,
+    ...planView(p),
     source: p.order_no ? 'order' : p.redeemed ? 'redemption' : 'grant',
     order_no: p.order_no,
   };
@@ -30,6 +47,7 @@ export function packageView(p: Package): PackageView {
     daily_request_limit: p.daily_request_limit,
     daily_token_limit: p.daily_token_limit,
     rpm_limit: p.rpm_limit,
+    ...planView(p),
     duration_days: p.duration_days,
     price_cents: p.price_cents,
     currency: p.currency,

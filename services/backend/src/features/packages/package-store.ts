@@ -7,6 +7,17 @@ export interface Package {
   daily_request_limit: number | null;
   daily_token_limit: number | null;
   rpm_limit: number | null;
+  /** Micro-dollars, like every credit column. */
+  daily_credit_limit: number | null;
+  five_hour_request_limit: number | null;
+  five_hour_token_limit: number | null;
+  five_hour_credit_limit: number | null;
+  weekly_request_limit: number | null;
+  weekly_token_limit: number | null;
+  weekly_credit_limit: number | null;
+  max_concurrent_streams: number | null;
+  /** Catalogue names (or `prefix*`) the plan may use; empty = all. */
+  models: string[];
   duration_days: number;
   price_cents: number;
   currency: string;
@@ -16,7 +27,25 @@ export interface Package {
 
 export type NewPackage = Omit<Package, 'id' | 'status' | 'created_at'>;
 
-const COLUMNS = 'id, name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, status, created_at';
+/** The plan terms a period copies when it is granted (besides the daily request and token limits and the RPM). */
+export const PLAN_COLUMNS = [
+  'daily_credit_limit',
+  'five_hour_request_limit',
+  'five_hour_token_limit',
+  'five_hour_credit_limit',
+  'weekly_request_limit',
+  'weekly_token_limit',
+  'weekly_credit_limit',
+  'max_concurrent_streams',
+  'models',
+] as const;
+
+export type PlanTerms = Pick<Package, (typeof PLAN_COLUMNS)[number]>;
+
+/** The plan terms of a package (what a period granted now copies). */
+export const planTerms = (p: PlanTerms): PlanTerms => Object.fromEntries(PLAN_COLUMNS.map((c) => [c, p[c]])) as PlanTerms;
+
+const COLUMNS = `id, name, description, daily_request_limit, daily_token_limit, rpm_limit, ${PLAN_COLUMNS.join(', ')}, duration_days, price_cents, currency, status, created_at`;
 
 const EDITABLE = new Set([
   'name',
@@ -24,6 +53,7 @@ const EDITABLE = new Set([
   'daily_request_limit',
   'daily_token_limit',
   'rpm_limit',
+  ...PLAN_COLUMNS,
   'duration_days',
   'price_cents',
   'currency',
@@ -34,10 +64,20 @@ export function createPackageStore({ pools }: { pools: Pools }) {
   return {
     async create(p: NewPackage, db: Queryable = pools.primary): Promise<Package> {
       const { rows } = await db.query<Package>(
-        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, ${PLAN_COLUMNS.join(', ')})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${PLAN_COLUMNS.map((_, i) => `$${i + 9}`).join(', ')})
          RETURNING ${COLUMNS}`,
-        [p.name, p.description, p.daily_request_limit, p.daily_token_limit, p.rpm_limit, p.duration_days, p.price_cents, p.currency],
+        [
+          p.name,
+          p.description,
+          p.daily_request_limit,
+          p.daily_token_limit,
+          p.rpm_limit,
+          p.duration_days,
+          p.price_cents,
+          p.currency,
+          ...PLAN_COLUMNS.map((c) => p[c]),
+        ],
       );
       return rows[0]!;
     },

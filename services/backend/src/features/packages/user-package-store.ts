@@ -1,4 +1,5 @@
 import { isUnavailable, withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
+import { PLAN_COLUMNS, type PlanTerms } from './package-store.js';
 
 export interface PackagePeriod {
   id: number;
@@ -19,10 +20,21 @@ export interface Entitlement {
   dailyRequestLimit: number | null;
   dailyTokenLimit: number | null;
   rpmLimit: number | null;
+  /** Micro-dollars. */
+  dailyCreditLimit: number | null;
+  fiveHourRequestLimit: number | null;
+  fiveHourTokenLimit: number | null;
+  fiveHourCreditLimit: number | null;
+  weeklyRequestLimit: number | null;
+  weeklyTokenLimit: number | null;
+  weeklyCreditLimit: number | null;
+  maxConcurrentStreams: number | null;
+  /** Models the period may use; empty = any. */
+  models: string[];
 }
 
 /** A period with its package's terms and where it came from, as its owner sees it. */
-export interface PeriodDetail extends PackagePeriod {
+export interface PeriodDetail extends PackagePeriod, PlanTerms {
   package_name: string;
   daily_request_limit: number | null;
   daily_token_limit: number | null;
@@ -37,7 +49,11 @@ const ENTITLEMENTS = `
   SELECT up.id AS "userPackageId", up.package_id AS "packageId", up.package_name AS "packageName",
          up.start_date AS "startDate", up.end_date AS "endDate",
          up.daily_request_limit AS "dailyRequestLimit", up.daily_token_limit AS "dailyTokenLimit",
-         up.rpm_limit AS "rpmLimit"
+         up.rpm_limit AS "rpmLimit", up.daily_credit_limit AS "dailyCreditLimit",
+         up.five_hour_request_limit AS "fiveHourRequestLimit", up.five_hour_token_limit AS "fiveHourTokenLimit",
+         up.five_hour_credit_limit AS "fiveHourCreditLimit", up.weekly_request_limit AS "weeklyRequestLimit",
+         up.weekly_token_limit AS "weeklyTokenLimit", up.weekly_credit_limit AS "weeklyCreditLimit",
+         up.max_concurrent_streams AS "maxConcurrentStreams", up.models
     FROM user_packages up
    WHERE up.user_id = $1 AND up.status = 'active' AND up.end_date >= $2
    ORDER BY up.start_date`;
@@ -56,9 +72,9 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
         // The period copies the package's terms as they are now: a later edit of the package does not change it.
         const { rows } = await client.query<PackagePeriod>(
           `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, order_id,
-                                      package_name, daily_request_limit, daily_token_limit, rpm_limit)
+                                      package_name, daily_request_limit, daily_token_limit, rpm_limit, ${PLAN_COLUMNS.join(', ')})
            SELECT $1, p.id, 'active', s.start, s.start + (p.duration_days - 1), $4,
-                  p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit
+                  p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit, ${PLAN_COLUMNS.map((c) => `p.${c}`).join(', ')}
              FROM packages p,
                   (SELECT greatest($3::date, coalesce(max(end_date) + 1, $3::date)) AS start
                      FROM user_packages
@@ -88,7 +104,7 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
     async listDetailed(userId: number): Promise<PeriodDetail[]> {
       const { rows } = await pools.primary.query<PeriodDetail>(
         `SELECT up.id, up.package_id, up.status, up.start_date, up.end_date, up.order_id,
-                up.package_name, up.daily_request_limit, up.daily_token_limit, up.rpm_limit,
+                up.package_name, up.daily_request_limit, up.daily_token_limit, up.rpm_limit, ${PLAN_COLUMNS.map((c) => `up.${c}`).join(', ')},
                 o.order_no, EXISTS (SELECT 1 FROM redemption_codes rc WHERE rc.user_package_id = up.id) AS redeemed
            FROM user_packages up
            LEFT JOIN payment_orders o ON o.id = up.order_id

@@ -4,25 +4,40 @@ import type { Entitlement } from '../packages/user-package-store.js';
 /**
  * The quota while Redis is away: one conditional upsert on daily_usage admits a request
  * only while the day's count is under the limit (row lock: exact under concurrency across
- * replicas). The request's token estimate must fit what is already recorded (requests in
- * flight are not reserved here). No per-minute rate limit in this mode. The request is
- * then counted in Postgres, so its usage record says so (requestCounted) and the flusher
- * does not count it twice.
+ * replicas). The request's token and credit estimates must fit what is already recorded
+ * (requests in flight are not reserved here). No per-minute rate limit or open-stream
+ * limit in this mode. The request is then counted in Postgres, so its usage record says so
+ * (requestCounted) and the flusher does not count it twice.
  */
 export function createPostgresQuota({ pools }: { pools: Pools }) {
   return {
-    /** True if admitted (and counted): under the request limit, and `estimate` more tokens fit the token limit. */
-    async reserve(userId: number, day: string, e: Entitlement, estimate: number): Promise<boolean> {
+    /** True if admitted (and counted): under the request limit, and the estimates fit the token and credit limits. */
+    async reserve(userId: number, day: string, e: Entitlement, estimate: number, estimateCredits: number): Promise<boolean> {
       const { rowCount } = await pools.primary.query(
         `INSERT INTO daily_usage AS d (user_id, usage_date, request_count)
-         SELECT $1, $2, 1 WHERE coalesce($3::bigint, 1) > 0 AND ($4::bigint IS NULL OR $5 <= $4)
+         SELECT $1, $2, 1 WHERE coalesce($3::bigint, 1) > 0 AND ($4::bigint IS NULL OR $5 <= $4) AND ($6::bigint IS NULL OR $7 <= $6)
          ON CONFLICT (user_id, usage_date) DO UPDATE
             SET request_count = d.request_count + 1, updated_at = now()
           WHERE ($3::bigint IS NULL OR d.request_count < $3)
-            AND ($4::bigint IS NULL OR d.prompt_tokens + d.completion_tokens + $5 <= $4)`,
-        [userId, day, e.dailyRequestLimit, e.dailyTokenLimit, estimate],
+            AND ($4::bigint IS NULL OR d.prompt_tokens + d.completion_tokens + $5 <= $4)
+            AND ($6::bigint IS NULL OR d.cost_micros + $7 <= $6)`,
+        [userId, day, e.dailyRequestLimit, e.dailyTokenLimit, estimate, e.dailyCreditLimit, estimateCredits],
       );
       return rowCount === 1;
+    },
+
+    /**
+     * What the user's recorded requests used since `since`: the fallback's bound on a 5-hour
+     * or weekly window (a window that began later holds no more than this).
+     */
+    async usedSince(userId: number, since: Date): Promise<{ requests: number; tokens: number; credits: number }> {
+      const { rows } = await pools.primary.query<{ requests: string; tokens: string; credits: string }>(
+        `SELECT count(*) FILTER (WHERE status_code < 400) AS requests, coalesce(sum(total_tokens), 0) AS tokens, coalesce(sum(cost_micros), 0) AS credits
+           FROM usage_logs WHERE user_id = $1 AND created_at >= $2`,
+        [userId, since],
+      );
+      const r = rows[0]!;
+      return { requests: Number(r.requests), tokens: Number(r.tokens), credits: Number(r.credits) };
     },
 
     /** Counts a request Redis admitted (near the limit, so that Postgres's count never lags it). */

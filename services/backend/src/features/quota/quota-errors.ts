@@ -34,21 +34,57 @@ export class NoActivePackageError extends HttpError {
   }
 }
 
-/** The refusal for a quota script's answer {0, reason, a, b}. */
-export function refusal(reply: [0, 'rate' | 'requests' | 'tokens', number, number], e: Entitlement, timeZone: string): HttpError {
-  const [, reason, a, b] = reply;
-  if (reason === 'rate') return new RateLimitedError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, b);
-  const resetAt = nextMidnight(timeZone);
-  if (reason === 'requests') {
-    return new DailyLimitError(
-      `Daily request limit of ${e.dailyRequestLimit} reached (${a} used); it resets at ${resetAt.toISOString()}.`,
-      'daily_request_limit_exceeded',
-      resetAt,
+export type LimitWindow = 'day' | 'five_hour' | 'week';
+export type QuotaRefusal = [0, 'requests' | 'tokens' | 'credits' | 'rate' | 'streams', LimitWindow | 'minute' | 'key', number, number];
+
+const WINDOW_WORDS: Record<LimitWindow, { adjective: string; prefix: string }> = {
+  day: { adjective: 'Daily', prefix: 'daily' },
+  five_hour: { adjective: '5-hour', prefix: 'five_hour' },
+  week: { adjective: 'Weekly', prefix: 'weekly' },
+};
+
+/** The limit a window's refusal names, from the period's terms. */
+function limitOf(e: Entitlement, window: LimitWindow, what: 'requests' | 'tokens' | 'credits'): number | null {
+  const terms = {
+    day: [e.dailyRequestLimit, e.dailyTokenLimit, e.dailyCreditLimit],
+    five_hour: [e.fiveHourRequestLimit, e.fiveHourTokenLimit, e.fiveHourCreditLimit],
+    week: [e.weeklyRequestLimit, e.weeklyTokenLimit, e.weeklyCreditLimit],
+  }[window];
+  return terms[{ requests: 0, tokens: 1, credits: 2 }[what]] ?? null;
+}
+
+const dollars = (micros: number) => `$${(micros / 1e6).toFixed(6).replace(/\.?0+$/, '')}`;
+
+/**
+ * The refusal for a quota script's answer {0, reason, window, used, resetMs}: the rate
+ * limit (Retry-After), the open-stream limit, or a window's request, token or credit
+ * limit with when it resets (resetMs 0: the business day's end).
+ */
+export function refusal(reply: QuotaRefusal, e: Entitlement, timeZone: string): HttpError {
+  const [, reason, window, used, resetMs] = reply;
+  if (reason === 'rate') return new RateLimitedError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, resetMs);
+  if (reason === 'streams') {
+    return new HttpError(
+      429,
+      `This key already has ${used} streams open, the most its package allows (${e.maxConcurrentStreams}); wait for one to finish.`,
+      'rate_limit_error',
+      'concurrent_stream_limit_exceeded',
     );
   }
+  const w = window as LimitWindow;
+  const resetAt = resetMs > 0 ? new Date(resetMs) : nextMidnight(timeZone);
+  const limit = limitOf(e, w, reason);
+  const { adjective, prefix } = WINDOW_WORDS[w];
+  const detail =
+    reason === 'credits'
+      ? `${adjective} credit limit of ${dollars(limit ?? 0)} reached (${dollars(used)} spent or reserved)`
+      : reason === 'tokens'
+        ? `${adjective} token limit of ${limit} reached (${used} used or reserved)`
+        : `${adjective} request limit of ${limit} reached (${used} used)`;
+  const hint = reason === 'requests' ? '' : ' Lower max_tokens or wait.';
   return new DailyLimitError(
-    `Daily token limit of ${e.dailyTokenLimit} reached (${b} used or reserved); it resets at ${resetAt.toISOString()}. Lower max_tokens or wait.`,
-    'daily_token_limit_exceeded',
+    `${detail}; it resets at ${resetAt.toISOString()}.${hint}`,
+    `${prefix}_${reason === 'credits' ? 'credit' : reason.slice(0, -1)}_limit_exceeded`,
     resetAt,
   );
 }

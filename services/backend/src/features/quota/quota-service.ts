@@ -3,7 +3,7 @@ import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import type { DailyUsageReader } from './daily-usage-reader.js';
 import type { PostgresQuota } from './postgres-quota.js';
-import { RATE_WINDOW_MS, refusal } from './quota-errors.js';
+import { type LimitWindow, type QuotaRefusal, RATE_WINDOW_MS, refusal } from './quota-errors.js';
 import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
 
 const QUOTA_TTL_S = 2 * 24 * 3600;
@@ -23,12 +23,23 @@ const RECOVERING_KEY = 'cg:quota:recovering';
  * cannot let the user past the limit.
  */
 const NEAR_LIMIT_REQUESTS = 20;
+export const FIVE_HOURS_MS = 5 * 3600_000;
+export const WEEK_MS = 7 * 24 * 3600_000;
+/** A stream holds its slot at most this long (a worker that died cannot hold it for ever). */
+const STREAM_SLOT_MS = 3600_000;
 
 export interface Reservation {
   quotaKey: string;
   estimate: number;
+  /** Micro-dollars reserved. */
+  estimateCredits: number;
   userId: number;
   day: string;
+  requestId: string;
+  /** The 5-hour and weekly windows' keys and the starts they had when reserved (0: not tracked). */
+  windows: [string, string];
+  windowStarts: [number, number];
+  streamsKey: string;
   /** Counted in Redis's counters, and settled there. */
   inRedis: boolean;
   /** Counted in daily_usage.request_count at admission (while Redis could not be trusted). */
@@ -38,22 +49,58 @@ export interface Reservation {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Micro-dollars. */
+  costMicros: number;
 }
 
-/** {1, req, tok} admitted; {0, reason, a, b} refused; {-1} counters not loaded; {-2} the cluster is recovering. */
-type ReserveReply = [1, number, number] | [0, 'rate' | 'requests' | 'tokens', number, number] | [-1] | [-2];
-type Counts = { req: number; tok: number; pt: number; ct: number };
+export interface ReserveRequest {
+  userId: number;
+  keyId: number;
+  day: string;
+  entitlement: Entitlement;
+  /** Tokens and micro-dollars to reserve. */
+  estimate: number;
+  estimateCredits: number;
+  /** A stream takes one of the key's open-stream slots. */
+  stream: boolean;
+  requestId: string;
+}
+
+/** A window's counters as Redis holds them. */
+export interface WindowCounts {
+  window: LimitWindow;
+  /** Epoch ms; undefined: not begun (or over). */
+  start: number | undefined;
+  requests: number;
+  tokens: number;
+  credits: number;
+}
+
+/** {1, req, tok, start5h, startWeek} admitted; a refusal; {-1} counters not loaded; {-2} the cluster is recovering. */
+type ReserveReply = [1, number, number, number, number] | QuotaRefusal | [-1] | [-2];
+type Counts = { req: number; tok: number; pt: number; ct: number; cr: number };
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    quotaReserve(quota: string, rate: string, recovering: string, ...args: Array<string | number>): Promise<ReserveReply>;
-    quotaSettle(quota: string, ...args: Array<string | number>): Promise<number>;
+    quotaReserve(
+      quota: string,
+      rate: string,
+      recovering: string,
+      fiveHour: string,
+      week: string,
+      streams: string,
+      ...args: Array<string | number>
+    ): Promise<ReserveReply>;
+    quotaSettle(quota: string, fiveHour: string, week: string, streams: string, ...args: Array<string | number>): Promise<number>;
     quotaCatchUp(quota: string, ...args: Array<string | number>): Promise<number>;
   }
 }
 
 const quotaKey = (userId: number, day: string) => `cg:q:${userId}:${day}`;
 const rateKey = (keyId: number, window: number) => `cg:rl:${keyId}:${window}`;
+const fiveHourKey = (userId: number) => `cg:w5:${userId}`;
+const weekKey = (userId: number) => `cg:w7:${userId}`;
+const streamsKey = (keyId: number) => `cg:streams:${keyId}`;
 const limit = (value: number | null) => (value === null ? -1 : value);
 const checkCount = (n: number, what: string) => {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_COUNT) throw new Error(`quota: ${what} ${n} is not a count`);
@@ -88,8 +135,8 @@ export function createQuotaService({
   /** Redis could not take the quota (down, out of memory…): counted in Postgres instead. */
   onRedisFallback?: (reason: string) => void;
 }) {
-  redis.defineCommand('quotaReserve', { numberOfKeys: 3, lua: RESERVE });
-  redis.defineCommand('quotaSettle', { numberOfKeys: 1, lua: SETTLE });
+  redis.defineCommand('quotaReserve', { numberOfKeys: 6, lua: RESERVE });
+  redis.defineCommand('quotaSettle', { numberOfKeys: 4, lua: SETTLE });
   redis.defineCommand('quotaCatchUp', { numberOfKeys: 1, lua: CATCH_UP });
 
   // This worker fell back to Postgres since it last opened a recovery window; while it is,
@@ -98,8 +145,8 @@ export function createQuotaService({
   let probe: NodeJS.Timeout | undefined;
   const owed = new Map<string, Counts>();
   const owe = (key: string, d: Counts) => {
-    const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0 };
-    owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct });
+    const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0, cr: 0 };
+    owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct, cr: o.cr + d.cr });
   };
 
   /** A Redis that cannot take the quota's writes, as opposed to a bug in a script. */
@@ -122,21 +169,73 @@ export function createQuotaService({
     probe = undefined;
     for (const [key, o] of owed) {
       owed.delete(key);
-      await redis.quotaCatchUp(key, o.req, o.tok, o.pt, o.ct);
+      await redis.quotaCatchUp(key, o.req, o.tok, o.pt, o.ct, o.cr);
     }
   }
   redis.on('ready', () => {
     if (degraded || owed.size > 0) recover().catch((err) => fallbackReason(err) ?? logger.error({ err: (err as Error).message }, 'quota recovery failed'));
   });
 
-  async function reserveInPostgres(req: { userId: number; day: string; entitlement: Entitlement; estimate: number }, key: string): Promise<Reservation> {
-    if (!(await postgresQuota.reserve(req.userId, req.day, req.entitlement, req.estimate))) {
-      onReject?.('requests');
-      const used = await dailyUsage.read(req.userId, req.day);
-      const reason = req.entitlement.dailyRequestLimit !== null && used.requestCount >= req.entitlement.dailyRequestLimit ? 'requests' : 'tokens';
-      throw refusal([0, reason, used.requestCount, used.promptTokens + used.completionTokens], req.entitlement, timeZone);
+  /**
+   * The fallback's check of the 5-hour and weekly windows: what the user's recorded
+   * requests used over the window's length up to now bounds what any window holds, so
+   * nobody passes a limit (a user near one may be refused a little early).
+   */
+  async function checkWindowsInPostgres(req: ReserveRequest): Promise<void> {
+    const e = req.entitlement;
+    const windows: Array<[LimitWindow, number, number | null, number | null, number | null]> = [
+      ['five_hour', FIVE_HOURS_MS, e.fiveHourRequestLimit, e.fiveHourTokenLimit, e.fiveHourCreditLimit],
+      ['week', WEEK_MS, e.weeklyRequestLimit, e.weeklyTokenLimit, e.weeklyCreditLimit],
+    ];
+    for (const [window, length, reqL, tokL, crL] of windows) {
+      if (reqL === null && tokL === null && crL === null) continue;
+      const used = await postgresQuota.usedSince(req.userId, new Date(Date.now() - length));
+      const resetMs = Date.now() + length;
+      const refused: QuotaRefusal | undefined =
+        reqL !== null && used.requests >= reqL
+          ? [0, 'requests', window, used.requests, resetMs]
+          : tokL !== null && used.tokens + req.estimate > tokL
+            ? [0, 'tokens', window, used.tokens, resetMs]
+            : crL !== null && used.credits + req.estimateCredits > crL
+              ? [0, 'credits', window, used.credits, resetMs]
+              : undefined;
+      if (refused) {
+        onReject?.(refused[1]);
+        throw refusal(refused, e, timeZone);
+      }
     }
-    return { quotaKey: key, estimate: req.estimate, userId: req.userId, day: req.day, inRedis: false, inPostgres: true };
+  }
+
+  const reservation = (req: ReserveRequest, key: string, inRedis: boolean, inPostgres: boolean, starts: [number, number] = [0, 0]): Reservation => ({
+    quotaKey: key,
+    estimate: req.estimate,
+    estimateCredits: req.estimateCredits,
+    userId: req.userId,
+    day: req.day,
+    requestId: req.requestId,
+    windows: [fiveHourKey(req.userId), weekKey(req.userId)],
+    windowStarts: starts,
+    streamsKey: streamsKey(req.keyId),
+    inRedis,
+    inPostgres,
+  });
+
+  async function reserveInPostgres(req: ReserveRequest, key: string): Promise<Reservation> {
+    await checkWindowsInPostgres(req);
+    if (!(await postgresQuota.reserve(req.userId, req.day, req.entitlement, req.estimate, req.estimateCredits))) {
+      const e = req.entitlement;
+      const used = await dailyUsage.read(req.userId, req.day);
+      const tokens = used.promptTokens + used.completionTokens;
+      const refused: QuotaRefusal =
+        e.dailyRequestLimit !== null && used.requestCount >= e.dailyRequestLimit
+          ? [0, 'requests', 'day', used.requestCount, 0]
+          : e.dailyTokenLimit !== null && tokens + req.estimate > e.dailyTokenLimit
+            ? [0, 'tokens', 'day', tokens, 0]
+            : [0, 'credits', 'day', used.costMicros, 0];
+      onReject?.(refused[1]);
+      throw refusal(refused, e, timeZone);
+    }
+    return reservation(req, key, false, true);
   }
 
   /** True once counted; a primary that does not answer leaves it to the usage record (via the stream). */
@@ -151,74 +250,110 @@ export function createQuotaService({
   }
 
   /** In the recovery window: admitted by Postgres, counted in Redis at once as well. */
-  async function reserveMirrored(req: { userId: number; day: string; entitlement: Entitlement; estimate: number }, key: string): Promise<Reservation> {
-    const reservation = await reserveInPostgres(req, key);
+  async function reserveMirrored(req: ReserveRequest, key: string): Promise<Reservation> {
+    const taken = await reserveInPostgres(req, key);
     try {
-      await redis.quotaCatchUp(key, 1, req.estimate, 0, 0);
-      return { ...reservation, inRedis: true };
+      await redis.quotaCatchUp(key, 1, req.estimate, 0, 0, req.estimateCredits);
+      return { ...taken, inRedis: true };
     } catch (err) {
       if (!fallbackReason(err)) throw err;
-      return reservation;
+      return taken;
     }
   }
 
   return {
-    /** Admits one request and reserves `estimate` tokens, or throws a 429 saying which limit and when it resets. */
-    async reserve(req: { userId: number; keyId: number; day: string; entitlement: Entitlement; estimate: number }): Promise<Reservation> {
+    /**
+     * Admits one request and reserves `estimate` tokens and `estimateCredits`
+     * micro-dollars in every window the plan limits, or throws a 429 saying which limit
+     * and when it resets.
+     */
+    async reserve(req: ReserveRequest): Promise<Reservation> {
       checkCount(req.estimate, 'estimate');
+      checkCount(req.estimateCredits, 'credit estimate');
+      const e = req.entitlement;
       const key = quotaKey(req.userId, req.day);
       const rate = rateKey(req.keyId, Math.floor(Date.now() / RATE_WINDOW_MS));
-      const args = (seed: [number, number, number]) => [
-        limit(req.entitlement.dailyRequestLimit),
-        limit(req.entitlement.dailyTokenLimit),
+      const args = (seed: [number, number, number, number]) => [
+        limit(e.dailyRequestLimit),
+        limit(e.dailyTokenLimit),
+        limit(e.dailyCreditLimit),
         req.estimate,
-        limit(req.entitlement.rpmLimit),
+        req.estimateCredits,
+        limit(e.rpmLimit),
         ...seed,
         QUOTA_TTL_S,
         RATE_WINDOW_MS + 1000,
+        Date.now(),
+        limit(e.fiveHourRequestLimit),
+        limit(e.fiveHourTokenLimit),
+        limit(e.fiveHourCreditLimit),
+        FIVE_HOURS_MS,
+        limit(e.weeklyRequestLimit),
+        limit(e.weeklyTokenLimit),
+        limit(e.weeklyCreditLimit),
+        WEEK_MS,
+        req.stream ? limit(e.maxConcurrentStreams) : -1,
+        STREAM_SLOT_MS,
+        req.requestId,
       ];
+      const keys = [key, rate, RECOVERING_KEY, fiveHourKey(req.userId), weekKey(req.userId), streamsKey(req.keyId)] as const;
       let reply: ReserveReply;
       try {
         if (degraded) await recover();
-        reply = await redis.quotaReserve(key, rate, RECOVERING_KEY, ...args([-1, -1, -1]));
+        reply = await redis.quotaReserve(...keys, ...args([-1, -1, -1, -1]));
         if (reply[0] === -1) {
           // First request of the day on this Redis: start from what Postgres has recorded.
           const u = await dailyUsage.read(req.userId, req.day);
-          reply = await redis.quotaReserve(key, rate, RECOVERING_KEY, ...args([u.requestCount, u.promptTokens, u.completionTokens]));
+          reply = await redis.quotaReserve(...keys, ...args([u.requestCount, u.promptTokens, u.completionTokens, u.costMicros]));
         }
       } catch (err) {
         if (!fallbackReason(err)) throw err;
         return reserveInPostgres(req, key);
       }
       if (reply[0] === 1) {
-        const near = req.entitlement.dailyRequestLimit !== null && req.entitlement.dailyRequestLimit - reply[1] < NEAR_LIMIT_REQUESTS;
+        const near = e.dailyRequestLimit !== null && e.dailyRequestLimit - reply[1] < NEAR_LIMIT_REQUESTS;
         const inPostgres = near && (await countInPostgres(req.userId, req.day));
-        return { quotaKey: key, estimate: req.estimate, userId: req.userId, day: req.day, inRedis: true, inPostgres };
+        return reservation(req, key, true, inPostgres, [reply[3], reply[4]]);
       }
       if (reply[0] === -2) return reserveMirrored(req, key);
       if (reply[0] === 0) {
         onReject?.(reply[1]);
-        throw refusal(reply, req.entitlement, timeZone);
+        throw refusal(reply, e, timeZone);
       }
       throw new Error('unexpected quota reply');
     },
 
     /** Replaces the reservation by the real usage; `refund` gives the request back (it was not served). */
     async settle(reservation: Reservation, usage: Usage, refund: boolean): Promise<void> {
-      const { promptTokens: pt, completionTokens: ct } = usage;
+      const { promptTokens: pt, completionTokens: ct, costMicros: cr } = usage;
       checkCount(pt, 'prompt tokens');
       checkCount(ct, 'completion tokens');
-      if (reservation.inPostgres && refund) await postgresQuota.refund(reservation.userId, reservation.day);
-      if (!reservation.inRedis) {
-        owe(reservation.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct });
+      checkCount(cr, 'cost');
+      const r = reservation;
+      if (r.inPostgres && refund) await postgresQuota.refund(r.userId, r.day);
+      if (!r.inRedis) {
+        owe(r.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct, cr });
         return;
       }
       try {
-        await redis.quotaSettle(reservation.quotaKey, reservation.estimate, pt, ct, refund ? 1 : 0);
+        await redis.quotaSettle(
+          r.quotaKey,
+          r.windows[0],
+          r.windows[1],
+          r.streamsKey,
+          r.estimate,
+          r.estimateCredits,
+          pt,
+          ct,
+          cr,
+          refund ? 1 : 0,
+          ...r.windowStarts,
+          r.requestId,
+        );
       } catch (err) {
         if (!fallbackReason(err)) throw err;
         // Counted in Redis but not settled there: the settlement is owed to its counters.
-        owe(reservation.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - reservation.estimate, pt, ct });
+        owe(r.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - r.estimate, pt, ct, cr: cr - r.estimateCredits });
       }
     },
 
@@ -226,11 +361,31 @@ export function createQuotaService({
     async today(
       userId: number,
       day: string,
-    ): Promise<{ requests: number; promptTokens: number; completionTokens: number; reservedTokens: number } | undefined> {
+    ): Promise<{ requests: number; promptTokens: number; completionTokens: number; reservedTokens: number; costMicros: number } | undefined> {
       const h = await redis.hgetall(quotaKey(userId, day));
       if (!h.req) return undefined;
       const [pt, ct] = [Number(h.pt ?? 0), Number(h.ct ?? 0)];
-      return { requests: Number(h.req), promptTokens: pt, completionTokens: ct, reservedTokens: Math.max(0, Number(h.tok ?? 0) - pt - ct) };
+      return {
+        requests: Number(h.req),
+        promptTokens: pt,
+        completionTokens: ct,
+        reservedTokens: Math.max(0, Number(h.tok ?? 0) - pt - ct),
+        costMicros: Number(h.cr ?? 0),
+      };
+    },
+
+    /** The 5-hour and weekly windows as Redis holds them (in-flight reservations included). */
+    async windows(userId: number): Promise<WindowCounts[]> {
+      const now = Date.now();
+      const replies = await redis.multi().hgetall(fiveHourKey(userId)).hgetall(weekKey(userId)).exec();
+      return (['five_hour', 'week'] as const).map((window, i) => {
+        const h = (replies?.[i]?.[1] ?? {}) as Record<string, string>;
+        const start = h.s ? Number(h.s) : undefined;
+        const live = start !== undefined && now < start + (window === 'five_hour' ? FIVE_HOURS_MS : WEEK_MS);
+        return live
+          ? { window, start, requests: Number(h.req ?? 0), tokens: Number(h.tok ?? 0), credits: Number(h.cr ?? 0) }
+          : { window, start: undefined, requests: 0, tokens: 0, credits: 0 };
+      });
     },
   };
 }

@@ -96,7 +96,18 @@ describe('daily quotas and rate limits', () => {
     assert.equal(usage.prompt_tokens, answer.body.usage.prompt_tokens);
     assert.equal(usage.completion_tokens, answer.body.usage.completion_tokens);
     assert.equal(usage.reserved_tokens, 0);
-    assert.deepEqual(usage.limits, { daily_request_limit: 50, daily_token_limit: 100_000, rpm_limit: 100 });
+    assert.deepEqual(usage.limits, {
+      daily_request_limit: 50,
+      daily_token_limit: 100_000,
+      daily_credit_limit: null,
+      rpm_limit: 100,
+      max_concurrent_streams: null,
+    });
+    assert.deepEqual(
+      usage.windows.map((w: { window: string; request_limit: number | null }) => [w.window, w.request_limit]),
+      [['day', 50]],
+      'only the day: this plan limits no other window',
+    );
     assert.equal(usage.package.id, packageId);
     const today = new Date().toISOString().slice(0, 10);
     assert.equal(usage.date, today);

@@ -6,6 +6,7 @@ import { actorOf } from '../admin/admin-auth.js';
 import { requireCaller } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { periodView } from '../packages/console-package-routes.js';
+import { planTerms } from '../packages/package-store.js';
 import type { RedemptionService } from './redemption-service.js';
 import type { CodeRow, RedemptionStore } from './redemption-store.js';
 
@@ -100,6 +101,7 @@ export function createConsoleRedeemRoutes({ redemption }: { redemption: Redempti
         daily_request_limit: pkg.daily_request_limit,
         daily_token_limit: pkg.daily_token_limit,
         rpm_limit: pkg.rpm_limit,
+        ...planTerms(pkg),
         order_no: null,
         redeemed: true,
       }) satisfies RedeemAnswer,

@@ -7,7 +7,8 @@ import { freePort, testSecrets, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
-import { channelOrder } from './upstream-client.js';
+import { channelOrder } from '../channels/channel-router.js';
+import type { RuntimeChannel } from '../channels/channel-types.js';
 
 const stack = testStack();
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'fail over' }] };
@@ -89,11 +90,20 @@ describe('upstream channels', () => {
 });
 
 describe('channel order', () => {
-  const channels = [
-    { name: 'a', baseUrl: 'http://a', models: [], weight: 3, modelMap: {} },
-    { name: 'b', baseUrl: 'http://b', models: ['special'], weight: 1, modelMap: {} },
-    { name: 'c', baseUrl: 'http://c', models: [], weight: 1, modelMap: {} },
-  ];
+  const channel = (name: string, weight: number, models: string[] = [], priority = 0): RuntimeChannel => ({
+    key: `test:${name}`,
+    id: null,
+    name,
+    kind: 'openai',
+    baseUrl: `http://${name}`,
+    apiKey: undefined,
+    apiVersion: undefined,
+    priority,
+    weight,
+    models,
+    modelMap: {},
+  });
+  const channels = [channel('a', 3), channel('b', 1, ['special']), channel('c', 1)];
 
   test('only channels that serve the model are candidates', () => {
     assert.deepEqual(
@@ -114,7 +124,17 @@ describe('channel order', () => {
     let aFirst = 0;
     let seed = 1;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let i = 0; i < 4000; i += 1) if (channelOrder(channels, 'gpt-4o', random)[0]!.name === 'a') aFirst += 1;
+    for (let i = 0; i < 4000; i += 1) if (channelOrder(channels, 'gpt-4o', undefined, random)[0]!.name === 'a') aFirst += 1;
     assert.ok(Math.abs(aFirst / 4000 - 0.75) < 0.03, `a first ${aFirst} of 4000`);
+  });
+
+  test('a higher priority tier is tried before a lower one whatever the weights, and a preferred channel goes first', () => {
+    const tiers = [channel('low-heavy', 1000, [], 0), channel('high-1', 1, [], 10), channel('high-2', 1, [], 10), channel('backup', 1, [], -5)];
+    for (let i = 0; i < 200; i += 1) {
+      const order = channelOrder(tiers, 'gpt-4o').map((c) => c.name);
+      assert.deepEqual(order.slice(0, 2).sort(), ['high-1', 'high-2']);
+      assert.deepEqual(order.slice(2), ['low-heavy', 'backup']);
+    }
+    assert.deepEqual(channelOrder(tiers, 'gpt-4o', 'test:backup')[0]!.name, 'backup');
   });
 });

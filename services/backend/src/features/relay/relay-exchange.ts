@@ -1,9 +1,13 @@
 import type { Response } from 'express';
 import { HttpError, UpstreamError } from '../../infra/errors.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import type { Affinity } from '../channels/session-affinity.js';
+import type { ModelPrice } from '../models/model-catalogue.js';
+import { costMicros } from '../models/pricing.js';
 import type { Reservation } from '../quota/quota-service.js';
 import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';
+import { isRecord, parseObject } from './json.js';
 import { SseRelay } from './sse-relay.js';
 import { type ClientError, clientError, clientHeaders } from './upstream-errors.js';
 import type { UpstreamResponse } from './upstream-client.js';
@@ -14,11 +18,16 @@ const CLIENT_CLOSED = 499;
 const MAX_ERROR_BODY = 64 * 1024;
 
 interface Exchange {
-  path: string;
+  path: '/chat/completions' | '/responses';
   request: RelayRequest;
   auth: ApiKeyAuth;
   day: string;
   reservation: Reservation;
+  /** The catalogue's price of the model (none: it costs no credit). */
+  price: ModelPrice | undefined;
+  affinity: Affinity;
+  /** Client headers for the upstream (the allow-list). */
+  headers: Record<string, string>;
 }
 
 /** What a finished request is charged: the request itself (daily request limit), the prompt estimate. */
@@ -57,7 +66,8 @@ async function readAll(body: AsyncIterable<Buffer>, limit = Infinity): Promise<B
 async function readUpstreamError(deps: RelayDeps, answer: UpstreamResponse, requestId: string): Promise<ClientError> {
   const raw = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
   const error = clientError(answer.status, raw.toString('utf8'), requestId);
-  if (error.cause) deps.logger.error({ channel: answer.channel, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
+  if (error.cause)
+    deps.logger.error({ channel: answer.channel.name, requestId, cause: error.cause }, "upstream refused the gateway; check the channel's API key");
   return error;
 }
 
@@ -79,15 +89,18 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   const meter = new UsageMeter();
   const abort = new AbortController();
   let settled: Promise<void> | undefined;
+  let servedBy: UpstreamResponse['channel'] | undefined;
 
   /** Settles the reservation and records the request, once. */
   const finish = (statusCode: number, charge: Charge): Promise<void> => {
     settled ??= (async () => {
       const usage = meter.usage(x.request.promptEstimate, charge.prompt);
+      const cost = x.price ? costMicros(x.price, usage) : 0;
       deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
       deps.metrics.gateway.tokens.inc({ kind: 'completion' }, usage.completionTokens);
+      if (servedBy && charge.request && meter.responseId) deps.affinity.rememberResponse(x.auth.userId, meter.responseId, servedBy.key);
       const results = await Promise.allSettled([
-        deps.quota.settle(x.reservation, usage, !charge.request),
+        deps.quota.settle(x.reservation, { ...usage, costMicros: cost }, !charge.request),
         deps.recorder.record({
           requestId,
           userId: x.auth.userId,
@@ -95,6 +108,10 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
           model: x.request.model,
           promptTokens: usage.promptTokens,
           completionTokens: usage.completionTokens,
+          cachedTokens: usage.cachedTokens,
+          reasoningTokens: usage.reasoningTokens,
+          costMicros: cost,
+          channel: servedBy?.name ?? '',
           statusCode,
           latencyMs: Date.now() - started,
           stream,
@@ -121,7 +138,16 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   const upstreamTimer = deps.metrics.gateway.upstreamDuration.startTimer({ api: kind });
   let answer: UpstreamResponse;
   try {
-    answer = await deps.upstream.send({ method: 'POST', path: x.path, body: x.request.body, model: x.request.model, signal: abort.signal, requestId });
+    answer = await deps.upstream.send({
+      method: 'POST',
+      path: x.path,
+      body: x.request.body,
+      model: x.request.model,
+      headers: x.headers,
+      affinity: x.affinity,
+      signal: abort.signal,
+      requestId,
+    });
   } catch (err) {
     upstreamTimer({ outcome: 'error' });
     if (abort.signal.aborted) return;
@@ -129,6 +155,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     throw err;
   }
 
+  servedBy = answer.channel;
   // 2. An error answer.
   if (answer.status >= 300) {
     upstreamTimer({ outcome: `http_${answer.status}` });
@@ -138,6 +165,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     return;
   }
   answered = true;
+  deps.affinity.remember(x.affinity, answer.channel.key);
   const headers = clientHeaders(answer.headers);
 
   // 3. A JSON answer (also what an upstream sends when it does not stream after all).
@@ -231,7 +259,11 @@ async function relayStream(
     // The upstream failed this answer: not counted as a request, billed for what was delivered.
     s.upstreamTimer({ outcome: 'broken' });
     deps.logger.warn(
-      { requestId, channel: s.answer.channel, reason: relay.end === 'failed' ? 'upstream reported a failure' : (broken ?? 'ended without its terminal event') },
+      {
+        requestId,
+        channel: s.answer.channel.name,
+        reason: relay.end === 'failed' ? 'upstream reported a failure' : (broken ?? 'ended without its terminal event'),
+      },
       'upstream stream failed',
     );
     await ended('failed');
@@ -244,19 +276,27 @@ async function relayStream(
   }
 }
 
-/** An unmetered pass-through (the model list and one model), with the same header and error rules. */
-export async function relayPlain(deps: RelayDeps, res: Response, path: string, model?: string): Promise<void> {
+/**
+ * An unmetered pass-through of the model list (or one model), with the same header and
+ * error rules; the list keeps only the models `keep` accepts.
+ */
+export async function relayModels(deps: RelayDeps, res: Response, keep: (id: string) => Promise<boolean>, model?: string): Promise<void> {
   const abort = new AbortController();
   res.once('close', () => abort.abort());
   const requestId = res.locals.requestId as string;
-  const answer = await deps.upstream.send({ method: 'GET', path, model, signal: abort.signal, requestId });
+  const answer = await deps.upstream.send({ method: 'GET', path: model === undefined ? '/models' : '/models/{model}', model, signal: abort.signal, requestId });
   if (answer.status >= 300) {
     const error = await readUpstreamError(deps, answer, requestId);
     res.status(error.status).json(error.body);
     return;
   }
-  res
-    .status(answer.status)
-    .set(clientHeaders(answer.headers))
-    .end(await readAll(answer.body));
+  const body = await readAll(answer.body);
+  const list = model === undefined ? parseObject(body.toString('utf8')) : undefined;
+  if (!list || !Array.isArray(list.data)) {
+    res.status(answer.status).set(clientHeaders(answer.headers)).end(body);
+    return;
+  }
+  const data: unknown[] = [];
+  for (const entry of list.data) if (isRecord(entry) && typeof entry.id === 'string' && (await keep(entry.id))) data.push(entry);
+  res.status(answer.status).json({ ...list, data });
 }

@@ -22,7 +22,14 @@ export interface RelayRequest {
   promptEstimate: number;
   /** Output tokens the request may use: its own max × choices, or the configured estimate. */
   outputEstimate: number;
+  /** The conversation's cache key (sticks it to one channel). */
+  promptCacheKey: string | undefined;
+  /** The response this one continues (responses API): only the channel that produced it holds it. */
+  previousResponseId: string | undefined;
 }
+
+/** A short string field the gateway routes by, or undefined; anything else is the upstream's to judge. */
+const routingText = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
 
 /**
  * A model name is stored, logged and used as a label of the books: printable, short, and
@@ -91,5 +98,7 @@ export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstim
     clientWantsUsage,
     promptEstimate: estimatePromptTokens(raw),
     outputEstimate: perChoice * choices,
+    promptCacheKey: routingText(raw.prompt_cache_key),
+    previousResponseId: kind === 'responses' ? routingText(raw.previous_response_id) : undefined,
   };
 }

@@ -1,14 +1,19 @@
 import express, { Router, type Request, type Response } from 'express';
-import { NotFoundError } from '../../infra/errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
+import { FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
+import type { SessionAffinity } from '../channels/session-affinity.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import { type ModelCatalogue, modelAllowed } from '../models/model-catalogue.js';
+import { costMicros } from '../models/pricing.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
+import type { Entitlement } from '../packages/user-package-store.js';
 import { businessDay } from '../quota/business-day.js';
 import { NoActivePackageError } from '../quota/quota-errors.js';
 import type { QuotaService } from '../quota/quota-service.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
-import { relayMetered, relayPlain } from './relay-exchange.js';
+import { relayMetered, relayModels } from './relay-exchange.js';
 import { readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { ApiKind } from './usage-meter.js';
@@ -18,11 +23,30 @@ export interface RelayDeps {
   entitlements: EntitlementService;
   quota: QuotaService;
   recorder: UsageRecorder;
+  catalogue: Pick<ModelCatalogue, 'resolve'>;
+  affinity: SessionAffinity;
   metrics: Metrics;
   logger: Logger;
   bodyLimitBytes: number;
   timeZone: string;
   completionTokenEstimate: number;
+}
+
+/** The client's headers that the upstream may see (the allow-list), as one flat record. */
+function forwardedHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/** The plan lets the caller use this model, and the catalogue has not withdrawn it. */
+async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, model: string) {
+  const price = await deps.catalogue.resolve(model);
+  const allowed = entitlement !== undefined && (price?.enabled ?? true) && modelAllowed(entitlement.models, model, price?.name);
+  return { allowed, price };
 }
 
 /** The OpenAI-compatible routes: checked against the caller's package, relayed, metered. */
@@ -31,17 +55,27 @@ export function createRelayRoutes(deps: RelayDeps): Router {
   // Any content type and every encoding express decodes (gzip, deflate, br): the
   // estimate below is taken from the decoded body, never from its size on the wire.
   const json = express.json({ limit: deps.bodyLimitBytes, type: () => true });
+  const entitlementOf = (res: Response) => deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
 
-  router.get('/models', (_req, res) => relayPlain(deps, res, '/models'));
-  router.get('/models/:model', (req, res) => {
+  // The upstream's list, narrowed to the models the caller's plan may use.
+  router.get('/models', async (_req, res) => {
+    const entitlement = await entitlementOf(res);
+    return relayModels(deps, res, async (id) => (await allows(deps, entitlement, id)).allowed);
+  });
+  router.get('/models/:model', async (req, res) => {
     const model = String(req.params.model);
-    if (!deps.upstream.serves(model)) throw new NotFoundError(`The model '${model.slice(0, 256)}' does not exist.`, 'model_not_found', 'model');
-    return relayPlain(deps, res, '/models/{model}', model);
+    const missing = () => new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
+    if (!(await deps.upstream.serves(model)) || !(await allows(deps, await entitlementOf(res), model)).allowed) throw missing();
+    return relayModels(deps, res, async () => true, model);
   });
   router.post('/chat/completions', json, (req, res) => handle(req, res, 'chat', '/chat/completions'));
   router.post('/responses', json, (req, res) => handle(req, res, 'responses', '/responses'));
 
-  async function handle(req: Request, res: Response, kind: ApiKind, path: string) {
+  /**
+   * One metered request: validate → the plan in effect and its models → where the
+   * conversation lives → reserve every limit at once → relay and settle (relayMetered).
+   */
+  async function handle(req: Request, res: Response, kind: ApiKind, path: '/chat/completions' | '/responses') {
     const request = readRelayRequest(kind, req.body, deps.completionTokenEstimate);
     const auth = res.locals.auth as ApiKeyAuth;
     const day = businessDay(deps.timeZone);
@@ -50,14 +84,28 @@ export function createRelayRoutes(deps: RelayDeps): Router {
       deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
       throw new NoActivePackageError();
     }
+    const { allowed, price } = await allows(deps, entitlement, request.model);
+    if (!allowed) {
+      deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
+      throw new ForbiddenError(`Your package does not include the model '${request.model}'.`, 'model_not_allowed');
+    }
+    const session = typeof req.headers.session_id === 'string' ? req.headers.session_id : request.promptCacheKey;
+    const affinity = await deps.affinity.lookup(auth.userId, session, request.previousResponseId);
+    if (affinity.foreign) {
+      throw new BadRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_not_found', 'previous_response_id');
+    }
+    const estimateCredits = price ? costMicros(price, { promptTokens: request.promptEstimate, cachedTokens: 0, completionTokens: request.outputEstimate }) : 0;
     const reservation = await deps.quota.reserve({
       userId: auth.userId,
       keyId: auth.keyId,
       day,
       entitlement,
       estimate: request.promptEstimate + request.outputEstimate,
+      estimateCredits,
+      stream: request.stream,
+      requestId: res.locals.requestId as string,
     });
-    await relayMetered(deps, res, { path, request, auth, day, reservation });
+    await relayMetered(deps, res, { path, request, auth, day, reservation, price, affinity, headers: forwardedHeaders(req) });
   }
 
   return router;

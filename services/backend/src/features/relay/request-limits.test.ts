@@ -113,23 +113,58 @@ describe('what a request may reserve', () => {
       const quota = `cg:q:test-args-${process.pid}:2026-01-01`;
       const rate = `cg:rl:test-args-${process.pid}:1`;
       const recovering = `cg:test-args-${process.pid}:not-recovering`;
-      await redis.del(quota, rate);
-      // keys: quota, rate, recovery window; args: request limit, token limit, estimate, rpm, seeds ×3, ttl, window
+      const fiveHour = `cg:test-args-${process.pid}:w5`;
+      const week = `cg:test-args-${process.pid}:w7`;
+      const streams = `cg:test-args-${process.pid}:streams`;
+      await redis.del(quota, rate, fiveHour, week, streams);
+      // See quota-scripts.ts for the order of the keys and arguments.
+      const keys = [6, quota, rate, recovering, fiveHour, week, streams] as const;
+      const reserveArgs = (estimate: string | number) => [
+        10,
+        1000,
+        -1,
+        estimate,
+        0,
+        5,
+        0,
+        0,
+        0,
+        0,
+        60,
+        61000,
+        Date.now(),
+        3,
+        -1,
+        -1,
+        18_000_000,
+        -1,
+        -1,
+        -1,
+        604_800_000,
+        2,
+        3_600_000,
+        'req-1',
+      ];
       for (const estimate of ['1e20', '9000000000000000000', '1.5', '-5', 'x']) {
-        await assert.rejects(redis.eval(RESERVE, 3, quota, rate, recovering, 10, 1000, estimate, 5, 0, 0, 0, 60, 61000), /not an integer in range/);
-        assert.equal(await redis.exists(quota, rate), 0, `no counter was created for estimate ${estimate}`);
+        await assert.rejects(redis.eval(RESERVE, ...keys, ...reserveArgs(estimate)), /not an integer in range/);
+        assert.equal(await redis.exists(quota, rate, fiveHour, streams), 0, `no counter was created for estimate ${estimate}`);
       }
-      assert.deepEqual(await redis.eval(RESERVE, 3, quota, rate, recovering, 10, 1000, 100, 5, 0, 0, 0, 60, 61000), [1, 1, 100]);
-      const before = await redis.hgetall(quota);
+      const admitted = (await redis.eval(RESERVE, ...keys, ...reserveArgs(100))) as number[];
+      assert.deepEqual(admitted.slice(0, 3), [1, 1, 100]);
+      const before = [await redis.hgetall(quota), await redis.hgetall(fiveHour), await redis.zrange(streams, 0, -1)];
       for (const bad of [
-        ['1e20', 5, 5, 0],
-        [100, '5.5', 5, 0],
-        [100, 5, -3, 0],
+        ['1e20', 0, 5, 5, 0, 0, admitted[3], 0, 'req-1'],
+        [100, 0, '5.5', 5, 0, 0, admitted[3], 0, 'req-1'],
+        [100, 0, 5, -3, 0, 0, admitted[3], 0, 'req-1'],
       ]) {
-        await assert.rejects(redis.eval(SETTLE, 1, quota, ...bad), /not an integer in range/);
-        assert.deepEqual(await redis.hgetall(quota), before, `settle ${bad.join(',')} changed nothing`);
+        await assert.rejects(redis.eval(SETTLE, 4, quota, fiveHour, week, streams, ...(bad as Array<string | number>)), /not an integer in range/);
+        assert.deepEqual(
+          [await redis.hgetall(quota), await redis.hgetall(fiveHour), await redis.zrange(streams, 0, -1)],
+          before,
+          `settle ${bad.join(',')} changed nothing`,
+        );
       }
-      await redis.del(quota, rate);
+      await redis.del(quota, rate, fiveHour, week, streams);
     } finally {
       redis.disconnect();
     }

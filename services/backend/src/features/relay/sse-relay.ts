@@ -162,7 +162,10 @@ export class SseRelay {
       // Not JSON we understand: relayed as it is, and the meter counts what was delivered.
       const parsed = parseObject(e.data)?.response;
       const response = isRecord(parsed) ? parsed : undefined;
-      if (type === 'response.created' && response) this.response = { id: response.id, model: response.model, created_at: response.created_at };
+      if (type === 'response.created' && response) {
+        this.response = { id: response.id, model: response.model, created_at: response.created_at };
+        if (typeof response.id === 'string') this.meter.responseId = response.id;
+      }
       if (response && isRecord(response.usage)) this.meter.report(response.usage);
       if (type === 'response.completed' || type === 'response.incomplete') this.end ??= 'completed';
       if (type === 'response.failed' || type === 'error') {

@@ -1,112 +1,117 @@
-import { Agent, errors, request } from 'undici';
-import type { Config, UpstreamChannel } from '../../infra/config.js';
+import { retryAfterMs, type UpstreamPath } from '../channels/channel-request.js';
+import { channelOrder, serves } from '../channels/channel-router.js';
+import type { ChannelHealth } from '../channels/channel-health.js';
+import { isTimeout, type ChannelAnswer, type ChannelTransport } from '../channels/channel-transport.js';
+import type { RuntimeChannel } from '../channels/channel-types.js';
+import type { Affinity } from '../channels/session-affinity.js';
 import { NotFoundError, UpstreamError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 
 export interface UpstreamCall {
   method: 'GET' | 'POST';
-  /** Below the channel's base URL; `{model}` stands for the model's name as the channel calls it. */
-  path: string;
+  path: UpstreamPath;
   body?: Record<string, unknown>;
   /** Chooses the channels (and their model map); absent for calls any channel answers. */
   model?: string;
+  /** Client headers from the allow-list. */
+  headers?: Record<string, string>;
+  /** The channel the conversation sticks to. */
+  affinity?: Affinity;
   signal: AbortSignal;
   requestId: string;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { dump(): Promise<void> };
-  channel: string;
+export interface UpstreamResponse extends ChannelAnswer {
+  channel: RuntimeChannel;
 }
 
-/** A channel serves a model it lists, or every model when it lists none; a call without a model goes to any. */
-const serves = (c: UpstreamChannel, model: string | undefined) => model === undefined || c.models.length === 0 || c.models.includes(model);
+/** A Retry-After longer than this is not waited for: the channel cools this long at most. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
-/** Channels that serve `model`, in a weighted random order (the first is tried first). */
-export function channelOrder(channels: readonly UpstreamChannel[], model: string | undefined, random = Math.random): UpstreamChannel[] {
-  const candidates = channels.filter((c) => serves(c, model));
-  const order: UpstreamChannel[] = [];
-  const pool = [...candidates];
-  while (pool.length > 0) {
-    const total = pool.reduce((sum, c) => sum + c.weight, 0);
-    let pick = random() * total;
-    const index = pool.findIndex((c) => (pick -= c.weight) < 0);
-    order.push(...pool.splice(index < 0 ? pool.length - 1 : index, 1));
-  }
-  return order;
+interface Deps {
+  channels: { current(): Promise<readonly RuntimeChannel[]> };
+  transport: Pick<ChannelTransport, 'call'>;
+  health: Pick<ChannelHealth, 'state' | 'openUntil' | 'claimTrial' | 'succeeded' | 'failed' | 'refused'>;
+  logger: Logger;
+  onAttempt?: (channel: string, outcome: string) => void;
 }
+
+/** Answers that another channel may do better on: overloaded, failing, or refusing the operator's key. */
+const failsOver = (status: number) => status >= 500 || status === 429 || status === 401 || status === 403;
 
 /**
- * The upstream provider over a keep-alive pool. A request goes to the first channel that
- * serves its model; a connection error or a 5xx moves it to the next channel, which is
- * safe because nothing has been sent to the client yet.
+ * The upstream provider over its channels. A request tries the channels that serve its
+ * model in order (priority tiers, weighted, the conversation's channel first), skipping
+ * those cooling down (a cooled-down one is tried by one request at a time); a connection
+ * error, timeout, 5xx, 429, 401 or 403 moves it to the next, which is safe because nothing
+ * has been sent to the client yet. Every outcome feeds the channel's shared health.
  */
-export function createUpstreamClient(upstream: Config['upstream'], logger: Logger, onAttempt?: (channel: string, outcome: string) => void) {
-  const agent = new Agent({
-    keepAliveTimeout: 30_000,
-    connections: upstream.maxConnections,
-    connect: { timeout: upstream.connectTimeoutMs },
-    headersTimeout: upstream.timeoutMs,
-    bodyTimeout: upstream.timeoutMs,
-  });
+export function createUpstreamClient({ channels, transport, health, logger, onAttempt }: Deps) {
+  /** Whether `channel` may be tried now; a half-open channel only by the request that wins its trial. */
+  async function admits(channel: RuntimeChannel, pinned: boolean): Promise<boolean> {
+    const state = health.state(channel);
+    if (state === 'closed' || pinned) return true;
+    return state === 'half_open' && (await health.claimTrial(channel));
+  }
 
-  async function attempt(channel: UpstreamChannel, call: UpstreamCall) {
-    // Own keys only: a model named "constructor" must not find Object's.
-    const mapped = call.model !== undefined && Object.hasOwn(channel.modelMap, call.model) ? channel.modelMap[call.model]! : call.model;
-    const body = call.body && mapped !== call.model ? { ...call.body, model: mapped } : call.body;
-    const res = await request(`${channel.baseUrl}${call.path.replace('{model}', encodeURIComponent(mapped ?? ''))}`, {
-      method: call.method,
-      dispatcher: agent,
-      signal: call.signal,
-      headers: {
-        ...(channel.apiKey ? { authorization: `Bearer ${channel.apiKey}` } : {}),
-        'x-request-id': call.requestId,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.statusCode, headers: res.headers, body: res.body, channel: channel.name };
+  async function observe(channel: RuntimeChannel, answer: ChannelAnswer, latencyMs: number, requestId: string): Promise<void> {
+    const { status } = answer;
+    onAttempt?.(channel.name, status >= 300 ? `http_${status}` : 'ok');
+    if (status === 401 || status === 403) return health.refused(channel, status);
+    if (status >= 500 || status === 429) {
+      logger.warn({ channel: channel.name, status, requestId }, 'upstream channel failed');
+      return health.failed(channel, `HTTP ${status}`, status === 429 ? retryAfterMs(answer.headers['retry-after'], MAX_RETRY_AFTER_MS) : undefined);
+    }
+    health.succeeded(channel, latencyMs);
   }
 
   return {
     /** Whether some channel serves this model (for the models routes). */
-    serves: (model: string) => upstream.channels.some((c) => serves(c, model)),
+    serves: async (model: string) => (await channels.current()).some((c) => serves(c, model)),
 
     async send(call: UpstreamCall): Promise<UpstreamResponse> {
-      const channels = channelOrder(upstream.channels, call.model);
-      if (channels.length === 0) throw new NotFoundError(`The model '${call.model}' is not served by this gateway.`, 'model_not_found', 'model');
+      const order = channelOrder(await channels.current(), call.model, call.affinity?.channelKey);
+      if (order.length === 0) throw new NotFoundError(`The model '${call.model}' is not served by this gateway.`, 'model_not_found', 'model');
+      let held: UpstreamResponse | undefined;
       let lastError: unknown;
-      for (const [i, channel] of channels.entries()) {
-        const isLast = i === channels.length - 1;
+      let tried = 0;
+      const attempt = async (channel: RuntimeChannel): Promise<UpstreamResponse | undefined> => {
+        tried += 1;
+        const started = Date.now();
         try {
-          const res = await attempt(channel, call);
-          if (res.status >= 500 && !isLast) {
-            onAttempt?.(channel.name, `http_${res.status}`);
-            logger.warn({ channel: channel.name, status: res.status, requestId: call.requestId }, 'upstream channel failed; trying the next');
-            await res.body.dump();
-            continue;
-          }
-          onAttempt?.(channel.name, 'ok');
-          return res;
+          const answer = { ...(await transport.call(channel, call)), channel };
+          await observe(channel, answer, Date.now() - started, call.requestId);
+          if (!failsOver(answer.status)) return answer;
+          await held?.body.dump().catch(() => undefined);
+          held = answer;
         } catch (err) {
           if (call.signal.aborted) throw err;
           lastError = err;
-          onAttempt?.(channel.name, isTimeout(err) ? 'timeout' : 'error');
+          const outcome = isTimeout(err) ? 'timeout' : 'error';
+          onAttempt?.(channel.name, outcome);
           logger.warn({ channel: channel.name, err: (err as Error).message, requestId: call.requestId }, 'upstream channel unreachable');
+          await health.failed(channel, outcome === 'timeout' ? 'timeout' : 'connection error');
         }
+        return undefined;
+      };
+
+      for (const [i, channel] of order.entries()) {
+        if (!(await admits(channel, i === 0 && call.affinity?.pinned === true))) continue;
+        const answer = await attempt(channel);
+        if (answer) return answer;
       }
+      // Every channel is cooling down: rather than refuse outright, try the one that recovers first.
+      if (tried === 0) {
+        const soonest = [...order].sort((a, b) => health.openUntil(a) - health.openUntil(b))[0]!;
+        const answer = await attempt(soonest);
+        if (answer) return answer;
+      }
+      if (held) return held;
       throw isTimeout(lastError)
         ? new UpstreamError(504, 'The upstream provider did not answer in time.')
         : new UpstreamError(502, 'The upstream provider could not be reached.');
     },
-    close: () => agent.close(),
   };
-}
-
-export function isTimeout(err: unknown): boolean {
-  return err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError;
 }
 
 export type UpstreamClient = ReturnType<typeof createUpstreamClient>;

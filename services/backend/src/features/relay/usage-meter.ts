@@ -11,6 +11,10 @@ export type ApiKind = 'chat' | 'responses';
 export interface MeteredUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Of the prompt tokens, those the upstream served from its prompt cache. */
+  cachedTokens: number;
+  /** Of the completion tokens, those spent reasoning (billed as output). */
+  reasoningTokens: number;
   /** True when the numbers came from the upstream, false when counted by the gateway. */
   reported: boolean;
 }
@@ -19,13 +23,19 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
 
 export class UsageMeter {
   private deltas = 0;
-  private reported: { prompt: number; completion: number } | undefined;
+  private reported: { prompt: number; completion: number; cached: number; reasoning: number } | undefined;
+  /** The answer's id when it is a response (so that a later previous_response_id finds its channel). */
+  responseId: string | undefined;
 
   /** Records the upstream's own figures (chat and responses spellings). */
   report(usage: Record<string, unknown>): void {
     const prompt = count(usage.prompt_tokens ?? usage.input_tokens);
     const completion = count(usage.completion_tokens ?? usage.output_tokens);
-    if (prompt !== undefined && completion !== undefined) this.reported = { prompt, completion };
+    if (prompt === undefined || completion === undefined) return;
+    const details = (v: unknown) => (isRecord(v) ? v : {});
+    const cached = count(details(usage.prompt_tokens_details ?? usage.input_tokens_details).cached_tokens) ?? 0;
+    const reasoning = count(details(usage.completion_tokens_details ?? usage.output_tokens_details).reasoning_tokens) ?? 0;
+    this.reported = { prompt, completion, cached: Math.min(cached, prompt), reasoning: Math.min(reasoning, completion) };
   }
 
   /** One content delta went to the client. */
@@ -36,8 +46,9 @@ export class UsageMeter {
   /** Reads a complete (non-streamed) JSON answer. */
   observeJson(body: string): void {
     // Not JSON we understand: usage stays counted by the gateway.
-    const usage = parseObject(body)?.usage;
-    if (isRecord(usage)) this.report(usage);
+    const answer = parseObject(body);
+    if (answer?.object === 'response' && typeof answer.id === 'string') this.responseId = answer.id;
+    if (isRecord(answer?.usage)) this.report(answer.usage);
   }
 
   /**
@@ -45,7 +56,8 @@ export class UsageMeter {
    * when the prompt was answered (`chargePrompt`: not for an answer the upstream broke off).
    */
   usage(promptEstimate: number, chargePrompt: boolean): MeteredUsage {
-    if (this.reported) return { promptTokens: this.reported.prompt, completionTokens: this.reported.completion, reported: true };
-    return { promptTokens: chargePrompt ? promptEstimate : 0, completionTokens: this.deltas, reported: false };
+    const r = this.reported;
+    if (r) return { promptTokens: r.prompt, completionTokens: r.completion, cachedTokens: r.cached, reasoningTokens: r.reasoning, reported: true };
+    return { promptTokens: chargePrompt ? promptEstimate : 0, completionTokens: this.deltas, cachedTokens: 0, reasoningTokens: 0, reported: false };
   }
 }

@@ -1,3 +1,4 @@
+import { microsToDollars } from '../models/pricing.js';
 import type { Pools } from '../../infra/db.js';
 import type {
   TopModelView as TopModel,
@@ -32,7 +33,7 @@ export interface RequestFilter {
 // the plan should not hang on that); the row comparison settles ties.
 const SEARCH = `
 SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, api_key_id, model, stream,
-       prompt_tokens, completion_tokens, total_tokens, status_code, latency_ms
+       prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_micros, channel, status_code, latency_ms
   FROM usage_logs
  WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
    AND ($3::bigint IS NULL OR user_id = $3)
@@ -55,6 +56,10 @@ interface SearchRow {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_micros: number;
+  channel: string | null;
   status_code: number;
   latency_ms: number;
 }
@@ -127,6 +132,10 @@ function requestView(r: SearchRow): UsageRequestView {
     prompt_tokens: r.prompt_tokens,
     completion_tokens: r.completion_tokens,
     total_tokens: r.total_tokens,
+    cached_tokens: r.cached_tokens,
+    reasoning_tokens: r.reasoning_tokens,
+    cost: microsToDollars(r.cost_micros),
+    channel: r.channel,
     status_code: r.status_code,
     latency_ms: r.latency_ms,
   };

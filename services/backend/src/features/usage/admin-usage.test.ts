@@ -86,11 +86,15 @@ describe('admin usage search', () => {
     );
     assert.deepEqual(Object.keys(aliceRows[0]!).sort(), [
       'api_key_id',
+      'cached_tokens',
+      'channel',
       'completion_tokens',
+      'cost',
       'created_at',
       'latency_ms',
       'model',
       'prompt_tokens',
+      'reasoning_tokens',
       'request_id',
       'status_code',
       'stream',

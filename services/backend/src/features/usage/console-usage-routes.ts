@@ -1,3 +1,4 @@
+import { microsToDollars } from '../models/pricing.js';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
@@ -32,6 +33,9 @@ function entryView(r: LedgerRow): LedgerEntry {
     prompt_tokens: r.prompt_tokens,
     completion_tokens: r.completion_tokens,
     total_tokens: r.total_tokens,
+    cached_tokens: r.cached_tokens,
+    reasoning_tokens: r.reasoning_tokens,
+    cost: microsToDollars(r.cost_micros),
     status_code: r.status_code,
     latency_ms: r.latency_ms,
   };
@@ -44,9 +48,39 @@ function csvCell(value: string | number | boolean | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-const CSV_COLUMNS = ['time', 'request_id', 'key', 'model', 'stream', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'status', 'latency_ms'] as const;
+const CSV_COLUMNS = [
+  'time',
+  'request_id',
+  'key',
+  'model',
+  'stream',
+  'prompt_tokens',
+  'completion_tokens',
+  'total_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'status',
+  'latency_ms',
+] as const;
 const csvLine = (e: LedgerEntry) =>
-  `${[e.created_at, e.request_id, e.key_name, e.model, e.stream, e.prompt_tokens, e.completion_tokens, e.total_tokens, e.status_code, e.latency_ms].map(csvCell).join(',')}\r\n`;
+  `${[
+    e.created_at,
+    e.request_id,
+    e.key_name,
+    e.model,
+    e.stream,
+    e.prompt_tokens,
+    e.completion_tokens,
+    e.total_tokens,
+    e.cached_tokens,
+    e.reasoning_tokens,
+    e.cost.toFixed(6),
+    e.status_code,
+    e.latency_ms,
+  ]
+    .map(csvCell)
+    .join(',')}\r\n`;
 
 async function write(res: Response, chunk: string): Promise<void> {
   if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));

@@ -6,6 +6,12 @@ export interface UsageRecord {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  /** Micro-dollars, at the price in force when it was served. */
+  costMicros: number;
+  /** The channel that served it (empty: none did). */
+  channel: string;
   statusCode: number;
   latencyMs: number;
   stream: boolean;
@@ -37,6 +43,14 @@ export function toStreamFields(r: UsageRecord): string[] {
     String(r.promptTokens),
     'ct',
     String(r.completionTokens),
+    'cc',
+    String(r.cachedTokens),
+    'rt',
+    String(r.reasoningTokens),
+    'cost',
+    String(r.costMicros),
+    'ch',
+    r.channel,
     's',
     String(r.statusCode),
     'l',
@@ -65,6 +79,11 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     model: f.m ?? '',
     promptTokens: Number(f.pt),
     completionTokens: Number(f.ct),
+    // Records written before these fields existed carry none.
+    cachedTokens: Number(f.cc ?? 0),
+    reasoningTokens: Number(f.rt ?? 0),
+    costMicros: Number(f.cost ?? 0),
+    channel: f.ch ?? '',
     statusCode: Number(f.s),
     latencyMs: Number(f.l),
     stream: f.st === '1',
@@ -73,8 +92,17 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     billed: f.b === '1',
     requestCounted: f.rc === '1',
   };
-  const numbersOk = [record.userId, record.apiKeyId, record.promptTokens, record.completionTokens, record.statusCode, record.latencyMs, record.createdAt].every(
-    Number.isFinite,
-  );
+  const numbersOk = [
+    record.userId,
+    record.apiKeyId,
+    record.promptTokens,
+    record.completionTokens,
+    record.cachedTokens,
+    record.reasoningTokens,
+    record.costMicros,
+    record.statusCode,
+    record.latencyMs,
+    record.createdAt,
+  ].every(Number.isFinite);
   return record.requestId && numbersOk && /^\d{4}-\d{2}-\d{2}$/.test(record.usageDate) ? record : undefined;
 }

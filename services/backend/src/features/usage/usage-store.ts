@@ -10,20 +10,26 @@ const WRITE_BATCH = `
 WITH input AS (
   -- A record delivered twice in one batch (read, then reclaimed) counts once.
   SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
-                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[], $13::bool[])
+                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[], $13::bool[],
+                       $14::int[], $15::int[], $16::bigint[], $17::text[])
     AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-         status_code, latency_ms, stream, created_at, usage_date, billed, request_counted)
+         status_code, latency_ms, stream, created_at, usage_date, billed, request_counted,
+         cached_tokens, reasoning_tokens, cost_micros, channel)
 ), inserted AS (
   INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-                          total_tokens, status_code, latency_ms, stream, created_at)
+                          total_tokens, status_code, latency_ms, stream, created_at,
+                          cached_tokens, reasoning_tokens, cost_micros, channel)
   SELECT request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-         prompt_tokens + completion_tokens, status_code, latency_ms, stream, created_at
+         prompt_tokens + completion_tokens, status_code, latency_ms, stream, created_at,
+         cached_tokens, reasoning_tokens, cost_micros, nullif(channel, '')
     FROM input
   ON CONFLICT DO NOTHING
   RETURNING request_id, created_at
 )
-INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens, completion_tokens)
-SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed AND NOT i.request_counted), sum(i.prompt_tokens), sum(i.completion_tokens)
+INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens, completion_tokens,
+                              cached_tokens, reasoning_tokens, cost_micros)
+SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed AND NOT i.request_counted), sum(i.prompt_tokens), sum(i.completion_tokens),
+       sum(i.cached_tokens), sum(i.reasoning_tokens), sum(i.cost_micros)
   FROM input i JOIN inserted USING (request_id, created_at)
  GROUP BY i.user_id, i.usage_date
  -- A fixed order of row locks: two flushers never deadlock on each other's users.
@@ -32,6 +38,9 @@ ON CONFLICT (user_id, usage_date) DO UPDATE
    SET request_count = d.request_count + EXCLUDED.request_count,
        prompt_tokens = d.prompt_tokens + EXCLUDED.prompt_tokens,
        completion_tokens = d.completion_tokens + EXCLUDED.completion_tokens,
+       cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
+       reasoning_tokens = d.reasoning_tokens + EXCLUDED.reasoning_tokens,
+       cost_micros = d.cost_micros + EXCLUDED.cost_micros,
        updated_at = now()`;
 
 export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Promise<void> {
@@ -51,6 +60,10 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => r.usageDate),
     col((r) => r.billed),
     col((r) => r.requestCounted),
+    col((r) => r.cachedTokens),
+    col((r) => r.reasoningTokens),
+    col((r) => r.costMicros),
+    col((r) => r.channel),
   ]);
 }
 

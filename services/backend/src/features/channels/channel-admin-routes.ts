@@ -1,0 +1,212 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ChannelHealthView, ChannelView } from '../../contract/admin-api.js';
+import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js';
+import { PG_INTEGER_MAX, int4, parse, text } from '../../infra/validation.js';
+import { actorOf } from '../admin/admin-auth.js';
+import { MODEL_NAME } from '../models/model-admin-routes.js';
+import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';
+import { SealedValueError } from './channel-crypto.js';
+import { type ChannelDirectory, runtimeOf } from './channel-directory.js';
+import type { ChannelRow, ChannelStore } from './channel-store.js';
+import type { ChannelHealthReader, RuntimeChannel } from './channel-types.js';
+
+/** As the migration's check. */
+const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAPPED_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/;
+
+/** http(s) with a host, no credentials (the key has a field of its own), no query or fragment (paths are appended). */
+function isUpstreamUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname && !url.username && !url.password && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+const fields = {
+  name: z.string().regex(CHANNEL_NAME, 'letters, digits, . _ - (up to 64), starting with a letter or digit'),
+  kind: z.enum(['openai', 'azure']),
+  base_url: text()
+    .max(2000)
+    .refine(isUpstreamUrl, 'an http:// or https:// URL, without credentials, query or fragment')
+    .transform((u) => u.replace(/\/+$/, '')),
+  api_key: z
+    .string()
+    .min(1)
+    .max(4096)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .nullable(),
+  api_version: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'such as 2024-10-21')
+    .nullable(),
+  priority: int4().min(-1000).max(1000),
+  weight: int4().min(1).max(1000),
+  models: z
+    .array(z.string().regex(MODEL_NAME, 'a model name, or a family ending in *'))
+    .max(500)
+    .transform((names) => [...new Set(names)]),
+  model_map: z
+    .record(z.string().regex(MAPPED_NAME, 'a model name'), z.string().regex(MAPPED_NAME, 'a model or deployment name'))
+    .refine((map) => Object.keys(map).length <= 500, 'at most 500 names'),
+  enabled: z.boolean(),
+  notes: text().max(2000),
+};
+const newChannel = z.object({
+  ...fields,
+  kind: fields.kind.default('openai'),
+  api_key: fields.api_key.default(null),
+  api_version: fields.api_version.default(null),
+  priority: fields.priority.default(0),
+  weight: fields.weight.default(1),
+  models: fields.models.default([]),
+  model_map: fields.model_map.default({}),
+  enabled: fields.enabled.default(true),
+  notes: fields.notes.default(''),
+});
+const channelChange = z
+  .object(fields)
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
+
+/** `:ref` is a Postgres id (`12` or `db:12`) or an environment channel's key (`env:<16 hex>`). */
+function refParam(value: unknown): ChannelRef {
+  const text = typeof value === 'string' ? value : '';
+  const id = /^(?:db:)?([1-9][0-9]{0,9})$/.exec(text)?.[1];
+  if (id && Number(id) <= PG_INTEGER_MAX) return Number(id);
+  if (/^env:[0-9a-f]{16}$/.test(text)) return text as ChannelRef;
+  throw new BadRequestError('Invalid channel: an id, or a key such as db:12 or env:0123456789abcdef.', 'invalid_id');
+}
+
+const notFound = () => new NotFoundError('No such channel.', 'channel_not_found');
+
+function rowView(r: ChannelRow): Omit<ChannelView, 'health'> {
+  return {
+    id: r.id,
+    key: runtimeOf(r, undefined).key,
+    name: r.name,
+    kind: r.kind,
+    base_url: r.base_url,
+    api_version: r.api_version,
+    api_key_hint: r.api_key_hint,
+    priority: r.priority,
+    weight: r.weight,
+    models: r.models,
+    model_map: r.model_map,
+    enabled: r.enabled,
+    disabled_reason: r.disabled_reason,
+    notes: r.notes,
+    managed_by_env: false,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
+}
+
+function envView(c: RuntimeChannel): Omit<ChannelView, 'health'> {
+  return {
+    id: null,
+    key: c.key,
+    name: c.name,
+    kind: c.kind,
+    base_url: c.baseUrl,
+    api_version: c.apiVersion ?? null,
+    api_key_hint: c.apiKey ? keyHint(c.apiKey) : null,
+    priority: c.priority,
+    weight: c.weight,
+    models: [...c.models],
+    model_map: { ...c.modelMap },
+    enabled: true,
+    disabled_reason: null,
+    notes: '',
+    managed_by_env: true,
+    created_at: null,
+    updated_at: null,
+  };
+}
+
+/** When Redis does not answer, the list still shows the channels. */
+const UNKNOWN_HEALTH: ChannelHealthView = {
+  state: 'closed',
+  open_until: null,
+  reason: 'health unknown: Redis did not answer',
+  recent: { requests: 0, errors: 0, error_rate: 0, avg_latency_ms: null },
+  last_probe: null,
+};
+
+interface Deps {
+  channels: Pick<ChannelStore, 'list' | 'get'>;
+  directory: Pick<ChannelDirectory, 'environment' | 'envChannel' | 'stored'>;
+  health: ChannelHealthReader;
+  service: ChannelAdminService;
+}
+
+/** /api/admin/channels: the upstream channels, their health, and staff's changes to them. */
+export function createChannelAdminRoutes({ channels, directory, health, service }: Deps): Router {
+  const router = Router();
+
+  /** Views with each channel's health (by its key), highest priority first. */
+  async function views(entries: Array<{ view: Omit<ChannelView, 'health'>; runtime: RuntimeChannel }>): Promise<ChannelView[]> {
+    const states = await health.views(entries.map((e) => e.runtime)).catch(() => new Map<string, ChannelHealthView>());
+    return entries
+      .map(({ view, runtime }) => ({ ...view, health: states.get(runtime.key) ?? UNKNOWN_HEALTH }))
+      .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
+  }
+  const ofRow = (row: ChannelRow) => ({ view: rowView(row), runtime: runtimeOf(row, undefined) });
+  const ofEnv = (c: RuntimeChannel) => ({ view: envView(c), runtime: c });
+
+  async function one(ref: ChannelRef): Promise<ChannelView> {
+    const env = typeof ref === 'string' ? directory.envChannel(ref) : undefined;
+    const row = typeof ref === 'number' ? await channels.get(ref) : undefined;
+    if (!env && !row) throw notFound();
+    return (await views([env ? ofEnv(env) : ofRow(row!)]))[0]!;
+  }
+
+  router.get('/channels', async (_req, res) => {
+    res.json(await views([...directory.environment().map(ofEnv), ...(await channels.list()).map(ofRow)]));
+  });
+
+  router.get('/channels/:ref', async (req, res) => {
+    res.json(await one(refParam(req.params.ref)));
+  });
+
+  router.post('/channels', async (req, res) => {
+    const row = await service.create(actorOf(res), parse(newChannel, req.body));
+    res.status(201).json((await views([ofRow(row)]))[0]);
+  });
+
+  router.patch('/channels/:ref', async (req, res) => {
+    const ref = refParam(req.params.ref);
+    if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
+    const row = await service.update(actorOf(res), ref, parse(channelChange, req.body));
+    res.json((await views([ofRow(row)]))[0]);
+  });
+
+  router.delete('/channels/:ref', async (req, res) => {
+    const ref = refParam(req.params.ref);
+    if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
+    await service.delete(actorOf(res), ref);
+    res.status(204).end();
+  });
+
+  router.post('/channels/:ref/probe', async (req, res) => {
+    const ref = refParam(req.params.ref);
+    let channel: RuntimeChannel | undefined;
+    try {
+      channel = typeof ref === 'string' ? directory.envChannel(ref) : await directory.stored(ref);
+    } catch (err) {
+      if (!(err instanceof SealedValueError)) throw err;
+      throw new HttpError(
+        409,
+        'This channel’s key cannot be opened with the gateway’s CHANNEL_ENCRYPTION_KEY: set the key again.',
+        'invalid_request_error',
+        'channel_key_unreadable',
+      );
+    }
+    if (!channel) throw notFound();
+    res.json(await health.probe(channel));
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ModelView } from '../../contract/admin-api.js';
+import { NotFoundError } from '../../infra/errors.js';
+import { parse, text } from '../../infra/validation.js';
+import { actorOf } from '../admin/admin-auth.js';
+import type { ModelAdminService } from './model-admin-service.js';
+import type { ModelRow, ModelStore } from './model-store.js';
+import { dollarAmount, microsToDollars, microsToDollarsOrNull } from './pricing.js';
+
+/** As the migration's check: letters, digits and . _ : / + -, optionally ending in '*' (a family). */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;
+// Dollars per million tokens; a million dollars keeps every product exact and within bigint.
+const price = dollarAmount(1_000_000);
+
+const terms = {
+  input_price: price,
+  cached_input_price: price.nullable(),
+  output_price: price,
+  enabled: z.boolean(),
+  notes: text().max(2000),
+};
+const newModel = z.object({
+  name: z.string().regex(MODEL_NAME, 'a model name (letters, digits, . _ : / + -), or a family ending in *'),
+  ...terms,
+  cached_input_price: terms.cached_input_price.default(null),
+  enabled: terms.enabled.default(true),
+  notes: terms.notes.default(''),
+});
+const modelChange = z
+  .object(terms)
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
+
+export function modelView(m: ModelRow): ModelView {
+  return {
+    name: m.name,
+    input_price: microsToDollars(m.input_price_micros),
+    cached_input_price: microsToDollarsOrNull(m.cached_input_price_micros),
+    output_price: microsToDollars(m.output_price_micros),
+    enabled: m.enabled,
+    notes: m.notes,
+    created_at: m.created_at.toISOString(),
+    updated_at: m.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The model name in the path. Names may hold '/', so the route takes the rest of the path:
+ * clients should encode the name (encodeURIComponent), and a bare '/' works too.
+ */
+function nameParam(segments: unknown): string {
+  const name = Array.isArray(segments) ? segments.join('/') : String(segments ?? '');
+  if (!MODEL_NAME.test(name)) throw new NotFoundError('No such model in the catalogue.', 'model_not_found');
+  return name;
+}
+
+interface Deps {
+  models: Pick<ModelStore, 'list'>;
+  service: ModelAdminService;
+}
+
+/** /api/admin/models: the catalogue and its prices (US dollars per million tokens). */
+export function createModelAdminRoutes({ models, service }: Deps): Router {
+  const router = Router();
+
+  router.get('/models', async (_req, res) => {
+    res.json((await models.list()).map(modelView));
+  });
+
+  router.post('/models', async (req, res) => {
+    const body = parse(newModel, req.body);
+    const row = await service.create(actorOf(res), {
+      name: body.name,
+      input_price_micros: body.input_price,
+      cached_input_price_micros: body.cached_input_price,
+      output_price_micros: body.output_price,
+      enabled: body.enabled,
+      notes: body.notes,
+    });
+    res.status(201).json(modelView(row));
+  });
+
+  router.patch('/models/*name', async (req, res) => {
+    const name = nameParam(req.params.name);
+    const body = parse(modelChange, req.body);
+    const row = await service.update(actorOf(res), name, {
+      input_price_micros: body.input_price,
+      cached_input_price_micros: body.cached_input_price,
+      output_price_micros: body.output_price,
+      enabled: body.enabled,
+      notes: body.notes,
+    });
+    res.json(modelView(row));
+  });
+
+  router.delete('/models/*name', async (req, res) => {
+    await service.delete(actorOf(res), nameParam(req.params.name));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,67 @@
+import type { Pools, Queryable } from '../../infra/db.js';
+
+/** A catalogue row; prices are micro-dollars per million tokens. */
+export interface ModelRow {
+  name: string;
+  input_price_micros: number;
+  /** null: cached input costs the input price. */
+  cached_input_price_micros: number | null;
+  output_price_micros: number;
+  enabled: boolean;
+  notes: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type NewModel = Omit<ModelRow, 'created_at' | 'updated_at'>;
+export type ModelChange = Partial<Omit<NewModel, 'name'>>;
+
+const COLUMNS = 'name, input_price_micros, cached_input_price_micros, output_price_micros, enabled, notes, created_at, updated_at';
+const EDITABLE = new Set(['input_price_micros', 'cached_input_price_micros', 'output_price_micros', 'enabled', 'notes']);
+
+/** The model catalogue. On the primary throughout: it is small, and a price must apply as soon as it is set. */
+export function createModelStore({ pools }: { pools: Pools }) {
+  return {
+    async list(db: Queryable = pools.primary): Promise<ModelRow[]> {
+      return (await db.query<ModelRow>(`SELECT ${COLUMNS} FROM models ORDER BY name`)).rows;
+    },
+
+    async get(name: string): Promise<ModelRow | undefined> {
+      return (await pools.primary.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE name = $1`, [name])).rows[0];
+    },
+
+    /** Locks the entry for a change in `tx`; its state before. */
+    async lock(tx: Queryable, name: string): Promise<ModelRow | undefined> {
+      return (await tx.query<ModelRow>(`SELECT ${COLUMNS} FROM models WHERE name = $1 FOR UPDATE`, [name])).rows[0];
+    },
+
+    /** The new entry, or undefined when the name is taken. */
+    async create(tx: Queryable, m: NewModel): Promise<ModelRow | undefined> {
+      const { rows } = await tx.query<ModelRow>(
+        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, output_price_micros, enabled, notes)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (name) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [m.name, m.input_price_micros, m.cached_input_price_micros, m.output_price_micros, m.enabled, m.notes],
+      );
+      return rows[0];
+    },
+
+    async update(tx: Queryable, name: string, change: ModelChange): Promise<ModelRow | undefined> {
+      // Only known columns, whatever the caller passes; null is a value (cached price = input price).
+      const fields = Object.entries(change).filter(([column, v]) => v !== undefined && EDITABLE.has(column));
+      const sets = fields.map(([column], i) => `${column} = $${i + 2}`);
+      const { rows } = await tx.query<ModelRow>(`UPDATE models SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`, [
+        name,
+        ...fields.map(([, v]) => v),
+      ]);
+      return rows[0];
+    },
+
+    async delete(tx: Queryable, name: string): Promise<boolean> {
+      return ((await tx.query('DELETE FROM models WHERE name = $1', [name])).rowCount ?? 0) > 0;
+    },
+  };
+}
+
+export type ModelStore = ReturnType<typeof createModelStore>;
