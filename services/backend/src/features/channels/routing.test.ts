@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { adminApi, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, metricSum, testSecrets, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -218,5 +218,76 @@ describe('conversations stick to a channel', () => {
     assert.equal(seen.cookie, undefined);
     assert.equal(seen['x-api-key'], undefined);
     assert.ok(!JSON.stringify(seen).includes(key), "the customer's key did not travel upstream");
+  });
+});
+
+describe('channels that staff manage, through the cluster', () => {
+  let good: Mock;
+  let picky: Mock;
+  const model = `managed-${process.pid}-${Date.now()}`;
+  const created: number[] = [];
+
+  before(async () => {
+    [good, picky] = await mocks('managed-good', 'managed-picky');
+  });
+  after(async () => {
+    for (const id of created) await admin.call('DELETE', `/channels/${id}`);
+    await Promise.all([good.close(), picky.close()]);
+  });
+
+  async function channel(body: Record<string, unknown>) {
+    const res = await admin.call('POST', '/channels', { models: [model], ...body });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    created.push(res.body.id);
+    return res.body as { id: number; name: string };
+  }
+  const ask = (key: string) =>
+    fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...chatBody, model }),
+    });
+
+  test('an upstream 401 on a live request fails over, disables the channel on every replica and counts an alert', async () => {
+    picky.setConfig({ apiKey: 'sk-the-right-upstream-key-1234' });
+    const refused = await channel({ name: `picky-${process.pid}`, base_url: picky.base, api_key: 'sk-a-wrong-upstream-key-0000', priority: 10 });
+    await channel({ name: `good-${process.pid}`, base_url: good.base, priority: 0 });
+    await sleep(300); // every worker reloads its channels from the bus
+    const { key } = await admin.customer();
+    const disabledBefore = await metricSum('gateway_channel_events_total', { channel: refused.name, event: 'disabled' });
+    const first = await ask(key);
+    assert.equal(first.status, 200, 'the customer never sees the operator’s bad key');
+    const view = (await admin.call('GET', `/channels/${refused.id}`)).body;
+    assert.equal(view.enabled, false);
+    assert.match(view.disabled_reason, /401/);
+    assert.equal((await metricSum('gateway_channel_events_total', { channel: refused.name, event: 'disabled' })) - disabledBefore, 1);
+    await sleep(300);
+    const seen = picky.stats().total;
+    for (let i = 0; i < 6; i += 1) assert.equal((await ask(key)).status, 200);
+    assert.equal(picky.stats().total, seen, 'no replica routes to the disabled channel');
+  });
+
+  test('an Azure OpenAI channel gets its deployment path, api-version and api-key header, and no bearer token', async () => {
+    good.setConfig({ apiKey: 'azure-key-0123456789' });
+    good.clearRequests();
+    await channel({
+      name: `azure-${process.pid}`,
+      kind: 'azure',
+      base_url: good.base.replace(/\/v1$/, ''),
+      api_version: '2024-10-21',
+      api_key: 'azure-key-0123456789',
+      model_map: { [model]: 'my-deployment' },
+      priority: 20,
+    });
+    await sleep(300);
+    const { key } = await admin.customer();
+    const res = await ask(key);
+    assert.equal(res.status, 200, await res.clone().text());
+    const seen = good.requests().at(-1)!;
+    assert.equal(seen.path, '/openai/deployments/my-deployment/chat/completions');
+    assert.equal(seen.query['api-version'], '2024-10-21');
+    assert.equal(seen.headers['api-key'], 'azure-key-0123456789');
+    assert.equal(seen.headers.authorization, undefined);
+    good.setConfig({ apiKey: null });
   });
 });
