@@ -164,7 +164,10 @@ describe('console: usage and the ledger', () => {
     assert.match(csv.headers.get('content-type')!, /^text\/csv/);
     assert.match(csv.headers.get('content-disposition')!, /attachment/);
     const lines = csv.text.trim().split('\r\n');
-    assert.equal(lines[0], 'time,request_id,key,model,stream,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,cost_usd,status,latency_ms');
+    assert.equal(
+      lines[0],
+      'time,request_id,key,model,stream,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,cost_usd,status,latency_ms',
+    );
     assert.equal(lines.length, 4);
     assert.ok(
       lines.some((l) => l.includes('"beta, ""quoted"""')),

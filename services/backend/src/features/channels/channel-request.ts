@@ -6,14 +6,30 @@ export type UpstreamPath = '/chat/completions' | '/responses' | '/models' | '/mo
 /** Headers of the client's request that reach the upstream: what Codex and the SDKs rely on, never its key or cookies. */
 export const FORWARDED_REQUEST_HEADERS: readonly string[] = [
   'openai-beta',
+  // Codex: older releases send session_id/conversation_id, newer ones session-id/thread-id and x-codex-*.
   'session_id',
+  'session-id',
   'conversation_id',
+  'thread-id',
+  'x-client-request-id',
+  'x-codex-beta-features',
+  'x-codex-window-id',
+  'x-codex-turn-metadata',
   'originator',
   'version',
   'user-agent',
   'idempotency-key',
   'x-idempotency-key',
 ];
+
+/** The conversation a request belongs to, as Codex and the SDKs name it (headers first, then prompt_cache_key). */
+export function conversationOf(headers: Record<string, string | string[] | undefined>, promptCacheKey: string | undefined): string | undefined {
+  for (const name of ['session_id', 'session-id']) {
+    const value = headers[name];
+    if (typeof value === 'string' && value.length > 0 && value.length <= 512) return value;
+  }
+  return promptCacheKey;
+}
 
 /** The model's name on this channel: its model map, own keys only ("constructor" must not find Object's). */
 export function channelModel(channel: RuntimeChannel, model: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
-import { FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
+import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
 import type { SessionAffinity } from '../channels/session-affinity.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { type ModelCatalogue, modelAllowed } from '../models/model-catalogue.js';
@@ -89,7 +89,7 @@ export function createRelayRoutes(deps: RelayDeps): Router {
       deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
       throw new ForbiddenError(`Your package does not include the model '${request.model}'.`, 'model_not_allowed');
     }
-    const session = typeof req.headers.session_id === 'string' ? req.headers.session_id : request.promptCacheKey;
+    const session = conversationOf(req.headers, request.promptCacheKey);
     const affinity = await deps.affinity.lookup(auth.userId, session, request.previousResponseId);
     if (affinity.foreign) {
       throw new BadRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_not_found', 'previous_response_id');
