@@ -156,9 +156,10 @@ describe('conversations stick to a channel', () => {
   const send = (app: App, path: string, body: object, headers: Record<string, string> = {}) =>
     request(app.app).post(path).set('authorization', `Bearer ${key}`).set(headers).send(body);
 
-  test('requests with one session_id (or prompt_cache_key) reach one channel, on every replica', async () => {
+  test('requests with one session_id, session-id or prompt_cache_key reach one channel, on every replica', async () => {
     for (const [how, headers, extra] of [
       ['session_id', { session_id: `s-${Date.now()}` }, {}],
+      ['session-id (Codex 0.169)', { 'session-id': `h-${Date.now()}` }, {}],
       ['prompt_cache_key', {}, { prompt_cache_key: `k-${Date.now()}` }],
     ] as const) {
       const [a0, b0] = [served(a), served(b)];
