@@ -15,10 +15,11 @@ const vendorChunks: Array<[chunk: string, pattern: RegExp]> = [
     /[\\/]node_modules[\\/](@mantine[\\/]charts|recharts|d3-[^\\/]+|victory-vendor|@reduxjs|react-redux|redux|immer|reselect|decimal\.js-light|es-toolkit|eventemitter3|internmap)[\\/]/,
   ],
   // Mantine code only the staff pages use (and what it alone needs), kept out of the customers'
-  // first load; the plugin below fails the build if a change pulls this chunk into it.
+  // first load; the plugin below fails the build if a change pulls this chunk into it. Of the
+  // Combobox, NativeSelect (first load) uses the chevron, its styles and the data parser: those stay behind.
   [
     'mantine-ops',
-    /[\\/]node_modules[\\/](@mantine[\\/]core[\\/]esm[\\/](components[\\/](Timeline|Switch|NumberInput|Textarea|SegmentedControl|FloatingIndicator)|utils[\\/](InlineInput|InputsGroupFieldset))[\\/]|@mantine[\\/]hooks[\\/]esm[\\/](use-shallow-effect|use-timeout|use-mutation-observer|use-mounted|utils[\\/]shallow-equal|utils[\\/]clamp)[\\/]|react-number-format[\\/]|react-textarea-autosize[\\/])/,
+    /[\\/]node_modules[\\/](@mantine[\\/]core[\\/]esm[\\/](components[\\/](Timeline|Switch|NumberInput|Textarea|SegmentedControl|FloatingIndicator|TagsInput|Pill|PillsInput|Fieldset)[\\/]|components[\\/]Combobox[\\/](?!ComboboxChevron[\\/]|Combobox\.module|get-parsed-combobox-data[\\/])|utils[\\/](InlineInput|InputsGroupFieldset)[\\/])|@mantine[\\/]hooks[\\/]esm[\\/](use-shallow-effect|use-timeout|use-mutation-observer|use-mounted|utils[\\/]shallow-equal|utils[\\/]clamp)[\\/]|react-number-format[\\/]|react-textarea-autosize[\\/])/,
   ],
   [
     'mantine',

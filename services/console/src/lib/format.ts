@@ -36,6 +36,11 @@ export function useFormat() {
     const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
     const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+    const clock = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+    // Costs of single requests are fractions of a cent: up to 6 decimals ($0.000125), at least 2.
+    const usd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
+    const wholeUsd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+    const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     // Calendar days are not instants: format them in UTC so no time zone moves them.
     const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     const shortDay = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -45,6 +50,14 @@ export function useFormat() {
       compact: (value: number) => compact.format(value),
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
       time: (iso: string) => time.format(new Date(iso)),
+      /** A time of day with seconds (cool-downs last seconds): 14:03:27. */
+      clock: (iso: string) => clock.format(new Date(iso)),
+      /** US dollars (costs, credits, prices) with as many decimals as they need, up to 6. */
+      usd: (value: number) => usd.format(value),
+      /** A credit limit as people say it: $5, or $2.50 when it has cents. */
+      credit: (value: number) => (Number.isInteger(value) ? wholeUsd.format(value) : usd.format(value)),
+      /** A ratio (0.083) as a percentage: 8.3%. */
+      percent: (ratio: number) => percent.format(ratio),
       day: (ymd: string) => day.format(new Date(`${ymd}T00:00:00Z`)),
       shortDay: (ymd: string) => shortDay.format(new Date(`${ymd}T00:00:00Z`)),
       money: (minorUnits: number, currency: string) => formatMoney(minorUnits, currency, locale),

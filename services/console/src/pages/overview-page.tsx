@@ -6,12 +6,12 @@ import { PageLoader } from '../components/common/page-loader';
 import { CurrentPlanCard } from '../components/packages/current-plan-card';
 import { PeriodsTable } from '../components/packages/periods-table';
 import { DailyUsageCharts } from '../components/usage/daily-usage-charts';
-import { TodayUsage } from '../components/usage/today-usage';
+import { UsageWindows } from '../components/usage/usage-windows';
 import { useMyPackages } from '../hooks/api/packages/queries';
 import { useDailyUsage, useTodayUsage } from '../hooks/api/usage/queries';
 import { lastDays } from '../lib/dates';
 
-/** The plan, today's use against its limits, the last 30 days and what is queued next. */
+/** The plan, its use against every limit window, the last 30 days and what is queued next. */
 export function OverviewPage() {
   const { t } = useTranslation();
   const today = useTodayUsage();
@@ -26,15 +26,15 @@ export function OverviewPage() {
       {today.isPending && <PageLoader />}
       {today.data && (
         <Grid gap="md">
-          <Grid.Col span={{ base: 12, md: 5 }}>
-            <CurrentPlanCard today={today.data} />
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <CurrentPlanCard today={today.data} period={packages.data?.current} />
           </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 7 }}>
+          <Grid.Col span={{ base: 12, md: 8 }}>
             <Stack gap="xs">
               <Title order={2} size="h4">
-                {t('overview.today')}
+                {t('overview.usage')}
               </Title>
-              <TodayUsage today={today.data} />
+              <UsageWindows today={today.data} />
             </Stack>
           </Grid.Col>
         </Grid>

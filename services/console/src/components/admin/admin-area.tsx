@@ -13,6 +13,8 @@ const OverviewPage = page(() => import('../../pages/admin/overview-page'), 'Admi
 const UsersPage = page(() => import('../../pages/admin/users-page'), 'AdminUsersPage');
 const UserDetailPage = page(() => import('../../pages/admin/user-detail-page'), 'AdminUserDetailPage');
 const PackagesPage = page(() => import('../../pages/admin/packages-page'), 'AdminPackagesPage');
+const ModelsPage = page(() => import('../../pages/admin/models-page'), 'AdminModelsPage');
+const ChannelsPage = page(() => import('../../pages/admin/channels-page'), 'AdminChannelsPage');
 const OrdersPage = page(() => import('../../pages/admin/orders-page'), 'AdminOrdersPage');
 const OrderDetailPage = page(() => import('../../pages/admin/order-detail-page'), 'AdminOrderDetailPage');
 const CodesPage = page(() => import('../../pages/admin/codes-page'), 'AdminCodesPage');
@@ -61,6 +63,8 @@ function AdminRoutes() {
     { path: 'users', element: <UsersPage /> },
     { path: 'users/:id', element: <UserDetailPage /> },
     { path: 'packages', element: <PackagesPage /> },
+    { path: 'models', element: <ModelsPage /> },
+    { path: 'channels', element: <ChannelsPage /> },
     { path: 'orders', element: <OrdersPage /> },
     { path: 'orders/:orderNo', element: <OrderDetailPage /> },
     { path: 'codes', element: <CodesPage /> },

@@ -23,6 +23,8 @@ const ADMIN_LINKS: Array<{ to: string; section: AdminSection; ownerOnly?: boolea
   { to: '/admin', section: 'overview' },
   { to: '/admin/users', section: 'users' },
   { to: '/admin/packages', section: 'packages' },
+  { to: '/admin/models', section: 'models' },
+  { to: '/admin/channels', section: 'channels' },
   { to: '/admin/orders', section: 'orders' },
   { to: '/admin/codes', section: 'codes' },
   { to: '/admin/usage', section: 'usage' },

@@ -1,12 +1,13 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { PeriodView } from '../../hooks/api/packages/types';
 import type { TodayUsage } from '../../hooks/api/usage/types';
 import { useFormat } from '../../lib/format';
 import { LimitsList } from './limits-list';
 
-/** The package in effect today, or what to do when there is none. */
-export function CurrentPlanCard({ today }: { today: TodayUsage }) {
+/** The package in effect today with its terms (once `period` is loaded), or what to do when there is none. */
+export function CurrentPlanCard({ today, period }: { today: TodayUsage; period: PeriodView | null | undefined }) {
   const { t } = useTranslation();
   const format = useFormat();
   const plan = today.package;
@@ -44,7 +45,7 @@ export function CurrentPlanCard({ today }: { today: TodayUsage }) {
           </Badge>
         </Group>
         <Text size="sm">{t('overview.endsOn', { date: format.day(plan.end_date) })}</Text>
-        {today.limits && <LimitsList limits={today.limits} />}
+        {period && <LimitsList limits={period} />}
       </Stack>
     </Paper>
   );

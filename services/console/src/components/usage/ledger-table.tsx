@@ -26,7 +26,7 @@ export function LedgerTable({ entries, hasMore, loadingMore, onLoadMore }: Ledge
   }
   return (
     <>
-      <Table.ScrollContainer minWidth={980}>
+      <Table.ScrollContainer minWidth={1240}>
         <Table striped highlightOnHover fz="sm" style={NO_WRAP}>
           <Table.Thead>
             <Table.Tr>
@@ -37,6 +37,9 @@ export function LedgerTable({ entries, hasMore, loadingMore, onLoadMore }: Ledge
               <Table.Th ta="right">{t('usage.columns.prompt')}</Table.Th>
               <Table.Th ta="right">{t('usage.columns.completion')}</Table.Th>
               <Table.Th ta="right">{t('usage.columns.total')}</Table.Th>
+              <Table.Th ta="right">{t('usage.columns.cached')}</Table.Th>
+              <Table.Th ta="right">{t('usage.columns.reasoning')}</Table.Th>
+              <Table.Th ta="right">{t('usage.columns.cost')}</Table.Th>
               <Table.Th>{t('usage.columns.status')}</Table.Th>
               <Table.Th ta="right">{t('usage.columns.latency')}</Table.Th>
               <Table.Th>{t('usage.columns.requestId')}</Table.Th>
@@ -52,6 +55,9 @@ export function LedgerTable({ entries, hasMore, loadingMore, onLoadMore }: Ledge
                 <Table.Td ta="right">{format.number(entry.prompt_tokens)}</Table.Td>
                 <Table.Td ta="right">{format.number(entry.completion_tokens)}</Table.Td>
                 <Table.Td ta="right">{format.number(entry.total_tokens)}</Table.Td>
+                <Table.Td ta="right">{format.number(entry.cached_tokens)}</Table.Td>
+                <Table.Td ta="right">{format.number(entry.reasoning_tokens)}</Table.Td>
+                <Table.Td ta="right">{format.usd(entry.cost)}</Table.Td>
                 <Table.Td>
                   <Badge variant="light" color={entry.status_code < 400 ? 'teal' : 'red'}>
                     {entry.status_code}

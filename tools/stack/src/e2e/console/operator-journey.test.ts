@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Secret, TOTP } from 'otpauth';
 import { signedUpPerson } from '../../console-client.js';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
+import { codeOf, signIn } from './sign-in.js';
 import { createOwner, postJson, testStack, waitFor } from '../../testing.js';
 import { newEmail } from '../../console-client.js';
 
@@ -15,21 +15,6 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(() => browser?.close());
-
-/** The authenticator app: the code `steps` 30-second steps from now (each code is accepted once). */
-const codeOf = (secret: string, steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
-
-async function signIn(page: Page, email: string, password: string, totpSecret?: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (totpSecret) {
-    await page.getByLabel('Authentication code').fill(codeOf(totpSecret, 1));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-}
 
 /** Opens an Operations page from the navigation. */
 async function operations(page: Page, link: string, heading: string | RegExp): Promise<void> {

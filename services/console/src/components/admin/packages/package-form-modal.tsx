@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useEffect, useState } from 'react';
+import { Alert, Button, Fieldset, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useModels } from '../../../hooks/api/admin/models/queries';
 import { useCreatePackage, useUpdatePackage } from '../../../hooks/api/admin/packages/mutations';
 import type { AdminPackageView, CreatePackageRequest, PackageChangeRequest } from '../../../hooks/api/admin/packages/types';
 import { currencyDigits } from '../../../lib/format';
@@ -14,12 +15,41 @@ interface Values {
   currency: string;
   dailyRequests: number | string;
   dailyTokens: number | string;
+  dailyCredits: number | string;
+  fiveHourRequests: number | string;
+  fiveHourTokens: number | string;
+  fiveHourCredits: number | string;
+  weeklyRequests: number | string;
+  weeklyTokens: number | string;
+  weeklyCredits: number | string;
   rpm: number | string;
+  streams: number | string;
+  /** Empty: every model the catalogue offers. */
+  models: string[];
   duration: number | string;
   onSale: boolean;
 }
 
-const BLANK: Values = { name: '', description: '', price: '', currency: 'USD', dailyRequests: '', dailyTokens: '', rpm: '', duration: 30, onSale: true };
+const BLANK: Values = {
+  name: '',
+  description: '',
+  price: '',
+  currency: 'USD',
+  dailyRequests: '',
+  dailyTokens: '',
+  dailyCredits: '',
+  fiveHourRequests: '',
+  fiveHourTokens: '',
+  fiveHourCredits: '',
+  weeklyRequests: '',
+  weeklyTokens: '',
+  weeklyCredits: '',
+  rpm: '',
+  streams: '',
+  models: [],
+  duration: 30,
+  onSale: true,
+};
 
 function valuesOf(pkg: AdminPackageView): Values {
   const limit = (value: number | null) => (value === null ? '' : value);
@@ -30,24 +60,57 @@ function valuesOf(pkg: AdminPackageView): Values {
     currency: pkg.currency,
     dailyRequests: limit(pkg.daily_request_limit),
     dailyTokens: limit(pkg.daily_token_limit),
+    dailyCredits: limit(pkg.daily_credit_limit),
+    fiveHourRequests: limit(pkg.five_hour_request_limit),
+    fiveHourTokens: limit(pkg.five_hour_token_limit),
+    fiveHourCredits: limit(pkg.five_hour_credit_limit),
+    weeklyRequests: limit(pkg.weekly_request_limit),
+    weeklyTokens: limit(pkg.weekly_token_limit),
+    weeklyCredits: limit(pkg.weekly_credit_limit),
     rpm: limit(pkg.rpm_limit),
+    streams: limit(pkg.max_concurrent_streams),
+    models: pkg.models,
     duration: pkg.duration_days,
     onSale: pkg.status === 'active',
   };
 }
 
-type Field = 'name' | 'currency' | 'price' | 'duration' | 'dailyRequests' | 'dailyTokens' | 'rpm';
+type CountField = 'dailyRequests' | 'dailyTokens' | 'fiveHourRequests' | 'fiveHourTokens' | 'weeklyRequests' | 'weeklyTokens' | 'rpm' | 'streams';
+type CreditField = 'dailyCredits' | 'fiveHourCredits' | 'weeklyCredits';
+type Field = 'name' | 'currency' | 'price' | 'duration' | CountField | CreditField;
+
+/** The plan terms that are simple values (the models list is compared apart). */
+const LIMIT_KEYS = [
+  'daily_request_limit',
+  'daily_token_limit',
+  'daily_credit_limit',
+  'five_hour_request_limit',
+  'five_hour_token_limit',
+  'five_hour_credit_limit',
+  'weekly_request_limit',
+  'weekly_token_limit',
+  'weekly_credit_limit',
+  'rpm_limit',
+  'max_concurrent_streams',
+] as const;
 
 /** The request body, or the fields that are not right. */
 function toTerms(v: Values): { terms: CreatePackageRequest; invalid: null } | { terms: null; invalid: Set<Field> } {
   const invalid = new Set<Field>();
   const whole = (value: number | string, min: number, max = Number.MAX_SAFE_INTEGER) =>
     typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : null;
-  const limit = (field: Field, value: number | string, min: number) => {
+  const limit = (field: CountField, value: number | string, min: number) => {
     if (value === '') return null;
     const n = whole(value, min);
     if (n === null) invalid.add(field);
     return n;
+  };
+  // Dollars; the gateway keeps micro-dollars, so more than 6 decimals would be rounded away anyway.
+  const credit = (field: CreditField, value: number | string) => {
+    if (value === '') return null;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.round(value * 1e6) / 1e6;
+    invalid.add(field);
+    return null;
   };
   const name = v.name.trim();
   if (name.length < 1 || name.length > 200) invalid.add('name');
@@ -57,14 +120,23 @@ function toTerms(v: Values): { terms: CreatePackageRequest; invalid: null } | { 
   if (price === null) invalid.add('price');
   const duration = whole(v.duration, 1, 3660);
   if (duration === null) invalid.add('duration');
-  const terms = {
+  const terms: CreatePackageRequest = {
     name,
     description: v.description,
     price_cents: price ?? 0,
     currency,
     daily_request_limit: limit('dailyRequests', v.dailyRequests, 0),
     daily_token_limit: limit('dailyTokens', v.dailyTokens, 0),
+    daily_credit_limit: credit('dailyCredits', v.dailyCredits),
+    five_hour_request_limit: limit('fiveHourRequests', v.fiveHourRequests, 0),
+    five_hour_token_limit: limit('fiveHourTokens', v.fiveHourTokens, 0),
+    five_hour_credit_limit: credit('fiveHourCredits', v.fiveHourCredits),
+    weekly_request_limit: limit('weeklyRequests', v.weeklyRequests, 0),
+    weekly_token_limit: limit('weeklyTokens', v.weeklyTokens, 0),
+    weekly_credit_limit: credit('weeklyCredits', v.weeklyCredits),
     rpm_limit: limit('rpm', v.rpm, 1),
+    max_concurrent_streams: limit('streams', v.streams, 1),
+    models: v.models.map((model) => model.trim()).filter((model) => model !== ''),
     duration_days: duration ?? 0,
   };
   return invalid.size > 0 ? { terms: null, invalid } : { terms, invalid: null };
@@ -77,9 +149,11 @@ function changes(before: AdminPackageView, terms: CreatePackageRequest, onSale: 
   if (terms.description !== before.description) change.description = terms.description;
   if (terms.price_cents !== before.price_cents) change.price_cents = terms.price_cents;
   if (terms.currency !== before.currency) change.currency = terms.currency;
-  if (terms.daily_request_limit !== before.daily_request_limit) change.daily_request_limit = terms.daily_request_limit;
-  if (terms.daily_token_limit !== before.daily_token_limit) change.daily_token_limit = terms.daily_token_limit;
-  if ((terms.rpm_limit ?? null) !== before.rpm_limit) change.rpm_limit = terms.rpm_limit ?? null;
+  for (const key of LIMIT_KEYS) {
+    if ((terms[key] ?? null) !== before[key]) change[key] = terms[key] ?? null;
+  }
+  const models = terms.models ?? [];
+  if (models.length !== before.models.length || models.some((model, i) => model !== before.models[i])) change.models = models;
   if (terms.duration_days !== before.duration_days) change.duration_days = terms.duration_days;
   if (onSale !== (before.status === 'active')) change.on_sale = onSale;
   return change;
@@ -97,6 +171,7 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
   const { t: tMain } = useTranslation();
   const create = useCreatePackage();
   const update = useUpdatePackage();
+  const models = useModels();
   const [values, setValues] = useState<Values>(BLANK);
   const [invalid, setInvalid] = useState(new Set<Field>());
   const existing = editing !== null && editing !== 'new' ? editing : null;
@@ -128,15 +203,40 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
     else update.mutate({ id: existing.id, change }, { onSuccess: onClose });
   };
 
+  const count = (field: CountField, min = 0) => (
+    <NumberInput
+      label={t(`packages.fields.${field}`)}
+      min={min}
+      allowNegative={false}
+      allowDecimal={false}
+      thousandSeparator=","
+      value={values[field]}
+      onChange={(value) => set(field, value)}
+      error={invalid.has(field) ? t(field === 'streams' ? 'packages.validation.streams' : 'packages.validation.limit') : undefined}
+    />
+  );
+  const credit = (field: CreditField) => (
+    <NumberInput
+      label={t(`packages.fields.${field}`)}
+      min={0}
+      allowNegative={false}
+      decimalScale={6}
+      prefix="$"
+      value={values[field]}
+      onChange={(value) => set(field, value)}
+      error={invalid.has(field) ? t('packages.validation.credit') : undefined}
+    />
+  );
+
+  const catalogue = (models.data ?? []).map((model) => model.name);
   const error = create.error ?? update.error;
-  const limitHint = t('packages.unlimitedHint');
   return (
     <Modal
       opened={editing !== null}
       onClose={onClose}
       title={existing ? t('packages.editTitle', { name: existing.name }) : t('packages.createTitle')}
       closeButtonProps={{ 'aria-label': tMain('common.close') }}
-      size="lg"
+      size="xl"
       centered
     >
       <form onSubmit={submit} noValidate>
@@ -163,7 +263,7 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
             value={values.description}
             onChange={(event) => set('description', event.currentTarget.value)}
           />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TermsGroup legend={t('packages.groups.sale')}>
             <NumberInput
               label={t('packages.fields.price')}
               description={t('packages.priceHint', { currency: values.currency.toUpperCase() || '—' })}
@@ -185,37 +285,8 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
               error={invalid.has('currency') ? t('packages.validation.currency') : undefined}
             />
             <NumberInput
-              label={t('packages.fields.dailyRequests')}
-              description={limitHint}
-              min={0}
-              allowNegative={false}
-              allowDecimal={false}
-              value={values.dailyRequests}
-              onChange={(value) => set('dailyRequests', value)}
-              error={invalid.has('dailyRequests') ? t('packages.validation.limit') : undefined}
-            />
-            <NumberInput
-              label={t('packages.fields.dailyTokens')}
-              description={limitHint}
-              min={0}
-              allowNegative={false}
-              allowDecimal={false}
-              value={values.dailyTokens}
-              onChange={(value) => set('dailyTokens', value)}
-              error={invalid.has('dailyTokens') ? t('packages.validation.limit') : undefined}
-            />
-            <NumberInput
-              label={t('packages.fields.rpm')}
-              description={limitHint}
-              min={1}
-              allowNegative={false}
-              allowDecimal={false}
-              value={values.rpm}
-              onChange={(value) => set('rpm', value)}
-              error={invalid.has('rpm') ? t('packages.validation.limit') : undefined}
-            />
-            <NumberInput
               label={t('packages.fields.duration')}
+              description={t('packages.durationHint')}
               required
               min={1}
               max={3660}
@@ -225,7 +296,38 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
               onChange={(value) => set('duration', value)}
               error={invalid.has('duration') ? t('packages.validation.duration') : undefined}
             />
-          </SimpleGrid>
+          </TermsGroup>
+          <Text size="xs" c="dimmed">
+            {t('packages.termsHint')} {t('packages.creditHint')}
+          </Text>
+          <TermsGroup legend={t('packages.groups.day')}>
+            {count('dailyRequests')}
+            {count('dailyTokens')}
+            {credit('dailyCredits')}
+          </TermsGroup>
+          <TermsGroup legend={t('packages.groups.fiveHours')}>
+            {count('fiveHourRequests')}
+            {count('fiveHourTokens')}
+            {credit('fiveHourCredits')}
+          </TermsGroup>
+          <TermsGroup legend={t('packages.groups.week')}>
+            {count('weeklyRequests')}
+            {count('weeklyTokens')}
+            {credit('weeklyCredits')}
+          </TermsGroup>
+          <TermsGroup legend={t('packages.groups.key')}>
+            {count('rpm', 1)}
+            {count('streams', 1)}
+          </TermsGroup>
+          <TagsInput
+            label={t('packages.fields.models')}
+            description={t('packages.modelsHint')}
+            data={catalogue}
+            value={values.models}
+            onChange={(models) => set('models', models)}
+            clearable
+            splitChars={[',', ' ']}
+          />
           {existing && (
             <Switch label={t('packages.fields.onSale')} checked={values.onSale} onChange={(event) => set('onSale', event.currentTarget.checked)} mt="xs" />
           )}
@@ -241,5 +343,27 @@ export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+// A group's name reads as a small heading above its fields (their labels say the rest).
+const LEGEND = {
+  legend: {
+    fontSize: 'var(--mantine-font-size-xs)',
+    fontWeight: 700,
+    textTransform: 'uppercase',
+    color: 'var(--mantine-color-dimmed)',
+    marginBottom: 'var(--mantine-spacing-xs)',
+  },
+} as const;
+
+/** A titled group of the form's fields, three to a row from small screens up. */
+function TermsGroup({ legend, children }: { legend: string; children: ReactNode }) {
+  return (
+    <Fieldset legend={legend} variant="unstyled" styles={LEGEND} pt={4}>
+      <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+        {children}
+      </SimpleGrid>
+    </Fieldset>
   );
 }

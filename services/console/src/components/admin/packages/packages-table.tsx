@@ -2,6 +2,7 @@ import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
+import { PackageTerms } from './package-terms';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -12,12 +13,10 @@ interface PackagesTableProps {
   onRetire?: (pkg: AdminPackageView) => void;
 }
 
-/** Every package with its price, limits and whether it is on sale. */
+/** Every package with its price, terms and whether it is on sale. */
 export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps) {
   const { t } = useTranslation('admin');
-  const { t: tMain } = useTranslation();
   const format = useFormat();
-  const limit = (value: number | null) => (value === null ? tMain('common.unlimited') : format.number(value));
   const withActions = onEdit !== undefined || onRetire !== undefined;
   return (
     <Table.ScrollContainer minWidth={820}>
@@ -27,9 +26,7 @@ export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps
             <Table.Th>{t('packages.columns.id')}</Table.Th>
             <Table.Th>{t('packages.columns.name')}</Table.Th>
             <Table.Th ta="right">{t('packages.columns.price')}</Table.Th>
-            <Table.Th ta="right">{t('packages.columns.requests')}</Table.Th>
-            <Table.Th ta="right">{t('packages.columns.tokens')}</Table.Th>
-            <Table.Th ta="right">{t('packages.columns.rpm')}</Table.Th>
+            <Table.Th>{t('packages.columns.terms')}</Table.Th>
             <Table.Th ta="right">{t('packages.columns.duration')}</Table.Th>
             <Table.Th>{t('packages.columns.status')}</Table.Th>
             {withActions && <Table.Th>{t('common.actions')}</Table.Th>}
@@ -54,9 +51,9 @@ export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps
                 )}
               </Table.Td>
               <Table.Td ta="right">{format.money(pkg.price_cents, pkg.currency)}</Table.Td>
-              <Table.Td ta="right">{limit(pkg.daily_request_limit)}</Table.Td>
-              <Table.Td ta="right">{limit(pkg.daily_token_limit)}</Table.Td>
-              <Table.Td ta="right">{limit(pkg.rpm_limit)}</Table.Td>
+              <Table.Td>
+                <PackageTerms pkg={pkg} />
+              </Table.Td>
               <Table.Td ta="right">{pkg.duration_days}</Table.Td>
               <Table.Td>
                 <Badge variant="light" color={pkg.status === 'active' ? 'teal' : 'gray'}>

@@ -6,7 +6,7 @@ import { useFormat } from '../../../lib/format';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
-/** Relayed requests, newest first, each with its user (linked), key, tokens, status and latency. */
+/** Relayed requests, newest first, each with its user (linked), key, tokens, cost, channel, status and latency. */
 export function RequestsTable({ rows }: { rows: UsageRequestView[] }) {
   const { t } = useTranslation('admin');
   const { t: tMain } = useTranslation();
@@ -19,7 +19,7 @@ export function RequestsTable({ rows }: { rows: UsageRequestView[] }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={1080}>
+    <Table.ScrollContainer minWidth={1420}>
       <Table striped highlightOnHover fz="sm" style={NO_WRAP}>
         <Table.Thead>
           <Table.Tr>
@@ -27,10 +27,14 @@ export function RequestsTable({ rows }: { rows: UsageRequestView[] }) {
             <Table.Th>{t('usage.columns.user')}</Table.Th>
             <Table.Th>{t('usage.columns.key')}</Table.Th>
             <Table.Th>{t('usage.columns.model')}</Table.Th>
+            <Table.Th>{t('usage.columns.channel')}</Table.Th>
             <Table.Th>{t('usage.columns.stream')}</Table.Th>
             <Table.Th ta="right">{t('usage.columns.prompt')}</Table.Th>
             <Table.Th ta="right">{t('usage.columns.completion')}</Table.Th>
             <Table.Th ta="right">{t('usage.columns.total')}</Table.Th>
+            <Table.Th ta="right">{t('usage.columns.cached')}</Table.Th>
+            <Table.Th ta="right">{t('usage.columns.reasoning')}</Table.Th>
+            <Table.Th ta="right">{t('usage.columns.cost')}</Table.Th>
             <Table.Th>{t('usage.columns.status')}</Table.Th>
             <Table.Th ta="right">{t('usage.columns.latency')}</Table.Th>
             <Table.Th>{t('usage.columns.requestId')}</Table.Th>
@@ -47,10 +51,14 @@ export function RequestsTable({ rows }: { rows: UsageRequestView[] }) {
               </Table.Td>
               <Table.Td>{row.api_key_id ?? t('common.none')}</Table.Td>
               <Table.Td>{row.model}</Table.Td>
+              <Table.Td>{row.channel ?? t('common.none')}</Table.Td>
               <Table.Td>{row.stream ? tMain('common.yes') : tMain('common.no')}</Table.Td>
               <Table.Td ta="right">{format.number(row.prompt_tokens)}</Table.Td>
               <Table.Td ta="right">{format.number(row.completion_tokens)}</Table.Td>
               <Table.Td ta="right">{format.number(row.total_tokens)}</Table.Td>
+              <Table.Td ta="right">{format.number(row.cached_tokens)}</Table.Td>
+              <Table.Td ta="right">{format.number(row.reasoning_tokens)}</Table.Td>
+              <Table.Td ta="right">{format.usd(row.cost)}</Table.Td>
               <Table.Td>
                 <Badge variant="light" color={row.status_code < 400 ? 'teal' : row.status_code < 500 ? 'orange' : 'red'}>
                   {row.status_code}

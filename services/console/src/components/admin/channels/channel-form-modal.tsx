@@ -1,0 +1,383 @@
+import {
+  Button,
+  CloseButton,
+  Group,
+  Modal,
+  NativeSelect,
+  NumberInput,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCreateChannel, useUpdateChannel } from '../../../hooks/api/admin/channels/mutations';
+import type { ChannelChangeRequest, ChannelKind, ChannelView, CreateChannelRequest } from '../../../hooks/api/admin/channels/types';
+import { ApiErrorAlert } from '../../common/api-error-alert';
+
+interface MapRow {
+  /** A stable React key while rows are added and removed. */
+  key: number;
+  from: string;
+  to: string;
+}
+
+/** The form's values as typed: numbers may be '' (not filled yet). */
+interface Values {
+  name: string;
+  kind: ChannelKind;
+  baseUrl: string;
+  apiVersion: string;
+  /** Write-only: empty keeps the current key when editing. */
+  apiKey: string;
+  removeKey: boolean;
+  priority: number | string;
+  weight: number | string;
+  models: string[];
+  mapRows: MapRow[];
+  enabled: boolean;
+  notes: string;
+}
+
+type Field = 'name' | 'baseUrl' | 'apiVersion' | 'priority' | 'weight' | 'mapping';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const URL_PATTERN = /^https?:\/\/\S+$/;
+const API_VERSION = /^[A-Za-z0-9._-]{1,64}$/;
+
+let nextRowKey = 1;
+const row = (from = '', to = ''): MapRow => ({ key: nextRowKey++, from, to });
+
+const BLANK: Omit<Values, 'mapRows'> = {
+  name: '',
+  kind: 'openai',
+  baseUrl: '',
+  apiVersion: '',
+  apiKey: '',
+  removeKey: false,
+  priority: 0,
+  weight: 1,
+  models: [],
+  enabled: true,
+  notes: '',
+};
+
+function valuesOf(channel: ChannelView): Values {
+  return {
+    name: channel.name,
+    kind: channel.kind,
+    baseUrl: channel.base_url,
+    apiVersion: channel.api_version ?? '',
+    apiKey: '',
+    removeKey: false,
+    priority: channel.priority,
+    weight: channel.weight,
+    models: channel.models,
+    mapRows: Object.entries(channel.model_map).map(([from, to]) => row(from, to)),
+    enabled: channel.enabled,
+    notes: channel.notes,
+  };
+}
+
+/** The request body (without the key, which only a change sends), or the fields that are not right. */
+function toSettings(v: Values): { settings: CreateChannelRequest; invalid: null } | { settings: null; invalid: Set<Field> } {
+  const invalid = new Set<Field>();
+  const whole = (value: number | string, min: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : null;
+  const name = v.name.trim();
+  if (!NAME.test(name)) invalid.add('name');
+  const baseUrl = v.baseUrl.trim();
+  if (!URL_PATTERN.test(baseUrl)) invalid.add('baseUrl');
+  const apiVersion = v.apiVersion.trim();
+  if (v.kind === 'azure' && !API_VERSION.test(apiVersion)) invalid.add('apiVersion');
+  const priority = whole(v.priority, -1000, 1000);
+  if (priority === null) invalid.add('priority');
+  const weight = whole(v.weight, 1, 1000);
+  if (weight === null) invalid.add('weight');
+  const modelMap: Record<string, string> = {};
+  for (const { from, to } of v.mapRows) {
+    const [a, b] = [from.trim(), to.trim()];
+    if (a === '' && b === '') continue;
+    if (a === '' || b === '') invalid.add('mapping');
+    else modelMap[a] = b;
+  }
+  if (invalid.size > 0) return { settings: null, invalid };
+  return {
+    settings: {
+      name,
+      kind: v.kind,
+      base_url: baseUrl,
+      // Only Azure takes one: the gateway refuses it for other kinds.
+      api_version: v.kind === 'azure' ? apiVersion : null,
+      priority: priority ?? 0,
+      weight: weight ?? 1,
+      models: v.models.map((model) => model.trim()).filter((model) => model !== ''),
+      model_map: modelMap,
+      enabled: v.enabled,
+      notes: v.notes,
+    },
+    invalid: null,
+  };
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
+const sameMap = (a: Record<string, string>, b: Record<string, string>) =>
+  sameList(Object.keys(a).sort(), Object.keys(b).sort()) && Object.entries(a).every(([k, v]) => b[k] === v);
+
+/** Only what changed: the audit log then shows exactly what was edited. */
+function changes(before: ChannelView, settings: CreateChannelRequest, v: Values): ChannelChangeRequest {
+  const change: ChannelChangeRequest = {};
+  if (settings.name !== before.name) change.name = settings.name;
+  if (settings.kind !== before.kind) change.kind = settings.kind;
+  if (settings.base_url !== before.base_url) change.base_url = settings.base_url;
+  if ((settings.api_version ?? null) !== before.api_version) change.api_version = settings.api_version ?? null;
+  if (settings.priority !== before.priority) change.priority = settings.priority;
+  if (settings.weight !== before.weight) change.weight = settings.weight;
+  if (!sameList(settings.models ?? [], before.models)) change.models = settings.models;
+  if (!sameMap(settings.model_map ?? {}, before.model_map)) change.model_map = settings.model_map;
+  if (settings.enabled !== before.enabled) change.enabled = settings.enabled;
+  if (settings.notes !== before.notes) change.notes = settings.notes;
+  if (v.removeKey) change.api_key = null;
+  else if (v.apiKey.trim() !== '') change.api_key = v.apiKey.trim();
+  return change;
+}
+
+interface ChannelFormModalProps {
+  /** A channel to edit, 'new' to add one, null when closed. */
+  editing: ChannelView | 'new' | null;
+  /** Names for the models field's suggestions (the catalogue). */
+  knownModels: string[];
+  onClose: () => void;
+}
+
+/** Add or edit a channel; its key is write-only (empty keeps it, or remove it on purpose). */
+export function ChannelFormModal({ editing, knownModels, onClose }: ChannelFormModalProps) {
+  const { t } = useTranslation('admin');
+  const { t: tMain } = useTranslation();
+  const create = useCreateChannel();
+  const update = useUpdateChannel();
+  const [values, setValues] = useState<Values>({ ...BLANK, mapRows: [] });
+  const [invalid, setInvalid] = useState(new Set<Field>());
+  const mapLabelId = useId();
+  const existing = editing !== null && editing !== 'new' ? editing : null;
+  const resetCreate = create.reset;
+  const resetUpdate = update.reset;
+
+  useEffect(() => {
+    if (editing === null) return;
+    setValues(editing === 'new' ? { ...BLANK, mapRows: [] } : valuesOf(editing));
+    setInvalid(new Set());
+    resetCreate();
+    resetUpdate();
+  }, [editing, resetCreate, resetUpdate]);
+
+  const set = <K extends keyof Values>(field: K, value: Values[K]) => setValues((current) => ({ ...current, [field]: value }));
+  const setRow = (key: number, patch: Partial<MapRow>) =>
+    setValues((current) => ({ ...current, mapRows: current.mapRows.map((r) => (r.key === key ? { ...r, ...patch } : r)) }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const checked = toSettings(values);
+    setInvalid(checked.invalid ?? new Set());
+    if (!checked.settings) return;
+    if (!existing) {
+      const key = values.apiKey.trim();
+      create.mutate({ ...checked.settings, ...(key === '' ? {} : { api_key: key }) }, { onSuccess: onClose });
+      return;
+    }
+    const change = changes(existing, checked.settings, values);
+    if (Object.keys(change).length === 0) onClose();
+    else update.mutate({ key: existing.key, change }, { onSuccess: onClose });
+  };
+
+  const error = create.error ?? update.error;
+  const azure = values.kind === 'azure';
+  let keyHint = t('channels.hints.apiKeyNew');
+  if (existing) keyHint = existing.api_key_hint ? t('channels.hints.apiKeyKeep', { hint: existing.api_key_hint }) : t('channels.hints.apiKeyNone');
+  return (
+    <Modal
+      opened={editing !== null}
+      onClose={onClose}
+      title={existing ? t('channels.editTitle', { name: existing.name }) : t('channels.createTitle')}
+      closeButtonProps={{ 'aria-label': tMain('common.close') }}
+      size="lg"
+      centered
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+            <TextInput
+              label={t('channels.fields.name')}
+              description={t('channels.hints.name')}
+              required
+              maxLength={64}
+              value={values.name}
+              onChange={(event) => set('name', event.currentTarget.value)}
+              error={invalid.has('name') ? t('channels.validation.name') : undefined}
+            />
+            <NativeSelect
+              label={t('channels.fields.kind')}
+              value={values.kind}
+              onChange={(event) => set('kind', event.currentTarget.value as ChannelKind)}
+              data={[
+                { value: 'openai', label: t('channels.kinds.openai') },
+                { value: 'azure', label: t('channels.kinds.azure') },
+              ]}
+            />
+          </SimpleGrid>
+          <TextInput
+            label={t('channels.fields.baseUrl')}
+            description={azure ? t('channels.hints.azureBaseUrl') : t('channels.hints.baseUrl')}
+            required
+            type="url"
+            inputMode="url"
+            spellCheck={false}
+            value={values.baseUrl}
+            onChange={(event) => set('baseUrl', event.currentTarget.value)}
+            error={invalid.has('baseUrl') ? t('channels.validation.baseUrl') : undefined}
+          />
+          {azure && (
+            <TextInput
+              label={t('channels.fields.apiVersion')}
+              description={t('channels.hints.apiVersion')}
+              required
+              spellCheck={false}
+              error={invalid.has('apiVersion') ? t('channels.validation.apiVersion') : undefined}
+              value={values.apiVersion}
+              onChange={(event) => set('apiVersion', event.currentTarget.value)}
+            />
+          )}
+          <PasswordInput
+            label={t('channels.fields.apiKey')}
+            description={keyHint}
+            autoComplete="new-password"
+            disabled={values.removeKey}
+            value={values.apiKey}
+            onChange={(event) => set('apiKey', event.currentTarget.value)}
+            visibilityToggleButtonProps={{ 'aria-label': tMain('common.toggleVisibility') }}
+          />
+          {existing?.api_key_hint && (
+            <Switch
+              label={t('channels.fields.removeKey')}
+              description={t('channels.hints.removeKey')}
+              color="red"
+              checked={values.removeKey}
+              onChange={(event) => set('removeKey', event.currentTarget.checked)}
+            />
+          )}
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+            <NumberInput
+              label={t('channels.fields.priority')}
+              description={t('channels.hints.priority')}
+              required
+              min={-1000}
+              max={1000}
+              allowDecimal={false}
+              value={values.priority}
+              onChange={(value) => set('priority', value)}
+              error={invalid.has('priority') ? t('channels.validation.priority') : undefined}
+            />
+            <NumberInput
+              label={t('channels.fields.weight')}
+              description={t('channels.hints.weight')}
+              required
+              min={1}
+              max={1000}
+              allowDecimal={false}
+              allowNegative={false}
+              value={values.weight}
+              onChange={(value) => set('weight', value)}
+              error={invalid.has('weight') ? t('channels.validation.weight') : undefined}
+            />
+          </SimpleGrid>
+          <TagsInput
+            label={t('channels.fields.models')}
+            description={t('channels.hints.models')}
+            data={knownModels.filter((name) => !name.endsWith('*'))}
+            value={values.models}
+            onChange={(models) => set('models', models)}
+            clearable
+            splitChars={[',', ' ']}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <Stack gap={6} role="group" aria-labelledby={mapLabelId}>
+            <div>
+              <Text size="sm" fw={500} id={mapLabelId}>
+                {t('channels.fields.modelMap')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('channels.hints.modelMap')}
+              </Text>
+            </div>
+            {values.mapRows.map((r, index) => (
+              <Group key={r.key} gap={6} wrap="nowrap" align="center">
+                <TextInput
+                  aria-label={`${t('channels.fields.mapFrom')} ${index + 1}`}
+                  placeholder={t('channels.fields.mapFrom')}
+                  spellCheck={false}
+                  value={r.from}
+                  onChange={(event) => setRow(r.key, { from: event.currentTarget.value })}
+                  style={{ flex: 1, minWidth: 0 }}
+                />
+                <Text c="dimmed" aria-hidden>
+                  →
+                </Text>
+                <TextInput
+                  aria-label={`${t('channels.fields.mapTo')} ${index + 1}`}
+                  placeholder={t('channels.fields.mapTo')}
+                  spellCheck={false}
+                  value={r.to}
+                  onChange={(event) => setRow(r.key, { to: event.currentTarget.value })}
+                  style={{ flex: 1, minWidth: 0 }}
+                />
+                <CloseButton
+                  aria-label={t('channels.fields.removeMapping', { from: r.from.trim() || index + 1 })}
+                  onClick={() =>
+                    set(
+                      'mapRows',
+                      values.mapRows.filter((other) => other.key !== r.key),
+                    )
+                  }
+                />
+              </Group>
+            ))}
+            {invalid.has('mapping') && (
+              <Text size="xs" c="red.7" role="alert">
+                {t('channels.validation.mapping')}
+              </Text>
+            )}
+            <Group>
+              <Button variant="subtle" size="compact-sm" onClick={() => set('mapRows', [...values.mapRows, row()])}>
+                + {t('channels.fields.addMapping')}
+              </Button>
+            </Group>
+          </Stack>
+          <Textarea
+            label={t('channels.fields.notes')}
+            maxLength={2000}
+            autosize
+            minRows={1}
+            maxRows={4}
+            value={values.notes}
+            onChange={(event) => set('notes', event.currentTarget.value)}
+          />
+          <Switch label={t('channels.fields.enabled')} checked={values.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
+          {error ? <ApiErrorAlert error={error} /> : null}
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={onClose}>
+              {tMain('common.cancel')}
+            </Button>
+            <Button type="submit" loading={create.isPending || update.isPending}>
+              {t('channels.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

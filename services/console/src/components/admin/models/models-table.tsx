@@ -1,0 +1,164 @@
+import { Badge, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ModelView } from '../../../hooks/api/admin/models/types';
+import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
+import { useFormat } from '../../../lib/format';
+
+const TOP = { verticalAlign: 'top' } as const;
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+/** Whether a name of a package's model list covers a catalogue entry (either may end in '*': a family). */
+function covers(listed: string, entry: string): boolean {
+  if (listed === entry) return true;
+  if (listed.endsWith('*')) return entry.startsWith(listed.slice(0, -1));
+  if (entry.endsWith('*')) return listed.startsWith(entry.slice(0, -1));
+  return false;
+}
+
+/** The packages that include the model: first those that list it (or its family), then those without a list (every model). */
+export function packagesWith(model: string, packages: AdminPackageView[]): AdminPackageView[] {
+  const listing = packages.filter((pkg) => pkg.models.some((listed) => covers(listed, model)));
+  return [...listing, ...packages.filter((pkg) => pkg.models.length === 0)];
+}
+
+interface ModelsTableProps {
+  models: ModelView[];
+  /** The packages on sale, to show which include each model. */
+  packages: AdminPackageView[];
+  /** Left out for roles that may not change the catalogue. */
+  onEdit?: (model: ModelView) => void;
+  onDelete?: (model: ModelView) => void;
+}
+
+/** The catalogue: prices per million tokens, whether it is offered, and the packages that include it. */
+export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableProps) {
+  const { t } = useTranslation('admin');
+  const format = useFormat();
+  const withActions = onEdit !== undefined || onDelete !== undefined;
+  return (
+    <Table.ScrollContainer minWidth={withActions ? 900 : 760}>
+      <Table striped highlightOnHover verticalSpacing="sm" fz="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('models.columns.name')}</Table.Th>
+            <Table.Th ta="right" style={NO_WRAP}>
+              {t('models.columns.input')}
+            </Table.Th>
+            <Table.Th ta="right" style={NO_WRAP}>
+              {t('models.columns.cachedInput')}
+            </Table.Th>
+            <Table.Th ta="right" style={NO_WRAP}>
+              {t('models.columns.output')}
+            </Table.Th>
+            <Table.Th>{t('models.columns.status')}</Table.Th>
+            <Table.Th>{t('models.columns.packages')}</Table.Th>
+            {withActions && <Table.Th>{t('common.actions')}</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {models.map((model) => (
+            <Table.Tr key={model.name} data-testid="model-row" data-model={model.name}>
+              <Table.Td style={TOP}>
+                <Text ff="monospace" size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {model.name}
+                </Text>
+                {model.notes && (
+                  <Text size="xs" c="dimmed" maw={260} lineClamp={3}>
+                    {model.notes}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right" style={{ ...TOP, ...NO_WRAP }}>
+                {format.usd(model.input_price)}
+              </Table.Td>
+              <Table.Td ta="right" style={{ ...TOP, ...NO_WRAP }}>
+                {model.cached_input_price === null ? (
+                  <Text span size="sm" c="dimmed">
+                    {t('models.sameAsInput')}
+                  </Text>
+                ) : (
+                  format.usd(model.cached_input_price)
+                )}
+              </Table.Td>
+              <Table.Td ta="right" style={{ ...TOP, ...NO_WRAP }}>
+                {format.usd(model.output_price)}
+              </Table.Td>
+              <Table.Td style={TOP}>
+                <Badge variant="light" color={model.enabled ? 'teal' : 'gray'}>
+                  {model.enabled ? t('models.enabledBadge') : t('models.disabledBadge')}
+                </Badge>
+              </Table.Td>
+              <Table.Td style={TOP}>
+                <IncludedIn included={packagesWith(model.name, packages)} total={packages.length} />
+              </Table.Td>
+              {withActions && (
+                <Table.Td style={TOP}>
+                  <Group gap={6} wrap="nowrap">
+                    {onEdit && (
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => onEdit(model)}
+                        aria-label={t('common.actionOn', { action: t('models.edit'), name: model.name })}
+                      >
+                        {t('models.edit')}
+                      </Button>
+                    )}
+                    {onDelete && (
+                      <Button
+                        size="compact-sm"
+                        variant="light"
+                        color="red"
+                        onClick={() => onDelete(model)}
+                        aria-label={t('common.actionOn', { action: t('models.delete'), name: model.name })}
+                      >
+                        {t('models.delete')}
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+const SHOWN = 3;
+
+function IncludedIn({ included, total }: { included: AdminPackageView[]; total: number }) {
+  const { t } = useTranslation('admin');
+  if (included.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('models.noPackages')}
+      </Text>
+    );
+  }
+  if (included.length === total) {
+    return (
+      <Badge variant="light" color="blue">
+        {t('models.allPackages')}
+      </Badge>
+    );
+  }
+  const rest = included.slice(SHOWN);
+  return (
+    <Stack gap={2} maw={260}>
+      {included.slice(0, SHOWN).map((pkg) => (
+        <Text key={pkg.id} size="sm" truncate>
+          {pkg.name}
+        </Text>
+      ))}
+      {rest.length > 0 && (
+        <Tooltip label={rest.map((pkg) => pkg.name).join(', ')} multiline maw={320}>
+          <Text size="xs" c="dimmed" tabIndex={0}>
+            {t('models.morePackages', { count: rest.length })}
+          </Text>
+        </Tooltip>
+      )}
+    </Stack>
+  );
+}

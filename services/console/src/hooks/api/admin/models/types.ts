@@ -1,0 +1,1 @@
+export type { CreateModelRequest, ModelChangeRequest, ModelList, ModelView } from '@codex-gateway/backend/admin-api';
