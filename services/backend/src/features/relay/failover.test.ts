@@ -13,23 +13,24 @@ import type { RuntimeChannel } from '../channels/channel-types.js';
 const stack = testStack();
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'fail over' }] };
 
-async function stackMockCount(): Promise<number> {
-  return ((await (await fetch(`${stack.upstreamUrl}/__mock/stats`)).json()) as { total: number }).total;
-}
-
 describe('upstream channels', () => {
   let flaky: MockUpstream;
+  // Its own, not the stack's mock: the stack's also answers other test files and health probes.
+  let healthy: MockUpstream;
   let gateway: App;
+  const healthyCount = () => healthy.stats().byEndpoint['/v1/chat/completions'] ?? 0;
 
   before(async () => {
     flaky = createMockUpstream();
+    healthy = createMockUpstream();
     const { url: flakyUrl } = await flaky.listen(0, '127.0.0.1');
+    const { url: healthyUrl } = await healthy.listen(0, '127.0.0.1');
     const refusing = `http://127.0.0.1:${await freePort()}/v1`;
-    // Weights make the order all but certain: refusing, then flaky, then the stack's mock.
+    // Weights make the order all but certain: refusing, then flaky, then healthy.
     const channels = [
       { name: 'refusing', baseUrl: refusing, weight: 1e12 },
       { name: 'flaky', baseUrl: `${flakyUrl}/v1`, weight: 1e6 },
-      { name: 'healthy', baseUrl: `${stack.upstreamUrl}/v1`, weight: 1 },
+      { name: 'healthy', baseUrl: `${healthyUrl}/v1`, weight: 1 },
     ];
     const config = loadConfig({
       DATABASE_URL: stack.postgres.primaryUrl,
@@ -46,20 +47,21 @@ describe('upstream channels', () => {
   after(async () => {
     await gateway.close();
     await flaky.close();
+    await healthy.close();
   });
 
   test('a channel that refuses connections or answers 5xx is skipped before any byte reaches the client', async () => {
     flaky.setConfig({ failNext: 1 });
-    const before = await stackMockCount();
+    const before = healthyCount();
     const res = await request(gateway.app).post('/v1/chat/completions').set('authorization', `Bearer ${stack.demoApiKey}`).send(chat);
     assert.equal(res.status, 200);
     assert.equal(res.body.object, 'chat.completion');
     assert.equal(flaky.stats().byEndpoint['/v1/chat/completions'], 1, 'the flaky channel was tried and failed');
-    assert.equal((await stackMockCount()) - before, 1, 'the healthy channel answered');
+    assert.equal(healthyCount() - before, 1, 'the healthy channel answered');
   });
 
   test('a stream that breaks after bytes were sent is not retried elsewhere', async () => {
-    const before = await stackMockCount();
+    const before = healthyCount();
     const res = await request(gateway.app)
       .post('/v1/chat/completions')
       .set('authorization', `Bearer ${stack.demoApiKey}`)
@@ -67,7 +69,7 @@ describe('upstream channels', () => {
       .catch((err: Error) => err);
     // The client sees a cut-off stream (or a dropped connection), never a second answer.
     if (!(res instanceof Error)) assert.doesNotMatch(String(res.text), /\[DONE\]/);
-    assert.equal(await stackMockCount(), before);
+    assert.equal(healthyCount(), before);
   });
 
   test('a model no channel serves is a 404 in OpenAI error shape', async () => {
