@@ -1,6 +1,7 @@
 import { HttpError, NO_RETRY } from '../../infra/errors.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import { nextMidnight } from './business-day.js';
+import { type LimitWindow, windowLimits } from './limit-windows.js';
 
 /** The per-minute window of the rate limit. */
 export const RATE_WINDOW_MS = 60_000;
@@ -34,7 +35,6 @@ export class NoActivePackageError extends HttpError {
   }
 }
 
-export type LimitWindow = 'day' | 'five_hour' | 'week';
 export type QuotaRefusal = [0, 'requests' | 'tokens' | 'credits' | 'rate' | 'streams', LimitWindow | 'minute' | 'key', number, number];
 
 const WINDOW_WORDS: Record<LimitWindow, { adjective: string; prefix: string }> = {
@@ -42,16 +42,6 @@ const WINDOW_WORDS: Record<LimitWindow, { adjective: string; prefix: string }> =
   five_hour: { adjective: '5-hour', prefix: 'five_hour' },
   week: { adjective: 'Weekly', prefix: 'weekly' },
 };
-
-/** The limit a window's refusal names, from the period's terms. */
-function limitOf(e: Entitlement, window: LimitWindow, what: 'requests' | 'tokens' | 'credits'): number | null {
-  const terms = {
-    day: [e.dailyRequestLimit, e.dailyTokenLimit, e.dailyCreditLimit],
-    five_hour: [e.fiveHourRequestLimit, e.fiveHourTokenLimit, e.fiveHourCreditLimit],
-    week: [e.weeklyRequestLimit, e.weeklyTokenLimit, e.weeklyCreditLimit],
-  }[window];
-  return terms[{ requests: 0, tokens: 1, credits: 2 }[what]] ?? null;
-}
 
 const dollars = (micros: number) => `$${(micros / 1e6).toFixed(6).replace(/\.?0+$/, '')}`;
 
@@ -73,7 +63,7 @@ export function refusal(reply: QuotaRefusal, e: Entitlement, timeZone: string): 
   }
   const w = window as LimitWindow;
   const resetAt = resetMs > 0 ? new Date(resetMs) : nextMidnight(timeZone);
-  const limit = limitOf(e, w, reason);
+  const limit = windowLimits(e)[w][reason];
   const { adjective, prefix } = WINDOW_WORDS[w];
   const detail =
     reason === 'credits'

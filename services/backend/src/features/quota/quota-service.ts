@@ -3,7 +3,8 @@ import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import type { DailyUsageReader } from './daily-usage-reader.js';
 import type { PostgresQuota } from './postgres-quota.js';
-import { type LimitWindow, type QuotaRefusal, RATE_WINDOW_MS, refusal } from './quota-errors.js';
+import { isLimited, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';
+import { type QuotaRefusal, RATE_WINDOW_MS, refusal } from './quota-errors.js';
 import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
 
 const QUOTA_TTL_S = 2 * 24 * 3600;
@@ -23,8 +24,6 @@ const RECOVERING_KEY = 'cg:quota:recovering';
  * cannot let the user past the limit.
  */
 const NEAR_LIMIT_REQUESTS = 20;
-export const FIVE_HOURS_MS = 5 * 3600_000;
-export const WEEK_MS = 7 * 24 * 3600_000;
 /** A stream holds its slot at most this long (a worker that died cannot hold it for ever). */
 const STREAM_SLOT_MS = 3600_000;
 
@@ -68,7 +67,7 @@ export interface ReserveRequest {
 
 /** A window's counters as Redis holds them. */
 export interface WindowCounts {
-  window: LimitWindow;
+  window: RollingWindow;
   /** Epoch ms; undefined: not begun (or over). */
   start: number | undefined;
   requests: number;
@@ -98,10 +97,11 @@ declare module 'ioredis' {
 
 const quotaKey = (userId: number, day: string) => `cg:q:${userId}:${day}`;
 const rateKey = (keyId: number, window: number) => `cg:rl:${keyId}:${window}`;
-const fiveHourKey = (userId: number) => `cg:w5:${userId}`;
-const weekKey = (userId: number) => `cg:w7:${userId}`;
 const streamsKey = (keyId: number) => `cg:streams:${keyId}`;
 const limit = (value: number | null) => (value === null ? -1 : value);
+/** A window's limits as a quota script takes them: requests, tokens, credits (-1 = none). */
+const limitArgs = (l: WindowLimits) => [limit(l.requests), limit(l.tokens), limit(l.credits)];
+const windowKey: Record<RollingWindow, (userId: number) => string> = { five_hour: (u) => `cg:w5:${u}`, week: (u) => `cg:w7:${u}` };
 const checkCount = (n: number, what: string) => {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_COUNT) throw new Error(`quota: ${what} ${n} is not a count`);
 };
@@ -183,20 +183,18 @@ export function createQuotaService({
    */
   async function checkWindowsInPostgres(req: ReserveRequest): Promise<void> {
     const e = req.entitlement;
-    const windows: Array<[LimitWindow, number, number | null, number | null, number | null]> = [
-      ['five_hour', FIVE_HOURS_MS, e.fiveHourRequestLimit, e.fiveHourTokenLimit, e.fiveHourCreditLimit],
-      ['week', WEEK_MS, e.weeklyRequestLimit, e.weeklyTokenLimit, e.weeklyCreditLimit],
-    ];
-    for (const [window, length, reqL, tokL, crL] of windows) {
-      if (reqL === null && tokL === null && crL === null) continue;
-      const used = await postgresQuota.usedSince(req.userId, new Date(Date.now() - length));
-      const resetMs = Date.now() + length;
+    const limits = windowLimits(e);
+    for (const { window, lengthMs } of ROLLING_WINDOWS) {
+      const l = limits[window];
+      if (!isLimited(l)) continue;
+      const used = await postgresQuota.usedSince(req.userId, new Date(Date.now() - lengthMs));
+      const resetMs = Date.now() + lengthMs;
       const refused: QuotaRefusal | undefined =
-        reqL !== null && used.requests >= reqL
+        l.requests !== null && used.requests >= l.requests
           ? [0, 'requests', window, used.requests, resetMs]
-          : tokL !== null && used.tokens + req.estimate > tokL
+          : l.tokens !== null && used.tokens + req.estimate > l.tokens
             ? [0, 'tokens', window, used.tokens, resetMs]
-            : crL !== null && used.credits + req.estimateCredits > crL
+            : l.credits !== null && used.credits + req.estimateCredits > l.credits
               ? [0, 'credits', window, used.credits, resetMs]
               : undefined;
       if (refused) {
@@ -213,7 +211,7 @@ export function createQuotaService({
     userId: req.userId,
     day: req.day,
     requestId: req.requestId,
-    windows: [fiveHourKey(req.userId), weekKey(req.userId)],
+    windows: [windowKey.five_hour(req.userId), windowKey.week(req.userId)],
     windowStarts: starts,
     streamsKey: streamsKey(req.keyId),
     inRedis,
@@ -271,12 +269,12 @@ export function createQuotaService({
       checkCount(req.estimate, 'estimate');
       checkCount(req.estimateCredits, 'credit estimate');
       const e = req.entitlement;
+      const limits = windowLimits(e);
       const key = quotaKey(req.userId, req.day);
       const rate = rateKey(req.keyId, Math.floor(Date.now() / RATE_WINDOW_MS));
+      // The argument order of RESERVE (quota-scripts.ts).
       const args = (seed: [number, number, number, number]) => [
-        limit(e.dailyRequestLimit),
-        limit(e.dailyTokenLimit),
-        limit(e.dailyCreditLimit),
+        ...limitArgs(limits.day),
         req.estimate,
         req.estimateCredits,
         limit(e.rpmLimit),
@@ -284,19 +282,12 @@ export function createQuotaService({
         QUOTA_TTL_S,
         RATE_WINDOW_MS + 1000,
         Date.now(),
-        limit(e.fiveHourRequestLimit),
-        limit(e.fiveHourTokenLimit),
-        limit(e.fiveHourCreditLimit),
-        FIVE_HOURS_MS,
-        limit(e.weeklyRequestLimit),
-        limit(e.weeklyTokenLimit),
-        limit(e.weeklyCreditLimit),
-        WEEK_MS,
+        ...ROLLING_WINDOWS.flatMap(({ window, lengthMs }) => [...limitArgs(limits[window]), lengthMs]),
         req.stream ? limit(e.maxConcurrentStreams) : -1,
         STREAM_SLOT_MS,
         req.requestId,
       ];
-      const keys = [key, rate, RECOVERING_KEY, fiveHourKey(req.userId), weekKey(req.userId), streamsKey(req.keyId)] as const;
+      const keys = [key, rate, RECOVERING_KEY, windowKey.five_hour(req.userId), windowKey.week(req.userId), streamsKey(req.keyId)] as const;
       let reply: ReserveReply;
       try {
         if (degraded) await recover();
@@ -377,11 +368,13 @@ export function createQuotaService({
     /** The 5-hour and weekly windows as Redis holds them (in-flight reservations included). */
     async windows(userId: number): Promise<WindowCounts[]> {
       const now = Date.now();
-      const replies = await redis.multi().hgetall(fiveHourKey(userId)).hgetall(weekKey(userId)).exec();
-      return (['five_hour', 'week'] as const).map((window, i) => {
+      const batch = redis.multi();
+      for (const { window } of ROLLING_WINDOWS) batch.hgetall(windowKey[window](userId));
+      const replies = await batch.exec();
+      return ROLLING_WINDOWS.map(({ window, lengthMs }, i) => {
         const h = (replies?.[i]?.[1] ?? {}) as Record<string, string>;
         const start = h.s ? Number(h.s) : undefined;
-        const live = start !== undefined && now < start + (window === 'five_hour' ? FIVE_HOURS_MS : WEEK_MS);
+        const live = start !== undefined && now < start + lengthMs;
         return live
           ? { window, start, requests: Number(h.req ?? 0), tokens: Number(h.tok ?? 0), credits: Number(h.cr ?? 0) }
           : { window, start: undefined, requests: 0, tokens: 0, credits: 0 };

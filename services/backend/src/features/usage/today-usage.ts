@@ -4,7 +4,8 @@ import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { Entitlement } from '../packages/user-package-store.js';
 import { businessDay, nextMidnight } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
-import { FIVE_HOURS_MS, type QuotaService, WEEK_MS, type WindowCounts } from '../quota/quota-service.js';
+import { isLimited, ROLLING_WINDOWS, type WindowLimits, windowLimits } from '../quota/limit-windows.js';
+import type { QuotaService, WindowCounts } from '../quota/quota-service.js';
 
 interface Deps {
   quota: Pick<QuotaService, 'today' | 'windows'>;
@@ -15,29 +16,29 @@ interface Deps {
 
 const DAY_MS = 24 * 3600_000;
 
+/** A window's limits as the API shows them (credits in dollars). */
+const limitView = (l: WindowLimits | undefined) => ({
+  request_limit: l?.requests ?? null,
+  token_limit: l?.tokens ?? null,
+  credit_limit: microsToDollarsOrNull(l?.credits ?? null),
+});
+
 /** The 5-hour and weekly windows the plan limits, as the quota holds them. */
 function rollingWindows(e: Entitlement, counts: WindowCounts[]): UsageWindow[] {
-  const terms = [
-    { window: 'five_hour' as const, length: FIVE_HOURS_MS, limits: [e.fiveHourRequestLimit, e.fiveHourTokenLimit, e.fiveHourCreditLimit] },
-    { window: 'week' as const, length: WEEK_MS, limits: [e.weeklyRequestLimit, e.weeklyTokenLimit, e.weeklyCreditLimit] },
-  ];
-  return terms
-    .filter((t) => t.limits.some((l) => l !== null))
-    .map((t) => {
-      const c = counts.find((w) => w.window === t.window);
-      const start = c?.start;
-      return {
-        window: t.window,
-        started_at: start === undefined ? null : new Date(start).toISOString(),
-        resets_at: start === undefined ? null : new Date(start + t.length).toISOString(),
-        request_count: c?.requests ?? 0,
-        total_tokens: c?.tokens ?? 0,
-        cost: microsToDollars(c?.credits ?? 0),
-        request_limit: t.limits[0] ?? null,
-        token_limit: t.limits[1] ?? null,
-        credit_limit: microsToDollarsOrNull(t.limits[2] ?? null),
-      };
-    });
+  const limits = windowLimits(e);
+  return ROLLING_WINDOWS.filter(({ window }) => isLimited(limits[window])).map(({ window, lengthMs }) => {
+    const c = counts.find((w) => w.window === window);
+    const start = c?.start;
+    return {
+      window,
+      started_at: start === undefined ? null : new Date(start).toISOString(),
+      resets_at: start === undefined ? null : new Date(start + lengthMs).toISOString(),
+      request_count: c?.requests ?? 0,
+      total_tokens: c?.tokens ?? 0,
+      cost: microsToDollars(c?.credits ?? 0),
+      ...limitView(limits[window]),
+    };
+  });
 }
 
 /**
@@ -70,9 +71,7 @@ export function createTodayUsage({ quota, dailyUsage, entitlements, timeZone }: 
       request_count: counts.requests,
       total_tokens: counts.promptTokens + counts.completionTokens + counts.reservedTokens,
       cost: microsToDollars(counts.costMicros),
-      request_limit: e?.dailyRequestLimit ?? null,
-      token_limit: e?.dailyTokenLimit ?? null,
-      credit_limit: microsToDollarsOrNull(e?.dailyCreditLimit ?? null),
+      ...limitView(e && windowLimits(e).day),
     };
     return {
       date: day,
