@@ -1,4 +1,4 @@
-import { microsToDollars } from '../models/pricing.js';
+import { type MeteredRow, meteredView } from './metered-request.js';
 import type { Pools } from '../../infra/db.js';
 import type {
   TopModelView as TopModel,
@@ -45,23 +45,9 @@ SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, ap
  ORDER BY created_at DESC, request_id DESC
  LIMIT $11`;
 
-interface SearchRow {
-  request_id: string;
-  created_at: Date;
-  created_at_exact: string;
+interface SearchRow extends MeteredRow {
   user_id: number;
-  api_key_id: number | null;
-  model: string;
-  stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
   channel: string | null;
-  status_code: number;
-  latency_ms: number;
 }
 
 // The summary reads two tables, each for what it answers cheaply:
@@ -121,25 +107,7 @@ type DailyRow = Omit<UsageCounts, 'error_count'> & { date: string };
 
 const sumOf = <K extends string>(rows: Array<Record<K, number>>, key: K) => rows.reduce((sum, r) => sum + r[key], 0);
 
-function requestView(r: SearchRow): UsageRequestView {
-  return {
-    request_id: r.request_id,
-    created_at: r.created_at.toISOString(),
-    user_id: r.user_id,
-    api_key_id: r.api_key_id,
-    model: r.model,
-    stream: r.stream,
-    prompt_tokens: r.prompt_tokens,
-    completion_tokens: r.completion_tokens,
-    total_tokens: r.total_tokens,
-    cached_tokens: r.cached_tokens,
-    reasoning_tokens: r.reasoning_tokens,
-    cost: microsToDollars(r.cost_micros),
-    channel: r.channel,
-    status_code: r.status_code,
-    latency_ms: r.latency_ms,
-  };
-}
+const requestView = (r: SearchRow): UsageRequestView => ({ ...meteredView(r), user_id: r.user_id, channel: r.channel });
 
 /** The two rankings of one query, each in its own order (ties: the smaller key first). */
 function rankings<T extends { request_count: number; prompt_tokens: number; completion_tokens: number }>(

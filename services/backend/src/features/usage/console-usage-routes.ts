@@ -1,4 +1,3 @@
-import { microsToDollars } from '../models/pricing.js';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
@@ -7,6 +6,7 @@ import { requireCaller } from '../accounts/session-auth.js';
 import { addDays } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
+import { meteredView } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 import type { TodayUsage } from './today-usage.js';
 import { rangeSchema } from './usage-routes.js';
@@ -22,24 +22,7 @@ const ledgerQuery = z.object({
   date: calendarDay().optional(),
 });
 
-function entryView(r: LedgerRow): LedgerEntry {
-  return {
-    request_id: r.request_id,
-    created_at: r.created_at.toISOString(),
-    api_key_id: r.api_key_id,
-    key_name: r.key_name,
-    model: r.model,
-    stream: r.stream,
-    prompt_tokens: r.prompt_tokens,
-    completion_tokens: r.completion_tokens,
-    total_tokens: r.total_tokens,
-    cached_tokens: r.cached_tokens,
-    reasoning_tokens: r.reasoning_tokens,
-    cost: microsToDollars(r.cost_micros),
-    status_code: r.status_code,
-    latency_ms: r.latency_ms,
-  };
-}
+const entryView = (r: LedgerRow): LedgerEntry => ({ ...meteredView(r), key_name: r.key_name });
 
 /** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
 function csvCell(value: string | number | boolean | null): string {

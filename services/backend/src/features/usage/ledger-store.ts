@@ -1,23 +1,9 @@
 import type { Pools } from '../../infra/db.js';
+import type { MeteredRow } from './metered-request.js';
 import type { RequestPosition } from './request-cursor.js';
 
-export interface LedgerRow {
-  request_id: string;
-  created_at: Date;
-  /** created_at as Postgres prints it (microseconds kept): the keyset cursor. */
-  created_at_exact: string;
-  api_key_id: number | null;
+export interface LedgerRow extends MeteredRow {
   key_name: string | null;
-  model: string;
-  stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
-  status_code: number;
-  latency_ms: number;
 }
 
 export interface LedgerFilter {
