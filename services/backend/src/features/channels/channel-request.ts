@@ -22,13 +22,12 @@ export const FORWARDED_REQUEST_HEADERS: readonly string[] = [
   'x-idempotency-key',
 ];
 
+/** A short string the gateway routes by (a conversation, a response id), or undefined; anything else is the upstream's to judge. */
+export const routingText = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
+
 /** The conversation a request belongs to, as Codex and the SDKs name it (headers first, then prompt_cache_key). */
 export function conversationOf(headers: Record<string, string | string[] | undefined>, promptCacheKey: string | undefined): string | undefined {
-  for (const name of ['session_id', 'session-id']) {
-    const value = headers[name];
-    if (typeof value === 'string' && value.length > 0 && value.length <= 512) return value;
-  }
-  return promptCacheKey;
+  return routingText(headers.session_id) ?? routingText(headers['session-id']) ?? promptCacheKey;
 }
 
 /** The model's name on this channel: its model map, own keys only ("constructor" must not find Object's). */

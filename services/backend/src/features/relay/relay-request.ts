@@ -1,4 +1,5 @@
 import { BadRequestError } from '../../infra/errors.js';
+import { routingText } from '../channels/channel-request.js';
 import { isRecord } from './json.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
 import type { ApiKind } from './usage-meter.js';
@@ -27,9 +28,6 @@ export interface RelayRequest {
   /** The response this one continues (responses API): only the channel that produced it holds it. */
   previousResponseId: string | undefined;
 }
-
-/** A short string field the gateway routes by, or undefined; anything else is the upstream's to judge. */
-const routingText = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
 
 /**
  * A model name is stored, logged and used as a label of the books: printable, short, and
