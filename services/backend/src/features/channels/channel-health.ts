@@ -51,16 +51,22 @@ export function createChannelHealth({ redis, bus, routing, transport, logger, ch
   let open = new Map<string, OpenState>();
   const stats = new Map<string, { n: number; e: number; lat: number }>();
 
-  const parse = (raw: string | null | undefined): OpenState | undefined => {
+  /** A JSON value this module wrote to Redis; undefined when absent or unreadable. */
+  const parse = <T = OpenState>(raw: string | null | undefined): T | undefined => {
     try {
-      return raw ? (JSON.parse(raw) as OpenState) : undefined;
+      return raw ? (JSON.parse(raw) as T) : undefined;
     } catch {
       return undefined;
     }
   };
   async function load(): Promise<void> {
     const all = await redis.hgetall(OPEN_KEY);
-    open = new Map(Object.entries(all).flatMap(([key, raw]) => (parse(raw) ? [[key, parse(raw)!]] : [])));
+    open = new Map(
+      Object.entries(all).flatMap(([key, raw]) => {
+        const state = parse(raw);
+        return state ? [[key, state] as const] : [];
+      }),
+    );
   }
   async function reloadOne(key: string): Promise<void> {
     const state = parse(await redis.hget(OPEN_KEY, key));
@@ -213,7 +219,7 @@ export function createChannelHealth({ redis, bus, routing, transport, logger, ch
         const minutes = replies.slice(2 + i * STATS_MINUTES, 2 + (i + 1) * STATS_MINUTES);
         const sum = (field: string) => minutes.reduce((total, h) => total + Number(h?.[field] ?? 0), 0);
         const [n, e, lat] = [sum('n'), sum('e'), sum('lat')];
-        const last = probes[c.key] ? (JSON.parse(probes[c.key]!) as ChannelHealthView['last_probe']) : null;
+        const last = parse<NonNullable<ChannelHealthView['last_probe']>>(probes[c.key]) ?? null;
         views.set(c.key, {
           state: !o ? 'closed' : o.until > Date.now() ? 'open' : 'half_open',
           open_until: o ? new Date(o.until).toISOString() : null,

@@ -38,7 +38,8 @@ export function createSessionAffinity({ redis, ttlSeconds, logger }: { redis: Re
         if (previousResponseId) {
           const owner = await redis.get(responseKey(previousResponseId));
           if (owner) {
-            const [user, channelKey] = [owner.slice(0, owner.indexOf('|')), owner.slice(owner.indexOf('|') + 1)];
+            const bar = owner.indexOf('|');
+            const [user, channelKey] = [owner.slice(0, bar), owner.slice(bar + 1)];
             if (user !== String(userId)) return { pinned: false, foreign: true };
             return { channelKey, pinned: true, foreign: false, sessionKey: session ? sessionKey(userId, session) : undefined };
           }

@@ -36,8 +36,13 @@ interface Deps {
   onAttempt?: (channel: string, outcome: string) => void;
 }
 
-/** Answers that another channel may do better on: overloaded, failing, or refusing the operator's key. */
-const failsOver = (status: number) => status >= 500 || status === 429 || status === 401 || status === 403;
+/**
+ * What an answer says of the channel: `refused` the operator's key (401, 403), `failed`
+ * (5xx, overloaded 429), or `ok` (any other answer, a client error included). Another
+ * channel may do better on the first two.
+ */
+const verdict = (status: number): 'refused' | 'failed' | 'ok' =>
+  status === 401 || status === 403 ? 'refused' : status >= 500 || status === 429 ? 'failed' : 'ok';
 
 /**
  * The upstream provider over its channels. A request tries the channels that serve its
@@ -57,8 +62,9 @@ export function createUpstreamClient({ channels, transport, health, logger, onAt
   async function observe(channel: RuntimeChannel, answer: ChannelAnswer, latencyMs: number, requestId: string): Promise<void> {
     const { status } = answer;
     onAttempt?.(channel.name, status >= 300 ? `http_${status}` : 'ok');
-    if (status === 401 || status === 403) return health.refused(channel, status);
-    if (status >= 500 || status === 429) {
+    const v = verdict(status);
+    if (v === 'refused') return health.refused(channel, status);
+    if (v === 'failed') {
       logger.warn({ channel: channel.name, status, requestId }, 'upstream channel failed');
       return health.failed(channel, `HTTP ${status}`, status === 429 ? retryAfterMs(answer.headers['retry-after'], MAX_RETRY_AFTER_MS) : undefined);
     }
@@ -81,7 +87,7 @@ export function createUpstreamClient({ channels, transport, health, logger, onAt
         try {
           const answer = { ...(await transport.call(channel, call)), channel };
           await observe(channel, answer, Date.now() - started, call.requestId);
-          if (!failsOver(answer.status)) return answer;
+          if (verdict(answer.status) === 'ok') return answer;
           await held?.body.dump().catch(() => undefined);
           held = answer;
         } catch (err) {
