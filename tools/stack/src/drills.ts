@@ -20,13 +20,17 @@ interface Drill {
   /** Before the load starts. */
   prepare?: (stack: RunningStack, dir: string) => Promise<void>;
   disrupt: (stack: RunningStack) => Promise<void>;
+  /** After the load, before the books: what the drill has to tell of its own. */
+  describe?: (stack: RunningStack, disruptedAt: number) => Promise<void>;
+  /** Whatever `prepare` started outside the stack. */
+  cleanup?: () => Promise<void>;
   clientErrorsAllowed: boolean;
   /** Backend settings of the drill's stack. */
   env?: Record<string, string>;
 }
 
 /** channel-outage's second channel: a mock upstream of its own, added through the admin API. */
-const second: { service?: Service; port?: number; dir?: string; restartedAt?: number } = {};
+const second: { service?: Service; port?: number; logDir?: string; restartedAt?: number } = {};
 
 const DRILLS: Record<string, Drill> = {
   'kill-backend': {
@@ -65,7 +69,7 @@ const DRILLS: Record<string, Drill> = {
       'a second channel takes half the traffic; its upstream dies for 10 s and comes back: requests fail over before any byte, the channel cools on every replica, is tried half-open and restored',
     env: { CHANNEL_COOLDOWN_MS: '3000', CHANNEL_FAILURE_THRESHOLD: '3', CHANNEL_PROBE_INTERVAL_MS: '2000' },
     prepare: async (stack, dir) => {
-      second.dir = path.join(dir, 'second-upstream');
+      second.logDir = dir;
       second.port = await freePort();
       second.service = (await startMockUpstream({ port: second.port, logDir: dir })).service;
       const admin = createAdminClient(stack.info);
@@ -76,7 +80,7 @@ const DRILLS: Record<string, Drill> = {
     disrupt: async (stack) => {
       process.kill(-second.service!.pid, 'SIGKILL');
       await sleep(10_000);
-      second.service = (await startMockUpstream({ port: second.port!, logDir: path.dirname(second.dir!) })).service;
+      second.service = (await startMockUpstream({ port: second.port!, logDir: second.logDir! })).service;
       second.restartedAt = Date.now();
       // Back in use once a trial (a request or a probe) passes after the cool-down.
       const admin = createAdminClient(stack.info);
@@ -84,6 +88,10 @@ const DRILLS: Record<string, Drill> = {
         const channels = (await admin.call('GET', '/channels')).body as Array<{ name: string; health: { state: string } }>;
         if (channels.find((c) => c.name === 'second')?.health.state === 'closed') break;
       }
+    },
+    describe: (stack, disruptedAt) => reportChannels(stack, disruptedAt),
+    cleanup: async () => {
+      await second.service?.stop();
     },
     clientErrorsAllowed: false,
   },
@@ -198,10 +206,10 @@ export async function runDrill(args: string[]): Promise<number> {
     await sleep(5000);
     running = false;
     await Promise.all(load);
-    if (name === 'channel-outage') await reportChannels(stack, started + disruptedAt);
+    await drill.describe?.(stack, started + disruptedAt);
     return await report(stack, name, drill.clientErrorsAllowed, customers, outcomes, disruptedAt);
   } finally {
-    if (second.service) await second.service.stop().catch(() => undefined);
+    await drill.cleanup?.().catch(() => undefined);
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   }
