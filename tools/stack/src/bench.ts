@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { randomPorts, readStackEnv, workersPerBackend } from './config.js';
 import { createAdminClient } from './admin-client.js';
 import { startStack } from './stack.js';
+import { benchCpu } from './bench-cpu.js';
 import { benchStreams } from './bench-streams.js';
 import { benchConsoleLoad } from './console-load.js';
 import { benchUsageSearch } from './bench-usage-search.js';
@@ -40,9 +41,12 @@ async function measure(target: string, url: string, key: string | undefined, sec
 }
 
 /**
- * `npm run bench`: on one private cluster and the same mock upstream, non-streaming chat
- * at C connections against the upstream directly, one backend directly, and the whole
- * cluster through nginx; prints requests/s, p50, p99 and the ratios.
+ * `npm run bench [--rate 400] [--seconds 10] [--only chat]`: CPU time per request at a
+ * fixed rate for chat, streamed chat and responses, beside a bare relay, with req/s and
+ * the latency added over the upstream (see bench-cpu.ts).
+ * `npm run bench -- throughput`: on one private cluster and the same mock upstream,
+ * non-streaming chat at C connections against the upstream directly, one backend
+ * directly, and the whole cluster through nginx; prints requests/s, p50, p99 and the ratios.
  * `npm run bench -- --streams 5000`: N concurrent streams instead (see bench-streams.ts).
  * `npm run bench -- usage-search`: the admin usage search on 5 million usage_logs rows (see bench-usage-search.ts).
  */
@@ -67,6 +71,8 @@ export async function runBench(args: string[]): Promise<number> {
     const { key } = await createAdminClient(stack.info).customer();
     const streams = argValue(args, '--streams');
     if (streams) return (await benchStreams(stack.info, key, Number(streams), Number(argValue(args, '--stream-seconds') ?? 10))) ? 0 : 1;
+    if (args[0] !== 'throughput')
+      return await benchCpu(stack, key, { rate: Number(argValue(args, '--rate') ?? 400), seconds, dir, only: argValue(args, '--only') });
     const url = (base: string) => `${base}/v1/chat/completions`;
     // A short warm-up so JIT and connection pools are in steady state.
     await measure('warm-up', url(stack.info.gatewayUrl), key, 2, connections);

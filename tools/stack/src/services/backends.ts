@@ -29,7 +29,8 @@ export async function startBackends(opts: {
     const name = `backend-${i + 1}`;
     const logFile = path.join(opts.logDir, `${name}.log`);
     const relaunch = () =>
-      startService(name, process.execPath, [BACKEND_MAIN], {
+      // BACKEND_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node flags for the cluster primary, inherited by its workers.
+      startService(name, process.execPath, [...(opts.env.BACKEND_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BACKEND_MAIN], {
         logFile,
         env: { ...opts.env, PORT: String(port), METRICS_PORT: String(metricsPort), INSTANCE_ID: name },
       });
