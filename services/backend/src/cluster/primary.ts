@@ -68,6 +68,7 @@ export async function startPrimary(config: Config): Promise<void> {
     logger,
     consumer: `${config.instanceId}:${process.pid}`,
     batchSize: config.usage.flushBatch,
+    intervalMs: config.usage.flushIntervalMs,
     claimIdleMs: config.usage.claimIdleMs,
     deadLetters,
     onDeadLetter: () => deadLettered.inc(),

@@ -147,6 +147,13 @@ const envShape = z.object({
     .default(0)
     .describe('Monthly usage_logs partitions older than this many days are dropped (0 keeps them all); daily_usage is kept.'),
   USAGE_FLUSH_BATCH: z.coerce.number().int().min(1).max(10_000).default(500).describe('Usage records written to Postgres per batch.'),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(250)
+    .describe('After a batch smaller than USAGE_FLUSH_BATCH, a flusher waits this long for records to gather (fewer, larger writes) before it reads again.'),
   AUTH_FAILURES_PER_MINUTE: z.coerce
     .number()
     .int()
@@ -307,7 +314,7 @@ export interface Config {
   readonly quota: { timeZone: string; completionTokenEstimate: number };
   readonly cache: { keyTtlMs: number };
   readonly authFailures: { perMinute: number; blockSeconds: number };
-  readonly usage: { flushBatch: number; claimIdleMs: number; retentionDays: number };
+  readonly usage: { flushBatch: number; flushIntervalMs: number; claimIdleMs: number; retentionDays: number };
   readonly accounts: {
     signupMode: Env['SIGNUP_MODE'];
     smtpUrl: string | undefined;
@@ -445,7 +452,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
-    usage: { flushBatch: e.USAGE_FLUSH_BATCH, claimIdleMs: e.USAGE_CLAIM_IDLE_MS, retentionDays: e.USAGE_LOG_RETENTION_DAYS },
+    usage: {
+      flushBatch: e.USAGE_FLUSH_BATCH,
+      flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
+      claimIdleMs: e.USAGE_CLAIM_IDLE_MS,
+      retentionDays: e.USAGE_LOG_RETENTION_DAYS,
+    },
     accounts: {
       signupMode: e.SIGNUP_MODE,
       smtpUrl: e.SMTP_URL,

@@ -24,6 +24,8 @@ interface FlusherDeps {
   logger: Logger;
   consumer: string;
   batchSize: number;
+  /** Pause after a batch smaller than batchSize, so that records gather into larger writes. */
+  intervalMs: number;
   claimIdleMs: number;
   deadLetters: DeadLetters;
   /** Called for every record set aside (a metric). */
@@ -36,7 +38,7 @@ interface FlusherDeps {
  * only then acknowledged and deleted. Entries a dead flusher had read but not acknowledged
  * are taken over (XAUTOCLAIM) once idle for claimIdleMs.
  */
-export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, claimIdleMs, deadLetters, onDeadLetter }: FlusherDeps) {
+export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, intervalMs, claimIdleMs, deadLetters, onDeadLetter }: FlusherDeps) {
   let running = false;
   let loop: Promise<void> | undefined;
   let lastClaim = 0;
@@ -121,6 +123,17 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
     return handle(reply?.[0]?.[1] ?? []);
   }
 
+  /** Sleeps, but wakes at once when stop() is called. */
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
   async function run() {
     let failures = 0;
     let grouped = false;
@@ -135,8 +148,11 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        await readNew(1000);
+        const read = await readNew(1000);
         failures = 0;
+        // A Postgres transaction (and a Redis acknowledgement) per record or two would cost
+        // more than the requests themselves; under load, wait for a batch to gather.
+        if (read > 0 && read < batchSize && intervalMs > 0 && running) await pause(intervalMs);
       } catch (err) {
         failures += 1;
         if (failures === 1 || failures % 50 === 0) logger.error({ err: (err as Error).message, failures }, 'usage flush failed; retrying');
@@ -155,6 +171,7 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, c
     /** Stops after the batch in hand, then writes what is left of its own. */
     async stop() {
       running = false;
+      wake?.();
       await loop;
       try {
         while ((await retryOwn()) > 0);
