@@ -19,7 +19,7 @@ import { createUserPackageStore } from './features/packages/user-package-store.j
 import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
-import { createRelayRoutes } from './features/relay/relay-routes.js';
+import { createGenerationRoutes, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
@@ -218,6 +218,22 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(requestId);
   app.use(metrics.httpMiddleware());
+  // The metered routes first: nearly every request is one of them.
+  const customerAuth = apiKeyAuth({ keys, failures: authFailures });
+  const relayDeps = {
+    upstream,
+    entitlements,
+    quota,
+    recorder,
+    catalogue: modelCatalogue,
+    affinity,
+    metrics,
+    logger,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    timeZone,
+    completionTokenEstimate: config.quota.completionTokenEstimate,
+  };
+  app.use(createGenerationRoutes({ ...relayDeps, auth: customerAuth }));
 
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));
 
@@ -265,25 +281,11 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.use('/api/console', consoleApi);
 
   const customerApi = express.Router();
-  customerApi.use(apiKeyAuth({ keys, failures: authFailures }));
+  customerApi.use(customerAuth);
   customerApi.use(createCustomerUsageRoutes({ todayUsage }));
   customerApi.use(createOrderRoutes({ orders, service: orderService }));
   customerApi.use(createRedeemRoutes({ redemption }));
-  customerApi.use(
-    createRelayRoutes({
-      upstream,
-      entitlements,
-      quota,
-      recorder,
-      catalogue: modelCatalogue,
-      affinity,
-      metrics,
-      logger,
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      timeZone,
-      completionTokenEstimate: config.quota.completionTokenEstimate,
-    }),
-  );
+  customerApi.use(createRelayRoutes(relayDeps));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(['/api/v1', '/v1'], customerApi);
 

@@ -3,12 +3,24 @@ import type { Config } from '../../infra/config.js';
 import { channelModel, channelTarget, type UpstreamPath } from './channel-request.js';
 import type { RuntimeChannel } from './channel-types.js';
 
+/** A JSON request body: its object, and the client's own bytes for as long as the gateway has not changed it. */
+export interface JsonBody {
+  json: Record<string, unknown>;
+  bytes?: Buffer;
+}
+
+/** The bytes to send: the client's when the model keeps its name, else the object serialised with the channel's name. */
+function encode(body: JsonBody, model: string | undefined, asked: string | undefined): string | Buffer {
+  if (model !== asked) return JSON.stringify({ ...body.json, model });
+  return body.bytes ?? JSON.stringify(body.json);
+}
+
 export interface ChannelCall {
   method: 'GET' | 'POST';
   path: UpstreamPath;
   /** The model as the client named it; the channel's model map renames it. */
   model?: string;
-  body?: Record<string, unknown>;
+  body?: JsonBody;
   /** Client headers from the allow-list (FORWARDED_REQUEST_HEADERS). */
   headers?: Record<string, string>;
   signal: AbortSignal;
@@ -35,7 +47,6 @@ export function createChannelTransport(upstream: Config['upstream']) {
 
   async function call(channel: RuntimeChannel, c: ChannelCall): Promise<ChannelAnswer> {
     const model = channelModel(channel, c.model);
-    const body = c.body && model !== c.model ? { ...c.body, model } : c.body;
     const target = channelTarget(channel, c.path, model);
     const res = await request(target.url, {
       method: c.method,
@@ -45,9 +56,9 @@ export function createChannelTransport(upstream: Config['upstream']) {
         ...c.headers,
         ...target.auth,
         'x-request-id': c.requestId,
-        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(c.body ? { 'content-type': 'application/json' } : {}),
       },
-      body: body ? JSON.stringify(body) : undefined,
+      body: c.body ? encode(c.body, model, c.model) : undefined,
     });
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }

@@ -1,5 +1,6 @@
 import { BadRequestError } from '../../infra/errors.js';
 import { routingText } from '../channels/channel-request.js';
+import type { JsonBody } from '../channels/channel-transport.js';
 import { isRecord } from './json.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
 import type { ApiKind } from './usage-meter.js';
@@ -14,7 +15,7 @@ const MAX_MODEL_LENGTH = 256;
 export interface RelayRequest {
   kind: ApiKind;
   /** The body sent upstream (chat streams ask for the usage chunk). */
-  body: Record<string, unknown>;
+  body: JsonBody;
   model: string;
   stream: boolean;
   /** The client asked for the usage chunk of a chat stream itself (else it is stripped). */
@@ -57,11 +58,26 @@ function optionalInt(body: Record<string, unknown>, field: string, max: number, 
   return value;
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const ASK_FOR_USAGE = Buffer.from('{"stream_options":{"include_usage":true},');
+
+/**
+ * The client's bytes with `stream_options.include_usage` added, without re-serialising
+ * the body: the member is put first, in place of the opening brace. Only when the body
+ * has no stream_options of its own (else undefined: the object is serialised instead).
+ */
+function withUsageAsked(raw: Record<string, unknown>, bytes: Buffer | undefined): Buffer | undefined {
+  if (!bytes || 'stream_options' in raw) return undefined;
+  const brace = bytes.indexOf(0x7b);
+  return brace < 0 ? undefined : Buffer.concat([ASK_FOR_USAGE, bytes.subarray(brace + 1)]);
+}
+
 /**
  * Checks a chat or responses body as far as the gateway needs it (model, stream, output
- * limits, choices) and works out how many tokens to reserve for it.
+ * limits, choices) and works out how many tokens to reserve for it. `bytes`: the body as
+ * the client sent it (UTF-8), passed on as it is when the gateway changes nothing.
  */
-export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstimate: number): RelayRequest {
+export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstimate: number, bytes?: Buffer): RelayRequest {
   if (!isRecord(raw)) throw new BadRequestError('Request body must be a JSON object.', 'invalid_body');
   const model = checkModel(raw.model);
   if (raw.stream !== undefined && raw.stream !== null && typeof raw.stream !== 'boolean') {
@@ -79,14 +95,17 @@ export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstim
   const perChoice = given.length > 0 ? Math.min(...given) : defaultOutputEstimate;
   const choices = kind === 'chat' ? (optionalInt(raw, 'n', MAX_CHOICES, 'invalid_n') ?? 1) : 1;
 
-  let body = raw;
+  // JSON.parse drops a byte-order mark; an upstream might not.
+  let body: JsonBody = { json: raw, bytes: bytes?.subarray(0, 3).equals(UTF8_BOM) ? bytes.subarray(3) : bytes };
   let clientWantsUsage = false;
   if (kind === 'chat') {
     if (!Array.isArray(raw.messages)) throw new BadRequestError('"messages" is required and must be an array.', 'missing_messages', 'messages');
     const options = isRecord(raw.stream_options) ? raw.stream_options : undefined;
     clientWantsUsage = options?.include_usage === true;
     // Every stream is metered from the upstream's usage chunk; the client sees it only if it asked.
-    if (stream && !clientWantsUsage) body = { ...raw, stream_options: { ...options, include_usage: true } };
+    if (stream && !clientWantsUsage) {
+      body = { json: { ...raw, stream_options: { ...options, include_usage: true } }, bytes: withUsageAsked(raw, body.bytes) };
+    }
   }
   return {
     kind,

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { type RequestHandler, Router, type Request, type Response } from 'express';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
@@ -42,6 +42,15 @@ function forwardedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
+const BODY_BYTES = Symbol('body bytes');
+type WithBodyBytes = { [BODY_BYTES]?: Buffer };
+
+/** body-parser's verify hook: the body as decoded from its content encoding, when it is UTF-8 (the upstream's charset). */
+function keepBodyBytes(req: object, _res: unknown, bytes: Buffer, charset: string): void {
+  if (charset === 'utf-8' || charset === 'utf8') (req as WithBodyBytes)[BODY_BYTES] = bytes;
+}
+const bodyBytes = (req: Request): Buffer | undefined => (req as WithBodyBytes)[BODY_BYTES];
+
 /** The plan lets the caller use this model, and the catalogue has not withdrawn it. */
 async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, model: string) {
   const price = await deps.catalogue.resolve(model);
@@ -49,12 +58,31 @@ async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, mod
   return { allowed, price };
 }
 
-/** The OpenAI-compatible routes: checked against the caller's package, relayed, metered. */
-export function createRelayRoutes(deps: RelayDeps): Router {
+/** Where OpenAI SDKs and the Codex CLI (base_url=…/v1) and the original product (/api/v1) send requests. */
+const API_PREFIXES = ['/v1', '/api/v1'] as const;
+
+/**
+ * The metered routes (chat completions, responses), each at both prefixes with its own
+ * API-key check. The app mounts them ahead of every other router: they carry nearly all
+ * the traffic, and walking the admin, console and customer routers first cost each of
+ * them a path match per layer.
+ */
+export function createGenerationRoutes(deps: RelayDeps & { auth: RequestHandler }): Router {
   const router = Router();
   // Any content type and every encoding express decodes (gzip, deflate, br): the
-  // estimate below is taken from the decoded body, never from its size on the wire.
-  const json = express.json({ limit: deps.bodyLimitBytes, type: () => true });
+  // estimate is taken from the decoded body, never from its size on the wire. The
+  // decoded bytes are kept: unchanged, they are what the upstream is sent.
+  const json = express.json({ limit: deps.bodyLimitBytes, type: () => true, verify: keepBodyBytes });
+  for (const prefix of API_PREFIXES) {
+    router.post(`${prefix}/chat/completions`, deps.auth, json, (req, res) => handle(deps, req, res, 'chat', '/chat/completions'));
+    router.post(`${prefix}/responses`, deps.auth, json, (req, res) => handle(deps, req, res, 'responses', '/responses'));
+  }
+  return router;
+}
+
+/** The model list and the model, narrowed to the caller's plan (mounted under the customer API's prefixes). */
+export function createRelayRoutes(deps: RelayDeps): Router {
+  const router = Router();
   const entitlementOf = (res: Response) => deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
 
   // The upstream's list, narrowed to the models the caller's plan may use.
@@ -68,45 +96,42 @@ export function createRelayRoutes(deps: RelayDeps): Router {
     if (!(await deps.upstream.serves(model)) || !(await allows(deps, await entitlementOf(res), model)).allowed) throw missing();
     return relayModels(deps, res, async () => true, model);
   });
-  router.post('/chat/completions', json, (req, res) => handle(req, res, 'chat', '/chat/completions'));
-  router.post('/responses', json, (req, res) => handle(req, res, 'responses', '/responses'));
-
-  /**
-   * One metered request: validate → the plan in effect and its models → where the
-   * conversation lives → reserve every limit at once → relay and settle (relayMetered).
-   */
-  async function handle(req: Request, res: Response, kind: ApiKind, path: '/chat/completions' | '/responses') {
-    const request = readRelayRequest(kind, req.body, deps.completionTokenEstimate);
-    const auth = res.locals.auth as ApiKeyAuth;
-    const day = businessDay(deps.timeZone);
-    const entitlement = await deps.entitlements.active(auth.userId, day);
-    if (!entitlement) {
-      deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
-      throw new NoActivePackageError();
-    }
-    const { allowed, price } = await allows(deps, entitlement, request.model);
-    if (!allowed) {
-      deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
-      throw new ForbiddenError(`Your package does not include the model '${request.model}'.`, 'model_not_allowed');
-    }
-    const session = conversationOf(req.headers, request.promptCacheKey);
-    const affinity = await deps.affinity.lookup(auth.userId, session, request.previousResponseId);
-    if (affinity.foreign) {
-      throw new BadRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_not_found', 'previous_response_id');
-    }
-    const estimateCredits = price ? costMicros(price, { promptTokens: request.promptEstimate, cachedTokens: 0, completionTokens: request.outputEstimate }) : 0;
-    const reservation = await deps.quota.reserve({
-      userId: auth.userId,
-      keyId: auth.keyId,
-      day,
-      entitlement,
-      estimate: request.promptEstimate + request.outputEstimate,
-      estimateCredits,
-      stream: request.stream,
-      requestId: res.locals.requestId as string,
-    });
-    await relayMetered(deps, res, { path, request, auth, day, reservation, price, affinity, headers: forwardedHeaders(req) });
-  }
-
   return router;
+}
+
+/**
+ * One metered request: validate → the plan in effect and its models → where the
+ * conversation lives → reserve every limit at once → relay and settle (relayMetered).
+ */
+async function handle(deps: RelayDeps, req: Request, res: Response, kind: ApiKind, path: '/chat/completions' | '/responses') {
+  const request = readRelayRequest(kind, req.body, deps.completionTokenEstimate, bodyBytes(req));
+  const auth = res.locals.auth as ApiKeyAuth;
+  const day = businessDay(deps.timeZone);
+  const entitlement = await deps.entitlements.active(auth.userId, day);
+  if (!entitlement) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
+    throw new NoActivePackageError();
+  }
+  const { allowed, price } = await allows(deps, entitlement, request.model);
+  if (!allowed) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
+    throw new ForbiddenError(`Your package does not include the model '${request.model}'.`, 'model_not_allowed');
+  }
+  const session = conversationOf(req.headers, request.promptCacheKey);
+  const affinity = await deps.affinity.lookup(auth.userId, session, request.previousResponseId);
+  if (affinity.foreign) {
+    throw new BadRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_not_found', 'previous_response_id');
+  }
+  const estimateCredits = price ? costMicros(price, { promptTokens: request.promptEstimate, cachedTokens: 0, completionTokens: request.outputEstimate }) : 0;
+  const reservation = await deps.quota.reserve({
+    userId: auth.userId,
+    keyId: auth.keyId,
+    day,
+    entitlement,
+    estimate: request.promptEstimate + request.outputEstimate,
+    estimateCredits,
+    stream: request.stream,
+    requestId: res.locals.requestId as string,
+  });
+  await relayMetered(deps, res, { path, request, auth, day, reservation, price, affinity, headers: forwardedHeaders(req) });
 }

@@ -1,7 +1,7 @@
 import { retryAfterMs, type UpstreamPath } from '../channels/channel-request.js';
 import { channelOrder, serves } from '../channels/channel-router.js';
 import type { ChannelHealth } from '../channels/channel-health.js';
-import { isTimeout, type ChannelAnswer, type ChannelTransport } from '../channels/channel-transport.js';
+import { isTimeout, type ChannelAnswer, type ChannelTransport, type JsonBody } from '../channels/channel-transport.js';
 import type { RuntimeChannel } from '../channels/channel-types.js';
 import type { Affinity } from '../channels/session-affinity.js';
 import { NotFoundError, UpstreamError } from '../../infra/errors.js';
@@ -10,7 +10,7 @@ import type { Logger } from '../../infra/logger.js';
 export interface UpstreamCall {
   method: 'GET' | 'POST';
   path: UpstreamPath;
-  body?: Record<string, unknown>;
+  body?: JsonBody;
   /** Chooses the channels (and their model map); absent for calls any channel answers. */
   model?: string;
   /** Client headers from the allow-list. */
