@@ -1,7 +1,5 @@
 import cluster from 'node:cluster';
 import { type Config, ConfigError, loadConfig } from './infra/config.js';
-import { startPrimary } from './cluster/primary.js';
-import { startWorker } from './cluster/worker.js';
 
 let config: Config;
 try {
@@ -14,4 +12,7 @@ try {
   throw err;
 }
 
-await (cluster.isPrimary ? startPrimary(config) : startWorker(config));
+// Each role loads only its own code: the primary (flusher, metrics, supervision) never
+// holds the app's modules in memory, and a worker never holds the migrations.
+if (cluster.isPrimary) await (await import('./cluster/primary.js')).startPrimary(config);
+else await (await import('./cluster/worker.js')).startWorker(config);
