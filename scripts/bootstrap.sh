@@ -58,7 +58,9 @@ export PATH="/usr/sbin:$PATH"
 # npm ci when node_modules is missing or older than the lockfile.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "installing node modules (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  # --include=dev: the stack runs on tsx and the build on tsc, also when the caller's
+  # environment says NODE_ENV=production (which would leave dev dependencies out).
+  npm ci --include=dev --no-audit --no-fund --loglevel=error
 fi
 
 npm run --silent build
