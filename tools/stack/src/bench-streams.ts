@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { StackInfo } from './stack.js';
 
@@ -14,6 +15,24 @@ function groupRssMb(pgid: number): number {
         .filter(Boolean)
         .reduce((sum, kb) => sum + Number(kb), 0) / 1024
     );
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Proportional memory of the same processes (smaps Pss): pages shared with other processes
+ * (the node binary, about 50 MB, is mapped by the primary and by every worker) count once
+ * across them, where the resident sizes above count them in each process.
+ */
+function groupPssMb(pgid: number): number {
+  try {
+    const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    let kb = 0;
+    for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid.trim()}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    return kb / 1024;
   } catch {
     return NaN;
   }
@@ -59,8 +78,12 @@ export async function benchStreams(info: StackInfo, key: string, count: number, 
   });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const peaks = info.backends.map(() => 0);
+  const pssPeaks = info.backends.map(() => 0);
   const sampler = setInterval(() => {
-    for (const [i, b] of info.backends.entries()) peaks[i] = Math.max(peaks[i]!, groupRssMb(b.pid));
+    for (const [i, b] of info.backends.entries()) {
+      peaks[i] = Math.max(peaks[i]!, groupRssMb(b.pid));
+      pssPeaks[i] = Math.max(pssPeaks[i]!, groupPssMb(b.pid));
+    }
   }, 250);
   const started = Date.now();
   const results: Array<Promise<string>> = [];
@@ -78,6 +101,7 @@ export async function benchStreams(info: StackInfo, key: string, count: number, 
       `\n${count} concurrent streams through nginx, ~${seconds} s each: ${count - failed} complete, ${failed} errors${failed ? ` (${[...errors].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}, all done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     console.log(`peak resident memory per backend (primary + workers): ${peaks.map((mb, i) => `backend-${i + 1} ${mb.toFixed(0)} MB`).join(', ')}`);
+    console.log(`peak proportional memory (Pss) per backend: ${pssPeaks.map((mb, i) => `backend-${i + 1} ${mb.toFixed(0)} MB`).join(', ')}`);
     return failed === 0;
   } finally {
     clearInterval(sampler);
