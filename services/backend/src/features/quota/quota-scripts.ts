@@ -121,25 +121,14 @@ return {1, tonumber(redis.call('HGET', quota, 'req')), tonumber(redis.call('HGET
 
 /**
  * KEYS: 1 the day's hash the reservation was made in, 2 the 5-hour window, 3 the weekly
- * window, 4 the key's open streams, 5 the usage stream.
+ * window, 4 the key's open streams.
  * ARGV: 1 tokens and 2 credits reserved; 3 prompt and 4 completion tokens used; 5 credits
  * spent; 6 1 to give the request back; 7 and 8 the 5-hour and weekly windows' starts the
  * reservation was made in (0 = not tracked: a window that has begun again since is left
- * alone); 9 the request id; 10… the usage record's fields and values (none: not recorded
- * here).
- * Replaces the reservation by the real usage and appends the usage record, in one round
- * trip. The append comes first: a Redis that refuses writes (out of memory) refuses it
- * before anything is settled, and the caller settles and records elsewhere.
+ * alone); 9 the request id.
+ * Replaces the reservation by the real usage.
  */
-export const SETTLE = `
-for i = 1, 8 do
-  local a = ARGV[i]
-  if #a > 16 or not string.match(a, '^%d%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?$') then
-    return redis.error_reply('ERR quota script argument ' .. i .. ' is not an integer in range')
-  end
-end
-local function int(n) return string.format('%d', n) end
-if #ARGV > 9 then redis.call('XADD', KEYS[5], '*', unpack(ARGV, 10)) end
+export const SETTLE = `${checkArgs(0, 1)}
 local est, estCr, pt, ct, cr = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function settle(key)
   redis.call('HINCRBY', key, 'tok', int(pt + ct - est))

@@ -90,7 +90,7 @@ declare module 'ioredis' {
       streams: string,
       ...args: Array<string | number>
     ): Promise<ReserveReply>;
-    quotaSettle(quota: string, fiveHour: string, week: string, streams: string, usageStream: string, ...args: Array<string | number>): Promise<number>;
+    quotaSettle(quota: string, fiveHour: string, week: string, streams: string, ...args: Array<string | number>): Promise<number>;
     quotaCatchUp(quota: string, ...args: Array<string | number>): Promise<number>;
   }
 }
@@ -136,7 +136,7 @@ export function createQuotaService({
   onRedisFallback?: (reason: string) => void;
 }) {
   redis.defineCommand('quotaReserve', { numberOfKeys: 6, lua: RESERVE });
-  redis.defineCommand('quotaSettle', { numberOfKeys: 5, lua: SETTLE });
+  redis.defineCommand('quotaSettle', { numberOfKeys: 4, lua: SETTLE });
   redis.defineCommand('quotaCatchUp', { numberOfKeys: 1, lua: CATCH_UP });
 
   // This worker fell back to Postgres since it last opened a recovery window; while it is,
@@ -314,12 +314,8 @@ export function createQuotaService({
       throw new Error('unexpected quota reply');
     },
 
-    /**
-     * Replaces the reservation by the real usage; `refund` gives the request back (it was
-     * not served). `record`: a stream entry (the usage record) appended in the same round
-     * trip; true when it was, else the caller records it some other way.
-     */
-    async settle(reservation: Reservation, usage: Usage, refund: boolean, record?: { stream: string; fields: string[] }): Promise<boolean> {
+    /** Replaces the reservation by the real usage; `refund` gives the request back (it was not served). */
+    async settle(reservation: Reservation, usage: Usage, refund: boolean): Promise<void> {
       const { promptTokens: pt, completionTokens: ct, costMicros: cr } = usage;
       checkCount(pt, 'prompt tokens');
       checkCount(ct, 'completion tokens');
@@ -328,7 +324,7 @@ export function createQuotaService({
       if (r.inPostgres && refund) await postgresQuota.refund(r.userId, r.day);
       if (!r.inRedis) {
         owe(r.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct, cr });
-        return false;
+        return;
       }
       try {
         await redis.quotaSettle(
@@ -336,7 +332,6 @@ export function createQuotaService({
           r.windows[0],
           r.windows[1],
           r.streamsKey,
-          record?.stream ?? '',
           r.estimate,
           r.estimateCredits,
           pt,
@@ -345,14 +340,11 @@ export function createQuotaService({
           refund ? 1 : 0,
           ...r.windowStarts,
           r.requestId,
-          ...(record?.fields ?? []),
         );
-        return record !== undefined;
       } catch (err) {
         if (!fallbackReason(err)) throw err;
         // Counted in Redis but not settled there: the settlement is owed to its counters.
         owe(r.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - r.estimate, pt, ct, cr: cr - r.estimateCredits });
-        return false;
       }
     },
 

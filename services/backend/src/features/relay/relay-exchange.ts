@@ -12,7 +12,6 @@ import { SseRelay } from './sse-relay.js';
 import { type ClientError, clientError, clientHeaders } from './upstream-errors.js';
 import type { UpstreamResponse } from './upstream-client.js';
 import { UsageMeter } from './usage-meter.js';
-import { toStreamFields, USAGE_STREAM, type UsageRecord } from '../usage/usage-record.js';
 
 const CLIENT_CLOSED = 499;
 /** An upstream error answer is small; anything past this is not read. */
@@ -100,36 +99,29 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
       deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
       deps.metrics.gateway.tokens.inc({ kind: 'completion' }, usage.completionTokens);
       if (servedBy && charge.request && meter.responseId) deps.affinity.rememberResponse(x.auth.userId, meter.responseId, servedBy.key);
-      const record: UsageRecord = {
-        requestId,
-        userId: x.auth.userId,
-        apiKeyId: x.auth.keyId,
-        model: x.request.model,
-        promptTokens: usage.promptTokens,
-        completionTokens: usage.completionTokens,
-        cachedTokens: usage.cachedTokens,
-        reasoningTokens: usage.reasoningTokens,
-        costMicros: cost,
-        channel: servedBy?.name ?? '',
-        statusCode,
-        latencyMs: Date.now() - started,
-        stream,
-        createdAt: started,
-        usageDate: x.day,
-        billed: charge.request,
-        requestCounted: x.reservation.inPostgres,
-      };
-      // Settled and recorded in one Redis round trip; what Redis could not take is recorded another way.
-      let recorded = false;
-      try {
-        recorded = await deps.quota.settle(x.reservation, { ...usage, costMicros: cost }, !charge.request, {
-          stream: USAGE_STREAM,
-          fields: toStreamFields(record),
-        });
-      } catch (err) {
-        deps.logger.error({ err: (err as Error).message, requestId }, 'usage settlement failed');
-      }
-      if (!recorded) await deps.recorder.record(record).catch((err) => deps.logger.error({ err: (err as Error).message, requestId }, 'usage record failed'));
+      const results = await Promise.allSettled([
+        deps.quota.settle(x.reservation, { ...usage, costMicros: cost }, !charge.request),
+        deps.recorder.record({
+          requestId,
+          userId: x.auth.userId,
+          apiKeyId: x.auth.keyId,
+          model: x.request.model,
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          cachedTokens: usage.cachedTokens,
+          reasoningTokens: usage.reasoningTokens,
+          costMicros: cost,
+          channel: servedBy?.name ?? '',
+          statusCode,
+          latencyMs: Date.now() - started,
+          stream,
+          createdAt: started,
+          usageDate: x.day,
+          billed: charge.request,
+          requestCounted: x.reservation.inPostgres,
+        }),
+      ]);
+      for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error).message, requestId }, 'usage settlement failed');
     })();
     return settled;
   };
