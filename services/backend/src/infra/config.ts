@@ -152,8 +152,10 @@ const envShape = z.object({
     .int()
     .min(0)
     .max(10_000)
-    .default(250)
-    .describe('After a batch smaller than USAGE_FLUSH_BATCH, a flusher waits this long for records to gather (fewer, larger writes) before it reads again.'),
+    .default(0)
+    .describe(
+      'After a batch smaller than USAGE_FLUSH_BATCH, a flusher waits this long for records to gather (fewer, larger Postgres writes) before it reads again. Records waiting in the stream are not seen by the Postgres quota fallback: above 0, a Redis outage can let a user a few requests past a daily limit.',
+    ),
   AUTH_FAILURES_PER_MINUTE: z.coerce
     .number()
     .int()
