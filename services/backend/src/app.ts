@@ -19,7 +19,7 @@ import { createUserPackageStore } from './features/packages/user-package-store.j
 import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
-import { createGenerationRoutes, createRelayRoutes } from './features/relay/relay-routes.js';
+import { API_PREFIXES, createGenerationRoutes, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
@@ -287,7 +287,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   customerApi.use(createRedeemRoutes({ redemption }));
   customerApi.use(createRelayRoutes(relayDeps));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
-  app.use(['/api/v1', '/v1'], customerApi);
+  app.use(API_PREFIXES, customerApi);
 
   app.use(notFoundHandler);
 

@@ -59,7 +59,7 @@ async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, mod
 }
 
 /** Where OpenAI SDKs and the Codex CLI (base_url=…/v1) and the original product (/api/v1) send requests. */
-const API_PREFIXES = ['/v1', '/api/v1'] as const;
+export const API_PREFIXES = ['/v1', '/api/v1'];
 
 /**
  * The metered routes (chat completions, responses), each at both prefixes with its own
