@@ -19,6 +19,7 @@ import { createUserPackageStore } from './features/packages/user-package-store.j
 import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
+import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
 import { API_PREFIXES, createGenerationRoutes, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
@@ -125,16 +126,19 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const keys = createKeyService({ keyStore, redis, bus, pepper: config.auth.keyPepper, localTtlMs: config.cache.keyTtlMs, logger });
   const authFailures = createAuthFailureLimiter({ redis, ...config.authFailures, logger });
   const entitlements = createEntitlementService({ userPackageStore: userPackages, bus, ttlMs: config.cache.keyTtlMs });
+  const recorder = createUsageRecorder({ redis, pools, logger, onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'usage', reason }) });
+  const postgresQuota = createPostgresQuota({ pools });
   const quota = createQuotaService({
     redis,
     dailyUsage,
-    postgresQuota: createPostgresQuota({ pools }),
+    postgresQuota,
+    handover: createRedisLossHandover({ postgresQuota, handOverStream: () => recorder.handOver(), logger }),
+    bus,
     logger,
     timeZone: config.quota.timeZone,
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
     onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'quota', reason }),
   });
-  const recorder = createUsageRecorder({ redis, pools, logger, onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'usage', reason }) });
   const timeZone = config.quota.timeZone;
   const audit = createAuditStore({ pools });
   const change = createAuditedChanges({ pools, audit });

@@ -4,7 +4,8 @@ import { createRedis, type Redis } from './redis.js';
 
 const CHANNEL = 'cg:invalidate';
 
-export type InvalidationKind = 'key' | 'user' | 'channel' | 'model' | 'channel-health';
+/** 'quota-handover': Redis refuses the quota's writes; every worker hands its share over to Postgres (redis-loss-handover.ts). */
+export type InvalidationKind = 'key' | 'user' | 'channel' | 'model' | 'channel-health' | 'quota-handover';
 type Handler = (id: string) => void;
 
 /**

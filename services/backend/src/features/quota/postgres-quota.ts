@@ -40,12 +40,15 @@ export function createPostgresQuota({ pools }: { pools: Pools }) {
       return { requests: Number(r.requests), tokens: Number(r.tokens), credits: Number(r.credits) };
     },
 
-    /** Counts a request Redis admitted (near the limit, so that Postgres's count never lags it). */
-    async count(userId: number, day: string): Promise<void> {
+    /** Counts requests Redis admitted that are still in flight (Redis was lost: daily_usage must not lag its counters). */
+    async countMany(requests: Array<{ userId: number; day: string }>): Promise<void> {
+      if (requests.length === 0) return;
       await pools.primary.query(
-        `INSERT INTO daily_usage AS d (user_id, usage_date, request_count) VALUES ($1, $2, 1)
-         ON CONFLICT (user_id, usage_date) DO UPDATE SET request_count = d.request_count + 1, updated_at = now()`,
-        [userId, day],
+        `INSERT INTO daily_usage AS d (user_id, usage_date, request_count)
+         SELECT user_id, usage_date, count(*) FROM unnest($1::bigint[], $2::date[]) AS t(user_id, usage_date)
+          GROUP BY 1, 2 ORDER BY 1, 2
+         ON CONFLICT (user_id, usage_date) DO UPDATE SET request_count = d.request_count + EXCLUDED.request_count, updated_at = now()`,
+        [requests.map((r) => r.userId), requests.map((r) => r.day)],
       );
     },
 

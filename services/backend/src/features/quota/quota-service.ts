@@ -1,3 +1,4 @@
+import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
 import type { Entitlement } from '../packages/user-package-store.js';
@@ -6,6 +7,7 @@ import type { PostgresQuota } from './postgres-quota.js';
 import { isLimited, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';
 import { type QuotaRefusal, RATE_WINDOW_MS, refusal } from './quota-errors.js';
 import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
+import type { RedisLossHandover } from './redis-loss-handover.js';
 
 const QUOTA_TTL_S = 2 * 24 * 3600;
 /** The largest count a quota script accepts (15 digits); a request asking more is refused before Redis. */
@@ -17,13 +19,6 @@ const MAX_COUNT = 999_999_999_999_999;
  */
 const RECOVERY_WINDOW_MS = 3000;
 const RECOVERING_KEY = 'cg:quota:recovering';
-/**
- * A request Redis admits within this many requests of the daily limit is also counted in
- * Postgres at once (one write): if Redis fails then, the Postgres fallback sees every
- * request admitted so far, in flight or not yet flushed from the usage stream, and
- * cannot let the user past the limit.
- */
-const NEAR_LIMIT_REQUESTS = 20;
 /** A stream holds its slot at most this long (a worker that died cannot hold it for ever). */
 const STREAM_SLOT_MS = 3600_000;
 
@@ -41,7 +36,7 @@ export interface Reservation {
   streamsKey: string;
   /** Counted in Redis's counters, and settled there. */
   inRedis: boolean;
-  /** Counted in daily_usage.request_count at admission (while Redis could not be trusted). */
+  /** Counted in daily_usage.request_count before its usage record (admitted there, or handed over when Redis was lost). */
   inPostgres: boolean;
 }
 
@@ -111,8 +106,10 @@ const checkCount = (n: number, what: string) => {
  *
  * When Redis cannot take writes (down, out of memory…) the request is admitted by a
  * conditional upsert on daily_usage in Postgres instead, and what this worker counted
- * there is owed to Redis's counters. Near a user's daily request limit, Redis's
- * admissions are counted in Postgres at once too, so that the fallback is exact. When
+ * there is owed to Redis's counters. Before the first such admission, every worker hands
+ * over to Postgres what Redis counted and daily_usage does not hold yet (its requests in
+ * flight, its records still in the usage stream: redis-loss-handover.ts), so that the
+ * fallback is exact. When
  * Redis takes writes again, the first worker back opens a recovery window (a key every
  * reserve script sees): until it closes, every worker admits in Postgres and mirrors each
  * admission into Redis at once, while each worker pays what it owes. Then Redis's counters hold everything and take over again.
@@ -121,6 +118,8 @@ export function createQuotaService({
   redis,
   dailyUsage,
   postgresQuota,
+  handover,
+  bus,
   timeZone,
   logger,
   onReject,
@@ -129,6 +128,8 @@ export function createQuotaService({
   redis: Redis;
   dailyUsage: DailyUsageReader;
   postgresQuota: PostgresQuota;
+  handover: RedisLossHandover;
+  bus: Pick<InvalidationBus, 'on' | 'publish'>;
   timeZone: string;
   logger: Logger;
   onReject?: (reason: string) => void;
@@ -153,7 +154,11 @@ export function createQuotaService({
   function fallbackReason(err: unknown): string | undefined {
     const reason = redisUnavailableReason(err);
     if (reason) {
+      const first = !degraded;
       degraded = true;
+      void handover.begin();
+      // Redis answers but refuses writes: no connection drops, so the others hear of it here.
+      if (first && reason !== 'down') bus.publish('quota-handover', reason).catch(() => undefined);
       probe ??= setInterval(() => void recover().catch(() => undefined), 1000).unref();
       onRedisFallback?.(reason);
       logger.warn({ reason, err: (err as Error).message }, 'redis cannot take the quota: counted in Postgres');
@@ -165,6 +170,7 @@ export function createQuotaService({
   async function recover(): Promise<void> {
     await redis.set(RECOVERING_KEY, '1', 'PX', RECOVERY_WINDOW_MS);
     degraded = false;
+    handover.reset();
     clearInterval(probe);
     probe = undefined;
     for (const [key, o] of owed) {
@@ -172,7 +178,13 @@ export function createQuotaService({
       await redis.quotaCatchUp(key, o.req, o.tok, o.pt, o.ct, o.cr);
     }
   }
+  // Every worker hands over when Redis is lost, whether or not it was admitting requests then.
+  redis.on('reconnecting', () => void handover.begin());
+  bus.on('quota-handover', () => {
+    if (!degraded) void handover.begin().then(() => degraded || handover.reset());
+  });
   redis.on('ready', () => {
+    if (!degraded) handover.reset();
     if (degraded || owed.size > 0) recover().catch((err) => fallbackReason(err) ?? logger.error({ err: (err as Error).message }, 'quota recovery failed'));
   });
 
@@ -219,6 +231,7 @@ export function createQuotaService({
   });
 
   async function reserveInPostgres(req: ReserveRequest, key: string): Promise<Reservation> {
+    await handover.begin();
     await checkWindowsInPostgres(req);
     if (!(await postgresQuota.reserve(req.userId, req.day, req.entitlement, req.estimate, req.estimateCredits))) {
       const e = req.entitlement;
@@ -234,17 +247,6 @@ export function createQuotaService({
       throw refusal(refused, e, timeZone);
     }
     return reservation(req, key, false, true);
-  }
-
-  /** True once counted; a primary that does not answer leaves it to the usage record (via the stream). */
-  async function countInPostgres(userId: number, day: string): Promise<boolean> {
-    try {
-      await postgresQuota.count(userId, day);
-      return true;
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'could not count a request near its limit in Postgres');
-      return false;
-    }
   }
 
   /** In the recovery window: admitted by Postgres, counted in Redis at once as well. */
@@ -302,9 +304,9 @@ export function createQuotaService({
         return reserveInPostgres(req, key);
       }
       if (reply[0] === 1) {
-        const near = e.dailyRequestLimit !== null && e.dailyRequestLimit - reply[1] < NEAR_LIMIT_REQUESTS;
-        const inPostgres = near && (await countInPostgres(req.userId, req.day));
-        return reservation(req, key, true, inPostgres, [reply[3], reply[4]]);
+        const taken = reservation(req, key, true, false, [reply[3], reply[4]]);
+        handover.track(taken);
+        return taken;
       }
       if (reply[0] === -2) return reserveMirrored(req, key);
       if (reply[0] === 0) {
@@ -316,11 +318,12 @@ export function createQuotaService({
 
     /** Replaces the reservation by the real usage; `refund` gives the request back (it was not served). */
     async settle(reservation: Reservation, usage: Usage, refund: boolean): Promise<void> {
+      const r = reservation;
+      handover.untrack(r);
       const { promptTokens: pt, completionTokens: ct, costMicros: cr } = usage;
       checkCount(pt, 'prompt tokens');
       checkCount(ct, 'completion tokens');
       checkCount(cr, 'cost');
-      const r = reservation;
       if (r.inPostgres && refund) await postgresQuota.refund(r.userId, r.day);
       if (!r.inRedis) {
         owe(r.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct, cr });

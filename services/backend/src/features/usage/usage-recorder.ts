@@ -5,9 +5,18 @@ import { toStreamFields, USAGE_STREAM, type UsageRecord } from './usage-record.j
 import { writeUsageBatch } from './usage-store.js';
 
 /**
+ * How long a worker keeps a copy of what it put in the usage stream. The flushers read the
+ * stream continuously (USAGE_FLUSH_INTERVAL_MS is well under this), so older records are in
+ * Postgres unless Postgres itself was away.
+ */
+const RECENT_MS = 10_000;
+const HANDOVER_BATCH = 500;
+
+/**
  * Hands a usage record to the Redis stream (AOF-persisted), from which the flushers write
  * Postgres in batches. When Redis cannot take it, the record goes straight to Postgres:
- * nothing relayed goes unrecorded.
+ * nothing relayed goes unrecorded. When Redis is lost, `handOver` writes the records the
+ * stream may still hold to Postgres too, so that the quota's fallback counts them.
  */
 export function createUsageRecorder({
   redis,
@@ -20,8 +29,22 @@ export function createUsageRecorder({
   logger: Logger;
   onRedisFallback?: (reason: string) => void;
 }) {
+  // Oldest first; `head` skips the expired ones until they are cut off in one go.
+  let recent: Array<{ at: number; record: UsageRecord }> = [];
+  let head = 0;
+  const forget = (now: number) => {
+    while (head < recent.length && recent[head]!.at < now - RECENT_MS) head += 1;
+    if (head > 1024 && head * 2 > recent.length) {
+      recent = recent.slice(head);
+      head = 0;
+    }
+  };
+
   return {
     async record(record: UsageRecord): Promise<void> {
+      const now = Date.now();
+      forget(now);
+      recent.push({ at: now, record });
       try {
         await redis.xadd(USAGE_STREAM, '*', ...toStreamFields(record));
       } catch (err) {
@@ -29,6 +52,15 @@ export function createUsageRecorder({
         logger.warn({ err: (err as Error).message, requestId: record.requestId }, 'usage stream unavailable; writing the record to Postgres');
         await writeUsageBatch(pools.primary, [record]);
       }
+    },
+
+    /** Writes what this worker put in the stream lately to Postgres (records already there are skipped). */
+    async handOver(): Promise<void> {
+      forget(Date.now());
+      const records = recent.slice(head).map((r) => r.record);
+      recent = [];
+      head = 0;
+      for (let i = 0; i < records.length; i += HANDOVER_BATCH) await writeUsageBatch(pools.primary, records.slice(i, i + HANDOVER_BATCH));
     },
   };
 }
