@@ -151,10 +151,10 @@ const envShape = z.object({
     .number()
     .int()
     .min(0)
-    .max(10_000)
-    .default(0)
+    .max(2000)
+    .default(250)
     .describe(
-      'After a batch smaller than USAGE_FLUSH_BATCH, a flusher waits this long for records to gather (fewer, larger Postgres writes) before it reads again. Records waiting in the stream are not seen by the Postgres quota fallback: above 0, a Redis outage can let a user a few requests past a daily limit.',
+      'After a batch smaller than USAGE_FLUSH_BATCH, a flusher waits this long for records to gather before it reads again: fewer, larger Postgres writes, and usage_logs a moment later. 0 writes each batch as soon as it is read.',
     ),
   AUTH_FAILURES_PER_MINUTE: z.coerce
     .number()
