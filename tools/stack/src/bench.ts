@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { randomPorts, readStackEnv, workersPerBackend } from './config.js';
 import { createAdminClient } from './admin-client.js';
 import { startStack } from './stack.js';
+import { benchAb } from './bench-ab.js';
 import { benchCpu } from './bench-cpu.js';
 import { benchStreams } from './bench-streams.js';
 import { benchConsoleLoad } from './console-load.js';
@@ -44,6 +45,7 @@ async function measure(target: string, url: string, key: string | undefined, sec
  * `npm run bench [--rate 400] [--seconds 10] [--only chat]`: CPU time per request at a
  * fixed rate for chat, streamed chat and responses, beside a bare relay, with req/s and
  * the latency added over the upstream (see bench-cpu.ts).
+ * `npm run bench -- ab <other checkout>`: this checkout's backend against another's, in alternating slices (see bench-ab.ts).
  * `npm run bench -- throughput`: on one private cluster and the same mock upstream,
  * non-streaming chat at C connections against the upstream directly, one backend
  * directly, and the whole cluster through nginx; prints requests/s, p50, p99 and the ratios.
@@ -71,6 +73,15 @@ export async function runBench(args: string[]): Promise<number> {
     const { key } = await createAdminClient(stack.info).customer();
     const streams = argValue(args, '--streams');
     if (streams) return (await benchStreams(stack.info, key, Number(streams), Number(argValue(args, '--stream-seconds') ?? 10))) ? 0 : 1;
+    if (args[0] === 'ab')
+      return await benchAb(stack, key, {
+        other: args[1] ?? '',
+        dir,
+        only: argValue(args, '--only') ?? 'chat',
+        rate: Number(argValue(args, '--rate') ?? 300),
+        rounds: Number(argValue(args, '--rounds') ?? 12),
+        slice: Number(argValue(args, '--slice') ?? 3),
+      });
     if (args[0] !== 'throughput')
       return await benchCpu(stack, key, { rate: Number(argValue(args, '--rate') ?? 400), seconds, dir, only: argValue(args, '--only') });
     const url = (base: string) => `${base}/v1/chat/completions`;
