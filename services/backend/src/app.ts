@@ -10,7 +10,7 @@ import { createRedis } from './infra/redis.js';
 import { requestId } from './infra/request-id.js';
 import { adminAuth } from './features/admin/admin-auth.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
-import { apiKeyAuth } from './features/keys/api-key-auth.js';
+import { apiKeyAuth, createApiKeyAuthenticator } from './features/keys/api-key-auth.js';
 import { createKeyService } from './features/keys/key-service.js';
 import { createKeyStore } from './features/keys/key-store.js';
 import { createEntitlementService } from './features/packages/entitlement-service.js';
@@ -20,7 +20,7 @@ import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
-import { API_PREFIXES, createGenerationRoutes, createRelayRoutes } from './features/relay/relay-routes.js';
+import { API_PREFIXES, createGenerationRoutes, createMeteredEntry, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
@@ -220,10 +220,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, uniquelocal');
-  app.use(requestId);
-  app.use(metrics.httpMiddleware());
-  // The metered routes first: nearly every request is one of them.
-  const customerAuth = apiKeyAuth({ keys, failures: authFailures });
+  const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
+  const customerAuth = apiKeyAuth(authenticate);
   const relayDeps = {
     upstream,
     entitlements,
@@ -237,6 +235,10 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     timeZone,
     completionTokenEstimate: config.quota.completionTokenEstimate,
   };
+  // The metered routes first: nearly every request is one of them.
+  app.use(createMeteredEntry({ ...relayDeps, authenticate }));
+  app.use(requestId);
+  app.use(metrics.httpMiddleware());
   app.use(createGenerationRoutes({ ...relayDeps, auth: customerAuth }));
 
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { Pools } from './db.js';
@@ -85,6 +86,15 @@ export function createMetrics(registry: client.Registry) {
     registers: [registry],
   });
 
+  function observeHttp(req: IncomingMessage, res: ServerResponse, route: () => string): void {
+    const end = httpDuration.startTimer();
+    res.once('close', () => {
+      const labels = { route: route(), method: req.method ?? '' };
+      httpRequests.inc({ ...labels, status: String(res.statusCode) });
+      end(labels);
+    });
+  }
+
   return {
     registry,
     gateway,
@@ -92,16 +102,13 @@ export function createMetrics(registry: client.Registry) {
     /** Counts every response once it has finished or the client went away. */
     httpMiddleware(): RequestHandler {
       return (req, res, next) => {
-        const end = httpDuration.startTimer();
-        res.once('close', () => {
-          // The route pattern (not the raw path) keeps label values bounded.
-          const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-          httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
-          end({ route, method: req.method });
-        });
+        // The route pattern (not the raw path) keeps label values bounded.
+        observeHttp(req, res, () => (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched'));
         next();
       };
     },
+    /** The same, for a request a route answers without the router (its pattern known in advance). */
+    observeHttp,
     /** Pool gauges read at scrape time. */
     observePools(pools: Pools): void {
       new client.Gauge({

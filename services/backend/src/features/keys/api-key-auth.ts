@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
 import { HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
 import type { KeyService } from './key-service.js';
@@ -15,28 +15,34 @@ class SuspendedAccountError extends HttpError {
 }
 
 /**
- * Authenticates `Authorization: Bearer sk-…` and leaves the caller in res.locals.auth.
- * Keys that were never issued (guesses) count against the client address, cluster-wide;
- * an address past the limit gets 429s, and its keys are looked up in the caches only. A
- * revoked, expired or suspended key is a real one, refused without counting.
+ * Authenticates `Authorization: Bearer sk-…`. Keys that were never issued (guesses) count
+ * against the client address, cluster-wide; an address past the limit gets 429s, and its
+ * keys are looked up in the caches only. A revoked, expired or suspended key is a real
+ * one, refused without counting.
  */
-export function apiKeyAuth({ keys, failures }: { keys: KeyService; failures: AuthFailureLimiter }): RequestHandler {
-  return async (req, res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+export function createApiKeyAuthenticator({ keys, failures }: { keys: KeyService; failures: AuthFailureLimiter }) {
+  return async (req: Request): Promise<ApiKeyAuth> => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match?.[1]) {
       throw new UnauthorizedError('Missing API key: send it as "Authorization: Bearer sk-…".', 'missing_api_key');
     }
     const address = req.ip ?? '';
     const blocked = failures.isBlocked(address);
     const outcome = await keys.authenticate(match[1], { cachedOnly: blocked });
-    if (outcome.ok) {
-      res.locals.auth = { keyId: outcome.record.id, userId: outcome.record.userId } satisfies ApiKeyAuth;
-      next();
-      return;
-    }
+    if (outcome.ok) return { keyId: outcome.record.id, userId: outcome.record.userId };
     if (outcome.reason === 'suspended') throw new SuspendedAccountError();
     if (outcome.reason === 'expired') throw new UnauthorizedError('This API key has expired.', 'api_key_expired');
     if (outcome.reason === 'unknown' && (blocked || (await failures.fail(address)))) throw new TooManyFailuresError();
     throw new UnauthorizedError();
+  };
+}
+
+export type ApiKeyAuthenticator = ReturnType<typeof createApiKeyAuthenticator>;
+
+/** The authenticator as middleware: the caller is left in res.locals.auth. */
+export function apiKeyAuth(authenticate: ApiKeyAuthenticator): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.auth = await authenticate(req);
+    next();
   };
 }

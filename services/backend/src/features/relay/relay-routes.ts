@@ -1,10 +1,11 @@
 import express, { type RequestHandler, Router, type Request, type Response } from 'express';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
+import { assignRequestId } from '../../infra/request-id.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
 import type { SessionAffinity } from '../channels/session-affinity.js';
-import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import type { ApiKeyAuth, ApiKeyAuthenticator } from '../keys/api-key-auth.js';
 import { type ModelCatalogue, modelAllowed } from '../models/model-catalogue.js';
 import { costMicros } from '../models/pricing.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
@@ -13,6 +14,7 @@ import { businessDay } from '../quota/business-day.js';
 import { NoActivePackageError } from '../quota/quota-errors.js';
 import type { QuotaService } from '../quota/quota-service.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
+import { isPlainUtf8, readJsonBody } from './json-body.js';
 import { relayMetered, relayModels } from './relay-exchange.js';
 import { readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -78,6 +80,39 @@ export function createGenerationRoutes(deps: RelayDeps & { auth: RequestHandler 
     router.post(`${prefix}/responses`, deps.auth, json, (req, res) => handle(deps, req, res, 'responses', '/responses'));
   }
   return router;
+}
+
+/** The metered routes by path, with what each serves. */
+const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/responses' }>(
+  API_PREFIXES.flatMap((prefix) => [
+    [`${prefix}/chat/completions`, { kind: 'chat', path: '/chat/completions' }] as const,
+    [`${prefix}/responses`, { kind: 'responses', path: '/responses' }] as const,
+  ]),
+);
+
+/**
+ * The metered routes without the router, as the app's first middleware: a POST to one of
+ * them with a plain UTF-8 body (nearly all of them) takes the steps the router would (request
+ * id, metrics, API key, body, handle) with none of the router's path matching, and
+ * body-parser's work done by a reader for this one case; errors go to the app's error
+ * handler. Anything else (another route, a query string, a compressed body) goes on to the
+ * router, where createGenerationRoutes serves the rest of the metered requests.
+ */
+export function createMeteredEntry(deps: RelayDeps & { authenticate: ApiKeyAuthenticator }): RequestHandler {
+  return (req, res, next) => {
+    const route = req.method === 'POST' ? METERED.get(req.url) : undefined;
+    if (!route || !isPlainUtf8(req)) return next();
+    const pattern = req.url;
+    assignRequestId(req, res);
+    deps.metrics.observeHttp(req, res, () => pattern);
+    (async () => {
+      res.locals.auth = await deps.authenticate(req);
+      const body = await readJsonBody(req, deps.bodyLimitBytes);
+      req.body = body?.json;
+      if (body) (req as WithBodyBytes)[BODY_BYTES] = body.bytes;
+      await handle(deps, req, res, route.kind, route.path);
+    })().catch(next);
+  };
 }
 
 /** The model list and the model, narrowed to the caller's plan (mounted under the customer API's prefixes). */
