@@ -1,4 +1,4 @@
-import type { Pools } from '../../infra/db.js';
+import { isUnavailable, type Pools } from '../../infra/db.js';
 
 export interface DailyCounts {
   requestCount: number;
@@ -10,17 +10,27 @@ export interface DailyCounts {
   costMicros: number;
 }
 
+const READ = `SELECT request_count AS "requestCount", prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens",
+                     cached_tokens AS "cachedTokens", reasoning_tokens AS "reasoningTokens", cost_micros AS "costMicros"
+                FROM daily_usage WHERE user_id = $1 AND usage_date = $2`;
+const NOTHING: DailyCounts = { requestCount: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, costMicros: 0 };
+
 /** Postgres' record of a user's day (what the usage flusher has written so far). */
 export function createDailyUsageReader({ pools }: { pools: Pools }) {
+  /** From the primary: what the quota starts a day's counters from must not lag. */
+  const read = async (userId: number, day: string): Promise<DailyCounts> => (await pools.primary.query<DailyCounts>(READ, [userId, day])).rows[0] ?? NOTHING;
+
   return {
-    async read(userId: number, day: string): Promise<DailyCounts> {
-      const { rows } = await pools.primary.query<DailyCounts>(
-        `SELECT request_count AS "requestCount", prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens",
-                cached_tokens AS "cachedTokens", reasoning_tokens AS "reasoningTokens", cost_micros AS "costMicros"
-           FROM daily_usage WHERE user_id = $1 AND usage_date = $2`,
-        [userId, day],
-      );
-      return rows[0] ?? { requestCount: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, costMicros: 0 };
+    read,
+
+    /** For showing: from the replica while the primary does not answer (a moment old beats no answer). */
+    async readShown(userId: number, day: string): Promise<DailyCounts> {
+      try {
+        return await read(userId, day);
+      } catch (err) {
+        if (!isUnavailable(err)) throw err;
+        return (await pools.replica.query<DailyCounts>(READ, [userId, day])).rows[0] ?? NOTHING;
+      }
     },
 
     async range(userId: number, from: string, to: string) {

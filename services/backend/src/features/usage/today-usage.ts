@@ -9,7 +9,7 @@ import type { QuotaService, WindowCounts } from '../quota/quota-service.js';
 
 interface Deps {
   quota: Pick<QuotaService, 'today' | 'windows'>;
-  dailyUsage: Pick<DailyUsageReader, 'read'>;
+  dailyUsage: Pick<DailyUsageReader, 'readShown'>;
   entitlements: Pick<EntitlementService, 'active'>;
   timeZone: string;
 }
@@ -52,7 +52,7 @@ export function createTodayUsage({ quota, dailyUsage, entitlements, timeZone }: 
     const [live, windows, recorded, entitlement] = await Promise.all([
       quota.today(userId, day).catch(() => undefined),
       quota.windows(userId).catch(() => []),
-      dailyUsage.read(userId, day),
+      dailyUsage.readShown(userId, day),
       entitlements.active(userId, day),
     ]);
     const counts = live ?? {
