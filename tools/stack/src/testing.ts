@@ -82,6 +82,16 @@ export function testSecrets(): import('./secrets.js').StackSecrets {
 
 type Json = any;
 
+/** What an app built in a test process needs to run on the test stack: its databases, its Redis and its key pepper (so keys issued through the stack work). */
+export function stackEnv(stack: StackInfo = testStack()): Record<string, string> {
+  return {
+    DATABASE_URL: stack.postgres.primaryUrl,
+    DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
+    REDIS_URL: stack.redisUrl,
+    KEY_PEPPER: testSecrets().keyPepper,
+  };
+}
+
 /** The admin API of the test stack, for tests that need users, packages and keys of their own. */
 export function adminApi(stack: StackInfo = testStack()) {
   return createAdminClient(stack);

@@ -6,7 +6,7 @@ import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
 import { signedUpPerson } from '@codex-gateway/stack/console-client';
-import { testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { stackEnv, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
 import { type App, createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createChannelSealer } from './channel-crypto.js';
@@ -28,11 +28,7 @@ const made: number[] = [];
 
 function makeApp(instance: string): App {
   const config = loadConfig({
-    DATABASE_URL: stack.postgres.primaryUrl,
-    DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-    REDIS_URL: stack.redisUrl,
-    // The stack's pepper: its backends open the keys this file seals.
-    KEY_PEPPER: testSecrets().keyPepper,
+    ...stackEnv(),
     ADMIN_TOKEN: TOKEN,
     INSTANCE_ID: instance,
     DB_POOL_MAX: '4',

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { adminApi, metricSum, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, metricSum, stackEnv, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -16,10 +16,7 @@ const COOLDOWN_MS = 1500;
 /** Two replicas of the gateway (same Postgres and Redis) routing over the given channels. */
 function replicas(channels: object[], count = 2): App[] {
   const config = loadConfig({
-    DATABASE_URL: stack.postgres.primaryUrl,
-    DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-    REDIS_URL: stack.redisUrl,
-    KEY_PEPPER: testSecrets().keyPepper,
+    ...stackEnv(),
     ADMIN_TOKEN: stack.adminToken,
     UPSTREAM_CHANNELS: JSON.stringify(channels),
     UPSTREAM_CONNECT_TIMEOUT_MS: '500',

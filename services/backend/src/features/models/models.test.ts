@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import client from 'prom-client';
 import request from 'supertest';
-import { testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { stackEnv, testStack, waitFor } from '@codex-gateway/stack/testing';
 import { type App, createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -19,10 +19,7 @@ let b: App;
 
 function makeApp(instance: string): App {
   const config = loadConfig({
-    DATABASE_URL: stack.postgres.primaryUrl,
-    DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-    REDIS_URL: stack.redisUrl,
-    KEY_PEPPER: testSecrets().keyPepper,
+    ...stackEnv(),
     ADMIN_TOKEN: TOKEN,
     INSTANCE_ID: instance,
     DB_POOL_MAX: '4',

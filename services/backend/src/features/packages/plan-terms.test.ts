@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import client from 'prom-client';
 import request from 'supertest';
-import { testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { stackEnv } from '@codex-gateway/stack/testing';
 import { type App, createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createPools, type Pools } from '../../infra/db.js';
@@ -10,13 +10,9 @@ import { createLogger } from '../../infra/logger.js';
 import { businessDay } from '../quota/business-day.js';
 import { createUserPackageStore } from './user-package-store.js';
 
-const stack = testStack();
 const TOKEN = 'plan-terms-test-admin-token-0123456789';
 const config = loadConfig({
-  DATABASE_URL: stack.postgres.primaryUrl,
-  DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-  REDIS_URL: stack.redisUrl,
-  KEY_PEPPER: testSecrets().keyPepper,
+  ...stackEnv(),
   ADMIN_TOKEN: TOKEN,
   INSTANCE_ID: 'plan-terms-test',
   DB_POOL_MAX: '4',

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import client from 'prom-client';
 import request from 'supertest';
-import { adminApi, freePort, postJson, testDir, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi, freePort, postJson, stackEnv, testDir, testStack, waitFor } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 
@@ -37,10 +37,7 @@ function gatewayWith(env: Record<string, string>) {
     },
   });
   const config = loadConfig({
-    DATABASE_URL: stack.postgres.primaryUrl,
-    DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-    REDIS_URL: stack.redisUrl,
-    KEY_PEPPER: testSecrets().keyPepper,
+    ...stackEnv(),
     DB_POOL_MAX: '2',
     STRIPE_WEBHOOK_SECRET: stack.payments.stripeWebhookSecret,
     ...env,

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import client from 'prom-client';
 import request from 'supertest';
-import { adminApi, freePort, startRedis, testDir, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, freePort, stackEnv, startRedis, testDir, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -48,11 +48,9 @@ describe('losing Redis', () => {
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     redis = await startRedis({ dir: path.join(testDir(), 'redis-loss'), port: await freePort(), logDir: testDir(), name: 'redis-loss' });
     const config = loadConfig({
-      DATABASE_URL: stack.postgres.primaryUrl,
-      DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
+      ...stackEnv(),
       REDIS_URL: redis.url,
       REDIS_COMMAND_TIMEOUT_MS: '300',
-      KEY_PEPPER: testSecrets().keyPepper,
       UPSTREAM_BASE_URL: `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}/v1`,
       CHANNEL_PROBE_INTERVAL_MS: '0',
       DB_POOL_MAX: '3',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import client from 'prom-client';
 import request from 'supertest';
-import { adminApi, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, stackEnv, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -50,10 +50,7 @@ describe('the body the upstream receives', () => {
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     const { port } = upstream.server.address() as AddressInfo;
     const config = loadConfig({
-      DATABASE_URL: stack.postgres.primaryUrl,
-      DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-      REDIS_URL: stack.redisUrl,
-      KEY_PEPPER: testSecrets().keyPepper,
+      ...stackEnv(),
       ADMIN_TOKEN: stack.adminToken,
       UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`,
       CHANNEL_PROBE_INTERVAL_MS: '0',

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { freePort, testSecrets, testStack } from '@codex-gateway/stack/testing';
+import { freePort, stackEnv, testSecrets, testStack } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -33,10 +33,7 @@ describe('upstream channels', () => {
       { name: 'healthy', baseUrl: `${healthyUrl}/v1`, weight: 1 },
     ];
     const config = loadConfig({
-      DATABASE_URL: stack.postgres.primaryUrl,
-      DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
-      REDIS_URL: stack.redisUrl,
-      KEY_PEPPER: testSecrets().keyPepper,
+      ...stackEnv(),
       UPSTREAM_CHANNELS: JSON.stringify(channels),
       UPSTREAM_CONNECT_TIMEOUT_MS: '500',
       DB_POOL_MAX: '4',
