@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cpuMicros } from './cpu-meter.js';
-import { fixedRate } from './fixed-rate.js';
+import { load as loadAtRate, SCENARIOS } from './bench-cpu.js';
 import { BACKEND_MAIN, REPO_ROOT } from './paths.js';
 import { freePort } from './ports.js';
 import { httpOk, startService, waitFor, type Service } from './process.js';
 import { loadSecrets } from './secrets.js';
 import type { RunningStack } from './stack.js';
-
-const BODIES: Record<string, { path: string; body: object }> = {
-  chat: { path: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you today?' }], max_tokens: 16 } },
-  stream: {
-    path: '/v1/chat/completions',
-    body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you today?' }], max_tokens: 16, stream: true },
-  },
-  responses: { path: '/v1/responses', body: { model: 'gpt-5-codex', input: 'Hello, how are you today?', max_output_tokens: 16 } },
-};
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,7 +21,7 @@ interface Target {
 }
 
 /**
- * `npm run bench -- ab <other checkout> [--only chat|stream|responses] [--rate 300] [--rounds 12] [--slice 3]`:
+ * `npm run bench -- ab <other checkout> [--only chat|"chat, streamed"|responses] [--rate 300] [--rounds 12] [--slice 3]`:
  * CPU per request of this checkout's backend against another's (built, e.g. a `git worktree`
  * of the previous commit), one instance of each on the same Postgres, Redis and mock
  * upstream, driven directly (no nginx) in alternating slices of a few seconds. What slows
@@ -46,8 +37,8 @@ export async function benchAb(
 ) {
   const otherMain = path.join(path.resolve(args.other), path.relative(REPO_ROOT, BACKEND_MAIN));
   if (!existsSync(otherMain)) throw new Error(`${otherMain} is missing: build the other checkout first (npm run build there)`);
-  const scenario = BODIES[args.only];
-  if (!scenario) throw new Error(`--only takes one of ${Object.keys(BODIES).join(', ')}`);
+  const scenario = SCENARIOS.find((s) => s.name === args.only);
+  if (!scenario) throw new Error(`--only takes one of ${SCENARIOS.map((s) => `"${s.name}"`).join(', ')}`);
   const secrets = loadSecrets(args.dir);
   const start = async (name: string, main: string): Promise<Target> => {
     const port = await freePort();
@@ -77,14 +68,7 @@ export async function benchAb(
     return { name, url, service };
   };
   const targets = [await start('this', BACKEND_MAIN), await start('other', otherMain)];
-  const load = (t: Target, seconds: number) =>
-    fixedRate({
-      url: `${t.url}${scenario.path}`,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify(scenario.body),
-      rate: args.rate,
-      seconds,
-    });
+  const load = (t: Target, seconds: number) => loadAtRate(`${t.url}${scenario.path}`, key, scenario.body, args.rate, seconds);
   try {
     for (const t of targets) await load(t, 8);
     const perRequest: Record<string, number[]> = { this: [], other: [] };

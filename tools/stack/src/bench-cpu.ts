@@ -8,7 +8,8 @@ import type { RunningStack } from './stack.js';
 
 const BARE_RELAY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bare-relay.ts');
 
-const SCENARIOS = [
+/** What each bench sends: its name (for --only), path and body. */
+export const SCENARIOS = [
   {
     name: 'chat',
     path: '/v1/chat/completions',
@@ -22,7 +23,7 @@ const SCENARIOS = [
   { name: 'responses', path: '/v1/responses', body: { model: 'gpt-5-codex', input: 'Hello, how are you today?', max_output_tokens: 16 } },
 ] as const;
 
-function load(url: string, key: string | undefined, body: object, rate: number, seconds: number): Promise<FixedRateRun> {
+export function load(url: string, key: string | undefined, body: object, rate: number, seconds: number): Promise<FixedRateRun> {
   return fixedRate({
     url,
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },

@@ -181,7 +181,10 @@ export function createQuotaService({
   // Every worker hands over when Redis is lost, whether or not it was admitting requests then.
   redis.on('reconnecting', () => void handover.begin());
   bus.on('quota-handover', () => {
-    if (!degraded) void handover.begin().then(() => degraded || handover.reset());
+    if (degraded) return;
+    void handover.begin().then(() => {
+      if (!degraded) handover.reset();
+    });
   });
   redis.on('ready', () => {
     if (!degraded) handover.reset();

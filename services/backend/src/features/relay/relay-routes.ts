@@ -63,6 +63,14 @@ async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, mod
 /** Where OpenAI SDKs and the Codex CLI (base_url=…/v1) and the original product (/api/v1) send requests. */
 export const API_PREFIXES = ['/v1', '/api/v1'];
 
+/** The metered routes by path, with what each serves. */
+const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/responses' }>(
+  API_PREFIXES.flatMap((prefix) => [
+    [`${prefix}/chat/completions`, { kind: 'chat', path: '/chat/completions' }] as const,
+    [`${prefix}/responses`, { kind: 'responses', path: '/responses' }] as const,
+  ]),
+);
+
 /**
  * The metered routes (chat completions, responses), each at both prefixes with its own
  * API-key check. The app mounts them ahead of every other router: they carry nearly all
@@ -75,20 +83,9 @@ export function createGenerationRoutes(deps: RelayDeps & { auth: RequestHandler 
   // estimate is taken from the decoded body, never from its size on the wire. The
   // decoded bytes are kept: unchanged, they are what the upstream is sent.
   const json = express.json({ limit: deps.bodyLimitBytes, type: () => true, verify: keepBodyBytes });
-  for (const prefix of API_PREFIXES) {
-    router.post(`${prefix}/chat/completions`, deps.auth, json, (req, res) => handle(deps, req, res, 'chat', '/chat/completions'));
-    router.post(`${prefix}/responses`, deps.auth, json, (req, res) => handle(deps, req, res, 'responses', '/responses'));
-  }
+  for (const [url, route] of METERED) router.post(url, deps.auth, json, (req, res) => handle(deps, req, res, route.kind, route.path));
   return router;
 }
-
-/** The metered routes by path, with what each serves. */
-const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/responses' }>(
-  API_PREFIXES.flatMap((prefix) => [
-    [`${prefix}/chat/completions`, { kind: 'chat', path: '/chat/completions' }] as const,
-    [`${prefix}/responses`, { kind: 'responses', path: '/responses' }] as const,
-  ]),
-);
 
 /**
  * The metered routes without the router, as the app's first middleware: a POST to one of
