@@ -1,6 +1,6 @@
-import http from 'node:http';
 import client from 'prom-client';
 import { createApp } from '../app.js';
+import { createAppServer } from './app-server.js';
 import type { Config } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 
@@ -15,7 +15,7 @@ export async function startWorker(config: Config): Promise<void> {
 
   let stopping = false;
   const gateway = createApp(config, { logger, registry, isDraining: () => stopping });
-  const server = http.createServer((req, res) => {
+  const server = createAppServer(gateway.app, (req, res) => {
     // While draining, every connection closes after its response, so none is left idle
     // for the load balancer to reuse at the moment it is closed.
     if (stopping) res.setHeader('connection', 'close');
