@@ -99,6 +99,7 @@ export async function startPrimary(config: Config): Promise<void> {
     setTimeout(() => (recentCrashes = Math.max(0, recentCrashes - 1)), 10_000).unref();
     setTimeout(() => !stopping && cluster.fork(), recentCrashes > 3 ? 1000 : 0);
   });
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...config.cluster.workerNodeFlags] });
   for (let i = 0; i < config.cluster.workers; i += 1) cluster.fork();
 
   // Pending orders past their time become expired (a late payment is still honoured).

@@ -47,6 +47,12 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ...epay, EPAY_CURRENCY: 'yuan' }), /EPAY_CURRENCY/);
   });
 
+  test('workers get the heap flags unless WORKER_NODE_FLAGS says otherwise, and a word that is not a flag is refused', () => {
+    assert.deepEqual(loadConfig(minimal).cluster.workerNodeFlags, ['--max-semi-space-size=4', '--heap-growing-percent=50']);
+    assert.deepEqual(loadConfig({ ...minimal, WORKER_NODE_FLAGS: ' --max-old-space-size=512 ' }).cluster.workerNodeFlags, ['--max-old-space-size=512']);
+    assert.throws(() => loadConfig({ ...minimal, WORKER_NODE_FLAGS: 'max-old-space-size=512' }), /WORKER_NODE_FLAGS: each flag starts with --/);
+  });
+
   test('the config is frozen', () => {
     const config = loadConfig(minimal);
     assert.throws(() => {
