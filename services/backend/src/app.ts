@@ -8,9 +8,10 @@ import type { Logger } from './infra/logger.js';
 import { createMetrics, type Registry } from './infra/metrics.js';
 import { createRedis } from './infra/redis.js';
 import { requestId } from './infra/request-id.js';
+import { createRouter, declaredRoutes } from './infra/routes.js';
 import { adminAuth } from './features/admin/admin-auth.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
-import { apiKeyAuth, createApiKeyAuthenticator } from './features/keys/api-key-auth.js';
+import { apiKeyAccess, apiKeyAuth, createApiKeyAuthenticator } from './features/keys/api-key-auth.js';
 import { createKeyService } from './features/keys/key-service.js';
 import { createKeyStore } from './features/keys/key-store.js';
 import { createEntitlementService } from './features/packages/entitlement-service.js';
@@ -86,6 +87,7 @@ import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
 import { createBusinessStore } from './features/overview/business-store.js';
 import { startHeartbeat } from './features/overview/cluster-heartbeat.js';
 import { createOverviewRoutes } from './features/overview/overview-routes.js';
+import { createApiDocsRoutes } from './features/api-docs/api-docs-routes.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
@@ -214,14 +216,19 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     publicBaseUrl: accounts.publicBaseUrl,
   });
 
-  const userAdmin = createUserAdminService({ users, keys, sessions, accounts: accountService, change });
+  const staff = createStaffStore({ pools });
+  const userAdmin = createUserAdminService({ users, staff, keys, sessions, accounts: accountService, change });
 
   // Routes
   const app = express();
   app.disable('x-powered-by');
+  // /Staff or /staff/ is not /staff: a path matches its route exactly or not at all.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('trust proxy', 'loopback, uniquelocal');
   const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
   const customerAuth = apiKeyAuth(authenticate);
+  const apiKey = apiKeyAccess(authenticate);
   const relayDeps = {
     upstream,
     entitlements,
@@ -239,22 +246,22 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.use(createMeteredEntry({ ...relayDeps, authenticate }));
   app.use(requestId);
   app.use(metrics.httpMiddleware());
-  app.use(createGenerationRoutes({ ...relayDeps, auth: customerAuth }));
+  const generation = createGenerationRoutes({ ...relayDeps, access: apiKey });
+  app.use(generation);
 
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));
 
-  const admin = express.Router();
+  const admin = createRouter();
   // Staff sign in to the console: their session opens the admin API as far as their role goes.
   admin.use(loadSession({ sessions, accounts: accountStore }));
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
   admin.use(createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service: userAdmin }));
   admin.use(createPackageAdminRoutes({ packages, userPackages, users, service: createPackageAdminService({ packages, grants, change }) }));
-  admin.use(createKeyAdminRoutes({ keyStore, users, service: createKeyAdminService({ keys, change }) }));
+  admin.use(createKeyAdminRoutes({ keyStore, users, service: createKeyAdminService({ keys, staff, change }) }));
   admin.use(createAdminInviteRoutes({ invites: createInviteService({ invites, change }) }));
   admin.use(createAuditRoutes({ audit }));
-  const staff = createStaffStore({ pools });
-  admin.use(createStaffRoutes({ staff, service: createStaffService({ staff, accounts: accountService, change }) }));
+  admin.use(createStaffRoutes({ staff, service: createStaffService({ staff, accounts: accountService, sessions, change }) }));
   admin.use(createAdminUsageRoutes({ dailyUsage, users }));
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
@@ -266,13 +273,13 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.
-  const providerCallbacks = express.Router();
+  const providerCallbacks = createRouter();
   if (stripe && payments.stripe) providerCallbacks.use(createStripeWebhookRoute({ config: payments.stripe, stripe: stripe.stripe, fulfilment, logger }));
   if (payments.epay) providerCallbacks.use(createEpayNotifyRoute({ config: payments.epay, fulfilment, logger }));
   app.use('/api/payments', providerCallbacks);
 
   // The console's API: session cookie, CSRF token on every change.
-  const consoleApi = express.Router();
+  const consoleApi = createRouter();
   consoleApi.use(express.json({ limit: '64kb' }));
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
@@ -286,14 +293,24 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(createConsoleRedeemRoutes({ redemption }));
   app.use('/api/console', consoleApi);
 
-  const customerApi = express.Router();
+  const customerApi = createRouter();
   customerApi.use(customerAuth);
-  customerApi.use(createCustomerUsageRoutes({ todayUsage }));
-  customerApi.use(createOrderRoutes({ orders, service: orderService }));
-  customerApi.use(createRedeemRoutes({ redemption }));
-  customerApi.use(createRelayRoutes(relayDeps));
+  customerApi.use(createCustomerUsageRoutes({ todayUsage, access: apiKey }));
+  customerApi.use(createOrderRoutes({ orders, service: orderService, access: apiKey }));
+  customerApi.use(createRedeemRoutes({ redemption, access: apiKey }));
+  customerApi.use(createRelayRoutes({ ...relayDeps, access: apiKey }));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(API_PREFIXES, customerApi);
+
+  // Every route of the three APIs declares who may call it, or the app does not start; the
+  // declarations are also the API's description.
+  const apis = {
+    customer: [...declaredRoutes(generation).filter((r) => r.path.startsWith('/v1/')), ...declaredRoutes(customerApi, '/v1')],
+    console: declaredRoutes(consoleApi, '/api/console'),
+    admin: declaredRoutes(admin, '/api/admin'),
+  };
+  declaredRoutes(providerCallbacks, '/api/payments');
+  app.use(createApiDocsRoutes({ apis, publicBaseUrl: accounts.publicBaseUrl }));
 
   app.use(notFoundHandler);
 
@@ -302,6 +319,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
 
   return {
     app,
+    /** Every route of the customer, console and admin APIs, as declared (who may call it, what it takes). */
+    routes: apis,
     /** The channels and the model catalogue this worker routes and prices with. */
     channelDirectory,
     modelCatalogue,

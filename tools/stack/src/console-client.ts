@@ -101,3 +101,42 @@ export async function signedUpPerson(stack: StackInfo, password = 'correct horse
   if (signIn.status !== 200) throw new Error(`sign-in answered ${signIn.status}: ${signIn.text}`);
   return { email, password, client, userId: signIn.body.user.id as number };
 }
+
+export type StaffRole = 'owner' | 'admin' | 'support';
+
+/**
+ * A staff member of `role`, signed in with a second factor: an owner made by the
+ * create-owner command, an admin or support appointed by the admin token; each sets a
+ * password from the mailed link, signs in and turns on TOTP. Answers the client holding
+ * that session, and what signs in again (password, TOTP secret).
+ */
+export async function staffMember(stack: StackInfo, role: StaffRole, password = 'a staff passphrase') {
+  const { createOwner, linkFrom, readMail } = await import('./testing.js');
+  const { Secret, TOTP } = await import('otpauth');
+  const email = newEmail();
+  let link: string;
+  if (role === 'owner') link = await createOwner(email);
+  else {
+    const res = await fetch(`${stack.gatewayUrl}/api/admin/staff`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, role }),
+    });
+    if (res.status !== 201) throw new Error(`appointing ${role} answered ${res.status}: ${await res.text()}`);
+    link = linkFrom(await readMail(email, { subject: /password/i }), '/reset-password?token=');
+  }
+  const client = createConsoleClient(stack);
+  await client.session();
+  const token = new URL(link).searchParams.get('token');
+  const reset = await client.call('POST', '/auth/reset-password', { token, password });
+  if (reset.status !== 200) throw new Error(`reset answered ${reset.status}: ${reset.text}`);
+  const signIn = await client.signIn(email, password);
+  if (signIn.status !== 200) throw new Error(`sign-in answered ${signIn.status}: ${signIn.text}`);
+  const setup = await client.call('POST', '/me/totp/setup', {});
+  if (setup.status !== 200) throw new Error(`TOTP setup answered ${setup.status}: ${setup.text}`);
+  const secret = setup.body.secret as string;
+  const code = (steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
+  const enable = await client.call('POST', '/me/totp/enable', { code: code() });
+  if (enable.status !== 204) throw new Error(`TOTP enable answered ${enable.status}: ${enable.text}`);
+  return { email, password, client, secret, code, userId: signIn.body.user.id as number };
+}

@@ -30,7 +30,7 @@ const audit = createAuditStore({ pools });
 const client = await pool.connect();
 try {
   await client.query('BEGIN');
-  const user = await staff.findOrCreate(client, email.trim().toLowerCase());
+  const user = await staff.lockOrCreateByEmail(client, email.trim().toLowerCase());
   await staff.setRole(client, user.id, 'owner');
   await client.query('UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1', [user.id]);
   const token = await tokens.issue(client, user.id, 'reset_password', LINK_MINUTES);

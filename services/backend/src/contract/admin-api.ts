@@ -2,7 +2,8 @@
  * The admin API (/api/admin/*) as the backend answers it and the operator pages of the
  * console read it. Types only (the browser build imports this file too). Staff call it
  * with their console session (cookie, `x-csrf-token` on changes); automation with
- * `Authorization: Bearer ADMIN_TOKEN`. Role rules: features/staff/staff-policy.ts.
+ * `Authorization: Bearer ADMIN_TOKEN`. Each route declares the permission it needs; roles
+ * map to permissions in one table, src/domain/staff-roles.ts.
  */
 
 import type { ApiKeyView, OrderView, PackageView, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
@@ -245,7 +246,9 @@ export type RefundedOrder = Omit<AdminOrderView, 'user_id'>;
 // ── Redemption codes (features/redemption/redemption-routes.ts) ─────────────
 
 export interface CodeView {
-  code: string;
+  id: number;
+  /** null: an unused code, to a role without codes.reveal (support). */
+  code: string | null;
   package_id: number;
   batch_name: string;
   status: 'unused' | 'redeemed' | 'void';

@@ -2,14 +2,25 @@ import { z } from 'zod';
 import { BadRequestError } from './errors.js';
 
 /** Parses input with a zod schema; a failure is a 400 naming every bad field. */
-export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, input: unknown, code = 'invalid_request'): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-    throw new BadRequestError(`Invalid request: ${detail}`, 'invalid_request');
+    throw new BadRequestError(`Invalid request: ${detail}`, code);
   }
   return result.data;
 }
+
+/** A positive integer id in a path, as a number: anything else is a 400, never a 500. */
+export const pathId = () =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'expected a positive whole number')
+    .transform(Number)
+    .refine(Number.isSafeInteger, 'expected a positive whole number');
+
+/** The params of a route with one `:id`. */
+export const idParams = z.object({ id: pathId() });
 
 /** A positive integer path id; anything else is a 400, never a 500. */
 export function idParam(value: unknown): number {

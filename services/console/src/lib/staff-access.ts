@@ -1,10 +1,9 @@
-import type { StaffRole } from '@codex-gateway/backend/admin-api';
+import { may, type StaffRole } from '@codex-gateway/backend/staff-roles';
 
 /**
- * What the console offers a staff role, after the backend's rules (features/staff/staff-policy.ts):
- * owner — everything; admin — everything but staff; support — reads everything, and may
- * suspend and resume users, send password resets and revoke keys. The server decides in the
- * end; the console only leaves out the buttons a role would see refused.
+ * What the console offers a staff role: the backend's own permission table
+ * (services/backend/src/domain/staff-roles.ts), so the two cannot drift. The server
+ * decides in the end; the console only leaves out the buttons a role would see refused.
  */
 export interface StaffAccess {
   role: StaffRole;
@@ -12,18 +11,18 @@ export interface StaffAccess {
   manageStaff: boolean;
   /** Money, packages, codes, creating users and issuing keys. */
   change: boolean;
-  /** Suspend, resume, password-reset mail, revoke a key. */
+  /** Suspend, resume, password-reset mail, revoke a key (on customers). */
   protectAccounts: boolean;
-  /** Owners and admins must have signed in with a second factor. */
+  /** Every staff role signs in with a second factor before the admin API opens. */
   needsSecondFactor: boolean;
 }
 
 export function staffAccess(role: StaffRole): StaffAccess {
   return {
     role,
-    manageStaff: role === 'owner',
-    change: role === 'owner' || role === 'admin',
-    protectAccounts: true,
-    needsSecondFactor: role !== 'support',
+    manageStaff: may(role, 'staff.manage'),
+    change: may(role, 'packages.manage'),
+    protectAccounts: may(role, 'users.protect'),
+    needsSecondFactor: true,
   };
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import {
   changePasswordRequest,
@@ -12,12 +12,13 @@ import {
   type SignInAnswer,
 } from '../../contract/console-api.js';
 import { readCookies, setCookie } from '../../infra/cookies.js';
-import { int8, parse } from '../../infra/validation.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { int8, text } from '../../infra/validation.js';
 import type { AccountService } from './account-service.js';
 import { accountView } from './account-store.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import type { InviteService } from './invite-service.js';
-import { caller, csrfTokenFor, requireCaller, SESSION_COOKIE } from './session-auth.js';
+import { ANYONE, caller, csrfTokenFor, requireCaller, SESSION_COOKIE, SIGNED_IN } from './session-auth.js';
 import type { SessionService } from './session-service.js';
 
 interface Deps {
@@ -28,9 +29,9 @@ interface Deps {
 
 /** /api/console/session, /auth/* and /me: who is signed in, and getting in and out. */
 export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
 
-  router.get('/session', (req, res) => {
+  route(router, 'get', '/session', { access: ANYONE, summary: 'Who is signed in, and the CSRF token to send' }, (_in, res, req) => {
     const signedIn = caller(res);
     res.set('cache-control', 'no-store');
     res.json({
@@ -41,24 +42,39 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     } satisfies SessionAnswer);
   });
 
-  router.post('/auth/sign-up', async (req, res) => {
-    const body = parse(signUpRequest, req.body);
-    const account = await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
-    res.status(201).json({ user: accountView(account) });
-  });
+  route(
+    router,
+    'post',
+    '/auth/sign-up',
+    { access: ANYONE, summary: 'Create an account (a verification mail follows)', body: signUpRequest, status: 201 },
+    async ({ body }, res) => {
+      const account = await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
+      res.status(201).json({ user: accountView(account) });
+    },
+  );
 
-  router.post('/auth/verify-email', async (req, res) => {
-    const { token } = parse(verifyEmailRequest, req.body);
-    res.json({ user: accountView(await service.verifyEmail(token)) });
-  });
+  route(
+    router,
+    'post',
+    '/auth/verify-email',
+    { access: ANYONE, summary: 'Verify an address with the mailed token', body: verifyEmailRequest },
+    async ({ body }, res) => {
+      res.json({ user: accountView(await service.verifyEmail(body.token)) });
+    },
+  );
 
-  router.post('/auth/resend-verification', async (req, res) => {
-    await service.resendVerification(parse(emailRequest, req.body).email);
-    res.status(202).json({});
-  });
+  route(
+    router,
+    'post',
+    '/auth/resend-verification',
+    { access: ANYONE, summary: 'Mail the verification link again', body: emailRequest, status: 202 },
+    async ({ body }, res) => {
+      await service.resendVerification(body.email);
+      res.status(202).json({});
+    },
+  );
 
-  router.post('/auth/sign-in', async (req, res) => {
-    const body = parse(signInRequest, req.body);
+  route(router, 'post', '/auth/sign-in', { access: ANYONE, summary: 'Sign in (sets the session cookie)', body: signInRequest }, async ({ body }, res, req) => {
     // A new id at every sign-in: a session id planted before it is worth nothing after.
     const previous = readCookies(req)[SESSION_COOKIE];
     if (previous) {
@@ -70,52 +86,72 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     res.json({ user: accountView(account), csrf_token: session.csrf } satisfies SignInAnswer);
   });
 
-  router.post('/auth/sign-out', async (req, res) => {
-    const { everywhere } = parse(signOutRequest, req.body ?? {});
-    const signedIn = caller(res);
-    if (signedIn) await service.signOut(signedIn.sessionId, signedIn.account.id, everywhere ?? false);
-    setCookie(req, res, SESSION_COOKIE, '', 0);
-    res.status(204).end();
-  });
+  route(
+    router,
+    'post',
+    '/auth/sign-out',
+    { access: ANYONE, summary: 'Sign out (here, or everywhere)', body: signOutRequest, bodyOptional: true, status: 204, produces: 'none' },
+    async ({ body }, res, req) => {
+      const signedIn = caller(res);
+      if (signedIn) await service.signOut(signedIn.sessionId, signedIn.account.id, body.everywhere ?? false);
+      setCookie(req, res, SESSION_COOKIE, '', 0);
+      res.status(204).end();
+    },
+  );
 
-  router.post('/auth/forgot-password', async (req, res) => {
-    await service.forgotPassword(parse(emailRequest, req.body).email);
-    res.status(202).json({});
-  });
+  route(
+    router,
+    'post',
+    '/auth/forgot-password',
+    { access: ANYONE, summary: 'Mail a password-reset link', body: emailRequest, status: 202 },
+    async ({ body }, res) => {
+      await service.forgotPassword(body.email);
+      res.status(202).json({});
+    },
+  );
 
-  router.post('/auth/reset-password', async (req, res) => {
-    const body = parse(resetPasswordRequest, req.body);
-    await service.resetPassword(body.token, body.password);
-    res.json({});
-  });
+  route(
+    router,
+    'post',
+    '/auth/reset-password',
+    { access: ANYONE, summary: 'Set a password with the mailed token', body: resetPasswordRequest },
+    async ({ body }, res) => {
+      await service.resetPassword(body.token, body.password);
+      res.json({});
+    },
+  );
 
-  router.get('/me', (_req, res) => {
+  route(router, 'get', '/me', { access: SIGNED_IN, summary: 'The signed-in account' }, (_in, res) => {
     res.json(accountView(requireCaller(res).account));
   });
 
-  router.post('/me/password', async (req, res) => {
-    const me = requireCaller(res);
-    const body = parse(changePasswordRequest, req.body);
-    await service.changePassword(me.account.id, me.sessionId, body.current_password, body.new_password);
-    res.status(204).end();
-  });
+  route(
+    router,
+    'post',
+    '/me/password',
+    { access: SIGNED_IN, summary: 'Change the password (the other sessions end)', body: changePasswordRequest, status: 204, produces: 'none' },
+    async ({ body }, res) => {
+      const me = requireCaller(res);
+      await service.changePassword(me.account.id, me.sessionId, body.current_password, body.new_password);
+      res.status(204).end();
+    },
+  );
 
   return router;
 }
 
+const inviteRequest = z.object({
+  count: z.number().int().min(1).max(1000).default(1),
+  max_uses: int8().min(1).max(1_000_000).default(1),
+  note: text().max(200).default(''),
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+});
+
 /** POST /api/admin/signup-invites {count?, max_uses?, note?, expires_at?}: codes for invite-only sign-up. */
 export function createAdminInviteRoutes({ invites }: { invites: InviteService }): Router {
-  const router = Router();
-  router.post('/signup-invites', async (req, res) => {
-    const body = parse(
-      z.object({
-        count: z.number().int().min(1).max(1000).default(1),
-        max_uses: int8().min(1).max(1_000_000).default(1),
-        note: z.string().max(200).default(''),
-        expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
-      }),
-      req.body ?? {},
-    );
+  const router = createRouter();
+  const spec = { access: requires('invites.create'), summary: 'Make sign-up invite codes', body: inviteRequest, bodyOptional: true, status: 201 };
+  route(router, 'post', '/signup-invites', spec, async ({ body }, res) => {
     const created = await invites.create(actorOf(res), {
       count: body.count,
       maxUses: body.max_uses,

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { readCookies, setCookie } from '../../infra/cookies.js';
 import { ForbiddenError, HttpError } from '../../infra/errors.js';
+import type { Access } from '../../infra/routes.js';
 import type { AccountRow, AccountStore } from './account-store.js';
 import { newToken, sameToken } from '../../infra/tokens.js';
 import type { Session, SessionService } from './session-service.js';
@@ -33,6 +34,22 @@ export function requireCaller(res: Response): ConsoleCaller {
   if (!c) throw new NotSignedInError();
   return c;
 }
+
+/** A console route for the signed-in person (customer or staff): 401 without a session. */
+export const SIGNED_IN: Access = {
+  name: 'signed_in',
+  description: 'A signed-in person (customer or staff): the console session cookie, and x-csrf-token on changes.',
+  security: ['consoleSession'],
+  check: (_req, res) => void requireCaller(res),
+};
+
+/** A console route anyone may call (signing in, signing up, links from mails); changes still need the CSRF token. */
+export const ANYONE: Access = {
+  name: 'anyone',
+  description: 'Anyone; a change still sends x-csrf-token (from GET /api/console/session).',
+  security: [],
+  check: () => undefined,
+};
 
 /**
  * Reads the session cookie: a live session of an active account leaves the caller in

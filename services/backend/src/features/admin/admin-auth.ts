@@ -1,23 +1,24 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { type Actor, type AdminPermission, may, rolesWith } from '../../domain/staff-roles.js';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
 import { ForbiddenError, HttpError, UnauthorizedError } from '../../infra/errors.js';
+import type { Access } from '../../infra/routes.js';
 import { caller, requireCsrf } from '../accounts/session-auth.js';
-import { mayCall } from '../staff/staff-policy.js';
-import type { Actor } from '../audit/audit-store.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
- * Who may call the admin API: the admin token (automation; it acts as an owner named
- * "token"), or a staff member's console session (`loadSession` ran before). Then the role
- * rules of `staff-policy.ts` decide.
+ * Who is calling the admin API (authentication; what they may do is each route's
+ * `requires`): the admin token (automation; it acts as an owner named "token"), or a staff
+ * member's console session (`loadSession` ran before).
  *
  * The token is compared in constant time (digests of equal length, so neither its content
  * nor its length leaks through timing); wrong tokens count against the client address with
- * API keys' failures, and a blocked address is refused whatever it sends. A staff session
- * sends the CSRF token on every change, like every console call; owners and admins must
- * have signed in with their second factor.
+ * API keys' failures, and a blocked address is refused whatever it sends. A call with no
+ * credentials at all is refused without counting (it guesses nothing). A staff session
+ * sends the CSRF token on every change, like every console call, and every role must have
+ * signed in with its second factor.
  */
 export function adminAuth(adminToken: string | undefined, failures: AuthFailureLimiter): RequestHandler {
   const expected = adminToken ? digest(adminToken) : undefined;
@@ -29,7 +30,8 @@ export function adminAuth(adminToken: string | undefined, failures: AuthFailureL
       if (!expected)
         throw new HttpError(503, 'The admin token is disabled: ADMIN_TOKEN is not set. Staff sign in to the console.', 'server_error', 'admin_disabled');
       if (await failures.isBlockedAnywhere(address)) throw new TooManyFailuresError();
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+      if (authorization === undefined) throw new UnauthorizedError('Sign in to the console as staff, or send the admin token.', 'not_signed_in');
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
         if (await failures.fail(address)) throw new TooManyFailuresError();
         throw new UnauthorizedError('Invalid admin token.', 'invalid_admin_token');
@@ -38,14 +40,11 @@ export function adminAuth(adminToken: string | undefined, failures: AuthFailureL
     } else {
       const { account, session } = caller(res)!;
       if (!account.role) throw new ForbiddenError('This account is not staff.', 'not_staff');
-      if (account.role !== 'support' && !session.mfa) {
-        throw new ForbiddenError('Owners and admins use the admin API after signing in with their second factor (turn it on under Account).', 'mfa_required');
+      if (!session.mfa) {
+        throw new ForbiddenError('Staff use the admin API after signing in with their second factor (turn it on under Account).', 'mfa_required');
       }
       requireCsrf(req, res, () => undefined);
       actor = { name: account.email, userId: account.id, role: account.role, address };
-    }
-    if (!mayCall(actor.role, req.method, req.path)) {
-      throw new ForbiddenError(`The ${actor.role} role may not ${req.method} ${req.baseUrl}${req.path}.`, 'insufficient_role');
     }
     res.locals.actor = actor;
     next();
@@ -57,4 +56,20 @@ export function actorOf(res: Response): Actor {
   const actor = res.locals.actor as Actor | undefined;
   if (!actor) throw new Error('admin route mounted without admin authentication');
   return actor;
+}
+
+/** Whether this call's actor holds a permission (for what a route shows, beyond whether it runs). */
+export const actorMay = (res: Response, permission: AdminPermission) => may(actorOf(res).role, permission);
+
+/** An admin route's access: the caller's role must hold `permission` (domain/staff-roles.ts). */
+export function requires(permission: AdminPermission): Access {
+  return {
+    name: permission,
+    description: `Staff whose role holds ${permission} (${rolesWith(permission).join(', ')}), or the admin token.`,
+    security: ['adminToken', 'staffSession'],
+    check(_req, res) {
+      const actor = actorOf(res);
+      if (!may(actor.role, permission)) throw new ForbiddenError(`The ${actor.role} role does not hold the permission ${permission}.`, 'insufficient_role');
+    },
+  };
 }

@@ -1,13 +1,15 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
-import { instant, parse, queryInt } from '../../infra/validation.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { instant, queryInt, text } from '../../infra/validation.js';
+import { requires } from '../admin/admin-auth.js';
 import { type AuditStore, auditView } from './audit-store.js';
 
 const query = z.object({
-  actor: z.string().max(320).optional(),
-  action: z.string().max(100).optional(),
-  target_type: z.string().max(50).optional(),
-  target_id: z.string().max(100).optional(),
+  actor: text().max(320).optional(),
+  action: text().max(100).optional(),
+  target_type: text().max(50).optional(),
+  target_id: text().max(100).optional(),
   from: instant().optional(),
   to: instant().optional(),
   before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
@@ -16,9 +18,8 @@ const query = z.object({
 
 /** GET /api/admin/audit-log?actor&action&target_type&target_id&from&to&before&limit: newest first; `next_before` pages on. */
 export function createAuditRoutes({ audit }: { audit: Pick<AuditStore, 'list'> }): Router {
-  const router = Router();
-  router.get('/audit-log', async (req, res) => {
-    const q = parse(query, req.query);
+  const router = createRouter();
+  route(router, 'get', '/audit-log', { access: requires('audit.read'), summary: 'The audit log, newest first', query }, async ({ query: q }, res) => {
     const rows = await audit.list({
       actor: q.actor,
       action: q.action,

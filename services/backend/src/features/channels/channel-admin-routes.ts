@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ChannelHealthView, ChannelView } from '../../contract/admin-api.js';
 import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js';
-import { PG_INTEGER_MAX, int4, parse, text } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { PG_INTEGER_MAX, int4, text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import { MODEL_NAME } from '../models/model-admin-routes.js';
 import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';
 import { SealedValueError } from './channel-crypto.js';
@@ -144,7 +145,10 @@ interface Deps {
 
 /** /api/admin/channels: the upstream channels, their health, and staff's changes to them. */
 export function createChannelAdminRoutes({ channels, directory, health, service }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
+  const manage = requires('channels.manage');
+  const read = requires('channels.read');
+  const refParams = z.object({ ref: text().max(100) });
 
   /** Views with each channel's health (by its key), highest priority first. */
   async function views(entries: Array<{ view: Omit<ChannelView, 'health'>; runtime: RuntimeChannel }>): Promise<ChannelView[]> {
@@ -163,50 +167,68 @@ export function createChannelAdminRoutes({ channels, directory, health, service 
     return (await views([env ? ofEnv(env) : ofRow(row!)]))[0]!;
   }
 
-  router.get('/channels', async (_req, res) => {
+  route(router, 'get', '/channels', { access: read, summary: 'Every upstream channel with its health (never its key)' }, async (_in, res) => {
     res.json(await views([...directory.environment().map(ofEnv), ...(await channels.list()).map(ofRow)]));
   });
 
-  router.get('/channels/:ref', async (req, res) => {
-    res.json(await one(refParam(req.params.ref)));
+  route(router, 'get', '/channels/:ref', { access: read, summary: 'A channel with its health', params: refParams }, async ({ params }, res) => {
+    res.json(await one(refParam(params.ref)));
   });
 
-  router.post('/channels', async (req, res) => {
-    const row = await service.create(actorOf(res), parse(newChannel, req.body));
+  route(router, 'post', '/channels', { access: manage, summary: 'Add a channel (its key is sealed)', body: newChannel, status: 201 }, async ({ body }, res) => {
+    const row = await service.create(actorOf(res), body);
     res.status(201).json((await views([ofRow(row)]))[0]);
   });
 
-  router.patch('/channels/:ref', async (req, res) => {
-    const ref = refParam(req.params.ref);
-    if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
-    const row = await service.update(actorOf(res), ref, parse(channelChange, req.body));
-    res.json((await views([ofRow(row)]))[0]);
-  });
+  route(
+    router,
+    'patch',
+    '/channels/:ref',
+    { access: manage, summary: 'Change a channel', params: refParams, body: channelChange },
+    async ({ params, body }, res) => {
+      const ref = refParam(params.ref);
+      if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
+      const row = await service.update(actorOf(res), ref, body);
+      res.json((await views([ofRow(row)]))[0]);
+    },
+  );
 
-  router.delete('/channels/:ref', async (req, res) => {
-    const ref = refParam(req.params.ref);
-    if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
-    await service.delete(actorOf(res), ref);
-    res.status(204).end();
-  });
+  route(
+    router,
+    'delete',
+    '/channels/:ref',
+    { access: manage, summary: 'Remove a channel', params: refParams, status: 204, produces: 'none' },
+    async ({ params }, res) => {
+      const ref = refParam(params.ref);
+      if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
+      await service.delete(actorOf(res), ref);
+      res.status(204).end();
+    },
+  );
 
-  router.post('/channels/:ref/probe', async (req, res) => {
-    const ref = refParam(req.params.ref);
-    let channel: RuntimeChannel | undefined;
-    try {
-      channel = typeof ref === 'string' ? directory.envChannel(ref) : await directory.stored(ref);
-    } catch (err) {
-      if (!(err instanceof SealedValueError)) throw err;
-      throw new HttpError(
-        409,
-        'This channel’s key cannot be opened with the gateway’s CHANNEL_ENCRYPTION_KEY: set the key again.',
-        'invalid_request_error',
-        'channel_key_unreadable',
-      );
-    }
-    if (!channel) throw notFound();
-    res.json(await health.probe(channel));
-  });
+  route(
+    router,
+    'post',
+    '/channels/:ref/probe',
+    { access: requires('channels.probe'), summary: 'Probe a channel now (GET /models with its key)', params: refParams },
+    async ({ params }, res) => {
+      const ref = refParam(params.ref);
+      let channel: RuntimeChannel | undefined;
+      try {
+        channel = typeof ref === 'string' ? directory.envChannel(ref) : await directory.stored(ref);
+      } catch (err) {
+        if (!(err instanceof SealedValueError)) throw err;
+        throw new HttpError(
+          409,
+          'This channel’s key cannot be opened with the gateway’s CHANNEL_ENCRYPTION_KEY: set the key again.',
+          'invalid_request_error',
+          'channel_key_unreadable',
+        );
+      }
+      if (!channel) throw notFound();
+      res.json(await health.probe(channel));
+    },
+  );
 
   return router;
 }

@@ -1,8 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Pools } from '../../infra/db.js';
 import type { Redis } from '../../infra/redis.js';
 import type { Logger } from '../../infra/logger.js';
+import { type Access, createRouter, route } from '../../infra/routes.js';
 import { withTimeout } from '../../infra/timeout.js';
+
+/** Load balancers and orchestrators ask; nginx keeps /readyz off the public port. */
+const PROBES: Access = { name: 'anyone', description: 'Anyone who reaches the port (load balancers, orchestrators).', security: [], check: () => undefined };
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -27,7 +31,7 @@ async function timed(name: string, fn: () => Promise<unknown>, report: (name: st
  * the primary, the replica and Redis all answer; otherwise 503 naming what failed.
  */
 export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string; logger: Logger; isDraining: () => boolean }): Router {
-  const router = Router();
+  const router = createRouter();
   const down = new Set<string>();
   const report = (name: string, err?: Error) => {
     if (err && !down.has(name)) deps.logger.warn({ dependency: name, err: err.message }, 'readiness check failed');
@@ -36,12 +40,12 @@ export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceI
     else down.delete(name);
   };
 
-  router.get('/healthz', (_req, res) => {
+  route(router, 'get', '/healthz', { access: PROBES, summary: 'Liveness (503 "draining" while shutting down)' }, (_in, res) => {
     const draining = deps.isDraining();
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ok', instance: deps.instanceId, pid: process.pid });
   });
 
-  router.get('/readyz', async (_req, res) => {
+  route(router, 'get', '/readyz', { access: PROBES, summary: 'Readiness: the primary, the replica and Redis answer' }, async (_in, res) => {
     const [primary, replica, redis] = await Promise.all([
       timed('primary', () => deps.pools.primary.query('SELECT 1'), report),
       timed('replica', () => deps.pools.replica.query('SELECT 1'), report),

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
 import { HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
+import type { Access } from '../../infra/routes.js';
 import type { KeyService } from './key-service.js';
 
 export interface ApiKeyAuth {
@@ -44,5 +45,21 @@ export function apiKeyAuth(authenticate: ApiKeyAuthenticator): RequestHandler {
   return async (req, res, next) => {
     res.locals.auth = await authenticate(req);
     next();
+  };
+}
+
+/**
+ * A customer API route's access: a valid API key. The customer router authenticates every
+ * call first (an unknown path then answers 404 only to a key holder); a route mounted
+ * elsewhere (the metered routes) authenticates here.
+ */
+export function apiKeyAccess(authenticate: ApiKeyAuthenticator): Access {
+  return {
+    name: 'api_key',
+    description: 'An API key: "Authorization: Bearer sk-…".',
+    security: ['apiKey'],
+    async check(req, res) {
+      res.locals.auth ??= await authenticate(req);
+    },
   };
 }

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
-import { idParam, instant, parse, text } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { idParams, instant, text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import type { UserStore } from '../users/user-store.js';
 import type { KeyAdminService } from './key-admin-service.js';
 import { type KeyStore, keyView } from './key-store.js';
@@ -13,30 +14,52 @@ interface Deps {
   service: KeyAdminService;
 }
 
+const issueRequest = z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() });
+
 /** A user's API keys for staff: list (with last use), and HTTP in front of the key admin service. */
 export function createKeyAdminRoutes({ keyStore, users, service }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
 
-  router.get('/users/:id/api-keys', async (req, res) => {
-    const userId = idParam(req.params.id);
-    if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
-    res.json({ data: (await keyStore.listRows(userId)).map(keyView) });
+  route(router, 'get', '/users/:id/api-keys', { access: requires('users.read'), summary: "A user's API keys", params: idParams }, async ({ params }, res) => {
+    if (!(await users.exists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
+    res.json({ data: (await keyStore.listRows(params.id)).map(keyView) });
   });
 
-  router.post('/users/:id/api-keys', async (req, res) => {
-    const userId = idParam(req.params.id);
-    const body = parse(z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() }), req.body ?? {});
-    if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
-    const issued = await service.issue(actorOf(res), userId, body.name, body.expires_at ? new Date(body.expires_at) : null);
-    res
-      .status(201)
-      .json({ id: issued.id, name: issued.name, key: issued.key, key_prefix: issued.key_prefix, expires_at: issued.expires_at, created_at: issued.created_at });
-  });
+  route(
+    router,
+    'post',
+    '/users/:id/api-keys',
+    {
+      access: requires('keys.issue'),
+      summary: 'Issue an API key to a user (the plain key is shown once)',
+      params: idParams,
+      body: issueRequest,
+      bodyOptional: true,
+      status: 201,
+    },
+    async ({ params, body }, res) => {
+      const issued = await service.issue(actorOf(res), params.id, body.name, body.expires_at ? new Date(body.expires_at) : null);
+      res.status(201).json({
+        id: issued.id,
+        name: issued.name,
+        key: issued.key,
+        key_prefix: issued.key_prefix,
+        expires_at: issued.expires_at,
+        created_at: issued.created_at,
+      });
+    },
+  );
 
-  router.delete('/api-keys/:id', async (req, res) => {
-    await service.revoke(actorOf(res), idParam(req.params.id));
-    res.status(204).end();
-  });
+  route(
+    router,
+    'delete',
+    '/api-keys/:id',
+    { access: requires('keys.revoke'), summary: 'Revoke an API key everywhere', params: idParams, status: 204, produces: 'none' },
+    async ({ params }, res) => {
+      await service.revoke(actorOf(res), params.id);
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ModelView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
-import { parse, text } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import type { ModelAdminService } from './model-admin-service.js';
 import type { ModelRow, ModelStore } from './model-store.js';
 import { dollarAmount, microsToDollars, microsToDollarsOrNull } from './pricing.js';
@@ -62,14 +63,16 @@ interface Deps {
 
 /** /api/admin/models: the catalogue and its prices (US dollars per million tokens). */
 export function createModelAdminRoutes({ models, service }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
+  const manage = requires('models.manage');
+  // Express gives a wildcard's segments as an array.
+  const nameParams = z.object({ name: z.union([z.array(text().max(200)).max(10), text().max(200)]) });
 
-  router.get('/models', async (_req, res) => {
+  route(router, 'get', '/models', { access: requires('models.read'), summary: 'The model catalogue and its prices' }, async (_in, res) => {
     res.json((await models.list()).map(modelView));
   });
 
-  router.post('/models', async (req, res) => {
-    const body = parse(newModel, req.body);
+  route(router, 'post', '/models', { access: manage, summary: 'Price a model or a family (name*)', body: newModel, status: 201 }, async ({ body }, res) => {
     const row = await service.create(actorOf(res), {
       name: body.name,
       input_price_micros: body.input_price,
@@ -81,23 +84,34 @@ export function createModelAdminRoutes({ models, service }: Deps): Router {
     res.status(201).json(modelView(row));
   });
 
-  router.patch('/models/*name', async (req, res) => {
-    const name = nameParam(req.params.name);
-    const body = parse(modelChange, req.body);
-    const row = await service.update(actorOf(res), name, {
-      input_price_micros: body.input_price,
-      cached_input_price_micros: body.cached_input_price,
-      output_price_micros: body.output_price,
-      enabled: body.enabled,
-      notes: body.notes,
-    });
-    res.json(modelView(row));
-  });
+  route(
+    router,
+    'patch',
+    '/models/*name',
+    { access: manage, summary: "Change a model's prices or state", params: nameParams, body: modelChange },
+    async ({ params, body }, res) => {
+      const name = nameParam(params.name);
+      const row = await service.update(actorOf(res), name, {
+        input_price_micros: body.input_price,
+        cached_input_price_micros: body.cached_input_price,
+        output_price_micros: body.output_price,
+        enabled: body.enabled,
+        notes: body.notes,
+      });
+      res.json(modelView(row));
+    },
+  );
 
-  router.delete('/models/*name', async (req, res) => {
-    await service.delete(actorOf(res), nameParam(req.params.name));
-    res.status(204).end();
-  });
+  route(
+    router,
+    'delete',
+    '/models/*name',
+    { access: manage, summary: 'Remove a model from the catalogue', params: nameParams, status: 204, produces: 'none' },
+    async ({ params }, res) => {
+      await service.delete(actorOf(res), nameParam(params.name));
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

@@ -1,8 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { AdminOverview } from '../../contract/admin-api.js';
 import type { Pools } from '../../infra/db.js';
 import type { Redis } from '../../infra/redis.js';
+import { createRouter, route } from '../../infra/routes.js';
 import { withTimeout } from '../../infra/timeout.js';
+import { requires } from '../admin/admin-auth.js';
 import { addDays, businessDay } from '../quota/business-day.js';
 import type { AdminUsageStore } from '../usage/admin-usage-store.js';
 import type { BusinessStore } from './business-store.js';
@@ -37,52 +39,58 @@ interface Deps {
  * (their heartbeats in Redis) with Postgres and Redis checked from here.
  */
 export function createOverviewRoutes({ pools, redis, usage, business, timeZone }: Deps): Router {
-  const router = Router();
-  router.get('/overview', async (_req, res) => {
-    const to = businessDay(timeZone);
-    const from = addDays(to, -(DAYS - 1));
-    const [summary, money, instances, primary, replica, redisInfo] = await Promise.all([
-      usage.summary(from, to, timeZone, TOP),
-      business.days(from, to, timeZone),
-      readInstances(redis).catch(() => []),
-      timed(() => pools.primary.query('SELECT 1')),
-      timed(() =>
-        pools.replica.query<{ lag: number | null }>(
-          `SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+  const router = createRouter();
+  route(
+    router,
+    'get',
+    '/overview',
+    { access: requires('usage.read'), summary: 'Today, the last 30 days, the top users and models, the cluster' },
+    async (_in, res) => {
+      const to = businessDay(timeZone);
+      const from = addDays(to, -(DAYS - 1));
+      const [summary, money, instances, primary, replica, redisInfo] = await Promise.all([
+        usage.summary(from, to, timeZone, TOP),
+        business.days(from, to, timeZone),
+        readInstances(redis).catch(() => []),
+        timed(() => pools.primary.query('SELECT 1')),
+        timed(() =>
+          pools.replica.query<{ lag: number | null }>(
+            `SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
                        ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END AS lag`,
+          ),
         ),
-      ),
-      timed(() => redis.info('memory')),
-    ]);
-    const byDate = new Map(money.map((d) => [d.date, d]));
-    const daily = summary.daily.map((d) => ({ ...d, new_customers: byDate.get(d.date)?.new_customers ?? 0, revenue: byDate.get(d.date)?.revenue ?? {} }));
-    const usedMemory = redisInfo ? Number(/used_memory:(\d+)/.exec(redisInfo.value)?.[1] ?? Number.NaN) : Number.NaN;
-    res.set('cache-control', 'no-store');
-    res.json({
-      date: to,
-      time_zone: timeZone,
-      today: daily.find((d) => d.date === to) ?? {
+        timed(() => redis.info('memory')),
+      ]);
+      const byDate = new Map(money.map((d) => [d.date, d]));
+      const daily = summary.daily.map((d) => ({ ...d, new_customers: byDate.get(d.date)?.new_customers ?? 0, revenue: byDate.get(d.date)?.revenue ?? {} }));
+      const usedMemory = redisInfo ? Number(/used_memory:(\d+)/.exec(redisInfo.value)?.[1] ?? Number.NaN) : Number.NaN;
+      res.set('cache-control', 'no-store');
+      res.json({
         date: to,
-        request_count: 0,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        error_count: 0,
-        user_count: 0,
-        new_customers: 0,
-        revenue: {},
-      },
-      daily,
-      top_users: summary.top_users.by_requests,
-      top_models: summary.top_models.by_requests,
-      cluster: {
-        instances,
-        postgres: {
-          primary: { ok: primary !== null, ms: primary?.ms ?? null },
-          replica: { ok: replica !== null, ms: replica?.ms ?? null, lag_seconds: replica ? Number(replica.value.rows[0]?.lag ?? 0) : null },
+        time_zone: timeZone,
+        today: daily.find((d) => d.date === to) ?? {
+          date: to,
+          request_count: 0,
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          error_count: 0,
+          user_count: 0,
+          new_customers: 0,
+          revenue: {},
         },
-        redis: { ok: redisInfo !== null, ms: redisInfo?.ms ?? null, used_memory_bytes: Number.isFinite(usedMemory) ? usedMemory : null },
-      },
-    } satisfies AdminOverview);
-  });
+        daily,
+        top_users: summary.top_users.by_requests,
+        top_models: summary.top_models.by_requests,
+        cluster: {
+          instances,
+          postgres: {
+            primary: { ok: primary !== null, ms: primary?.ms ?? null },
+            replica: { ok: replica !== null, ms: replica?.ms ?? null, lag_seconds: replica ? Number(replica.value.rows[0]?.lag ?? 0) : null },
+          },
+          redis: { ok: redisInfo !== null, ms: redisInfo?.ms ?? null, used_memory_bytes: Number.isFinite(usedMemory) ? usedMemory : null },
+        },
+      } satisfies AdminOverview);
+    },
+  );
   return router;
 }

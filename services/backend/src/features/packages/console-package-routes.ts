@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { CatalogAnswer, MyPackagesAnswer, PackageView, PeriodView, PlanLimits } from '../../contract/console-api.js';
-import { requireCaller } from '../accounts/session-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { PaymentProvider } from '../payments/providers/payment-provider.js';
 import { microsToDollarsOrNull } from '../models/pricing.js';
 import { businessDay } from '../quota/business-day.js';
@@ -63,9 +64,9 @@ interface Deps {
 
 /** /api/console/packages (mine: current, queued, history) and /api/console/catalog (on sale). */
 export function createConsolePackageRoutes({ packages, userPackages, providers, timeZone }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
 
-  router.get('/packages', async (_req, res) => {
+  route(router, 'get', '/packages', { access: SIGNED_IN, summary: 'My packages: current, queued and history' }, async (_in, res) => {
     const { account } = requireCaller(res);
     const today = businessDay(timeZone);
     const answer: MyPackagesAnswer = { current: null, queued: [], history: [] };
@@ -78,7 +79,7 @@ export function createConsolePackageRoutes({ packages, userPackages, providers, 
     res.json(answer);
   });
 
-  router.get('/catalog', async (_req, res) => {
+  route(router, 'get', '/catalog', { access: SIGNED_IN, summary: 'The packages on sale and the payment providers' }, async (_in, res) => {
     requireCaller(res);
     res.json({
       packages: (await packages.listOnSale()).map(packageView),

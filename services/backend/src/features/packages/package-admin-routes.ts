@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { AdminPackageView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
-import { idParam, int4, int8, parse, text } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { idParams, int4, int8, text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import { MODEL_NAME } from '../models/model-admin-routes.js';
 import { dollarAmount } from '../models/pricing.js';
 import type { UserStore } from '../users/user-store.js';
@@ -76,35 +77,49 @@ interface Deps {
 }
 
 /** /api/admin/packages and a user's packages: HTTP in front of the package admin service. */
-export function createPackageAdminRoutes({ packages, userPackages, users, service }: Deps): Router {
-  const router = Router();
+const grantRequest = z.object({ package_id: int8().positive() });
 
-  router.post('/packages', async (req, res) => {
-    res.status(201).json(adminPackageView(await service.create(actorOf(res), parse(newPackage, req.body))));
+export function createPackageAdminRoutes({ packages, userPackages, users, service }: Deps): Router {
+  const router = createRouter();
+  const manage = requires('packages.manage');
+  const read = requires('packages.read');
+
+  route(router, 'post', '/packages', { access: manage, summary: 'Create a package', body: newPackage, status: 201 }, async ({ body }, res) => {
+    res.status(201).json(adminPackageView(await service.create(actorOf(res), body)));
   });
 
-  router.get('/packages', async (_req, res) => {
+  route(router, 'get', '/packages', { access: read, summary: 'Every package' }, async (_in, res) => {
     res.json((await packages.list()).map(adminPackageView));
   });
 
-  router.patch('/packages/:id', async (req, res) => {
-    const { on_sale, ...fields } = parse(packageChange, req.body);
-    res.json(adminPackageView(await service.update(actorOf(res), idParam(req.params.id), fields, on_sale)));
+  route(
+    router,
+    'patch',
+    '/packages/:id',
+    { access: manage, summary: 'Change a package (sold periods keep their terms)', params: idParams, body: packageChange },
+    async ({ params, body }, res) => {
+      const { on_sale, ...fields } = body;
+      res.json(adminPackageView(await service.update(actorOf(res), params.id, fields, on_sale)));
+    },
+  );
+
+  route(router, 'post', '/packages/:id/retire', { access: manage, summary: 'Retire a package from sale', params: idParams }, async ({ params }, res) => {
+    res.json(adminPackageView(await service.retire(actorOf(res), params.id)));
   });
 
-  router.post('/packages/:id/retire', async (req, res) => {
-    res.json(adminPackageView(await service.retire(actorOf(res), idParam(req.params.id))));
-  });
+  route(
+    router,
+    'post',
+    '/users/:id/packages',
+    { access: requires('packages.grant'), summary: 'Grant a user a package', params: idParams, body: grantRequest, status: 201 },
+    async ({ params, body }, res) => {
+      res.status(201).json(await service.grant(actorOf(res), params.id, body.package_id));
+    },
+  );
 
-  router.post('/users/:id/packages', async (req, res) => {
-    const { package_id } = parse(z.object({ package_id: int8().positive() }), req.body);
-    res.status(201).json(await service.grant(actorOf(res), idParam(req.params.id), package_id));
-  });
-
-  router.get('/users/:id/packages', async (req, res) => {
-    const userId = idParam(req.params.id);
-    if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
-    res.json(await userPackages.listForUser(userId));
+  route(router, 'get', '/users/:id/packages', { access: read, summary: "A user's current and queued periods", params: idParams }, async ({ params }, res) => {
+    if (!(await users.exists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
+    res.json(await userPackages.listForUser(params.id));
   });
 
   return router;

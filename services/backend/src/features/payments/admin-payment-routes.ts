@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import { parse, queryInt, text } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { queryInt, text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import type { FulfilmentService } from './fulfilment-service.js';
 import { orderView } from './order-routes.js';
 import { isOrderNo } from './order-no.js';
@@ -36,34 +37,46 @@ export function createAdminPaymentRoutes({
   events: PaymentEventStore;
   fulfilment: FulfilmentService;
 }): Router {
-  const router = Router();
+  const router = createRouter();
+  const read = requires('orders.read');
+  const orderParams = z.object({ orderNo: text().max(64) });
 
-  router.get('/orders', async (req, res) => {
-    const q = parse(listSchema, req.query);
+  route(router, 'get', '/orders', { access: read, summary: 'Orders, newest first', query: listSchema }, async ({ query: q }, res) => {
     const rows = await orders.list({ status: q.status, userId: q.user_id, provider: q.provider, before: q.before, limit: q.limit });
     res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id })) });
   });
 
-  router.get('/orders/:orderNo', async (req, res) => {
-    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+  route(router, 'get', '/orders/:orderNo', { access: read, summary: 'An order and its provider events', params: orderParams }, async ({ params }, res) => {
+    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
     if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     // The timeline: what the provider told us, in the order it arrived.
     const timeline = (await events.list({ orderNo: order.order_no, limit: 500 })).reverse();
     res.json({ ...orderView(order), user_id: order.user_id, events: timeline });
   });
 
-  router.post('/orders/:orderNo/refund', async (req, res) => {
-    const outcome = isOrderNo(req.params.orderNo) ? await fulfilment.refund(req.params.orderNo, actorOf(res)) : 'not_found';
-    if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
-    if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
-    const order = await orders.get(req.params.orderNo);
-    res.json(orderView(order!));
-  });
+  route(
+    router,
+    'post',
+    '/orders/:orderNo/refund',
+    { access: requires('orders.refund'), summary: 'Refund a fulfilled order', params: orderParams },
+    async ({ params }, res) => {
+      const outcome = isOrderNo(params.orderNo) ? await fulfilment.refund(params.orderNo, actorOf(res)) : 'not_found';
+      if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
+      if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
+      const order = await orders.get(params.orderNo);
+      res.json(orderView(order!));
+    },
+  );
 
-  router.get('/payment-events', async (req, res) => {
-    const q = parse(eventsSchema, req.query);
-    res.json({ data: await events.list({ orderNo: q.order_no, provider: q.provider, limit: q.limit }) });
-  });
+  route(
+    router,
+    'get',
+    '/payment-events',
+    { access: read, summary: "Payment providers' events, newest first", query: eventsSchema },
+    async ({ query: q }, res) => {
+      res.json({ data: await events.list({ orderNo: q.order_no, provider: q.provider, limit: q.limit }) });
+    },
+  );
 
   return router;
 }

@@ -1,14 +1,17 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { z } from 'zod';
 import { placeOrderRequest, type OrderList, type OrderStatusAnswer, type OrderView } from '../../contract/console-api.js';
 import { NotFoundError } from '../../infra/errors.js';
-import { parse } from '../../infra/validation.js';
-import { requireCaller } from '../accounts/session-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { text } from '../../infra/validation.js';
+import { ANYONE, requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { PackageStore } from '../packages/package-store.js';
 import { isOrderNo } from './order-no.js';
 import type { OrderReturn } from './order-return.js';
 import type { OrderService } from './order-service.js';
 import type { Order, OrderStore } from './order-store.js';
 
+const orderParams = z.object({ orderNo: text().max(64) });
 const notFound = () => new NotFoundError('No such order.', 'order_not_found');
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -42,10 +45,16 @@ interface Deps {
  * whoever holds the signed link the provider sent them back with (no session needed).
  */
 export function createOrderStatusRoute({ orders, packages, orderReturn }: Omit<Deps, 'service'>): Router {
-  const router = Router();
-  router.get('/order-status/:orderNo', async (req, res) => {
-    const { orderNo } = req.params;
-    const sig = typeof req.query.sig === 'string' ? req.query.sig : undefined;
+  const router = createRouter();
+  const spec = {
+    access: ANYONE,
+    summary: "An order's state, for the holder of the signed return link",
+    params: orderParams,
+    query: z.object({ sig: text().max(200).optional() }),
+  };
+  route(router, 'get', '/order-status/:orderNo', spec, async ({ params, query }, res) => {
+    const { orderNo } = params;
+    const { sig } = query;
     if (!isOrderNo(orderNo) || !orderReturn.verify(orderNo, sig)) throw notFound();
     const order = await orders.get(orderNo);
     if (!order) throw notFound();
@@ -64,22 +73,27 @@ export function createOrderStatusRoute({ orders, packages, orderReturn }: Omit<D
 
 /** /api/console/orders: a person's own orders, and placing one. */
 export function createConsoleOrderRoutes({ orders, packages, service }: Omit<Deps, 'orderReturn'>): Router {
-  const router = Router();
+  const router = createRouter();
 
-  router.get('/orders', async (_req, res) => {
+  route(router, 'get', '/orders', { access: SIGNED_IN, summary: 'My orders' }, async (_in, res) => {
     const { account } = requireCaller(res);
     res.json({ data: (await orders.listForUser(account.id)).map(consoleOrderView) } satisfies OrderList);
   });
 
-  router.post('/orders', async (req, res) => {
-    const { account } = requireCaller(res);
-    const body = parse(placeOrderRequest, req.body);
-    res.status(201).json(consoleOrderView(await service.place(account.id, body.package_id, body.provider)));
-  });
+  route(
+    router,
+    'post',
+    '/orders',
+    { access: SIGNED_IN, summary: 'Place an order (answers the checkout URL)', body: placeOrderRequest, status: 201 },
+    async ({ body }, res) => {
+      const { account } = requireCaller(res);
+      res.status(201).json(consoleOrderView(await service.place(account.id, body.package_id, body.provider)));
+    },
+  );
 
-  router.get('/orders/:orderNo', async (req, res) => {
+  route(router, 'get', '/orders/:orderNo', { access: SIGNED_IN, summary: 'One of my orders', params: orderParams }, async ({ params }, res) => {
     const { account } = requireCaller(res);
-    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
     if (!order || order.user_id !== account.id) throw notFound();
     const pkg = await packages.get(order.package_id);
     res.json(consoleOrderView({ ...order, package_name: pkg?.name ?? '' }));

@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
-import { int8, parse } from '../../infra/validation.js';
+import { type Access, createRouter, route } from '../../infra/routes.js';
+import { int8, text } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { isOrderNo } from './order-no.js';
 import type { OrderService } from './order-service.js';
@@ -10,7 +11,10 @@ import type { Order, OrderStore } from './order-store.js';
 interface Deps {
   orders: Pick<OrderStore, 'get'>;
   service: OrderService;
+  access: Access;
 }
+
+const orderRequest = z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) });
 
 export function orderView(o: Order) {
   return {
@@ -31,19 +35,24 @@ export function orderView(o: Order) {
 }
 
 /** POST /api/v1/orders and GET /api/v1/orders/:order_no (a customer's own orders only). */
-export function createOrderRoutes({ orders, service }: Deps): Router {
-  const router = Router();
-  const json = express.json({ limit: '64kb' });
+export function createOrderRoutes({ orders, service, access }: Deps): Router {
+  const router = createRouter();
+  const middleware = [express.json({ limit: '64kb' })];
 
-  router.post('/orders', json, async (req, res) => {
-    const { userId } = res.locals.auth as ApiKeyAuth;
-    const body = parse(z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) }), req.body);
-    res.status(201).json(orderView(await service.place(userId, body.package_id, body.provider)));
-  });
+  route(
+    router,
+    'post',
+    '/orders',
+    { access, summary: 'Place an order (answers the checkout URL)', body: orderRequest, middleware, status: 201 },
+    async ({ body }, res) => {
+      const { userId } = res.locals.auth as ApiKeyAuth;
+      res.status(201).json(orderView(await service.place(userId, body.package_id, body.provider)));
+    },
+  );
 
-  router.get('/orders/:orderNo', async (req, res) => {
+  route(router, 'get', '/orders/:orderNo', { access, summary: 'One of my orders', params: z.object({ orderNo: text().max(64) }) }, async ({ params }, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const order = isOrderNo(req.params.orderNo) ? await orders.get(req.params.orderNo) : undefined;
+    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
     if (!order || order.user_id !== userId) throw new NotFoundError('No such order.', 'order_not_found');
     res.json(orderView(order));
   });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BadRequestError } from '../../infra/errors.js';
 import { routingText } from '../channels/channel-request.js';
 import type { JsonBody } from '../channels/channel-transport.js';
@@ -10,6 +11,32 @@ export const MAX_OUTPUT_TOKENS = 1_000_000;
 /** OpenAI's own bound on `n` (choices per chat completion). */
 export const MAX_CHOICES = 128;
 const MAX_MODEL_LENGTH = 256;
+
+/**
+ * The relayed bodies as the OpenAPI description shows them: what the gateway reads (the
+ * reader below checks it), every other field passed to the upstream untouched.
+ */
+const outputLimit = z.number().int().min(1).max(MAX_OUTPUT_TOKENS);
+export const RELAY_BODY_DOCS: Record<ApiKind, z.ZodType> = {
+  chat: z.looseObject({
+    model: z.string().min(1).max(MAX_MODEL_LENGTH),
+    messages: z.array(z.unknown()),
+    stream: z.boolean().nullable().optional(),
+    stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional(),
+    max_tokens: outputLimit.nullable().optional(),
+    max_completion_tokens: outputLimit.nullable().optional(),
+    n: z.number().int().min(1).max(MAX_CHOICES).nullable().optional(),
+    prompt_cache_key: z.string().optional(),
+  }),
+  responses: z.looseObject({
+    model: z.string().min(1).max(MAX_MODEL_LENGTH),
+    input: z.unknown().optional(),
+    stream: z.boolean().nullable().optional(),
+    max_output_tokens: outputLimit.nullable().optional(),
+    previous_response_id: z.string().optional(),
+    prompt_cache_key: z.string().optional(),
+  }),
+};
 
 /** What the gateway needs to know of a relayed request; the rest of the body passes through untouched. */
 export interface RelayRequest {

@@ -1,6 +1,8 @@
-import express, { type RequestHandler, Router, type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
 import { assignRequestId } from '../../infra/request-id.js';
+import { type Access, createRouter, route } from '../../infra/routes.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
@@ -16,7 +18,7 @@ import type { QuotaService } from '../quota/quota-service.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { isPlainUtf8, readJsonBody } from './json-body.js';
 import { relayMetered, relayModels } from './relay-exchange.js';
-import { readRelayRequest } from './relay-request.js';
+import { RELAY_BODY_DOCS, readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { ApiKind } from './usage-meter.js';
 
@@ -64,10 +66,10 @@ async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, mod
 export const API_PREFIXES = ['/v1', '/api/v1'];
 
 /** The metered routes by path, with what each serves. */
-const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/responses' }>(
+const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/responses'; summary: string }>(
   API_PREFIXES.flatMap((prefix) => [
-    [`${prefix}/chat/completions`, { kind: 'chat', path: '/chat/completions' }] as const,
-    [`${prefix}/responses`, { kind: 'responses', path: '/responses' }] as const,
+    [`${prefix}/chat/completions`, { kind: 'chat', path: '/chat/completions', summary: 'A chat completion, metered (stream: true for SSE)' }] as const,
+    [`${prefix}/responses`, { kind: 'responses', path: '/responses', summary: 'A response (Responses API), metered (stream: true for SSE)' }] as const,
   ]),
 );
 
@@ -77,13 +79,23 @@ const METERED = new Map<string, { kind: ApiKind; path: '/chat/completions' | '/r
  * the traffic, and walking the admin, console and customer routers first cost each of
  * them a path match per layer.
  */
-export function createGenerationRoutes(deps: RelayDeps & { auth: RequestHandler }): Router {
-  const router = Router();
+export function createGenerationRoutes(deps: RelayDeps & { access: Access }): Router {
+  const router = createRouter();
   // Any content type and every encoding express decodes (gzip, deflate, br): the
   // estimate is taken from the decoded body, never from its size on the wire. The
   // decoded bytes are kept: unchanged, they are what the upstream is sent.
   const json = express.json({ limit: deps.bodyLimitBytes, type: () => true, verify: keepBodyBytes });
-  for (const [url, route] of METERED) router.post(url, deps.auth, json, (req, res) => handle(deps, req, res, route.kind, route.path));
+  for (const [url, r] of METERED) {
+    const spec = {
+      access: deps.access,
+      summary: r.summary,
+      body: RELAY_BODY_DOCS[r.kind],
+      ownBody: true,
+      middleware: [json],
+      produces: 'text/event-stream' as const,
+    };
+    route(router, 'post', url, spec, (_in, res, req) => handle(deps, req, res, r.kind, r.path));
+  }
   return router;
 }
 
@@ -113,21 +125,28 @@ export function createMeteredEntry(deps: RelayDeps & { authenticate: ApiKeyAuthe
 }
 
 /** The model list and the model, narrowed to the caller's plan (mounted under the customer API's prefixes). */
-export function createRelayRoutes(deps: RelayDeps): Router {
-  const router = Router();
+export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router {
+  const router = createRouter();
   const entitlementOf = (res: Response) => deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
 
   // The upstream's list, narrowed to the models the caller's plan may use.
-  router.get('/models', async (_req, res) => {
+  route(router, 'get', '/models', { access: deps.access, summary: 'The models your package may use' }, async (_in, res) => {
     const entitlement = await entitlementOf(res);
     return relayModels(deps, res, async (id) => (await allows(deps, entitlement, id)).allowed);
   });
-  router.get('/models/:model', async (req, res) => {
-    const model = String(req.params.model);
-    const missing = () => new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
-    if (!(await deps.upstream.serves(model)) || !(await allows(deps, await entitlementOf(res), model)).allowed) throw missing();
-    return relayModels(deps, res, async () => true, model);
-  });
+  const modelParams = z.object({ model: z.string().max(1000) });
+  route(
+    router,
+    'get',
+    '/models/:model',
+    { access: deps.access, summary: 'One model, if your package may use it', params: modelParams },
+    async ({ params }, res) => {
+      const model = params.model;
+      const missing = () => new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
+      if (!(await deps.upstream.serves(model)) || !(await allows(deps, await entitlementOf(res), model)).allowed) throw missing();
+      return relayModels(deps, res, async () => true, model);
+    },
+  );
   return router;
 }
 

@@ -1,29 +1,38 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
-import { idParam, parse } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { STAFF_ROLES } from '../../domain/staff-roles.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { idParams } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import type { StaffService } from './staff-service.js';
 import { type StaffStore, staffView } from './staff-store.js';
 
-const role = z.enum(['owner', 'admin', 'support']);
+const role = z.enum(STAFF_ROLES);
+const appointRequest = z.object({ email: z.string().trim().toLowerCase().email().max(320), role });
+const roleChange = z.object({ role: role.nullable() });
 
-/** /api/admin/staff (owners only, by staff-policy.ts): list, appoint, change or remove a role. */
+/** /api/admin/staff: list, appoint, change or remove a role (staff.manage: owners). */
 export function createStaffRoutes({ staff, service }: { staff: Pick<StaffStore, 'list'>; service: StaffService }): Router {
-  const router = Router();
+  const router = createRouter();
+  const access = requires('staff.manage');
 
-  router.get('/staff', async (_req, res) => {
+  route(router, 'get', '/staff', { access, summary: 'List staff members' }, async (_in, res) => {
     res.json({ data: (await staff.list()).map(staffView) });
   });
 
-  router.post('/staff', async (req, res) => {
-    const body = parse(z.object({ email: z.string().trim().toLowerCase().email().max(320), role }), req.body);
+  route(router, 'post', '/staff', { access, summary: 'Appoint a staff member', body: appointRequest, status: 201 }, async ({ body }, res) => {
     res.status(201).json(staffView(await service.appoint(actorOf(res), body.email, body.role)));
   });
 
-  router.patch('/staff/:id', async (req, res) => {
-    const body = parse(z.object({ role: role.nullable() }), req.body);
-    res.json(staffView(await service.setRole(actorOf(res), idParam(req.params.id), body.role)));
-  });
+  route(
+    router,
+    'patch',
+    '/staff/:id',
+    { access, summary: "Change or remove a staff member's role", params: idParams, body: roleChange },
+    async ({ params, body }, res) => {
+      res.json(staffView(await service.setRole(actorOf(res), params.id, body.role)));
+    },
+  );
 
   return router;
 }

@@ -1,45 +1,53 @@
-import { HttpError, NotFoundError } from '../../infra/errors.js';
+import type { Actor, StaffRole } from '../../domain/staff-roles.js';
+import { NotFoundError } from '../../infra/errors.js';
 import type { AccountService } from '../accounts/account-service.js';
-import type { Actor, StaffRole } from '../audit/audit-store.js';
+import type { SessionService } from '../accounts/session-service.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
+import { checkRoleChange } from './staff-rules.js';
 import type { StaffStore } from './staff-store.js';
 
 /**
- * Appointing staff and changing their roles (owners only, by staff-policy.ts), audited. An
- * address without a password gets the usual reset mail to choose one; the last owner
- * cannot be removed.
+ * Appointing staff and changing their roles (staff.manage), audited, by the rules of
+ * staff-rules.ts. An address without a password gets the usual reset mail to choose one.
+ * A person whose role changed is signed out everywhere: a session keeps no power its
+ * holder lost, and a new one starts with the new role.
  */
 export function createStaffService({
   staff,
   accounts,
+  sessions,
   change,
 }: {
-  staff: StaffStore;
+  staff: Pick<StaffStore, 'lockForChange' | 'lockOrCreateByEmail' | 'setRole'>;
   accounts: Pick<AccountService, 'forgotPassword'>;
+  sessions: Pick<SessionService, 'destroyAllForUser'>;
   change: AuditedChange;
 }) {
   return {
     async appoint(actor: Actor, email: string, role: StaffRole) {
-      const { member, invite } = await change(actor, async (tx) => {
-        const user = await staff.findOrCreate(tx, email);
-        const after = await staff.setRole(tx, user.id, role);
-        const entry = { action: 'staff.appoint', targetType: 'user', targetId: user.id, before: { role: user.role }, after: { role } };
-        return { entry, result: { member: after, invite: !user.has_password } };
+      const { member, invite, changed } = await change(actor, async (tx) => {
+        const target = await staff.lockOrCreateByEmail(tx, email);
+        checkRoleChange(actor, target, role);
+        const after = await staff.setRole(tx, target.id, role);
+        const entry = { action: 'staff.appoint', targetType: 'user', targetId: target.id, before: { role: target.role }, after: { role } };
+        return { entry, result: { member: after, invite: !target.has_password, changed: target.role !== role } };
       });
+      if (changed) await sessions.destroyAllForUser(member.id);
       if (invite) await accounts.forgotPassword(member.email);
       return member;
     },
 
-    setRole: (actor: Actor, id: number, role: StaffRole | null) =>
-      change(actor, async (tx) => {
-        const before = await staff.lock(tx, id);
-        if (!before?.role) throw new NotFoundError('No such staff member.', 'staff_not_found');
-        if (before.role === 'owner' && role !== 'owner' && (await staff.otherOwners(tx, id)) === 0) {
-          throw new HttpError(409, 'This is the last owner; appoint another owner first.', 'invalid_request_error', 'last_owner');
-        }
+    async setRole(actor: Actor, id: number, role: StaffRole | null) {
+      const member = await change(actor, async (tx) => {
+        const target = await staff.lockForChange(tx, id);
+        if (!target?.role) throw new NotFoundError('No such staff member.', 'staff_not_found');
+        checkRoleChange(actor, target, role);
         const after = await staff.setRole(tx, id, role);
-        return { entry: { action: 'staff.role', targetType: 'user', targetId: id, before: { role: before.role }, after: { role } }, result: after };
-      }),
+        return { entry: { action: 'staff.role', targetType: 'user', targetId: id, before: { role: target.role }, after: { role } }, result: after };
+      });
+      await sessions.destroyAllForUser(member.id);
+      return member;
+    },
   };
 }
 

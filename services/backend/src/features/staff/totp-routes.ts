@@ -1,7 +1,7 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { type TotpSetupAnswer, totpCodeRequest } from '../../contract/console-api.js';
-import { parse } from '../../infra/validation.js';
-import { requireCaller } from '../accounts/session-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { SessionService } from '../accounts/session-service.js';
 import type { SecondFactor } from './second-factor.js';
 
@@ -17,17 +17,18 @@ export function createTotpRoutes({
   secondFactor: Pick<SecondFactor, 'setup' | 'enable'>;
   sessions: Pick<SessionService, 'markMfa'>;
 }): Router {
-  const router = Router();
+  const router = createRouter();
 
-  router.post('/me/totp/setup', async (_req, res) => {
+  route(router, 'post', '/me/totp/setup', { access: SIGNED_IN, summary: 'Start two-factor enrolment: a new secret to scan' }, async (_in, res) => {
     const { account } = requireCaller(res);
     res.set('cache-control', 'no-store');
     res.json((await secondFactor.setup(account)) satisfies TotpSetupAnswer);
   });
 
-  router.post('/me/totp/enable', async (req, res) => {
+  const enable = { access: SIGNED_IN, summary: 'Turn two-factor sign-in on with a first code', body: totpCodeRequest, status: 204, produces: 'none' as const };
+  route(router, 'post', '/me/totp/enable', enable, async ({ body }, res) => {
     const me = requireCaller(res);
-    const { code } = parse(totpCodeRequest, req.body);
+    const { code } = body;
     await secondFactor.enable(me.account, code);
     await sessions.markMfa(me.sessionId, me.session);
     res.status(204).end();

@@ -1,6 +1,8 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
-import { calendarDay, instant, parse, queryInt, text } from '../../infra/validation.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { calendarDay, instant, queryInt, text } from '../../infra/validation.js';
+import { requires } from '../admin/admin-auth.js';
 import type { AdminUsageStore } from './admin-usage-store.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 
@@ -30,7 +32,7 @@ const searchQuery = z
     from: instant().optional(),
     to: instant().optional(),
     limit: queryInt(1, 200).default(50),
-    cursor: z.string().max(400).optional(),
+    cursor: text().max(400).optional(),
   })
   .transform((q) => {
     // Instants stay strings: Postgres keeps their microseconds, a JS Date would not.
@@ -52,28 +54,39 @@ const searchQuery = z
  * pages (pass next_cursor back as cursor with the same filters and range).
  */
 export function createAdminUsageSearchRoutes({ usage, timeZone }: { usage: AdminUsageStore; timeZone: string }): Router {
-  const router = Router();
+  const router = createRouter();
+  const access = requires('usage.read');
 
-  router.get('/usage/summary', async (req, res) => {
-    const q = parse(summaryQuery, req.query);
-    res.json(await usage.summary(q.from, q.to, timeZone, q.top));
-  });
+  route(
+    router,
+    'get',
+    '/usage/summary',
+    { access, summary: "The cluster's days and its top users and models", query: summaryQuery },
+    async ({ query: q }, res) => {
+      res.json(await usage.summary(q.from, q.to, timeZone, q.top));
+    },
+  );
 
-  router.get('/usage/requests', async (req, res) => {
-    const q = parse(searchQuery, req.query);
-    const { rows, next } = await usage.searchRequests({
-      from: q.from,
-      to: q.to,
-      userId: q.user_id,
-      keyId: q.key_id,
-      model: q.model,
-      status: q.status,
-      statusRange: q.status_class && STATUS_CLASSES[q.status_class],
-      after: decodeCursor(q.cursor),
-      limit: q.limit,
-    });
-    res.json({ data: rows, next_cursor: next && encodeCursor(next) });
-  });
+  route(
+    router,
+    'get',
+    '/usage/requests',
+    { access, summary: 'Relayed requests, filtered, newest first (keyset pages)', query: searchQuery },
+    async ({ query: q }, res) => {
+      const { rows, next } = await usage.searchRequests({
+        from: q.from,
+        to: q.to,
+        userId: q.user_id,
+        keyId: q.key_id,
+        model: q.model,
+        status: q.status,
+        statusRange: q.status_class && STATUS_CLASSES[q.status_class],
+        after: decodeCursor(q.cursor),
+        limit: q.limit,
+      });
+      res.json({ data: rows, next_cursor: next && encodeCursor(next) });
+    },
+  );
 
   return router;
 }

@@ -1,8 +1,9 @@
-import { Router, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
-import { calendarDay, parse, queryInt } from '../../infra/validation.js';
-import { requireCaller } from '../accounts/session-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { calendarDay, queryInt, text } from '../../infra/validation.js';
+import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import { addDays } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
@@ -16,9 +17,9 @@ const CSV_PAGE = 1000;
 
 const ledgerQuery = z.object({
   limit: queryInt(1, 200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   key_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  model: z.string().min(1).max(200).optional(),
+  model: text().min(1).max(200).optional(),
   date: calendarDay().optional(),
 });
 
@@ -78,17 +79,18 @@ interface Deps {
 
 /** /api/console/usage/* and /api/console/ledger: a person's own usage, today and in history. */
 export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
+  const access = SIGNED_IN;
 
-  router.get('/usage/today', async (_req, res) => {
+  route(router, 'get', '/usage/today', { access, summary: 'My counts today and the limits' }, async (_in, res) => {
     const { account } = requireCaller(res);
     const { reserved_tokens: _reserved, ...today } = await todayUsage(account.id);
     res.json(today satisfies TodayUsageAnswer);
   });
 
-  router.get('/usage/daily', async (req, res) => {
+  route(router, 'get', '/usage/daily', { access, summary: 'My usage per day', query: rangeSchema }, async ({ query }, res) => {
     const { account } = requireCaller(res);
-    const { from, to } = parse(rangeSchema, req.query);
+    const { from, to } = query;
     const byDate = new Map((await dailyUsage.range(account.id, from, to)).map((r) => [r.date, r]));
     const daily = [];
     for (let day = from; day <= to; day = addDays(day)) {
@@ -97,9 +99,9 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     res.json({ from, to, daily } satisfies DailyUsageAnswer);
   });
 
-  router.get('/usage/models', async (req, res) => {
+  route(router, 'get', '/usage/models', { access, summary: 'My usage per day and model', query: rangeSchema }, async ({ query }, res) => {
     const { account } = requireCaller(res);
-    const { from, to } = parse(rangeSchema, req.query);
+    const { from, to } = query;
     const rows = await ledger.byDayAndModel(account.id, from, to, timeZone);
     const totals = new Map<string, { model: string; request_count: number; prompt_tokens: number; completion_tokens: number }>();
     for (const r of rows) {
@@ -112,9 +114,8 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     res.json({ from, to, rows, totals: [...totals.values()].sort((a, b) => b.request_count - a.request_count) } satisfies ModelUsageAnswer);
   });
 
-  router.get('/ledger', async (req, res) => {
+  route(router, 'get', '/ledger', { access, summary: 'My requests, newest first (keyset pages)', query: ledgerQuery }, async ({ query: q }, res) => {
     const { account } = requireCaller(res);
-    const q = parse(ledgerQuery, req.query);
     const rows = await ledger.page({
       userId: account.id,
       keyId: q.key_id,
@@ -131,9 +132,9 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     } satisfies LedgerPage);
   });
 
-  router.get('/ledger.csv', async (req, res) => {
+  const csvQuery = ledgerQuery.omit({ limit: true, cursor: true });
+  route(router, 'get', '/ledger.csv', { access, summary: 'My requests as CSV', query: csvQuery, produces: 'text/csv' }, async ({ query: q }, res) => {
     const { account } = requireCaller(res);
-    const q = parse(ledgerQuery.omit({ limit: true, cursor: true }), req.query);
     const filter: LedgerFilter = { userId: account.id, keyId: q.key_id, model: q.model, day: q.date, timeZone, limit: CSV_PAGE };
     let rows = await ledger.page(filter);
     res.set({

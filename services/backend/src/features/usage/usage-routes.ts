@@ -1,16 +1,18 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
-import { calendarDay, idParam, parse } from '../../infra/validation.js';
+import { type Access, createRouter, route } from '../../infra/routes.js';
+import { calendarDay, idParams } from '../../infra/validation.js';
+import { requires } from '../admin/admin-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { UserStore } from '../users/user-store.js';
 import type { TodayUsage } from './today-usage.js';
 
 /** GET /api/v1/usage: the caller's counts today, the limits, the package and its end. */
-export function createCustomerUsageRoutes({ todayUsage }: { todayUsage: TodayUsage }): Router {
-  const router = Router();
-  router.get('/usage', async (_req, res) => {
+export function createCustomerUsageRoutes({ todayUsage, access }: { todayUsage: TodayUsage; access: Access }): Router {
+  const router = createRouter();
+  route(router, 'get', '/usage', { access, summary: "Today's counts, the limits, the package and its end" }, async (_in, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
     res.json({ object: 'usage', ...(await todayUsage(userId)) });
   });
@@ -26,10 +28,11 @@ export const rangeSchema = z.object({ from: calendarDay(), to: calendarDay() }).
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
 export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: DailyUsageReader; users: UserStore }): Router {
-  const router = Router();
-  router.get('/users/:id/usage', async (req, res) => {
-    const userId = idParam(req.params.id);
-    const { from, to } = parse(rangeSchema, req.query);
+  const router = createRouter();
+  const spec = { access: requires('usage.read'), summary: "A user's daily usage", params: idParams, query: rangeSchema };
+  route(router, 'get', '/users/:id/usage', spec, async ({ params, query }, res) => {
+    const userId = params.id;
+    const { from, to } = query;
     if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
     res.json({ daily: await dailyUsage.range(userId, from, to) });
   });

@@ -1,9 +1,11 @@
+import type { Actor } from '../../domain/staff-roles.js';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { SessionService } from '../accounts/session-service.js';
-import type { Actor } from '../audit/audit-store.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { KeyService } from '../keys/key-service.js';
+import { checkAccountAction } from '../staff/staff-rules.js';
+import type { StaffStore } from '../staff/staff-store.js';
 import type { User, UserStore } from './user-store.js';
 
 export const userView = (u: User) => ({ id: u.id, email: u.email, status: u.status, created_at: u.created_at });
@@ -12,6 +14,7 @@ const noUser = () => new NotFoundError('No such user.', 'user_not_found');
 
 interface Deps {
   users: UserStore;
+  staff: Pick<StaffStore, 'lockForChange'>;
   keys: Pick<KeyService, 'refreshUser'>;
   sessions: Pick<SessionService, 'destroyAllForUser'>;
   accounts: Pick<AccountService, 'forgotPassword'>;
@@ -21,9 +24,10 @@ interface Deps {
 /**
  * Staff's changes to users, each audited: create; suspend (every key refused by every
  * worker of every replica within a second, console sessions ended) and resume; a
- * password-reset mail.
+ * password-reset mail. A staff member's account only by those who manage staff, and
+ * never the last active owner's suspension (staff-rules.ts).
  */
-export function createUserAdminService({ users, keys, sessions, accounts, change }: Deps) {
+export function createUserAdminService({ users, staff, keys, sessions, accounts, change }: Deps) {
   return {
     create: (actor: Actor, email: string) =>
       change(actor, async (tx) => {
@@ -34,9 +38,10 @@ export function createUserAdminService({ users, keys, sessions, accounts, change
 
     async setStatus(actor: Actor, userId: number, status: User['status']): Promise<User> {
       const user = await change(actor, async (tx) => {
-        const before = await users.get(userId);
-        const after = await users.setStatus(userId, status, tx);
-        if (!before || !after) throw noUser();
+        const before = await staff.lockForChange(tx, userId);
+        if (!before) throw noUser();
+        checkAccountAction(actor, before, status === 'suspended' ? 'suspend' : 'resume');
+        const after = (await users.setStatus(userId, status, tx))!;
         const action = status === 'suspended' ? 'user.suspend' : 'user.resume';
         return { entry: { action, targetType: 'user', targetId: userId, before: { status: before.status }, after: { status } }, result: after };
       });
@@ -46,9 +51,10 @@ export function createUserAdminService({ users, keys, sessions, accounts, change
     },
 
     async sendPasswordReset(actor: Actor, userId: number): Promise<void> {
-      const user = await change(actor, async () => {
-        const found = await users.get(userId);
+      const user = await change(actor, async (tx) => {
+        const found = await staff.lockForChange(tx, userId);
         if (!found) throw noUser();
+        checkAccountAction(actor, found, 'password_reset');
         return { entry: { action: 'user.password_reset_mail', targetType: 'user', targetId: userId }, result: found };
       });
       await accounts.forgotPassword(user.email);

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
-import { idParam, parse, queryInt } from '../../infra/validation.js';
-import { actorOf } from '../admin/admin-auth.js';
+import { createRouter, route } from '../../infra/routes.js';
+import { idParams, queryInt, text } from '../../infra/validation.js';
+import { actorOf, requires } from '../admin/admin-auth.js';
 import { type KeyStore, keyView } from '../keys/key-store.js';
 import { periodView } from '../packages/console-package-routes.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';
@@ -13,11 +14,13 @@ import { type UserAdminService, userView } from './user-admin-service.js';
 import type { UserStore } from './user-store.js';
 
 const listQuery = z.object({
-  q: z.string().trim().min(1).max(320).optional(),
+  q: text().trim().min(1).max(320).optional(),
   status: z.enum(['active', 'suspended']).optional(),
   before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
   limit: queryInt(1, 200).default(50),
 });
+
+const newUser = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
 
 interface Deps {
   users: Pick<UserStore, 'get' | 'search'>;
@@ -30,21 +33,20 @@ interface Deps {
 
 /** /api/admin/users: search, a user's whole picture, and HTTP in front of the user admin service. */
 export function createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service }: Deps): Router {
-  const router = Router();
+  const router = createRouter();
+  const read = requires('users.read');
 
-  router.post('/users', async (req, res) => {
-    const { email } = parse(z.object({ email: z.string().trim().toLowerCase().email().max(320) }), req.body);
-    res.status(201).json(await service.create(actorOf(res), email));
+  route(router, 'post', '/users', { access: requires('users.create'), summary: 'Create a user', body: newUser, status: 201 }, async ({ body }, res) => {
+    res.status(201).json(await service.create(actorOf(res), body.email));
   });
 
-  router.get('/users', async (req, res) => {
-    const q = parse(listQuery, req.query);
+  route(router, 'get', '/users', { access: read, summary: 'Search users', query: listQuery }, async ({ query: q }, res) => {
     const rows = await users.search({ q: q.q, status: q.status, beforeId: q.before, limit: q.limit });
     res.json({ data: rows.map(userView), next_before: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
   });
 
-  router.get('/users/:id', async (req, res) => {
-    const userId = idParam(req.params.id);
+  route(router, 'get', '/users/:id', { access: read, summary: "A user's whole picture", params: idParams }, async ({ params }, res) => {
+    const userId = params.id;
     const user = await users.get(userId);
     if (!user) throw new NotFoundError('No such user.', 'user_not_found');
     const [periods, keyRows, today, orderRows] = await Promise.all([
@@ -66,15 +68,22 @@ export function createUserAdminRoutes({ users, keyStore, userPackages, orders, t
     ['suspend', 'suspended'],
     ['resume', 'active'],
   ] as const) {
-    router.post(`/users/:id/${action}`, async (req, res) => {
-      res.json(userView(await service.setStatus(actorOf(res), idParam(req.params.id), status)));
+    const summary = action === 'suspend' ? 'Suspend a user (keys and sessions end everywhere)' : 'Resume a suspended user';
+    route(router, 'post', `/users/:id/${action}`, { access: requires('users.protect'), summary, params: idParams }, async ({ params }, res) => {
+      res.json(userView(await service.setStatus(actorOf(res), params.id, status)));
     });
   }
 
-  router.post('/users/:id/password-reset', async (req, res) => {
-    await service.sendPasswordReset(actorOf(res), idParam(req.params.id));
-    res.status(202).json({});
-  });
+  route(
+    router,
+    'post',
+    '/users/:id/password-reset',
+    { access: requires('users.protect'), summary: 'Mail the user a password-reset link', params: idParams, status: 202 },
+    async ({ params }, res) => {
+      await service.sendPasswordReset(actorOf(res), params.id);
+      res.status(202).json({});
+    },
+  );
 
   return router;
 }

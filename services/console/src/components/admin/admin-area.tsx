@@ -25,7 +25,7 @@ const NotFoundPage = page(() => import('../../pages/not-found-page'), 'NotFoundP
 
 /**
  * The Operations pages' frame (a lazily loaded chunk): adds their strings, keeps customers
- * out, and tells owners and admins without a second factor why the pages will not answer.
+ * out, and tells staff without a second factor why the pages will not answer.
  * The server enforces every rule anyway. The route table is here rather than in app.tsx,
  * so the customers' first chunk does not carry it.
  */
@@ -35,7 +35,7 @@ export function AdminArea() {
   const { user } = useLoadedSession();
 
   if (!user?.role) return <NotStaff />;
-  const needsSecondFactor = user.role !== 'support' && !user.totp_enabled;
+  const needsSecondFactor = !user.totp_enabled;
   return (
     <Stack gap="lg">
       {needsSecondFactor && (

@@ -49,7 +49,7 @@ export const adminEn = {
     notStaffTitle: 'Staff only',
     notStaffBody: 'The Operations pages are for staff accounts.',
     mfaTitle: 'Turn on two-factor sign-in',
-    mfaBody: 'Owners and admins must sign in with a second factor before the Operations pages answer.',
+    mfaBody: 'Staff must sign in with a second factor before the Operations pages answer.',
     mfaLink: 'Set it up on the Account page',
   },
   overview: {
@@ -405,6 +405,7 @@ export const adminEn = {
     refundOnlyFulfilled: 'Only a fulfilled order can be refunded.',
   },
   codes: {
+    hidden: 'hidden (unused)',
     title: 'Redemption codes',
     intro: 'Single-use codes that add a package to the account that redeems them.',
     createTitle: 'New batch',

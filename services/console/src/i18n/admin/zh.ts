@@ -48,7 +48,7 @@ export const adminZh: AdminTranslation = {
     notStaffTitle: '仅限员工',
     notStaffBody: '运营页面仅供员工账户使用。',
     mfaTitle: '请开启两步验证登录',
-    mfaBody: '所有者和管理员必须使用第二因素登录后，运营页面才会返回数据。',
+    mfaBody: '员工必须使用第二因素登录后，运营页面才会返回数据。',
     mfaLink: '前往“账户”页设置',
   },
   overview: {
@@ -402,6 +402,7 @@ export const adminZh: AdminTranslation = {
     refundOnlyFulfilled: '只有已发放的订单才能退款。',
   },
   codes: {
+    hidden: '已隐藏（未使用）',
     title: '兑换码',
     intro: '一次性兑换码，兑换后为该账户添加套餐。',
     createTitle: '新批次',

@@ -117,8 +117,13 @@ describe('the operator console in a browser', () => {
     await owner.getByLabel('Role').selectOption({ label: 'Support' });
     await owner.getByRole('button', { name: 'Appoint' }).click();
     await owner.getByTestId('staff-row').filter({ hasText: support.email }).waitFor();
+    // The appointment ended support's sessions; staff sign in with a second factor (turned on here through the API).
+    await support.client.session();
+    assert.equal((await support.client.signIn(support.email, support.password)).status, 200);
+    const setup = await support.client.call('POST', '/me/totp/setup', {});
+    assert.equal((await support.client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
     const supportPage = await (await newConsoleContext(browser)).newPage();
-    await signIn(supportPage, support.email, support.password);
+    await signIn(supportPage, support.email, support.password, setup.body.secret);
     await supportPage.goto(`/admin/orders/${order.body.order_no}`);
     await supportPage.getByTestId('order-timeline').waitFor();
     assert.equal(await supportPage.getByRole('button', { name: 'Refund' }).count(), 0, 'no refund for support');

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Config } from '../../../infra/config.js';
 import type { Logger } from '../../../infra/logger.js';
+import { createRouter, route } from '../../../infra/routes.js';
 import type { FulfilmentService } from '../fulfilment-service.js';
 import { centsToMoney, moneyToCents, signEpay } from './epay-sign.js';
-import type { PaymentProvider } from './payment-provider.js';
+import { type PaymentProvider, PROVIDER_SIGNATURE } from './payment-provider.js';
 
 type EpayConfig = NonNullable<Config['payments']['epay']>;
 
@@ -44,7 +45,7 @@ function sameText(a: string, b: string): boolean {
  * payment (or had it already), anything else makes the site notify again.
  */
 export function createEpayNotifyRoute(deps: { config: EpayConfig; fulfilment: FulfilmentService; logger: Logger }): Router {
-  const router = Router();
+  const router = createRouter();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const handle = async (req: Request, params: Record<string, string>) => {
     const sign = params.sign ?? '';
@@ -68,10 +69,11 @@ export function createEpayNotifyRoute(deps: { config: EpayConfig; fulfilment: Fu
   const flatten = (input: unknown): Record<string, string> =>
     Object.fromEntries(Object.entries((input ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
-  router.get('/notify/epay', async (req, res) => {
+  const spec = { access: PROVIDER_SIGNATURE, summary: "EPay's signed payment notify (answers success or fail)", ownBody: true };
+  route(router, 'get', '/notify/epay', spec, async (_in, res, req) => {
     res.type('text/plain').send(await handle(req, flatten(req.query)));
   });
-  router.post('/notify/epay', form, async (req, res) => {
+  route(router, 'post', '/notify/epay', { ...spec, middleware: [form] }, async (_in, res, req) => {
     res.type('text/plain').send(await handle(req, { ...flatten(req.query), ...flatten(req.body) }));
   });
   return router;

@@ -1,4 +1,13 @@
+import type { Access } from '../../../infra/routes.js';
 import type { Order } from '../order-store.js';
+
+/** A provider's callback: anyone may send it; the route acts only on a valid signature of the provider. */
+export const PROVIDER_SIGNATURE: Access = {
+  name: 'provider_signature',
+  description: 'The payment provider, proven by its signature over the request (checked by the route, before anything else).',
+  security: [],
+  check: () => undefined,
+};
 
 /** What each payment provider does for an order: where the customer goes to pay. */
 export interface PaymentProvider {

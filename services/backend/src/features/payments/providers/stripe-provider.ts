@@ -1,9 +1,10 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import Stripe from 'stripe';
 import type { Config } from '../../../infra/config.js';
 import type { Logger } from '../../../infra/logger.js';
+import { createRouter, route } from '../../../infra/routes.js';
 import type { FulfilmentOutcome, FulfilmentService } from '../fulfilment-service.js';
-import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './payment-provider.js';
+import { ProviderRefusal, PROVIDER_SIGNATURE, withoutSecrets, type PaymentProvider } from './payment-provider.js';
 
 type StripeConfig = NonNullable<Config['payments']['stripe']>;
 
@@ -79,8 +80,14 @@ export function createStripeProvider(config: StripeConfig, returnUrl: (orderNo: 
  * checkout.session.async_payment_failed (the order fails).
  */
 export function createStripeWebhookRoute(deps: { config: StripeConfig; stripe: Stripe; fulfilment: FulfilmentService; logger: Logger }): Router {
-  const router = Router();
-  router.post('/webhook/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+  const router = createRouter();
+  const spec = {
+    access: PROVIDER_SIGNATURE,
+    summary: "Stripe's signed webhook (checkout.session.* events)",
+    ownBody: true,
+    middleware: [express.raw({ type: () => true, limit: '1mb' })],
+  };
+  route(router, 'post', '/webhook/stripe', spec, async (_in, res, req) => {
     let event: Stripe.Event;
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

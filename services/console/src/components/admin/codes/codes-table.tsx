@@ -34,10 +34,10 @@ export function CodesTable({ codes, packageName }: { codes: CodeView[]; packageN
         </Table.Thead>
         <Table.Tbody>
           {codes.map((code) => (
-            <Table.Tr key={code.code} data-testid="code-row">
+            <Table.Tr key={code.id} data-testid="code-row">
               <Table.Td>
-                <Text ff="monospace" size="sm">
-                  {code.code}
+                <Text ff="monospace" size="sm" c={code.code === null ? 'dimmed' : undefined}>
+                  {code.code ?? t('codes.hidden')}
                 </Text>
               </Table.Td>
               <Table.Td>{packageName(code.package_id) ?? t('common.unknownPackage', { id: code.package_id })}</Table.Td>
