@@ -37,6 +37,8 @@ const TEXTS = [
   '../../etc/passwd',
   'NaN',
   '',
+  // A keyset cursor (base64url of "created_at|request_id") with a UTC offset Postgres refuses.
+  Buffer.from('2026-11-26 00:00:00+99|x').toString('base64url'),
 ];
 /** Hostile JSON values for a body field. */
 const VALUES: unknown[] = [

@@ -230,6 +230,11 @@ describe('admin usage: bad input and no token', () => {
       Buffer.from('2026-11-26 00:00:00+00|').toString('base64url'),
       Buffer.from("2026-11-26 00:00:00+00|x' OR 1=1 --").toString('base64url'),
       Buffer.from('2026-11-26 00:00:00+00|a\u0000b').toString('base64url'),
+      // Offsets and times Postgres refuses: each was a 500.
+      Buffer.from('2026-11-26 00:00:00+99|abc').toString('base64url'),
+      Buffer.from('2026-11-26 00:00:00-16:00|abc').toString('base64url'),
+      Buffer.from('2026-11-26 00:00:00+05:60|abc').toString('base64url'),
+      Buffer.from('2026-11-26 23:59:60+00|abc').toString('base64url'),
       'x'.repeat(500),
     ];
     for (const cursor of madeUp) {
