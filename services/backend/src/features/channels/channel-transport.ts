@@ -1,6 +1,8 @@
 import { Agent, errors, request } from 'undici';
+import { isHostAllowed } from '../../infra/allowed-hosts.js';
 import type { Config } from '../../infra/config.js';
 import { channelModel, channelTarget, type UpstreamPath } from './channel-request.js';
+import { HostNotAllowedError } from './channel-problems.js';
 import type { RuntimeChannel } from './channel-types.js';
 
 /** A JSON request body: its object, and the client's own bytes for as long as the gateway has not changed it. */
@@ -58,8 +60,11 @@ export function bufferedBody(bytes: Buffer): ChannelAnswer['body'] {
   };
 }
 
-/** HTTP to the upstream channels over one keep-alive pool per worker. */
-export function createChannelTransport(upstream: Config['upstream']) {
+/**
+ * HTTP to the upstream channels over one keep-alive pool per worker. Nothing is sent to a
+ * host that CHANNEL_ALLOWED_HOSTS does not list, whatever asks (a request, a probe).
+ */
+export function createChannelTransport(upstream: Config['upstream'], allowedHosts: Config['channels']['allowedHosts']) {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     connections: upstream.maxConnections,
@@ -69,6 +74,7 @@ export function createChannelTransport(upstream: Config['upstream']) {
   });
 
   async function call(channel: RuntimeChannel, c: ChannelCall): Promise<ChannelAnswer> {
+    if (!isHostAllowed(allowedHosts, channel.baseUrl)) throw new HostNotAllowedError();
     const model = channelModel(channel, c.model);
     const target = channelTarget(channel, c.path, model);
     const res = await request(target.url, {
