@@ -329,7 +329,11 @@ export interface Config {
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
   /** The AES-256-GCM key of the channels' upstream keys in Postgres (CHANNEL_ENCRYPTION_KEY, or derived from KEY_PEPPER). */
-  readonly channels: { encryptionKey: Buffer /** undefined: any host. */; allowedHosts: readonly AllowedHost[] | undefined };
+  readonly channels: {
+    encryptionKey: Buffer;
+    /** CHANNEL_ALLOWED_HOSTS; undefined: any host. */
+    allowedHosts: readonly AllowedHost[] | undefined;
+  };
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly routing: { failureThreshold: number; failureWindowMs: number; cooldownMs: number; probeIntervalMs: number; affinityTtlSeconds: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
