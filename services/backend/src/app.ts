@@ -149,8 +149,15 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   // their health shared in Redis.
   const channelStore = createChannelStore({ pools });
   const sealer = createChannelSealer(config.channels.encryptionKey);
-  const channelDirectory = createChannelDirectory({ store: channelStore, sealer, bus, envChannels: config.upstream.channels, logger });
-  const transport = createChannelTransport(config.upstream);
+  const channelDirectory = createChannelDirectory({
+    store: channelStore,
+    sealer,
+    bus,
+    envChannels: config.upstream.channels,
+    allowedHosts: config.channels.allowedHosts,
+    logger,
+  });
+  const transport = createChannelTransport(config.upstream, config.channels.allowedHosts);
   const channelHealth = createChannelHealth({
     redis,
     bus,
@@ -165,6 +172,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   });
   const channelAdmin = createChannelAdminService({
     store: channelStore,
+    allowedHosts: config.channels.allowedHosts,
     sealer,
     directory: channelDirectory,
     change,

@@ -136,9 +136,9 @@ describe('apiKey at run time', () => {
       assert.equal(wrong.message, 'Incorrect API key provided: sk-som***9876. You can find your API key at https://platform.openai.com/account/api-keys.');
       const wrongAzure = await errorOf(await chat(base, 'gpt-4o', { 'api-key': 'azure-wrong-key-000000005555' }));
       assert.match(wrongAzure.message as string, /^Incorrect API key provided: azure-w\*\*\*5555\. /);
-      const models = await fetch(`${base}/v1/models`);
+      const models = await fetch(`${base}/v1/models`, { headers: { authorization: 'Bearer sk-someone-elses-key-9876' } });
       assert.equal(models.status, 401, 'every API route, not only generation');
-      await models.text();
+      assert.equal((await errorOf(models)).code, 'invalid_api_key', 'a probe of the models meets the same refusal');
 
       const good: Record<string, string>[] = [{ authorization: 'Bearer sk-channel-a-secret-1234' }, { 'api-key': 'sk-channel-a-secret-1234' }];
       for (const headers of good) {
@@ -153,6 +153,44 @@ describe('apiKey at run time', () => {
       const open = await chat(base);
       assert.equal(open.status, 200);
       await open.text();
+    });
+  });
+});
+
+describe('a 403 for one request, the key being fine', () => {
+  test("no-model-access and region-blocked answer OpenAI's 403 bodies on both APIs, while the same key lists the models and serves other requests", async () => {
+    await withMock({ apiKey: 'sk-channel-a-secret-1234' }, async (_mock, base) => {
+      const auth = { authorization: 'Bearer sk-channel-a-secret-1234' };
+      const cases = [
+        [
+          'mock-no-model-access',
+          { type: 'invalid_request_error', code: 'model_not_found' },
+          /^Project `proj_\w+` does not have access to model `mock-no-model-access`$/,
+        ],
+        ['mock-region-blocked', { type: 'request_forbidden', code: 'unsupported_country_region_territory' }, /^Country, region, or territory not supported$/],
+      ] as const;
+      for (const [model, fields, message] of cases) {
+        for (const res of [await chat(base, model, auth), await postJson(`${base}/v1/responses`, { model, input: 'ping', stream: true }, auth)]) {
+          assert.equal(res.status, 403, model);
+          const error = await errorOf(res);
+          assert.deepEqual({ type: error.type, code: error.code, param: error.param }, { ...fields, param: null });
+          assert.match(error.message as string, message);
+        }
+      }
+      const models = await fetch(`${base}/v1/models`, { headers: auth });
+      assert.equal(models.status, 200, 'the key itself is accepted');
+      await models.text();
+      const other = await chat(base, 'gpt-4o', auth);
+      assert.equal(other.status, 200);
+      await other.text();
+    });
+  });
+
+  test('a wrong key is refused before the request is looked at: 401, not the 403', async () => {
+    await withMock({ apiKey: 'sk-channel-a-secret-1234' }, async (_mock, base) => {
+      const res = await chat(base, 'mock-no-model-access', { authorization: 'Bearer sk-someone-elses-key-9876' });
+      assert.equal(res.status, 401);
+      assert.equal((await errorOf(res)).code, 'invalid_api_key');
     });
   });
 });

@@ -17,7 +17,7 @@ import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, i
 import { HttpError, isGone, newId, parseJsonObject, readBody, sendError, sendJson, sendRawJson, sleep } from './http-util.js';
 import { parseModelOptions } from './mock-options.js';
 import { MODELS_LIST_JSON, isKnownModel, modelObject } from './models.js';
-import { injectedError, modelNotFound, serverError, withRetryAfter } from './openai-errors.js';
+import { forbiddenRequest, injectedError, modelNotFound, serverError, withRetryAfter } from './openai-errors.js';
 import { setOpenAIHeaders } from './openai-headers.js';
 import { type MockRequestRecord, RequestLog } from './request-log.js';
 import { ResponseIds } from './response-ids.js';
@@ -137,6 +137,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     if (behaviour.errorStatus !== undefined) {
       throw injectedError(behaviour.errorStatus, { model: request.model, apiKey: presentedKey(req) });
     }
+    if (behaviour.forbidden !== undefined) throw forbiddenRequest(behaviour.forbidden, request.model);
     if (behaviour.emptyStream) {
       if (request.stream) return new SseStream(res, 0).closeEmpty();
       return sendRawJson(res, 200, '', { connection: 'close' });

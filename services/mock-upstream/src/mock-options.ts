@@ -14,6 +14,8 @@ export interface MockOptions {
   tools: boolean;
   /** Answer with this HTTP error (400–599) instead. */
   errorStatus: number | undefined;
+  /** Refuse this request only, with OpenAI's 403 for a model the project may not use, or for a region it does not serve. */
+  forbidden: 'model' | 'region' | undefined;
   /** Wait this long before answering. */
   slowMs: number;
   /** Delay between streamed events; undefined keeps the mock's configured one. */
@@ -43,6 +45,7 @@ const DROP_MID_STREAM_AFTER = 3;
 const DEFAULTS: Readonly<MockOptions> = Object.freeze({
   tools: false,
   errorStatus: undefined,
+  forbidden: undefined,
   slowMs: 0,
   chunkDelayMs: undefined,
   crlf: false,
@@ -72,6 +75,8 @@ const RULES: readonly OptionRule[] = [
   { syntax: 'fail-after-<n>', pattern: /^fail-after-(\d{1,6})$/, patch: (n) => ({ failAfter: n }) },
   { syntax: 'empty-stream', pattern: /^empty-stream$/, patch: () => ({ emptyStream: true }) },
   { syntax: 'error-<status>', pattern: /^error-([45]\d\d)$/, patch: (status) => ({ errorStatus: status }) },
+  { syntax: 'no-model-access', pattern: /^no-model-access$/, patch: () => ({ forbidden: 'model' }) },
+  { syntax: 'region-blocked', pattern: /^region-blocked$/, patch: () => ({ forbidden: 'region' }) },
   { syntax: 'cached-<n>', pattern: /^cached-(\d{1,9})$/, patch: (n) => ({ cachedTokens: n }) },
   { syntax: 'reasoning-<n>', pattern: /^reasoning-(\d{1,9})$/, patch: (n) => ({ reasoningTokens: n }) },
   { syntax: 'slow-<ms>', pattern: /^slow-(\d{1,10})$/, patch: (ms) => ({ slowMs: Math.min(ms, MAX_DELAY_MS) }) },

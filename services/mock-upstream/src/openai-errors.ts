@@ -5,7 +5,7 @@
  */
 
 import { HttpError } from './http-util.js';
-import { MOCK_ORGANIZATION, REQUESTS_PER_MINUTE } from './openai-headers.js';
+import { MOCK_ORGANIZATION, MOCK_PROJECT, REQUESTS_PER_MINUTE } from './openai-headers.js';
 
 /** What an injected error may quote from the request that provoked it. */
 export interface ErrorContext {
@@ -44,6 +44,18 @@ export function injectedError(status: number, context: ErrorContext): HttpError 
         ? new HttpError(status, `Upstream failure ${status} (mock).`, 'server_error')
         : new HttpError(status, `Request rejected with ${status} (mock).`, 'invalid_request_error');
   }
+}
+
+/**
+ * OpenAI's 403 for one request whose key is fine: the project may not use this model, or
+ * the request comes from a country the API does not serve. Other requests on the same key
+ * go through.
+ */
+export function forbiddenRequest(why: 'model' | 'region', model: string): HttpError {
+  if (why === 'region') {
+    return new HttpError(403, 'Country, region, or territory not supported', 'request_forbidden', null, 'unsupported_country_region_territory');
+  }
+  return new HttpError(403, `Project \`${MOCK_PROJECT}\` does not have access to model \`${model}\``, 'invalid_request_error', null, 'model_not_found');
 }
 
 /** OpenAI's 401: the key it was given, masked, or that none was given. */

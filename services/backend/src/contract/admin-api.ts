@@ -377,7 +377,7 @@ export interface ChannelHealthView {
   /** Why it was opened (e.g. "3 failures in 30 s", "429 Retry-After 20 s"). */
   reason: string | null;
   recent: { requests: number; errors: number; error_rate: number; avg_latency_ms: number | null };
-  last_probe: { at: string; ok: boolean; status: number | null; latency_ms: number; error: string | null } | null;
+  last_probe: (ChannelProbeResult & { at: string }) | null;
 }
 
 /**
@@ -436,16 +436,32 @@ export interface CreateChannelRequest {
 
 /**
  * PATCH /api/admin/channels/:ref → ChannelView; `api_key` replaces the key (null removes it);
+ * a change of `base_url` or `kind` must carry `api_key` (or null), else 400
+ * `channel_key_required`: the sealed key never follows a channel to a new destination.
+ * A `base_url` off CHANNEL_ALLOWED_HOSTS is a 400 `channel_host_not_allowed` (on POST too).
  * `enabled: true` also clears the gateway's disabled_reason and the channel's cool-down.
  * DELETE → 204. A channel from the environment answers 409 channel_managed_by_env.
  */
 export type ChannelChangeRequest = Partial<CreateChannelRequest>;
 
+/**
+ * Why a call to a channel failed, as a category (never the network stack's own text):
+ * `refused` (connection refused), `timeout`, `dns` (host name not found), `tls` (handshake
+ * or certificate), `reset` (connection closed), `unreachable` (network), `key_refused` (a
+ * 401/403 refusing the channel's key), `http_status` (any other answer that is not 2xx),
+ * `host_not_allowed` (off CHANNEL_ALLOWED_HOSTS: nothing was sent), `error` (anything else).
+ */
+export type ChannelProblem = 'refused' | 'timeout' | 'dns' | 'tls' | 'reset' | 'unreachable' | 'key_refused' | 'http_status' | 'host_not_allowed' | 'error';
+
 /** POST /api/admin/channels/:ref/probe → the probe's result (also recorded in the channel's health); environment channels too. */
 export interface ChannelProbeResult {
   ok: boolean;
+  /** The upstream's HTTP status; null when it gave none. */
   status: number | null;
   latency_ms: number;
+  /** null when ok. */
+  category: ChannelProblem | null;
+  /** The category in a few English words ("connection refused", "HTTP 503"); null when ok. */
   error: string | null;
 }
 

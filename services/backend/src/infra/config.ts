@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
+import { type AllowedHost, hostOf, isHostAllowed, parseAllowedHosts } from './allowed-hosts.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -81,6 +82,16 @@ const envShape = z.object({
     .optional()
     .describe(
       'Key (32 bytes: 64 hex characters or base64) sealing the upstream keys of channels in Postgres with AES-256-GCM. Unset: derived from KEY_PEPPER (HKDF-SHA256, info "codex-gateway channel keys"), so changing KEY_PEPPER then makes the stored channel keys unreadable.',
+    ),
+  CHANNEL_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const hosts = v === undefined ? [] : parseAllowedHosts(v);
+      if (typeof hosts === 'string') ctx.addIssue({ code: 'custom', message: hosts });
+    })
+    .describe(
+      'Comma-separated upstream hosts a channel may send its key to: `api.openai.com` (that host, any port), `*.openai.azure.com` (any host below that domain), `host:port` (that port only; a URL without a port has 443 or 80). A channel created or changed to another host is refused (400), one from the environment stops the startup, one already in Postgres is not used. Unset: any host.',
     ),
   UPSTREAM_BASE_URL: z
     .string()
@@ -318,7 +329,11 @@ export interface Config {
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
   /** The AES-256-GCM key of the channels' upstream keys in Postgres (CHANNEL_ENCRYPTION_KEY, or derived from KEY_PEPPER). */
-  readonly channels: { encryptionKey: Buffer };
+  readonly channels: {
+    encryptionKey: Buffer;
+    /** CHANNEL_ALLOWED_HOSTS; undefined: any host. */
+    allowedHosts: readonly AllowedHost[] | undefined;
+  };
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly routing: { failureThreshold: number; failureWindowMs: number; cooldownMs: number; probeIntervalMs: number; affinityTtlSeconds: number };
   readonly quota: { timeZone: string; completionTokenEstimate: number };
@@ -420,6 +435,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const channels = parseChannels(e);
   if (typeof channels === 'string') throw new ConfigError([channels]);
+  const allowedHosts = e.CHANNEL_ALLOWED_HOSTS === undefined ? undefined : (parseAllowedHosts(e.CHANNEL_ALLOWED_HOSTS) as AllowedHost[]);
+  const strays = channels.filter((c) => !isHostAllowed(allowedHosts, c.baseUrl));
+  if (strays.length > 0) {
+    throw new ConfigError(
+      strays.map(
+        (c) =>
+          `${e.UPSTREAM_CHANNELS ? 'UPSTREAM_CHANNELS' : 'UPSTREAM_BASE_URL'}: channel ${c.name} points at ${hostOf(c.baseUrl)}, which CHANNEL_ALLOWED_HOSTS does not list`,
+      ),
+    );
+  }
   return deepFreeze({
     env: e.NODE_ENV,
     instanceId: e.INSTANCE_ID ?? `${os.hostname()}:${e.PORT}`,
@@ -450,7 +475,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
-    channels: { encryptionKey: e.CHANNEL_ENCRYPTION_KEY ? parseChannelKey(e.CHANNEL_ENCRYPTION_KEY)! : deriveChannelKey(e.KEY_PEPPER) },
+    channels: { encryptionKey: e.CHANNEL_ENCRYPTION_KEY ? parseChannelKey(e.CHANNEL_ENCRYPTION_KEY)! : deriveChannelKey(e.KEY_PEPPER), allowedHosts },
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
     routing: {
       failureThreshold: e.CHANNEL_FAILURE_THRESHOLD,

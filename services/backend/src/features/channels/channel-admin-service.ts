@@ -1,4 +1,6 @@
 import type { ChannelKind } from '../../contract/admin-api.js';
+import { hostOf, isHostAllowed } from '../../infra/allowed-hosts.js';
+import type { Config } from '../../infra/config.js';
 import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
@@ -39,6 +41,12 @@ const envReadOnly = (name: string) =>
     'invalid_request_error',
     'channel_managed_by_env',
   );
+const keyRequired = () =>
+  new BadRequestError(
+    "Changing base_url or kind sends the channel's key to a new destination: send api_key again with the change (or null to remove the key).",
+    'channel_key_required',
+    'api_key',
+  );
 /** Refused before it is written, so nothing ends in the audit log. */
 class Unchanged extends Error {}
 
@@ -53,6 +61,8 @@ function checkKind(kind: ChannelKind, apiVersion: string | null): void {
 
 interface Deps {
   store: Pick<ChannelStore, 'create' | 'lock' | 'update' | 'delete'>;
+  /** CHANNEL_ALLOWED_HOSTS; undefined: any host. */
+  allowedHosts: Config['channels']['allowedHosts'];
   sealer: Pick<ChannelSealer, 'seal'>;
   directory: Pick<ChannelDirectory, 'environment' | 'envChannel'>;
   change: AuditedChange;
@@ -67,7 +77,7 @@ interface Deps {
  * upstream refuses), each audited in its transaction without the key (its hint only); once
  * committed, every worker of every replica reloads its channels.
  */
-export function createChannelAdminService({ store, sealer, directory, change, bus, health, logger }: Deps) {
+export function createChannelAdminService({ store, allowedHosts, sealer, directory, change, bus, health, logger }: Deps) {
   async function announce(id: number): Promise<void> {
     // Committed already: a lost message is healed by the directory's next reload, not worth failing the answer.
     await bus.publish('channel', String(id)).catch((err) => logger.warn({ err: (err as Error).message }, 'could not announce a channel change'));
@@ -82,6 +92,11 @@ export function createChannelAdminService({ store, sealer, directory, change, bu
     if (directory.environment().some((c) => c.name === name)) throw nameTaken(name);
   }
 
+  function checkHost(baseUrl: string): void {
+    if (isHostAllowed(allowedHosts, baseUrl)) return;
+    throw new BadRequestError(`The host ${hostOf(baseUrl)} is not in the gateway's CHANNEL_ALLOWED_HOSTS.`, 'channel_host_not_allowed', 'base_url');
+  }
+
   const sealedKey = (key: string | null) =>
     key === null ? { api_key_sealed: null, api_key_hint: null } : { api_key_sealed: sealer.seal(key), api_key_hint: keyHint(key) };
 
@@ -89,6 +104,7 @@ export function createChannelAdminService({ store, sealer, directory, change, bu
     async create(actor: Actor, input: ChannelInput): Promise<ChannelRow> {
       checkKind(input.kind, input.api_version);
       checkName(input.name);
+      checkHost(input.base_url);
       const { api_key, ...fields } = input;
       const created = await change(actor, async (tx) => {
         const row = await store.create(tx, { ...fields, ...sealedKey(api_key), disabled_reason: null });
@@ -102,6 +118,7 @@ export function createChannelAdminService({ store, sealer, directory, change, bu
     async update(actor: Actor, ref: ChannelRef, input: ChannelChange): Promise<ChannelRow> {
       const id = dbId(ref);
       if (input.name !== undefined) checkName(input.name);
+      if (input.base_url !== undefined) checkHost(input.base_url);
       const { api_key, ...rest } = input;
       const fields: Partial<ChannelFields> = { ...rest, ...(api_key === undefined ? {} : sealedKey(api_key)) };
       // Staff turning a channel on or off: the gateway's reason for disabling it no longer holds.
@@ -109,6 +126,9 @@ export function createChannelAdminService({ store, sealer, directory, change, bu
       const updated = await change(actor, async (tx) => {
         const before = await store.lock(tx, id);
         if (!before) throw notFound();
+        // The sealed key must not follow the channel to another host or protocol unless staff send it again.
+        const moves = (input.base_url !== undefined && input.base_url !== before.base_url) || (input.kind !== undefined && input.kind !== before.kind);
+        if (moves && api_key === undefined) throw keyRequired();
         const kind = input.kind ?? before.kind;
         // Back to OpenAI-compatible: the Azure api-version goes unless one is sent.
         if (kind === 'openai' && input.api_version === undefined) fields.api_version = null;
@@ -151,7 +171,7 @@ export function createChannelAdminService({ store, sealer, directory, change, bu
     },
 
     /**
-     * The upstream refused the channel's key (401/403): the gateway turns it off, audited as
+     * The upstream refused the channel's key, its probe confirming it: the gateway turns it off, audited as
      * the "gateway", until staff enable it again. Undefined when it was not enabled (another
      * worker was first).
      */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isHostAllowed } from '../../infra/allowed-hosts.js';
 import { createBusSnapshot } from '../../infra/bus-snapshot.js';
-import type { UpstreamChannel } from '../../infra/config.js';
+import type { Config, UpstreamChannel } from '../../infra/config.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ChannelSealer } from './channel-crypto.js';
@@ -56,6 +57,8 @@ interface Deps {
   bus: InvalidationBus;
   /** UPSTREAM_BASE_URL / UPSTREAM_CHANNELS: in memory only, never written to Postgres. */
   envChannels: readonly UpstreamChannel[];
+  /** CHANNEL_ALLOWED_HOSTS (the environment's channels were checked at startup). */
+  allowedHosts: Config['channels']['allowedHosts'];
   logger: Logger;
 }
 
@@ -64,12 +67,20 @@ interface Deps {
  * the environment's channels, highest priority first. Held whole in memory, so `current()`
  * costs no query; reloaded when a change is announced on the invalidation bus (every worker
  * of every replica, within a second), on a resync, and now and then. While Postgres does
- * not answer, a worker keeps the channels it had; the environment's always work.
+ * not answer, a worker keeps the channels it had; the environment's always work. A row
+ * whose host CHANNEL_ALLOWED_HOSTS does not list is not routed to.
  */
-export function createChannelDirectory({ store, sealer, bus, envChannels, logger }: Deps) {
+export function createChannelDirectory({ store, sealer, bus, envChannels, allowedHosts, logger }: Deps) {
   const env = Object.freeze(envChannels.map(envRuntime).sort(byPriority));
+  const strays = new Set<number>();
 
   function open(row: SealedChannelRow): RuntimeChannel | undefined {
+    if (!isHostAllowed(allowedHosts, row.base_url)) {
+      // Written before the list was set (or by a gateway without it): staff must move or delete it.
+      if (!strays.has(row.id)) logger.error({ channel: row.name }, 'channel skipped: its host is not in CHANNEL_ALLOWED_HOSTS');
+      strays.add(row.id);
+      return undefined;
+    }
     try {
       return runtimeOf(row, row.api_key_sealed ? sealer.open(row.api_key_sealed) : undefined);
     } catch (err) {

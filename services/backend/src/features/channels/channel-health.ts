@@ -3,6 +3,7 @@ import type { Config } from '../../infra/config.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
+import { describeProblem, problemOf, refusalOf } from './channel-problems.js';
 import type { ChannelTransport } from './channel-transport.js';
 import type { ChannelHealthReader, RuntimeChannel } from './channel-types.js';
 
@@ -14,11 +15,23 @@ const PROBES_KEY = 'cg:channel-probes';
 const PROBE_ROUND_KEY = 'cg:channel-probe-round';
 const failuresKey = (key: string) => `cg:channel-failures:${key}`;
 const trialKey = (key: string) => `cg:channel-trial:${key}`;
+const confirmKey = (key: string) => `cg:channel-confirm:${key}`;
 const statsKey = (key: string, minute: number) => `cg:channel-stats:${key}:${minute}`;
 const STATS_FLUSH_MS = 2000;
 const STATS_MINUTES = 5;
 /** A channel from the environment cannot be disabled in Postgres: an upstream that refuses its key cools it this long. */
 const REFUSED_ENV_COOLDOWN_MS = 10 * 60_000;
+/** A request's refusal of a channel's key is checked by a probe at most this often per channel, cluster-wide. */
+const CONFIRM_INTERVAL_MS = 10_000;
+
+/** A probe as Redis keeps it: its words are derived when read, so no stored text reaches an answer. */
+type StoredProbe = Omit<ChannelProbeResult, 'error'> & { at: string };
+
+/** A stored probe as the admin API shows it (one written before categories had none: its category is derived from its status). */
+function probeView(p: StoredProbe): ChannelProbeResult & { at: string } {
+  const category = p.ok ? null : (p.category ?? (p.status === null ? 'error' : 'http_status'));
+  return { at: p.at, ok: p.ok, status: p.status, latency_ms: p.latency_ms, category, error: category && describeProblem(category, p.status) };
+}
 
 interface OpenState {
   until: number;
@@ -158,38 +171,67 @@ export function createChannelHealth({ redis, bus, routing, transport, logger, ch
       }
     },
 
-    /** The upstream answered 401/403: the operator's key is bad. The channel is disabled and an alert raised. */
-    async refused(channel: RuntimeChannel, status: number): Promise<void> {
+    /**
+     * A request met a 401/403 that refuses the channel's key. One request cannot tell a bad
+     * key from a refusal of itself, so the channel's own probe decides (at most once per
+     * CONFIRM_INTERVAL_MS cluster-wide, off the request's path): refused too, the channel is
+     * disabled; accepted, nothing happens.
+     */
+    suspect(channel: RuntimeChannel, status: number): void {
       count(channel.key, true, 0);
-      const reason = `the upstream answered ${status} to the channel's key`;
-      logger.error({ channel: channel.name, status }, "ALERT: upstream refused the channel's key; channel disabled");
-      onEvent?.(channel.name, 'disabled');
-      try {
-        if (channel.id === null) await openChannel(channel, REFUSED_ENV_COOLDOWN_MS, reason);
-        else {
-          await disable(channel, reason);
-          await close(channel);
+      void (async () => {
+        if ((await redis.set(confirmKey(channel.key), '1', 'PX', CONFIRM_INTERVAL_MS, 'NX')) !== 'OK') return;
+        const result = await probe(channel);
+        if (result.category !== 'key_refused') {
+          logger.warn(
+            { channel: channel.name, status, probe: result.error ?? 'ok' },
+            "upstream refused a request with the channel's key, but its probe did not: nothing disabled",
+          );
         }
-      } catch (err) {
-        quietly('disabling')(err);
-      }
+      })().catch(quietly('confirming a refusal'));
     },
   };
 
+  /** The channel's own probe was refused for its key: a Postgres channel is disabled (env: cooled), and an alert raised. */
+  async function refused(channel: RuntimeChannel, status: number): Promise<void> {
+    const reason = `the upstream refused the channel's key (HTTP ${status} to its probe)`;
+    logger.error({ channel: channel.name, status }, "ALERT: upstream refused the channel's key; channel disabled");
+    onEvent?.(channel.name, 'disabled');
+    try {
+      if (channel.id === null) await openChannel(channel, REFUSED_ENV_COOLDOWN_MS, reason);
+      else {
+        await disable(channel, reason);
+        await close(channel);
+      }
+    } catch (err) {
+      quietly('disabling')(err);
+    }
+  }
+
+  /**
+   * GET /models with the channel's key, recorded for the console. A key refused disables the
+   * channel; a 403 for the call alone counts nothing; another failure counts as one.
+   */
   async function probe(channel: RuntimeChannel): Promise<ChannelProbeResult> {
     const started = Date.now();
-    let result: ChannelProbeResult;
+    let stored: StoredProbe;
+    let refusal: 'key' | 'request' | undefined;
     try {
-      const status = await transport.probe(channel);
-      result = { ok: status < 300, status, latency_ms: Date.now() - started, error: status < 300 ? null : `HTTP ${status}` };
+      const { status, body } = await transport.probe(channel);
+      refusal = refusalOf(status, body);
+      const category = status < 300 ? null : refusal === 'key' ? 'key_refused' : 'http_status';
+      stored = { at: new Date().toISOString(), ok: status < 300, status, latency_ms: Date.now() - started, category };
     } catch (err) {
-      result = { ok: false, status: null, latency_ms: Date.now() - started, error: (err as Error).message.slice(0, 200) };
+      stored = { at: new Date().toISOString(), ok: false, status: null, latency_ms: Date.now() - started, category: problemOf(err) };
     }
-    await redis.hset(PROBES_KEY, channel.key, JSON.stringify({ at: new Date().toISOString(), ...result })).catch(quietly('saving a probe'));
-    if (result.status === 401 || result.status === 403) await health.refused(channel, result.status);
-    else if (!result.ok) await health.failed(channel, `probe: ${result.error}`);
-    else if (health.state(channel) === 'half_open') await close(channel).catch(quietly('closing'));
-    return result;
+    await redis.hset(PROBES_KEY, channel.key, JSON.stringify(stored)).catch(quietly('saving a probe'));
+    const result = probeView(stored);
+    if (refusal === 'key') await refused(channel, stored.status!);
+    else if (stored.ok) {
+      if (health.state(channel) === 'half_open') await close(channel).catch(quietly('closing'));
+    } else if (refusal === undefined && stored.category !== 'host_not_allowed') await health.failed(channel, `probe: ${result.error}`);
+    const { at: _at, ...answer } = result;
+    return answer;
   }
 
   // Scheduled probes: every replica's timer fires, the one that takes the round probes every channel.
@@ -219,13 +261,13 @@ export function createChannelHealth({ redis, bus, routing, transport, logger, ch
         const minutes = replies.slice(2 + i * STATS_MINUTES, 2 + (i + 1) * STATS_MINUTES);
         const sum = (field: string) => minutes.reduce((total, h) => total + Number(h?.[field] ?? 0), 0);
         const [n, e, lat] = [sum('n'), sum('e'), sum('lat')];
-        const last = parse<NonNullable<ChannelHealthView['last_probe']>>(probes[c.key]) ?? null;
+        const stored = parse<StoredProbe>(probes[c.key]);
         views.set(c.key, {
           state: !o ? 'closed' : o.until > Date.now() ? 'open' : 'half_open',
           open_until: o ? new Date(o.until).toISOString() : null,
           reason: o?.reason ?? null,
           recent: { requests: n, errors: e, error_rate: n > 0 ? e / n : 0, avg_latency_ms: n - e > 0 ? Math.round(lat / (n - e)) : null },
-          last_probe: last,
+          last_probe: stored ? probeView(stored) : null,
         });
       });
       return views;

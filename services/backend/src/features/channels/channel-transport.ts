@@ -1,6 +1,8 @@
 import { Agent, errors, request } from 'undici';
+import { isHostAllowed } from '../../infra/allowed-hosts.js';
 import type { Config } from '../../infra/config.js';
 import { channelModel, channelTarget, type UpstreamPath } from './channel-request.js';
+import { HostNotAllowedError } from './channel-problems.js';
 import type { RuntimeChannel } from './channel-types.js';
 
 /** A JSON request body: its object, and the client's own bytes for as long as the gateway has not changed it. */
@@ -34,9 +36,35 @@ export interface ChannelAnswer {
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
+/** An error answer is small: what a probe reads of one, and what the relay reads to judge a 401/403. */
+export const MAX_ERROR_BODY = 64 * 1024;
 
-/** HTTP to the upstream channels over one keep-alive pool per worker. */
-export function createChannelTransport(upstream: Config['upstream']) {
+/** Up to `limit` bytes of a body; the rest is discarded. */
+export async function readBounded(body: ChannelAnswer['body'], limit = MAX_ERROR_BODY): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A body already read, to be read again. */
+export function bufferedBody(bytes: Buffer): ChannelAnswer['body'] {
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (bytes.length > 0) yield bytes;
+    },
+    dump: async () => undefined,
+  };
+}
+
+/**
+ * HTTP to the upstream channels over one keep-alive pool per worker. Nothing is sent to a
+ * host that CHANNEL_ALLOWED_HOSTS does not list, whatever asks (a request, a probe).
+ */
+export function createChannelTransport(upstream: Config['upstream'], allowedHosts: Config['channels']['allowedHosts']) {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     connections: upstream.maxConnections,
@@ -46,6 +74,7 @@ export function createChannelTransport(upstream: Config['upstream']) {
   });
 
   async function call(channel: RuntimeChannel, c: ChannelCall): Promise<ChannelAnswer> {
+    if (!isHostAllowed(allowedHosts, channel.baseUrl)) throw new HostNotAllowedError();
     const model = channelModel(channel, c.model);
     const target = channelTarget(channel, c.path, model);
     const res = await request(target.url, {
@@ -65,11 +94,14 @@ export function createChannelTransport(upstream: Config['upstream']) {
 
   return {
     call,
-    /** GET /models with the channel's key: the status it answered (the body is discarded). */
-    async probe(channel: RuntimeChannel): Promise<number> {
+    /** GET /models with the channel's key: the status it answered, and the body of an error answer (a list is discarded). */
+    async probe(channel: RuntimeChannel): Promise<{ status: number; body: string }> {
       const answer = await call(channel, { method: 'GET', path: '/models', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), requestId: 'probe' });
-      await answer.body.dump();
-      return answer.status;
+      if (answer.status < 300) {
+        await answer.body.dump();
+        return { status: answer.status, body: '' };
+      }
+      return { status: answer.status, body: (await readBounded(answer.body)).toString('utf8') };
     },
     close: () => agent.close(),
   };

@@ -261,9 +261,9 @@ describe('channels for staff', () => {
     ] as const) {
       assert.equal((await admin(a).call('patch', path, body)).status, status, `${path} ${JSON.stringify(body)}`);
     }
-    const azure = await admin(a).call('patch', `/channels/${view.id}`, { kind: 'azure', api_version: '2024-10-21' });
+    const azure = await admin(a).call('patch', `/channels/${view.id}`, { kind: 'azure', api_version: '2024-10-21', api_key: UPSTREAM_KEY });
     assert.deepEqual([azure.status, azure.body.kind, azure.body.api_version], [200, 'azure', '2024-10-21']);
-    const back = await admin(a).call('patch', `/channels/${view.id}`, { kind: 'openai' });
+    const back = await admin(a).call('patch', `/channels/${view.id}`, { kind: 'openai', api_key: UPSTREAM_KEY });
     assert.deepEqual([back.body.kind, back.body.api_version], ['openai', null], 'back to OpenAI-compatible drops the api-version');
   });
 });

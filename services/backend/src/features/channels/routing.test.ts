@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { adminApi, metricSum, stackEnv, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, metricSum, stackEnv, testStack, waitFor } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -246,7 +246,7 @@ describe('channels that staff manage, through the cluster', () => {
       body: JSON.stringify({ ...chatBody, model }),
     });
 
-  test('an upstream 401 on a live request fails over, disables the channel on every replica and counts an alert', async () => {
+  test('an upstream 401 on a live request fails over, and once the channel’s probe is refused too, disables it on every replica and counts an alert', async () => {
     picky.setConfig({ apiKey: 'sk-the-right-upstream-key-1234' });
     const refused = await channel({ name: `picky-${process.pid}`, base_url: picky.base, api_key: 'sk-a-wrong-upstream-key-0000', priority: 10 });
     await channel({ name: `good-${process.pid}`, base_url: good.base, priority: 0 });
@@ -255,8 +255,8 @@ describe('channels that staff manage, through the cluster', () => {
     const disabledBefore = await metricSum('gateway_channel_events_total', { channel: refused.name, event: 'disabled' });
     const first = await ask(key);
     assert.equal(first.status, 200, 'the customer never sees the operator’s bad key');
+    await waitFor('the channel is disabled', async () => !(await admin.call('GET', `/channels/${refused.id}`)).body.enabled, 5000, 50);
     const view = (await admin.call('GET', `/channels/${refused.id}`)).body;
-    assert.equal(view.enabled, false);
     assert.match(view.disabled_reason, /401/);
     assert.equal((await metricSum('gateway_channel_events_total', { channel: refused.name, event: 'disabled' })) - disabledBefore, 1);
     await sleep(300);

@@ -111,16 +111,19 @@ describe("the operator's upstream account stays private", () => {
     }
   });
 
-  test("an upstream 401 or 403 (the operator's key refused) is a generic 502 for the customer and a log line for the operator", async () => {
+  test("an upstream 401 (the operator's key refused) is a generic 502 for the customer and a log line for the operator; a 403 for the request alone is the customer's, blanked", async () => {
     const { key } = await admin.customer();
-    for (const model of ['mock-error-401', 'mock-error-403']) {
-      const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model }));
-      assert.equal(res.status, 502);
-      assert.equal(res.body.error.type, 'upstream_error');
-      assert.equal(res.body.error.code, 'upstream_auth_failed');
-      const text = JSON.stringify(res.body);
-      assert.doesNotMatch(text, /sk-|org-|Incorrect API key|organization/i);
-    }
+    const refused = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model: 'mock-error-401' }));
+    assert.equal(refused.status, 502);
+    assert.equal(refused.body.error.type, 'upstream_error');
+    assert.equal(refused.body.error.code, 'upstream_auth_failed');
+    assert.doesNotMatch(JSON.stringify(refused.body), /sk-|org-|Incorrect API key|organization/i);
+
+    const forbidden = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model: 'mock-error-403' }));
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.body.error.type, 'invalid_request_error');
+    assert.match(forbidden.body.error.message, /must be verified to use the model/);
+    assert.doesNotMatch(JSON.stringify(forbidden.body), /sk-|org-[A-Za-z0-9]{4}|proj_[A-Za-z0-9]{4}/);
     // The operator learns why, from the backend log (without the key).
     const logs = () =>
       readdirSync(path.join(testDir(), 'logs'))

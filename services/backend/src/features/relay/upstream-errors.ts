@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorBody } from '../../infra/errors.js';
+import { refusalOf } from '../channels/channel-problems.js';
 import { isRecord, parseObject } from './json.js';
 
 /**
@@ -40,24 +41,28 @@ export interface ClientError {
 }
 
 /**
- * The customer's view of an upstream error answer. A 401/403 means the operator's own
- * credentials were refused: the customer gets a generic 502 and the operator a log line.
- * Other errors keep their status and OpenAI-shaped fields, with the operator's
- * identifiers blanked out.
+ * The customer's view of an upstream error answer. A 401/403 that refuses the operator's
+ * key: the customer gets a generic 502 and the operator a log line. A 403 that refuses this
+ * request alone (a model the operator's project may not use, a region, a policy) is the
+ * customer's: a 403 with the upstream's words (a 401 of that kind too, so that no SDK takes
+ * it for a refusal of the customer's own key). Other errors keep their status. Every
+ * OpenAI-shaped field reaches the customer with the operator's identifiers blanked out.
  */
 export function clientError(status: number, raw: string, requestId: string): ClientError {
   const error = parseObject(raw)?.error;
   const upstream = isRecord(error) ? error : undefined;
   const str = (v: unknown) => (typeof v === 'string' ? redactUpstreamText(v) : null);
-  if (status === 401 || status === 403) {
+  const refusal = refusalOf(status, raw);
+  if (refusal === 'key') {
     return {
       status: 502,
       body: errorBody("The upstream provider refused the gateway's request; the operator has been told.", 'upstream_error', 'upstream_auth_failed', requestId),
       cause: `upstream answered ${status}: ${str(upstream?.message) ?? 'no message'}`,
     };
   }
+  const shown = refusal === 'request' ? 403 : status;
   const message = str(upstream?.message) ?? `The upstream provider answered ${status}.`;
-  const type = str(upstream?.type) ?? (status >= 500 ? 'upstream_error' : 'invalid_request_error');
+  const type = str(upstream?.type) ?? (status >= 500 ? 'upstream_error' : refusal === 'request' ? 'permission_error' : 'invalid_request_error');
   const body = errorBody(message, type, str(upstream?.code), requestId, str(upstream?.param));
-  return { status, body };
+  return { status: shown, body };
 }

@@ -1,7 +1,7 @@
 import { Alert, Button, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { probeDetail } from '../../components/admin/channels/channel-health';
+import { useProbeDetail } from '../../components/admin/channels/channel-health';
 import { ChannelFormModal } from '../../components/admin/channels/channel-form-modal';
 import { type ChannelActions, ChannelsTable } from '../../components/admin/channels/channels-table';
 import { ConfirmModal } from '../../components/admin/common/confirm-modal';
@@ -19,6 +19,7 @@ import { useFormat } from '../../lib/format';
 export function AdminChannelsPage() {
   const { t } = useTranslation('admin');
   const format = useFormat();
+  const probeDetail = useProbeDetail();
   const access = useStaffAccess();
   const channels = useChannels();
   const models = useModels();

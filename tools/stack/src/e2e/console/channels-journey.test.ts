@@ -114,6 +114,16 @@ describe('channels, models and plans in the operator console', () => {
     assert.ok((upstream.stats().byEndpoint['/v1/models'] ?? 0) >= 1, 'the probe reached the upstream');
     await screenshot(owner, 'ch-02-channels-probed');
 
+    // Pointing the channel elsewhere asks for its key again: the stored key never follows a new address.
+    await owner.getByRole('button', { name: `Edit: ${CHANNEL}` }).click();
+    const edit = owner.getByRole('dialog');
+    await edit.getByLabel('Base URL').fill(upstreamUrl.replace(/\/v1$/, '/v2'));
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByText('A new base URL or kind takes the key again').waitFor();
+    await edit.getByRole('button', { name: 'Close' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    assert.equal((await admin.call('GET', `/channels/${encodeURIComponent(channel.key)}`)).body.base_url, upstreamUrl, 'the channel did not move');
+
     // Its model gets a price.
     await operations(owner, 'Models', 'Models');
     await owner.getByRole('button', { name: 'Add model' }).click();

@@ -44,7 +44,7 @@ interface Values {
   notes: string;
 }
 
-type Field = 'name' | 'baseUrl' | 'apiVersion' | 'priority' | 'weight' | 'mapping';
+type Field = 'name' | 'baseUrl' | 'apiVersion' | 'apiKey' | 'priority' | 'weight' | 'mapping';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const URL_PATTERN = /^https?:\/\/\S+$/;
@@ -111,7 +111,8 @@ function toSettings(v: Values): { settings: CreateChannelRequest; invalid: null 
     settings: {
       name,
       kind: v.kind,
-      base_url: baseUrl,
+      // As the gateway keeps it: a trailing slash is no change of address.
+      base_url: baseUrl.replace(/\/+$/, ''),
       // Only Azure takes one: the gateway refuses it for other kinds.
       api_version: v.kind === 'azure' ? apiVersion : null,
       priority: priority ?? 0,
@@ -191,6 +192,11 @@ export function ChannelFormModal({ editing, knownModels, onClose }: ChannelFormM
       return;
     }
     const change = changes(existing, checked.settings, values);
+    // The gateway refuses to send the stored key to a new address or protocol: it is asked for again.
+    if ((change.base_url !== undefined || change.kind !== undefined) && change.api_key === undefined) {
+      setInvalid(new Set<Field>(['apiKey']));
+      return;
+    }
     if (Object.keys(change).length === 0) onClose();
     else update.mutate({ key: existing.key, change }, { onSuccess: onClose });
   };
@@ -259,6 +265,7 @@ export function ChannelFormModal({ editing, knownModels, onClose }: ChannelFormM
             disabled={values.removeKey}
             value={values.apiKey}
             onChange={(event) => set('apiKey', event.currentTarget.value)}
+            error={invalid.has('apiKey') ? t('channels.validation.apiKeyMoved') : undefined}
             visibilityToggleButtonProps={{ 'aria-label': tMain('common.toggleVisibility') }}
           />
           {existing?.api_key_hint && (

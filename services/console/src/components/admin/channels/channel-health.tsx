@@ -50,19 +50,21 @@ export function ChannelTraffic({ recent }: { recent: ChannelHealthView['recent']
   );
 }
 
-/** A probe's outcome in a few words: "OK · 200 · 35 ms", or "failed · HTTP 401". */
+/** A probe's outcome in a few words: "OK · 200 · 35 ms", or "failed · connection refused". */
 export function useProbeWords(): (probe: ChannelProbeResult) => string {
   const { t } = useTranslation('admin');
   const format = useFormat();
+  const detail = useProbeDetail();
   return (probe) =>
     probe.ok
       ? t('channels.probeOk', { status: probe.status ?? '—', ms: format.number(probe.latency_ms) })
-      : t('channels.probeFailed', { detail: probeDetail(probe) });
+      : t('channels.probeFailed', { detail: detail(probe) });
 }
 
-/** What went wrong: the upstream's error, else its status. */
-export function probeDetail(probe: ChannelProbeResult): string {
-  return probe.error ?? (probe.status === null ? '—' : `HTTP ${probe.status}`);
+/** What went wrong, by its category (the gateway never passes on the network's own text). */
+export function useProbeDetail(): (probe: ChannelProbeResult) => string {
+  const { t } = useTranslation('admin');
+  return (probe) => (probe.category ? t(`channels.problems.${probe.category}`, { status: probe.status ?? '—' }) : (probe.error ?? '—'));
 }
 
 export function ChannelLastProbe({ probe }: { probe: ChannelHealthView['last_probe'] }) {
