@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signedUpPerson } from '../../console-client.js';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
-import { codeOf, signIn } from './sign-in.js';
+import { enrolTwoFactor, signIn } from './sign-in.js';
 import { createOwner, postJson, testStack, waitFor } from '../../testing.js';
 import { newEmail } from '../../console-client.js';
 
@@ -44,13 +44,8 @@ describe('the operator console in a browser', () => {
       .getByRole('link', { name: /two-factor|Account/i })
       .first()
       .waitFor();
-    await owner.goto('/account');
-    await owner.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-    const secret = ((await owner.getByTestId('totp-secret').textContent()) ?? '').trim();
+    const { secret } = await enrolTwoFactor(owner, PASSWORD);
     assert.match(secret, /^[A-Z2-7]{16,}$/);
-    await owner.getByLabel('Authentication code').fill(codeOf(secret));
-    await owner.getByRole('button', { name: 'Enable' }).click();
-    await owner.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
     await screenshot(owner, 'op-01-two-factor-on');
 
     // Signing in again takes the code.
