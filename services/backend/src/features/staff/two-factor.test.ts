@@ -48,6 +48,17 @@ describe('two-factor sign-in: enrolment, recovery codes, reset', () => {
     assert.equal(url.searchParams.get('secret'), setup.body.secret, 'the QR code the console draws from this URL carries the secret');
   });
 
+  test('password confirmations are counted before they are checked: of a burst of 14 wrong ones, no more than 10 are tried, the rest get a 429', async () => {
+    const { client } = await signedUpPerson(stack, PASSWORD);
+    const burst = await Promise.all(Array.from({ length: 14 }, () => client.call('POST', '/me/totp/setup', { password: 'a wrong guess' })));
+    const refused = burst.filter((a) => a.status === 429);
+    assert.equal(burst.filter((a) => a.status === 400).length, 10);
+    assert.equal(refused.length, 4);
+    assert.equal(refused[0]!.body.error.code, 'too_many_attempts');
+    assert.ok(Number(refused[0]!.headers.get('retry-after')) > 0);
+    assert.equal((await client.call('POST', '/me/totp/setup', { password: PASSWORD })).status, 429, 'the right password waits too');
+  });
+
   test('turning it on answers ten recovery codes once; each signs in once, in place of the code, in any case and spacing', async () => {
     const { client } = await signedUpPerson(stack, PASSWORD);
     const { email } = (await client.call('GET', '/me')).body;
