@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { type Pools, withTransaction } from '../../infra/db.js';
+import { type Pools, type Queryable, withTransaction } from '../../infra/db.js';
 import { BadRequestError, HttpError } from '../../infra/errors.js';
 import type { Redis } from '../../infra/redis.js';
 import type { AccountRow } from '../accounts/account-store.js';
@@ -63,7 +63,7 @@ export function createSecondFactor({ totp, redis, pools, store, recoveryCodes, v
   }
 
   /** Fresh codes for the person to keep; only their hashes are stored, in the caller's transaction. */
-  async function issueRecoveryCodes(tx: Parameters<SecondFactorStore['replaceRecoveryCodes']>[0], userId: number): Promise<string[]> {
+  async function issueRecoveryCodes(tx: Queryable, userId: number): Promise<string[]> {
     const codes = recoveryCodes.generate();
     await store.replaceRecoveryCodes(
       tx,
