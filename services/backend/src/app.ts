@@ -43,7 +43,9 @@ import { createAuditStore } from './features/audit/audit-store.js';
 import { createAuditedChanges } from './features/audit/audited-changes.js';
 import { createKeyAdminRoutes } from './features/keys/key-admin-routes.js';
 import { createGrantService } from './features/packages/grant-service.js';
+import { createRecoveryCodes } from './features/staff/recovery-codes.js';
 import { createSecondFactor } from './features/staff/second-factor.js';
+import { createSecondFactorStore } from './features/staff/second-factor-store.js';
 import { createStaffRoutes } from './features/staff/staff-routes.js';
 import { createStaffService } from './features/staff/staff-service.js';
 import { createPackageAdminService } from './features/packages/package-admin-service.js';
@@ -70,6 +72,7 @@ import { createAccountStore } from './features/accounts/account-store.js';
 import { createAccountTokenStore } from './features/accounts/account-token-store.js';
 import { createInviteStore } from './features/accounts/invite-store.js';
 import { createMailer } from './features/accounts/mailer.js';
+import { verifyPassword } from './features/accounts/password.js';
 import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
 import { createSessionService } from './features/accounts/session-service.js';
 import { createSignInLimiter } from './features/accounts/sign-in-limiter.js';
@@ -208,7 +211,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const { accounts } = config;
   const mailer = createMailer({ smtpUrl: accounts.smtpUrl, from: accounts.mailFrom, logger });
   const sessions = createSessionService({ redis, ttlSeconds: accounts.sessionTtlSeconds });
-  const secondFactor = createSecondFactor({ totp: createTotp({ pepper: config.auth.keyPepper }), redis, accounts: accountStore });
+  const secondFactor = createSecondFactor({
+    totp: createTotp({ pepper: config.auth.keyPepper }),
+    redis,
+    pools,
+    store: createSecondFactorStore({ pools }),
+    recoveryCodes: createRecoveryCodes({ pepper: config.auth.keyPepper }),
+    verifyPassword,
+  });
   const accountService = createAccountService({
     pools,
     redis,

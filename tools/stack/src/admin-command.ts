@@ -7,8 +7,8 @@ import { loadSecrets } from './secrets.js';
 import type { StackInfo } from './stack.js';
 
 /**
- * `npm run admin -- create-owner EMAIL`: the backend's admin command against the local stack
- * (its primary, key pepper and address). `STACK_FILE` names another stack (the tests use it).
+ * `npm run admin -- create-owner EMAIL` / `reset-2fa EMAIL`: the backend's admin command against the local stack
+ * (its primary, Redis, key pepper and address). `STACK_FILE` names another stack (the tests use it).
  */
 export async function runAdminCommand(args: string[]): Promise<number> {
   const { STACK_DIR: dir } = readStackEnv();
@@ -22,7 +22,13 @@ export async function runAdminCommand(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BACKEND_ADMIN, ...args], {
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: info.postgres.primaryUrl, KEY_PEPPER: secrets.keyPepper, PUBLIC_BASE_URL: info.gatewayUrl },
+      env: {
+        ...process.env,
+        DATABASE_URL: info.postgres.primaryUrl,
+        REDIS_URL: info.redisUrl,
+        KEY_PEPPER: secrets.keyPepper,
+        PUBLIC_BASE_URL: info.gatewayUrl,
+      },
     });
     child.on('exit', (code) => resolve(code ?? 1));
   });

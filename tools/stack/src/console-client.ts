@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import type { StackInfo } from './stack.js';
 
 type Json = any;
@@ -102,41 +103,41 @@ export async function signedUpPerson(stack: StackInfo, password = 'correct horse
   return { email, password, client, userId: signIn.body.user.id as number };
 }
 
+/** The code an authenticator app shows for this secret, `steps` 30-second steps from now (each code is accepted once). */
+export const totpCode = (secret: string, steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
+
 export type StaffRole = 'owner' | 'admin' | 'support';
 
 /**
- * A staff member of `role`, signed in with a second factor: an owner made by the
- * create-owner command, an admin or support appointed by the admin token; each sets a
- * password from the mailed link, signs in and turns on TOTP. Answers the client holding
- * that session, and what signs in again (password, TOTP secret).
+ * A staff member of this role, signed in with a second factor (the session that enrolled it
+ * counts as checked): an owner made by `admin create-owner`, an admin or support person
+ * signed up and appointed by the admin token. Answers their client, the authenticator
+ * secret (sign in again with `totpCode(secret, 1)`: the code of now was used to enrol) and
+ * the ten recovery codes.
  */
-export async function staffMember(stack: StackInfo, role: StaffRole, password = 'a staff passphrase') {
-  const { createOwner, linkFrom, readMail } = await import('./testing.js');
-  const { Secret, TOTP } = await import('otpauth');
-  const email = newEmail();
-  let link: string;
-  if (role === 'owner') link = await createOwner(email);
-  else {
-    const res = await fetch(`${stack.gatewayUrl}/api/admin/staff`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email, role }),
-    });
-    if (res.status !== 201) throw new Error(`appointing ${role} answered ${res.status}: ${await res.text()}`);
-    link = linkFrom(await readMail(email, { subject: /password/i }), '/reset-password?token=');
+export async function staffWithTotp(stack: StackInfo, role: StaffRole, password = 'the staff passphrase') {
+  const { adminApi, createOwner } = await import('./testing.js');
+  let email: string;
+  if (role === 'owner') {
+    email = newEmail();
+    const token = new URL(await createOwner(email)).searchParams.get('token');
+    const first = createConsoleClient(stack);
+    await first.session();
+    const reset = await first.call('POST', '/auth/reset-password', { token, password });
+    if (reset.status !== 200) throw new Error(`reset-password answered ${reset.status}: ${reset.text}`);
+  } else {
+    ({ email } = await signedUpPerson(stack, password));
+    const appointed = await adminApi(stack).call('POST', '/staff', { email, role });
+    if (appointed.status !== 201) throw new Error(`appointing ${role} answered ${appointed.status}: ${JSON.stringify(appointed.body)}`);
   }
+  // A new session after the appointment: a role change may end the sessions begun before it.
   const client = createConsoleClient(stack);
-  await client.session();
-  const token = new URL(link).searchParams.get('token');
-  const reset = await client.call('POST', '/auth/reset-password', { token, password });
-  if (reset.status !== 200) throw new Error(`reset answered ${reset.status}: ${reset.text}`);
   const signIn = await client.signIn(email, password);
   if (signIn.status !== 200) throw new Error(`sign-in answered ${signIn.status}: ${signIn.text}`);
-  const setup = await client.call('POST', '/me/totp/setup', {});
-  if (setup.status !== 200) throw new Error(`TOTP setup answered ${setup.status}: ${setup.text}`);
+  const setup = await client.call('POST', '/me/totp/setup', { password });
+  if (setup.status !== 200) throw new Error(`totp setup answered ${setup.status}: ${setup.text}`);
   const secret = setup.body.secret as string;
-  const code = (steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
-  const enable = await client.call('POST', '/me/totp/enable', { code: code() });
-  if (enable.status !== 204) throw new Error(`TOTP enable answered ${enable.status}: ${enable.text}`);
-  return { email, password, client, secret, code, userId: signIn.body.user.id as number };
+  const enable = await client.call('POST', '/me/totp/enable', { code: totpCode(secret) });
+  if (enable.status !== 200) throw new Error(`totp enable answered ${enable.status}: ${enable.text}`);
+  return { email, password, role, client, userId: signIn.body.user.id as number, secret, recoveryCodes: enable.body.recovery_codes as string[] };
 }

@@ -215,16 +215,38 @@ export function linkFrom(mail: Pick<CaughtMail, 'text' | 'html' | 'subject'>, pa
   return link;
 }
 
-/** `admin create-owner EMAIL` against the test stack: the one-time link it prints. */
-export async function createOwner(email: string): Promise<string> {
+/** `admin ARGS…` (the backend's CLI) against the test stack, with the backends' own environment (`env` overrides it; undefined unsets). */
+export async function runAdmin(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
   const { BACKEND_ADMIN } = await import('./paths.js');
   const stack = testStack();
-  const { stdout } = await promisify(execFile)(process.execPath, [BACKEND_ADMIN, 'create-owner', email], {
-    env: { ...process.env, DATABASE_URL: stack.postgres.primaryUrl, KEY_PEPPER: testSecrets().keyPepper, PUBLIC_BASE_URL: stack.gatewayUrl },
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: stack.postgres.primaryUrl,
+    REDIS_URL: stack.redisUrl,
+    KEY_PEPPER: testSecrets().keyPepper,
+    PUBLIC_BASE_URL: stack.gatewayUrl,
+    ...env,
+  };
+  const childEnv = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BACKEND_ADMIN, ...args], { env: childEnv }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
   });
+}
+
+/** `admin create-owner EMAIL` against the test stack: the one-time link it prints. */
+export async function createOwner(email: string): Promise<string> {
+  const { code, stdout, stderr } = await runAdmin(['create-owner', email]);
   const link = /https?:\/\/\S+/.exec(stdout)?.[0];
-  if (!link) throw new Error(`create-owner printed no link: ${stdout}`);
+  if (code !== 0 || !link) throw new Error(`create-owner answered ${code} and printed no link: ${stdout}${stderr}`);
   return link;
+}
+
+/** `admin reset-2fa EMAIL` against the test stack: what it printed (it throws when the command failed). */
+export async function resetSecondFactor(email: string): Promise<string> {
+  const { code, stdout, stderr } = await runAdmin(['reset-2fa', email]);
+  if (code !== 0) throw new Error(`reset-2fa answered ${code}: ${stdout}${stderr}`);
+  return stdout;
 }

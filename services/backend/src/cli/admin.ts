@@ -1,52 +1,113 @@
-// `node dist/cli/admin.js create-owner EMAIL` (natively: `npm run admin -- create-owner EMAIL`):
-// makes EMAIL an owner (creating the user if needed) and prints a one-time link, valid for an
-// hour, where they choose a password; they then sign in and turn on two-factor sign-in.
-// Needs DATABASE_URL, KEY_PEPPER and PUBLIC_BASE_URL, as the backends have them.
+// `node dist/cli/admin.js COMMAND EMAIL` (natively: `npm run admin -- COMMAND EMAIL`), for an
+// operator with server access:
+//   create-owner EMAIL  makes EMAIL an owner (creating the user if needed) and prints a one-time
+//                       link, valid for an hour, where they choose a password; they then sign in
+//                       and turn on two-factor sign-in. Needs DATABASE_URL, KEY_PEPPER, PUBLIC_BASE_URL.
+//   reset-2fa EMAIL     turns off EMAIL's second factor (secret and recovery codes) and ends their
+//                       sessions, for someone whose phone and recovery codes are lost. Needs
+//                       DATABASE_URL and REDIS_URL.
+// Both are audited, with the actor `cli@HOSTNAME`, and use the backends' own values.
 import os from 'node:os';
+import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createAccountStore } from '../features/accounts/account-store.js';
 import { createAccountTokenStore } from '../features/accounts/account-token-store.js';
-import { createAuditStore } from '../features/audit/audit-store.js';
+import { createSessionService } from '../features/accounts/session-service.js';
+import { type Actor, createAuditStore } from '../features/audit/audit-store.js';
+import { createSecondFactorReset } from '../features/staff/second-factor-reset.js';
+import { createSecondFactorStore } from '../features/staff/second-factor-store.js';
 import { createStaffStore } from '../features/staff/staff-store.js';
 import type { Pools } from '../infra/db.js';
 
 const LINK_MINUTES = 60;
 const [command, email] = process.argv.slice(2);
-const { DATABASE_URL: url, KEY_PEPPER: pepper, PUBLIC_BASE_URL: base = 'http://127.0.0.1:12322' } = process.env;
+const { DATABASE_URL: url, KEY_PEPPER: pepper, REDIS_URL: redisUrl, PUBLIC_BASE_URL: base = 'http://127.0.0.1:12322' } = process.env;
+const actor: Actor = { name: `cli@${os.hostname()}`, userId: null, role: 'owner', address: '' };
 
-if (command !== 'create-owner' || !email || !/^[^@\s]+@[^@\s]+$/.test(email)) {
-  console.error('usage: admin create-owner EMAIL');
+function usage(problem?: string): never {
+  if (problem) console.error(problem);
+  console.error('usage: admin create-owner EMAIL | admin reset-2fa EMAIL');
   process.exit(2);
 }
-if (!url || !pepper) {
-  console.error('DATABASE_URL and KEY_PEPPER are required (the backends’ own values)');
-  process.exit(2);
-}
+
+if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) usage();
+if (command !== 'create-owner' && command !== 'reset-2fa') usage();
+if (!url) usage('DATABASE_URL is required (the backends’ own value)');
+if (command === 'create-owner' && !pepper) usage('KEY_PEPPER is required (the backends’ own value)');
+// Without Redis the sessions would outlive the reset: refuse before changing anything.
+if (command === 'reset-2fa' && !redisUrl) usage('REDIS_URL is required (the backends’ own value): the account’s sessions must end');
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const pools = { primary: pool, replica: pool, reader: pool, close: () => pool.end() } as unknown as Pools;
-const staff = createStaffStore({ pools });
-const tokens = createAccountTokenStore({ pepper });
-const audit = createAuditStore({ pools });
-const client = await pool.connect();
 try {
-  await client.query('BEGIN');
-  const user = await staff.lockOrCreateByEmail(client, email.trim().toLowerCase());
-  await staff.setRole(client, user.id, 'owner');
-  await client.query('UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1', [user.id]);
-  const token = await tokens.issue(client, user.id, 'reset_password', LINK_MINUTES);
-  await audit.record(
-    client,
-    { name: `cli@${os.hostname()}`, userId: null, role: 'owner', address: '' },
-    { action: 'staff.create_owner', targetType: 'user', targetId: user.id, before: { role: user.role }, after: { role: 'owner' } },
-  );
-  await client.query('COMMIT');
-  console.log(`${user.email} is an owner. Within ${LINK_MINUTES} minutes, open this link once to choose a password, then sign in:`);
-  console.log(`  ${base.replace(/\/+$/, '')}/reset-password?token=${token}`);
+  if (command === 'create-owner') await createOwner(email.trim().toLowerCase());
+  else await resetSecondFactor(email.trim().toLowerCase());
 } catch (err) {
-  await client.query('ROLLBACK').catch(() => undefined);
-  console.error(`create-owner failed: ${(err as Error).message}`);
+  // A reset whose sessions could not all be ended is safe to run again.
+  console.error(`${command} failed: ${(err as Error).message}${command === 'reset-2fa' ? ' (running it again is safe)' : ''}`);
   process.exitCode = 1;
 } finally {
-  client.release();
   await pool.end();
+}
+
+async function createOwner(address: string): Promise<void> {
+  const staff = createStaffStore({ pools });
+  const tokens = createAccountTokenStore({ pepper: pepper! });
+  const audit = createAuditStore({ pools });
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const user = await staff.lockOrCreateByEmail(client, address);
+    await staff.setRole(client, user.id, 'owner');
+    await client.query('UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1', [user.id]);
+    const token = await tokens.issue(client, user.id, 'reset_password', LINK_MINUTES);
+    await audit.record(client, actor, {
+      action: 'staff.create_owner',
+      targetType: 'user',
+      targetId: user.id,
+      before: { role: user.role },
+      after: { role: 'owner' },
+    });
+    await client.query('COMMIT');
+    console.log(`${user.email} is an owner. Within ${LINK_MINUTES} minutes, open this link once to choose a password, then sign in:`);
+    console.log(`  ${base.replace(/\/+$/, '')}/reset-password?token=${token}`);
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function resetSecondFactor(address: string): Promise<void> {
+  // No retries and no queue: an unreachable Redis fails here, before the database is touched.
+  const redis = new Redis(redisUrl!, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 5000,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect().catch(() => {
+      throw new Error('Redis (REDIS_URL) does not answer, so the sessions could not be ended; nothing was changed');
+    });
+    const reset = createSecondFactorReset({
+      pools,
+      accounts: createAccountStore({ pools }),
+      store: createSecondFactorStore({ pools }),
+      audit: createAuditStore({ pools }),
+      // Only ends sessions: the lifetime is never used.
+      sessions: createSessionService({ redis, ttlSeconds: 0 }),
+    });
+    const done = await reset.reset(address, actor);
+    if (!done) throw new Error(`no account has the address ${address}`);
+    console.log(
+      `${done.email}: two-factor sign-in ${done.wasOn ? 'is off' : 'was not on; it stays off'}, its recovery codes are void, and every session has ended. ` +
+        'They sign in with their password and turn two-factor sign-in on again under Account.',
+    );
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -31,10 +31,16 @@ export const signUpRequest = z.object({
 export const signInRequest = z.object({
   email,
   password: z.string().min(1).max(256),
-  /** Staff with a second factor: the 6-digit code of their authenticator app. */
-  totp_code: z.string().trim().max(10).optional(),
+  /** With a second factor: the 6-digit code of the authenticator app, or one of the recovery codes (xxxxx-xxxxx). */
+  totp_code: z.string().trim().max(32).optional(),
 });
-export const totpCodeRequest = z.object({ code: z.string().trim().min(6).max(10) });
+const currentPassword = z.string().min(1).max(256);
+const totpCode = z.string().trim().min(6).max(10);
+/** Setting up a second factor takes the current password: a session alone cannot put a phone of its own on the account. */
+export const totpSetupRequest = z.object({ password: currentPassword });
+export const totpCodeRequest = z.object({ code: totpCode });
+/** New recovery codes (the old ones stop working) take the password and a current code. */
+export const recoveryCodesRequest = z.object({ password: currentPassword, code: totpCode });
 export const emailRequest = z.object({ email });
 export const verifyEmailRequest = z.object({ token });
 export const resetPasswordRequest = z.object({ token, password });
@@ -69,10 +75,26 @@ export interface Account {
   totp_enabled: boolean;
 }
 
-/** POST /api/console/me/totp/setup: a new secret to scan; POST /me/totp/enable {code} turns it on. */
+/** POST /api/console/me/totp/setup {password}: a new secret to scan; POST /me/totp/enable {code} turns it on. */
 export interface TotpSetupAnswer {
   secret: string;
+  /** otpauth://totp/…: what the console shows as a QR code. */
   otpauth_url: string;
+}
+
+/**
+ * POST /me/totp/enable and POST /me/totp/recovery-codes: ten one-time codes (xxxxx-xxxxx),
+ * shown this once (only their hashes are kept); each signs in once in place of a TOTP code.
+ */
+export interface RecoveryCodesAnswer {
+  recovery_codes: string[];
+}
+
+/** GET /api/console/me/totp. */
+export interface TotpStatus {
+  enabled: boolean;
+  /** Unused recovery codes (0 while two-factor sign-in is off). */
+  recovery_codes_left: number;
 }
 
 /** GET /api/console/session: who is signed in (or null) and the CSRF token to send. */

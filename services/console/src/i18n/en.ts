@@ -76,6 +76,7 @@ export const en = {
     day: 'Day',
     paymentMethod: 'Payment method',
     authCode: 'Authentication code',
+    recoveryCode: 'Recovery code',
   },
   validation: {
     email: 'Enter a valid email address.',
@@ -87,6 +88,7 @@ export const en = {
     code: 'Enter the code (at least 4 characters).',
     range: 'The start must not be after the end.',
     authCode: 'Enter the 6-digit code from your authenticator app.',
+    recoveryCode: 'Enter one of your recovery codes (10 letters and digits, like 7k2mq-x9d4b).',
   },
   errors: {
     network_error: 'Codex Gateway cannot be reached. Check your connection and try again.',
@@ -135,6 +137,10 @@ export const en = {
     resent: 'If the address belongs to an unverified account, a new verification mail is on its way.',
     totpIntro: 'Two-factor sign-in is on for this account. Enter the code your authenticator app shows now.',
     otherAccount: 'Use another account',
+    useRecoveryCode: 'Lost your phone? Use a recovery code',
+    useAuthCode: 'Use the code of your authenticator app',
+    recoveryIntro: 'Enter one of the recovery codes you saved when you turned on two-factor sign-in. Each works once.',
+    recoveryInvalid: 'That recovery code is not right, or it has been used already.',
   },
   signUp: {
     title: 'Create your account',

@@ -77,6 +77,7 @@ export const zh: Translation = {
     model: '模型',
     day: '日期',
     authCode: '验证码',
+    recoveryCode: '恢复码',
     paymentMethod: '支付方式',
   },
   validation: {
@@ -89,6 +90,7 @@ export const zh: Translation = {
     code: '请输入兑换码（至少 4 个字符）。',
     range: '开始日期不能晚于结束日期。',
     authCode: '请输入身份验证器应用中的 6 位验证码。',
+    recoveryCode: '请输入一个恢复码（10 位字母和数字，例如 7k2mq-x9d4b）。',
   },
   errors: {
     network_error: '无法连接到 Codex Gateway。请检查网络后重试。',
@@ -137,6 +139,10 @@ export const zh: Translation = {
     resent: '如果该地址属于尚未验证的账户，新的验证邮件已在发送途中。',
     totpIntro: '该账户已开启两步验证登录。请输入身份验证器应用当前显示的验证码。',
     otherAccount: '使用其他账户',
+    useRecoveryCode: '手机丢失？使用恢复码',
+    useAuthCode: '使用身份验证器应用中的验证码',
+    recoveryIntro: '请输入开启两步验证登录时保存的恢复码。每个恢复码只能使用一次。',
+    recoveryInvalid: '该恢复码不正确，或已被使用。',
   },
   signUp: {
     title: '创建账户',

@@ -70,7 +70,7 @@ export function AccountPage() {
           </Table>
         )}
       </Paper>
-      {/* Staff only: the Operations pages need it for owners and admins. */}
+      {/* Staff only: the Operations pages need it for every staff role. */}
       {user?.role && (
         <Suspense fallback={<PageLoader />}>
           <TwoFactorSection account={user} />

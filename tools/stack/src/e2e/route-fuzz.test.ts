@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ConsoleClient, signedUpPerson, staffMember } from '../console-client.js';
+import { type ConsoleClient, signedUpPerson, staffWithTotp } from '../console-client.js';
 import { adminApi, testStack } from '../testing.js';
 
 /**
@@ -174,7 +174,7 @@ describe('hostile values in every route of the API descriptions', () => {
 
   before(async () => {
     doc = await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json();
-    owner = (await staffMember(stack, 'owner')).client;
+    owner = (await staffWithTotp(stack, 'owner')).client;
     customer = (await signedUpPerson(stack)).client;
     customerKey = (await adminApi(stack).customer()).key;
   });

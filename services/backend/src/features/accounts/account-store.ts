@@ -12,7 +12,7 @@ export interface AccountRow {
   created_at: Date;
   /** Staff only; null for customers. */
   role: 'owner' | 'admin' | 'support' | null;
-  /** The TOTP secret, sealed (staff/totp.ts); null until enrolled. */
+  /** The TOTP secret, sealed (staff/totp.ts); null until enrolled. Written by staff/second-factor-store.ts. */
   totp_secret: string | null;
   totp_enabled_at: Date | null;
 }
@@ -51,15 +51,6 @@ export function createAccountStore({ pools }: { pools: Pools }) {
         [id],
       );
       return rows[0];
-    },
-
-    /** Stores a (sealed) TOTP secret; enabled only once a code from it was checked. */
-    async setTotp(id: number, sealed: string | null, enabled: boolean): Promise<void> {
-      await pools.primary.query(`UPDATE users SET totp_secret = $2, totp_enabled_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`, [
-        id,
-        sealed,
-        enabled,
-      ]);
     },
 
     /** A new password; the address is verified too (the person read a mail sent to it). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import client from 'prom-client';
-import { createConsoleClient, signedUpPerson, staffMember } from '@codex-gateway/stack/console-client';
+import { createConsoleClient, signedUpPerson, staffWithTotp } from '@codex-gateway/stack/console-client';
 import { stackEnv, testStack } from '@codex-gateway/stack/testing';
 import { createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
@@ -35,8 +35,10 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'GET /api/console/order-status/:orderNo': EVERYONE,
   'GET /api/console/me': SIGNED_IN,
   'POST /api/console/me/password': SIGNED_IN,
+  'GET /api/console/me/totp': SIGNED_IN,
   'POST /api/console/me/totp/setup': SIGNED_IN,
   'POST /api/console/me/totp/enable': SIGNED_IN,
+  'POST /api/console/me/totp/recovery-codes': SIGNED_IN,
   'GET /api/console/keys': SIGNED_IN,
   'POST /api/console/keys': SIGNED_IN,
   'PATCH /api/console/keys/:id': SIGNED_IN,
@@ -150,9 +152,9 @@ describe('who may call what: every route of the admin and console routers, as ev
     await app.close();
 
     const clients = {
-      owner: (await staffMember(stack, 'owner')).client,
-      admin: (await staffMember(stack, 'admin')).client,
-      support: (await staffMember(stack, 'support')).client,
+      owner: (await staffWithTotp(stack, 'owner')).client,
+      admin: (await staffWithTotp(stack, 'admin')).client,
+      support: (await staffWithTotp(stack, 'support')).client,
       customer: (await signedUpPerson(stack)).client,
       none: createConsoleClient(stack),
       token: createConsoleClient(stack),

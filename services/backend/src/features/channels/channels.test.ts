@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { staffMember } from '@codex-gateway/stack/console-client';
+import { staffWithTotp } from '@codex-gateway/stack/console-client';
 import { stackEnv, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
 import { type App, createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
@@ -187,7 +187,7 @@ describe('channels for staff', () => {
 
   test('support reads channels and models but cannot change or probe them', async () => {
     const view = await createChannel();
-    const person = await staffMember(stack, 'support');
+    const person = await staffWithTotp(stack, 'support');
     const cookie = [...person.client.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const asSupport = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
       const req = request(a.app)[method](`/api/admin${path}`).set('cookie', cookie).set('x-csrf-token', person.client.csrf);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { signedUpPerson, staffMember } from '@codex-gateway/stack/console-client';
+import { signedUpPerson, staffWithTotp, totpCode } from '@codex-gateway/stack/console-client';
 import { adminApi, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
@@ -26,7 +26,7 @@ async function onlyOwner(keep: number): Promise<void> {
 
 describe('staff cannot bend their own powers', () => {
   test('an admin cannot make itself owner, by any spelling of the path or through appointing', async () => {
-    const me = await staffMember(stack, 'admin');
+    const me = await staffWithTotp(stack, 'admin');
     for (const path of [
       `/staff/${me.userId}`,
       `/STAFF/${me.userId}`,
@@ -51,7 +51,7 @@ describe('staff cannot bend their own powers', () => {
   });
 
   test('nobody changes their own role, an owner included', async () => {
-    const owner = await staffMember(stack, 'owner');
+    const owner = await staffWithTotp(stack, 'owner');
     const patch = await owner.client.admin('PATCH', `/staff/${owner.userId}`, { role: 'admin' });
     assert.equal(patch.status, 403);
     assert.equal(patch.body.error.code, 'own_role');
@@ -62,9 +62,9 @@ describe('staff cannot bend their own powers', () => {
   });
 
   test('support acts on customers only: never suspends, resumes, resets or revokes the keys of staff', async () => {
-    const support = await staffMember(stack, 'support');
-    const colleague = await staffMember(stack, 'admin');
-    const owner = await staffMember(stack, 'owner');
+    const support = await staffWithTotp(stack, 'support');
+    const colleague = await staffWithTotp(stack, 'admin');
+    const owner = await staffWithTotp(stack, 'owner');
     const staffKey = await admin.issueKey(colleague.userId);
     for (const target of [colleague.userId, owner.userId]) {
       for (const action of ['suspend', 'resume', 'password-reset']) {
@@ -87,7 +87,7 @@ describe('staff cannot bend their own powers', () => {
   });
 
   test('support sees code batches and their state, never the text of an unused code', async () => {
-    const support = await staffMember(stack, 'support');
+    const support = await staffWithTotp(stack, 'support');
     const pkg = await admin.createPackage();
     const batch = `rules-${Date.now()}`;
     const made = await admin.call('POST', '/redemption-codes', { package_id: pkg.id, count: 3, batch_name: batch });
@@ -116,8 +116,8 @@ describe('staff cannot bend their own powers', () => {
   });
 
   test('a role change ends every session of that person at once', async () => {
-    const owner = await staffMember(stack, 'owner');
-    const person = await staffMember(stack, 'support');
+    const owner = await staffWithTotp(stack, 'owner');
+    const person = await staffWithTotp(stack, 'support');
     assert.equal((await person.client.admin('GET', '/users')).status, 200);
     assert.equal((await owner.client.admin('PATCH', `/staff/${person.userId}`, { role: 'admin' })).status, 200);
     const after = await person.client.admin('GET', '/users');
@@ -125,13 +125,13 @@ describe('staff cannot bend their own powers', () => {
     assert.equal((await person.client.call('GET', '/me')).status, 401);
     // Signing in again (with a fresh CSRF token, as the console fetches one) gives a session with the new role.
     await person.client.session();
-    const again = await person.client.signIn(person.email, person.password, undefined, person.code(1));
+    const again = await person.client.signIn(person.email, person.password, undefined, totpCode(person.secret, 1));
     assert.equal(again.status, 200);
     assert.equal(again.body.user.role, 'admin');
   });
 
   test('the last active owner can be neither demoted, suspended nor replaced by appointment, even by two changes at once', async () => {
-    const last = await staffMember(stack, 'owner');
+    const last = await staffWithTotp(stack, 'owner');
     await onlyOwner(last.userId);
     for (const [method, path, body] of [
       ['PATCH', `/staff/${last.userId}`, { role: 'admin' }],
@@ -146,7 +146,7 @@ describe('staff cannot bend their own powers', () => {
     assert.equal(await roleOf(last.userId), 'owner');
 
     // Two owners demote each other (and suspend) at the same moment: one of them stays an active owner.
-    const second = await staffMember(stack, 'owner');
+    const second = await staffWithTotp(stack, 'owner');
     const answers = await Promise.all([
       last.client.admin('PATCH', `/staff/${second.userId}`, { role: null }),
       second.client.admin('POST', `/users/${last.userId}/suspend`, {}),

@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Secret, TOTP } from 'otpauth';
-import { type ConsoleClient, createConsoleClient, newEmail, signedUpPerson, staffMember } from '@codex-gateway/stack/console-client';
+import { createConsoleClient, newEmail, signedUpPerson, staffWithTotp, totpCode as codeOf } from '@codex-gateway/stack/console-client';
 import { adminApi, createOwner, linkFrom, readMail, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
 const PASSWORD = 'the owner passphrase';
 
-/** The code of the authenticator app, `steps` 30-second steps from now (each code works once). */
-const codeOf = (secret: string, steps = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
-
-/** A token-less path to the admin API: the owner made by the command, signed in with a second factor. */
-async function ownerWithTotp(): Promise<{ email: string; client: ConsoleClient; secret: string }> {
-  const email = newEmail();
-  const token = new URL(await createOwner(email)).searchParams.get('token');
-  const client = createConsoleClient(stack);
-  await client.session();
-  assert.equal((await client.call('POST', '/auth/reset-password', { token, password: PASSWORD })).status, 200);
-  assert.equal((await client.signIn(email, PASSWORD)).status, 200, 'no second factor yet');
-  const setup = await client.call('POST', '/me/totp/setup', {});
-  assert.equal(setup.status, 200);
-  assert.match(setup.body.otpauth_url, /^otpauth:\/\/totp\//);
-  assert.equal((await client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
-  return { email, client, secret: setup.body.secret };
-}
+/** A token-less path to the admin API: an owner made by the command, signed in with a second factor. */
+const ownerWithTotp = () => staffWithTotp(stack, 'owner', PASSWORD);
 
 describe('staff: the first owner, two-factor sign-in, roles', () => {
   test('create-owner prints a one-time link; the owner sets a password, must turn on TOTP, then runs the admin API from a session', async () => {
@@ -44,9 +28,9 @@ describe('staff: the first owner, two-factor sign-in, roles', () => {
     assert.equal(early.status, 403);
     assert.equal(early.body.error.code, 'mfa_required');
 
-    const setup = await client.call('POST', '/me/totp/setup', {});
+    const setup = await client.call('POST', '/me/totp/setup', { password: PASSWORD });
     assert.equal((await client.call('POST', '/me/totp/enable', { code: '000000' })).status, 400);
-    assert.equal((await client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
+    assert.equal((await client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 200);
     assert.equal((await client.admin('GET', '/users')).status, 200, 'the session that enrolled is second-factor checked');
 
     const again = createConsoleClient(stack);
@@ -72,7 +56,7 @@ describe('staff: the first owner, two-factor sign-in, roles', () => {
 
   test('roles bound what staff may do: support reads and suspends but cannot refund or edit packages; only owners manage staff', async () => {
     const { client: owner, email: ownerEmail } = await ownerWithTotp();
-    const supportPerson = await staffMember(stack, 'support');
+    const supportPerson = await staffWithTotp(stack, 'support');
     const adminPerson = await signedUpPerson(stack);
     assert.equal((await owner.admin('POST', '/staff', { email: adminPerson.email, role: 'admin' })).status, 201);
     const support = supportPerson.client;
@@ -103,8 +87,8 @@ describe('staff: the first owner, two-factor sign-in, roles', () => {
     await adminClient.session();
     assert.equal((await adminClient.signIn(adminPerson.email, adminPerson.password)).status, 200);
     assert.equal((await adminClient.admin('GET', '/users')).body.error.code, 'mfa_required');
-    const setup = await adminClient.call('POST', '/me/totp/setup', {});
-    await adminClient.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) });
+    const setup = await adminClient.call('POST', '/me/totp/setup', { password: adminPerson.password });
+    assert.equal((await adminClient.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 200);
     assert.equal((await adminClient.admin('PATCH', `/packages/${pkg.id}`, { price_cents: 4321 })).status, 200);
     assert.equal((await adminClient.admin('POST', '/staff', { email: newEmail(), role: 'admin' })).status, 403);
     assert.equal((await adminClient.admin('GET', '/staff')).status, 403);

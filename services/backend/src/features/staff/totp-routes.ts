@@ -1,38 +1,75 @@
 import type { Router } from 'express';
-import { type TotpSetupAnswer, totpCodeRequest } from '../../contract/console-api.js';
+import {
+  type RecoveryCodesAnswer,
+  recoveryCodesRequest,
+  type TotpSetupAnswer,
+  type TotpStatus,
+  totpCodeRequest,
+  totpSetupRequest,
+} from '../../contract/console-api.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { SessionService } from '../accounts/session-service.js';
 import type { SecondFactor } from './second-factor.js';
 
 /**
- * /api/console/me/totp/setup and /enable: a signed-in person turns on two-factor sign-in
- * (staff owners and admins must, before the admin API opens to them). Enabling it marks
- * the current session as second-factor checked.
+ * /api/console/me/totp…: a signed-in person turns on two-factor sign-in (staff must, before
+ * the admin API opens to them) with their password, a secret to scan and a first code, and
+ * keeps ten recovery codes. Enabling it marks the current session as second-factor checked.
+ * Answers holding a secret or codes are never cached.
  */
 export function createTotpRoutes({
   secondFactor,
   sessions,
 }: {
-  secondFactor: Pick<SecondFactor, 'setup' | 'enable'>;
+  secondFactor: Pick<SecondFactor, 'status' | 'setup' | 'enable' | 'regenerateRecoveryCodes'>;
   sessions: Pick<SessionService, 'markMfa'>;
 }): Router {
   const router = createRouter();
+  const access = SIGNED_IN;
 
-  route(router, 'post', '/me/totp/setup', { access: SIGNED_IN, summary: 'Start two-factor enrolment: a new secret to scan' }, async (_in, res) => {
+  route(router, 'get', '/me/totp', { access, summary: 'Whether two-factor sign-in is on, and how many recovery codes are left' }, async (_in, res) => {
     const { account } = requireCaller(res);
-    res.set('cache-control', 'no-store');
-    res.json((await secondFactor.setup(account)) satisfies TotpSetupAnswer);
+    res.json((await secondFactor.status(account)) satisfies TotpStatus);
   });
 
-  const enable = { access: SIGNED_IN, summary: 'Turn two-factor sign-in on with a first code', body: totpCodeRequest, status: 204, produces: 'none' as const };
-  route(router, 'post', '/me/totp/enable', enable, async ({ body }, res) => {
-    const me = requireCaller(res);
-    const { code } = body;
-    await secondFactor.enable(me.account, code);
-    await sessions.markMfa(me.sessionId, me.session);
-    res.status(204).end();
-  });
+  route(
+    router,
+    'post',
+    '/me/totp/setup',
+    { access, summary: 'Start two-factor enrolment (the password): a new secret to scan', body: totpSetupRequest },
+    async ({ body }, res) => {
+      const { account } = requireCaller(res);
+      res.set('cache-control', 'no-store');
+      res.json((await secondFactor.setup(account, body.password)) satisfies TotpSetupAnswer);
+    },
+  );
+
+  route(
+    router,
+    'post',
+    '/me/totp/enable',
+    { access, summary: 'Turn two-factor sign-in on with a first code: ten recovery codes, shown once', body: totpCodeRequest },
+    async ({ body }, res) => {
+      const me = requireCaller(res);
+      const answer = await secondFactor.enable(me.account, body.code);
+      await sessions.markMfa(me.sessionId, me.session);
+      res.set('cache-control', 'no-store');
+      res.json(answer satisfies RecoveryCodesAnswer);
+    },
+  );
+
+  route(
+    router,
+    'post',
+    '/me/totp/recovery-codes',
+    { access, summary: 'New recovery codes (the password and a current code); the old ones stop working', body: recoveryCodesRequest },
+    async ({ body }, res) => {
+      const { account } = requireCaller(res);
+      res.set('cache-control', 'no-store');
+      res.json((await secondFactor.regenerateRecoveryCodes(account, body.password, body.code)) satisfies RecoveryCodesAnswer);
+    },
+  );
 
   return router;
 }

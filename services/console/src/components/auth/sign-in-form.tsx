@@ -11,10 +11,14 @@ import { useErrorMessage } from '../common/use-error-message';
 import { ResendVerification } from './resend-verification';
 import { EmailField } from '../common/email-field';
 
+/** A recovery code as typed: 10 letters and digits, perhaps in two groups. */
+const RECOVERY_CODE = /^[0-9a-z]{5}[\s-]?[0-9a-z]{5}$/i;
+
 /**
  * Email and password, then (for accounts with two-factor sign-in, when the gateway answers
- * totp_required) the authenticator code, sent with them again. On success the session is
- * re-read and the sign-in route itself moves on; an unverified address gets a "resend" button.
+ * totp_required) the authenticator code, or one of the recovery codes for a lost phone, sent
+ * with them again. On success the session is re-read and the sign-in route itself moves on;
+ * an unverified address gets a "resend" button.
  */
 export function SignInForm() {
   const { t } = useTranslation();
@@ -24,6 +28,7 @@ export function SignInForm() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [askCode, setAskCode] = useState(false);
+  const [recovery, setRecovery] = useState(false);
   const [invalid, setInvalid] = useState(new Set<string>());
 
   const submit = async (event: FormEvent) => {
@@ -31,7 +36,7 @@ export function SignInForm() {
     const values = askCode ? { email, password, totp_code: code } : { email, password };
     const checked = await validate('signInRequest', values);
     const invalid = checked.invalid ?? new Set<string>();
-    if (askCode && !/^\d{6,10}$/.test(code.trim())) invalid.add('totp_code');
+    if (askCode && !(recovery ? RECOVERY_CODE : /^\d{6}$/).test(code.trim())) invalid.add('totp_code');
     setInvalid(invalid);
     if (!checked.data || invalid.size > 0) return;
     signIn.mutate(checked.data, {
@@ -42,8 +47,16 @@ export function SignInForm() {
     });
   };
 
+  const switchCode = () => {
+    setRecovery(!recovery);
+    setCode('');
+    setInvalid(new Set());
+    signIn.reset();
+  };
+
   const startOver = () => {
     setAskCode(false);
+    setRecovery(false);
     setCode('');
     setPassword('');
     signIn.reset();
@@ -52,27 +65,34 @@ export function SignInForm() {
   const error = signIn.error;
   // Asked for the code: that is the next step, not a failure.
   const shownError = isApiError(error, 'totp_required') ? null : error;
+  const recoveryRefused = recovery && isApiError(error, 'invalid_totp');
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="md">
         {askCode ? (
           <>
-            <Text size="sm">{t('signIn.totpIntro')}</Text>
+            <Text size="sm">{recovery ? t('signIn.recoveryIntro') : t('signIn.totpIntro')}</Text>
             <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
               {email}
             </Text>
             <TextInput
-              label={t('fields.authCode')}
+              key={recovery ? 'recovery' : 'totp'}
+              label={recovery ? t('fields.recoveryCode') : t('fields.authCode')}
               required
               autoFocus
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={10}
+              inputMode={recovery ? 'text' : 'numeric'}
+              autoComplete={recovery ? 'off' : 'one-time-code'}
+              autoCapitalize="none"
+              spellCheck={false}
+              maxLength={recovery ? 13 : 6}
               value={code}
-              onChange={(event) => setCode(event.currentTarget.value.replace(/\s/g, ''))}
-              error={invalid.has('totp_code') ? t('validation.authCode') : undefined}
+              onChange={(event) => setCode(recovery ? event.currentTarget.value : event.currentTarget.value.replace(/\s/g, ''))}
+              error={invalid.has('totp_code') ? t(recovery ? 'validation.recoveryCode' : 'validation.authCode') : undefined}
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.2em' } }}
             />
+            <Anchor component="button" type="button" size="sm" onClick={switchCode} style={{ alignSelf: 'flex-start' }}>
+              {recovery ? t('signIn.useAuthCode') : t('signIn.useRecoveryCode')}
+            </Anchor>
           </>
         ) : (
           <>
@@ -96,6 +116,10 @@ export function SignInForm() {
               {message(shownError)}
               <ResendVerification email={email} />
             </Stack>
+          </Alert>
+        ) : recoveryRefused ? (
+          <Alert color="red" variant="light" role="alert">
+            {t('signIn.recoveryInvalid')}
           </Alert>
         ) : (
           shownError && <ApiErrorAlert error={shownError} />

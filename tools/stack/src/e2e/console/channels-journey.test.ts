@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
-import { codeOf, signIn } from './sign-in.js';
+import { enrolTwoFactor, signIn } from './sign-in.js';
 import { newEmail, signedUpPerson } from '../../console-client.js';
 import { adminApi, createOwner, postJson, testStack, waitFor } from '../../testing.js';
 
@@ -48,12 +48,7 @@ async function ownerPage(): Promise<Page> {
   await page.getByRole('button', { name: 'Reset password' }).click();
   await page.getByText(/password has been changed/).waitFor();
   await signIn(page, email, PASSWORD);
-  await page.goto('/account');
-  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-  await page.getByLabel('Authentication code').fill(codeOf(secret));
-  await page.getByRole('button', { name: 'Enable' }).click();
-  await page.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
+  const { secret } = await enrolTwoFactor(page, PASSWORD);
   await page.context().clearCookies();
   await signIn(page, email, PASSWORD, secret);
   return page;
@@ -256,6 +251,8 @@ describe('channels, models and plans in the operator console', () => {
     assert.equal(appointed.status, 201, JSON.stringify(appointed.body));
     const supportPage = await (await newConsoleContext(browser)).newPage();
     await signIn(supportPage, support.email, support.password);
+    // Every staff role turns on a second factor before the Operations pages answer it.
+    await enrolTwoFactor(supportPage, support.password);
     await supportPage.goto('/admin/channels');
     await supportPage.getByTestId('channel-row').filter({ hasText: CHANNEL }).waitFor();
     assert.equal(await supportPage.getByRole('button', { name: 'Add channel' }).count(), 0);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signedUpPerson } from '../../console-client.js';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
-import { codeOf, signIn } from './sign-in.js';
+import { codeOf, enrolTwoFactor, signIn } from './sign-in.js';
 import { createOwner, postJson, testStack, waitFor } from '../../testing.js';
 import { newEmail } from '../../console-client.js';
 
@@ -44,13 +44,8 @@ describe('the operator console in a browser', () => {
       .getByRole('link', { name: /two-factor|Account/i })
       .first()
       .waitFor();
-    await owner.goto('/account');
-    await owner.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
-    const secret = ((await owner.getByTestId('totp-secret').textContent()) ?? '').trim();
+    const { secret } = await enrolTwoFactor(owner, PASSWORD);
     assert.match(secret, /^[A-Z2-7]{16,}$/);
-    await owner.getByLabel('Authentication code').fill(codeOf(secret));
-    await owner.getByRole('button', { name: 'Enable' }).click();
-    await owner.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
     await screenshot(owner, 'op-01-two-factor-on');
 
     // Signing in again takes the code.
@@ -117,13 +112,10 @@ describe('the operator console in a browser', () => {
     await owner.getByLabel('Role').selectOption({ label: 'Support' });
     await owner.getByRole('button', { name: 'Appoint' }).click();
     await owner.getByTestId('staff-row').filter({ hasText: support.email }).waitFor();
-    // The appointment ended support's sessions; staff sign in with a second factor (turned on here through the API).
-    await support.client.session();
-    assert.equal((await support.client.signIn(support.email, support.password)).status, 200);
-    const setup = await support.client.call('POST', '/me/totp/setup', {});
-    assert.equal((await support.client.call('POST', '/me/totp/enable', { code: codeOf(setup.body.secret) })).status, 204);
+    // Every staff role turns on a second factor before the Operations pages answer it.
     const supportPage = await (await newConsoleContext(browser)).newPage();
-    await signIn(supportPage, support.email, support.password, setup.body.secret);
+    await signIn(supportPage, support.email, support.password);
+    const { secret: supportSecret } = await enrolTwoFactor(supportPage, support.password);
     await supportPage.goto(`/admin/orders/${order.body.order_no}`);
     await supportPage.getByTestId('order-timeline').waitFor();
     assert.equal(await supportPage.getByRole('button', { name: 'Refund' }).count(), 0, 'no refund for support');
@@ -132,6 +124,9 @@ describe('the operator console in a browser', () => {
     assert.equal(await supportPage.getByRole('button', { name: 'Create package' }).count(), 0, 'no package changes for support');
     assert.equal(await supportPage.getByRole('link', { name: 'Staff', exact: true }).count(), 0, 'staff is for owners');
     await screenshot(supportPage, 'op-06-support-packages');
+    // The appointment ended the sessions support had; a new one, with the second factor.
+    await support.client.session();
+    assert.equal((await support.client.signIn(support.email, support.password, undefined, codeOf(supportSecret, 1))).status, 200);
     const direct = await support.client.admin('POST', `/orders/${order.body.order_no}/refund`, {});
     assert.equal(direct.status, 403, 'and the API refuses it too');
 

@@ -15,3 +15,22 @@ export async function signIn(page: Page, email: string, password: string, totpSe
   }
   await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
 }
+
+/**
+ * Turns on two-factor sign-in on the Account page as a person does: the password, the secret
+ * (shown beside its QR code), a first code, then the recovery codes, kept. Answers the secret
+ * (sign in again with `codeOf(secret, 1)`: the code of now was used) and the recovery codes.
+ */
+export async function enrolTwoFactor(page: Page, password: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.goto('/account');
+  await page.getByLabel('Your password').fill(password);
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+  await page.getByLabel('Authentication code').fill(codeOf(secret));
+  await page.getByRole('button', { name: 'Enable' }).click();
+  await page.getByTestId('recovery-codes').waitFor();
+  const recoveryCodes = await page.getByTestId('recovery-codes').locator('code').allTextContents();
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await page.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
+  return { secret, recoveryCodes };
+}

@@ -3,7 +3,7 @@ import { useApiClient } from '../api-provider';
 import { adminRoot } from '../admin/query-keys';
 import { sessionKeys } from '../session/queries';
 import { accountKeys } from './queries';
-import type { TotpSetupAnswer } from './types';
+import type { RecoveryCodesAnswer, TotpSetupAnswer } from './types';
 
 export function useChangePassword() {
   const api = useApiClient();
@@ -12,24 +12,38 @@ export function useChangePassword() {
   });
 }
 
-/** A new authenticator secret (replacing one not yet enabled); not in force until enabled. */
+/** A new authenticator secret (replacing one not yet enabled), given the password; not in force until enabled. */
 export function useTotpSetup() {
   const api = useApiClient();
   return useMutation({
-    mutationFn: () => api.post<TotpSetupAnswer>('/api/console/me/totp/setup'),
+    mutationFn: (password: string) => api.post<TotpSetupAnswer>('/api/console/me/totp/setup', { password }),
   });
 }
 
-/** Turns two-factor sign-in on with a first right code; this session then counts as checked. */
+/** Turns two-factor sign-in on with a first right code; answers the recovery codes, shown this once. This session then counts as checked. */
 export function useTotpEnable() {
   const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => api.post<void>('/api/console/me/totp/enable', { code }),
+    mutationFn: (code: string) => api.post<RecoveryCodesAnswer>('/api/console/me/totp/enable', { code }),
     onSuccess: async () => {
       // Admin answers refused with mfa_required before now would answer now.
       queryClient.removeQueries({ queryKey: adminRoot });
-      await Promise.all([queryClient.invalidateQueries({ queryKey: sessionKeys.all }), queryClient.invalidateQueries({ queryKey: accountKeys.me })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+        queryClient.invalidateQueries({ queryKey: accountKeys.me }),
+        queryClient.invalidateQueries({ queryKey: accountKeys.totp }),
+      ]);
     },
+  });
+}
+
+/** New recovery codes for the password and a current code; the old ones stop working. */
+export function useRegenerateRecoveryCodes() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { password: string; code: string }) => api.post<RecoveryCodesAnswer>('/api/console/me/totp/recovery-codes', body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.totp }),
   });
 }

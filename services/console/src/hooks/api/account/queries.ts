@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useApiClient } from '../api-provider';
-import type { Account } from './types';
+import type { Account, TotpStatus } from './types';
 
 export const accountKeys = {
   me: ['account', 'me'] as const,
+  totp: ['account', 'totp'] as const,
 };
 
 export function useMe() {
@@ -11,5 +12,14 @@ export function useMe() {
   return useQuery({
     queryKey: accountKeys.me,
     queryFn: () => api.get<Account>('/api/console/me'),
+  });
+}
+
+/** Whether two-factor sign-in is on, and how many recovery codes are left. */
+export function useTotpStatus() {
+  const api = useApiClient();
+  return useQuery({
+    queryKey: accountKeys.totp,
+    queryFn: () => api.get<TotpStatus>('/api/console/me/totp'),
   });
 }
