@@ -25,7 +25,7 @@ export function ApiReferencePage() {
   const description = useApiDescription();
   const [{ q }, setFilters] = useUrlFilters({ q: '' });
   const { hash } = useLocation();
-  const opened = hash.length > 1 ? decodeURIComponent(hash.slice(1)) : null;
+  const opened = hash.length > 1 ? operationIdFrom(hash) : null;
 
   const visible = useMemo(() => (description.data ? operationsOf(description.data).filter((op) => visibleTo(role, op)) : []), [description.data, role]);
   const shown = visible.filter((op) => matchesFilter(op, q));
@@ -69,7 +69,7 @@ export function ApiReferencePage() {
               {t('count', { count: shown.length })}
             </Text>
           </Group>
-          {shown.length === 0 && (
+          {shown.length === 0 && q && (
             <Text size="sm">
               {t('noMatch', { filter: q })}{' '}
               <Anchor component="button" type="button" size="sm" onClick={() => setFilters({ q: '' })}>
@@ -84,4 +84,13 @@ export function ApiReferencePage() {
       )}
     </Stack>
   );
+}
+
+/** "#postV1ChatCompletions" → its id; a hash that is not valid percent-encoding opens nothing. */
+function operationIdFrom(hash: string): string | null {
+  try {
+    return decodeURIComponent(hash.slice(1));
+  } catch {
+    return null;
+  }
 }

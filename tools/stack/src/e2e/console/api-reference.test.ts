@@ -68,6 +68,18 @@ describe('the API reference in the console', () => {
     await page.getByRole('button', { name: 'Clear the filter' }).click();
     await operation(page, 'POST', '/v1/chat/completions').waitFor();
 
+    // A link to one operation opens it; a hash that is no operation (not even percent-encoding) opens none.
+    await page.goto('about:blank');
+    await page.goto('/api-reference#postV1ChatCompletions');
+    await page
+      .getByRole('region', { name: /^POST \/v1\/chat\/completions / })
+      .getByText('messages', { exact: true })
+      .waitFor();
+    await page.goto('about:blank');
+    await page.goto('/api-reference#%E0%A4%A');
+    await page.getByRole('heading', { name: 'Customer API', level: 2 }).waitFor();
+    assert.equal(await page.getByRole('region', { name: /^(GET|POST|PUT|PATCH|DELETE) \// }).count(), 0, 'no operation is open');
+
     const download = await page.getByRole('link', { name: 'Download openapi.json' }).getAttribute('href');
     const res = await fetch(new URL(download ?? '', stack.consoleUrl));
     assert.equal(res.status, 200);
