@@ -20,6 +20,7 @@ const OrdersPage = lazy(() => import('./pages/orders-page').then((m) => ({ defau
 const OrderReturnPage = lazy(() => import('./pages/order-return-page').then((m) => ({ default: m.OrderReturnPage })));
 const RedeemPage = lazy(() => import('./pages/redeem-page').then((m) => ({ default: m.RedeemPage })));
 const QuickStartPage = lazy(() => import('./pages/quick-start-page').then((m) => ({ default: m.QuickStartPage })));
+const ApiReferencePage = lazy(() => import('./pages/api-reference-page').then((m) => ({ default: m.ApiReferencePage })));
 const AccountPage = lazy(() => import('./pages/account-page').then((m) => ({ default: m.AccountPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
@@ -70,6 +71,7 @@ export function createRouter() {
                     { path: 'orders', element: <OrdersPage /> },
                     { path: 'redeem', element: <RedeemPage /> },
                     { path: 'quick-start', element: <QuickStartPage /> },
+                    { path: 'api-reference', element: <ApiReferencePage /> },
                     { path: 'account', element: <AccountPage /> },
                     { path: 'admin/*', element: <AdminArea /> },
                     { path: '*', element: <NotFoundPage /> },

@@ -22,6 +22,7 @@ export const en = {
     orders: 'Orders',
     redeem: 'Redeem a code',
     quickStart: 'Quick start',
+    apiReference: 'API reference',
     account: 'Account',
     operations: 'Operations',
     admin: {
@@ -346,6 +347,7 @@ export const en = {
     keyComment: 'paste the API key named "{{name}}" ({{prefix}}…)',
     envComment: 'Clients that read the standard variable:',
     copySnippet: 'Copy snippet',
+    apiReferenceHint: 'Every route of the API, who may call it, its parameters and its request body:',
   },
   account: {
     title: 'Account',

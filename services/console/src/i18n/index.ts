@@ -2,6 +2,7 @@ import i18next, { type i18n as I18n } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import type { AdminTranslation } from './admin/en';
+import type { ApiReferenceTranslation } from './api-reference/en';
 import { en, type Translation } from './en';
 import { zh } from './zh';
 
@@ -14,8 +15,9 @@ const STORAGE_KEY = 'codex-gateway.language';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    // "admin": the Operations pages' strings, added with their chunk (admin/index.ts).
-    resources: { translation: Translation; admin: AdminTranslation };
+    // "admin": the Operations pages' strings, added with their chunk (admin/admin-strings.ts);
+    // "apiReference": the API reference page's, likewise (api-reference/api-reference-strings.ts).
+    resources: { translation: Translation; admin: AdminTranslation; apiReference: ApiReferenceTranslation };
   }
 }
 

@@ -24,6 +24,7 @@ export const zh: Translation = {
     orders: '订单',
     redeem: '兑换码',
     quickStart: '快速开始',
+    apiReference: 'API 参考',
     account: '账户',
     operations: '运营',
     admin: {
@@ -348,6 +349,7 @@ export const zh: Translation = {
     keyComment: '粘贴名为 "{{name}}" 的 API 密钥（{{prefix}}…）',
     envComment: '供读取标准环境变量的客户端使用：',
     copySnippet: '复制代码',
+    apiReferenceHint: '每个接口、谁可以调用、其参数和请求体：',
   },
   account: {
     title: '账户',

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -46,6 +46,12 @@ export function QuickStartPage() {
             <Code style={{ overflowWrap: 'anywhere' }}>{baseUrl}</Code>
             <CopyButton value={baseUrl} label={`${t('common.copy')}: ${t('quickStart.baseUrl')}`} />
           </Group>
+          <Text size="sm" c="dimmed">
+            {t('quickStart.apiReferenceHint')}{' '}
+            <Anchor component={Link} to="/api-reference" size="sm" fw={600}>
+              {t('nav.apiReference')}
+            </Anchor>
+          </Text>
         </Stack>
       </Paper>
 

@@ -10,6 +10,7 @@ const LINKS = [
   { to: '/keys', label: 'nav.keys' },
   { to: '/usage', label: 'nav.usage' },
   { to: '/quick-start', label: 'nav.quickStart' },
+  { to: '/api-reference', label: 'nav.apiReference' },
   { to: '/buy', label: 'nav.buy' },
   { to: '/orders', label: 'nav.orders' },
   { to: '/redeem', label: 'nav.redeem' },

@@ -1,0 +1,77 @@
+/**
+ * English strings of the API reference page (the i18next namespace "apiReference"). They
+ * load with the page's chunk, so the first load does not carry them; zh.ts is checked
+ * against them. The operations' summaries and descriptions come from the gateway's
+ * OpenAPI description, in English.
+ */
+export const apiReferenceEn = {
+  title: 'API reference',
+  intro: 'Every operation of the gateway, read from its OpenAPI 3.1 description: who may call it, its parameters and its request body.',
+  introCustomer: 'Shown here: the customer API (with an API key) and the console API (what this console calls). The admin API is for staff.',
+  download: 'Download openapi.json',
+  filter: 'Filter by path or summary',
+  filterPlaceholder: 'e.g. keys, /v1/chat, usage',
+  count_one: '{{count}} operation',
+  count_other: '{{count}} operations',
+  noMatch: 'No operation matches “{{filter}}”.',
+  clearFilter: 'Clear the filter',
+  whoMayCall: 'Who may call it',
+  audience: {
+    anyone: 'Anyone',
+    signed_in: 'Signed in',
+    api_key: 'API key',
+    staff: 'Staff: {{roles}}',
+  },
+  roles: { owner: 'owner', admin: 'admin', support: 'support' },
+  notForYourRole: 'Not for your role',
+  pathParameters: 'Path parameters',
+  queryParameters: 'Query parameters',
+  requestBody: 'Request body',
+  bodyOptional: 'may be left out',
+  noInput: 'Takes no parameters and no body.',
+  answers: 'Answers',
+  errors: 'Errors: 4XX and 5XX, in the error shape {"error": {"message", "type", "param", "code"}}.',
+  showSchema: 'Show the JSON Schema',
+  hideSchema: 'Hide the JSON Schema',
+  schema: {
+    required: 'required',
+    orNull: 'or null',
+    any: 'any value',
+    arrayOf: 'array of {{type}}',
+    values: 'one of',
+    default: 'default',
+    eachItem: 'each item',
+    oneOf: 'one of these shapes:',
+    option: 'shape {{n}}',
+    otherFieldsAllowed: 'Other fields are allowed too.',
+    otherField: 'any other field',
+    fieldNames: 'field names',
+    rules: {
+      minimum: '≥ {{value}}',
+      maximum: '≤ {{value}}',
+      exclusiveMinimum: '> {{value}}',
+      exclusiveMaximum: '< {{value}}',
+      multipleOf: 'a multiple of {{value}}',
+      minLength_one: 'at least {{count}} character',
+      minLength_other: 'at least {{count}} characters',
+      maxLength_one: 'at most {{count}} character',
+      maxLength_other: 'at most {{count}} characters',
+      minItems_one: 'at least {{count}} item',
+      minItems_other: 'at least {{count}} items',
+      maxItems_one: 'at most {{count}} item',
+      maxItems_other: 'at most {{count}} items',
+      pattern: 'matches',
+    },
+    known: {
+      date: 'a date (YYYY-MM-DD)',
+      dateTime: 'a date and time (ISO 8601)',
+      email: 'an email address',
+      uri: 'a URL',
+      uuid: 'a UUID',
+      digits: 'digits (a number as text)',
+      positiveInteger: 'a whole number from 1 (as text)',
+    },
+  },
+};
+
+export type ApiReferenceTranslation = typeof apiReferenceEn;
