@@ -20,9 +20,9 @@ export interface ApiRoutes {
 const TAGS: Record<keyof ApiRoutes, { name: string; description: string }> = {
   customer: {
     name: 'Customer API',
-    description: 'OpenAI-compatible, with an API key. Also served under /api/v1 (the original product’s prefix).',
+    description: "OpenAI-compatible, with an API key. Also served under /api/v1 (the original product's prefix).",
   },
-  console: { name: 'Console API', description: 'The web console’s API: the session cookie, and x-csrf-token on every change.' },
+  console: { name: 'Console API', description: "The web console's API: the session cookie, and x-csrf-token on every change." },
   admin: { name: 'Admin API', description: 'Staff (a console session with a second factor and a role) or the admin token.' },
 };
 
@@ -66,7 +66,7 @@ function operation(r: DeclaredRoute, tag: string): JsonSchema {
   const status = String(spec.status ?? 200);
   const produces = spec.produces ?? 'application/json';
   const content = produces === 'none' ? undefined : produces === 'text/event-stream' ? { 'application/json': {}, 'text/event-stream': {} } : { [produces]: {} };
-  const error = { description: 'An error, in the API’s error shape.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const error = { description: "An error, in the API's error shape.", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const responses: JsonSchema = { [status]: { description: 'Success.', ...(content ? { content } : {}) }, '4XX': error, '5XX': error };
   return {
     tags: [tag],
@@ -104,7 +104,7 @@ export function buildOpenApi(apis: ApiRoutes, serverUrl: string): JsonSchema {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A customer API key (sk-…).' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN (automation; acts as an owner).' },
-        staffSession: { type: 'apiKey', in: 'cookie', name: 'cg_session', description: 'A staff member’s console session, signed in with a second factor.' },
+        staffSession: { type: 'apiKey', in: 'cookie', name: 'cg_session', description: "A staff member's console session, signed in with a second factor." },
         consoleSession: { type: 'apiKey', in: 'cookie', name: 'cg_session', description: 'A console session.' },
       },
     },

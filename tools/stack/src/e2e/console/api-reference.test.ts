@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { signedUpPerson, staffMember } from '../../console-client.js';
+import { signedUpPerson, staffWithTotp } from '../../console-client.js';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
 import { testStack } from '../../testing.js';
 import { signIn } from './sign-in.js';
@@ -112,7 +112,7 @@ describe('the API reference in the console', () => {
   });
 
   test('staff also see the admin API, with who may call each route and what their own role may not', async () => {
-    const support = await staffMember(stack, 'support');
+    const support = await staffWithTotp(stack, 'support');
     const page = await (await newConsoleContext(browser)).newPage();
     await signIn(page, support.email, support.password, support.secret);
     await page.goto('/api-reference?q=staff');
