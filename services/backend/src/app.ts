@@ -219,7 +219,9 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   // Routes
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, uniquelocal');
+  // X-Forwarded-For counts only from the configured proxies: from anyone else it would let a
+  // client choose the address its limits and the audit log see.
+  app.set('trust proxy', config.http.trustedProxies);
   const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
   const customerAuth = apiKeyAuth(authenticate);
   const relayDeps = {
@@ -276,7 +278,9 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(express.json({ limit: '64kb' }));
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
-  consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1` }));
+  consoleApi.use(
+    createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }),
+  );
   consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
   consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));

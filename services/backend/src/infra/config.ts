@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 
@@ -182,7 +183,18 @@ const envShape = z.object({
     .string()
     .url()
     .default('http://127.0.0.1:12322')
-    .describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
+    .describe(
+      'The gateway as customers and payment providers reach it (return and notify URLs, links in mails). An https:// address makes the console cookies Secure.',
+    ),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .transform((s) => s.split(',').map((p) => p.trim()))
+    .refine((list) => list.every(isProxyEntry), 'each entry is an IP address, a range (10.0.0.0/8), loopback, linklocal or uniquelocal; or none alone')
+    .refine((list) => !list.includes('none') || list.length === 1, 'none stands alone')
+    .describe(
+      'Comma-separated reverse proxies whose X-Forwarded-For is believed: IP addresses, CIDR ranges (172.16.0.0/12) and the keywords loopback, linklocal, uniquelocal; none believes no one. The client address (per-address limits, the audit log) is the right-most address of X-Forwarded-For that is not a trusted proxy; a connection from anyone else is its own address, whatever it sends. The default fits nginx on the same host.',
+    ),
   ORDER_EXPIRY_MINUTES: z.coerce
     .number()
     .int()
@@ -297,7 +309,16 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly instanceId: string;
-  readonly http: { host: string; port: number; keepAliveTimeoutMs: number; bodyLimitBytes: number; shutdownTimeoutMs: number; drainDelayMs: number };
+  readonly http: {
+    host: string;
+    port: number;
+    keepAliveTimeoutMs: number;
+    bodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+    drainDelayMs: number;
+    /** Express's `trust proxy`: the addresses whose X-Forwarded-For counts (empty: none). */
+    trustedProxies: readonly string[];
+  };
   readonly metrics: { host: string; port: number };
   readonly cluster: { workers: number; backendReplicas: number; workerNodeFlags: readonly string[] };
   readonly logLevel: NonNullable<Env['LOG_LEVEL']>;
@@ -334,6 +355,8 @@ export interface Config {
     signInFailuresPerAddress: number;
     /** Where people open the console (links in mails). */
     publicBaseUrl: string;
+    /** PUBLIC_BASE_URL is https: the browser is told to send the cookies over TLS only. */
+    secureCookies: boolean;
   };
   readonly payments: {
     publicBaseUrl: string;
@@ -360,6 +383,19 @@ const channelSchema = z.object({
 });
 
 export type UpstreamChannel = z.infer<typeof channelSchema>;
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal', 'none']);
+
+/** An entry Express's `trust proxy` (proxy-addr) understands: a keyword, an address, address/bits or an IPv4 address/netmask. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -430,6 +466,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       drainDelayMs: e.DRAIN_DELAY_MS,
+      trustedProxies: e.TRUSTED_PROXIES.filter((p) => p !== 'none'),
     },
     metrics: { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
     cluster: { workers: e.WORKERS, backendReplicas: e.BACKEND_REPLICAS, workerNodeFlags: e.WORKER_NODE_FLAGS },
@@ -476,6 +513,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       signInFailuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
       signInFailuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      secureCookies: new URL(e.PUBLIC_BASE_URL).protocol === 'https:',
     },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

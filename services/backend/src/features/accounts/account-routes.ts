@@ -24,10 +24,12 @@ interface Deps {
   service: AccountService;
   sessions: Pick<SessionService, 'ttlSeconds' | 'get' | 'destroy'>;
   apiBaseUrl: string;
+  /** PUBLIC_BASE_URL is https: cookies are Secure. */
+  secureCookies: boolean;
 }
 
 /** /api/console/session, /auth/* and /me: who is signed in, and getting in and out. */
-export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Router {
+export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCookies }: Deps): Router {
   const router = Router();
 
   router.get('/session', (req, res) => {
@@ -35,7 +37,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     res.set('cache-control', 'no-store');
     res.json({
       user: signedIn ? accountView(signedIn.account) : null,
-      csrf_token: csrfTokenFor(req, res),
+      csrf_token: csrfTokenFor(req, res, { secureCookies }),
       signup_mode: service.signupMode,
       api_base_url: apiBaseUrl,
     } satisfies SessionAnswer);
@@ -66,7 +68,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
       if (old) await sessions.destroy(previous, old.userId);
     }
     const { account, sessionId, session } = await service.signIn(body.email, body.password, req.ip ?? '', body.totp_code);
-    setCookie(req, res, SESSION_COOKIE, sessionId, sessions.ttlSeconds);
+    setCookie(res, SESSION_COOKIE, sessionId, { maxAgeSeconds: sessions.ttlSeconds, secure: secureCookies });
     res.json({ user: accountView(account), csrf_token: session.csrf } satisfies SignInAnswer);
   });
 
@@ -74,7 +76,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     const { everywhere } = parse(signOutRequest, req.body ?? {});
     const signedIn = caller(res);
     if (signedIn) await service.signOut(signedIn.sessionId, signedIn.account.id, everywhere ?? false);
-    setCookie(req, res, SESSION_COOKIE, '', 0);
+    setCookie(res, SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secureCookies });
     res.status(204).end();
   });
 
