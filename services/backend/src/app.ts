@@ -69,6 +69,7 @@ import { createAccountStore } from './features/accounts/account-store.js';
 import { createAccountTokenStore } from './features/accounts/account-token-store.js';
 import { createInviteStore } from './features/accounts/invite-store.js';
 import { createMailer } from './features/accounts/mailer.js';
+import { createPasswordHasher } from './features/accounts/password.js';
 import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
 import { createSessionService } from './features/accounts/session-service.js';
 import { createSignInLimiter } from './features/accounts/sign-in-limiter.js';
@@ -208,6 +209,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     sessions,
     limiter: createSignInLimiter({ redis, perAccount: accounts.signInFailuresPerAccount, perAddress: accounts.signInFailuresPerAddress, logger }),
     secondFactor,
+    hasher: createPasswordHasher(accounts.passwordWork),
     mailer,
     logger,
     signupMode: accounts.signupMode,

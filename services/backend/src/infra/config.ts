@@ -254,6 +254,22 @@ const envShape = z.object({
     .min(1)
     .default(20)
     .describe('Failed sign-ins from one client address per 15 minutes, cluster-wide, before it is refused for 15 minutes.'),
+  PASSWORD_HASH_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe(
+      'Password hashes and checks (argon2id, 19 MiB each) one worker runs at once; the rest wait. Keep it below the libuv thread pool (4 threads) that DNS and file reads share.',
+    ),
+  PASSWORD_HASH_QUEUE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(16)
+    .describe('Password hashes and checks that may wait per worker; past it, sign-in, sign-up and password changes answer 503 server_busy with Retry-After.'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -357,6 +373,8 @@ export interface Config {
     publicBaseUrl: string;
     /** PUBLIC_BASE_URL is https: the browser is told to send the cookies over TLS only. */
     secureCookies: boolean;
+    /** Bounds of the argon2 work of one worker. */
+    passwordWork: { concurrency: number; queue: number };
   };
   readonly payments: {
     publicBaseUrl: string;
@@ -514,6 +532,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       signInFailuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       secureCookies: new URL(e.PUBLIC_BASE_URL).protocol === 'https:',
+      passwordWork: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

@@ -8,7 +8,7 @@ import type { AccountRow, AccountStore, Locale } from './account-store.js';
 import type { AccountTokenStore } from './account-token-store.js';
 import type { InviteStore } from './invite-store.js';
 import type { Mail, Mailer } from './mailer.js';
-import { hashPassword, verifyPassword } from './password.js';
+import type { PasswordHasher } from './password.js';
 import type { SessionService } from './session-service.js';
 import type { SignInLimiter } from './sign-in-limiter.js';
 import type { SecondFactor } from '../staff/second-factor.js';
@@ -29,6 +29,7 @@ interface Deps {
   sessions: SessionService;
   limiter: SignInLimiter;
   secondFactor: Pick<SecondFactor, 'required' | 'verify'>;
+  hasher: PasswordHasher;
   mailer: Mailer | undefined;
   logger: Logger;
   signupMode: SignupMode;
@@ -37,6 +38,7 @@ interface Deps {
 }
 
 const invalidLink = () => new BadRequestError('This link is invalid, already used or expired; ask for a new one.', 'invalid_or_expired_link');
+const invalidInvite = () => new ForbiddenError('This invite code is unknown, used up or expired.', 'invalid_invite');
 
 /**
  * People's accounts: sign-up (by the operator's mode), verification and reset by mailed
@@ -52,6 +54,7 @@ export function createAccountService({
   sessions,
   limiter,
   secondFactor,
+  hasher,
   mailer,
   logger,
   signupMode,
@@ -86,11 +89,11 @@ export function createAccountService({
       if (signupMode === 'invite' && !input.inviteCode) throw new ForbiddenError('Sign-up needs an invite code on this gateway.', 'invite_required');
       if (!mailer)
         throw new HttpError(503, 'Sign-up is unavailable: this gateway has no mail server configured.', 'server_error', 'mail_unavailable', NO_RETRY);
-      const passwordHash = await hashPassword(input.password);
+      // The invite first: hashing is the costly part, and is for callers who may sign up.
+      if (signupMode === 'invite' && !(await invites.usable(input.inviteCode!))) throw invalidInvite();
+      const passwordHash = await hasher.hash(input.password);
       const account = await withTransaction(pools.primary, async (tx) => {
-        if (signupMode === 'invite' && !(await invites.use(tx, input.inviteCode!))) {
-          throw new ForbiddenError('This invite code is unknown, used up or expired.', 'invalid_invite');
-        }
+        if (signupMode === 'invite' && !(await invites.use(tx, input.inviteCode!))) throw invalidInvite();
         const created = await accounts.create(tx, { email: input.email, passwordHash, locale: input.locale ?? null });
         if (!created) {
           throw new HttpError(
@@ -120,22 +123,29 @@ export function createAccountService({
       if (account && account.status === 'active' && !account.email_verified_at && account.password_hash) await sendVerification(account);
     },
 
-    /** A new session for the right password; the failures count per account and address. */
+    /**
+     * A new session for the right password (and code, for staff with a second factor). The
+     * attempt is counted before either is checked; a right answer takes it back.
+     */
     async signIn(email: string, password: string, address: string, totpCode?: string) {
-      await limiter.check(email, address);
-      const account = await accounts.findByEmail(email);
-      if (!(await verifyPassword(account?.password_hash, password)) || !account) {
-        await limiter.fail(email, address);
-        throw new UnauthorizedError('Wrong e-mail address or password.', 'invalid_credentials');
+      const attempt = await limiter.attempt(email, address);
+      let account: AccountRow | undefined;
+      let matches: boolean;
+      try {
+        account = await accounts.findByEmail(email);
+        matches = await hasher.verify(account?.password_hash, password);
+      } catch (err) {
+        await attempt.refund();
+        throw err;
       }
-      // Staff with two-factor sign-in: the code is checked (and a wrong one counted) before anything else is said.
+      if (!matches || !account) throw new UnauthorizedError('Wrong e-mail address or password.', 'invalid_credentials');
       const mfa = secondFactor.required(account);
-      if (mfa && !totpCode) throw new HttpError(401, 'Enter the 6-digit code of your authenticator app.', 'invalid_request_error', 'totp_required');
-      if (mfa && !(await secondFactor.verify(account, totpCode!))) {
-        await limiter.fail(email, address);
-        throw new UnauthorizedError('That authentication code is not right.', 'invalid_totp');
+      if (mfa && !totpCode) {
+        await attempt.refund();
+        throw new HttpError(401, 'Enter the 6-digit code of your authenticator app.', 'invalid_request_error', 'totp_required');
       }
-      await limiter.succeed(email);
+      if (mfa && !(await secondFactor.verify(account, totpCode!))) throw new UnauthorizedError('That authentication code is not right.', 'invalid_totp');
+      await attempt.succeed();
       if (account.status !== 'active') throw new ForbiddenError('This account is suspended; contact the operator of this gateway.', 'account_suspended');
       if (!account.email_verified_at) {
         throw new ForbiddenError('Verify your e-mail address first: open the link we mailed you (or ask for a new one).', 'email_not_verified');
@@ -159,7 +169,9 @@ export function createAccountService({
 
     /** Sets the password from a reset link; every session of the account ends. */
     async resetPassword(token: string, password: string): Promise<void> {
-      const passwordHash = await hashPassword(password);
+      // The link first: a made-up one costs a lookup, not a hash.
+      if ((await tokens.peek(pools.primary, token, 'reset_password')) === undefined) throw invalidLink();
+      const passwordHash = await hasher.hash(password);
       const userId = await withTransaction(pools.primary, async (tx) => {
         const id = await tokens.consume(tx, token, 'reset_password');
         if (id === undefined) throw invalidLink();
@@ -172,10 +184,10 @@ export function createAccountService({
     /** A signed-in change: the current password first; the other sessions end. */
     async changePassword(userId: number, sessionId: string, current: string, next: string): Promise<void> {
       const account = await accounts.findById(userId);
-      if (!account || !(await verifyPassword(account.password_hash, current))) {
+      if (!account || !(await hasher.verify(account.password_hash, current))) {
         throw new BadRequestError('The current password is not right.', 'invalid_password', 'current_password');
       }
-      await accounts.setPassword(pools.primary, userId, await hashPassword(next));
+      await accounts.setPassword(pools.primary, userId, await hasher.hash(next));
       await sessions.destroyAllForUser(userId, sessionId);
     },
   };
