@@ -68,6 +68,8 @@ import { createAccountService } from './features/accounts/account-service.js';
 import { createAccountStore } from './features/accounts/account-store.js';
 import { createAccountTokenStore } from './features/accounts/account-token-store.js';
 import { createInviteStore } from './features/accounts/invite-store.js';
+import { createAccountMailJobs } from './features/accounts/account-mail-jobs.js';
+import { createMailQueue } from './features/accounts/mail-queue.js';
 import { createMailer } from './features/accounts/mailer.js';
 import { createPasswordHasher } from './features/accounts/password.js';
 import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
@@ -200,20 +202,39 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const mailer = createMailer({ smtpUrl: accounts.smtpUrl, from: accounts.mailFrom, logger });
   const sessions = createSessionService({ redis, ttlSeconds: accounts.sessionTtlSeconds });
   const secondFactor = createSecondFactor({ totp: createTotp({ pepper: config.auth.keyPepper }), redis, accounts: accountStore });
+  const accountTokens = createAccountTokenStore({ pepper: config.auth.keyPepper });
+  // Mails leave through a queue that every worker takes from (only where there is a mail server).
+  const onMail = (kind: string, outcome: string) => metrics.gateway.accountMails.inc({ kind, outcome });
+  const mailQueue =
+    mailer &&
+    createMailQueue({
+      redis,
+      redisConfig: config.redis,
+      logger,
+      handle: createAccountMailJobs({
+        pools,
+        redis,
+        accounts: accountStore,
+        tokens: accountTokens,
+        mailer,
+        logger,
+        publicBaseUrl: accounts.publicBaseUrl,
+        onMail,
+      }).handle,
+      onExpired: (job) => onMail(job.kind, 'expired'),
+    });
+  mailQueue?.start();
   const accountService = createAccountService({
     pools,
-    redis,
     accounts: accountStore,
-    tokens: createAccountTokenStore({ pepper: config.auth.keyPepper }),
+    tokens: accountTokens,
     invites,
     sessions,
     limiter: createSignInLimiter({ redis, perAccount: accounts.signInFailuresPerAccount, perAddress: accounts.signInFailuresPerAddress, logger }),
     secondFactor,
     hasher: createPasswordHasher(accounts.passwordWork),
-    mailer,
-    logger,
+    mails: mailQueue,
     signupMode: accounts.signupMode,
-    publicBaseUrl: accounts.publicBaseUrl,
   });
 
   const userAdmin = createUserAdminService({ users, keys, sessions, accounts: accountService, change });
@@ -280,9 +301,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(express.json({ limit: '64kb' }));
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
-  consoleApi.use(
-    createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }),
-  );
+  consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }));
   consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
   consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
@@ -312,6 +331,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     channelDirectory,
     modelCatalogue,
     async close() {
+      await mailQueue?.stop();
       heartbeat.stop();
       channelHealth.stop();
       channelDirectory.close();

@@ -45,8 +45,9 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCooki
 
   router.post('/auth/sign-up', async (req, res) => {
     const body = parse(signUpRequest, req.body);
-    const account = await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
-    res.status(201).json({ user: accountView(account) });
+    // The same answer whether the address was new or taken: the mail says which.
+    await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
+    res.status(202).json({});
   });
 
   router.post('/auth/verify-email', async (req, res) => {
