@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { createConsoleClient, newEmail, signedUpPerson } from '@codex-gateway/stack/console-client';
 import { adminApi, type CaughtMail, linkFrom, metricSum, readMail, testStack, waitFor } from '@codex-gateway/stack/testing';
 
@@ -46,11 +46,15 @@ async function medianTimes(path: string, known: string[], unknown: string[]) {
   return { known: median(times.known), unknown: median(times.unknown) };
 }
 
-/** Within a small ratio of each other, with a little room for a noisy machine. */
-function assertAlike(times: { known: number; unknown: number }) {
+/**
+ * Within a small ratio of each other, with room for a machine busy with other work (the
+ * mail itself, sent synchronously, made the difference twentyfold: 145 ms against 7).
+ */
+function assertAlike(t: TestContext, times: { known: number; unknown: number }) {
   const message = `median ${times.known.toFixed(1)} ms with an account, ${times.unknown.toFixed(1)} ms without`;
-  assert.ok(times.known <= times.unknown * 1.5 + 2, message);
-  assert.ok(times.unknown <= times.known * 1.5 + 2, message);
+  t.diagnostic(message);
+  assert.ok(times.known <= times.unknown * 2 + 5, message);
+  assert.ok(times.unknown <= times.known * 2 + 5, message);
 }
 
 describe('nothing tells whether an address has an account', () => {
@@ -72,16 +76,16 @@ describe('nothing tells whether an address has an account', () => {
     assert.equal((await client.signIn(taken, PASSWORD)).status, 200, 'the account and its password are untouched');
   });
 
-  test('forgot-password takes as long for an unknown address as for one with an account, and the mail still arrives', async () => {
+  test('forgot-password takes as long for an unknown address as for one with an account, and the mail still arrives', async (t) => {
     const known = [];
     for (let i = 0; i < SAMPLES; i += 1) known.push((await admin.createUser()).email as string);
     const unknown = Array.from({ length: SAMPLES }, () => newEmail());
-    assertAlike(await medianTimes('/auth/forgot-password', known, unknown));
+    assertAlike(t, await medianTimes('/auth/forgot-password', known, unknown));
     for (const email of known) assert.match(linkFrom(await readMail(email, { subject: /password/i }), '/reset-password?token='), /token=/);
     for (const email of unknown.slice(0, 3)) assert.deepEqual(await mailsTo(email, /./), []);
   });
 
-  test('resend-verification takes as long for an unknown address as for an unverified account, and the mail still arrives', async () => {
+  test('resend-verification takes as long for an unknown address as for an unverified account, and the mail still arrives', async (t) => {
     const client = await anonymous();
     const known = [];
     for (let i = 0; i < SAMPLES; i += 1) {
@@ -91,7 +95,7 @@ describe('nothing tells whether an address has an account', () => {
       known.push(email);
     }
     const unknown = Array.from({ length: SAMPLES }, () => newEmail());
-    assertAlike(await medianTimes('/auth/resend-verification', known, unknown));
+    assertAlike(t, await medianTimes('/auth/resend-verification', known, unknown));
     for (const email of known) await waitFor(`a second verification mail to ${email}`, async () => (await mailsTo(email, /verify/i)).length === 2, 10_000, 100);
   });
 });

@@ -22,6 +22,12 @@ const MAX_QUEUED = 10_000;
 /** Asked for this long ago and not sent yet: the person has moved on (and may have asked again). */
 const MAX_AGE_MS = 15 * 60_000;
 const POLL_S = 1;
+/**
+ * A job waits this long after it was asked for: the work of a mail to an address with an
+ * account (a link, SMTP) must not run while the answer that queued it is still leaving,
+ * or that answer would be slower than one for an unknown address.
+ */
+const SETTLE_MS = 200;
 /** At shutdown, the mail being sent gets this long to leave. */
 const STOP_WAIT_MS = 10_000;
 
@@ -81,7 +87,10 @@ export function createMailQueue({
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      if (job) await handle(job).catch((err) => logger.error({ err: (err as Error).message, kind: job.kind }, 'could not handle a mail job'));
+      if (!job) continue;
+      const early = job.at + SETTLE_MS - Date.now();
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      await handle(job).catch((err) => logger.error({ err: (err as Error).message, kind: job.kind }, 'could not handle a mail job'));
     }
   }
 

@@ -6,7 +6,7 @@ import { startExtraBackend, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const PASSWORD = 'correct horse battery';
-const BURST = 40;
+const BURST = 60;
 
 const bogusToken = () => randomBytes(32).toString('base64url');
 
@@ -23,7 +23,7 @@ async function fastestOf(burst: () => Promise<ConsoleAnswer[]>, status: number):
 }
 
 describe('password hashing is bounded work', () => {
-  test(`${BURST} concurrent resets with made-up links are answered as fast as made-up verification links: nothing is hashed for them`, async () => {
+  test(`${BURST} concurrent resets with made-up links are answered as fast as made-up verification links: nothing is hashed for them`, async (t) => {
     const client = createConsoleClient(stack);
     await client.session();
     const resets = () =>
@@ -33,7 +33,9 @@ describe('password hashing is bounded work', () => {
     const verifications = () => Promise.all(Array.from({ length: BURST }, () => client.call('POST', '/auth/verify-email', { token: bogusToken() })));
     const baseline = await fastestOf(verifications, 400);
     const bogusResets = await fastestOf(resets, 400);
-    assert.ok(bogusResets < baseline * 2 + 100, `${BURST} bogus resets took ${bogusResets.toFixed(0)} ms, bogus verifications ${baseline.toFixed(0)} ms`);
+    const message = `${BURST} bogus resets took ${bogusResets.toFixed(0)} ms, bogus verifications ${baseline.toFixed(0)} ms`;
+    t.diagnostic(message);
+    assert.ok(bogusResets < baseline * 2 + 100, message);
   });
 
   test('a burst of sign-ins beyond the hashing queue gets 503 with Retry-After in the error shape, never a 500; then sign-in works again', async () => {
