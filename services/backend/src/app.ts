@@ -71,8 +71,10 @@ import { createAccountService } from './features/accounts/account-service.js';
 import { createAccountStore } from './features/accounts/account-store.js';
 import { createAccountTokenStore } from './features/accounts/account-token-store.js';
 import { createInviteStore } from './features/accounts/invite-store.js';
+import { createAccountMailJobs } from './features/accounts/account-mail-jobs.js';
+import { createMailQueue } from './features/accounts/mail-queue.js';
 import { createMailer } from './features/accounts/mailer.js';
-import { verifyPassword } from './features/accounts/password.js';
+import { createPasswordHasher } from './features/accounts/password.js';
 import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
 import { createSessionService } from './features/accounts/session-service.js';
 import { createSignInLimiter } from './features/accounts/sign-in-limiter.js';
@@ -211,27 +213,49 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const { accounts } = config;
   const mailer = createMailer({ smtpUrl: accounts.smtpUrl, from: accounts.mailFrom, logger });
   const sessions = createSessionService({ redis, ttlSeconds: accounts.sessionTtlSeconds });
+  // Password work (argon2) is bounded per worker: a burst of sign-ins cannot starve the rest.
+  const passwordHasher = createPasswordHasher(accounts.passwordWork);
   const secondFactor = createSecondFactor({
     totp: createTotp({ pepper: config.auth.keyPepper }),
     redis,
     pools,
     store: createSecondFactorStore({ pools }),
     recoveryCodes: createRecoveryCodes({ pepper: config.auth.keyPepper }),
-    verifyPassword,
+    verifyPassword: passwordHasher.verify,
   });
+  const accountTokens = createAccountTokenStore({ pepper: config.auth.keyPepper });
+  // Mails leave through a queue that every worker takes from (only where there is a mail server).
+  const onMail = (kind: string, outcome: string) => metrics.gateway.accountMails.inc({ kind, outcome });
+  const mailQueue =
+    mailer &&
+    createMailQueue({
+      redis,
+      redisConfig: config.redis,
+      logger,
+      handle: createAccountMailJobs({
+        pools,
+        redis,
+        accounts: accountStore,
+        tokens: accountTokens,
+        mailer,
+        logger,
+        publicBaseUrl: accounts.publicBaseUrl,
+        onMail,
+      }).handle,
+      onExpired: (job) => onMail(job.kind, 'expired'),
+    });
+  mailQueue?.start();
   const accountService = createAccountService({
     pools,
-    redis,
     accounts: accountStore,
-    tokens: createAccountTokenStore({ pepper: config.auth.keyPepper }),
+    tokens: accountTokens,
     invites,
     sessions,
     limiter: createSignInLimiter({ redis, perAccount: accounts.signInFailuresPerAccount, perAddress: accounts.signInFailuresPerAddress, logger }),
     secondFactor,
-    mailer,
-    logger,
+    hasher: passwordHasher,
+    mails: mailQueue,
     signupMode: accounts.signupMode,
-    publicBaseUrl: accounts.publicBaseUrl,
   });
 
   const staff = createStaffStore({ pools });
@@ -243,7 +267,9 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   // /Staff or /staff/ is not /staff: a path matches its route exactly or not at all.
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
-  app.set('trust proxy', 'loopback, uniquelocal');
+  // X-Forwarded-For counts only from the configured proxies: from anyone else it would let a
+  // client choose the address its limits and the audit log see.
+  app.set('trust proxy', config.http.trustedProxies);
   const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
   const customerAuth = apiKeyAuth(authenticate);
   const apiKey = apiKeyAccess(authenticate);
@@ -301,7 +327,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(express.json({ limit: '64kb' }));
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
-  consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1` }));
+  consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }));
   consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
   consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
@@ -343,6 +369,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     channelDirectory,
     modelCatalogue,
     async close() {
+      await mailQueue?.stop();
       heartbeat.stop();
       channelHealth.stop();
       channelDirectory.close();

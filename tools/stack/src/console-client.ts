@@ -94,7 +94,7 @@ export async function signedUpPerson(stack: StackInfo, password = 'correct horse
   const client = createConsoleClient(stack);
   await client.session();
   const signUp = await client.call('POST', '/auth/sign-up', { email, password, locale: 'en' });
-  if (signUp.status !== 201) throw new Error(`sign-up answered ${signUp.status}: ${signUp.text}`);
+  if (signUp.status !== 202) throw new Error(`sign-up answered ${signUp.status}: ${signUp.text}`);
   const token = new URL(linkFrom(await readMail(email, { subject: /verify/i }), '/verify?token=')).searchParams.get('token');
   const verified = await client.call('POST', '/auth/verify-email', { token });
   if (verified.status !== 200) throw new Error(`verification answered ${verified.status}: ${verified.text}`);

@@ -75,6 +75,12 @@ export interface Account {
   totp_enabled: boolean;
 }
 
+/**
+ * POST /api/console/auth/sign-up: 202 and nothing more, for a new address and a taken one
+ * alike. The verification mail (or, for a taken address, a mail to its owner) says which.
+ */
+export type SignUpAnswer = Record<string, never>;
+
 /** POST /api/console/me/totp/setup {password}: a new secret to scan; POST /me/totp/enable {code} turns it on. */
 export interface TotpSetupAnswer {
   secret: string;

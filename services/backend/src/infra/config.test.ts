@@ -53,6 +53,27 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ ...minimal, WORKER_NODE_FLAGS: 'max-old-space-size=512' }), /WORKER_NODE_FLAGS: each flag starts with --/);
   });
 
+  test('TRUSTED_PROXIES takes addresses, ranges and proxy keywords (loopback by default); none trusts no one; anything else is refused', () => {
+    assert.deepEqual(loadConfig(minimal).http.trustedProxies, ['loopback']);
+    const list = ' 10.0.0.5, 172.16.0.0/12 ,fd00::/8, uniquelocal,10.0.0.0/255.0.0.0';
+    assert.deepEqual(loadConfig({ ...minimal, TRUSTED_PROXIES: list }).http.trustedProxies, [
+      '10.0.0.5',
+      '172.16.0.0/12',
+      'fd00::/8',
+      'uniquelocal',
+      '10.0.0.0/255.0.0.0',
+    ]);
+    assert.deepEqual(loadConfig({ ...minimal, TRUSTED_PROXIES: 'none' }).http.trustedProxies, []);
+    for (const bad of ['nginx', '10.0.0.0/33', '300.1.1.1', 'loopback,none', '10.0.0.1/8/8', '::1/129', 'loopback,', '*']) {
+      assert.throws(() => loadConfig({ ...minimal, TRUSTED_PROXIES: bad }), /TRUSTED_PROXIES/, bad);
+    }
+  });
+
+  test('the console cookies are Secure exactly when PUBLIC_BASE_URL is https', () => {
+    assert.equal(loadConfig(minimal).accounts.secureCookies, false);
+    assert.equal(loadConfig({ ...minimal, PUBLIC_BASE_URL: 'https://gateway.example.com/' }).accounts.secureCookies, true);
+  });
+
   test('the config is frozen', () => {
     const config = loadConfig(minimal);
     assert.throws(() => {

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { type AllowedHost, hostOf, isHostAllowed, parseAllowedHosts } from './allowed-hosts.js';
@@ -193,7 +194,18 @@ const envShape = z.object({
     .string()
     .url()
     .default('http://127.0.0.1:12322')
-    .describe('The gateway as customers and payment providers reach it (return and notify URLs).'),
+    .describe(
+      'The gateway as customers and payment providers reach it (return and notify URLs, links in mails). An https:// address makes the console cookies Secure.',
+    ),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .transform((s) => s.split(',').map((p) => p.trim()))
+    .refine((list) => list.every(isProxyEntry), 'each entry is an IP address, a range (10.0.0.0/8), loopback, linklocal or uniquelocal; or none alone')
+    .refine((list) => !list.includes('none') || list.length === 1, 'none stands alone')
+    .describe(
+      'Comma-separated reverse proxies whose X-Forwarded-For is believed: IP addresses, CIDR ranges (172.16.0.0/12) and the keywords loopback, linklocal, uniquelocal; none believes no one. The client address (per-address limits, the audit log) is the right-most address of X-Forwarded-For that is not a trusted proxy; a connection from anyone else is its own address, whatever it sends. The default fits nginx on the same host.',
+    ),
   ORDER_EXPIRY_MINUTES: z.coerce
     .number()
     .int()
@@ -253,6 +265,22 @@ const envShape = z.object({
     .min(1)
     .default(20)
     .describe('Failed sign-ins from one client address per 15 minutes, cluster-wide, before it is refused for 15 minutes.'),
+  PASSWORD_HASH_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe(
+      'Password hashes and checks (argon2id, 19 MiB each) one worker runs at once; the rest wait. Keep it below the libuv thread pool (4 threads) that DNS and file reads share.',
+    ),
+  PASSWORD_HASH_QUEUE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(16)
+    .describe('Password hashes and checks that may wait per worker; past it, sign-in, sign-up and password changes answer 503 server_busy with Retry-After.'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -308,7 +336,16 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly instanceId: string;
-  readonly http: { host: string; port: number; keepAliveTimeoutMs: number; bodyLimitBytes: number; shutdownTimeoutMs: number; drainDelayMs: number };
+  readonly http: {
+    host: string;
+    port: number;
+    keepAliveTimeoutMs: number;
+    bodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+    drainDelayMs: number;
+    /** Express's `trust proxy`: the addresses whose X-Forwarded-For counts (empty: none). */
+    trustedProxies: readonly string[];
+  };
   readonly metrics: { host: string; port: number };
   readonly cluster: { workers: number; backendReplicas: number; workerNodeFlags: readonly string[] };
   readonly logLevel: NonNullable<Env['LOG_LEVEL']>;
@@ -349,6 +386,10 @@ export interface Config {
     signInFailuresPerAddress: number;
     /** Where people open the console (links in mails). */
     publicBaseUrl: string;
+    /** PUBLIC_BASE_URL is https: the browser is told to send the cookies over TLS only. */
+    secureCookies: boolean;
+    /** Bounds of the argon2 work of one worker. */
+    passwordWork: { concurrency: number; queue: number };
   };
   readonly payments: {
     publicBaseUrl: string;
@@ -375,6 +416,19 @@ const channelSchema = z.object({
 });
 
 export type UpstreamChannel = z.infer<typeof channelSchema>;
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal', 'none']);
+
+/** An entry Express's `trust proxy` (proxy-addr) understands: a keyword, an address, address/bits or an IPv4 address/netmask. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -455,6 +509,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       drainDelayMs: e.DRAIN_DELAY_MS,
+      trustedProxies: e.TRUSTED_PROXIES.filter((p) => p !== 'none'),
     },
     metrics: { host: e.METRICS_HOST ?? e.HOST, port: e.METRICS_PORT },
     cluster: { workers: e.WORKERS, backendReplicas: e.BACKEND_REPLICAS, workerNodeFlags: e.WORKER_NODE_FLAGS },
@@ -501,6 +556,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       signInFailuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
       signInFailuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      secureCookies: new URL(e.PUBLIC_BASE_URL).protocol === 'https:',
+      passwordWork: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

@@ -17,14 +17,16 @@ export function readCookies(req: Request): Record<string, string> {
 }
 
 /**
- * Sets an HttpOnly, SameSite=Lax cookie for the whole site; Secure when the request came
- * over TLS (nginx says so in X-Forwarded-Proto). `maxAgeSeconds` 0 deletes it.
+ * Sets an HttpOnly, SameSite=Lax cookie for the whole site; `secure` (from PUBLIC_BASE_URL
+ * being https) keeps the browser from ever sending it over plain HTTP. It is not read from
+ * the request: the hop in front of the backend is plain HTTP behind any TLS terminator, and
+ * X-Forwarded-Proto is whatever that hop says. `maxAgeSeconds` 0 deletes it.
  */
-export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds: number | undefined): void {
+export function setCookie(res: Response, name: string, value: string, { maxAgeSeconds, secure }: { maxAgeSeconds?: number; secure: boolean }): void {
   res.cookie(name, value, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: req.secure,
+    secure,
     path: '/',
     ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds * 1000 }),
   });

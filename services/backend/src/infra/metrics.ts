@@ -70,6 +70,12 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
+    accountMails: new client.Counter({
+      name: 'gateway_account_mails_total',
+      help: 'Mail jobs of the console (verify, reset, signup-taken) handled, by outcome: sent, capped (the hourly cap of the address), failed, skipped (no account in that state), expired (queued too long).',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
     channelEvents: new client.Counter({
       name: 'gateway_channel_events_total',
       help: "Changes of a channel's health seen by this instance: opened (cooling down), closed (back in use), disabled (the upstream refused its key).",

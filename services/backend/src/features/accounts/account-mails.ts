@@ -52,3 +52,35 @@ export function passwordResetMail(to: string, link: string, locale: Locale | nul
     'If this was not you, ignore this mail: your password stays as it is.',
   );
 }
+
+/**
+ * The mail to the owner of an address someone tried to sign up with: sign-up answers alike
+ * for taken and new addresses, so this is how the rightful person learns of it. Its links
+ * act on nothing by themselves.
+ */
+export function signUpAttemptMail(to: string, publicBaseUrl: string, locale: Locale | null): Mail {
+  const signIn = `${publicBaseUrl}/sign-in`;
+  const link = `${publicBaseUrl}/forgot-password`;
+  if (locale === 'zh') {
+    return compose(
+      to,
+      '有人尝试用您的邮箱注册 Codex Gateway',
+      [
+        '有人尝试用此邮箱地址注册 Codex Gateway 账户，但该地址已有账户。没有创建新账户，您的账户也没有任何变化。',
+        `如果是您本人：请在 ${signIn} 登录；如果忘记了密码，可以在这里设置新密码：`,
+      ],
+      { href: link, label: '设置新密码' },
+      '如果不是您本人操作，请忽略此邮件。',
+    );
+  }
+  return compose(
+    to,
+    'A sign-up with your e-mail address at Codex Gateway',
+    [
+      'Someone tried to create a Codex Gateway account with this e-mail address, which already has one. No account was made, and nothing about yours changed.',
+      `If it was you: sign in at ${signIn}, or, if you forgot your password, choose a new one here:`,
+    ],
+    { href: link, label: 'Choose a new password' },
+    'If it was not you, ignore this mail.',
+  );
+}

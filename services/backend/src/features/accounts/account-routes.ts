@@ -10,6 +10,7 @@ import {
   verifyEmailRequest,
   type SessionAnswer,
   type SignInAnswer,
+  type SignUpAnswer,
 } from '../../contract/console-api.js';
 import { readCookies, setCookie } from '../../infra/cookies.js';
 import { createRouter, route } from '../../infra/routes.js';
@@ -25,10 +26,12 @@ interface Deps {
   service: AccountService;
   sessions: Pick<SessionService, 'ttlSeconds' | 'get' | 'destroy'>;
   apiBaseUrl: string;
+  /** PUBLIC_BASE_URL is https: cookies are Secure. */
+  secureCookies: boolean;
 }
 
 /** /api/console/session, /auth/* and /me: who is signed in, and getting in and out. */
-export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Router {
+export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCookies }: Deps): Router {
   const router = createRouter();
 
   route(router, 'get', '/session', { access: ANYONE, summary: 'Who is signed in, and the CSRF token to send' }, (_in, res, req) => {
@@ -36,7 +39,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     res.set('cache-control', 'no-store');
     res.json({
       user: signedIn ? accountView(signedIn.account) : null,
-      csrf_token: csrfTokenFor(req, res),
+      csrf_token: csrfTokenFor(req, res, { secureCookies }),
       signup_mode: service.signupMode,
       api_base_url: apiBaseUrl,
     } satisfies SessionAnswer);
@@ -46,10 +49,11 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     router,
     'post',
     '/auth/sign-up',
-    { access: ANYONE, summary: 'Create an account (a verification mail follows)', body: signUpRequest, status: 201 },
+    { access: ANYONE, summary: 'Sign up (202 for a new and a taken address alike: the mail says which)', body: signUpRequest, status: 202 },
     async ({ body }, res) => {
-      const account = await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
-      res.status(201).json({ user: accountView(account) });
+      // The same answer whether the address was new or taken: the mail says which.
+      await service.signUp({ email: body.email, password: body.password, inviteCode: body.invite_code, locale: body.locale });
+      res.status(202).json({} satisfies SignUpAnswer);
     },
   );
 
@@ -82,7 +86,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
       if (old) await sessions.destroy(previous, old.userId);
     }
     const { account, sessionId, session } = await service.signIn(body.email, body.password, req.ip ?? '', body.totp_code);
-    setCookie(req, res, SESSION_COOKIE, sessionId, sessions.ttlSeconds);
+    setCookie(res, SESSION_COOKIE, sessionId, { maxAgeSeconds: sessions.ttlSeconds, secure: secureCookies });
     res.json({ user: accountView(account), csrf_token: session.csrf } satisfies SignInAnswer);
   });
 
@@ -91,10 +95,10 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl }: Deps): Ro
     'post',
     '/auth/sign-out',
     { access: ANYONE, summary: 'Sign out (here, or everywhere)', body: signOutRequest, bodyOptional: true, status: 204, produces: 'none' },
-    async ({ body }, res, req) => {
+    async ({ body }, res) => {
       const signedIn = caller(res);
       if (signedIn) await service.signOut(signedIn.sessionId, signedIn.account.id, body.everywhere ?? false);
-      setCookie(req, res, SESSION_COOKIE, '', 0);
+      setCookie(res, SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: secureCookies });
       res.status(204).end();
     },
   );

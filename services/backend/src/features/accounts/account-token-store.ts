@@ -23,6 +23,15 @@ export function createAccountTokenStore({ pepper }: { pepper: string }) {
       return token;
     },
 
+    /** The user of a token that would still work, without using it up: checked before costly work. */
+    async peek(db: Queryable, token: string, purpose: TokenPurpose): Promise<number | undefined> {
+      const { rows } = await db.query<{ user_id: number }>(
+        `SELECT user_id FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
+        [digest(token), purpose],
+      );
+      return rows[0]?.user_id;
+    },
+
     /** The user the token was issued to, once: a used, expired or unknown token gives undefined. */
     async consume(db: Queryable, token: string, purpose: TokenPurpose): Promise<number | undefined> {
       const { rows } = await db.query<{ user_id: number }>(

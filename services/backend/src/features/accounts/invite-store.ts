@@ -15,6 +15,14 @@ export function createInviteStore({ pools }: { pools: Pools }) {
       return rows;
     },
 
+    /** Whether the code would work now, without using it: checked before costly work. */
+    async usable(code: string, db: Queryable = pools.primary): Promise<boolean> {
+      const { rowCount } = await db.query(`SELECT 1 FROM signup_invites WHERE code = $1 AND uses < max_uses AND (expires_at IS NULL OR expires_at > now())`, [
+        code.trim().toUpperCase(),
+      ]);
+      return rowCount === 1;
+    },
+
     /** Uses the code once; false when it does not exist, is used up or expired. */
     async use(db: Queryable, code: string): Promise<boolean> {
       const { rowCount } = await db.query(

@@ -69,13 +69,13 @@ export function loadSession({ sessions, accounts }: { sessions: SessionService; 
 }
 
 /** The CSRF token this browser must send: its session's, or the pre-session cookie's (set here when missing). */
-export function csrfTokenFor(req: Request, res: Response): string {
+export function csrfTokenFor(req: Request, res: Response, { secureCookies }: { secureCookies: boolean }): string {
   const signedIn = caller(res);
   if (signedIn) return signedIn.session.csrf;
   const existing = readCookies(req)[CSRF_COOKIE];
   if (existing && existing.length >= 32 && existing.length <= 100) return existing;
   const token = newToken();
-  setCookie(req, res, CSRF_COOKIE, token, undefined);
+  setCookie(res, CSRF_COOKIE, token, { secure: secureCookies });
   return token;
 }
 

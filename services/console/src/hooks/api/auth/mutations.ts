@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApiClient } from '../api-provider';
 import { sessionKeys } from '../session/queries';
-import type { Account, SignInAnswer, SignInRequest, SignUpRequest } from './types';
+import type { Account, SignInAnswer, SignInRequest, SignUpAnswer, SignUpRequest } from './types';
 
 export function useSignUp() {
   const api = useApiClient();
   return useMutation({
-    mutationFn: (body: SignUpRequest) => api.post<{ user: Account }>('/api/console/auth/sign-up', body),
+    mutationFn: (body: SignUpRequest) => api.post<SignUpAnswer>('/api/console/auth/sign-up', body),
   });
 }
 

@@ -1,1 +1,1 @@
-export type { Account, SignInAnswer, SignInRequest, SignUpRequest } from '@codex-gateway/backend/console-api';
+export type { Account, SignInAnswer, SignInRequest, SignUpAnswer, SignUpRequest } from '@codex-gateway/backend/console-api';
