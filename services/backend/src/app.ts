@@ -180,6 +180,10 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const affinity = createSessionAffinity({ redis, ttlSeconds: config.routing.affinityTtlSeconds, logger });
   const modelStore = createModelStore({ pools });
   const modelCatalogue = createModelCatalogue({ store: modelStore, bus, logger });
+  // A channel serving models the catalogue does not sell: an operator error, counted per channel (names staff chose).
+  metrics.observeUnpricedChannels(async () =>
+    Promise.all((await channelDirectory.current()).map(async (c) => ({ channel: c.name, unpriced: (await modelCatalogue.unpriced(c.models)).length }))),
+  );
   const grants = createGrantService({ userPackages, entitlements, timeZone });
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
 
@@ -234,6 +238,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     bodyLimitBytes: config.http.bodyLimitBytes,
     timeZone,
     completionTokenEstimate: config.quota.completionTokenEstimate,
+    hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
   };
   // The metered routes first: nearly every request is one of them.
   app.use(createMeteredEntry({ ...relayDeps, authenticate }));
@@ -261,7 +266,15 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
-  admin.use(createChannelAdminRoutes({ channels: channelStore, directory: channelDirectory, health: channelHealth.reader, service: channelAdmin }));
+  admin.use(
+    createChannelAdminRoutes({
+      channels: channelStore,
+      directory: channelDirectory,
+      health: channelHealth.reader,
+      service: channelAdmin,
+      catalogue: modelCatalogue,
+    }),
+  );
   admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
   app.use('/api/admin', admin);
 
