@@ -22,6 +22,7 @@ import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
 import { API_PREFIXES, createGenerationRoutes, createMeteredEntry, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
+import { createAbandonedAnswers } from './features/relay/hang-up.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
 import { createChannelSealer } from './features/channels/channel-crypto.js';
@@ -226,6 +227,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   app.set('trust proxy', 'loopback, uniquelocal');
   const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
   const customerAuth = apiKeyAuth(authenticate);
+  const abandoned = createAbandonedAnswers();
   const relayDeps = {
     upstream,
     entitlements,
@@ -239,6 +241,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     timeZone,
     completionTokenEstimate: config.quota.completionTokenEstimate,
     hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
+    abandoned,
   };
   // The metered routes first: nearly every request is one of them.
   app.use(createMeteredEntry({ ...relayDeps, authenticate }));
@@ -319,6 +322,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     channelDirectory,
     modelCatalogue,
     async close() {
+      // Answers still read for clients that left are billed as reserved before anything closes.
+      await abandoned.stop(5000);
       heartbeat.stop();
       channelHealth.stop();
       channelDirectory.close();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
-import { adminApi, getWithKey, postJson, stackEnv, testStack, waitForRows } from '@codex-gateway/stack/testing';
+import { adminApi, getWithKey, postJson, stackEnv, startExtraBackend, testStack, waitForRows } from '@codex-gateway/stack/testing';
 import { createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -158,6 +158,29 @@ describe('a client that hangs up early', () => {
       server.closeAllConnections();
       server.close();
       await app.close();
+    }
+  });
+
+  test('a backend that stops while it reads an answer for a client that left bills it as reserved, and does not wait for it', async () => {
+    const model = 'mock-reasoning-60+chunk-delay-2000';
+    await price(model, 500);
+    // The worker waits 3 s at most for its connections to close (a client may hold an idle one), then closes the gateway.
+    const backend = await startExtraBackend('hang-up-stop', { DRAIN_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '3000' });
+    try {
+      const { key, userId } = await admin.customer();
+      // 16 deltas 2 s apart: the answer would run for half a minute.
+      const url = `${backend.url}/v1/chat/completions`;
+      assert.equal(await hangUpAfterFirstDelta(url, key, { model, messages: [{ role: 'user', content: 'Take all the time' }] }), 200);
+      await sleep(300);
+      const stopping = Date.now();
+      process.kill(backend.service.pid, 'SIGTERM');
+      assert.equal(await backend.service.exited, '0');
+      assert.ok(Date.now() - stopping < 10_000, `stopped in ${Date.now() - stopping} ms`);
+      const [row] = await rowsOf(userId, 1);
+      assert.equal(row!.status_code, 499);
+      assert.equal(row!.completion_tokens, 500, 'billed as reserved');
+    } finally {
+      await backend.service.stop('SIGKILL', 1000);
     }
   });
 });

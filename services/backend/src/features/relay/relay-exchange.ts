@@ -97,14 +97,14 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   const { kind, stream } = x.request;
   const meter = new UsageMeter();
   const abort = new AbortController();
-  const hangUp = new HangUp(abort, deps.hangupReadTimeoutMs);
+  const hangUp = new HangUp(abort, deps.hangupReadTimeoutMs, deps.abandoned.reading);
   let settled: Promise<void> | undefined;
   let servedBy: UpstreamResponse['channel'] | undefined;
 
   /** Settles the reservation and records the request, once. */
   const finish = (statusCode: number, charge: Charge): Promise<void> => {
     settled ??= (async () => {
-      hangUp.settled();
+      hangUp.settling();
       const usage = meter.usage(x.estimate.promptTokens, { prompt: charge.prompt, reservedOutput: charge.reserve ? x.estimate.outputTokens : 0 });
       const cost = costMicros(x.price, usage);
       deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
@@ -136,6 +136,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
         }),
       ]);
       for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error).message, requestId }, 'usage settlement failed');
+      hangUp.done();
     })();
     return settled;
   };

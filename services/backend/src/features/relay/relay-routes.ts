@@ -15,6 +15,7 @@ import { NoActivePackageError } from '../quota/quota-errors.js';
 import type { QuotaService } from '../quota/quota-service.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { isPlainUtf8, readJsonBody } from './json-body.js';
+import type { AbandonedAnswers } from './hang-up.js';
 import { relayMetered } from './relay-exchange.js';
 import { outputReserve, readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -34,6 +35,8 @@ export interface RelayDeps {
   completionTokenEstimate: number;
   /** How long an answer is read on after its client hung up (hang-up.ts). */
   hangupReadTimeoutMs: number;
+  /** The answers read on for clients that left, stopped at shutdown. */
+  abandoned: AbandonedAnswers;
 }
 
 /** The client's headers that the upstream may see (the allow-list), as one flat record. */
