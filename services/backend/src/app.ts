@@ -23,6 +23,7 @@ import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
 import { API_PREFIXES, createGenerationRoutes, createMeteredEntry, createRelayRoutes } from './features/relay/relay-routes.js';
 import { createUpstreamClient } from './features/relay/upstream-client.js';
+import { createAbandonedAnswers } from './features/relay/hang-up.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
 import { createChannelSealer } from './features/channels/channel-crypto.js';
@@ -195,6 +196,10 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const affinity = createSessionAffinity({ redis, ttlSeconds: config.routing.affinityTtlSeconds, logger });
   const modelStore = createModelStore({ pools });
   const modelCatalogue = createModelCatalogue({ store: modelStore, bus, logger });
+  // A channel serving models the catalogue does not sell: an operator error, counted per channel (names staff chose).
+  metrics.observeUnpricedChannels(async () =>
+    Promise.all((await channelDirectory.current()).map(async (c) => ({ channel: c.name, unpriced: (await modelCatalogue.unpriced(c.models)).length }))),
+  );
   const grants = createGrantService({ userPackages, entitlements, timeZone });
   const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
 
@@ -273,6 +278,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const authenticate = createApiKeyAuthenticator({ keys, failures: authFailures });
   const customerAuth = apiKeyAuth(authenticate);
   const apiKey = apiKeyAccess(authenticate);
+  const abandoned = createAbandonedAnswers();
   const relayDeps = {
     upstream,
     entitlements,
@@ -285,6 +291,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     bodyLimitBytes: config.http.bodyLimitBytes,
     timeZone,
     completionTokenEstimate: config.quota.completionTokenEstimate,
+    hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
+    abandoned,
   };
   // The metered routes first: nearly every request is one of them.
   app.use(createMeteredEntry({ ...relayDeps, authenticate }));
@@ -312,7 +320,15 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
-  admin.use(createChannelAdminRoutes({ channels: channelStore, directory: channelDirectory, health: channelHealth.reader, service: channelAdmin }));
+  admin.use(
+    createChannelAdminRoutes({
+      channels: channelStore,
+      directory: channelDirectory,
+      health: channelHealth.reader,
+      service: channelAdmin,
+      catalogue: modelCatalogue,
+    }),
+  );
   admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
   app.use('/api/admin', admin);
 
@@ -369,6 +385,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     channelDirectory,
     modelCatalogue,
     async close() {
+      // Answers still read for clients that left are billed as reserved before anything closes.
+      await abandoned.stop(5000);
       await mailQueue?.stop();
       heartbeat.stop();
       channelHealth.stop();

@@ -5,13 +5,39 @@ import { isValidMockModel } from './mock-options.js';
 // Fixed so /v1/models is byte-for-byte stable across runs.
 const CREATED = 1_715_367_049;
 
+/**
+ * The models OpenAI offers that the gateway's seeded catalogue sells
+ * (services/backend/migrations/1795710000001_seed-openai-catalogue.sql), then the mock's
+ * own behaviour models.
+ */
 export const MODEL_IDS: readonly string[] = [
-  'gpt-4o-mini',
-  'gpt-4o',
-  'gpt-4.1-mini',
   'gpt-5',
+  'gpt-5-mini',
+  'gpt-5-nano',
+  'gpt-5-chat-latest',
   'gpt-5-codex',
+  'gpt-5-codex-mini',
+  'gpt-5-pro',
+  'gpt-5.1',
+  'gpt-5.1-chat-latest',
+  'gpt-5.1-codex',
+  'gpt-5.1-codex-mini',
+  'codex-mini-latest',
+  'gpt-4.1',
+  'gpt-4.1-mini',
+  'gpt-4.1-nano',
+  'gpt-4o',
+  'gpt-4o-2024-05-13',
+  'gpt-4o-mini',
+  'o1',
+  'o1-mini',
+  'o1-pro',
+  'o3',
+  'o3-mini',
+  'o3-pro',
+  'o3-deep-research',
   'o4-mini',
+  'o4-mini-deep-research',
   'mock-tools',
   'mock-error-500',
   'mock-error-503',

@@ -46,6 +46,23 @@ describe('previous_response_id', () => {
     });
   });
 
+  test("a follow-up's input tokens count the conversation it continues, as OpenAI bills it", async () => {
+    for (const stream of [false, true]) {
+      const first = await respond(upstream.base, { input: 'x '.repeat(200), stream });
+      const usage = (text: string) => {
+        if (!stream) return JSON.parse(text) as { id: string; usage: { input_tokens: number; total_tokens: number } };
+        return payloads(parseSse(text)).find((e) => e.type === 'response.completed')?.response as {
+          id: string;
+          usage: { input_tokens: number; total_tokens: number };
+        };
+      };
+      const opening = usage(await first.text());
+      assert.equal(opening.usage.input_tokens, 100);
+      const next = usage(await (await respond(upstream.base, { input: 'and then?', previous_response_id: opening.id, stream })).text());
+      assert.equal(next.usage.input_tokens, opening.usage.total_tokens + 3, stream ? 'streamed' : 'plain');
+    }
+  });
+
   test('response ids are random, so they differ across instances', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 20; i++) ids.add(await responseId(upstream.base));

@@ -73,7 +73,8 @@ function parse(body: Record<string, unknown>, responseIds: ResponseIds): Respons
     instructions,
     maxOutputTokens,
     previousResponseId,
-    inputTokens: countPromptTokens(texts),
+    // The conversation it continues is read again, and billed, as input.
+    inputTokens: countPromptTokens(texts) + (previousResponseId === null ? 0 : responseIds.contextOf(previousResponseId)),
     prompt: {
       lastUserText,
       limit: maxOutputTokens ?? undefined,
@@ -103,8 +104,10 @@ function outputItem(reply: Reply, id: string, status: Status, text: string | und
   return { type: 'message', id, status, role: 'assistant', content: text === undefined ? [] : [outputText(text)] };
 }
 
-function usageOf(req: ResponsesRequest, reply: Reply, options: RespondOptions): Record<string, unknown> {
+/** The answer's usage; the conversation, now this much longer, is remembered for a follow-up. */
+function usageOf(req: ResponsesRequest, responseId: string, reply: Reply, options: RespondOptions): Record<string, unknown> {
   const n = tokenCounts(req.inputTokens, reply.completion.tokens.length, options);
+  options.responseIds.remember(responseId, n.total);
   return {
     input_tokens: n.prompt,
     input_tokens_details: { cached_tokens: n.cached },
@@ -164,7 +167,7 @@ async function respond(res: ServerResponse, req: ResponsesRequest, options: Resp
   const status = finalStatus(reply);
   const item = outputItem(reply, newId(itemIdPrefix(reply)), status, reply.completion.text);
   const responseId = newResponseId(options);
-  sendJson(res, 200, responseObject(req, responseId, unixSeconds(), status, [item], usageOf(req, reply, options)));
+  sendJson(res, 200, responseObject(req, responseId, unixSeconds(), status, [item], usageOf(req, responseId, reply, options)));
 }
 
 async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, options: RespondOptions): Promise<void> {
@@ -214,7 +217,7 @@ async function stream(res: ServerResponse, req: ResponsesRequest, reply: Reply, 
   }
   const doneItem = outputItem(reply, itemId, status, text);
   if (!(await emit('response.output_item.done', { output_index: 0, item: doneItem }))) return;
-  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, reply, options));
+  const final = responseObject(req, responseId, createdAt, status, [doneItem], usageOf(req, responseId, reply, options));
   // The Responses API has no [DONE] sentinel: the terminal event ends the stream.
   if (!(await emit(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final }))) return;
   sse.end();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createAdminClient } from './admin-client.js';
 import { randomPorts } from './config.js';
 import { REPO_ROOT, SCREENSHOT_DIR } from './paths.js';
 import { type RunningStack, startStack } from './stack.js';
@@ -58,6 +59,13 @@ export async function runTests(filters: string[]): Promise<number> {
     printLogTails(dir);
     return 1;
   }
+  try {
+    await sellMockModels(stack);
+  } catch (err) {
+    console.error(`the test stack's catalogue could not be prepared: ${(err as Error).message}`);
+    await stack.stop();
+    return 1;
+  }
   console.log(`test stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${files.length} test files`);
 
   let code = 1;
@@ -79,6 +87,25 @@ export async function runTests(filters: string[]): Promise<number> {
   }
   console.log(`npm test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;
+}
+
+/**
+ * The gateway serves only what its catalogue sells, and the tests choose the mock
+ * upstream's behaviours by model name (`mock-error-500`, `mock-drop-after-3`, …: see
+ * services/mock-upstream/src/mock-options.ts). So the test stack's catalogue sells the
+ * `mock-*` family at no charge: data added through the admin API, as an operator would,
+ * never a branch in src/. A test that bills a mock model prices its exact name, which wins
+ * over the family.
+ */
+async function sellMockModels(stack: RunningStack): Promise<void> {
+  const res = await createAdminClient(stack.info).call('POST', '/models', {
+    name: 'mock-*',
+    input_price: 0,
+    cached_input_price: 0,
+    output_price: 0,
+    notes: "the test harness: the mock upstream's behaviour models, free",
+  });
+  if (res.status !== 201 && res.status !== 409) throw new Error(`POST /api/admin/models answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
 /**

@@ -406,6 +406,11 @@ export interface ChannelView {
   enabled: boolean;
   /** Set when the gateway disabled it (the upstream refused its key). */
   disabled_reason: string | null;
+  /**
+   * Models the channel lists that the model catalogue does not price: the gateway refuses
+   * them (404 model_not_found) until staff add them to the catalogue.
+   */
+  unpriced_models: string[];
   notes: string;
   /** From the environment: it follows UPSTREAM_CHANNELS (or UPSTREAM_BASE_URL) and cannot be changed here. */
   managed_by_env: boolean;
@@ -474,6 +479,12 @@ export interface ModelView {
   /** null: cached input costs the input price. */
   cached_input_price: number | null;
   output_price: number;
+  /**
+   * The most one answer of the model writes, reasoning included: a request that names no
+   * lower maximum reserves this much output against its plan's limits. null: the gateway's
+   * COMPLETION_TOKEN_ESTIMATE.
+   */
+  max_output_tokens: number | null;
   enabled: boolean;
   notes: string;
   created_at: string;
@@ -489,6 +500,7 @@ export interface CreateModelRequest {
   input_price: number;
   cached_input_price?: number | null;
   output_price: number;
+  max_output_tokens?: number | null;
   enabled?: boolean;
   notes?: string;
 }

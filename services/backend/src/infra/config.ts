@@ -153,7 +153,17 @@ const envShape = z.object({
     .int()
     .min(1)
     .default(1024)
-    .describe('Completion tokens reserved for a request that sets no max_tokens, until its real usage is known.'),
+    .describe(
+      'Completion tokens reserved for a request that sets no max_tokens, to a model whose catalogue entry has no max_output_tokens, until its real usage is known.',
+    ),
+  HANGUP_READ_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(300_000)
+    .describe(
+      'After a client hangs up, how long the gateway keeps reading the upstream answer to bill the usage the upstream reports; past it (or past the output the request reserved) the answer is stopped and billed as reserved. 0: stop at once and bill as reserved.',
+    ),
   KEY_CACHE_TTL_MS: z.coerce
     .number()
     .int()
@@ -373,7 +383,7 @@ export interface Config {
   };
   readonly upstream: { channels: UpstreamChannel[]; timeoutMs: number; connectTimeoutMs: number; maxConnections: number };
   readonly routing: { failureThreshold: number; failureWindowMs: number; cooldownMs: number; probeIntervalMs: number; affinityTtlSeconds: number };
-  readonly quota: { timeZone: string; completionTokenEstimate: number };
+  readonly quota: { timeZone: string; completionTokenEstimate: number; hangupReadTimeoutMs: number };
   readonly cache: { keyTtlMs: number };
   readonly authFailures: { perMinute: number; blockSeconds: number };
   readonly usage: { flushBatch: number; flushIntervalMs: number; claimIdleMs: number; retentionDays: number };
@@ -539,7 +549,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       probeIntervalMs: e.CHANNEL_PROBE_INTERVAL_MS,
       affinityTtlSeconds: e.SESSION_AFFINITY_TTL_S,
     },
-    quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE },
+    quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE, hangupReadTimeoutMs: e.HANGUP_READ_TIMEOUT_MS },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
     usage: {

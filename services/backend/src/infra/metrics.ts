@@ -49,7 +49,7 @@ export function createMetrics(registry: client.Registry) {
     }),
     quotaRejections: new client.Counter({
       name: 'gateway_quota_rejections_total',
-      help: 'Requests refused by a limit: requests, tokens (daily), rate (per minute), no_package.',
+      help: 'Requests refused before the upstream: a limit (requests, tokens, credits, rate, streams), no_package, model (not in the plan), unknown_model (not in the catalogue).',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
@@ -115,6 +115,28 @@ export function createMetrics(registry: client.Registry) {
     },
     /** The same, for a request a route answers without the router (its pattern known in advance). */
     observeHttp,
+    /**
+     * Per channel in routing, how many of the models it lists the catalogue does not price
+     * (the gateway refuses them): read at scrape time. The label is the channel's name,
+     * which staff choose, never a model name a customer sent. The workers agree, so the
+     * instance shows their maximum, not their sum.
+     */
+    observeUnpricedChannels(read: () => Promise<Array<{ channel: string; unpriced: number }>>): void {
+      new client.Gauge({
+        name: 'gateway_channel_unpriced_models',
+        help: 'Models a channel in routing lists that the model catalogue does not price (requests for them are refused); by channel.',
+        labelNames: ['channel'] as const,
+        registers: [registry],
+        aggregator: 'max',
+        async collect() {
+          const counts = await read().catch(() => undefined);
+          if (!counts) return;
+          // A channel removed since the last scrape leaves the gauge.
+          this.reset();
+          for (const { channel, unpriced } of counts) this.set({ channel }, unpriced);
+        },
+      });
+    },
     /** Pool gauges read at scrape time. */
     observePools(pools: Pools): void {
       new client.Gauge({

@@ -41,7 +41,7 @@ test('while it drains (DRAIN_DELAY_MS), a stopping backend says so on /healthz, 
     const res = await fetch(`${backend.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.demoApiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content: 'still there?' }] }),
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still there?' }] }),
     });
     assert.equal(res.status, 200, 'requests that still arrive are served');
     assert.equal(res.headers.get('connection'), 'close', 'and no connection is left idle for reuse');

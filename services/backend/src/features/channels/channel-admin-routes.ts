@@ -6,6 +6,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { PG_INTEGER_MAX, int4, text } from '../../infra/validation.js';
 import { actorOf, requires } from '../admin/admin-auth.js';
 import { MODEL_NAME } from '../models/model-admin-routes.js';
+import type { ModelCatalogue } from '../models/model-catalogue.js';
 import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';
 import { SealedValueError } from './channel-crypto.js';
 import { type ChannelDirectory, runtimeOf } from './channel-directory.js';
@@ -83,7 +84,9 @@ function refParam(value: unknown): ChannelRef {
 
 const notFound = () => new NotFoundError('No such channel.', 'channel_not_found');
 
-function rowView(r: ChannelRow): Omit<ChannelView, 'health'> {
+type BaseView = Omit<ChannelView, 'health' | 'unpriced_models'>;
+
+function rowView(r: ChannelRow): BaseView {
   return {
     id: r.id,
     key: runtimeOf(r, undefined).key,
@@ -105,7 +108,7 @@ function rowView(r: ChannelRow): Omit<ChannelView, 'health'> {
   };
 }
 
-function envView(c: RuntimeChannel): Omit<ChannelView, 'health'> {
+function envView(c: RuntimeChannel): BaseView {
   return {
     id: null,
     key: c.key,
@@ -141,20 +144,23 @@ interface Deps {
   directory: Pick<ChannelDirectory, 'environment' | 'envChannel' | 'stored'>;
   health: ChannelHealthReader;
   service: ChannelAdminService;
+  /** Which of a channel's models nobody prices (a warning on the channel). */
+  catalogue: Pick<ModelCatalogue, 'unpriced'>;
 }
 
 /** /api/admin/channels: the upstream channels, their health, and staff's changes to them. */
-export function createChannelAdminRoutes({ channels, directory, health, service }: Deps): Router {
+export function createChannelAdminRoutes({ channels, directory, health, service, catalogue }: Deps): Router {
   const router = createRouter();
   const manage = requires('channels.manage');
   const read = requires('channels.read');
   const refParams = z.object({ ref: text().max(100) });
 
-  /** Views with each channel's health (by its key), highest priority first. */
-  async function views(entries: Array<{ view: Omit<ChannelView, 'health'>; runtime: RuntimeChannel }>): Promise<ChannelView[]> {
+  /** Views with each channel's health (by its key) and the models it serves unpriced, highest priority first. */
+  async function views(entries: Array<{ view: BaseView; runtime: RuntimeChannel }>): Promise<ChannelView[]> {
     const states = await health.views(entries.map((e) => e.runtime)).catch(() => new Map<string, ChannelHealthView>());
+    const unpriced = await Promise.all(entries.map((e) => catalogue.unpriced(e.view.models)));
     return entries
-      .map(({ view, runtime }) => ({ ...view, health: states.get(runtime.key) ?? UNKNOWN_HEALTH }))
+      .map(({ view, runtime }, i) => ({ ...view, unpriced_models: unpriced[i]!, health: states.get(runtime.key) ?? UNKNOWN_HEALTH }))
       .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
   }
   const ofRow = (row: ChannelRow) => ({ view: rowView(row), runtime: runtimeOf(row, undefined) });

@@ -227,8 +227,11 @@ describe('channels that staff manage, through the cluster', () => {
 
   before(async () => {
     [good, picky] = await mocks('managed-good', 'managed-picky');
+    // The gateway serves only what the catalogue sells.
+    await admin.call('POST', '/models', { name: model, input_price: 0, output_price: 0 });
   });
   after(async () => {
+    await admin.call('DELETE', `/models/${model}`);
     for (const id of created) await admin.call('DELETE', `/channels/${id}`);
     await Promise.all([good.close(), picky.close()]);
   });

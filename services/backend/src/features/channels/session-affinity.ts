@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HttpError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 
@@ -14,7 +15,38 @@ export interface Affinity {
   sessionKey?: string;
 }
 
+export interface AffinityLookup extends Affinity {
+  /** The previous response belongs to another user. */
+  foreign: boolean;
+  /**
+   * Tokens of the conversation the request continues (the previous response's prompt and
+   * output, as billed): the upstream reads them again as prompt, so the request reserves them.
+   */
+  contextTokens: number;
+}
+
+/** Who owns a response cannot be checked: refusing is the only safe answer, and a retry may pass. */
+export class OwnershipUnverifiableError extends HttpError {
+  constructor() {
+    super(
+      503,
+      'The gateway cannot check the previous response right now; retry in a moment.',
+      'server_error',
+      'service_unavailable',
+      { 'retry-after': '2' },
+      'previous_response_id',
+    );
+  }
+}
+
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
+
+/** `user|channel|context tokens` (records written before the context was kept have no third part). */
+function parseOwner(record: string): { user: string; channelKey: string; contextTokens: number } {
+  const [user = '', channelKey = '', tokens] = record.split('|');
+  const contextTokens = Number(tokens);
+  return { user, channelKey, contextTokens: Number.isSafeInteger(contextTokens) && contextTokens > 0 ? contextTokens : 0 };
+}
 
 /**
  * Keeps a conversation on one channel so that the upstream's prompt cache is hit: requests
@@ -30,27 +62,39 @@ export function createSessionAffinity({ redis, ttlSeconds, logger }: { redis: Re
 
   return {
     /**
-     * Where this request should go first. Throws nothing: without Redis there is no
-     * affinity. `foreign` is true when the previous response belongs to another user.
+     * Where this request should go first. Without Redis a session has no affinity, but a
+     * `previous_response_id` is refused (OwnershipUnverifiableError, a 503): its owner cannot
+     * be checked, and another customer's conversation must not be continued.
      */
-    async lookup(userId: number, session: string | undefined, previousResponseId: string | undefined): Promise<Affinity & { foreign: boolean }> {
-      try {
-        if (previousResponseId) {
-          const owner = await redis.get(responseKey(previousResponseId));
-          if (owner) {
-            const bar = owner.indexOf('|');
-            const [user, channelKey] = [owner.slice(0, bar), owner.slice(bar + 1)];
-            if (user !== String(userId)) return { pinned: false, foreign: true };
-            return { channelKey, pinned: true, foreign: false, sessionKey: session ? sessionKey(userId, session) : undefined };
-          }
+    async lookup(userId: number, session: string | undefined, previousResponseId: string | undefined): Promise<AffinityLookup> {
+      if (previousResponseId) {
+        let record: string | null;
+        try {
+          record = await redis.get(responseKey(previousResponseId));
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'previous_response_id refused: its owner cannot be checked without Redis');
+          throw new OwnershipUnverifiableError();
         }
-        if (!session) return { pinned: false, foreign: false };
-        const key = sessionKey(userId, session);
+        if (record) {
+          const owner = parseOwner(record);
+          if (owner.user !== String(userId)) return { pinned: false, foreign: true, contextTokens: 0 };
+          return {
+            channelKey: owner.channelKey,
+            pinned: true,
+            foreign: false,
+            contextTokens: owner.contextTokens,
+            sessionKey: session ? sessionKey(userId, session) : undefined,
+          };
+        }
+      }
+      if (!session) return { pinned: false, foreign: false, contextTokens: 0 };
+      const key = sessionKey(userId, session);
+      try {
         const channelKey = (await redis.getex(key, 'EX', ttlSeconds)) ?? undefined;
-        return { channelKey, pinned: false, foreign: false, sessionKey: key };
+        return { channelKey, pinned: false, foreign: false, contextTokens: 0, sessionKey: key };
       } catch (err) {
         quietly(err);
-        return { pinned: false, foreign: false };
+        return { pinned: false, foreign: false, contextTokens: 0 };
       }
     },
 
@@ -60,9 +104,9 @@ export function createSessionAffinity({ redis, ttlSeconds, logger }: { redis: Re
       redis.set(affinity.sessionKey, channelKey, 'EX', ttlSeconds).catch(quietly);
     },
 
-    /** A response `responseId` was produced by `channelKey` for `userId`. */
-    rememberResponse(userId: number, responseId: string, channelKey: string): void {
-      redis.set(responseKey(responseId), `${userId}|${channelKey}`, 'EX', RESPONSE_TTL_S).catch(quietly);
+    /** A response `responseId` was produced by `channelKey` for `userId`; its conversation is now `contextTokens` long. */
+    rememberResponse(userId: number, responseId: string, channelKey: string, contextTokens: number): void {
+      redis.set(responseKey(responseId), `${userId}|${channelKey}|${contextTokens}`, 'EX', RESPONSE_TTL_S).catch(quietly);
     },
   };
 }

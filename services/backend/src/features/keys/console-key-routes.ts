@@ -7,7 +7,6 @@ import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { KeyService } from './key-service.js';
 import { keyView, type KeyStore } from './key-store.js';
 
-const MAX_ACTIVE_KEYS = 50;
 const notFound = () => new NotFoundError('No such API key.', 'api_key_not_found');
 
 /** /api/console/keys: a person's own API keys (another person's are "not found"). */
@@ -29,8 +28,6 @@ export function createConsoleKeyRoutes({ keys, keyStore }: { keys: Pick<KeyServi
       const { account } = requireCaller(res);
       const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
       if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadRequestError('expires_at must be in the future.', 'invalid_request', 'expires_at');
-      const active = (await keyStore.listRows(account.id)).filter((k) => k.status === 'active').length;
-      if (active >= MAX_ACTIVE_KEYS) throw new BadRequestError(`At most ${MAX_ACTIVE_KEYS} active keys; revoke one first.`, 'too_many_keys');
       const issued = await keys.issue(account.id, body.name, expiresAt);
       res.status(201).json({ ...keyView(issued), key: issued.key } satisfies CreatedApiKey);
     },

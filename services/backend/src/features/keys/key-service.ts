@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
+import { BadRequestError } from '../../infra/errors.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
@@ -6,6 +7,8 @@ import { TtlCache } from '../../infra/ttl-cache.js';
 import { generateApiKey, hashApiKey, isWellFormedKey, keyPrefix } from './key-hash.js';
 import type { ApiKeyRecord, KeyStore } from './key-store.js';
 
+/** Active keys one person may hold (staff issuing for them included): revoke one to make another. */
+export const MAX_ACTIVE_KEYS = 50;
 const REDIS_TTL_S = 300;
 /** An unknown key is remembered this long in Redis (a key created since clears it). */
 const MISS_TTL_S = 60;
@@ -88,11 +91,12 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ok: true, record };
     },
 
-    /** A new key; inside `tx` when given (an audited change), else on its own. */
+    /** A new key; inside `tx` when given (an audited change), else on its own. A 400 past MAX_ACTIVE_KEYS. */
     async issue(userId: number, name: string, expiresAt: Date | null, tx?: Queryable) {
       const { key, prefix } = generateApiKey();
       const hash = hashApiKey(pepper, key);
-      const row = await keyStore.insert({ userId, name, keyHash: hash, keyPrefix: prefix, expiresAt }, tx);
+      const row = await keyStore.insert({ userId, name, keyHash: hash, keyPrefix: prefix, expiresAt }, MAX_ACTIVE_KEYS, tx);
+      if (!row) throw new BadRequestError(`At most ${MAX_ACTIVE_KEYS} active keys; revoke one first.`, 'too_many_keys');
       // A remembered miss of this hash (extremely unlikely, but cheap to clear) must not refuse it.
       await redis.del(redisKey(hash)).catch(() => undefined);
       await bus.publish('key', hash).catch(() => undefined);

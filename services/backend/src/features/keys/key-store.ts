@@ -1,4 +1,4 @@
-import type { Pools, Queryable } from '../../infra/db.js';
+import { type Pools, type Queryable, withTransaction } from '../../infra/db.js';
 
 /** A key as authentication needs it: its owner and whether either may be used. */
 export interface ApiKeyRecord {
@@ -76,14 +76,30 @@ export function createKeyStore({ pools }: { pools: Pools }) {
         .rows[0];
     },
 
-    async insert(key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null }, db: Queryable = pools.primary) {
-      const { rows } = await db.query<KeyRow>(
-        `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, expires_at)
-         VALUES ($1, $2, $3, $4, $5)
-         RETURNING ${ROW}`,
-        [key.userId, key.name, key.keyHash, key.keyPrefix, key.expiresAt],
-      );
-      return rows[0]!;
+    /**
+     * A new key, or undefined when its owner already holds `cap` active keys. The owner's
+     * row is locked first, so that concurrent creations for one person queue; then the
+     * count and the insert are one statement, which sees every key committed before it
+     * (under READ COMMITTED a count in the same statement as the lock would be taken from
+     * a snapshot older than the lock, and a burst would pass the cap).
+     */
+    async insert(
+      key: { userId: number; name: string; keyHash: string; keyPrefix: string; expiresAt: Date | null },
+      cap: number,
+      tx?: Queryable,
+    ): Promise<KeyRow | undefined> {
+      const run = async (db: Queryable) => {
+        await db.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [key.userId]);
+        const { rows } = await db.query<KeyRow>(
+          `INSERT INTO api_keys (user_id, name, key_hash, key_prefix, expires_at)
+           SELECT $1, $2, $3, $4, $5
+            WHERE (SELECT count(*) FROM api_keys WHERE user_id = $1 AND status = 'active') < $6
+           RETURNING ${ROW}`,
+          [key.userId, key.name, key.keyHash, key.keyPrefix, key.expiresAt, cap],
+        );
+        return rows[0];
+      };
+      return tx ? run(tx) : withTransaction(pools.primary, run);
     },
 
     /** Revokes (again, harmlessly, if it already was), so a retried revocation re-notifies. */

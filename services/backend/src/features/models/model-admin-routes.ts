@@ -18,6 +18,7 @@ const terms = {
   input_price: price,
   cached_input_price: price.nullable(),
   output_price: price,
+  max_output_tokens: z.number().int().min(1).max(1_000_000).nullable(),
   enabled: z.boolean(),
   notes: text().max(2000),
 };
@@ -25,6 +26,7 @@ const newModel = z.object({
   name: z.string().regex(MODEL_NAME, 'a model name (letters, digits, . _ : / + -), or a family ending in *'),
   ...terms,
   cached_input_price: terms.cached_input_price.default(null),
+  max_output_tokens: terms.max_output_tokens.default(null),
   enabled: terms.enabled.default(true),
   notes: terms.notes.default(''),
 });
@@ -39,6 +41,7 @@ export function modelView(m: ModelRow): ModelView {
     input_price: microsToDollars(m.input_price_micros),
     cached_input_price: microsToDollarsOrNull(m.cached_input_price_micros),
     output_price: microsToDollars(m.output_price_micros),
+    max_output_tokens: m.max_output_tokens,
     enabled: m.enabled,
     notes: m.notes,
     created_at: m.created_at.toISOString(),
@@ -78,6 +81,7 @@ export function createModelAdminRoutes({ models, service }: Deps): Router {
       input_price_micros: body.input_price,
       cached_input_price_micros: body.cached_input_price,
       output_price_micros: body.output_price,
+      max_output_tokens: body.max_output_tokens,
       enabled: body.enabled,
       notes: body.notes,
     });
@@ -95,6 +99,7 @@ export function createModelAdminRoutes({ models, service }: Deps): Router {
         input_price_micros: body.input_price,
         cached_input_price_micros: body.cached_input_price,
         output_price_micros: body.output_price,
+        max_output_tokens: body.max_output_tokens,
         enabled: body.enabled,
         notes: body.notes,
       });

@@ -7,6 +7,8 @@ export interface ModelRow {
   /** null: cached input costs the input price. */
   cached_input_price_micros: number | null;
   output_price_micros: number;
+  /** The most one answer writes, reasoning included; null: COMPLETION_TOKEN_ESTIMATE is reserved instead. */
+  max_output_tokens: number | null;
   enabled: boolean;
   notes: string;
   created_at: Date;
@@ -16,8 +18,8 @@ export interface ModelRow {
 export type NewModel = Omit<ModelRow, 'created_at' | 'updated_at'>;
 export type ModelChange = Partial<Omit<NewModel, 'name'>>;
 
-const COLUMNS = 'name, input_price_micros, cached_input_price_micros, output_price_micros, enabled, notes, created_at, updated_at';
-const EDITABLE = new Set(['input_price_micros', 'cached_input_price_micros', 'output_price_micros', 'enabled', 'notes']);
+const COLUMNS = 'name, input_price_micros, cached_input_price_micros, output_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
+const EDITABLE = new Set(['input_price_micros', 'cached_input_price_micros', 'output_price_micros', 'max_output_tokens', 'enabled', 'notes']);
 
 /** The model catalogue. On the primary throughout: it is small, and a price must apply as soon as it is set. */
 export function createModelStore({ pools }: { pools: Pools }) {
@@ -38,11 +40,11 @@ export function createModelStore({ pools }: { pools: Pools }) {
     /** The new entry, or undefined when the name is taken. */
     async create(tx: Queryable, m: NewModel): Promise<ModelRow | undefined> {
       const { rows } = await tx.query<ModelRow>(
-        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, output_price_micros, enabled, notes)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, output_price_micros, max_output_tokens, enabled, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (name) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [m.name, m.input_price_micros, m.cached_input_price_micros, m.output_price_micros, m.enabled, m.notes],
+        [m.name, m.input_price_micros, m.cached_input_price_micros, m.output_price_micros, m.max_output_tokens, m.enabled, m.notes],
       );
       return rows[0];
     },

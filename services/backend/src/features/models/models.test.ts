@@ -71,8 +71,9 @@ describe('the model catalogue for staff', () => {
     assert.deepEqual([created.input_price, created.cached_input_price, created.output_price, created.enabled], [1.25, 0.125, 10, true]);
     assert.deepEqual(await row(name), { input_price_micros: 1_250_000, cached_input_price_micros: 125_000, output_price_micros: 10_000_000 });
 
-    const tiny = await createModel({ name: `${tag}-tiny`, input_price: 0.000001, output_price: 1.1 });
-    assert.deepEqual([tiny.input_price, tiny.cached_input_price, tiny.output_price], [0.000001, null, 1.1]);
+    const tiny = await createModel({ name: `${tag}-tiny`, input_price: 0.000001, output_price: 1.1, max_output_tokens: 100_000 });
+    assert.deepEqual([tiny.input_price, tiny.cached_input_price, tiny.output_price, tiny.max_output_tokens], [0.000001, null, 1.1, 100_000]);
+    assert.equal(created.max_output_tokens, null, 'no ceiling unless given');
 
     const listed = (await call('get', '/models')).body.find((m: { name: string }) => m.name === name);
     assert.equal(listed.input_price, 1.25);
@@ -100,13 +101,16 @@ describe('the model catalogue for staff', () => {
 
     assert.equal((await b.modelCatalogue.resolve(`${tag}-fam-short`))?.name, `${tag}-fam-*`);
     assert.equal((await b.modelCatalogue.resolve(`${tag}-fam-longer`))?.name, `${tag}-fam-long*`);
-    assert.deepEqual(await b.modelCatalogue.resolve(`${tag}-fam-long-exact`), {
+    const { created, ...exact } = (await b.modelCatalogue.resolve(`${tag}-fam-long-exact`))!;
+    assert.deepEqual(exact, {
       name: `${tag}-fam-long-exact`,
       inputPriceMicros: 5_000_000,
       cachedInputPriceMicros: 500_000,
       outputPriceMicros: 6_000_000,
+      maxOutputTokens: null,
       enabled: false,
     });
+    assert.ok(Math.abs(created - Date.now() / 1000) < 60, 'created: Unix seconds');
     assert.equal(await b.modelCatalogue.resolve(`${tag}-fa`), undefined);
     assert.equal((await b.modelCatalogue.resolve(`${tag}-fam-x`))?.cachedInputPriceMicros, 1_000_000, 'no cached price: the input price');
 
@@ -129,6 +133,9 @@ describe('the model catalogue for staff', () => {
       { ...ok, output_price: 1_000_001 },
       { ...ok, cached_input_price: -0.5 },
       { ...ok, enabled: 'yes' },
+      { ...ok, max_output_tokens: 0 },
+      { ...ok, max_output_tokens: 1.5 },
+      { ...ok, max_output_tokens: 1_000_001 },
       { name: `${tag}-bad` },
     ]) {
       const res = await call('post', '/models', body);

@@ -29,7 +29,8 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
         );
       }
       const pkg = await packages.get(packageId);
-      if (pkg?.status !== 'active') throw new NotFoundError('No such package.', 'package_not_found');
+      // Only what is on sale for money (as the console lists it): a free package is granted, or redeemed with a code.
+      if (pkg?.status !== 'active' || pkg.price_cents <= 0) throw new NotFoundError('No such package for sale.', 'package_not_found');
       if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
         throw new BadRequestError(
           `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { signEpay } from '@codex-gateway/fake-payments';
+import { signedUpPerson } from '@codex-gateway/stack/console-client';
 import { adminApi, getWithKey, postJson, testStack, waitFor } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
@@ -314,5 +315,25 @@ describe('orders: admin views and bad input', () => {
     assert.equal((await order(key, 999999999, 'stripe')).status, 404);
     assert.equal((await postJson(`${stack.gatewayUrl}/v1/orders`, key, { provider: 'stripe' })).status, 400);
     assert.equal((await getWithKey(`${stack.gatewayUrl}/v1/orders/CG0000`, key)).status, 404);
+  });
+
+  test('a package not sold for money (price 0), or one retired, cannot be ordered through either provider or the console, and no order is written', async () => {
+    const { key, userId, packageId } = await buyer(0);
+    const retired = await packageForSale(500);
+    assert.equal((await admin.call('POST', `/packages/${retired.id}/retire`)).status, 200);
+    for (const [pkg, provider] of [
+      [packageId, 'stripe'],
+      [packageId, 'epay'],
+      [retired.id, 'stripe'],
+    ] as const) {
+      const res = await order(key, pkg, provider);
+      assert.equal(res.status, 404, `${pkg} by ${provider}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.code, 'package_not_found');
+    }
+    const person = await signedUpPerson(stack);
+    const viaConsole = await person.client.call('POST', '/orders', { package_id: packageId, provider: 'stripe' });
+    assert.equal(viaConsole.status, 404, viaConsole.text);
+    const orders = await admin.call('GET', `/orders?user_id=${userId}`);
+    assert.deepEqual(orders.body.data, []);
   });
 });

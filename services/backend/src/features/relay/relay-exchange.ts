@@ -7,7 +7,7 @@ import { costMicros } from '../models/pricing.js';
 import type { Reservation } from '../quota/quota-service.js';
 import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';
-import { isRecord, parseObject } from './json.js';
+import { HangUp } from './hang-up.js';
 import { SseRelay } from './sse-relay.js';
 import { type ClientError, clientError, clientHeaders } from './upstream-errors.js';
 import type { UpstreamResponse } from './upstream-client.js';
@@ -23,20 +23,28 @@ interface Exchange {
   auth: ApiKeyAuth;
   day: string;
   reservation: Reservation;
-  /** The catalogue's price of the model (none: it costs no credit). */
-  price: ModelPrice | undefined;
+  /** The catalogue's price of the model (a model without one is not served). */
+  price: ModelPrice;
+  /** What the request reserved: its prompt (with the conversation it continues) and the most output it may write. */
+  estimate: { promptTokens: number; outputTokens: number };
   affinity: Affinity;
   /** Client headers for the upstream (the allow-list). */
   headers: Record<string, string>;
 }
 
-/** What a finished request is charged: the request itself (daily request limit), the prompt estimate. */
+/**
+ * What a finished request is charged, when the upstream reported no usage: the request
+ * itself (daily request limit), the prompt estimate, the output reserved (an answer the
+ * gateway cut off after its client left: hang-up.ts).
+ */
 interface Charge {
   request: boolean;
   prompt: boolean;
+  reserve: boolean;
 }
-const SERVED: Charge = { request: true, prompt: true };
-const NOT_SERVED: Charge = { request: false, prompt: false };
+const SERVED: Charge = { request: true, prompt: true, reserve: false };
+const NOT_SERVED: Charge = { request: false, prompt: false, reserve: false };
+const CUT: Charge = { request: true, prompt: true, reserve: true };
 
 /** Writes with back-pressure; resolves at once if the client has gone. */
 function write(res: Response, data: string | Buffer): Promise<void> | undefined {
@@ -80,7 +88,8 @@ async function readUpstreamError(deps: RelayDeps, answer: UpstreamResponse, requ
  *   4. a stream is relayed event by event; its terminal event is recorded before it is
  *      sent. A stream the upstream breaks off does not count as a request and is billed
  *      only for what reached the client; the client gets a terminal error event.
- * A client that leaves once the answer has begun is billed for what it was sent.
+ * A client that leaves does not stop the upstream: its answer is read on, bounded, and
+ * billed at the usage the upstream reports (hang-up.ts), recorded with status 499.
  */
 export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange): Promise<void> {
   const started = Date.now();
@@ -88,17 +97,22 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
   const { kind, stream } = x.request;
   const meter = new UsageMeter();
   const abort = new AbortController();
+  const hangUp = new HangUp(abort, deps.hangupReadTimeoutMs, deps.abandoned.reading);
   let settled: Promise<void> | undefined;
   let servedBy: UpstreamResponse['channel'] | undefined;
 
   /** Settles the reservation and records the request, once. */
   const finish = (statusCode: number, charge: Charge): Promise<void> => {
     settled ??= (async () => {
-      const usage = meter.usage(x.request.promptEstimate, charge.prompt);
-      const cost = x.price ? costMicros(x.price, usage) : 0;
+      hangUp.settling();
+      const usage = meter.usage(x.estimate.promptTokens, { prompt: charge.prompt, reservedOutput: charge.reserve ? x.estimate.outputTokens : 0 });
+      const cost = costMicros(x.price, usage);
       deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
       deps.metrics.gateway.tokens.inc({ kind: 'completion' }, usage.completionTokens);
-      if (servedBy && charge.request && meter.responseId) deps.affinity.rememberResponse(x.auth.userId, meter.responseId, servedBy.key);
+      if (servedBy && charge.request && meter.responseId) {
+        // A continuation reads this whole conversation again as its prompt.
+        deps.affinity.rememberResponse(x.auth.userId, meter.responseId, servedBy.key, usage.promptTokens + usage.completionTokens);
+      }
       const results = await Promise.allSettled([
         deps.quota.settle(x.reservation, { ...usage, costMicros: cost }, !charge.request),
         deps.recorder.record({
@@ -112,7 +126,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
           reasoningTokens: usage.reasoningTokens,
           costMicros: cost,
           channel: servedBy?.name ?? '',
-          statusCode,
+          statusCode: hangUp.left ? CLIENT_CLOSED : statusCode,
           latencyMs: Date.now() - started,
           stream,
           createdAt: started,
@@ -122,16 +136,13 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
         }),
       ]);
       for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error).message, requestId }, 'usage settlement failed');
+      hangUp.done();
     })();
     return settled;
   };
 
-  let answered = false;
   res.once('close', () => {
-    if (res.writableFinished) return;
-    // The client left: stop the upstream, bill what it was sent (nothing if no answer had begun).
-    abort.abort();
-    void finish(CLIENT_CLOSED, answered ? SERVED : NOT_SERVED);
+    if (!res.writableFinished && !settled) hangUp.clientLeft();
   });
 
   // 1. Upstream.
@@ -150,7 +161,8 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     });
   } catch (err) {
     upstreamTimer({ outcome: 'error' });
-    if (abort.signal.aborted) return;
+    // Cut at the hang-up bound before any answer: the upstream may have begun (and charged).
+    if (hangUp.cut) return finish(CLIENT_CLOSED, CUT);
     await finish(err instanceof HttpError ? err.status : 502, NOT_SERVED);
     throw err;
   }
@@ -164,7 +176,6 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     res.status(error.status).json(error.body);
     return;
   }
-  answered = true;
   deps.affinity.remember(x.affinity, answer.channel.key);
   const headers = clientHeaders(answer.headers);
 
@@ -175,7 +186,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
       body = await readAll(answer.body);
     } catch {
       upstreamTimer({ outcome: 'broken' });
-      if (abort.signal.aborted) return;
+      if (hangUp.cut) return finish(CLIENT_CLOSED, CUT);
       await finish(502, NOT_SERVED);
       throw new UpstreamError(502, 'The upstream answer broke off.');
     }
@@ -193,6 +204,8 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
     headers,
     meter,
     abort,
+    hangUp,
+    outputBound: x.estimate.outputTokens,
     started,
     kind,
     stripUsage: kind === 'chat' && !x.request.clientWantsUsage,
@@ -209,6 +222,9 @@ async function relayStream(
     headers: Record<string, string>;
     meter: UsageMeter;
     abort: AbortController;
+    hangUp: HangUp;
+    /** Output tokens the request reserved: once its client has left, no more is read. */
+    outputBound: number;
     started: number;
     kind: RelayRequest['kind'];
     stripUsage: boolean;
@@ -234,26 +250,34 @@ async function relayStream(
     let broken: string | undefined;
     try {
       for await (const chunk of s.answer.body) {
-        if (res.destroyed) break;
         const events = relay.push(chunk);
         // The books first: a client that saw the end of its answer has been billed for it.
         if (relay.end) await ended(relay.end);
-        await send(events);
         if (relay.overflow) {
           broken = 'an event larger than the relay holds';
           break;
         }
+        if (s.hangUp.left) {
+          // Read on for the books only, as far as the reservation covers (hang-up.ts).
+          if (s.meter.generated > s.outputBound) s.hangUp.cutShort();
+          if (s.hangUp.cut) break;
+          continue;
+        }
+        await send(events);
       }
       relay.close();
     } catch (err) {
-      if (s.abort.signal.aborted) return;
-      broken = (err as Error).message;
+      if (!s.hangUp.cut) broken = (err as Error).message;
     }
-    if (res.destroyed) return; // the client left; the close handler billed what it was sent
     if (relay.end === 'completed') {
       s.upstreamTimer({ outcome: 'ok' });
       await ended('completed');
       res.end();
+      return;
+    }
+    if (s.hangUp.cut) {
+      s.upstreamTimer({ outcome: 'cut' });
+      await s.finish(CLIENT_CLOSED, CUT);
       return;
     }
     // The upstream failed this answer: not counted as a request, billed for what was delivered.
@@ -267,6 +291,7 @@ async function relayStream(
       'upstream stream failed',
     );
     await ended('failed');
+    if (s.hangUp.left) return;
     if (!res.headersSent) throw new UpstreamError(502, 'The upstream provider broke off the answer before it began.');
     if (relay.end !== 'failed') await send(relay.failureEvent('The upstream provider broke off the answer; it was not counted against your limits.'));
     res.end();
@@ -274,29 +299,4 @@ async function relayStream(
     s.abort.abort();
     deps.metrics.gateway.activeStreams.dec();
   }
-}
-
-/**
- * An unmetered pass-through of the model list (or one model), with the same header and
- * error rules; the list keeps only the models `keep` accepts.
- */
-export async function relayModels(deps: RelayDeps, res: Response, keep: (id: string) => Promise<boolean>, model?: string): Promise<void> {
-  const abort = new AbortController();
-  res.once('close', () => abort.abort());
-  const requestId = res.locals.requestId as string;
-  const answer = await deps.upstream.send({ method: 'GET', path: model === undefined ? '/models' : '/models/{model}', model, signal: abort.signal, requestId });
-  if (answer.status >= 300) {
-    const error = await readUpstreamError(deps, answer, requestId);
-    res.status(error.status).json(error.body);
-    return;
-  }
-  const body = await readAll(answer.body);
-  const list = model === undefined ? parseObject(body.toString('utf8')) : undefined;
-  if (!list || !Array.isArray(list.data)) {
-    res.status(answer.status).set(clientHeaders(answer.headers)).end(body);
-    return;
-  }
-  const data: unknown[] = [];
-  for (const entry of list.data) if (isRecord(entry) && typeof entry.id === 'string' && (await keep(entry.id))) data.push(entry);
-  res.status(answer.status).json({ ...list, data });
 }

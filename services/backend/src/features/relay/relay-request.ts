@@ -49,8 +49,10 @@ export interface RelayRequest {
   clientWantsUsage: boolean;
   /** Prompt tokens estimated from the decoded request, until the upstream says. */
   promptEstimate: number;
-  /** Output tokens the request may use: its own max × choices, or the configured estimate. */
-  outputEstimate: number;
+  /** The most output tokens the client allows one choice (its smallest max_* field), if it set one. */
+  outputLimit: number | undefined;
+  /** Choices asked for (chat's `n`); each writes up to the output limit. */
+  choices: number;
   /** The conversation's cache key (sticks it to one channel). */
   promptCacheKey: string | undefined;
   /** The response this one continues (responses API): only the channel that produced it holds it. */
@@ -101,10 +103,10 @@ function withUsageAsked(raw: Record<string, unknown>, bytes: Buffer | undefined)
 
 /**
  * Checks a chat or responses body as far as the gateway needs it (model, stream, output
- * limits, choices) and works out how many tokens to reserve for it. `bytes`: the body as
- * the client sent it (UTF-8), passed on as it is when the gateway changes nothing.
+ * limits, choices) and estimates its prompt. `bytes`: the body as the client sent it
+ * (UTF-8), passed on as it is when the gateway changes nothing.
  */
-export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstimate: number, bytes?: Buffer): RelayRequest {
+export function readRelayRequest(kind: ApiKind, raw: unknown, bytes?: Buffer): RelayRequest {
   if (!isRecord(raw)) throw new BadRequestError('Request body must be a JSON object.', 'invalid_body');
   const model = checkModel(raw.model);
   if (raw.stream !== undefined && raw.stream !== null && typeof raw.stream !== 'boolean') {
@@ -119,7 +121,6 @@ export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstim
         ]
       : [optionalInt(raw, 'max_output_tokens', MAX_OUTPUT_TOKENS, 'invalid_max_tokens')];
   const given = limits.filter((n): n is number => n !== undefined);
-  const perChoice = given.length > 0 ? Math.min(...given) : defaultOutputEstimate;
   const choices = kind === 'chat' ? (optionalInt(raw, 'n', MAX_CHOICES, 'invalid_n') ?? 1) : 1;
 
   // JSON.parse drops a byte-order mark; an upstream might not.
@@ -141,8 +142,21 @@ export function readRelayRequest(kind: ApiKind, raw: unknown, defaultOutputEstim
     stream,
     clientWantsUsage,
     promptEstimate: estimatePromptTokens(raw),
-    outputEstimate: perChoice * choices,
+    outputLimit: given.length > 0 ? Math.min(...given) : undefined,
+    choices,
     promptCacheKey: routingText(raw.prompt_cache_key),
     previousResponseId: kind === 'responses' ? routingText(raw.previous_response_id) : undefined,
   };
+}
+
+/**
+ * The output tokens a request reserves against its plan's limits: what it may write at
+ * most. Per choice, the client's own limit, but never more than the model writes (its
+ * catalogue entry's `max_output_tokens`, reasoning included); without either, the
+ * configured estimate. A reasoning model's entry carries its ceiling, so that concurrent
+ * requests reserve all they can cost and none passes a credit limit.
+ */
+export function outputReserve(request: Pick<RelayRequest, 'outputLimit' | 'choices'>, modelMax: number | null, estimate: number): number {
+  const perChoice = request.outputLimit === undefined ? (modelMax ?? estimate) : Math.min(request.outputLimit, modelMax ?? request.outputLimit);
+  return perChoice * request.choices;
 }

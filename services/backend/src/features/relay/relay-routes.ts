@@ -8,7 +8,7 @@ import type { Metrics } from '../../infra/metrics.js';
 import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
 import type { SessionAffinity } from '../channels/session-affinity.js';
 import type { ApiKeyAuth, ApiKeyAuthenticator } from '../keys/api-key-auth.js';
-import { type ModelCatalogue, modelAllowed } from '../models/model-catalogue.js';
+import { isFamily, type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
 import { costMicros } from '../models/pricing.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { Entitlement } from '../packages/user-package-store.js';
@@ -17,8 +17,9 @@ import { NoActivePackageError } from '../quota/quota-errors.js';
 import type { QuotaService } from '../quota/quota-service.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { isPlainUtf8, readJsonBody } from './json-body.js';
-import { relayMetered, relayModels } from './relay-exchange.js';
-import { RELAY_BODY_DOCS, readRelayRequest } from './relay-request.js';
+import type { AbandonedAnswers } from './hang-up.js';
+import { relayMetered } from './relay-exchange.js';
+import { outputReserve, RELAY_BODY_DOCS, readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { ApiKind } from './usage-meter.js';
 
@@ -27,13 +28,17 @@ export interface RelayDeps {
   entitlements: EntitlementService;
   quota: QuotaService;
   recorder: UsageRecorder;
-  catalogue: Pick<ModelCatalogue, 'resolve'>;
+  catalogue: Pick<ModelCatalogue, 'resolve' | 'list'>;
   affinity: SessionAffinity;
   metrics: Metrics;
   logger: Logger;
   bodyLimitBytes: number;
   timeZone: string;
   completionTokenEstimate: number;
+  /** How long an answer is read on after its client hung up (hang-up.ts). */
+  hangupReadTimeoutMs: number;
+  /** The answers read on for clients that left, stopped at shutdown. */
+  abandoned: AbandonedAnswers;
 }
 
 /** The client's headers that the upstream may see (the allow-list), as one flat record. */
@@ -55,12 +60,26 @@ function keepBodyBytes(req: object, _res: unknown, bytes: Buffer, charset: strin
 }
 const bodyBytes = (req: Request): Buffer | undefined => (req as WithBodyBytes)[BODY_BYTES];
 
-/** The plan lets the caller use this model, and the catalogue has not withdrawn it. */
-async function allows(deps: RelayDeps, entitlement: Entitlement | undefined, model: string) {
+/**
+ * The model as the caller may use it: sold by the catalogue (an enabled entry prices it),
+ * and within the caller's plan. The refusal of a model nobody sells says nothing of what
+ * any upstream knows.
+ */
+async function sold(deps: RelayDeps, entitlement: Entitlement, model: string): Promise<ModelPrice> {
   const price = await deps.catalogue.resolve(model);
-  const allowed = entitlement !== undefined && (price?.enabled ?? true) && modelAllowed(entitlement.models, model, price?.name);
-  return { allowed, price };
+  if (!price?.enabled) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'unknown_model' });
+    throw modelNotFound(model);
+  }
+  if (!modelAllowed(entitlement.models, model, price.name)) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
+    throw new ForbiddenError(`Your package does not include the model '${model}'.`, 'model_not_allowed');
+  }
+  return price;
 }
+
+const modelNotFound = (model: string) =>
+  new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
 
 /** Where OpenAI SDKs and the Codex CLI (base_url=…/v1) and the original product (/api/v1) send requests. */
 export const API_PREFIXES = ['/v1', '/api/v1'];
@@ -124,15 +143,28 @@ export function createMeteredEntry(deps: RelayDeps & { authenticate: ApiKeyAuthe
   };
 }
 
-/** The model list and the model, narrowed to the caller's plan (mounted under the customer API's prefixes). */
+/**
+ * The model list and one model: the catalogue's models the caller's plan allows (exact
+ * names only: a `prefix*` family prices dated variants, which are served but not listed)
+ * that some channel serves, in OpenAI's shape. The upstream is not asked: the list is what
+ * the gateway sells, not what an upstream happens to know.
+ */
 export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router {
   const router = createRouter();
-  const entitlementOf = (res: Response) => deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
 
-  // The upstream's list, narrowed to the models the caller's plan may use.
+  async function offered(res: Response): Promise<ModelPrice[]> {
+    const entitlement = await deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
+    if (!entitlement) return [];
+    const listed: ModelPrice[] = [];
+    for (const m of await deps.catalogue.list()) {
+      if (m.enabled && !isFamily(m.name) && modelAllowed(entitlement.models, m.name, m.name) && (await deps.upstream.serves(m.name))) listed.push(m);
+    }
+    return listed;
+  }
+  const modelObject = (m: ModelPrice) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'codex-gateway' });
+
   route(router, 'get', '/models', { access: deps.access, summary: 'The models your package may use' }, async (_in, res) => {
-    const entitlement = await entitlementOf(res);
-    return relayModels(deps, res, async (id) => (await allows(deps, entitlement, id)).allowed);
+    res.json({ object: 'list', data: (await offered(res)).map(modelObject) });
   });
   const modelParams = z.object({ model: z.string().max(1000) });
   route(
@@ -142,9 +174,9 @@ export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router 
     { access: deps.access, summary: 'One model, if your package may use it', params: modelParams },
     async ({ params }, res) => {
       const model = params.model;
-      const missing = () => new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
-      if (!(await deps.upstream.serves(model)) || !(await allows(deps, await entitlementOf(res), model)).allowed) throw missing();
-      return relayModels(deps, res, async () => true, model);
+      const found = (await offered(res)).find((m) => m.name === model);
+      if (!found) throw modelNotFound(model);
+      res.json(modelObject(found));
     },
   );
   return router;
@@ -155,7 +187,7 @@ export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router 
  * conversation lives → reserve every limit at once → relay and settle (relayMetered).
  */
 async function handle(deps: RelayDeps, req: Request, res: Response, kind: ApiKind, path: '/chat/completions' | '/responses') {
-  const request = readRelayRequest(kind, req.body, deps.completionTokenEstimate, bodyBytes(req));
+  const request = readRelayRequest(kind, req.body, bodyBytes(req));
   const auth = res.locals.auth as ApiKeyAuth;
   const day = businessDay(deps.timeZone);
   const entitlement = await deps.entitlements.active(auth.userId, day);
@@ -163,26 +195,26 @@ async function handle(deps: RelayDeps, req: Request, res: Response, kind: ApiKin
     deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
     throw new NoActivePackageError();
   }
-  const { allowed, price } = await allows(deps, entitlement, request.model);
-  if (!allowed) {
-    deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
-    throw new ForbiddenError(`Your package does not include the model '${request.model}'.`, 'model_not_allowed');
-  }
+  const price = await sold(deps, entitlement, request.model);
   const session = conversationOf(req.headers, request.promptCacheKey);
   const affinity = await deps.affinity.lookup(auth.userId, session, request.previousResponseId);
   if (affinity.foreign) {
     throw new BadRequestError(`Previous response with id '${request.previousResponseId}' not found.`, 'previous_response_not_found', 'previous_response_id');
   }
-  const estimateCredits = price ? costMicros(price, { promptTokens: request.promptEstimate, cachedTokens: 0, completionTokens: request.outputEstimate }) : 0;
+  // All the request can cost: its prompt with the conversation it continues, and the most it may write (reasoning included).
+  const estimate = {
+    promptTokens: request.promptEstimate + affinity.contextTokens,
+    outputTokens: outputReserve(request, price.maxOutputTokens, deps.completionTokenEstimate),
+  };
   const reservation = await deps.quota.reserve({
     userId: auth.userId,
     keyId: auth.keyId,
     day,
     entitlement,
-    estimate: request.promptEstimate + request.outputEstimate,
-    estimateCredits,
+    estimate: estimate.promptTokens + estimate.outputTokens,
+    estimateCredits: costMicros(price, { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: estimate.outputTokens }),
     stream: request.stream,
     requestId: res.locals.requestId as string,
   });
-  await relayMetered(deps, res, { path, request, auth, day, reservation, price, affinity, headers: forwardedHeaders(req) });
+  await relayMetered(deps, res, { path, request, auth, day, reservation, price, estimate, affinity, headers: forwardedHeaders(req) });
 }

@@ -170,12 +170,24 @@ describe('what a request may reserve', () => {
     }
   });
 
-  test('model names that are names of Object.prototype reach the upstream as they are', async () => {
+  test('model names that are names of Object.prototype are looked up as names: sold, they reach the upstream as they are; unsold, a 404', async () => {
     const { key } = await admin.customer();
-    for (const model of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
-      const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model }));
-      assert.equal(res.status, 200, `${model}: ${JSON.stringify(res.body)}`);
-      assert.equal(res.body.model, model);
+    const sold = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+    for (const model of sold) assert.equal((await admin.call('POST', '/models', { name: model, input_price: 0, output_price: 0 })).status, 201);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      for (const model of sold) {
+        const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model }));
+        assert.equal(res.status, 200, `${model}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.model, model);
+      }
+      for (const model of ['__proto__', 'prototype', '__defineGetter__']) {
+        const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model }));
+        assert.equal(res.status, 404, `${model}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'model_not_found');
+      }
+    } finally {
+      for (const model of sold) await admin.call('DELETE', `/models/${model}`);
     }
   });
 });

@@ -38,9 +38,14 @@ export class UsageMeter {
     this.reported = { prompt, completion, cached: Math.min(cached, prompt), reasoning: Math.min(reasoning, completion) };
   }
 
-  /** One content delta went to the client. */
+  /** One content delta went by (to the client, or read after it left). */
   delivered(): void {
     this.deltas += 1;
+  }
+
+  /** Content deltas the upstream has sent so far. */
+  get generated(): number {
+    return this.deltas;
   }
 
   /** Reads a complete (non-streamed) JSON answer. */
@@ -52,12 +57,21 @@ export class UsageMeter {
   }
 
   /**
-   * What the upstream reported; failing that, what was delivered, plus the prompt estimate
-   * when the prompt was answered (`chargePrompt`: not for an answer the upstream broke off).
+   * What the upstream reported; failing that, the gateway's count: what was delivered,
+   * plus the prompt estimate when the prompt was answered (`charge.prompt`: not for an
+   * answer the upstream broke off), and at least `charge.reservedOutput` output tokens for
+   * an answer the gateway cut off unfinished (the upstream charges for what it wrote,
+   * reasoning included, which the gateway cannot see).
    */
-  usage(promptEstimate: number, chargePrompt: boolean): MeteredUsage {
+  usage(promptEstimate: number, charge: { prompt: boolean; reservedOutput?: number }): MeteredUsage {
     const r = this.reported;
     if (r) return { promptTokens: r.prompt, completionTokens: r.completion, cachedTokens: r.cached, reasoningTokens: r.reasoning, reported: true };
-    return { promptTokens: chargePrompt ? promptEstimate : 0, completionTokens: this.deltas, cachedTokens: 0, reasoningTokens: 0, reported: false };
+    return {
+      promptTokens: charge.prompt ? promptEstimate : 0,
+      completionTokens: Math.max(this.deltas, charge.reservedOutput ?? 0),
+      cachedTokens: 0,
+      reasoningTokens: 0,
+      reported: false,
+    };
   }
 }

@@ -249,7 +249,7 @@ export const adminEn = {
   models: {
     title: 'Models',
     intro:
-      'The catalogue prices each request in US dollars per million tokens. A name ending in * prices a family (gpt-5* covers gpt-5-mini): an exact name wins over a family, a longer family over a shorter one. Changes apply to requests served from now on; requests already served keep their cost.',
+      'The catalogue is what the gateway sells: a model it does not list, or lists as not offered, is refused; a free model is a price of 0. Each request is priced in US dollars per million tokens. A name ending in * prices a family (gpt-4o-2* covers the dated gpt-4o-2024-08-06): an exact name wins over a family, a longer family over a shorter one; families are served but not listed in /v1/models. Changes apply to requests served from now on; requests already served keep their cost.',
     create: 'Add model',
     createTitle: 'New model',
     editTitle: 'Edit “{{name}}”',
@@ -257,9 +257,11 @@ export const adminEn = {
     save: 'Save',
     delete: 'Delete',
     deleteTitle: 'Delete model',
-    deleteBody: 'Remove “{{name}}” from the catalogue? Requests served from now on are no longer priced by it. Requests already served keep their cost.',
+    deleteBody:
+      'Remove “{{name}}” from the catalogue? From now on it is no longer served (unless a family prices it). Requests already served keep their cost.',
     empty: 'The catalogue is empty.',
     sameAsInput: 'same as input',
+    noMaxOutput: 'default estimate',
     enabledBadge: 'offered',
     disabledBadge: 'not offered',
     allPackages: 'All packages',
@@ -270,6 +272,7 @@ export const adminEn = {
       input: 'Input ($/1M)',
       cachedInput: 'Cached input ($/1M)',
       output: 'Output ($/1M)',
+      maxOutput: 'Max output',
       status: 'Status',
       packages: 'Packages on sale',
     },
@@ -278,6 +281,7 @@ export const adminEn = {
       input: 'Input price',
       cachedInput: 'Cached input price',
       output: 'Output price',
+      maxOutput: 'Max output tokens',
       enabled: 'Offered',
       notes: 'Notes',
     },
@@ -286,10 +290,13 @@ export const adminEn = {
       nameFixed: 'A name cannot be changed: add another entry and delete this one.',
       price: 'US dollars per million tokens.',
       cachedInput: 'Empty: the same as the input price.',
+      maxOutput:
+        'The most one answer writes, reasoning included (the model’s output ceiling). A request without a lower max reserves this much of its plan’s limits. Empty: the gateway’s default estimate.',
     },
     validation: {
       name: 'Letters, digits and . _ : / + - (up to 128), optionally ending in *.',
       price: 'Enter a price of 0 or more.',
+      maxOutput: 'A whole number from 1 to 1,000,000, or empty.',
     },
   },
   channels: {
@@ -316,6 +323,7 @@ export const adminEn = {
     noKey: 'no key',
     keyHint: 'key {{hint}}',
     everyModel: 'every model',
+    unpriced: 'Not in the model catalogue, so refused: {{models}}. Price them on the Models page.',
     kinds: { openai: 'OpenAI-compatible', azure: 'Azure OpenAI' },
     enabledBadge: 'enabled',
     disabledBadge: 'disabled',

@@ -92,6 +92,8 @@ describe('channels, models and plans in the operator console', () => {
     await form.waitFor({ state: 'hidden' });
     const row = owner.getByTestId('channel-row').filter({ hasText: CHANNEL });
     await row.getByTestId('channel-state').filter({ hasText: 'healthy' }).waitFor();
+    // Its model has no price yet: the gateway would refuse it, and the row says so.
+    await row.getByTestId('channel-unpriced').filter({ hasText: MODEL }).waitFor();
     const channel = ((await admin.call('GET', '/channels')).body as Array<{ name: string; key: string; api_key_hint: string }>).find((c) => c.name === CHANNEL);
     assert.ok(channel, 'the API lists the new channel');
     created.channelKey = channel.key;
@@ -173,6 +175,7 @@ describe('channels, models and plans in the operator console', () => {
 
     // Disabled, the channel leaves routing on every replica: the stack's own channel (every model) takes the model.
     await operations(owner, 'Channels', 'Channels');
+    await row.getByTestId('channel-unpriced').waitFor({ state: 'detached' });
     await owner.getByRole('button', { name: `Disable: ${CHANNEL}` }).click();
     await owner.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
     await row.getByTestId('channel-enabled').filter({ hasText: 'disabled' }).waitFor();

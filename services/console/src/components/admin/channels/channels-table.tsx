@@ -105,6 +105,11 @@ function ChannelRow({ channel, actions }: { channel: ChannelView; actions?: Chan
       </Table.Td>
       <Table.Td style={TOP}>
         <ModelList models={channel.models} map={channel.model_map} />
+        {channel.unpriced_models.length > 0 && (
+          <Text size="xs" c="orange.8" fw={600} maw={240} mt={4} data-testid="channel-unpriced">
+            {t('channels.unpriced', { models: channel.unpriced_models.join(', ') })}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td style={TOP}>
         <Stack gap={4} align="flex-start">

@@ -11,16 +11,18 @@ interface Values {
   input: number | string;
   cachedInput: number | string;
   output: number | string;
+  /** '': no ceiling of its own (the gateway's estimate is reserved). */
+  maxOutput: number | string;
   enabled: boolean;
   notes: string;
 }
 
-type Field = 'name' | 'input' | 'cachedInput' | 'output';
+type Field = 'name' | 'input' | 'cachedInput' | 'output' | 'maxOutput';
 
 /** The names the catalogue takes (services/backend/migrations: models.name). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;
 
-const BLANK: Values = { name: '', input: '', cachedInput: '', output: '', enabled: true, notes: '' };
+const BLANK: Values = { name: '', input: '', cachedInput: '', output: '', maxOutput: '', enabled: true, notes: '' };
 
 function valuesOf(model: ModelView): Values {
   return {
@@ -28,6 +30,7 @@ function valuesOf(model: ModelView): Values {
     input: model.input_price,
     cachedInput: model.cached_input_price ?? '',
     output: model.output_price,
+    maxOutput: model.max_output_tokens ?? '',
     enabled: model.enabled,
     notes: model.notes,
   };
@@ -40,6 +43,12 @@ function toEntry(v: Values): { entry: CreateModelRequest; invalid: null } | { en
     invalid.add(field);
     return 0;
   };
+  const tokens = (value: number | string) => {
+    if (value === '') return null;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1_000_000) return value;
+    invalid.add('maxOutput');
+    return null;
+  };
   const name = v.name.trim();
   if (!NAME.test(name)) invalid.add('name');
   const entry: CreateModelRequest = {
@@ -47,6 +56,7 @@ function toEntry(v: Values): { entry: CreateModelRequest; invalid: null } | { en
     input_price: price('input', v.input),
     cached_input_price: v.cachedInput === '' ? null : price('cachedInput', v.cachedInput),
     output_price: price('output', v.output),
+    max_output_tokens: tokens(v.maxOutput),
     enabled: v.enabled,
     notes: v.notes,
   };
@@ -59,6 +69,7 @@ function changes(before: ModelView, entry: CreateModelRequest): ModelChangeReque
   if (entry.input_price !== before.input_price) change.input_price = entry.input_price;
   if ((entry.cached_input_price ?? null) !== before.cached_input_price) change.cached_input_price = entry.cached_input_price ?? null;
   if (entry.output_price !== before.output_price) change.output_price = entry.output_price;
+  if ((entry.max_output_tokens ?? null) !== before.max_output_tokens) change.max_output_tokens = entry.max_output_tokens ?? null;
   if (entry.enabled !== before.enabled) change.enabled = entry.enabled;
   if (entry.notes !== before.notes) change.notes = entry.notes;
   return change;
@@ -150,6 +161,18 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
             {priceInput('cachedInput', false)}
             {priceInput('output', true)}
           </SimpleGrid>
+          <NumberInput
+            label={t('models.fields.maxOutput')}
+            description={t('models.hints.maxOutput')}
+            min={1}
+            max={1_000_000}
+            allowNegative={false}
+            allowDecimal={false}
+            thousandSeparator=","
+            value={values.maxOutput}
+            onChange={(value) => set('maxOutput', value)}
+            error={invalid.has('maxOutput') ? t('models.validation.maxOutput') : undefined}
+          />
           <Textarea
             label={t('models.fields.notes')}
             maxLength={2000}

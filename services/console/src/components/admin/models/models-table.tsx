@@ -36,7 +36,7 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
   const format = useFormat();
   const withActions = onEdit !== undefined || onDelete !== undefined;
   return (
-    <Table.ScrollContainer minWidth={withActions ? 900 : 760}>
+    <Table.ScrollContainer minWidth={withActions ? 1000 : 860}>
       <Table striped highlightOnHover verticalSpacing="sm" fz="sm">
         <Table.Thead>
           <Table.Tr>
@@ -49,6 +49,9 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
             </Table.Th>
             <Table.Th ta="right" style={NO_WRAP}>
               {t('models.columns.output')}
+            </Table.Th>
+            <Table.Th ta="right" style={NO_WRAP}>
+              {t('models.columns.maxOutput')}
             </Table.Th>
             <Table.Th>{t('models.columns.status')}</Table.Th>
             <Table.Th>{t('models.columns.packages')}</Table.Th>
@@ -82,6 +85,15 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
               </Table.Td>
               <Table.Td ta="right" style={{ ...TOP, ...NO_WRAP }}>
                 {format.usd(model.output_price)}
+              </Table.Td>
+              <Table.Td ta="right" style={{ ...TOP, ...NO_WRAP }}>
+                {model.max_output_tokens === null ? (
+                  <Text span size="sm" c="dimmed">
+                    {t('models.noMaxOutput')}
+                  </Text>
+                ) : (
+                  format.number(model.max_output_tokens)
+                )}
               </Table.Td>
               <Table.Td style={TOP}>
                 <Badge variant="light" color={model.enabled ? 'teal' : 'gray'}>
