@@ -44,6 +44,16 @@ export function createAdminClient(stack: StackInfo) {
         price_cents: terms.price_cents ?? 999,
         currency: terms.currency ?? 'USD',
       }),
+    /**
+     * The catalogue sells only what it prices: these names (or `prefix*` families) priced at 0,
+     * for tests that invent their own model names (an entry already there is kept as it is).
+     */
+    async priceFree(names: string[]): Promise<void> {
+      for (const name of names) {
+        const res = await call('POST', '/models', { name, input_price: 0, output_price: 0, notes: 'priced by a test' });
+        if (res.status !== 201 && res.status !== 409) throw new Error(`pricing ${name} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      }
+    },
     grant: (userId: number, packageId: number) => ok('POST', `/users/${userId}/packages`, { package_id: packageId }),
     issueKey: (userId: number, extra: { name?: string; expires_at?: string } = {}) => ok('POST', `/users/${userId}/api-keys`, { name: 'test', ...extra }),
     revokeKey: (keyId: number) => call('DELETE', `/api-keys/${keyId}`),

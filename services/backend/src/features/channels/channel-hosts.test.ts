@@ -34,6 +34,7 @@ const adminOf = (app: App) => (method: 'get' | 'post' | 'patch', path: string, b
 };
 
 before(async () => {
+  await admin.priceFree(['moving-*', 'none-*', 'allowed-*', 'stray-*']);
   home = createMockUpstream({ name: `home-${tag}`, apiKey: KEY });
   elsewhere = createMockUpstream({ name: `elsewhere-${tag}` });
   homeUrl = (await home.listen(0, '127.0.0.1')).url;

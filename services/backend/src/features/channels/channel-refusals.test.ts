@@ -52,6 +52,7 @@ const chat = (key: string, model: string) =>
   postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model, messages: [{ role: 'user', content: 'may I?' }] });
 
 before(async () => {
+  await admin.priceFree(['refusals-*']);
   picky = createMockUpstream({ name: `picky-${tag}`, apiKey: KEY });
   backup = createMockUpstream({ name: `backup-${tag}` });
   pickyBase = `${(await picky.listen(0, '127.0.0.1')).url}/v1`;
