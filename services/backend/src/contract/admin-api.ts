@@ -8,7 +8,8 @@
 
 import type { ApiKeyView, OrderView, PackageView, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
 
-export type StaffRole = 'owner' | 'admin' | 'support';
+export type { StaffRole } from '../domain/staff-roles.js';
+import type { StaffRole } from '../domain/staff-roles.js';
 
 export interface UsageCountsView {
   request_count: number;

@@ -57,16 +57,7 @@ export const ADMIN_PERMISSIONS = [
 ] as const;
 export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
-const READS: readonly AdminPermission[] = [
-  'users.read',
-  'packages.read',
-  'orders.read',
-  'codes.read',
-  'audit.read',
-  'usage.read',
-  'channels.read',
-  'models.read',
-];
+const READS = ADMIN_PERMISSIONS.filter((p) => p.endsWith('.read'));
 
 /**
  * The table. Owner: everything. Admin: everything but staff. Support: reads (never a plain

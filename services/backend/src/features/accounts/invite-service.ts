@@ -1,4 +1,4 @@
-import type { Actor } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { InviteStore } from './invite-store.js';
 

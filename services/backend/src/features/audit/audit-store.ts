@@ -1,20 +1,5 @@
+import type { Actor, StaffRole } from '../../domain/staff-roles.js';
 import type { Pools, Queryable } from '../../infra/db.js';
-
-export type StaffRole = 'owner' | 'admin' | 'support';
-
-/** Who makes a change: a staff member, the admin token (an owner named "token"), or the gateway itself. */
-export interface Actor {
-  name: string;
-  userId: number | null;
-  role: StaffRole;
-  address: string;
-}
-
-/**
- * The gateway acting on its own (e.g. disabling a channel whose key the upstream refuses):
- * like the admin token, an owner with a name of its own, and no address.
- */
-export const GATEWAY_ACTOR: Readonly<Actor> = Object.freeze({ name: 'gateway', userId: null, role: 'owner', address: '' });
 
 export interface AuditEntry {
   action: string;

@@ -1,5 +1,6 @@
 import { type PoolClient, type Pools, withTransaction } from '../../infra/db.js';
-import type { Actor, AuditEntry, AuditStore } from './audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
+import type { AuditEntry, AuditStore } from './audit-store.js';
 
 /**
  * A staff change and its audit row in one transaction: both are written or neither. The

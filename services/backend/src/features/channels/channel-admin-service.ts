@@ -4,7 +4,7 @@ import type { Config } from '../../infra/config.js';
 import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
-import { type Actor, GATEWAY_ACTOR } from '../audit/audit-store.js';
+import { type Actor, GATEWAY_ACTOR } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { ChannelSealer } from './channel-crypto.js';
 import { type ChannelDirectory, runtimeOf } from './channel-directory.js';

@@ -6,7 +6,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../admin/admin-auth.js';
 import type { ModelAdminService } from './model-admin-service.js';
-import type { ModelRow, ModelStore } from './model-store.js';
+import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
 import { dollarAmount, microsToDollars, microsToDollarsOrNull } from './pricing.js';
 
 /** As the migration's check: letters, digits and . _ : / + -, optionally ending in '*' (a family). */
@@ -65,6 +65,20 @@ interface Deps {
 }
 
 /** /api/admin/models: the catalogue and its prices (US dollars per million tokens). */
+/** A request's terms (prices already in micro-dollars) as the catalogue's columns: all of them for a new entry, those given for a change. */
+function columnsOf(body: z.output<typeof newModel>): Omit<NewModel, 'name'>;
+function columnsOf(body: z.output<typeof modelChange>): ModelChange;
+function columnsOf(body: z.output<typeof modelChange>): ModelChange {
+  return {
+    input_price_micros: body.input_price,
+    cached_input_price_micros: body.cached_input_price,
+    output_price_micros: body.output_price,
+    max_output_tokens: body.max_output_tokens,
+    enabled: body.enabled,
+    notes: body.notes,
+  };
+}
+
 export function createModelAdminRoutes({ models, service }: Deps): Router {
   const router = createRouter();
   const manage = requires('models.manage');
@@ -76,15 +90,7 @@ export function createModelAdminRoutes({ models, service }: Deps): Router {
   });
 
   route(router, 'post', '/models', { access: manage, summary: 'Price a model or a family (name*)', body: newModel, status: 201 }, async ({ body }, res) => {
-    const row = await service.create(actorOf(res), {
-      name: body.name,
-      input_price_micros: body.input_price,
-      cached_input_price_micros: body.cached_input_price,
-      output_price_micros: body.output_price,
-      max_output_tokens: body.max_output_tokens,
-      enabled: body.enabled,
-      notes: body.notes,
-    });
+    const row = await service.create(actorOf(res), { name: body.name, ...columnsOf(body) });
     res.status(201).json(modelView(row));
   });
 
@@ -95,14 +101,7 @@ export function createModelAdminRoutes({ models, service }: Deps): Router {
     { access: manage, summary: "Change a model's prices or state", params: nameParams, body: modelChange },
     async ({ params, body }, res) => {
       const name = nameParam(params.name);
-      const row = await service.update(actorOf(res), name, {
-        input_price_micros: body.input_price,
-        cached_input_price_micros: body.cached_input_price,
-        output_price_micros: body.output_price,
-        max_output_tokens: body.max_output_tokens,
-        enabled: body.enabled,
-        notes: body.notes,
-      });
+      const row = await service.update(actorOf(res), name, columnsOf(body));
       res.json(modelView(row));
     },
   );

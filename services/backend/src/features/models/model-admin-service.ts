@@ -1,7 +1,7 @@
 import { HttpError, NotFoundError } from '../../infra/errors.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
-import type { Actor } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
 

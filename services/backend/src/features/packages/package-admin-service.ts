@@ -1,5 +1,5 @@
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import type { Actor } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { GrantService } from './grant-service.js';
 import type { NewPackage, Package, PackageStore } from './package-store.js';

@@ -1,6 +1,7 @@
 import { withTransaction, type PoolClient, type Pools } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import type { Actor, AuditStore } from '../audit/audit-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { GrantService } from '../packages/grant-service.js';
 import type { PackageStore } from '../packages/package-store.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';

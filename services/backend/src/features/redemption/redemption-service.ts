@@ -1,6 +1,6 @@
 import { withTransaction, type Pools } from '../../infra/db.js';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
-import type { Actor } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { GrantService } from '../packages/grant-service.js';
 import type { Package, PackageStore } from '../packages/package-store.js';

@@ -1,7 +1,8 @@
 import { type Pools, withTransaction } from '../../infra/db.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { SessionService } from '../accounts/session-service.js';
-import type { Actor, AuditStore } from '../audit/audit-store.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 
 /**
