@@ -17,6 +17,7 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 export const DEPLOY_FILES = {
   nginxConf: 'nginx/nginx.conf',
   nginxTemplate: 'nginx/templates/gateway.conf.template',
+  nginxTlsTemplate: 'nginx/tls/gateway-tls.conf.template',
   redisConf: 'redis/redis.conf',
   postgresConf: 'postgres-replica/postgresql.conf',
   pgHba: 'postgres-replica/pg_hba.conf',
