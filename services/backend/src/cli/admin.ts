@@ -1,26 +1,31 @@
 // `node dist/cli/admin.js create-owner EMAIL` (natively: `npm run admin -- create-owner EMAIL`):
 // makes EMAIL an owner (creating the user if needed) and prints a one-time link, valid for an
 // hour, where they choose a password; they then sign in and turn on two-factor sign-in.
-// Needs DATABASE_URL, KEY_PEPPER and PUBLIC_BASE_URL, as the backends have them.
+// Needs the backends' settings (DATABASE_URL, KEY_PEPPER, PUBLIC_BASE_URL…), as they have them.
 import os from 'node:os';
 import pg from 'pg';
 import { createAccountTokenStore } from '../features/accounts/account-token-store.js';
 import { createAuditStore } from '../features/audit/audit-store.js';
 import { createStaffStore } from '../features/staff/staff-store.js';
+import { type Config, ConfigError, loadConfig } from '../infra/config.js';
 import type { Pools } from '../infra/db.js';
 
 const LINK_MINUTES = 60;
 const [command, email] = process.argv.slice(2);
-const { DATABASE_URL: url, KEY_PEPPER: pepper, PUBLIC_BASE_URL: base = 'http://127.0.0.1:12322' } = process.env;
 
 if (command !== 'create-owner' || !email || !/^[^@\s]+@[^@\s]+$/.test(email)) {
   console.error('usage: admin create-owner EMAIL');
   process.exit(2);
 }
-if (!url || !pepper) {
-  console.error('DATABASE_URL and KEY_PEPPER are required (the backends’ own values)');
+// The backends' own settings, read as they read them (X_FILE secrets included).
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
   process.exit(2);
 }
+const [url, pepper, base] = [config.db.primaryUrl, config.auth.keyPepper, config.accounts.publicBaseUrl];
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const pools = { primary: pool, replica: pool, reader: pool, close: () => pool.end() } as unknown as Pools;
@@ -41,7 +46,7 @@ try {
   );
   await client.query('COMMIT');
   console.log(`${user.email} is an owner. Within ${LINK_MINUTES} minutes, open this link once to choose a password, then sign in:`);
-  console.log(`  ${base.replace(/\/+$/, '')}/reset-password?token=${token}`);
+  console.log(`  ${base}/reset-password?token=${token}`);
 } catch (err) {
   await client.query('ROLLBACK').catch(() => undefined);
   console.error(`create-owner failed: ${(err as Error).message}`);
