@@ -21,6 +21,7 @@ export const DEPLOY_FILES = {
   redisConf: 'redis/redis.conf',
   postgresConf: 'postgres-replica/postgresql.conf',
   pgHba: 'postgres-replica/pg_hba.conf',
+  pgIdent: 'postgres-replica/pg_ident.conf',
 } as const;
 
 export const deployFile = (name: keyof typeof DEPLOY_FILES) => path.join(DEPLOY_DIR, DEPLOY_FILES[name]);

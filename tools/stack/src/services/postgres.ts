@@ -48,6 +48,7 @@ function installConfig(dataDir: string, runAs: RunAs | undefined) {
   for (const [source, file] of [
     [deployFile('postgresConf'), 'postgresql.conf'],
     [deployFile('pgHba'), 'pg_hba.conf'],
+    [deployFile('pgIdent'), 'pg_ident.conf'],
   ] as const) {
     const target = path.join(dataDir, file);
     copyFileSync(source, target);
