@@ -349,9 +349,41 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       );
     assert.ok(!onData.some((n) => n.includes('_nginx_') || n.includes('_prometheus_')), 'nginx and Prometheus are not');
     const [nginx] = await stack.containers('nginx');
-    const [redisAddress] = await addresses(stack, 'redis', 'data');
     for (const name of ['redis', 'postgres-primary']) await assert.rejects(docker('exec', nginx!, 'getent', 'hosts', name), `nginx cannot resolve ${name}`);
-    await assert.rejects(docker('exec', nginx!, 'timeout', '3', 'bash', '-c', `exec 3<>/dev/tcp/${redisAddress}/6379`), 'nor reach Redis by its address');
+    // From nginx's network by address: Docker's firewall keeps it off an internal network
+    // (this test engine runs without iptables, so it may get through): Postgres then
+    // accepts no one from another network (pg_hba.conf: samenet), Redis no one without its password.
+    const [primaryAddress] = await addresses(stack, 'postgres-primary', 'data');
+    const [redisAddress] = await addresses(stack, 'redis', 'data');
+    const fromEdge = (image: string, ...command: string[]) =>
+      run(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          `${stack.name}_edge`,
+          '-e',
+          `PGPASSWORD=${stack.secrets.database_password}`,
+          '-e',
+          'PGCONNECT_TIMEOUT=5',
+          '--entrypoint',
+          command[0]!,
+          image,
+          ...command.slice(1),
+        ],
+        {
+          timeout: 30_000,
+        },
+      ).then(
+        (r) => r.stdout + r.stderr,
+        (err: { stdout?: string; stderr?: string }) => `${err.stdout}${err.stderr}`,
+      );
+    assert.match(
+      await fromEdge('codex-gateway/postgres:15', 'psql', '-h', primaryAddress!, '-U', 'gateway_app', '-d', 'codex_gateway', '-c', 'SELECT 1'),
+      /no pg_hba.conf entry|timeout expired|could not connect|No route/,
+    );
+    assert.match(await fromEdge('redis:7', 'timeout', '5', 'redis-cli', '-h', redisAddress!, 'ping'), /NOAUTH|Could not connect|^$/);
 
     const [redis] = await stack.containers('redis');
     const anonymous = await run('docker', ['exec', redis!, 'redis-cli', 'ping']).then(
