@@ -133,6 +133,7 @@ describe('the edge (deploy/nginx/templates/gateway.conf.template)', () => {
       '/api/console/auth/reset-password',
       '/api/console/auth/resend-verification',
       '/api/console/auth/SIGN-IN',
+      '/api/CONSOLE/Auth/sign-in',
       '/api/console/auth/sign-in/',
       '/api//console/auth/sign-in',
       '/api/console/auth/sign%2Din',
@@ -140,6 +141,8 @@ describe('the edge (deploy/nginx/templates/gateway.conf.template)', () => {
     ]) {
       assert.ok(limitedByEdge(await send(edge.url, 'POST', p, { body: '{}' })), p);
     }
+    // A forwarded address from the client is not believed (nobody stands in front of this nginx).
+    assert.ok(limitedByEdge(await send(edge.url, 'POST', '/api/console/auth/sign-in', { body: '{}', headers: { 'x-forwarded-for': '10.9.8.7' } })));
     // Another address is not.
     assert.ok(!limitedByEdge(await send(edge.url, 'POST', '/api/console/auth/sign-in', { from: '127.0.0.2', body: '{}' })));
   });
@@ -148,7 +151,8 @@ describe('the edge (deploy/nginx/templates/gateway.conf.template)', () => {
     const { key } = await admin.customer();
     const auth = { authorization: `Bearer ${key}` };
     const models: Answer[] = [];
-    for (let i = 0; i < 36; i += 1) models.push(await send(edge.url, 'GET', i % 2 ? '/v1/models' : '/api/v1/models', { from: '127.0.0.3', headers: auth }));
+    const spellings = ['/v1/models', '/api/v1/models', '/api/V1/Models', '/v1/MODELS/gpt-4o-mini'];
+    for (let i = 0; i < 36; i += 1) models.push(await send(edge.url, 'GET', spellings[i % spellings.length]!, { from: '127.0.0.3', headers: auth }));
     assert.equal(models[0]!.status, 200);
     const passed = models.filter((a) => !limitedByEdge(a)).length;
     assert.ok(passed >= 31 && passed <= 32, `${passed} of 36 model lists served (a burst of 30, then one a second)`);
