@@ -215,7 +215,8 @@ describe("older Codex's underscore headers through nginx", () => {
     // Sold (the catalogue prices it) and served by two equal channels, so only the session can keep it on one.
     assert.equal((await admin.call('POST', '/models', { name: model, input_price: 1, output_price: 2 })).status, 201);
     for (const [i, base] of bases.entries()) {
-      const res = await admin.call('POST', '/channels', { name: `edge-${i}-${process.pid}`, base_url: base, models: [model] });
+      // Above every other channel (the stack's own serves every model), alike between the two.
+      const res = await admin.call('POST', '/channels', { name: `edge-${i}-${process.pid}`, base_url: base, models: [model], priority: 900 });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       created.push(res.body.id);
     }

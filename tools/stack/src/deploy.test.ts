@@ -196,7 +196,7 @@ describe('deployment files', () => {
           const names =
             name === 'backend'
               ? ['DATABASE_PASSWORD', 'REDIS_PASSWORD', 'KEY_PEPPER', 'ADMIN_TOKEN']
-              : ['DATABASE_PASSWORD', 'DATABASE_OWNER_PASSWORD', 'DATABASE_REPLICATION_PASSWORD'];
+              : ['DATABASE_PASSWORD', 'DATABASE_OWNER_PASSWORD', 'REPLICATION_PASSWORD'];
           for (const v of names) assert.match(text, new RegExp(`${v}: still holds a placeholder`), `${name}: ${v}`);
           return true;
         },

@@ -1,6 +1,6 @@
 // `node dist/cli/migrate.js` (`npm run migrate -w @codex-gateway/backend`; the compose stacks'
 // one-shot `migrate` service): as DATABASE_OWNER_URL, makes the application role DATABASE_URL
-// names (and the replication role, given DATABASE_REPLICATION_PASSWORD), applies pending
+// names (and the replication role, given REPLICATION_PASSWORD), applies pending
 // migrations and prepares the usage_logs partitions. Without DATABASE_OWNER_URL it migrates
 // as DATABASE_URL. Every variable may be given as X_FILE (Docker secrets).
 import { ConfigError, loadMigrationConfig } from '../infra/config.js';

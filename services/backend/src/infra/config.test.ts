@@ -187,7 +187,7 @@ describe('database and Redis credentials', () => {
       () => loadConfig({ ...minimal, DATABASE_OWNER_URL: 'postgres://u:other@127.0.0.1:5432/db' }),
       /DATABASE_URL: must name the application role, not DATABASE_OWNER_URL's owner role/,
     );
-    assert.throws(() => loadConfig({ ...minimal, DATABASE_REPLICATION_PASSWORD: 'r' }), /DATABASE_REPLICATION_PASSWORD: needs DATABASE_OWNER_URL/);
+    assert.throws(() => loadConfig({ ...minimal, REPLICATION_PASSWORD: 'r' }), /REPLICATION_PASSWORD: needs DATABASE_OWNER_URL/);
   });
 
   test('the migrate command reads only the database settings, secrets from files included', () => {
@@ -199,7 +199,7 @@ describe('database and Redis credentials', () => {
         DATABASE_PASSWORD: 'app-secret',
         DATABASE_OWNER_URL: 'postgres://gateway@db:5432/codex_gateway',
         DATABASE_OWNER_PASSWORD_FILE: path.join(dir, 'owner'),
-        DATABASE_REPLICATION_PASSWORD: 'replication-secret',
+        REPLICATION_PASSWORD: 'replication-secret',
       });
       assert.equal(new URL(config.db.ownerUrl!).password, 'owner-secret');
       assert.equal(new URL(config.db.primaryUrl).password, 'app-secret');

@@ -86,7 +86,7 @@ const envShape = z.object({
       "Postgres primary as the role that owns the schema and runs the migrations; DATABASE_URL then names the application role, which the migration step creates (with DATABASE_URL's password) and grants only what the backends need. Unset: one role does both, as DATABASE_URL. Production compose gives it only to its one-shot migrate service.",
     ),
   DATABASE_OWNER_PASSWORD: z.string().optional().describe("Password of DATABASE_OWNER_URL's role, for a URL that carries none."),
-  DATABASE_REPLICATION_PASSWORD: z
+  REPLICATION_PASSWORD: z
     .string()
     .optional()
     .describe(
@@ -328,8 +328,8 @@ function checkCredentials(env: Partial<Env>, ctx: z.RefinementCtx): void {
   if (owner !== undefined && env.DATABASE_URL && owner === userOf(env.DATABASE_URL)) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: "must name the application role, not DATABASE_OWNER_URL's owner role" });
   }
-  if (env.DATABASE_REPLICATION_PASSWORD && !env.DATABASE_OWNER_URL) {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICATION_PASSWORD'], message: 'needs DATABASE_OWNER_URL (the owner makes the replication role)' });
+  if (env.REPLICATION_PASSWORD && !env.DATABASE_OWNER_URL) {
+    ctx.addIssue({ code: 'custom', path: ['REPLICATION_PASSWORD'], message: 'needs DATABASE_OWNER_URL (the owner makes the replication role)' });
   }
 }
 
@@ -362,7 +362,7 @@ export interface Config {
     migrateOnStart: boolean;
     /** The schema's owner, who migrates; undefined when DATABASE_URL's role does. */
     ownerUrl: string | undefined;
-    /** The password the migration step gives the replication role (DATABASE_REPLICATION_PASSWORD). */
+    /** The password the migration step gives the replication role (REPLICATION_PASSWORD). */
     replicationPassword: string | undefined;
   };
   readonly redis: { url: string; commandTimeoutMs: number };
@@ -490,7 +490,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reservedConnections: e.DB_RESERVED_CONNECTIONS,
       replicaMaxLagSeconds: e.DB_REPLICA_MAX_LAG_S,
       migrateOnStart: e.MIGRATE_ON_START,
-      replicationPassword: e.DATABASE_REPLICATION_PASSWORD,
+      replicationPassword: e.REPLICATION_PASSWORD,
     },
     redis: { url: withPassword(e.REDIS_URL, e.REDIS_PASSWORD), commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
@@ -570,7 +570,7 @@ const migrationSchema = envShape
     DATABASE_PASSWORD: true,
     DATABASE_OWNER_URL: true,
     DATABASE_OWNER_PASSWORD: true,
-    DATABASE_REPLICATION_PASSWORD: true,
+    REPLICATION_PASSWORD: true,
     USAGE_LOG_RETENTION_DAYS: true,
   })
   .superRefine((env, ctx) => checkCredentials(env, ctx));
@@ -583,7 +583,7 @@ export function loadMigrationConfig(source: NodeJS.ProcessEnv = process.env): {
   const e = parseEnv(migrationSchema, source);
   const { primaryUrl, ownerUrl } = databaseUrls(e);
   return deepFreeze({
-    db: { primaryUrl, ownerUrl, replicationPassword: e.DATABASE_REPLICATION_PASSWORD },
+    db: { primaryUrl, ownerUrl, replicationPassword: e.REPLICATION_PASSWORD },
     usage: { retentionDays: e.USAGE_LOG_RETENTION_DAYS },
   });
 }
