@@ -159,7 +159,10 @@ async function assertBooksBalance(
     assert.equal(now.tokensIn - before.tokensIn, seen.promptTokens, 'prompt tokens billed = prompt tokens the client was told');
     assert.equal(now.tokensOut - before.tokensOut, seen.completionTokens, 'completion tokens billed = completion tokens the client was told');
   } else {
-    assert.ok(now.tokensIn - before.tokensIn >= seen.promptTokens && now.tokensOut - before.tokensOut >= seen.completionTokens);
+    assert.ok(
+      now.tokensIn - before.tokensIn >= seen.promptTokens && now.tokensOut - before.tokensOut >= seen.completionTokens,
+      'every token the client was told is billed',
+    );
   }
   return now;
 }
@@ -320,7 +323,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
         '-tAc',
         query,
       );
-    assert.ok(Number(await asApp('SELECT count(*) FROM audit_log')) > 0);
+    assert.ok(Number(await asApp('SELECT count(*) FROM audit_log')) > 0, 'it reads the audit log');
     await asApp(`INSERT INTO audit_log (actor, role, action, target_type, target_id) VALUES ('compose-test', 'owner', 'test.append', 'test', '1')`);
     for (const query of [
       "UPDATE audit_log SET actor = 'someone else'",
@@ -439,7 +442,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
     const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from compose' }] });
     assert.ok(answer.choices[0]?.message.content, 'an answer');
-    assert.ok(answer.usage && answer.usage.total_tokens > 0);
+    assert.ok(answer.usage && answer.usage.total_tokens > 0, 'usage in the answer');
     const stream = await openai.chat.completions.create({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'stream please' }] });
     let text = '';
     let chunks = 0;
@@ -486,7 +489,8 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
   test('scaling to 5 and back to 2 under load: nginx follows within seconds and no request fails', async () => {
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    // A message of its own: without one, a failing assert.ok has node parse this file to word one, which takes minutes here.
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
     const scaledUp = Date.now();
     await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=5', 'backend');
     const lag = await nginxFollows(stack, 5);
@@ -520,7 +524,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const clients = 8;
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key, clients });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 50), 20_000, 100);
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 50, `${load.answered()} answered`), 20_000, 100);
     const [victim] = await stack.containers('backend');
     await docker('kill', victim!);
     await new Promise((resolve) => setTimeout(resolve, 8000));
@@ -544,7 +548,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const nextImage = await retag('codex-gateway/backend:latest', 'codex-gateway/backend:next');
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
     const rollout = await run('bash', ['compose/rollout.sh', ...stack.args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...stack.vars, GATEWAY_VERSION: 'next' },
