@@ -145,8 +145,15 @@ export async function composeProject(options: {
           const res = await fetch(`${project.gatewayUrl}/healthz`);
           if (res.status !== 200) throw new Error(`healthz through nginx ${res.status}`);
           for (const address of await addresses(project, 'backend')) {
-            const ready = await fetch(`http://${address}:12401/readyz`, { signal: AbortSignal.timeout(3000) });
-            if (ready.status !== 200) throw new Error(`readyz of ${address}: ${ready.status}`);
+            // A timer that holds the event loop open (AbortSignal.timeout's does not) while the answer is awaited.
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), 3000);
+            try {
+              const ready = await fetch(`http://${address}:12401/readyz`, { signal: abort.signal });
+              if (ready.status !== 200) throw new Error(`readyz of ${address}: ${ready.status}`);
+            } finally {
+              clearTimeout(timer);
+            }
           }
         },
         timeoutMs,
