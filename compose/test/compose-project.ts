@@ -61,8 +61,8 @@ export async function composeProject(options: {
   gatewayEnv?: Record<string, string>;
   /** The production file's Docker secrets, by name. */
   secrets?: Record<string, string>;
-  /** The edge network's subnet: stacks that run at once need their own. */
-  subnet?: string;
+  /** The edge and data networks' subnets: stacks that run at once need their own. */
+  subnets?: { edge: string; data: string };
   /** Compose-file variables. */
   vars?: Record<string, string>;
 }): Promise<ComposeProject> {
@@ -87,7 +87,7 @@ export async function composeProject(options: {
     GATEWAY_BIND_ADDRESS: '127.0.0.1',
     GATEWAY_PUBLISH_PORT: String(gatewayPort),
     GATEWAY_TLS_PUBLISH_PORT: String(tlsPort),
-    ...(options.subnet ? { GATEWAY_EDGE_SUBNET: options.subnet } : {}),
+    ...(options.subnets ? { GATEWAY_EDGE_SUBNET: options.subnets.edge, GATEWAY_DATA_SUBNET: options.subnets.data } : {}),
     PROMETHEUS_PORT: String(prometheusPort),
     // The development file's mail catcher API (a native stack may hold 12326).
     MAIL_CATCHER_PUBLISH_PORT: String(mailPort),

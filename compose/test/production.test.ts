@@ -237,7 +237,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       files: [PRODUCTION_FILE, TEST_OVERLAY],
       gatewayEnv: gatewayEnv(),
       secrets: gatewaySecrets(),
-      subnet: '172.30.122.0/24',
+      subnets: { edge: '172.30.122.0/24', data: '172.30.121.0/24' },
       vars: await tlsFiles(),
     });
     await stack.compose('build');
@@ -621,7 +621,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       files: [PRODUCTION_FILE, TEST_OVERLAY],
       gatewayEnv: stack.env,
       secrets: stack.secrets,
-      subnet: '172.30.123.0/24',
+      subnets: { edge: '172.30.124.0/24', data: '172.30.123.0/24' },
     });
     try {
       const shipped = `${stack.name}-backups.tgz`;
