@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rolling upgrade of the backends with no failed request (compose has no rolling update
-# of its own): start as many new replicas as are running, wait until every new one is
-# healthy, then stop the old ones one at a time. A stopping replica answers /healthz
+# of its own): migrate with the new image, start as many new replicas as are running,
+# wait until every new one is healthy, then stop the old ones one at a time. A stopping replica answers /healthz
 # "draining" for DRAIN_DELAY_MS, nginx's follower drops it, and it finishes what it has.
 #   compose/rollout.sh [compose args…]     e.g. -f compose/docker-compose.production.yml
 # Build or tag the new image first (GATEWAY_VERSION selects the tag).
@@ -13,6 +13,12 @@ compose() {
 old=($(compose "$@" ps -q backend))
 count=${#old[@]}
 (( count > 0 )) || { echo "no backend is running" >&2; exit 1; }
+# Migrations first, by the one-shot migrate service with the new image (the backends hold
+# no owner password); keep them backward compatible with the version still serving.
+if compose "$@" config --services | grep -qx migrate; then
+  echo "rollout: migrating with the new image"
+  compose "$@" run --rm --no-deps migrate
+fi
 echo "rollout: $count running; starting $count new"
 compose "$@" up -d --no-deps --no-recreate --scale "backend=$((count * 2))" backend
 

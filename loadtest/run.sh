@@ -63,7 +63,7 @@ gateway_url() {
 ready() {
   local url
   url="$(gateway_url)" || return 1
-  [[ -n "$url" ]] && curl -fsS -m 3 -o /dev/null "$url/readyz" 2>/dev/null
+  [[ -n "$url" ]] && curl -fsS -m 3 -o /dev/null "$url/healthz" 2>/dev/null
 }
 
 started_stack=0

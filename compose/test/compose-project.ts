@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,18 +30,24 @@ export async function docker(...args: string[]): Promise<string> {
 export interface ComposeProject {
   name: string;
   gatewayUrl: string;
+  /** nginx's HTTPS port (served when TLS_CERT_FILE is set). */
+  gatewayTlsUrl: string;
   prometheusUrl: string;
   /** The backends' settings (the env file). */
   env: Record<string, string>;
+  /** The production file's Docker secrets, by name (the files in GATEWAY_SECRETS_DIR). */
+  secrets: Record<string, string>;
   /** The compose CLI's arguments that select this project, and the variables its files read. */
   args: string[];
   vars: Record<string, string>;
   compose(...args: string[]): Promise<string>;
   /** Container ids of a service, running ones only. */
   containers(service: string): Promise<string[]>;
-  /** psql on a Postgres service, as the stack's database user; rows as arrays of fields. */
+  /** psql on a Postgres service, as the owner role over the socket (peer); rows as arrays of fields. */
   sql(service: 'postgres-primary' | 'postgres-replica', query: string): Promise<string[][]>;
-  /** Waits until the gateway answers /readyz with 200 through nginx on its published port. */
+  /** redis-cli in the Redis container, with the stack's password. */
+  redis(...args: string[]): Promise<string>;
+  /** Waits until nginx routes to a backend on its published port and that backend answers /readyz on its own. */
   ready(timeoutMs: number): Promise<void>;
   /** The backend addresses nginx's follower has written into nginx's upstream. */
   nginxBackends(): Promise<string[]>;
@@ -53,10 +59,14 @@ export async function composeProject(options: {
   files: string[];
   /** Backend settings (the production file's env_file); absent for the development file. */
   gatewayEnv?: Record<string, string>;
+  /** The production file's Docker secrets, by name. */
+  secrets?: Record<string, string>;
+  /** The edge and data networks' subnets: stacks that run at once need their own. */
+  subnets?: { edge: string; data: string };
   /** Compose-file variables. */
   vars?: Record<string, string>;
 }): Promise<ComposeProject> {
-  const [gatewayPort, prometheusPort, mailPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, tlsPort, prometheusPort, mailPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const envFile = path.join(dir, 'gateway.env');
   writeFileSync(
@@ -65,12 +75,19 @@ export async function composeProject(options: {
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  // The files interpolate some backend settings too (POSTGRES_PASSWORD, PG_*): compose reads them from its environment.
+  // As compose/make-secrets.sh makes them: a directory only its owner enters, files the containers' users can read.
+  const secretsDir = path.join(dir, 'secrets');
+  mkdirSync(secretsDir, { mode: 0o700 });
+  for (const [name, value] of Object.entries(options.secrets ?? {})) writeFileSync(path.join(secretsDir, name), `${value}\n`, { mode: 0o644 });
+  // The files interpolate some backend settings too (PG_*): compose reads them from its environment.
   const env: Record<string, string> = {
     ...options.gatewayEnv,
     GATEWAY_ENV_FILE: envFile,
-    GATEWAY_PUBLISH: `127.0.0.1:${gatewayPort}`,
+    GATEWAY_SECRETS_DIR: secretsDir,
+    GATEWAY_BIND_ADDRESS: '127.0.0.1',
     GATEWAY_PUBLISH_PORT: String(gatewayPort),
+    GATEWAY_TLS_PUBLISH_PORT: String(tlsPort),
+    ...(options.subnets ? { GATEWAY_EDGE_SUBNET: options.subnets.edge, GATEWAY_DATA_SUBNET: options.subnets.data } : {}),
     PROMETHEUS_PORT: String(prometheusPort),
     // The development file's mail catcher API (a native stack may hold 12326).
     MAIL_CATCHER_PUBLISH_PORT: String(mailPort),
@@ -88,8 +105,10 @@ export async function composeProject(options: {
   const project: ComposeProject = {
     name: options.name,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    gatewayTlsUrl: `https://127.0.0.1:${tlsPort}`,
     prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
     env: { ...options.gatewayEnv },
+    secrets: { ...options.secrets },
     args: base,
     vars: env,
     compose,
@@ -108,15 +127,34 @@ export async function composeProject(options: {
     async sql(service, query) {
       const [id] = await project.containers(service);
       if (!id) throw new Error(`${service} is not running`);
+      // The container runs as postgres, which pg_ident.conf maps to the owner on the socket.
       const out = await docker('exec', id, 'psql', '-U', 'gateway', '-d', 'codex_gateway', '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '\t', '-c', query);
       return out ? out.split('\n').map((line) => line.split('\t')) : [];
+    },
+    async redis(...args) {
+      const [id] = await project.containers('redis');
+      if (!id) throw new Error('redis is not running');
+      const auth = 'REDISCLI_AUTH="${REDIS_PASSWORD:-$(cat /run/secrets/redis_password)}" exec redis-cli "$@"';
+      return docker('exec', id, 'sh', '-c', auth, 'redis-cli', ...args);
     },
     ready: (timeoutMs) =>
       waitFor(
         `${options.name} ready through nginx`,
         async () => {
-          const res = await fetch(`${project.gatewayUrl}/readyz`);
-          if (res.status !== 200) throw new Error(`readyz ${res.status}`);
+          // /readyz is not served on the public port: nginx answers for a backend, and each backend for itself.
+          const res = await fetch(`${project.gatewayUrl}/healthz`);
+          if (res.status !== 200) throw new Error(`healthz through nginx ${res.status}`);
+          for (const address of await addresses(project, 'backend')) {
+            // A timer that holds the event loop open (AbortSignal.timeout's does not) while the answer is awaited.
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), 3000);
+            try {
+              const ready = await fetch(`http://${address}:12401/readyz`, { signal: abort.signal });
+              if (ready.status !== 200) throw new Error(`readyz of ${address}: ${ready.status}`);
+            } finally {
+              clearTimeout(timer);
+            }
+          }
         },
         timeoutMs,
         1000,
@@ -134,11 +172,11 @@ export async function composeProject(options: {
   return project;
 }
 
-/** The addresses of a service's running containers on the project's network, sorted. */
-export async function addresses(project: ComposeProject, service: string): Promise<string[]> {
+/** The addresses of a service's running containers on one of the project's networks (the edge, where nginx and Prometheus meet the backends), sorted. */
+export async function addresses(project: ComposeProject, service: string, network = 'edge'): Promise<string[]> {
   const ids = await project.containers(service);
   if (!ids.length) return [];
-  const out = await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', ...ids);
+  const out = await docker('inspect', '-f', `{{with index .NetworkSettings.Networks "${project.name}_${network}"}}{{.IPAddress}}{{end}}`, ...ids);
   return out.split(/\s+/).filter(Boolean).sort();
 }
 

@@ -27,7 +27,7 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
     const customer = await admin.customer();
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
     const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
-    assert.ok(answer.choices[0]?.message.content);
+    assert.ok(answer.choices[0]?.message.content, 'an answer');
     // nginx's image carries the console; the mail catcher's API is published for people to read.
     const page = await fetch(`${stack.gatewayUrl}/keys`);
     assert.equal(page.status, 200);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import https from 'node:https';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -31,8 +33,8 @@ const run = promisify(execFile);
 const secret = () => randomBytes(24).toString('hex');
 const EPAY_KEY = secret();
 
+/** The env file: settings only. */
 function gatewayEnv(): Record<string, string> {
-  const password = secret();
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -40,25 +42,57 @@ function gatewayEnv(): Record<string, string> {
     WORKERS: '2',
     DB_POOL_MAX: '10',
     DB_REPLICA_POOL_MAX: '10',
-    DATABASE_URL: `postgres://gateway:${password}@postgres-primary:5432/codex_gateway`,
-    DATABASE_REPLICA_URL: `postgres://gateway:${password}@postgres-replica:5432/codex_gateway`,
-    POSTGRES_PASSWORD: password,
     PG_MAX_CONNECTIONS: '200',
     PG_SHARED_BUFFERS: '128MB',
     PG_EFFECTIVE_CACHE_SIZE: '1GB',
     ARCHIVE_TIMEOUT: '10',
-    REDIS_URL: 'redis://redis:6379',
-    KEY_PEPPER: secret(),
-    ADMIN_TOKEN: secret(),
     UPSTREAM_BASE_URL: 'http://mock-upstream:12399/v1',
-    UPSTREAM_API_KEY: `sk-upstream-${secret()}`,
     PUBLIC_BASE_URL: 'https://gateway.example.test',
     EPAY_GATEWAY_URL: 'https://pay.example.test',
     EPAY_PID: '1001',
-    EPAY_KEY,
     EPAY_CURRENCY: 'CNY',
     NODE_OPTIONS: '--max-old-space-size=256',
   };
+}
+
+/** The Docker secrets, as compose/make-secrets.sh would make them and an operator fill them in. */
+function gatewaySecrets(): Record<string, string> {
+  return {
+    postgres_password: secret(),
+    database_password: secret(),
+    replication_password: secret(),
+    redis_password: secret(),
+    key_pepper: secret(),
+    admin_token: secret(),
+    channel_encryption_key: '',
+    upstream_api_key: `sk-upstream-${secret()}`,
+    stripe_secret_key: '',
+    stripe_webhook_secret: '',
+    epay_key: EPAY_KEY,
+    smtp_url: '',
+  };
+}
+
+/** A certificate for nginx's TLS listener, in a directory mounted as GATEWAY_TLS_DIR. */
+async function tlsFiles(): Promise<Record<string, string>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cgtls-'));
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    path.join(dir, 'key.pem'),
+    '-out',
+    path.join(dir, 'cert.pem'),
+  ]);
+  chmodSync(dir, 0o755);
+  return { GATEWAY_TLS_DIR: dir, TLS_CERT_FILE: '/etc/nginx/tls/cert.pem', TLS_KEY_FILE: '/etc/nginx/tls/key.pem' };
 }
 
 /** A JSON answer, read as the loosely typed thing a test inspects. */
@@ -85,8 +119,7 @@ async function books(stack: ComposeProject, keyId: number, userId: number) {
 
 /** Usage records not yet in Postgres: unacknowledged ones (a killed flusher's too, until taken over) and undelivered ones. */
 async function usageInFlight(stack: ComposeProject): Promise<number> {
-  const [redis] = await stack.containers('redis');
-  const groups = await docker('exec', redis!, 'redis-cli', '--no-raw', 'XINFO', 'GROUPS', 'cg:usage');
+  const groups = await stack.redis('--no-raw', 'XINFO', 'GROUPS', 'cg:usage');
   // "lag" is (nil) when Redis cannot tell (after trimming): the row count check then decides.
   const field = (name: string) => Number(new RegExp(`"${name}"\\n\\s*\\d+\\) \\(integer\\) (\\d+)`).exec(groups)?.[1] ?? 0);
   return field('pending') + field('lag');
@@ -126,7 +159,10 @@ async function assertBooksBalance(
     assert.equal(now.tokensIn - before.tokensIn, seen.promptTokens, 'prompt tokens billed = prompt tokens the client was told');
     assert.equal(now.tokensOut - before.tokensOut, seen.completionTokens, 'completion tokens billed = completion tokens the client was told');
   } else {
-    assert.ok(now.tokensIn - before.tokensIn >= seen.promptTokens && now.tokensOut - before.tokensOut >= seen.completionTokens);
+    assert.ok(
+      now.tokensIn - before.tokensIn >= seen.promptTokens && now.tokensOut - before.tokensOut >= seen.completionTokens,
+      'every token the client was told is billed',
+    );
   }
   return now;
 }
@@ -196,13 +232,20 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
   let customer: { userId: number; keyId: number; key: string; packageId: number };
 
   before(async () => {
-    stack = await composeProject({ name: `cgprod${process.pid}`, files: [PRODUCTION_FILE, TEST_OVERLAY], gatewayEnv: gatewayEnv() });
+    stack = await composeProject({
+      name: `cgprod${process.pid}`,
+      files: [PRODUCTION_FILE, TEST_OVERLAY],
+      gatewayEnv: gatewayEnv(),
+      secrets: gatewaySecrets(),
+      subnets: { edge: '172.30.122.0/24', data: '172.30.121.0/24' },
+      vars: await tlsFiles(),
+    });
     await stack.compose('build');
     const started = Date.now();
     await stack.compose('up', '-d', '--scale', 'backend=3');
     await stack.ready(240_000);
     console.log(`# stack up with 3 backends in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: stack.env.ADMIN_TOKEN } as never);
+    admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: stack.secrets.admin_token } as never);
   });
 
   after(async () => {
@@ -237,7 +280,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     );
   });
 
-  test('migrations ran once, by one backend, although three started together', async () => {
+  test('the migrate step ran every migration once, as the owner, before the backends, which serve as the application role', async () => {
     const files = readdirSync(path.join(REPO_ROOT, 'services/backend/migrations'))
       .filter((f) => /^\d+_.*\.(sql|js)$/.test(f))
       .map((f) => f.replace(/\.(sql|js)$/, ''))
@@ -252,8 +295,146 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
       applied.every(([, n]) => n === '1'),
       'each exactly once',
     );
-    const logs = await stack.compose('logs', '--no-color', 'backend');
-    assert.equal(logs.split('\n').filter((l) => l.includes('migrations applied')).length, 1, 'one backend applied them; the others found nothing to do');
+    assert.match(await stack.compose('logs', '--no-color', 'migrate'), /migrations applied: /);
+    assert.doesNotMatch(await stack.compose('logs', '--no-color', 'backend'), /migrations applied/, 'no backend migrates');
+    const roles = await stack.sql('postgres-primary', "SELECT DISTINCT usename FROM pg_stat_activity WHERE application_name LIKE 'codex-gateway%'");
+    assert.deepEqual(roles, [['gateway_app']]);
+    assert.deepEqual(await stack.sql('postgres-primary', 'SELECT usename FROM pg_stat_replication'), [['replicator']], 'the replica streams as replicator');
+  });
+
+  test('the application role appends to the audit log and reads it, and can neither change nor empty it', async () => {
+    await admin.createUser(); // an audit row
+    const [primary] = await stack.containers('postgres-primary');
+    const asApp = (query: string) =>
+      docker(
+        'exec',
+        '-e',
+        `PGPASSWORD=${stack.secrets.database_password}`,
+        primary!,
+        'psql',
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'gateway_app',
+        '-d',
+        'codex_gateway',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-tAc',
+        query,
+      );
+    assert.ok(Number(await asApp('SELECT count(*) FROM audit_log')) > 0, 'it reads the audit log');
+    await asApp(`INSERT INTO audit_log (actor, role, action, target_type, target_id) VALUES ('compose-test', 'owner', 'test.append', 'test', '1')`);
+    for (const query of [
+      "UPDATE audit_log SET actor = 'someone else'",
+      'DELETE FROM audit_log',
+      'TRUNCATE audit_log',
+      'ALTER TABLE audit_log DISABLE TRIGGER ALL',
+      'DROP TRIGGER audit_log_no_update ON audit_log',
+    ]) {
+      await assert.rejects(asApp(query), /permission denied|must be owner/, query);
+    }
+    // The backup service shares the socket: as its OS user it is the owner, and no one else.
+    const backupAs = (role: string) =>
+      stack.compose('exec', '-T', 'backup', 'psql', '-h', '/var/run/postgresql', '-U', role, '-d', 'codex_gateway', '-tAc', 'SELECT current_user');
+    assert.equal(await backupAs('gateway'), 'gateway');
+    await assert.rejects(backupAs('gateway_app'), /Peer authentication failed/);
+  });
+
+  test('Postgres and Redis are on an internal network nginx cannot reach, Redis wants its password, and no secret is in any environment', async () => {
+    const data = JSON.parse(await docker('network', 'inspect', `${stack.name}_data`))[0];
+    assert.equal(data.Internal, true);
+    const onData = Object.values<{ Name: string }>(data.Containers).map((c) => c.Name);
+    for (const service of ['postgres-primary', 'postgres-replica', 'redis', 'backup', 'backend'])
+      assert.ok(
+        onData.some((n) => n.includes(`_${service}_`)),
+        `${service} is on the data network`,
+      );
+    assert.ok(!onData.some((n) => n.includes('_nginx_') || n.includes('_prometheus_')), 'nginx and Prometheus are not');
+    const [nginx] = await stack.containers('nginx');
+    for (const name of ['redis', 'postgres-primary']) await assert.rejects(docker('exec', nginx!, 'getent', 'hosts', name), `nginx cannot resolve ${name}`);
+    // From nginx's network by address: Docker's firewall keeps it off an internal network
+    // (this test engine runs without iptables, so it may get through): Postgres then
+    // accepts no one from another network (pg_hba.conf: samenet), Redis no one without its password.
+    const [primaryAddress] = await addresses(stack, 'postgres-primary', 'data');
+    const [redisAddress] = await addresses(stack, 'redis', 'data');
+    const fromEdge = (image: string, ...command: string[]) =>
+      run(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          `${stack.name}_edge`,
+          '-e',
+          `PGPASSWORD=${stack.secrets.database_password}`,
+          '-e',
+          'PGCONNECT_TIMEOUT=5',
+          '--entrypoint',
+          command[0]!,
+          image,
+          ...command.slice(1),
+        ],
+        {
+          timeout: 30_000,
+        },
+      ).then(
+        (r) => r.stdout + r.stderr,
+        (err: { stdout?: string; stderr?: string }) => `${err.stdout}${err.stderr}`,
+      );
+    assert.match(
+      await fromEdge('codex-gateway/postgres:15', 'psql', '-h', primaryAddress!, '-U', 'gateway_app', '-d', 'codex_gateway', '-c', 'SELECT 1'),
+      /no pg_hba.conf entry|timeout expired|could not connect|No route/,
+    );
+    assert.match(await fromEdge('redis:7', 'timeout', '5', 'redis-cli', '-h', redisAddress!, 'ping'), /NOAUTH|Could not connect|^$/);
+
+    const [redis] = await stack.containers('redis');
+    const anonymous = await run('docker', ['exec', redis!, 'redis-cli', 'ping']).then(
+      (r) => r.stdout + r.stderr,
+      (err: { stdout?: string; stderr?: string }) => `${err.stdout}${err.stderr}`,
+    );
+    assert.match(anonymous, /NOAUTH/, 'a client without the password is refused');
+    assert.equal(await stack.redis('ping'), 'PONG');
+
+    const values = Object.values(stack.secrets).filter((v) => v.length >= 8);
+    for (const service of ['backend', 'migrate', 'postgres-primary', 'postgres-replica', 'redis', 'nginx']) {
+      const ids = await docker(
+        'ps',
+        '-aq',
+        '--filter',
+        `label=com.docker.compose.project=${stack.name}`,
+        '--filter',
+        `label=com.docker.compose.service=${service}`,
+      );
+      for (const id of ids.split('\n').filter(Boolean)) {
+        const config = await docker('inspect', '-f', '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}', id);
+        for (const value of values) assert.ok(!config.includes(value), `${service}'s environment and command hold no secret`);
+      }
+    }
+    const [backend] = await stack.containers('backend');
+    assert.match(await docker('inspect', '-f', '{{json .Config.Env}}', backend!), /"KEY_PEPPER_FILE=\/run\/secrets\/key_pepper"/);
+    const [replica] = await stack.containers('postgres-replica');
+    const conninfo = await docker('exec', replica!, 'grep', 'primary_conninfo', '/var/lib/postgresql/data/pgdata/postgresql.auto.conf');
+    assert.match(conninfo, /user=replicator passfile=/);
+    assert.doesNotMatch(conninfo, /password/);
+  });
+
+  test('nginx terminates TLS with the configured certificate, with HSTS over it only; the account routes are limited per address', async () => {
+    const res = await new Promise<{ status: number; hsts: unknown }>((resolve, reject) =>
+      https
+        .get(`${stack.gatewayTlsUrl}/healthz`, { rejectUnauthorized: false }, (r) => {
+          r.resume();
+          resolve({ status: r.statusCode ?? 0, hsts: r.headers['strict-transport-security'] });
+        })
+        .on('error', reject),
+    );
+    assert.equal(res.status, 200);
+    assert.match(String(res.hsts), /^max-age=/);
+    assert.equal((await fetch(`${stack.gatewayUrl}/healthz`)).headers.get('strict-transport-security'), null);
+    assert.equal((await fetch(`${stack.gatewayUrl}/readyz`)).status, 404, 'readiness is not public');
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i += 1) statuses.push((await fetch(`${stack.gatewayUrl}/api/console/auth/sign-in`, { method: 'POST', body: '{}' })).status);
+    assert.equal(statuses.at(-1), 429);
   });
 
   test('a customer chats through nginx with the official openai SDK, streaming too', async () => {
@@ -261,7 +442,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
     const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from compose' }] });
     assert.ok(answer.choices[0]?.message.content, 'an answer');
-    assert.ok(answer.usage && answer.usage.total_tokens > 0);
+    assert.ok(answer.usage && answer.usage.total_tokens > 0, 'usage in the answer');
     const stream = await openai.chat.completions.create({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'stream please' }] });
     let text = '';
     let chunks = 0;
@@ -308,7 +489,8 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
   test('scaling to 5 and back to 2 under load: nginx follows within seconds and no request fails', async () => {
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    // A message of its own: without one, a failing assert.ok has node parse this file to word one, which takes minutes here.
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
     const scaledUp = Date.now();
     await stack.compose('up', '-d', '--no-deps', '--no-recreate', '--scale', 'backend=5', 'backend');
     const lag = await nginxFollows(stack, 5);
@@ -342,7 +524,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const clients = 8;
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key, clients });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 50), 20_000, 100);
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 50, `${load.answered()} answered`), 20_000, 100);
     const [victim] = await stack.containers('backend');
     await docker('kill', victim!);
     await new Promise((resolve) => setTimeout(resolve, 8000));
@@ -366,7 +548,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const nextImage = await retag('codex-gateway/backend:latest', 'codex-gateway/backend:next');
     const before = await books(stack, customer.keyId, customer.userId);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
-    await waitFor('load flowing', async () => assert.ok(load.answered() > 20), 20_000, 100);
+    await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
     const rollout = await run('bash', ['compose/rollout.sh', ...stack.args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...stack.vars, GATEWAY_VERSION: 'next' },
@@ -433,7 +615,14 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     await stack.compose('exec', '-T', 'backup', 'pgbackrest', '--stanza=gateway', 'check');
 
     // Ship the repository as an operator would (docs/operations.md) into a fresh stack.
-    const fresh = await composeProject({ name: `cgrestore${process.pid}`, files: [PRODUCTION_FILE, TEST_OVERLAY], gatewayEnv: stack.env });
+    // The source's secrets: the restored roles have its passwords, and keys match only under its pepper.
+    const fresh = await composeProject({
+      name: `cgrestore${process.pid}`,
+      files: [PRODUCTION_FILE, TEST_OVERLAY],
+      gatewayEnv: stack.env,
+      secrets: stack.secrets,
+      subnets: { edge: '172.30.124.0/24', data: '172.30.123.0/24' },
+    });
     try {
       const shipped = `${stack.name}-backups.tgz`;
       await run('bash', [

@@ -13,6 +13,7 @@ export function printBanner(info: StackInfo, meta: { dir: string; workers: numbe
     `  upstream   ${info.upstreamUrl}${meta.mock ? '   (bundled mock: set UPSTREAM_BASE_URL and UPSTREAM_API_KEY for a real provider)' : ''}`,
     `  postgres   primary ${info.postgres.primaryUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `             replica ${info.postgres.replicaUrl.replace(/:[^:@/]+@/, ':***@')}`,
+    `             owner   ${info.postgres.ownerUrl.replace(/:[^:@/]+@/, ':***@')}   (migrations and tools; the backends serve as the role above)`,
     `  redis      ${info.redisUrl}`,
     ...(info.payments.fakeUrl ? [`  payments   Stripe and EPay fakes at ${info.payments.fakeUrl} (set STRIPE_SECRET_KEY / EPAY_* for real providers)`] : []),
     info.mail

@@ -78,7 +78,8 @@ export async function benchUsageSearch(args: string[]): Promise<number> {
     logLevel: 'warn',
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', QUOTA_TIME_ZONE: 'UTC' },
   });
-  const primary = new pg.Client({ connectionString: stack.info.postgres.primaryUrl });
+  // The owner: the seed makes partitions and vacuums.
+  const primary = new pg.Client({ connectionString: stack.info.postgres.ownerUrl });
   // A pool: the summary sends its statements at once.
   const replica = new pg.Pool({ connectionString: stack.info.postgres.replicaUrl, max: 4 });
   try {

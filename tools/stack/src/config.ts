@@ -24,6 +24,10 @@ const stackEnv = z.object({
   PG_REPLICA_PORT: port.default(15433).describe('Postgres streaming replica.'),
   REDIS_PORT: port.default(16379).describe('Redis.'),
   LOG_LEVEL: z.string().default('info').describe('Backend log level in the local stack.'),
+  EDGE_RATE_LIMITS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe("nginx's per-address limits on sign-in, sign-up, password resets and the key check; npm test turns them off (every test comes from 127.0.0.1)."),
   UPSTREAM_BASE_URL: z.string().url().optional().describe('A real OpenAI-compatible provider (with UPSTREAM_API_KEY); otherwise the mock upstream.'),
   UPSTREAM_API_KEY: z.string().optional(),
 });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '@codex-gateway/backend';
 import { DEPLOY_DIR, DEPLOY_FILES, REPO_ROOT } from './paths.js';
-import { NGINX, renderGatewayConf, renderTemplate } from './services/nginx.js';
+import { NGINX, renderGatewayConf, renderTemplate, renderTlsConf } from './services/nginx.js';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = path.join(REPO_ROOT, 'compose');
@@ -63,12 +63,12 @@ describe('deployment files', () => {
     }
   });
 
-  test('the production stack runs no development services and takes its secrets from the env file', async () => {
+  test('the production stack runs no development services; every long-running one restarts, and each has a memory limit', async () => {
     const compose = await resolved('docker-compose.production.yml');
     const names = Object.keys(compose.services);
     for (const dev of ['mock-upstream', 'fake-payments', 'mail-catcher', 'grafana']) assert.ok(!names.includes(dev), `${dev} is not in production`);
-    for (const service of Object.values<any>(compose.services)) {
-      assert.equal(service.restart, 'unless-stopped');
+    for (const [name, service] of Object.entries<any>(compose.services)) {
+      assert.equal(service.restart, name === 'migrate' ? 'no' : 'unless-stopped', name);
       assert.ok(service.deploy?.resources?.limits?.memory, 'every service has a memory limit');
     }
     const postgres = compose.services['postgres-primary'].command.join(' ');
@@ -84,26 +84,130 @@ describe('deployment files', () => {
     }
   });
 
-  test("the production env example satisfies the backend's configuration schema once its placeholders are replaced, and not before", () => {
-    const env = readEnvFile(ENV_EXAMPLE);
-    // As shipped, production refuses to start on the placeholders, naming each variable.
-    assert.throws(
-      () => loadConfig(env),
-      (err: unknown) => {
-        const text = (err as Error).message;
-        for (const name of ['KEY_PEPPER', 'ADMIN_TOKEN', 'DATABASE_URL', 'UPSTREAM_API_KEY', 'STRIPE_SECRET_KEY', 'EPAY_KEY'])
-          assert.match(text, new RegExp(`${name}: still holds a placeholder`));
-        return true;
-      },
+  test("the production env example and its secret files satisfy the backend's configuration once filled in, and not before", async () => {
+    const backend = (await resolved('docker-compose.production.yml')).services.backend;
+    const asBackend = (secretValue: (name: string) => string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+      // The env file first, the file's own environment over it (as compose does), /run/secrets/* from dir.
+      const env: Record<string, string> = { ...readEnvFile(ENV_EXAMPLE) };
+      for (const [name, value] of Object.entries<string>(backend.environment)) {
+        const secret = /^\/run\/secrets\/(\w+)$/.exec(value)?.[1];
+        if (secret) writeFileSync(path.join(dir, secret), `${secretValue(secret)}\n`);
+        env[name] = secret ? path.join(dir, secret) : value;
+      }
+      return { env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    };
+    // As compose/make-secrets.sh leaves them, with change-me where an operator has not yet filled them in.
+    const placeholders = asBackend((name) =>
+      name === 'smtp_url' ? 'smtps://change-me:change-me@smtp.example.com:465' : `change-me-${name}-0123456789abcdef0123456789abcdef`,
     );
-    const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/change[-_]?me/gi, 'filled-in-0123456789abcdef')]));
-    const config = loadConfig(filled);
-    assert.equal(config.env, 'production');
-    assert.equal(config.logLevel, 'warn');
-    assert.ok(config.payments.stripe && config.payments.epay, 'both payment providers are configured in the example');
-    // The connection budget the example describes fits its max_connections.
-    const need = config.cluster.backendReplicas * config.cluster.workers * config.db.poolMax + config.db.reservedConnections;
-    assert.ok(need <= Number(env.PG_MAX_CONNECTIONS), `${need} connections fit PG_MAX_CONNECTIONS`);
+    try {
+      assert.throws(
+        () => loadConfig(placeholders.env),
+        (err: unknown) => {
+          const text = (err as Error).message;
+          for (const name of ['KEY_PEPPER', 'ADMIN_TOKEN', 'DATABASE_PASSWORD', 'REDIS_PASSWORD', 'UPSTREAM_API_KEY', 'EPAY_KEY'])
+            assert.match(text, new RegExp(`${name}: still holds a placeholder`));
+          assert.doesNotMatch(text, /change-me-key_pepper/, 'the secrets themselves are not echoed');
+          return true;
+        },
+      );
+    } finally {
+      placeholders.cleanup();
+    }
+    const filled = asBackend((name) =>
+      name === 'channel_encryption_key'
+        ? ''
+        : name === 'smtp_url'
+          ? 'smtps://mailer:filled-in@smtp.example.com:465'
+          : `${name}-filled-in-0123456789abcdef0123456789abcdef`,
+    );
+    try {
+      const config = loadConfig(filled.env);
+      assert.equal(config.env, 'production');
+      assert.equal(config.logLevel, 'warn');
+      assert.equal(config.auth.keyPepper, 'key_pepper-filled-in-0123456789abcdef0123456789abcdef');
+      assert.equal(new URL(config.db.primaryUrl).username, 'gateway_app', 'the backends connect as the application role');
+      assert.equal(config.db.ownerUrl, undefined, 'and hold no owner URL');
+      assert.ok(new URL(config.redis.url).password, 'Redis with its password');
+      assert.ok(config.payments.stripe && config.payments.epay, 'both payment providers are configured once their secrets are there');
+      // The connection budget the example describes fits its max_connections.
+      const need = config.cluster.backendReplicas * config.cluster.workers * config.db.poolMax + config.db.reservedConnections;
+      assert.ok(need <= Number(readEnvFile(ENV_EXAMPLE).PG_MAX_CONNECTIONS), `${need} connections fit PG_MAX_CONNECTIONS`);
+    } finally {
+      filled.cleanup();
+    }
+  });
+
+  test('production hands every secret over as a Docker secret file: none in an environment, and the owner password only to Postgres and the migrate step', async () => {
+    const compose = await resolved('docker-compose.production.yml');
+    const secretNames = new Set(Object.keys(compose.secrets));
+    const secretVariable = /PASSWORD$|TOKEN$|PEPPER$|_KEY$|SECRET$|^SMTP_URL$|^DATABASE_URL$|^DATABASE_REPLICA_URL$|^DATABASE_OWNER_URL$|^REDIS_URL$/;
+    for (const [name, service] of Object.entries<any>(compose.services)) {
+      for (const [variable, value] of Object.entries<string>(service.environment ?? {})) {
+        if (!secretVariable.test(variable)) continue;
+        // URLs are allowed when they carry no password (the password is its own secret).
+        assert.ok(/^\w+:\/\/[^:@/]+@/.test(value) || value === 'redis://redis:6379', `${name}: ${variable} is not a secret in the environment`);
+      }
+      for (const secret of service.secrets ?? []) assert.ok(secretNames.has(secret.source), `${name} uses a declared secret`);
+    }
+    const holders = Object.entries<any>(compose.services)
+      .filter(([, s]) => (s.secrets ?? []).some((x: any) => x.source === 'postgres_password'))
+      .map(([n]) => n)
+      .sort();
+    assert.deepEqual(holders, ['migrate', 'postgres-primary']);
+    const { backend, migrate, redis } = compose.services;
+    assert.equal(backend.environment.MIGRATE_ON_START, 'false');
+    assert.equal(backend.environment.DATABASE_OWNER_URL, undefined);
+    assert.match(migrate.environment.DATABASE_OWNER_URL, /^postgres:\/\/gateway@/);
+    assert.equal(backend.depends_on.migrate.condition, 'service_completed_successfully');
+    assert.equal(compose.services['postgres-replica'].environment.REPLICATION_USER, 'replicator');
+    // Redis: a password from its secret; protected mode is not turned off.
+    assert.equal(redis.environment.REDIS_PASSWORD_FILE, '/run/secrets/redis_password');
+    assert.doesNotMatch(JSON.stringify([redis.command, redis.entrypoint]), /protected-mode/);
+  });
+
+  test('production keeps Postgres and Redis on an internal network without nginx, publishes on loopback unless told, and trusts forwarded addresses from nginx alone', async () => {
+    const compose = await resolved('docker-compose.production.yml');
+    assert.equal(compose.networks.data.internal, true);
+    const subnet = compose.networks.edge.ipam.config[0].subnet;
+    const networks = (name: string) => Object.keys(compose.services[name].networks ?? {}).sort();
+    for (const data of ['postgres-primary', 'postgres-replica', 'redis', 'backup', 'migrate']) assert.deepEqual(networks(data), ['data'], data);
+    assert.deepEqual(networks('backend'), ['data', 'edge']);
+    assert.deepEqual(networks('nginx'), ['edge']);
+    assert.deepEqual(networks('prometheus'), ['edge']);
+    const hostIp = (p: any) => (typeof p === 'string' ? p.split(':')[0] : p.host_ip);
+    for (const p of compose.services.nginx.ports) assert.equal(hostIp(p), '127.0.0.1', JSON.stringify(p));
+    assert.equal(compose.services.backend.environment.TRUSTED_PROXIES, subnet);
+    // An operator's choice of address is honoured.
+    const { stdout } = await run('docker-compose', ['--env-file', ENV_EXAMPLE, '-f', path.join(COMPOSE_DIR, 'docker-compose.production.yml'), 'config'], {
+      env: { ...process.env, GATEWAY_ENV_FILE: '.env.example', GATEWAY_BIND_ADDRESS: '0.0.0.0' },
+    });
+    for (const p of parseYaml(stdout).services.nginx.ports) assert.equal(hostIp(p), '0.0.0.0');
+  });
+
+  test("the development file's well-known passwords fail the production check, and it keeps the same network split", async () => {
+    const compose = await resolved('docker-compose.yml');
+    for (const name of ['backend', 'migrate']) {
+      assert.throws(
+        () => loadConfig({ ...compose.services.backend.environment, ...compose.services[name].environment, NODE_ENV: 'production' }),
+        (err: unknown) => {
+          const text = (err as Error).message;
+          const names =
+            name === 'backend'
+              ? ['DATABASE_PASSWORD', 'REDIS_PASSWORD', 'KEY_PEPPER', 'ADMIN_TOKEN']
+              : ['DATABASE_PASSWORD', 'DATABASE_OWNER_PASSWORD', 'REPLICATION_PASSWORD'];
+          for (const v of names) assert.match(text, new RegExp(`${v}: still holds a placeholder`), `${name}: ${v}`);
+          return true;
+        },
+      );
+    }
+    for (const service of ['postgres-primary', 'postgres-replica', 'redis'])
+      for (const [variable, value] of Object.entries<string>(compose.services[service].environment))
+        if (/PASSWORD/.test(variable)) assert.match(value, /not-for-production/, `${service}: ${variable}`);
+    assert.equal(compose.networks.data.internal, true);
+    assert.deepEqual(Object.keys(compose.services.nginx.networks), ['edge']);
+    assert.deepEqual(Object.keys(compose.services.redis.networks), ['data']);
   });
 
   test('the development stack publishes its ports on 127.0.0.1 only (its secrets are well known)', async () => {
@@ -136,10 +240,32 @@ describe('deployment files', () => {
       await run(NGINX, ['-t', '-q', '-p', `${prefix}/`, '-c', 'nginx.conf', '-e', 'logs/error.log', '-g', 'pid logs/nginx.pid;']);
 
       // Compose's values render without leftovers, and with the server list the follower
-      // (deploy/nginx/docker-entrypoint.d/40-follow-backends.sh) writes, nginx -t passes too.
+      // (deploy/nginx/docker-entrypoint.d/40-follow-backends.sh) writes, nginx -t passes too;
+      // with a certificate, so does the HTTPS listener 30-gateway-tls.sh renders.
+      await run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        path.join(prefix, 'key.pem'),
+        '-out',
+        path.join(prefix, 'cert.pem'),
+      ]);
       for (const file of ['docker-compose.yml', 'docker-compose.production.yml']) {
         const e = (await resolved(file)).services.nginx.environment;
         const rendered = renderTemplate(readFileSync(path.join(DEPLOY_DIR, DEPLOY_FILES.nginxTemplate), 'utf8'), e);
+        assert.match(rendered, /map "on" \$gateway_limit_address/, `${file}: the per-address limits are on`);
+        mkdirSync(path.join(prefix, 'tls.d'), { recursive: true });
+        writeFileSync(
+          path.join(prefix, 'tls.d/gateway.conf'),
+          renderTlsConf({ listen: '127.0.0.1:4', certFile: path.join(prefix, 'cert.pem'), keyFile: path.join(prefix, 'key.pem') }),
+        );
         assert.doesNotMatch(rendered, /\$\{/);
         assert.match(rendered, /include \/etc\/nginx\/backends\.inc;/);
         writeFileSync(path.join(prefix, 'backends.inc'), 'server 127.0.0.1:2 max_fails=1 fail_timeout=2s;\nserver 127.0.0.1:3 max_fails=1 fail_timeout=2s;\n');

@@ -55,7 +55,8 @@ export function formatTable(rows: Array<Record<string, unknown>>): string {
 function databaseUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   const stackFile = path.join(process.env.STACK_DIR ?? path.join(REPO_ROOT, '.stack'), 'stack.json');
-  if (existsSync(stackFile)) return (JSON.parse(readFileSync(stackFile, 'utf8')) as { postgres: { primaryUrl: string } }).postgres.primaryUrl;
+  // The owner: pg_stat_statements shows other roles' statements only to privileged ones.
+  if (existsSync(stackFile)) return (JSON.parse(readFileSync(stackFile, 'utf8')) as { postgres: { ownerUrl: string } }).postgres.ownerUrl;
   throw new Error('set DATABASE_URL (the primary), or start the local stack (npm start) first');
 }
 

@@ -17,9 +17,11 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 export const DEPLOY_FILES = {
   nginxConf: 'nginx/nginx.conf',
   nginxTemplate: 'nginx/templates/gateway.conf.template',
+  nginxTlsTemplate: 'nginx/tls/gateway-tls.conf.template',
   redisConf: 'redis/redis.conf',
   postgresConf: 'postgres-replica/postgresql.conf',
   pgHba: 'postgres-replica/pg_hba.conf',
+  pgIdent: 'postgres-replica/pg_ident.conf',
 } as const;
 
 export const deployFile = (name: keyof typeof DEPLOY_FILES) => path.join(DEPLOY_DIR, DEPLOY_FILES[name]);

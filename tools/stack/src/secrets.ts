@@ -4,7 +4,12 @@ import path from 'node:path';
 import { generateApiKey } from '@codex-gateway/backend';
 
 export interface StackSecrets {
+  /** The owner role's (gateway): migrations and tools. */
   dbPassword: string;
+  /** The application role's (gateway_app): what the backends connect as. */
+  dbAppPassword: string;
+  /** The replication role's (replicator): what the replica streams as. */
+  dbReplicationPassword: string;
   adminToken: string;
   keyPepper: string;
   demoApiKey: string;
@@ -20,6 +25,9 @@ const hex = (n: number) => randomBytes(n).toString('hex');
 /** Long enough for the console's rules (10+ characters), short enough to type. */
 const newPassword = () => `demo-${hex(6)}`;
 
+/** Secrets added after a stack directory was made: a file without them gains them. */
+const LATER = { dbAppPassword: () => hex(16), dbReplicationPassword: () => hex(16), demoPassword: newPassword } as const;
+
 /**
  * Generated once per stack directory and kept (mode 600), so data survives restarts. A file
  * written before a secret existed gains it, and is written again.
@@ -27,14 +35,16 @@ const newPassword = () => `demo-${hex(6)}`;
 export function loadSecrets(stackDir: string): StackSecrets {
   const file = path.join(stackDir, 'secrets.json');
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<StackSecrets, 'demoPassword'> & { demoPassword?: string };
-    if (stored.demoPassword) return { ...stored, demoPassword: stored.demoPassword };
-    const secrets: StackSecrets = { ...stored, demoPassword: newPassword() };
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>;
+    const missing = Object.entries(LATER).filter(([name]) => !stored[name as keyof StackSecrets]);
+    const secrets = { ...stored, ...Object.fromEntries(missing.map(([name, make]) => [name, make()])) } as StackSecrets;
+    if (missing.length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     return secrets;
   }
   const secrets: StackSecrets = {
     dbPassword: hex(16),
+    dbAppPassword: hex(16),
+    dbReplicationPassword: hex(16),
     adminToken: `adm-${hex(24)}`,
     keyPepper: hex(32),
     demoApiKey: generateApiKey().key,

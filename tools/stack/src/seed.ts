@@ -10,10 +10,10 @@ const DEMO_PACKAGE = 'Demo (local stack)';
  * persisted stack find everything in place (a password changed in the console is set back,
  * so that stack.json stays true).
  */
-export async function seedDemo(primaryUrl: string, secrets: { demoApiKey: string; keyPepper: string; demoPassword: string }): Promise<void> {
+export async function seedDemo(databaseUrl: string, secrets: { demoApiKey: string; keyPepper: string; demoPassword: string }): Promise<void> {
   // argon2id takes a moment: before the transaction, not inside it.
   const passwordHash = await hashPassword(secrets.demoPassword);
-  const client = new pg.Client({ connectionString: primaryUrl });
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query('BEGIN');

@@ -15,7 +15,8 @@ export interface StackInfo {
   adminToken: string;
   demoApiKey: string;
   upstreamUrl: string;
-  postgres: { primaryUrl: string; replicaUrl: string };
+  /** The backends' application role on the primary and the replica; the owner role (migrations, tools, DDL). */
+  postgres: { primaryUrl: string; replicaUrl: string; ownerUrl: string };
   redisUrl: string;
   backends: Array<{ url: string; metricsUrl: string; pid: number }>;
   nginxPid: number;
@@ -135,6 +136,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       primaryPort: opts.ports.pgPrimary,
       replicaPort: opts.ports.pgReplica,
       password: secrets.dbPassword,
+      appPassword: secrets.dbAppPassword,
+      replicationPassword: secrets.dbReplicationPassword,
       logDir,
     });
     track({ service: pgPair.primary, relaunch: pgPair.relaunch.primary }, { service: pgPair.replica, relaunch: pgPair.relaunch.replica });
@@ -205,8 +208,10 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         HOST: '127.0.0.1',
         WORKERS: String(opts.workers),
         BACKEND_REPLICAS: String(opts.backends),
+        // The backends serve as the application role and migrate (MIGRATE_ON_START) as the owner.
         DATABASE_URL: pgPair.primaryUrl,
         DATABASE_REPLICA_URL: pgPair.replicaUrl,
+        DATABASE_OWNER_URL: pgPair.ownerUrl,
         REDIS_URL: redis.url,
         ADMIN_TOKEN: secrets.adminToken,
         KEY_PEPPER: secrets.keyPepper,
@@ -223,7 +228,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     track(...backends.map((b) => ({ service: b.service, relaunch: b.relaunch, supervised: true })));
 
     progress('seed');
-    await seedDemo(pgPair.primaryUrl, secrets);
+    await seedDemo(pgPair.ownerUrl, secrets);
 
     progress('nginx');
     const nginx = await startNginx({
@@ -231,6 +236,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: opts.ports.gateway,
       backends: backends.map((b) => `127.0.0.1:${b.port}`),
       logDir,
+      edgeRateLimits: opts.env.EDGE_RATE_LIMITS !== 'off',
     });
     track(nginx);
 
@@ -252,7 +258,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       adminToken: secrets.adminToken,
       demoApiKey: secrets.demoApiKey,
       upstreamUrl,
-      postgres: { primaryUrl: pgPair.primaryUrl, replicaUrl: pgPair.replicaUrl },
+      postgres: { primaryUrl: pgPair.primaryUrl, replicaUrl: pgPair.replicaUrl, ownerUrl: pgPair.ownerUrl },
       redisUrl: redis.url,
       backends: backends.map((b) => ({ url: b.url, metricsUrl: b.metricsUrl, pid: b.service.pid })),
       nginxPid: nginx.pid,
@@ -267,7 +273,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       demoCustomer: { email: DEMO_EMAIL, password: secrets.demoPassword },
       ...(mail ? { mail } : {}),
     };
-    await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/readyz`), 20_000);
+    // Each backend answered /readyz on its own port; /readyz is not served through nginx.
+    await waitFor('nginx to route to the backends', () => httpOk(`${info.gatewayUrl}/healthz`), 20_000);
     writeFileSync(path.join(opts.dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     return {
       info,

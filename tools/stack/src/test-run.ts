@@ -51,7 +51,8 @@ export async function runTests(filters: string[]): Promise<number> {
       monitoring: true,
       logLevel: 'warn',
       // Mail always goes to the stack's catcher, where the tests read it (testing.ts readMail).
-      env: { ...process.env, NODE_ENV: 'test', SMTP_URL: undefined },
+      // EDGE_RATE_LIMITS: every test comes from 127.0.0.1 (deploy-nginx-edge.test.ts runs an nginx with them).
+      env: { ...process.env, NODE_ENV: 'test', SMTP_URL: undefined, EDGE_RATE_LIMITS: 'off' },
       onProgress: (step) => console.log(`  · ${step}`),
     });
   } catch (err) {

@@ -6,7 +6,7 @@
 //   reset-2fa EMAIL     turns off EMAIL's second factor (secret and recovery codes) and ends their
 //                       sessions, for someone whose phone and recovery codes are lost. Needs
 //                       DATABASE_URL and REDIS_URL.
-// Both are audited, with the actor `cli@HOSTNAME`, and use the backends' own values.
+// Both are audited, with the actor `cli@HOSTNAME`, and read the backends' own settings (X_FILE secrets too).
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -18,11 +18,11 @@ import { createAuditStore } from '../features/audit/audit-store.js';
 import { createSecondFactorReset } from '../features/staff/second-factor-reset.js';
 import { createSecondFactorStore } from '../features/staff/second-factor-store.js';
 import { createStaffStore } from '../features/staff/staff-store.js';
+import { type Config, ConfigError, loadConfig } from '../infra/config.js';
 import type { Pools } from '../infra/db.js';
 
 const LINK_MINUTES = 60;
 const [command, email] = process.argv.slice(2);
-const { DATABASE_URL: url, KEY_PEPPER: pepper, REDIS_URL: redisUrl, PUBLIC_BASE_URL: base = 'http://127.0.0.1:12322' } = process.env;
 const actor: Actor = { name: `cli@${os.hostname()}`, userId: null, role: 'owner', address: '' };
 
 function usage(problem?: string): never {
@@ -33,10 +33,18 @@ function usage(problem?: string): never {
 
 if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) usage();
 if (command !== 'create-owner' && command !== 'reset-2fa') usage();
-if (!url) usage('DATABASE_URL is required (the backends’ own value)');
-if (command === 'create-owner' && !pepper) usage('KEY_PEPPER is required (the backends’ own value)');
-// Without Redis the sessions would outlive the reset: refuse before changing anything.
-if (command === 'reset-2fa' && !redisUrl) usage('REDIS_URL is required (the backends’ own value): the account’s sessions must end');
+// The backends' own settings, read as they read them (X_FILE secrets included).
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  usage(err instanceof ConfigError ? err.message : String(err));
+}
+const [url, pepper, base, redisUrl] = [config.db.primaryUrl, config.auth.keyPepper, config.accounts.publicBaseUrl, config.redis.url];
+// Without REDIS_URL the sessions would outlive the reset: refuse before changing anything.
+if (command === 'reset-2fa' && !process.env.REDIS_URL && !process.env.REDIS_URL_FILE) {
+  usage('REDIS_URL is required (the backends’ own value): the account’s sessions must end');
+}
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const pools = { primary: pool, replica: pool, reader: pool, close: () => pool.end() } as unknown as Pools;
@@ -53,7 +61,7 @@ try {
 
 async function createOwner(address: string): Promise<void> {
   const staff = createStaffStore({ pools });
-  const tokens = createAccountTokenStore({ pepper: pepper! });
+  const tokens = createAccountTokenStore({ pepper });
   const audit = createAuditStore({ pools });
   const client = await pool.connect();
   try {
@@ -82,7 +90,7 @@ async function createOwner(address: string): Promise<void> {
 
 async function resetSecondFactor(address: string): Promise<void> {
   // No retries and no queue: an unreachable Redis fails here, before the database is touched.
-  const redis = new Redis(redisUrl!, {
+  const redis = new Redis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,

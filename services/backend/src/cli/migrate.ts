@@ -1,11 +1,18 @@
-// `npm run migrate -w @codex-gateway/backend`: applies pending migrations to DATABASE_URL.
+// `node dist/cli/migrate.js` (`npm run migrate -w @codex-gateway/backend`; the compose stacks'
+// one-shot `migrate` service): as DATABASE_OWNER_URL, makes the application role DATABASE_URL
+// names (and the replication role, given REPLICATION_PASSWORD), applies pending
+// migrations and prepares the usage_logs partitions. Without DATABASE_OWNER_URL it migrates
+// as DATABASE_URL. Every variable may be given as X_FILE (Docker secrets).
+import { ConfigError, loadMigrationConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
-import { runMigrations } from '../infra/migrate.js';
+import { prepareDatabase } from '../infra/migrate.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL is required');
-  process.exit(1);
+let config: ReturnType<typeof loadMigrationConfig>;
+try {
+  config = loadMigrationConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(2);
 }
-const applied = await runMigrations(url, createLogger({ logLevel: 'info', instanceId: 'migrate' }));
-console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
+const applied = await prepareDatabase(config.db, config.usage.retentionDays, createLogger({ logLevel: 'info', instanceId: 'migrate' }));
+console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: nothing to apply');

@@ -1,11 +1,13 @@
-// `node dist/cli/usage-dead-letters.js list|replay|drop [ID…]` (REDIS_URL): the usage
+// `node dist/cli/usage-dead-letters.js list|replay|drop [ID…]` (REDIS_URL, REDIS_PASSWORD): the usage
 // records Postgres refused, set aside by the flushers. Replay puts them back on the usage
 // stream once the cause is fixed; drop discards them.
 import { Redis } from 'ioredis';
 import { createDeadLetters } from '../features/usage/usage-dead-letters.js';
+import { loadRedisUrl } from '../infra/config.js';
 
 const [command = 'list', ...ids] = process.argv.slice(2);
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:16379', { maxRetriesPerRequest: 1 });
+// REDIS_URL (and REDIS_PASSWORD, or its _FILE) as the backends read them.
+const redis = new Redis(loadRedisUrl(), { maxRetriesPerRequest: 1 });
 const letters = createDeadLetters(redis);
 try {
   if (command === 'list') {

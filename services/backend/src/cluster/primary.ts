@@ -5,7 +5,7 @@ import client from 'prom-client';
 import type { Config } from '../infra/config.js';
 import { checkConnectionBudget, describePools } from '../infra/db.js';
 import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
-import { maintainUsagePartitions, runMigrations } from '../infra/migrate.js';
+import { maintainUsagePartitions, prepareDatabase } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
 import { registerDependencyMetrics } from './dependency-metrics.js';
 import { createRedis } from '../infra/redis.js';
@@ -25,13 +25,13 @@ export async function startPrimary(config: Config): Promise<void> {
   const announce = startupLogger(logger);
 
   try {
-    await waitForDatabase(config.db.primaryUrl, logger);
-    await checkConnectionBudget(config);
+    // Migrating as the owner, the application role may not exist before this instance makes it.
+    await waitForDatabase(config.db.migrateOnStart && config.db.ownerUrl ? config.db.ownerUrl : config.db.primaryUrl, logger);
     if (config.db.migrateOnStart) {
-      const applied = await runMigrations(config.db.primaryUrl, logger);
+      const applied = await prepareDatabase(config.db, config.usage.retentionDays, logger);
       if (applied.length) announce.info({ applied }, 'migrations applied');
-      await withClient(config.db.primaryUrl, (c) => maintainUsagePartitions((sql, params) => c.query(sql, params), config.usage.retentionDays));
     }
+    await checkConnectionBudget(config);
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'startup refused');
     process.exit(1);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { ConfigError, describeEnv, loadConfig } from './config.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import { ConfigError, describeEnv, loadConfig, loadMigrationConfig, loadRedisUrl } from './config.js';
 
 const minimal = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KEY_PEPPER: 'x'.repeat(32) };
 
@@ -117,5 +121,112 @@ describe('configuration', () => {
     );
     // Development keeps its convenient defaults.
     assert.equal(loadConfig({ ...placeholders, NODE_ENV: 'development' }).env, 'development');
+  });
+});
+
+describe('secrets given as files (Docker secrets)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-secrets-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const secretFile = (name: string, content: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  test('any variable X may be read from the file X_FILE names, less the newline echo leaves', () => {
+    const pepper = 'p'.repeat(40);
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://gateway_app@db:5432/codex_gateway',
+      DATABASE_PASSWORD_FILE: secretFile('db', 'app-password\n'),
+      KEY_PEPPER_FILE: secretFile('pepper', `${pepper}\r\n`),
+      ADMIN_TOKEN_FILE: secretFile('token', 'a-token-of-sixteen-or-more\n\n'),
+    });
+    assert.equal(config.auth.keyPepper, pepper);
+    assert.equal(config.auth.adminToken, 'a-token-of-sixteen-or-more\n', 'only one trailing newline goes');
+    assert.equal(new URL(config.db.primaryUrl).password, 'app-password');
+  });
+
+  test('a variable given twice, or a file that cannot be read, is refused, naming the variable and never the secret', () => {
+    const file = secretFile('twice', 'the-secret-in-the-file');
+    const problems = (() => {
+      try {
+        loadConfig({ ...minimal, ADMIN_TOKEN: 'a'.repeat(16), ADMIN_TOKEN_FILE: file, STRIPE_SECRET_KEY_FILE: path.join(dir, 'missing') });
+        return [];
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.problems;
+      }
+    })();
+    assert.ok(problems.includes('ADMIN_TOKEN: set either ADMIN_TOKEN or ADMIN_TOKEN_FILE, not both'), problems.join('; '));
+    assert.ok(problems.some((p) => p.startsWith(`STRIPE_SECRET_KEY_FILE: cannot read ${path.join(dir, 'missing')} (ENOENT)`)));
+    assert.doesNotMatch(problems.join('\n'), /the-secret-in-the-file|aaaaaaaaaaaaaaaa/);
+    const unreadable = secretFile('unreadable', 'x');
+    chmodSync(unreadable, 0o000);
+    if (process.getuid?.() !== 0) assert.throws(() => loadConfig({ ...minimal, EPAY_KEY_FILE: unreadable }), /EPAY_KEY_FILE: cannot read/);
+  });
+
+  test('production refuses a placeholder that comes from a file, as from the environment', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          DATABASE_URL: minimal.DATABASE_URL,
+          NODE_ENV: 'production',
+          ADMIN_TOKEN: 'a'.repeat(16),
+          KEY_PEPPER_FILE: secretFile('dev-pepper', 'change-me'.repeat(4)),
+        }),
+      /KEY_PEPPER: still holds a placeholder/,
+    );
+  });
+});
+
+describe('database and Redis credentials', () => {
+  const awkward = `p@ss:w/rd%é #?'"\\`;
+
+  test('a password given apart from its URL goes into it, read back exactly by the Postgres and Redis clients', async () => {
+    const config = loadConfig({
+      ...minimal,
+      DATABASE_URL: 'postgres://gateway_app@db:5432/codex_gateway',
+      DATABASE_REPLICA_URL: 'postgres://gateway_app@replica:5432/codex_gateway',
+      DATABASE_PASSWORD: awkward,
+      REDIS_URL: 'redis://redis:6379',
+      REDIS_PASSWORD: awkward,
+    });
+    for (const url of [config.db.primaryUrl, config.db.replicaUrl]) {
+      const client = new pg.Client({ connectionString: url });
+      assert.equal(client.password, awkward);
+      assert.equal(client.user, 'gateway_app');
+    }
+    assert.equal(decodeURIComponent(new URL(config.redis.url).password), awkward);
+    assert.equal(loadRedisUrl({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: awkward }), config.redis.url);
+    assert.equal(config.db.ownerUrl, undefined, 'without an owner URL, DATABASE_URL migrates');
+  });
+
+  test('a URL with a password of its own beside a separate password is refused, as is an owner URL naming the application role', () => {
+    assert.throws(() => loadConfig({ ...minimal, DATABASE_PASSWORD: 'another' }), /DATABASE_PASSWORD: DATABASE_URL carries a password too/);
+    assert.throws(() => loadConfig({ ...minimal, REDIS_URL: 'redis://:pw@redis:6379', REDIS_PASSWORD: 'pw2' }), /REDIS_PASSWORD: REDIS_URL carries/);
+    assert.throws(
+      () => loadConfig({ ...minimal, DATABASE_OWNER_URL: 'postgres://u:other@127.0.0.1:5432/db' }),
+      /DATABASE_URL: must name the application role, not DATABASE_OWNER_URL's owner role/,
+    );
+    assert.throws(() => loadConfig({ ...minimal, REPLICATION_PASSWORD: 'r' }), /REPLICATION_PASSWORD: needs DATABASE_OWNER_URL/);
+  });
+
+  test('the migrate command reads only the database settings, secrets from files included', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-config-'));
+    try {
+      writeFileSync(path.join(dir, 'owner'), 'owner-secret\n');
+      const config = loadMigrationConfig({
+        DATABASE_URL: 'postgres://gateway_app@db:5432/codex_gateway',
+        DATABASE_PASSWORD: 'app-secret',
+        DATABASE_OWNER_URL: 'postgres://gateway@db:5432/codex_gateway',
+        DATABASE_OWNER_PASSWORD_FILE: path.join(dir, 'owner'),
+        REPLICATION_PASSWORD: 'replication-secret',
+      });
+      assert.equal(new URL(config.db.ownerUrl!).password, 'owner-secret');
+      assert.equal(new URL(config.db.primaryUrl).password, 'app-secret');
+      assert.equal(config.db.replicationPassword, 'replication-secret');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { type AllowedHost, hostOf, isHostAllowed, parseAllowedHosts } from './allowed-hosts.js';
+import { hasPassword, readEnvFiles, userOf, withPassword } from './env-files.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -52,6 +53,12 @@ const envShape = z.object({
 
   DATABASE_URL: z.string().url().describe('Postgres primary: all writes and read-your-writes reads.'),
   DATABASE_REPLICA_URL: z.string().url().optional().describe('Postgres streaming replica for history reads; defaults to DATABASE_URL.'),
+  DATABASE_PASSWORD: z
+    .string()
+    .optional()
+    .describe(
+      'Password of the role DATABASE_URL and DATABASE_REPLICA_URL name, for URLs that carry none (then only this is a secret; compose gives it as DATABASE_PASSWORD_FILE).',
+    ),
   DB_POOL_MAX: z.coerce.number().int().min(1).default(100).describe('Open connections per pool per worker (the original guide: 100).'),
   DB_POOL_MIN: z.coerce
     .number()
@@ -70,9 +77,26 @@ const envShape = z.object({
     .default(10)
     .describe('A replica further behind than this (or not answering) is skipped: reads go to the primary until it recovers.'),
   DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(0).default(10).describe('Connections left free for admins and migrations in the startup budget check.'),
-  MIGRATE_ON_START: bool.default(true).describe('Run pending migrations (under an advisory lock) before the workers start.'),
+  MIGRATE_ON_START: bool
+    .default(true)
+    .describe('Run pending migrations (under an advisory lock) before the workers start, as DATABASE_OWNER_URL when it is set, else as DATABASE_URL.'),
+  DATABASE_OWNER_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      "Postgres primary as the role that owns the schema and runs the migrations; DATABASE_URL then names the application role, which the migration step creates (with DATABASE_URL's password) and grants only what the backends need. Unset: one role does both, as DATABASE_URL. Production compose gives it only to its one-shot migrate service.",
+    ),
+  DATABASE_OWNER_PASSWORD: z.string().optional().describe("Password of DATABASE_OWNER_URL's role, for a URL that carries none."),
+  REPLICATION_PASSWORD: z
+    .string()
+    .optional()
+    .describe(
+      'With DATABASE_OWNER_URL: the migration step also makes (or updates) the login role replicator, the one role the shipped pg_hba.conf lets stream from the primary, with this password.',
+    ),
 
   REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
+  REDIS_PASSWORD: z.string().optional().describe("Redis' password (requirepass, or that of the ACL user REDIS_URL names), for a REDIS_URL that carries none."),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000).describe('A Redis command that takes longer fails instead of hanging.'),
 
   ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
@@ -326,6 +350,7 @@ const envSchema = envShape.superRefine((env, ctx) => {
   if (epay !== 0 && epay !== 3) {
     ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
   }
+  checkCredentials(env, ctx);
   if (env.NODE_ENV === 'production') {
     if (!env.ADMIN_TOKEN) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
     for (const [name, value] of Object.entries(env)) {
@@ -335,6 +360,27 @@ const envSchema = envShape.superRefine((env, ctx) => {
     }
   }
 });
+
+/** A password given beside a URL must not compete with one in it; the owner and the application are two roles. */
+function checkCredentials(env: Partial<Env>, ctx: z.RefinementCtx): void {
+  for (const [password, urls] of [
+    ['DATABASE_PASSWORD', ['DATABASE_URL', 'DATABASE_REPLICA_URL']],
+    ['DATABASE_OWNER_PASSWORD', ['DATABASE_OWNER_URL']],
+    ['REDIS_PASSWORD', ['REDIS_URL']],
+  ] as const) {
+    if (env[password] === undefined) continue;
+    for (const url of urls) {
+      if (hasPassword(env[url])) ctx.addIssue({ code: 'custom', path: [password], message: `${url} carries a password too: give it in one place` });
+    }
+  }
+  const owner = env.DATABASE_OWNER_URL && userOf(env.DATABASE_OWNER_URL);
+  if (owner !== undefined && env.DATABASE_URL && owner === userOf(env.DATABASE_URL)) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: "must name the application role, not DATABASE_OWNER_URL's owner role" });
+  }
+  if (env.REPLICATION_PASSWORD && !env.DATABASE_OWNER_URL) {
+    ctx.addIssue({ code: 'custom', path: ['REPLICATION_PASSWORD'], message: 'needs DATABASE_OWNER_URL (the owner makes the replication role)' });
+  }
+}
 
 /** The "change-me" placeholders of compose/.env.example and the development compose file's secrets. */
 function isPlaceholder(value: string): boolean {
@@ -372,6 +418,10 @@ export interface Config {
     reservedConnections: number;
     replicaMaxLagSeconds: number;
     migrateOnStart: boolean;
+    /** The schema's owner, who migrates; undefined when DATABASE_URL's role does. */
+    ownerUrl: string | undefined;
+    /** The password the migration step gives the replication role (REPLICATION_PASSWORD). */
+    replicationPassword: string | undefined;
   };
   readonly redis: { url: string; commandTimeoutMs: number };
   readonly auth: { adminToken: string | undefined; keyPepper: string };
@@ -490,13 +540,7 @@ export class ConfigError extends Error {
 
 /** Reads the environment once, listing every problem at once; the result is frozen. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings mean "unset", as in most .env files.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, source);
   const channels = parseChannels(e);
   if (typeof channels === 'string') throw new ConfigError([channels]);
   const allowedHosts = e.CHANNEL_ALLOWED_HOSTS === undefined ? undefined : (parseAllowedHosts(e.CHANNEL_ALLOWED_HOSTS) as AllowedHost[]);
@@ -525,8 +569,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cluster: { workers: e.WORKERS, backendReplicas: e.BACKEND_REPLICAS, workerNodeFlags: e.WORKER_NODE_FLAGS },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'warn' : 'info'),
     db: {
-      primaryUrl: e.DATABASE_URL,
-      replicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
+      ...databaseUrls(e),
       poolMax: e.DB_POOL_MAX,
       replicaPoolMax: e.DB_REPLICA_POOL_MAX ?? e.DB_POOL_MAX,
       poolMin: e.DB_POOL_MIN ?? Math.min(10, e.DB_POOL_MAX),
@@ -537,8 +580,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reservedConnections: e.DB_RESERVED_CONNECTIONS,
       replicaMaxLagSeconds: e.DB_REPLICA_MAX_LAG_S,
       migrateOnStart: e.MIGRATE_ON_START,
+      replicationPassword: e.REPLICATION_PASSWORD,
     },
-    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    redis: { url: withPassword(e.REDIS_URL, e.REDIS_PASSWORD), commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
     channels: { encryptionKey: e.CHANNEL_ENCRYPTION_KEY ? parseChannelKey(e.CHANNEL_ENCRYPTION_KEY)! : deriveChannelKey(e.KEY_PEPPER), allowedHosts },
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
@@ -587,6 +631,61 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : undefined,
     },
   });
+}
+
+/**
+ * Reads the environment through a schema: X_FILE for any variable X (Docker secrets), empty
+ * values as unset, every problem listed at once.
+ */
+function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
+  const { env, problems } = readEnvFiles(source, Object.keys(envShape.shape));
+  const parsed = schema.safeParse(env);
+  if (parsed.success && !problems.length) return parsed.data;
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError([...problems, ...issues]);
+}
+
+/** The database URLs with their passwords in them. */
+function databaseUrls(e: Pick<Env, 'DATABASE_URL' | 'DATABASE_REPLICA_URL' | 'DATABASE_PASSWORD' | 'DATABASE_OWNER_URL' | 'DATABASE_OWNER_PASSWORD'>) {
+  const primaryUrl = withPassword(e.DATABASE_URL, e.DATABASE_PASSWORD);
+  return {
+    primaryUrl,
+    replicaUrl: e.DATABASE_REPLICA_URL ? withPassword(e.DATABASE_REPLICA_URL, e.DATABASE_PASSWORD) : primaryUrl,
+    ownerUrl: e.DATABASE_OWNER_URL ? withPassword(e.DATABASE_OWNER_URL, e.DATABASE_OWNER_PASSWORD) : undefined,
+  };
+}
+
+const migrationSchema = envShape
+  .pick({
+    NODE_ENV: true,
+    DATABASE_URL: true,
+    DATABASE_PASSWORD: true,
+    DATABASE_OWNER_URL: true,
+    DATABASE_OWNER_PASSWORD: true,
+    REPLICATION_PASSWORD: true,
+    USAGE_LOG_RETENTION_DAYS: true,
+  })
+  .superRefine((env, ctx) => checkCredentials(env, ctx));
+
+/** What the migrate command needs, read as loadConfig reads it (X_FILE included), and nothing else. */
+export function loadMigrationConfig(source: NodeJS.ProcessEnv = process.env): {
+  db: Pick<Config['db'], 'primaryUrl' | 'ownerUrl' | 'replicationPassword'>;
+  usage: Pick<Config['usage'], 'retentionDays'>;
+} {
+  const e = parseEnv(migrationSchema, source);
+  const { primaryUrl, ownerUrl } = databaseUrls(e);
+  return deepFreeze({
+    db: { primaryUrl, ownerUrl, replicationPassword: e.REPLICATION_PASSWORD },
+    usage: { retentionDays: e.USAGE_LOG_RETENTION_DAYS },
+  });
+}
+
+const redisSchema = envShape.pick({ REDIS_URL: true, REDIS_PASSWORD: true }).superRefine((env, ctx) => checkCredentials(env, ctx));
+
+/** Redis' URL with its password, read as loadConfig reads it, for commands that need only Redis. */
+export function loadRedisUrl(source: NodeJS.ProcessEnv = process.env): string {
+  const e = parseEnv(redisSchema, source);
+  return withPassword(e.REDIS_URL, e.REDIS_PASSWORD);
 }
 
 /** Name, default and description of every variable, for documentation. */

@@ -29,12 +29,13 @@ describe('database startup checks', () => {
 
   test('several replicas migrating one database at once apply each migration exactly once', async () => {
     const dbName = `migrate_race_${process.pid}`;
-    const admin = new pg.Client({ connectionString: stack.postgres.primaryUrl });
+    // Databases are made and migrated by the owner role.
+    const admin = new pg.Client({ connectionString: stack.postgres.ownerUrl });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
       await admin.query(`CREATE DATABASE ${dbName}`);
-      const url = stack.postgres.primaryUrl.replace(/\/[^/]+$/, `/${dbName}`);
+      const url = stack.postgres.ownerUrl.replace(/\/[^/]+$/, `/${dbName}`);
       const logger = createLogger({ logLevel: 'silent', instanceId: 'migrate-test' });
       const results = await Promise.all([1, 2, 3, 4].map(() => runMigrations(url, logger)));
       const applied = results.flat();

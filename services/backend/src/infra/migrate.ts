@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+import type { Config } from './config.js';
+import { provisionRoles } from './db-roles.js';
 import type { Logger } from './logger.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -43,4 +46,37 @@ export async function maintainUsagePartitions(
 ): Promise<void> {
   await query('SELECT ensure_usage_logs_partitions($1)', [monthsAhead]);
   if (retentionDays > 0) await query(`SELECT drop_usage_logs_partitions_before(now() - make_interval(days => $1))`, [retentionDays]);
+}
+
+/**
+ * What the schema needs before backends use it, done as its owner (DATABASE_OWNER_URL, else
+ * DATABASE_URL's role): the application and replication roles, pending migrations, this
+ * month's and the next usage_logs partitions. Returns the migrations applied.
+ */
+export async function prepareDatabase(
+  db: Pick<Config['db'], 'primaryUrl' | 'ownerUrl' | 'replicationPassword'>,
+  retentionDays: number,
+  logger: Logger,
+): Promise<string[]> {
+  const ownerUrl = db.ownerUrl ?? db.primaryUrl;
+  try {
+    if (db.ownerUrl) await provisionRoles(db.ownerUrl, { appUrl: db.primaryUrl, replicationPassword: db.replicationPassword });
+    const applied = await runMigrations(ownerUrl, logger);
+    const client = new pg.Client({ connectionString: ownerUrl });
+    await client.connect();
+    try {
+      await maintainUsagePartitions((sql, params) => client.query(sql, params), retentionDays);
+    } finally {
+      await client.end();
+    }
+    return applied;
+  } catch (err) {
+    // 42501: insufficient_privilege, as the application role meets it.
+    if ((err as { code?: string }).code === '42501' && !db.ownerUrl) {
+      throw new Error(
+        `${(err as Error).message}: migrations need the schema's owner (set DATABASE_OWNER_URL, or MIGRATE_ON_START=false and run the migrate command as the owner)`,
+      );
+    }
+    throw err;
+  }
 }

@@ -11,7 +11,14 @@ export type Validation<N extends RequestSchema> = { data: Output<N>; invalid: nu
 // The backend's own request schemas check the forms (one home for the rules), but zod is a
 // sizeable library: it loads with the first check (or on idle, see preloadValidation), not
 // with the first paint of the sign-in page.
-const loadContract = () => import('@codex-gateway/backend/console-api');
+// zod compiles parsers with `new Function` when it may; the console's Content-Security-Policy
+// (deploy/nginx) forbids eval, so it is told not to try (it would only probe and fall back).
+// Set before the contract's schemas load (building them may already parse).
+const loadContract = () =>
+  import('zod').then((zod) => {
+    zod.config({ jitless: true });
+    return import('@codex-gateway/backend/console-api');
+  });
 
 /**
  * Checks a form's values against a request schema. Gives the parsed body (trimmed,

@@ -6,7 +6,7 @@ import { testStack } from '../testing.js';
 test('npm run ops -- report prints the monitoring queries of the operations guide as tables', async () => {
   const lines: string[] = [];
   const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = testStack().postgres.primaryUrl;
+  process.env.DATABASE_URL = testStack().postgres.ownerUrl;
   try {
     assert.equal(await runOps(['report'], (text) => lines.push(text)), 0);
   } finally {

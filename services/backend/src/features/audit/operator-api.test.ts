@@ -13,8 +13,8 @@ async function auditOf(targetType: string, targetId: string | number) {
   return res.body.data as Array<{ action: string; actor: string; role: string; before: any; after: any; address: string | null }>;
 }
 
-async function primary<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: stack.postgres.primaryUrl });
+async function connected<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
@@ -22,6 +22,10 @@ async function primary<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+const primary = <T>(fn: (client: pg.Client) => Promise<T>) => connected(stack.postgres.primaryUrl, fn);
+/** The role that runs the migrations and owns the tables. */
+const owner = <T>(fn: (client: pg.Client) => Promise<T>) => connected(stack.postgres.ownerUrl, fn);
 
 describe('the audit log', () => {
   test('every admin change is recorded with who, as what, from where, before and after, and never the plain key', async () => {
@@ -54,11 +58,52 @@ describe('the audit log', () => {
     assert.equal(JSON.stringify(keyTrail).includes(key.key), false, 'the plain key is not in the audit log');
   });
 
-  test('the audit log refuses updates and deletes, even from the application role', async () => {
+  test('the application role adds to the audit log and reads it, and can neither change, delete, empty nor unguard it', async () => {
     await admin.createUser();
+    // stack.postgres.primaryUrl is what the backends use: the application role.
     await primary(async (client) => {
+      const role = (await client.query('SELECT rolname, rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0];
+      assert.equal(role.rolsuper, false, `the backends connect as ${role.rolname}, not as a superuser`);
+      const added = await client.query(
+        `INSERT INTO audit_log (actor, role, action, target_type, target_id) VALUES ('role-test', 'owner', 'test.append', 'test', '1') RETURNING id`,
+      );
+      const { rows } = await client.query('SELECT action FROM audit_log WHERE id = $1', [added.rows[0].id]);
+      assert.deepEqual(rows, [{ action: 'test.append' }]);
+      // Each attempt in a transaction rolled back, so that nothing sticks if one got through.
+      for (const sql of [
+        `UPDATE audit_log SET actor = 'someone else'`,
+        'DELETE FROM audit_log',
+        'TRUNCATE audit_log',
+        'ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update',
+        'ALTER TABLE audit_log DISABLE TRIGGER ALL',
+        'DROP TRIGGER audit_log_no_update ON audit_log',
+        'DROP TRIGGER audit_log_no_truncate ON audit_log',
+        'CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$',
+        'ALTER TABLE audit_log RENAME TO audit_log_old',
+        'DROP TABLE audit_log',
+        "SET session_replication_role = 'replica'",
+      ]) {
+        await client.query('BEGIN');
+        try {
+          await assert.rejects(client.query(sql), /permission denied|must be owner|append-only/, sql);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }
+    });
+    // Nor may it hand itself (or anyone) more: it holds no grant option, and no privilege beyond these two.
+    await primary(async (client) => {
+      // Without a grant option this grants nothing (a warning, or an error).
+      await client.query('GRANT UPDATE, DELETE, TRUNCATE, TRIGGER ON audit_log TO PUBLIC').catch(() => undefined);
+      const { rows } = await client.query(
+        `SELECT privilege FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS privilege
+          WHERE has_table_privilege('audit_log', privilege)`,
+      );
+      assert.deepEqual(rows.map((r) => r.privilege).sort(), ['INSERT', 'SELECT']);
+    });
+    // The owner, who may alter the table, still meets the trigger.
+    await owner(async (client) => {
       await assert.rejects(client.query(`UPDATE audit_log SET actor = 'someone else'`), /append-only/);
-      await assert.rejects(client.query('DELETE FROM audit_log'), /append-only/);
       await assert.rejects(client.query('TRUNCATE audit_log'), /append-only/);
     });
   });
