@@ -159,6 +159,8 @@ export async function startExtraBackend(name: string, env: Record<string, string
       LOG_LEVEL: 'warn',
       DATABASE_URL: stack.postgres.primaryUrl,
       DATABASE_REPLICA_URL: stack.postgres.replicaUrl,
+      // Migrations (MIGRATE_ON_START=true) run as the owner, as on the stack's own backends.
+      DATABASE_OWNER_URL: stack.postgres.ownerUrl,
       REDIS_URL: stack.redisUrl,
       KEY_PEPPER: testSecrets().keyPepper,
       UPSTREAM_BASE_URL: `${stack.upstreamUrl}/v1`,

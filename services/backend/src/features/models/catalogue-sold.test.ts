@@ -173,8 +173,7 @@ describe('the catalogue is the list of what is sold', () => {
     );
 
     // Every pending migration runs again (as at an upgrade), then a backend starts and migrates as it does in service.
-    const ownerUrl = (stack.postgres as { ownerUrl?: string }).ownerUrl ?? stack.postgres.primaryUrl;
-    await runMigrations(ownerUrl, createLogger({ logLevel: 'silent', instanceId: 'catalogue-test' }));
+    await runMigrations(stack.postgres.ownerUrl, createLogger({ logLevel: 'silent', instanceId: 'catalogue-test' }));
     const backend = await startExtraBackend('catalogue-restart', { MIGRATE_ON_START: 'true' });
     await backend.service.stop();
     const db = new pg.Client({ connectionString: stack.postgres.primaryUrl });
