@@ -26,7 +26,7 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
     const admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: 'dev-admin-token-change-me' } as never);
     const customer = await admin.customer();
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
-    const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
     assert.ok(answer.choices[0]?.message.content, 'an answer');
     // nginx's image carries the console; the mail catcher's API is published for people to read.
     const page = await fetch(`${stack.gatewayUrl}/keys`);

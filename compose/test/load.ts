@@ -48,7 +48,7 @@ export function startLoad(options: {
     fetch(`${options.gatewayUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock', messages: [{ role: 'user', content }] }),
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }),
     });
   // Only a connection closed before any answer is retried (fetch throws before a response
   // exists); an answer nginx or a backend gave, a 502 included, is never sent again.

@@ -222,7 +222,7 @@ async function backendRequestCounts(stack: ComposeProject): Promise<Map<string, 
 
 /** One chat request with a key through the stack's nginx; the status it answered. */
 async function chat(stack: ComposeProject, key: string, content: string): Promise<number> {
-  const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model: 'mock', messages: [{ role: 'user', content }] });
+  const res = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
   return res.status;
 }
 
@@ -440,10 +440,10 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
   test('a customer chats through nginx with the official openai SDK, streaming too', async () => {
     customer = await admin.customer({ daily_request_limit: null, daily_token_limit: null });
     const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
-    const answer = await openai.chat.completions.create({ model: 'mock', messages: [{ role: 'user', content: 'hello from compose' }] });
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello from compose' }] });
     assert.ok(answer.choices[0]?.message.content, 'an answer');
     assert.ok(answer.usage && answer.usage.total_tokens > 0, 'usage in the answer');
-    const stream = await openai.chat.completions.create({ model: 'mock', stream: true, messages: [{ role: 'user', content: 'stream please' }] });
+    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'stream please' }] });
     let text = '';
     let chunks = 0;
     for await (const chunk of stream) {
