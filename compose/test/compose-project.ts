@@ -189,6 +189,17 @@ export async function retag(from: string, tag: string): Promise<string> {
 }
 
 /** The test host reaches the containers' addresses on the project's network directly. */
+/**
+ * Holds the event loop open for a whole test file. A fetch waiting on a kept-alive socket that
+ * undici's pool has unref'd can leave a test awaiting with no handle open, and node:test then
+ * cancels it ("Promise resolution is still pending but the event loop has already resolved"),
+ * as it did here on the development stack. Answers the release.
+ */
+export function holdEventLoop(): () => void {
+  const timer = setInterval(() => undefined, 60_000);
+  return () => clearInterval(timer);
+}
+
 async function answersHealthz(address: string): Promise<boolean> {
   try {
     const res = await fetch(`http://${address}:12401/healthz`, { signal: AbortSignal.timeout(1000) });

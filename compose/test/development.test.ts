@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { adminApi } from '@codex-gateway/stack/testing';
-import { type ComposeProject, composeProject, DEVELOPMENT_FILE, nginxFollows } from './compose-project.js';
+import { type ComposeProject, composeProject, DEVELOPMENT_FILE, holdEventLoop, nginxFollows } from './compose-project.js';
 
 /** The development compose file: up with its mock upstream, one request through nginx, down. */
 describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
   let stack: ComposeProject;
+  const release = holdEventLoop();
 
   before(async () => {
     stack = await composeProject({ name: `cgdev${process.pid}`, files: [DEVELOPMENT_FILE] });
@@ -16,6 +17,7 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
   });
 
   after(async () => {
+    release();
     // The development file names no images: drop the ones compose built under this project's name.
     if (stack && !process.env.KEEP_COMPOSE) await stack.compose('down', '--remove-orphans', '-v', '--rmi', 'local', '-t', '10');
   });

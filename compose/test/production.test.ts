@@ -21,6 +21,7 @@ import {
   REPO_ROOT,
   retag,
   TEST_OVERLAY,
+  holdEventLoop,
 } from './compose-project.js';
 import { type LoadResult, startLoad } from './load.js';
 
@@ -227,6 +228,7 @@ async function chat(stack: ComposeProject, key: string, content: string): Promis
 }
 
 describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
+  const release = holdEventLoop();
   let stack: ComposeProject;
   let admin: ReturnType<typeof adminApi>;
   let customer: { userId: number; keyId: number; key: string; packageId: number };
@@ -249,6 +251,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
   });
 
   after(async () => {
+    release();
     if (!stack) return;
     if (process.env.KEEP_COMPOSE) return console.log(`# left running: ${stack.name}`);
     await stack.down({ volumes: true }).catch((err) => console.error(err));
