@@ -10,6 +10,7 @@ import { runAdminCommand } from './admin-command.js';
 import { runBench } from './bench.js';
 import { runOps } from './ops-report.js';
 import { runDrill } from './drills.js';
+import { runAttacks } from './attacks.js';
 
 const [command = 'up', ...args] = process.argv.slice(2);
 
@@ -116,7 +117,14 @@ async function down(): Promise<void> {
 }
 
 // Commands that run to an exit code; `up` and `down` are the stack's own.
-const tasks: Record<string, (args: string[]) => Promise<number>> = { test: runTests, bench: runBench, ops: runOps, drill: runDrill, admin: runAdminCommand };
+const tasks: Record<string, (args: string[]) => Promise<number>> = {
+  test: runTests,
+  bench: runBench,
+  ops: runOps,
+  drill: runDrill,
+  admin: runAdminCommand,
+  attack: runAttacks,
+};
 
 if (command === 'up') await up();
 else if (command === 'down') await down();
