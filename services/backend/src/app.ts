@@ -144,6 +144,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     bus,
     logger,
     timeZone: config.quota.timeZone,
+    buyUrl: `${config.accounts.publicBaseUrl}/buy`,
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
     onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'quota', reason }),
   });

@@ -76,7 +76,7 @@ export async function benchUsageSearch(args: string[]): Promise<number> {
     workers: 1,
     fresh: true,
     logLevel: 'warn',
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', QUOTA_TIME_ZONE: 'UTC' },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', BUSINESS_TIMEZONE: 'UTC' },
   });
   // The owner: the seed makes partitions and vacuums.
   const primary = new pg.Client({ connectionString: stack.info.postgres.ownerUrl });

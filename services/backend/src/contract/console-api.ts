@@ -236,7 +236,8 @@ export interface TodayUsage {
   } | null;
   /** Every window the plan limits (the day always), with its reset time. */
   windows: UsageWindow[];
-  package: { id: number; name: string; start_date: string; end_date: string; days_left: number } | null;
+  /** The period in effect: its business days (inclusive), the instant it ends, and whole days of use left. */
+  package: { id: number; name: string; start_date: string; end_date: string; ends_at: string; days_left: number } | null;
 }
 
 export interface DailyUsageRow {

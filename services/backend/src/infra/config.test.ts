@@ -78,6 +78,16 @@ describe('configuration', () => {
     assert.equal(loadConfig({ ...minimal, PUBLIC_BASE_URL: 'https://gateway.example.com/' }).accounts.secureCookies, true);
   });
 
+  test('the business day is UTC unless BUSINESS_TIMEZONE names an IANA zone; an offset or a typo is refused at start-up, naming the variable', () => {
+    assert.equal(loadConfig(minimal).quota.timeZone, 'UTC');
+    assert.equal(loadConfig({ ...minimal, BUSINESS_TIMEZONE: 'asia/shanghai' }).quota.timeZone, 'Asia/Shanghai');
+    assert.equal(loadConfig({ ...minimal, QUOTA_TIME_ZONE: 'Europe/Berlin' }).quota.timeZone, 'Europe/Berlin', 'the former name still counts');
+    assert.equal(loadConfig({ ...minimal, QUOTA_TIME_ZONE: 'Europe/Berlin', BUSINESS_TIMEZONE: 'Asia/Tokyo' }).quota.timeZone, 'Asia/Tokyo');
+    for (const zone of ['+08:00', 'Mars/Olympus_Mons', 'UTC+8']) {
+      assert.throws(() => loadConfig({ ...minimal, BUSINESS_TIMEZONE: zone }), /BUSINESS_TIMEZONE: must be an IANA time zone name/, zone);
+    }
+  });
+
   test('the config is frozen', () => {
     const config = loadConfig(minimal);
     assert.throws(() => {

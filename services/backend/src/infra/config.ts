@@ -167,11 +167,14 @@ const envShape = z.object({
     .default(3600)
     .describe('How long a conversation (session_id, prompt_cache_key) stays on the channel that served it, and previous_response_id is remembered.'),
 
-  QUOTA_TIME_ZONE: z
+  BUSINESS_TIMEZONE: z
     .string()
     .default('UTC')
-    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai')
-    .describe('Time zone of the business day: daily limits reset at its midnight.'),
+    .refine(isTimeZone, 'must be an IANA time zone name such as UTC, Europe/Berlin or Asia/Shanghai (not an offset such as +08:00)')
+    .transform(canonicalTimeZone)
+    .describe(
+      "Time zone of the business day (IANA name): daily limits reset at its midnight, daily usage is dated in it, and packages' periods start and end on its days. QUOTA_TIME_ZONE, its former name, is read when it is unset.",
+    ),
   COMPLETION_TOKEN_ESTIMATE: z.coerce
     .number()
     .int()
@@ -490,13 +493,20 @@ function isProxyEntry(entry: string): boolean {
   return family === 4 && isIP(range) === 4;
 }
 
+/** An IANA zone name the runtime knows; offsets (+08:00) are refused: Postgres reads POSIX offsets the other way round. */
 function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
   } catch {
     return false;
   }
+}
+
+/** The zone's canonical spelling (asia/shanghai → Asia/Shanghai), as Postgres and the console name it. */
+function canonicalTimeZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 function parseChannels(e: Env): UpstreamChannel[] | string {
@@ -538,9 +548,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables renamed since a release: the former name still counts when the new one is unset. */
+const FORMER_NAMES: Record<string, string> = { QUOTA_TIME_ZONE: 'BUSINESS_TIMEZONE' };
+
+function withFormerNames(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...source };
+  for (const [former, name] of Object.entries(FORMER_NAMES)) {
+    if (env[name] === undefined && env[former] !== undefined) env[name] = env[former];
+  }
+  return env;
+}
+
 /** Reads the environment once, listing every problem at once; the result is frozen. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const e = parseEnv(envSchema, source);
+  const e = parseEnv(envSchema, withFormerNames(source));
   const channels = parseChannels(e);
   if (typeof channels === 'string') throw new ConfigError([channels]);
   const allowedHosts = e.CHANNEL_ALLOWED_HOSTS === undefined ? undefined : (parseAllowedHosts(e.CHANNEL_ALLOWED_HOSTS) as AllowedHost[]);
@@ -593,7 +614,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       probeIntervalMs: e.CHANNEL_PROBE_INTERVAL_MS,
       affinityTtlSeconds: e.SESSION_AFFINITY_TTL_S,
     },
-    quota: { timeZone: e.QUOTA_TIME_ZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE, hangupReadTimeoutMs: e.HANGUP_READ_TIMEOUT_MS },
+    quota: { timeZone: e.BUSINESS_TIMEZONE, completionTokenEstimate: e.COMPLETION_TOKEN_ESTIMATE, hangupReadTimeoutMs: e.HANGUP_READ_TIMEOUT_MS },
     cache: { keyTtlMs: e.KEY_CACHE_TTL_MS },
     authFailures: { perMinute: e.AUTH_FAILURES_PER_MINUTE, blockSeconds: e.AUTH_FAILURE_BLOCK_S },
     usage: {

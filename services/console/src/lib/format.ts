@@ -37,6 +37,15 @@ export function useFormat() {
     const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
     const clock = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+    // The viewer's own zone, named: a reset or an end time means nothing without it.
+    const zoned = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
     // Costs of single requests are fractions of a cent: up to 6 decimals ($0.000125), at least 2.
     const usd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
     const wholeUsd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
@@ -50,6 +59,8 @@ export function useFormat() {
       compact: (value: number) => compact.format(value),
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
       time: (iso: string) => time.format(new Date(iso)),
+      /** An instant in the viewer's time zone, with the zone named: Dec 8, 2026, 1:00 AM GMT+9. */
+      zoned: (iso: string) => zoned.format(new Date(iso)),
       /** A time of day with seconds (cool-downs last seconds): 14:03:27. */
       clock: (iso: string) => clock.format(new Date(iso)),
       /** US dollars (costs, credits, prices) with as many decimals as they need, up to 6. */

@@ -6,6 +6,7 @@ import { PageLoader } from '../components/common/page-loader';
 import { CurrentPlanCard } from '../components/packages/current-plan-card';
 import { PeriodsTable } from '../components/packages/periods-table';
 import { DailyUsageCharts } from '../components/usage/daily-usage-charts';
+import { LimitReachedAlert } from '../components/usage/limit-reached-alert';
 import { UsageWindows } from '../components/usage/usage-windows';
 import { useMyPackages } from '../hooks/api/packages/queries';
 import { useDailyUsage, useTodayUsage } from '../hooks/api/usage/queries';
@@ -24,6 +25,7 @@ export function OverviewPage() {
       <PageHeader title={t('overview.title')} />
       {today.isError && <ApiErrorAlert error={today.error} onRetry={() => void today.refetch()} />}
       {today.isPending && <PageLoader />}
+      {today.data && <LimitReachedAlert today={today.data} />}
       {today.data && (
         <Grid gap="md">
           <Grid.Col span={{ base: 12, md: 4 }}>

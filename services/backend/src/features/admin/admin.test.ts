@@ -86,7 +86,8 @@ describe('the admin API', () => {
     assert.equal(first.body.start_date, today);
     const second = await admin.grant(user.id, week.id);
     const dayAfter = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-    assert.equal(first.body.end_date, dayAfter(today, 29));
+    // Granted now, partway through today: 30 full days from now, so it ends 30 days after today.
+    assert.equal(first.body.end_date, dayAfter(today, 30));
     assert.equal(second.start_date, dayAfter(first.body.end_date, 1));
     assert.equal(second.end_date, dayAfter(second.start_date, 6));
 

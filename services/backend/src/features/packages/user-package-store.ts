@@ -1,5 +1,6 @@
 import { isUnavailable, withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
 import { PLAN_COLUMNS, type PlanTerms } from './package-store.js';
+import { periodDates } from './period-dates.js';
 
 export interface PackagePeriod {
   id: number;
@@ -61,27 +62,33 @@ const ENTITLEMENTS = `
 export function createUserPackageStore({ pools }: { pools: Pools }) {
   return {
     /**
-     * Adds a period of the package for the user. It starts today, or the day after the
-     * user's last active period ends (queued: nothing lost, no overlap). The user's row is
-     * locked so that two grants at once queue one after the other.
+     * Adds a period of the package for the user, dated by `periodDates`: it starts now (today)
+     * or the day after the user's last active period ends (queued: nothing lost, no overlap).
+     * The user's row is locked so that two grants at once queue one after the other.
      */
     async grant(userId: number, pkg: { id: number }, today: string, orderId: number | null = null, tx?: PoolClient): Promise<PackagePeriod | undefined> {
       const run = async (client: PoolClient) => {
         const user = await client.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
         if (user.rowCount === 0) return undefined;
+        const { rows: found } = await client.query<{ duration_days: number; last_end: string | null }>(
+          `SELECT p.duration_days,
+                  (SELECT max(end_date) FROM user_packages WHERE user_id = $1 AND status = 'active') AS last_end
+             FROM packages p
+            WHERE p.id = $2`,
+          [userId, pkg.id],
+        );
+        if (!found[0]) return undefined;
+        const dates = periodDates(today, found[0].last_end, found[0].duration_days);
         // The period copies the package's terms as they are now: a later edit of the package does not change it.
         const { rows } = await client.query<PackagePeriod>(
           `INSERT INTO user_packages (user_id, package_id, status, start_date, end_date, order_id,
                                       package_name, daily_request_limit, daily_token_limit, rpm_limit, ${PLAN_COLUMNS.join(', ')})
-           SELECT $1, p.id, 'active', s.start, s.start + (p.duration_days - 1), $4,
+           SELECT $1, p.id, 'active', $3::date, $4::date, $5,
                   p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit, ${PLAN_COLUMNS.map((c) => `p.${c}`).join(', ')}
-             FROM packages p,
-                  (SELECT greatest($3::date, coalesce(max(end_date) + 1, $3::date)) AS start
-                     FROM user_packages
-                    WHERE user_id = $1 AND status = 'active') s
+             FROM packages p
             WHERE p.id = $2
            RETURNING ${PERIOD_COLUMNS}`,
-          [userId, pkg.id, today, orderId],
+          [userId, pkg.id, dates.start_date, dates.end_date, orderId],
         );
         return rows[0];
       };

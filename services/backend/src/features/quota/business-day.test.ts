@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, businessDay, nextMidnight } from './business-day.js';
+import { addDays, businessDay, dayStart, isoInZone, nextMidnight, periodEndsAt } from './business-day.js';
 
 test('the business day follows the configured time zone', () => {
   const at = new Date('2026-03-01T20:30:00Z');
@@ -22,4 +22,17 @@ test('adding days crosses months and leap years', () => {
   assert.equal(addDays('2028-02-28'), '2028-02-29');
   assert.equal(addDays('2026-12-31'), '2027-01-01');
   assert.equal(addDays('2026-01-01', 29), '2026-01-30');
+});
+
+test('a reset time reads in the business zone with its offset, to the second rounded up', () => {
+  assert.equal(isoInZone('Asia/Shanghai', new Date('2026-03-01T16:00:00Z')), '2026-03-02T00:00:00+08:00');
+  assert.equal(isoInZone('America/St_Johns', new Date('2026-01-15T12:00:00Z')), '2026-01-15T08:30:00-03:30');
+  assert.equal(isoInZone('UTC', new Date('2026-03-01T10:00:00.250Z')), '2026-03-01T10:00:01Z');
+  assert.equal(Date.parse(isoInZone('Pacific/Kiritimati', new Date('2026-03-01T10:00:00Z'))), Date.parse('2026-03-01T10:00:00Z'));
+});
+
+test('a period ends at the midnight after its last day, in the business zone', () => {
+  assert.equal(periodEndsAt('UTC', '2026-03-31').toISOString(), '2026-04-01T00:00:00.000Z');
+  assert.equal(periodEndsAt('Asia/Shanghai', '2026-03-31').toISOString(), '2026-03-31T16:00:00.000Z');
+  assert.equal(dayStart('America/Los_Angeles', '2026-03-08').toISOString(), '2026-03-08T08:00:00.000Z');
 });

@@ -53,16 +53,39 @@ export function addDays(day: string, days = 1): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** The instant the business day after `at` begins: when today's limits reset. */
-export function nextMidnight(timeZone: string, at: Date = new Date()): Date {
-  const [y, m, d] = addDays(businessDay(timeZone, at)).split('-').map(Number) as [number, number, number];
+/** The instant a business day (YYYY-MM-DD) begins in the time zone: its midnight. */
+export function dayStart(timeZone: string, day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const target = Date.UTC(y, m - 1, d);
   // Local midnight = UTC midnight minus the zone's offset then; twice settles DST edges.
   let guess = target;
-  for (let i = 0; i < 2; i += 1) {
-    const w = wallClock(timeZone, new Date(guess));
-    const offset = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s) - guess;
-    guess = target - offset;
-  }
+  for (let i = 0; i < 2; i += 1) guess = target - offsetMs(timeZone, new Date(guess));
   return new Date(guess);
+}
+
+/** The instant the business day after `at` begins: when today's limits reset. */
+export function nextMidnight(timeZone: string, at: Date = new Date()): Date {
+  return dayStart(timeZone, addDays(businessDay(timeZone, at)));
+}
+
+/** The instant a period whose last day is `endDate` ends: the midnight after that day. */
+export const periodEndsAt = (timeZone: string, endDate: string): Date => dayStart(timeZone, addDays(endDate));
+
+/** How far the zone's wall clock is ahead of UTC at `at`, in ms. */
+function offsetMs(timeZone: string, at: Date): number {
+  const w = wallClock(timeZone, at);
+  return Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/**
+ * `at` as ISO 8601 on the zone's wall clock with its offset (2026-12-08T00:00:00+08:00), to
+ * the second, rounded up: a reset shown at a second has happened by then.
+ */
+export function isoInZone(timeZone: string, at: Date): string {
+  const t = new Date(Math.ceil(at.getTime() / 1000) * 1000);
+  const offset = Math.round(offsetMs(timeZone, t) / 60_000);
+  const local = new Date(t.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  if (offset === 0) return `${local}Z`;
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

@@ -1,6 +1,6 @@
 import { HttpError, NO_RETRY } from '../../infra/errors.js';
 import type { Entitlement } from '../packages/user-package-store.js';
-import { nextMidnight } from './business-day.js';
+import { isoInZone, nextMidnight, periodEndsAt } from './business-day.js';
 import { type LimitWindow, windowLimits } from './limit-windows.js';
 
 /** The per-minute window of the rate limit. */
@@ -45,12 +45,20 @@ const WINDOW_WORDS: Record<LimitWindow, { adjective: string; prefix: string }> =
 
 const dollars = (micros: number) => `$${(micros / 1e6).toFixed(6).replace(/\.?0+$/, '')}`;
 
+/** What a refusal tells besides the numbers: the business day's zone, and where to buy more. */
+export interface RefusalContext {
+  timeZone: string;
+  /** The console's Buy page. */
+  buyUrl: string;
+}
+
 /**
  * The refusal for a quota script's answer {0, reason, window, used, resetMs}: the rate
  * limit (Retry-After), the open-stream limit, or a window's request, token or credit
- * limit with when it resets (resetMs 0: the business day's end).
+ * limit with when it resets (resetMs 0: the business day's end, in the business time zone,
+ * with its offset) and the way forward: wait, ask for less, or buy more.
  */
-export function refusal(reply: QuotaRefusal, e: Entitlement, timeZone: string): HttpError {
+export function refusal(reply: QuotaRefusal, e: Entitlement, { timeZone, buyUrl }: RefusalContext): HttpError {
   const [, reason, window, used, resetMs] = reply;
   if (reason === 'rate') return new RateLimitedError(`Rate limit of ${e.rpmLimit} requests per minute reached for this key.`, resetMs);
   if (reason === 'streams') {
@@ -71,10 +79,12 @@ export function refusal(reply: QuotaRefusal, e: Entitlement, timeZone: string): 
       : reason === 'tokens'
         ? `${adjective} token limit of ${limit} reached (${used} used or reserved)`
         : `${adjective} request limit of ${limit} reached (${used} used)`;
-  const hint = reason === 'requests' ? '' : ' Lower max_tokens or wait.';
-  return new DailyLimitError(
-    `${detail}; it resets at ${resetAt.toISOString()}.${hint}`,
-    `${prefix}_${reason === 'credits' ? 'credit' : reason.slice(0, -1)}_limit_exceeded`,
-    resetAt,
-  );
+  const endsAt = periodEndsAt(timeZone, e.endDate);
+  const when = `${isoInZone(timeZone, resetAt)} (${timeZone})`;
+  // A package bought now starts when the current one ends: buying helps today only when that comes first.
+  const forward =
+    endsAt <= resetAt
+      ? `; your package ends before it resets, at ${isoInZone(timeZone, endsAt)} (${timeZone}). Buy a package to go on: ${buyUrl}`
+      : `; it resets at ${when}. ${reason === 'requests' ? 'Wait until then' : 'Lower max_tokens or wait until then'}, or buy a package with higher limits (it starts when the current one ends, at ${isoInZone(timeZone, endsAt)}): ${buyUrl}`;
+  return new DailyLimitError(`${detail}${forward}`, `${prefix}_${reason === 'credits' ? 'credit' : reason.slice(0, -1)}_limit_exceeded`, resetAt);
 }

@@ -121,6 +121,7 @@ export function createQuotaService({
   handover,
   bus,
   timeZone,
+  buyUrl,
   logger,
   onReject,
   onRedisFallback,
@@ -131,6 +132,8 @@ export function createQuotaService({
   handover: RedisLossHandover;
   bus: Pick<InvalidationBus, 'on' | 'publish'>;
   timeZone: string;
+  /** The console's Buy page, named in refusals as the way forward. */
+  buyUrl: string;
   logger: Logger;
   onReject?: (reason: string) => void;
   /** Redis could not take the quota (down, out of memory…): counted in Postgres instead. */
@@ -214,7 +217,7 @@ export function createQuotaService({
               : undefined;
       if (refused) {
         onReject?.(refused[1]);
-        throw refusal(refused, e, timeZone);
+        throw refusal(refused, e, { timeZone, buyUrl });
       }
     }
   }
@@ -247,7 +250,7 @@ export function createQuotaService({
             ? [0, 'tokens', 'day', tokens, 0]
             : [0, 'credits', 'day', used.costMicros, 0];
       onReject?.(refused[1]);
-      throw refusal(refused, e, timeZone);
+      throw refusal(refused, e, { timeZone, buyUrl });
     }
     return reservation(req, key, false, true);
   }
@@ -314,7 +317,7 @@ export function createQuotaService({
       if (reply[0] === -2) return reserveMirrored(req, key);
       if (reply[0] === 0) {
         onReject?.(reply[1]);
-        throw refusal(reply, e, timeZone);
+        throw refusal(reply, e, { timeZone, buyUrl });
       }
       throw new Error('unexpected quota reply');
     },

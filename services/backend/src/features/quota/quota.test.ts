@@ -111,7 +111,9 @@ describe('daily quotas and rate limits', () => {
     assert.equal(usage.package.id, packageId);
     const today = new Date().toISOString().slice(0, 10);
     assert.equal(usage.date, today);
-    assert.equal(usage.package.end_date, new Date(Date.parse(`${today}T00:00:00Z`) + 9 * 86_400_000).toISOString().slice(0, 10));
+    assert.equal(usage.package.end_date, new Date(Date.parse(`${today}T00:00:00Z`) + 10 * 86_400_000).toISOString().slice(0, 10));
+    assert.equal(usage.package.ends_at, `${new Date(Date.parse(`${today}T00:00:00Z`) + 11 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    assert.equal(usage.package.days_left, 10, 'ten full days of use from now');
     assert.ok(Date.parse(usage.resets_at) > Date.now());
   });
 });

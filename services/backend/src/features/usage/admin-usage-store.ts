@@ -59,7 +59,7 @@ interface SearchRow extends MeteredRow {
 //   of the partial index of failed requests, a few per cent of the rows) and the models,
 //   which need one pass over the range's rows. That pass is the summary's cost, and why
 //   its range is bounded (admin-usage-routes.ts).
-// Days are business days (QUOTA_TIME_ZONE), like daily_usage's dates.
+// Days are business days (BUSINESS_TIMEZONE), like daily_usage's dates.
 const DAILY = `
 SELECT usage_date AS date, sum(request_count)::bigint AS request_count, sum(prompt_tokens)::bigint AS prompt_tokens,
        sum(completion_tokens)::bigint AS completion_tokens, count(*) AS user_count

@@ -31,7 +31,7 @@ const search = async (query: Record<string, string | number>) => {
   return res.body as { data: Row[]; next_cursor: string | null };
 };
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** Yesterday to tomorrow (UTC dates): today's business day whatever QUOTA_TIME_ZONE is. */
+/** Yesterday to tomorrow (UTC dates): today's business day whatever BUSINESS_TIMEZONE is. */
 const around = () => ({ from: dayOf(Date.now() - 86_400_000), to: dayOf(Date.now() + 86_400_000) });
 const summary = async (top = 100) => {
   const { from, to } = around();

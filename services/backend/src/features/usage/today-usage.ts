@@ -2,7 +2,7 @@ import type { TodayUsage as TodayUsageView, UsageWindow } from '../../contract/c
 import { microsToDollars, microsToDollarsOrNull } from '../models/pricing.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { Entitlement } from '../packages/user-package-store.js';
-import { businessDay, nextMidnight } from '../quota/business-day.js';
+import { addDays, businessDay, dayStart, isoInZone, periodEndsAt } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import { isLimited, ROLLING_WINDOWS, type WindowLimits, windowLimits } from '../quota/limit-windows.js';
 import type { QuotaService, WindowCounts } from '../quota/quota-service.js';
@@ -24,15 +24,15 @@ const limitView = (l: WindowLimits | undefined) => ({
 });
 
 /** The 5-hour and weekly windows the plan limits, as the quota holds them. */
-function rollingWindows(e: Entitlement, counts: WindowCounts[]): UsageWindow[] {
+function rollingWindows(e: Entitlement, counts: WindowCounts[], iso: (ms: number) => string): UsageWindow[] {
   const limits = windowLimits(e);
   return ROLLING_WINDOWS.filter(({ window }) => isLimited(limits[window])).map(({ window, lengthMs }) => {
     const c = counts.find((w) => w.window === window);
     const start = c?.start;
     return {
       window,
-      started_at: start === undefined ? null : new Date(start).toISOString(),
-      resets_at: start === undefined ? null : new Date(start + lengthMs).toISOString(),
+      started_at: start === undefined ? null : iso(start),
+      resets_at: start === undefined ? null : iso(start + lengthMs),
       request_count: c?.requests ?? 0,
       total_tokens: c?.tokens ?? 0,
       cost: microsToDollars(c?.credits ?? 0),
@@ -62,12 +62,16 @@ export function createTodayUsage({ quota, dailyUsage, entitlements, timeZone }: 
       reservedTokens: 0,
       costMicros: recorded.costMicros,
     };
-    const resetsAt = nextMidnight(timeZone);
+    // Instants as ISO 8601 with the business zone's offset, as refusals name them.
+    const iso = (ms: number) => isoInZone(timeZone, new Date(ms));
+    const now = Date.now();
+    const resetsAt = dayStart(timeZone, addDays(day)).getTime();
     const e = entitlement;
+    const endsAt = e ? periodEndsAt(timeZone, e.endDate).getTime() : 0;
     const today: UsageWindow = {
       window: 'day',
-      started_at: new Date(resetsAt.getTime() - DAY_MS).toISOString(),
-      resets_at: resetsAt.toISOString(),
+      started_at: iso(dayStart(timeZone, day).getTime()),
+      resets_at: iso(resetsAt),
       request_count: counts.requests,
       total_tokens: counts.promptTokens + counts.completionTokens + counts.reservedTokens,
       cost: microsToDollars(counts.costMicros),
@@ -76,7 +80,7 @@ export function createTodayUsage({ quota, dailyUsage, entitlements, timeZone }: 
     return {
       date: day,
       time_zone: timeZone,
-      resets_at: resetsAt.toISOString(),
+      resets_at: iso(resetsAt),
       request_count: counts.requests,
       prompt_tokens: counts.promptTokens,
       completion_tokens: counts.completionTokens,
@@ -94,14 +98,16 @@ export function createTodayUsage({ quota, dailyUsage, entitlements, timeZone }: 
             max_concurrent_streams: e.maxConcurrentStreams,
           }
         : null,
-      windows: e ? [today, ...rollingWindows(e, windows)] : [today],
+      windows: e ? [today, ...rollingWindows(e, windows, iso)] : [today],
       package: e
         ? {
             id: e.packageId,
             name: e.packageName,
             start_date: e.startDate,
             end_date: e.endDate,
-            days_left: Math.round((Date.parse(e.endDate) - Date.parse(day)) / 86_400_000) + 1,
+            ends_at: iso(endsAt),
+            // Whole days of use left (a period bought today counts from now, not from midnight).
+            days_left: Math.max(0, Math.floor((endsAt - now) / DAY_MS)),
           }
         : null,
     };

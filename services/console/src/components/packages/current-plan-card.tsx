@@ -44,7 +44,9 @@ export function CurrentPlanCard({ today, period }: { today: TodayUsage; period: 
             {t('overview.daysLeft', { count: plan.days_left })}
           </Badge>
         </Group>
-        <Text size="sm">{t('overview.endsOn', { date: format.day(plan.end_date) })}</Text>
+        <Text size="sm" data-testid="plan-ends-at">
+          {t('overview.endsAt', { time: format.zoned(plan.ends_at) })}
+        </Text>
         {period && <LimitsList limits={period} />}
       </Stack>
     </Paper>

@@ -72,8 +72,9 @@ function WindowCard({ window, today }: { window: UsageWindow; today: TodayUsage 
   let resets: string;
   if (window.started_at === null && !isDay) resets = t('overview.windowNotStarted');
   else if (window.resets_at === null) resets = '';
-  else if (isDay) resets = t('overview.resetsAt', { time: format.dateTime(window.resets_at), zone: today.time_zone });
-  else resets = t('overview.windowResetsAt', { time: format.dateTime(window.resets_at) });
+  // In the viewer's own time, the zone named; the day also names the gateway's business zone, whose midnight it is.
+  else if (isDay) resets = t('overview.resetsAt', { time: format.zoned(window.resets_at), zone: today.time_zone });
+  else resets = t('overview.windowResetsAt', { time: format.zoned(window.resets_at) });
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby={titleId} data-testid={`usage-window-${window.window}`}>
@@ -82,7 +83,7 @@ function WindowCard({ window, today }: { window: UsageWindow; today: TodayUsage 
           {t(`overview.windows.${window.window}`)}
         </Title>
         {resets && (
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="dimmed" data-testid={`usage-window-${window.window}-resets`}>
             {resets}
           </Text>
         )}

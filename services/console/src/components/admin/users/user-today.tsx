@@ -14,7 +14,7 @@ export function UserToday({ today }: { today: UserTodayUsage }) {
       <UsageWindows today={today} />
       <Text size="sm" c="dimmed">
         {t('userDetail.reserved')}: {format.number(today.reserved_tokens)} ·{' '}
-        {today.package ? `${today.package.name} · ${tMain('overview.endsOn', { date: format.day(today.package.end_date) })}` : t('userDetail.noPackageToday')}
+        {today.package ? `${today.package.name} · ${tMain('overview.endsAt', { time: format.zoned(today.package.ends_at) })}` : t('userDetail.noPackageToday')}
       </Text>
     </Stack>
   );
