@@ -93,6 +93,8 @@ import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
 import { createBusinessStore } from './features/overview/business-store.js';
 import { startHeartbeat } from './features/overview/cluster-heartbeat.js';
 import { createOverviewRoutes } from './features/overview/overview-routes.js';
+import { createSetupChecklist } from './features/overview/setup-checklist.js';
+import { createSetupChecklistRoutes } from './features/overview/setup-checklist-routes.js';
 import { createApiDocsRoutes } from './features/api-docs/api-docs-routes.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
@@ -330,6 +332,11 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     }),
   );
   admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
+  admin.use(
+    createSetupChecklistRoutes({
+      checklist: createSetupChecklist({ packages, providers, payments, channels: channelDirectory, catalogue: modelCatalogue, smtpUrl: accounts.smtpUrl }),
+    }),
+  );
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.

@@ -71,6 +71,7 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'GET /api/admin/usage/requests': STAFF,
   'GET /api/admin/overview': STAFF,
   'GET /api/admin/channels': STAFF,
+  'GET /api/admin/setup-checklist': STAFF,
   'GET /api/admin/channels/:ref': STAFF,
   'GET /api/admin/models': STAFF,
   'POST /api/admin/users/:id/suspend': STAFF,

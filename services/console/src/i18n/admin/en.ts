@@ -1,3 +1,5 @@
+import { setupEn } from './setup-en';
+
 /**
  * English strings of the Operations pages (the i18next namespace "admin"). They load with the
  * operator area's chunk, so customers never download them; zh.ts is checked against them.
@@ -72,6 +74,7 @@ export const adminEn = {
     mfaBody: 'Staff must sign in with a second factor before the Operations pages answer.',
     mfaLink: 'Set it up on the Account page',
   },
+  setup: setupEn,
   overview: {
     title: 'Operations overview',
     today: 'Today ({{date}}, {{zone}})',

@@ -1,4 +1,5 @@
 import type { AdminTranslation } from './en';
+import { setupZh } from './setup-zh';
 
 /** 运营页面的简体中文。按英文字符串定型，缺少或多出的键都无法通过类型检查。 */
 export const adminZh: AdminTranslation = {
@@ -70,6 +71,7 @@ export const adminZh: AdminTranslation = {
     mfaBody: '员工必须使用第二因素登录后，运营页面才会返回数据。',
     mfaLink: '前往“账户”页设置',
   },
+  setup: setupZh,
   overview: {
     title: '运营概览',
     today: '今天（{{date}}，{{zone}}）',
