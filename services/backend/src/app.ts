@@ -36,6 +36,8 @@ import { createModelAdminRoutes } from './features/models/model-admin-routes.js'
 import { createModelAdminService } from './features/models/model-admin-service.js';
 import { createModelCatalogue } from './features/models/model-catalogue.js';
 import { createModelStore } from './features/models/model-store.js';
+import { createConsoleModelRoutes } from './features/models/console-model-routes.js';
+import { createOfferedModels } from './features/models/offered-models.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
@@ -358,6 +360,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
   consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption }));
+  consoleApi.use(createConsoleModelRoutes({ offered: createOfferedModels({ entitlements, catalogue: modelCatalogue, upstream, timeZone }) }));
   app.use('/api/console', consoleApi);
 
   const customerApi = createRouter();
