@@ -175,6 +175,9 @@ export const en = {
     submit: 'Reset password',
     done: 'Your password has been changed. Sign in with the new password.',
     missingToken: 'This link is incomplete: it carries no token. Ask for a new link.',
+    firstTitle: 'Set your password',
+    firstSubmit: 'Set password',
+    firstDone: 'Your password is set. Sign in with it; staff then turn on two-factor sign-in.',
     newLink: 'Ask for a new link',
   },
   overview: {

@@ -177,6 +177,9 @@ export const zh: Translation = {
     submit: '重置密码',
     done: '密码已修改，请使用新密码登录。',
     missingToken: '链接不完整，缺少令牌。请重新申请链接。',
+    firstTitle: '设置您的密码',
+    firstSubmit: '设置密码',
+    firstDone: '密码已设置。请用它登录；员工账户随后需开启两步验证登录。',
     newLink: '重新申请链接',
   },
   overview: {
