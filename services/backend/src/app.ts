@@ -322,7 +322,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
-  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
+  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment, users }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
   admin.use(
     createChannelAdminRoutes({

@@ -215,6 +215,8 @@ export interface AdminOrderView {
   fulfilled_at: string | null;
   refunded_at: string | null;
   user_id: number;
+  /** The customer's e-mail address (null: the account is gone). */
+  user_email: string | null;
 }
 
 /**
