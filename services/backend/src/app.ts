@@ -36,6 +36,8 @@ import { createModelAdminRoutes } from './features/models/model-admin-routes.js'
 import { createModelAdminService } from './features/models/model-admin-service.js';
 import { createModelCatalogue } from './features/models/model-catalogue.js';
 import { createModelStore } from './features/models/model-store.js';
+import { createConsoleModelRoutes } from './features/models/console-model-routes.js';
+import { createOfferedModels } from './features/models/offered-models.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
@@ -93,6 +95,8 @@ import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
 import { createBusinessStore } from './features/overview/business-store.js';
 import { startHeartbeat } from './features/overview/cluster-heartbeat.js';
 import { createOverviewRoutes } from './features/overview/overview-routes.js';
+import { createSetupChecklist } from './features/overview/setup-checklist.js';
+import { createSetupChecklistRoutes } from './features/overview/setup-checklist-routes.js';
 import { createApiDocsRoutes } from './features/api-docs/api-docs-routes.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
@@ -319,7 +323,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
   admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
-  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment }));
+  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment, users }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
   admin.use(
     createChannelAdminRoutes({
@@ -331,6 +335,11 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     }),
   );
   admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
+  admin.use(
+    createSetupChecklistRoutes({
+      checklist: createSetupChecklist({ packages, providers, payments, channels: channelDirectory, catalogue: modelCatalogue, smtpUrl: accounts.smtpUrl }),
+    }),
+  );
   app.use('/api/admin', admin);
 
   // Provider callbacks: authenticated by their signatures, not by keys.
@@ -352,6 +361,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
   consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption }));
+  consoleApi.use(createConsoleModelRoutes({ offered: createOfferedModels({ entitlements, catalogue: modelCatalogue, upstream, timeZone }) }));
   app.use('/api/console', consoleApi);
 
   const customerApi = createRouter();

@@ -1,14 +1,26 @@
+import { clientBaseUrl, curlSnippet, EXAMPLE_MODEL, shellEnvSnippet } from '@codex-gateway/backend';
 import type { StackInfo } from './stack.js';
 
-/** What a developer needs to start using the stack, with a request to paste. */
+/** What a developer needs to start using the stack, with a request to paste (the README's and the console's snippets). */
 export function printBanner(info: StackInfo, meta: { dir: string; workers: number; mock: boolean; seconds: number }): void {
-  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello!' }] });
+  console.log(bannerText(info, meta));
+}
+
+export function bannerText(info: StackInfo, meta: { dir: string; workers: number; mock: boolean; seconds: number }): string {
+  const snippet = {
+    baseUrl: clientBaseUrl(info.gatewayUrl),
+    model: EXAMPLE_MODEL,
+    keyComment: "the demo customer's key (demoApiKey in stack.json)",
+    key: info.demoApiKey,
+  };
+  const indent = (text: string) => text.split('\n').map((line) => `  ${line}`);
   const lines = [
     '',
     `Codex Gateway is up (${meta.seconds.toFixed(1)} s): ${info.backends.length} backend replicas × ${meta.workers} worker${meta.workers === 1 ? '' : 's'} behind nginx.`,
     '',
-    `  gateway    ${info.gatewayUrl}   (OpenAI base_url: ${info.gatewayUrl}/v1)`,
+    `  gateway    ${info.gatewayUrl}   (clients' base_url: ${snippet.baseUrl})`,
     `  console    ${info.consoleUrl}   sign in as ${info.demoCustomer.email} / ${info.demoCustomer.password}`,
+    '  operator   npm run admin -- create-owner you@example.com   (the first owner: a link to set the password, then a second factor)',
     ...info.backends.map((b, i) => `  backend ${i + 1}  ${b.url}   metrics ${b.metricsUrl}   pid ${b.pid}`),
     `  upstream   ${info.upstreamUrl}${meta.mock ? '   (bundled mock: set UPSTREAM_BASE_URL and UPSTREAM_API_KEY for a real provider)' : ''}`,
     `  postgres   primary ${info.postgres.primaryUrl.replace(/:[^:@/]+@/, ':***@')}`,
@@ -22,14 +34,12 @@ export function printBanner(info: StackInfo, meta: { dir: string; workers: numbe
     ...(info.prometheusUrl ? [`  prometheus ${info.prometheusUrl}`] : []),
     '',
     'Try it:',
-    `  curl ${info.gatewayUrl}/api/v1/chat/completions \\`,
-    `    -H "Authorization: Bearer ${info.demoApiKey}" \\`,
-    `    -H "Content-Type: application/json" \\`,
-    `    -d '${body}'`,
+    ...indent(shellEnvSnippet(snippet)),
+    ...indent(curlSnippet(snippet)),
     '',
     `Secrets and URLs: ${meta.dir}/stack.json · logs: ${meta.dir}/logs`,
     'Ctrl-C stops everything (or `npm run down` from another terminal).',
     '',
   ];
-  console.log(lines.join('\n'));
+  return lines.join('\n');
 }

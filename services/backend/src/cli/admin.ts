@@ -1,8 +1,8 @@
 // `node dist/cli/admin.js COMMAND EMAIL` (natively: `npm run admin -- COMMAND EMAIL`), for an
 // operator with server access:
 //   create-owner EMAIL  makes EMAIL an owner (creating the user if needed) and prints a one-time
-//                       link, valid for an hour, where they choose a password; they then sign in
-//                       and turn on two-factor sign-in. Needs DATABASE_URL, KEY_PEPPER, PUBLIC_BASE_URL.
+//                       link, valid for an hour, where they set their password; they then sign in
+//                       and turn on two-factor sign-in (the command says so). Needs DATABASE_URL, KEY_PEPPER, PUBLIC_BASE_URL.
 //   reset-2fa EMAIL     turns off EMAIL's second factor (secret and recovery codes) and ends their
 //                       sessions, for someone whose phone and recovery codes are lost. Needs
 //                       DATABASE_URL and REDIS_URL.
@@ -78,8 +78,12 @@ async function createOwner(address: string): Promise<void> {
       after: { role: 'owner' },
     });
     await client.query('COMMIT');
-    console.log(`${user.email} is an owner. Within ${LINK_MINUTES} minutes, open this link once to choose a password, then sign in:`);
-    console.log(`  ${base.replace(/\/+$/, '')}/reset-password?token=${token}`);
+    // A first password is set, not reset: the page words it so (first=1).
+    const first = !user.has_password;
+    console.log(`${user.email} is an owner. Within ${LINK_MINUTES} minutes, open this link once to ${first ? 'set your password' : 'choose a new password'}:`);
+    console.log(`  ${base.replace(/\/+$/, '')}/reset-password?token=${token}${first ? '&first=1' : ''}`);
+    console.log('Then sign in: next comes the second factor. The console asks for an authenticator app (scan its QR code under');
+    console.log('Account → Two-factor sign-in) before the Operations pages open; keep the ten recovery codes it shows.');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

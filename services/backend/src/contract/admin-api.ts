@@ -215,6 +215,8 @@ export interface AdminOrderView {
   fulfilled_at: string | null;
   refunded_at: string | null;
   user_id: number;
+  /** The customer's e-mail address (null: the account is gone). */
+  user_email: string | null;
 }
 
 /**
@@ -511,3 +513,29 @@ export interface CreateModelRequest {
  * Encode the name in the path (encodeURIComponent): names may hold '/', ':' and '*'.
  */
 export type ModelChangeRequest = Partial<Omit<CreateModelRequest, 'name'>>;
+
+// ── Setup checklist (features/overview/setup-checklist.ts) ──────────────────
+
+/** What a new operator must still do, in the order the Operations overview lists it. */
+export type SetupTaskId = 'paid_package' | 'catalogue_models' | 'channel_keys' | 'payments' | 'mail';
+
+/**
+ * One task of the checklist. `reason` says what is wrong while it is not done:
+ * paid_package `none_on_sale` | `no_provider` (items: packages on sale that no provider can take);
+ * catalogue_models `no_channel` (items: catalogue entries no enabled channel serves);
+ * channel_keys `no_key` (items: enabled channels without an upstream key);
+ * payments `not_configured` | `not_live` (items: providers against a local fake or in test mode);
+ * mail `not_configured` | `local_catcher`.
+ */
+export interface SetupTaskView {
+  id: SetupTaskId;
+  done: boolean;
+  reason: string | null;
+  items: string[];
+}
+
+/** GET /api/admin/setup-checklist: computed from the gateway's state on every call. */
+export interface SetupChecklist {
+  done: boolean;
+  tasks: SetupTaskView[];
+}

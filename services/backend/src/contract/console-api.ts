@@ -337,3 +337,11 @@ export type RedeemAnswer = PeriodView;
 export interface ApiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null; request_id?: string };
 }
+
+/**
+ * GET /api/console/models: the models my package may use today (what /v1/models lists for my
+ * keys), by name; empty without a package in effect. The Quick start's snippets use one of them.
+ */
+export interface ConsoleModelsAnswer {
+  models: string[];
+}

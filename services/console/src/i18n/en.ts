@@ -175,6 +175,9 @@ export const en = {
     submit: 'Reset password',
     done: 'Your password has been changed. Sign in with the new password.',
     missingToken: 'This link is incomplete: it carries no token. Ask for a new link.',
+    firstTitle: 'Set your password',
+    firstSubmit: 'Set password',
+    firstDone: 'Your password is set. Sign in with it; staff then turn on two-factor sign-in.',
     newLink: 'Ask for a new link',
   },
   overview: {
@@ -361,6 +364,11 @@ export const en = {
     keyComment: 'paste the API key named "{{name}}" ({{prefix}}…)',
     envComment: 'Clients that read the standard variable:',
     copySnippet: 'Copy snippet',
+    modelHint: 'Models your package allows today.',
+    noPackage: 'No package is in effect today, so no model is open to your keys yet: buy or redeem one, and the snippets name a model it allows.',
+    buy: 'Buy a package',
+    retries:
+      'A refusal that retrying cannot fix (a wrong key, a limit reached, no package) carries x-should-retry: false: the OpenAI SDKs stop at once, while the Codex CLI still retries a refused key five times (about 7 seconds) before it gives up. At the per-minute rate limit the SDKs wait for the Retry-After (at most a minute) and try again, twice by default.',
     apiReferenceHint: 'Every route of the API, who may call it, its parameters and its request body:',
   },
   account: {

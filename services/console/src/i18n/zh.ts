@@ -177,6 +177,9 @@ export const zh: Translation = {
     submit: '重置密码',
     done: '密码已修改，请使用新密码登录。',
     missingToken: '链接不完整，缺少令牌。请重新申请链接。',
+    firstTitle: '设置您的密码',
+    firstSubmit: '设置密码',
+    firstDone: '密码已设置。请用它登录；员工账户随后需开启两步验证登录。',
     newLink: '重新申请链接',
   },
   overview: {
@@ -363,6 +366,11 @@ export const zh: Translation = {
     keyComment: '粘贴名为 "{{name}}" 的 API 密钥（{{prefix}}…）',
     envComment: '供读取标准环境变量的客户端使用：',
     copySnippet: '复制代码',
+    modelHint: '您的套餐今天允许使用的模型。',
+    noPackage: '您今天没有生效的套餐，因此您的密钥还不能使用任何模型：请先购买或兑换一个套餐，代码示例会使用其允许的模型。',
+    buy: '购买套餐',
+    retries:
+      '重试也无法解决的拒绝（密钥错误、已达限额、没有套餐）会带有 x-should-retry: false：OpenAI SDK 会立即停止，而 Codex CLI 对被拒绝的密钥仍会重试五次（约 7 秒）后才放弃。触及每分钟速率限制时，SDK 会等待 Retry-After 指定的时间（最多一分钟）后重试，默认重试两次。',
     apiReferenceHint: '每个接口、谁可以调用、其参数和请求体：',
   },
   account: {

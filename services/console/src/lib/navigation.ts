@@ -8,3 +8,8 @@ export function safeNextPath(next: string | null): string {
 export function signInPath(next: string): string {
   return next === '/' ? '/sign-in' : `/sign-in?${new URLSearchParams({ next }).toString()}`;
 }
+
+/** Where sign-in leads when no page was noted: staff to the Operations overview, customers to theirs. */
+export function landingPath(next: string | null, staff: boolean): string {
+  return !next && staff ? '/admin' : safeNextPath(next);
+}

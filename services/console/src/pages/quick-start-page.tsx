@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Code, Group, NativeSelect, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, NativeSelect, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,28 +8,32 @@ import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
 import { keyState } from '../components/keys/key-status-badge';
 import { CodeSnippet } from '../components/quick-start/code-snippet';
-import { codexConfigSnippet, curlSnippet, nodeSnippet, pythonSnippet, shellEnvSnippet } from '../components/quick-start/snippets';
+import { codexConfigSnippet, curlSnippet, EXAMPLE_MODEL, nodeSnippet, pythonSnippet, shellEnvSnippet, suggestModel } from '@codex-gateway/backend/client-setup';
 import { useApiKeys } from '../hooks/api/keys/queries';
+import { useMyModels } from '../hooks/api/models/queries';
 import { useLoadedSession } from '../hooks/api/session/queries';
 
-const DEFAULT_MODEL = 'gpt-4o-mini';
-
 /**
- * Ready-to-copy client setups. The plain key is never stored, so the snippets read it from
- * an environment variable and name (by its name and prefix) which key to paste there.
+ * Ready-to-copy client setups (the same snippets as the README and the npm start banner).
+ * The plain key is never stored, so the snippets read it from an environment variable and
+ * name (by its name and prefix) which key to paste there; the model is one the person's
+ * package allows today.
  */
 export function QuickStartPage() {
   const { t } = useTranslation();
   const { api_base_url: baseUrl } = useLoadedSession();
   const keys = useApiKeys();
+  const models = useMyModels();
+  const allowed = models.data?.models ?? [];
   const usable = (keys.data ?? []).filter((key) => keyState(key) === 'active');
   const [keyId, setKeyId] = useState('');
-  const [model, setModel] = useState(DEFAULT_MODEL);
+  const [picked, setPicked] = useState('');
   const chosen = usable.find((key) => String(key.id) === keyId) ?? usable[0];
+  const model = allowed.includes(picked) ? picked : (suggestModel(allowed) ?? EXAMPLE_MODEL);
 
   const input = chosen && {
     baseUrl,
-    model: model.trim() || DEFAULT_MODEL,
+    model,
     keyComment: t('quickStart.keyComment', { name: chosen.name, prefix: chosen.key_prefix }),
     envComment: t('quickStart.envComment'),
   };
@@ -56,7 +60,15 @@ export function QuickStartPage() {
       </Paper>
 
       {keys.isError && <ApiErrorAlert error={keys.error} onRetry={() => void keys.refetch()} />}
-      {keys.isPending && <PageLoader />}
+      {models.isError && <ApiErrorAlert error={models.error} onRetry={() => void models.refetch()} />}
+      {(keys.isPending || models.isPending) && <PageLoader />}
+      {models.data && allowed.length === 0 && (
+        <Alert color="yellow" variant="light" title={t('quickStart.noPackage')} data-testid="quick-start-no-package">
+          <Button component={Link} to="/buy" size="xs" mt="xs">
+            {t('quickStart.buy')}
+          </Button>
+        </Alert>
+      )}
       {keys.data && usable.length === 0 && (
         <Alert color="yellow" variant="light" title={t('quickStart.noKeys')}>
           <Button component={Link} to="/keys" size="xs" mt="xs">
@@ -75,7 +87,16 @@ export function QuickStartPage() {
               data={usable.map((key) => ({ value: String(key.id), label: `${key.name} (${key.key_prefix}…)` }))}
               w={{ base: '100%', xs: 260 }}
             />
-            <TextInput label={t('fields.model')} value={model} onChange={(event) => setModel(event.currentTarget.value)} w={{ base: '100%', xs: 220 }} />
+            {allowed.length > 0 && (
+              <NativeSelect
+                label={t('fields.model')}
+                description={t('quickStart.modelHint')}
+                value={model}
+                onChange={(event) => setPicked(event.currentTarget.value)}
+                data={allowed}
+                w={{ base: '100%', xs: 260 }}
+              />
+            )}
           </Group>
           <Text size="sm" c="dimmed">
             {t('quickStart.pasteHint', { name: chosen.name, prefix: chosen.key_prefix })}
@@ -85,6 +106,9 @@ export function QuickStartPage() {
           <CodeSnippet title={t('quickStart.curlTitle')} code={curlSnippet(input)} />
           <CodeSnippet title={t('quickStart.pythonTitle')} code={pythonSnippet(input)} />
           <CodeSnippet title={t('quickStart.nodeTitle')} code={nodeSnippet(input)} />
+          <Text size="sm" c="dimmed" data-testid="quick-start-retries">
+            {t('quickStart.retries')}
+          </Text>
         </>
       )}
     </Stack>

@@ -54,6 +54,7 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'POST /api/console/orders': SIGNED_IN,
   'GET /api/console/orders/:orderNo': SIGNED_IN,
   'POST /api/console/redeem': SIGNED_IN,
+  'GET /api/console/models': SIGNED_IN,
 
   'GET /api/admin/users': STAFF,
   'GET /api/admin/users/:id': STAFF,
@@ -70,6 +71,7 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'GET /api/admin/usage/summary': STAFF,
   'GET /api/admin/usage/requests': STAFF,
   'GET /api/admin/overview': STAFF,
+  'GET /api/admin/setup-checklist': STAFF,
   'GET /api/admin/channels': STAFF,
   'GET /api/admin/channels/:ref': STAFF,
   'GET /api/admin/models': STAFF,

@@ -75,6 +75,28 @@ describe('ordinary client code', () => {
     assert.equal(noPackage.calls.count, 1, 'not retried');
   });
 
+  test('a wrong or revoked key is a 401 with x-should-retry: false, and the SDK gives up after one call', async () => {
+    const wrong = countingClient('sk-cg-not-a-key-of-this-gateway');
+    await assert.rejects(wrong.client.chat.completions.create(sdkChat), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
+      assert.equal(err.headers.get('x-should-retry'), 'false');
+      assert.equal(err.headers.get('retry-after'), null);
+      return true;
+    });
+    assert.equal(wrong.calls.count, 1, 'not retried');
+
+    const { key, keyId } = await admin.customer();
+    assert.equal((await admin.revokeKey(keyId)).status, 204);
+    const revoked = countingClient(key);
+    await waitFor('the revoked key refused', async () => (await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat())).status === 401, 5000);
+    await assert.rejects(revoked.client.responses.create({ model: 'gpt-4o-mini', input: 'hi' }), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
+      assert.equal(err.headers.get('x-should-retry'), 'false');
+      return true;
+    });
+    assert.equal(revoked.calls.count, 1, 'not retried');
+  });
+
   test('the per-minute rate limit alone carries a short Retry-After, which the SDK honours', async () => {
     const { key } = await admin.customer({ rpm_limit: 1 });
     assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat())).status, 200);

@@ -8,7 +8,8 @@ import type { Metrics } from '../../infra/metrics.js';
 import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
 import type { SessionAffinity } from '../channels/session-affinity.js';
 import type { ApiKeyAuth, ApiKeyAuthenticator } from '../keys/api-key-auth.js';
-import { isFamily, type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
+import { type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
+import { createOfferedModels } from '../models/offered-models.js';
 import { costMicros } from '../models/pricing.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { Entitlement } from '../packages/user-package-store.js';
@@ -152,15 +153,8 @@ export function createMeteredEntry(deps: RelayDeps & { authenticate: ApiKeyAuthe
 export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router {
   const router = createRouter();
 
-  async function offered(res: Response): Promise<ModelPrice[]> {
-    const entitlement = await deps.entitlements.active((res.locals.auth as ApiKeyAuth).userId, businessDay(deps.timeZone));
-    if (!entitlement) return [];
-    const listed: ModelPrice[] = [];
-    for (const m of await deps.catalogue.list()) {
-      if (m.enabled && !isFamily(m.name) && modelAllowed(entitlement.models, m.name, m.name) && (await deps.upstream.serves(m.name))) listed.push(m);
-    }
-    return listed;
-  }
+  const models = createOfferedModels(deps);
+  const offered = (res: Response): Promise<ModelPrice[]> => models.list((res.locals.auth as ApiKeyAuth).userId);
   const modelObject = (m: ModelPrice) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'codex-gateway' });
 
   route(router, 'get', '/models', { access: deps.access, summary: 'The models your package may use' }, async (_in, res) => {

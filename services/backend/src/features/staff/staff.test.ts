@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createConsoleClient, newEmail, signedUpPerson, staffWithTotp, totpCode as codeOf } from '@codex-gateway/stack/console-client';
-import { adminApi, createOwner, linkFrom, readMail, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, createOwner, linkFrom, readMail, runAdmin, testStack } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -11,6 +11,22 @@ const PASSWORD = 'the owner passphrase';
 const ownerWithTotp = () => staffWithTotp(stack, 'owner', PASSWORD);
 
 describe('staff: the first owner, two-factor sign-in, roles', () => {
+  test('create-owner says a second factor comes next, and links a new account to a page for its first password', async () => {
+    const email = newEmail();
+    const made = await runAdmin(['create-owner', email]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /set your password/);
+    assert.match(made.stdout, /second factor/);
+    assert.match(made.stdout, /authenticator app/);
+    assert.equal(new URL(/https?:\/\/\S+/.exec(made.stdout)![0]).searchParams.get('first'), '1', 'a first password, not a reset');
+
+    // Someone who already has a password gets a reset link.
+    const person = await signedUpPerson(stack);
+    const promoted = await runAdmin(['create-owner', person.email]);
+    assert.match(promoted.stdout, /choose a new password/);
+    assert.equal(new URL(/https?:\/\/\S+/.exec(promoted.stdout)![0]).searchParams.get('first'), null);
+  });
+
   test('create-owner prints a one-time link; the owner sets a password, must turn on TOTP, then runs the admin API from a session', async () => {
     const email = newEmail();
     const link = await createOwner(email);

@@ -45,6 +45,13 @@ export function createUserStore({ pools }: { pools: Pools }) {
       return rows;
     },
 
+    /** The e-mail addresses of these users, by id (lists that name their customers: orders). */
+    async emails(ids: readonly number[]): Promise<Map<number, string>> {
+      if (ids.length === 0) return new Map();
+      const { rows } = await pools.reader.query<{ id: number; email: string }>('SELECT id, email FROM users WHERE id = ANY($1::bigint[])', [[...new Set(ids)]]);
+      return new Map(rows.map((r) => [r.id, r.email]));
+    },
+
     /** Read on the primary: a user created a moment ago is often used at once. */
     async exists(id: number): Promise<boolean> {
       const { rowCount } = await pools.primary.query('SELECT 1 FROM users WHERE id = $1', [id]);

@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { useTotpStatus } from '../../hooks/api/account/queries';
 import type { Account } from '../../hooks/api/account/types';
 import { useAdminStrings } from '../../i18n/admin/admin-strings';
@@ -24,6 +25,13 @@ export function TwoFactorSection({ account }: { account: Account }) {
   const [shown, setShown] = useState<{ codes: string[]; justEnabled: boolean } | null>(null);
   // Every staff role needs it for the Operations pages (the section is shown to staff only).
   const mustHave = account.role !== null;
+  const navigate = useNavigate();
+  // Codes kept after turning the factor on: the Operations pages answer now, so go there.
+  const kept = () => {
+    const enrolled = shown?.justEnabled;
+    setShown(null);
+    if (enrolled) void navigate('/admin');
+  };
 
   return (
     <Paper withBorder p="md" radius="md" id="two-factor" style={{ scrollMarginTop: 72 }}>
@@ -39,7 +47,7 @@ export function TwoFactorSection({ account }: { account: Account }) {
         {shown ? (
           <>
             {shown.justEnabled && <Text size="sm">{t('account.twoFactor.done')}</Text>}
-            <RecoveryCodesPanel codes={shown.codes} email={account.email} onDone={() => setShown(null)} />
+            <RecoveryCodesPanel codes={shown.codes} email={account.email} onDone={kept} />
           </>
         ) : account.totp_enabled ? (
           <TwoFactorOn onCodes={(codes) => setShown({ codes, justEnabled: false })} />

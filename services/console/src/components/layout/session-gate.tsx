@@ -3,7 +3,7 @@ import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useSearchParams } from 'react-router';
 import { useSession } from '../../hooks/api/session/queries';
-import { safeNextPath, signInPath } from '../../lib/navigation';
+import { landingPath, signInPath } from '../../lib/navigation';
 import { PageLoader } from '../common/page-loader';
 import { useErrorMessage } from '../common/use-error-message';
 import { PublicFrame } from './public-layout';
@@ -57,10 +57,11 @@ export function RequireUser() {
   return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
 }
 
-/** Sign-in and sign-up make no sense once signed in: go where the person was going. */
+/** Sign-in and sign-up make no sense once signed in: go where the person was going (staff: the Operations overview). */
 export function GuestOnly() {
   const session = useSession();
   const [params] = useSearchParams();
-  if (session.data?.user) return <Navigate to={safeNextPath(params.get('next'))} replace />;
+  const user = session.data?.user;
+  if (user) return <Navigate to={landingPath(params.get('next'), user.role !== null)} replace />;
   return <Outlet />;
 }

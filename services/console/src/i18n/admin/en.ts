@@ -1,3 +1,5 @@
+import { setupEn } from './setup-en';
+
 /**
  * English strings of the Operations pages (the i18next namespace "admin"). They load with the
  * operator area's chunk, so customers never download them; zh.ts is checked against them.
@@ -72,6 +74,7 @@ export const adminEn = {
     mfaBody: 'Staff must sign in with a second factor before the Operations pages answer.',
     mfaLink: 'Set it up on the Account page',
   },
+  setup: setupEn,
   overview: {
     title: 'Operations overview',
     today: 'Today ({{date}}, {{zone}})',
@@ -133,6 +136,10 @@ export const adminEn = {
     columns: { id: 'ID', email: 'Email', status: 'Status', created: 'Created' },
   },
   userDetail: {
+    related: 'More about this user',
+    requests: 'Their requests',
+    allOrders: 'Their orders',
+    auditEntries: 'Audit entries',
     back: 'All users',
     id: 'User ID',
     created: 'Created',
@@ -168,6 +175,10 @@ export const adminEn = {
     noOrders: 'No orders.',
   },
   packages: {
+    related: 'Related pages',
+    codesLink: 'Give packages away with redemption codes',
+    ordersLink: 'Orders of packages',
+    auditLink: 'Changes to packages (audit log)',
     title: 'Packages',
     intro: 'Changes apply to what is sold from now on: periods already sold keep the terms they were sold with.',
     create: 'Create package',
@@ -405,6 +416,10 @@ export const adminEn = {
     },
   },
   orders: {
+    related: 'More about this order',
+    customer: 'Customer: {{email}}',
+    customerRequests: "The customer's requests",
+    auditEntries: 'Audit entries',
     title: 'Orders',
     intro: 'Every order, newest first.',
     provider: 'Payment provider',

@@ -1,4 +1,5 @@
 import type { AdminTranslation } from './en';
+import { setupZh } from './setup-zh';
 
 /** 运营页面的简体中文。按英文字符串定型，缺少或多出的键都无法通过类型检查。 */
 export const adminZh: AdminTranslation = {
@@ -70,6 +71,7 @@ export const adminZh: AdminTranslation = {
     mfaBody: '员工必须使用第二因素登录后，运营页面才会返回数据。',
     mfaLink: '前往“账户”页设置',
   },
+  setup: setupZh,
   overview: {
     title: '运营概览',
     today: '今天（{{date}}，{{zone}}）',
@@ -131,6 +133,10 @@ export const adminZh: AdminTranslation = {
     columns: { id: 'ID', email: '邮箱', status: '状态', created: '创建时间' },
   },
   userDetail: {
+    related: '该用户的更多信息',
+    requests: '其请求记录',
+    allOrders: '其订单',
+    auditEntries: '审计记录',
     back: '全部用户',
     id: '用户 ID',
     created: '创建时间',
@@ -166,6 +172,10 @@ export const adminZh: AdminTranslation = {
     noOrders: '没有订单。',
   },
   packages: {
+    related: '相关页面',
+    codesLink: '用兑换码赠送套餐',
+    ordersLink: '套餐订单',
+    auditLink: '套餐的变更（审计日志）',
     title: '套餐',
     intro: '修改只影响今后售出的套餐：已售出的周期保持售出时的条款。',
     create: '创建套餐',
@@ -400,6 +410,10 @@ export const adminZh: AdminTranslation = {
     },
   },
   orders: {
+    related: '该订单的更多信息',
+    customer: '客户：{{email}}',
+    customerRequests: '该客户的请求记录',
+    auditEntries: '审计记录',
     title: '订单',
     intro: '所有订单，最新的在前。',
     provider: '支付渠道',

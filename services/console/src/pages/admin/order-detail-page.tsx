@@ -6,6 +6,7 @@ import { ConfirmModal } from '../../components/admin/common/confirm-modal';
 import { OrderTimeline } from '../../components/admin/orders/order-timeline';
 import { useStaffAccess } from '../../components/admin/use-staff-access';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
+import { RelatedLinks } from '../../components/admin/common/related-links';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
 import { OrderStatusBadge } from '../../components/orders/order-status-badge';
@@ -51,6 +52,16 @@ export function AdminOrderDetailPage() {
           )
         }
       />
+      {data && (
+        <RelatedLinks
+          label={t('orders.related')}
+          links={[
+            { to: `/admin/users/${data.user_id}`, label: t('orders.customer', { email: data.user_email ?? t('common.user', { id: data.user_id }) }) },
+            { to: `/admin/usage?userId=${data.user_id}`, label: t('orders.customerRequests') },
+            { to: `/admin/audit?targetType=order&targetId=${encodeURIComponent(data.order_no)}`, label: t('orders.auditEntries'), testId: 'order-audit-link' },
+          ]}
+        />
+      )}
       {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
       {order.isPending && <PageLoader />}
       {refund.isSuccess && (
@@ -102,8 +113,8 @@ function OrderFacts({ order }: { order: AdminOrderDetail }) {
     [t('orders.fields.status'), <OrderStatusBadge key="status" status={order.status} data-testid="admin-order-status" />],
     [
       t('orders.fields.user'),
-      <Anchor key="user" component={Link} to={`/admin/users/${order.user_id}`} size="sm">
-        {t('common.user', { id: order.user_id })}
+      <Anchor key="user" component={Link} to={`/admin/users/${order.user_id}`} size="sm" data-testid="admin-order-user">
+        {order.user_email ?? t('common.user', { id: order.user_id })}
       </Anchor>,
     ],
     [t('orders.fields.package'), packageName(order.package_id) ?? t('common.unknownPackage', { id: order.package_id })],

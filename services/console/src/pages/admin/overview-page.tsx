@@ -1,6 +1,7 @@
 import { Button, Grid, Paper, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ClusterState } from '../../components/admin/overview/cluster-state';
+import { SetupChecklistPanel } from '../../components/admin/overview/setup-checklist';
 import { RevenueCharts, TrafficCharts } from '../../components/admin/overview/overview-charts';
 import { TodayStats } from '../../components/admin/overview/today-stats';
 import { TopModelsTable, TopUsersTable } from '../../components/admin/overview/top-tables';
@@ -8,6 +9,7 @@ import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
 import { useAdminOverview } from '../../hooks/api/admin/overview/queries';
+import { useSetupChecklist } from '../../hooks/api/admin/setup/queries';
 import { useFormat } from '../../lib/format';
 
 /** The business today and over 30 days, the heaviest users and models, and the cluster's state. */
@@ -15,6 +17,7 @@ export function AdminOverviewPage() {
   const { t } = useTranslation('admin');
   const format = useFormat();
   const overview = useAdminOverview();
+  const setup = useSetupChecklist();
   const data = overview.data;
 
   return (
@@ -22,11 +25,16 @@ export function AdminOverviewPage() {
       <PageHeader
         title={t('overview.title')}
         actions={
-          <Button variant="default" onClick={() => void overview.refetch()} loading={overview.isFetching && !overview.isPending}>
+          <Button
+            variant="default"
+            onClick={() => void Promise.all([overview.refetch(), setup.refetch()])}
+            loading={overview.isFetching && !overview.isPending}
+          >
             {t('overview.refresh')}
           </Button>
         }
       />
+      {setup.data && <SetupChecklistPanel checklist={setup.data} />}
       {overview.isError && <ApiErrorAlert error={overview.error} onRetry={() => void overview.refetch()} />}
       {overview.isPending && <PageLoader />}
       {data && (

@@ -6,6 +6,7 @@ import { PackageFormModal } from '../../components/admin/packages/package-form-m
 import { PackagesTable } from '../../components/admin/packages/packages-table';
 import { useStaffAccess } from '../../components/admin/use-staff-access';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
+import { RelatedLinks } from '../../components/admin/common/related-links';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
 import { useRetirePackage } from '../../hooks/api/admin/packages/mutations';
@@ -26,6 +27,14 @@ export function AdminPackagesPage() {
         title={t('packages.title')}
         description={t('packages.intro')}
         actions={access.change && <Button onClick={() => setEditing('new')}>{t('packages.create')}</Button>}
+      />
+      <RelatedLinks
+        label={t('packages.related')}
+        links={[
+          { to: '/admin/codes', label: t('packages.codesLink') },
+          { to: '/admin/orders', label: t('packages.ordersLink') },
+          { to: '/admin/audit?targetType=package', label: t('packages.auditLink') },
+        ]}
       />
       {packages.isError && <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />}
       {packages.isPending && <PageLoader />}

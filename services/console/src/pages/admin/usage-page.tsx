@@ -2,6 +2,7 @@ import { Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { LoadMore } from '../../components/admin/common/load-more';
 import { NO_REQUEST_FILTERS, RequestFilters, type RequestFilterValues } from '../../components/admin/usage/request-filters';
 import { RequestsTable } from '../../components/admin/usage/requests-table';
@@ -33,7 +34,13 @@ export function AdminUsagePage() {
   const rangeError = days < 1 ? tMain('validation.range') : days > MAX_SUMMARY_DAYS ? t('usage.rangeTooLong') : undefined;
   const summary = useUsageSummary(rangeError ? null : range);
 
-  const [values, setValues] = useState<RequestFilterValues>(NO_REQUEST_FILTERS);
+  // Other pages link here for one user's or one key's requests (?userId=…, ?keyId=…).
+  const [params] = useSearchParams();
+  const [values, setValues] = useState<RequestFilterValues>(() => ({
+    ...NO_REQUEST_FILTERS,
+    userId: params.get('userId') ?? '',
+    keyId: params.get('keyId') ?? '',
+  }));
   const [debounced] = useDebouncedValue(values, 400);
   const filters: UsageRequestFilters = { ...debounced, from: toInstant(debounced.from), to: toInstant(debounced.to) };
   // The API's rule, said before asking: without a user or key, at most 31 days (from defaults to a day before to).

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { UserStatusBadge } from '../../components/admin/common/badges';
+import { RelatedLinks } from '../../components/admin/common/related-links';
 import { AdminOrdersTable } from '../../components/admin/orders/admin-orders-table';
 import { useStaffAccess } from '../../components/admin/use-staff-access';
 import { GrantPackageForm } from '../../components/admin/users/grant-package-form';
@@ -56,6 +57,14 @@ function UserDetail({ userId }: { userId: number }) {
             />
             <UserActions user={data} />
           </Stack>
+          <RelatedLinks
+            label={t('userDetail.related')}
+            links={[
+              { to: `/admin/usage?userId=${data.id}`, label: t('userDetail.requests'), testId: 'user-requests-link' },
+              { to: `/admin/orders?userId=${data.id}`, label: t('userDetail.allOrders'), testId: 'user-orders-link' },
+              { to: `/admin/audit?targetType=user&targetId=${data.id}`, label: t('userDetail.auditEntries'), testId: 'user-audit-link' },
+            ]}
+          />
 
           <Section title={t('userDetail.today')}>
             <UserToday today={data.today} />

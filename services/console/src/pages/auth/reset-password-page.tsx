@@ -9,11 +9,16 @@ import { useResetPassword } from '../../hooks/api/auth/mutations';
 import { isApiError } from '../../hooks/api/client';
 import { validate } from '../../lib/form-validation';
 
-/** The page the password-reset mail links to: /reset-password?token=… */
+/**
+ * The page the password-reset mail links to: /reset-password?token=… With first=1 (the link
+ * `create-owner` prints for an account without a password) it sets a first password, and says so.
+ */
 export function ResetPasswordPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
+  const first = params.get('first') === '1';
+  const title = first ? t('reset.firstTitle') : t('reset.title');
   const reset = useResetPassword();
   const [password, setPassword] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -34,9 +39,9 @@ export function ResetPasswordPage() {
 
   if (reset.isSuccess) {
     return (
-      <AuthCard title={t('reset.title')}>
+      <AuthCard title={title}>
         <Alert color="teal" variant="light" role="status">
-          {t('reset.done')}
+          {first ? t('reset.firstDone') : t('reset.done')}
         </Alert>
         <Button component={Link} to="/sign-in">
           {t('common.goToSignIn')}
@@ -47,7 +52,7 @@ export function ResetPasswordPage() {
 
   if (!token) {
     return (
-      <AuthCard title={t('reset.title')} footer={newLink}>
+      <AuthCard title={title} footer={newLink}>
         <Alert color="red" variant="light" role="alert">
           {t('reset.missingToken')}
         </Alert>
@@ -56,11 +61,11 @@ export function ResetPasswordPage() {
   }
 
   return (
-    <AuthCard title={t('reset.title')} footer={isApiError(reset.error, 'invalid_or_expired_link') ? newLink : undefined}>
+    <AuthCard title={title} footer={isApiError(reset.error, 'invalid_or_expired_link') ? newLink : undefined}>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack gap="md">
           <PasswordField
-            label={t('fields.newPassword')}
+            label={first ? t('fields.password') : t('fields.newPassword')}
             description={t('signUp.passwordHint')}
             autoComplete="new-password"
             required
@@ -70,7 +75,7 @@ export function ResetPasswordPage() {
           />
           {reset.isError && <ApiErrorAlert error={reset.error} />}
           <Button type="submit" loading={reset.isPending} fullWidth>
-            {t('reset.submit')}
+            {first ? t('reset.firstSubmit') : t('reset.submit')}
           </Button>
         </Stack>
       </form>

@@ -44,9 +44,11 @@ async function ownerPage(): Promise<Page> {
   const email = newEmail();
   const page = await (await newConsoleContext(browser)).newPage();
   await page.goto(await createOwner(email));
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Reset password' }).click();
-  await page.getByText(/password has been changed/).waitFor();
+  // A first password: the page says so (not a reset of one).
+  await page.getByText('Set your password').first().waitFor();
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText(/password is set/).waitFor();
   await signIn(page, email, PASSWORD);
   const { secret } = await enrolTwoFactor(page, PASSWORD);
   await page.context().clearCookies();

@@ -33,9 +33,11 @@ describe('the operator console in a browser', () => {
     const ownerEmail = newEmail();
     const owner = await (await newConsoleContext(browser)).newPage();
     await owner.goto(await createOwner(ownerEmail));
-    await owner.getByLabel('New password').fill(PASSWORD);
-    await owner.getByRole('button', { name: 'Reset password' }).click();
-    await owner.getByText(/password has been changed/).waitFor();
+    // A first password: the page says so (not a reset of one).
+    await owner.getByText('Set your password').first().waitFor();
+    await owner.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await owner.getByRole('button', { name: 'Set password' }).click();
+    await owner.getByText(/password is set/).waitFor();
     await signIn(owner, ownerEmail, PASSWORD);
 
     // Operations ask for two-factor sign-in first.
@@ -86,7 +88,10 @@ describe('the operator console in a browser', () => {
 
     // The owner finds the order and refunds it: the customer's next request is refused.
     await operations(owner, 'Orders', 'Orders');
-    await owner.getByTestId('admin-order-row').filter({ hasText: order.body.order_no }).click();
+    // The order names its customer by e-mail (a link to their page); its number opens the order.
+    const orderRow = owner.getByTestId('admin-order-row').filter({ hasText: order.body.order_no });
+    await orderRow.getByRole('link', { name: customer.email }).waitFor();
+    await orderRow.getByRole('link', { name: order.body.order_no }).click();
     await owner.getByTestId('order-timeline').waitFor();
     await screenshot(owner, 'op-04-order-detail');
     await confirm(owner, 'Refund');

@@ -18,7 +18,8 @@ export async function signIn(page: Page, email: string, password: string, totpSe
 
 /**
  * Turns on two-factor sign-in on the Account page as a person does: the password, the secret
- * (shown beside its QR code), a first code, then the recovery codes, kept. Answers the secret
+ * (shown beside its QR code), a first code, then the recovery codes, kept, which leads to the
+ * Operations overview. Answers the secret
  * (sign in again with `codeOf(secret, 1)`: the code of now was used) and the recovery codes.
  */
 export async function enrolTwoFactor(page: Page, password: string): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -31,6 +32,7 @@ export async function enrolTwoFactor(page: Page, password: string): Promise<{ se
   await page.getByTestId('recovery-codes').waitFor();
   const recoveryCodes = await page.getByTestId('recovery-codes').locator('code').allTextContents();
   await page.getByRole('button', { name: 'I have saved them' }).click();
-  await page.getByTestId('two-factor-state').filter({ hasText: /on/i }).waitFor();
+  // Enrolled staff go on to the Operations overview, which now answers them.
+  await page.getByRole('heading', { name: 'Operations overview', level: 1 }).waitFor();
   return { secret, recoveryCodes };
 }

@@ -42,9 +42,11 @@ describe('two-factor sign-in in the console', () => {
     const email = newEmail();
     const page = await (await newConsoleContext(browser)).newPage();
     await page.goto(await createOwner(email));
-    await page.getByLabel('New password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Reset password' }).click();
-    await page.getByText(/password has been changed/).waitFor();
+    // A first password: the page says so (not a reset of one).
+    await page.getByText('Set your password').first().waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText(/password is set/).waitFor();
     await signIn(page, email, PASSWORD);
 
     await page.goto('/account');
@@ -78,6 +80,9 @@ describe('two-factor sign-in in the console', () => {
     await page.getByRole('button', { name: 'Copy recovery codes' }).waitFor();
     await screenshot(page, 'tf-02-recovery-codes');
     await page.getByRole('button', { name: 'I have saved them' }).click();
+    // Enrolled: on to the Operations overview, no longer the customer's.
+    await page.getByRole('heading', { name: 'Operations overview', level: 1 }).waitFor();
+    await page.goto('/account');
     await page.getByTestId('recovery-codes-left').filter({ hasText: '10 recovery codes left' }).waitFor();
     assert.equal(await list.count(), 0, 'shown once');
 

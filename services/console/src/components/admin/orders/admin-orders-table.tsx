@@ -20,6 +20,8 @@ export interface AdminOrderRow {
   created_at: string;
   /** Shown as a column when given (the order list; a user's page leaves it out). */
   user_id?: number;
+  /** The customer's e-mail, shown in that column (their id only when the account is gone). */
+  user_email?: string | null;
 }
 
 /** Orders; a row opens the order's page with the payment events. */
@@ -37,7 +39,7 @@ export function AdminOrdersTable({ orders, empty }: { orders: AdminOrderRow[]; e
     );
   }
   return (
-    <Table.ScrollContainer minWidth={withUser ? 820 : 700}>
+    <Table.ScrollContainer minWidth={withUser ? 920 : 700}>
       <Table striped highlightOnHover fz="sm" style={NO_WRAP}>
         <Table.Thead>
           <Table.Tr>
@@ -68,7 +70,7 @@ export function AdminOrdersTable({ orders, empty }: { orders: AdminOrderRow[]; e
                 <Table.Td>
                   {order.user_id !== undefined && (
                     <Anchor component={Link} to={`/admin/users/${order.user_id}`} size="sm" onClick={(event) => event.stopPropagation()}>
-                      {t('common.user', { id: order.user_id })}
+                      {order.user_email ?? t('common.user', { id: order.user_id })}
                     </Anchor>
                   )}
                 </Table.Td>

@@ -1,0 +1,32 @@
+import type { EntitlementService } from '../packages/entitlement-service.js';
+import { businessDay } from '../quota/business-day.js';
+import type { UpstreamClient } from '../relay/upstream-client.js';
+import { isFamily, type ModelCatalogue, type ModelPrice, modelAllowed } from './model-catalogue.js';
+
+interface Deps {
+  entitlements: Pick<EntitlementService, 'active'>;
+  catalogue: Pick<ModelCatalogue, 'list'>;
+  upstream: Pick<UpstreamClient, 'serves'>;
+  timeZone: string;
+}
+
+/**
+ * The models a customer may use today: enabled catalogue entries listed by name (families
+ * are served, not listed) that the package in effect allows and some channel serves. One
+ * rule for /v1/models and for the console's client snippets.
+ */
+export function createOfferedModels({ entitlements, catalogue, upstream, timeZone }: Deps) {
+  return {
+    async list(userId: number): Promise<ModelPrice[]> {
+      const entitlement = await entitlements.active(userId, businessDay(timeZone));
+      if (!entitlement) return [];
+      const listed: ModelPrice[] = [];
+      for (const m of await catalogue.list()) {
+        if (m.enabled && !isFamily(m.name) && modelAllowed(entitlement.models, m.name, m.name) && (await upstream.serves(m.name))) listed.push(m);
+      }
+      return listed;
+    },
+  };
+}
+
+export type OfferedModels = ReturnType<typeof createOfferedModels>;

@@ -1,0 +1,1 @@
+export type { SetupChecklist, SetupTaskId, SetupTaskView } from '@codex-gateway/backend/admin-api';

@@ -1,0 +1,1 @@
+export type { ConsoleModelsAnswer } from '@codex-gateway/backend/console-api';
