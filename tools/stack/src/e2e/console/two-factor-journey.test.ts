@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
 import { createConsoleClient, newEmail, signedUpPerson } from '../../console-client.js';
 import { adminApi, createOwner, testStack } from '../../testing.js';
-import { codeOf, signIn } from './sign-in.js';
+import { codeOf, scanQr, signIn } from './sign-in.js';
 
 const stack = testStack();
 const PASSWORD = 'the owner passphrase';
 const RECOVERY_CODE = /^[0-9a-z]{5}-[0-9a-z]{5}$/;
-// A CommonJS module with an ES default export: the function is its `default`.
-const jsQR = jsQRModule.default;
 let browser: Browser;
 
 before(async () => {
   browser = await launchBrowser();
 });
 after(() => browser?.close());
-
-/** What a phone's camera reads from the QR code on the page. */
-async function scanQr(page: Page): Promise<string | undefined> {
-  const image = PNG.sync.read(await page.getByTestId('totp-qr').screenshot());
-  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data;
-}
 
 /** The sign-in form up to the code step, then a recovery code in place of the authenticator's. */
 async function signInWithRecoveryCode(page: Page, email: string, code: string): Promise<void> {
