@@ -75,7 +75,7 @@ import { createAccountStore } from './features/accounts/account-store.js';
 import { createAccountTokenStore } from './features/accounts/account-token-store.js';
 import { createInviteStore } from './features/accounts/invite-store.js';
 import { createAccountMailJobs } from './features/accounts/account-mail-jobs.js';
-import { createMailQueue } from './features/accounts/mail-queue.js';
+import { createMailQueue, enqueueMail } from './features/accounts/mail-queue.js';
 import { createMailer } from './features/accounts/mailer.js';
 import { createPasswordHasher } from './features/accounts/password.js';
 import { loadSession, requireCsrf } from './features/accounts/session-auth.js';
@@ -98,6 +98,10 @@ import { createOverviewRoutes } from './features/overview/overview-routes.js';
 import { createSetupChecklist } from './features/overview/setup-checklist.js';
 import { createSetupChecklistRoutes } from './features/overview/setup-checklist-routes.js';
 import { createApiDocsRoutes } from './features/api-docs/api-docs-routes.js';
+import { createRefusalWarnings } from './features/notices/limit-watch.js';
+import { createNoticeJobs } from './features/notices/notice-jobs.js';
+import { createNoticeRoutes } from './features/notices/notice-routes.js';
+import { createNoticeStore } from './features/notices/notice-store.js';
 
 import { createRedemptionStore } from './features/redemption/redemption-store.js';
 
@@ -150,6 +154,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     timeZone: config.quota.timeZone,
     buyUrl: `${config.accounts.publicBaseUrl}/buy`,
     onReject: (reason) => metrics.gateway.quotaRejections.inc({ reason }),
+    onLimitReached: config.accounts.smtpUrl ? createRefusalWarnings({ redis, timeZone: config.quota.timeZone, logger }) : undefined,
     onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'quota', reason }),
   });
   const timeZone = config.quota.timeZone;
@@ -206,7 +211,21 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     Promise.all((await channelDirectory.current()).map(async (c) => ({ channel: c.name, unpriced: (await modelCatalogue.unpriced(c.models)).length }))),
   );
   const grants = createGrantService({ userPackages, entitlements, timeZone });
-  const fulfilment = createFulfilmentService({ pools, orders, events: paymentEvents, packages, userPackages, grants, audit, logger });
+  const notices = createNoticeStore({ db: pools.primary });
+  const fulfilment = createFulfilmentService({
+    pools,
+    orders,
+    events: paymentEvents,
+    packages,
+    userPackages,
+    grants,
+    audit,
+    logger,
+    // Each fulfilled order's receipt (sent once: the worker claims it; only with a mail server).
+    onFulfilled: config.accounts.smtpUrl
+      ? (orderNo, userId) => enqueueMail(redis, { kind: 'receipt', userId, notice: `receipt:${orderNo}`, data: { orderNo } })
+      : undefined,
+  });
 
   const todayUsage = createTodayUsage({ quota, dailyUsage, entitlements, timeZone });
   const redemption = createRedemptionService({ pools, codes, packages, grants, change });
@@ -238,11 +257,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const onMail = (kind: string, outcome: string) => metrics.gateway.accountMails.inc({ kind, outcome });
   const mailQueue =
     mailer &&
-    createMailQueue({
-      redis,
-      redisConfig: config.redis,
-      logger,
-      handle: createAccountMailJobs({
+    (() => {
+      const accountMails = createAccountMailJobs({
         pools,
         redis,
         accounts: accountStore,
@@ -251,9 +267,17 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
         logger,
         publicBaseUrl: accounts.publicBaseUrl,
         onMail,
-      }).handle,
-      onExpired: (job) => onMail(job.kind, 'expired'),
-    });
+      });
+      // Receipts, limit warnings and package-ending reminders share the queue.
+      const noticeMails = createNoticeJobs({ store: notices, mailer, ctx: { publicBaseUrl: accounts.publicBaseUrl, timeZone }, logger, onMail });
+      return createMailQueue({
+        redis,
+        redisConfig: config.redis,
+        logger,
+        handle: (job) => ('userId' in job ? noticeMails.handle(job) : accountMails.handle(job)),
+        onExpired: (job) => onMail(job.kind, 'expired'),
+      });
+    })();
   mailQueue?.start();
   const accountService = createAccountService({
     pools,
@@ -362,6 +386,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption }));
   consoleApi.use(createConsoleModelRoutes({ offered: createOfferedModels({ entitlements, catalogue: modelCatalogue, upstream, timeZone }) }));
+  consoleApi.use(createNoticeRoutes({ store: notices }));
   app.use('/api/console', consoleApi);
 
   const customerApi = createRouter();

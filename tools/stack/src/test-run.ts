@@ -52,7 +52,8 @@ export async function runTests(filters: string[]): Promise<number> {
       logLevel: 'warn',
       // Mail always goes to the stack's catcher, where the tests read it (testing.ts readMail).
       // EDGE_RATE_LIMITS: every test comes from 127.0.0.1 (deploy-nginx-edge.test.ts runs an nginx with them).
-      env: { ...process.env, NODE_ENV: 'test', SMTP_URL: undefined, EDGE_RATE_LIMITS: 'off' },
+      // NOTICE_SCAN_INTERVAL_MS: reminders due by date are looked for every second, not every five minutes.
+      env: { ...process.env, NODE_ENV: 'test', SMTP_URL: undefined, EDGE_RATE_LIMITS: 'off', NOTICE_SCAN_INTERVAL_MS: '1000' },
       onProgress: (step) => console.log(`  · ${step}`),
     });
   } catch (err) {

@@ -12,6 +12,8 @@ import { createRedis } from '../infra/redis.js';
 import { createDeadLetters } from '../features/usage/usage-dead-letters.js';
 import { createUsageFlusher } from '../features/usage/usage-flusher.js';
 import { createOrderStore } from '../features/payments/order-store.js';
+import { createLimitWatch } from '../features/notices/limit-watch.js';
+import { startNoticeScans } from '../features/notices/notice-scans.js';
 
 const PARTITION_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 const STARTUP_DB_WAIT_MS = 60_000;
@@ -62,6 +64,21 @@ export async function startPrimary(config: Config): Promise<void> {
       this.set(await deadLetters.count().catch(() => NaN));
     },
   });
+  // Customer notices (only with a mail server): limit warnings from the usage this flusher
+  // writes; reminders and lost receipts by date, one backend at a time.
+  // A connection of their own: the flusher's blocks in XREADGROUP.
+  const noticeRedis = config.accounts.smtpUrl !== undefined ? createRedis(config.redis, logger, 'notices') : undefined;
+  const limitWatch = noticeRedis && createLimitWatch({ db: flusherPool, redis: noticeRedis, timeZone: config.quota.timeZone, logger });
+  const noticeScans =
+    noticeRedis &&
+    startNoticeScans({
+      pool: flusherPool,
+      redis: noticeRedis,
+      intervalMs: config.notices.scanIntervalMs,
+      leadDays: config.notices.endingLeadDays,
+      timeZone: config.quota.timeZone,
+      logger,
+    });
   const flusher = createUsageFlusher({
     redis: flusherRedis,
     pool: flusherPool,
@@ -72,6 +89,7 @@ export async function startPrimary(config: Config): Promise<void> {
     claimIdleMs: config.usage.claimIdleMs,
     deadLetters,
     onDeadLetter: () => deadLettered.inc(),
+    onWritten: limitWatch && ((records) => limitWatch.touched(records.map((r) => r.userId))),
   });
   flusher.start();
   new client.Gauge({
@@ -132,6 +150,8 @@ export async function startPrimary(config: Config): Promise<void> {
     }
     // Workers have recorded their last usage; write what is in hand before leaving.
     await flusher.stop();
+    await Promise.allSettled([noticeScans?.stop(), limitWatch?.stop()]);
+    noticeRedis?.disconnect();
     flusherRedis.disconnect();
     await Promise.allSettled([flusherPool.end(), replicaProbe.end()]);
     metricsServer.close();

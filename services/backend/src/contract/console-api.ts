@@ -54,6 +54,14 @@ export const createKeyRequest = z.object({
 export const renameKeyRequest = z.object({ name: z.string().trim().min(1).max(100) });
 export const placeOrderRequest = z.object({ package_id: z.number().int().positive(), provider: z.string().min(1).max(32) });
 export const redeemRequest = z.object({ code: z.string().trim().toUpperCase().min(4).max(64) });
+/** PATCH /api/console/me/notifications: the mails to turn on (true) or off (false); a switch not named stays as it is. */
+export const noticePreferencesRequest = z.object({
+  receipts: z.boolean().optional(),
+  limit_warnings: z.boolean().optional(),
+  package_ending: z.boolean().optional(),
+  /** The language of these mails (the console sends the one the person uses). */
+  locale: z.enum(LOCALES).optional(),
+});
 
 export type SignUpRequest = z.input<typeof signUpRequest>;
 export type SignInRequest = z.input<typeof signInRequest>;
@@ -101,6 +109,19 @@ export interface TotpStatus {
   enabled: boolean;
   /** Unused recovery codes (0 while two-factor sign-in is off). */
   recovery_codes_left: number;
+}
+
+/**
+ * GET and PATCH /api/console/me/notifications: which mails the person gets (each on until
+ * turned off): a receipt after each payment, warnings at 80 % and 100 % of a weekly or
+ * credit limit, a reminder a few days before the current package ends.
+ */
+export interface NoticePreferences {
+  receipts: boolean;
+  limit_warnings: boolean;
+  package_ending: boolean;
+  /** The language of the mails (chosen at sign-up, then the console's); null: English. */
+  locale: (typeof LOCALES)[number] | null;
 }
 
 /** GET /api/console/session: who is signed in (or null) and the CSRF token to send. */

@@ -281,8 +281,26 @@ const envShape = z.object({
     .string()
     .url()
     .optional()
-    .describe('SMTP server for verification and password-reset mails, e.g. smtps://user:pass@mail.example.com:465; without it sign-up is refused.'),
+    .describe(
+      "SMTP server for verification and password-reset mails and the customers' receipts, limit warnings and package-ending reminders, e.g. smtps://user:pass@mail.example.com:465; without it sign-up is refused.",
+    ),
   MAIL_FROM: z.string().default('Codex Gateway <no-reply@localhost>').describe('Sender of the console mails.'),
+  NOTICE_SCAN_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 3600_000)
+    .default(300_000)
+    .describe(
+      'How often a backend looks for customer notices due by date (one backend at a time): the reminder before a package ends, and receipts whose mail was lost on its way. The dates are read in Postgres, so a short interval only makes them prompter.',
+    ),
+  PACKAGE_ENDING_NOTICE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(3)
+    .describe("The reminder mail goes this many days before the last day of a customer's current package (when nothing is queued after it)."),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -454,6 +472,8 @@ export interface Config {
     /** Bounds of the argon2 work of one worker. */
     passwordWork: { concurrency: number; queue: number };
   };
+  /** Customer mails by date: the reminder before a package ends, lost receipts. */
+  readonly notices: { scanIntervalMs: number; endingLeadDays: number };
   readonly payments: {
     publicBaseUrl: string;
     orderExpiryMinutes: number;
@@ -634,6 +654,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: new URL(e.PUBLIC_BASE_URL).protocol === 'https:',
       passwordWork: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     },
+    notices: { scanIntervalMs: e.NOTICE_SCAN_INTERVAL_MS, endingLeadDays: e.PACKAGE_ENDING_NOTICE_DAYS },
     payments: {
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       orderExpiryMinutes: e.ORDER_EXPIRY_MINUTES,

@@ -72,7 +72,7 @@ export function createMetrics(registry: client.Registry) {
     }),
     accountMails: new client.Counter({
       name: 'gateway_account_mails_total',
-      help: 'Mail jobs of the console (verify, reset, signup-taken) handled, by outcome: sent, capped (the hourly cap of the address), failed, skipped (no account in that state), expired (queued too long).',
+      help: 'Mail jobs handled: the console (verify, reset, signup-taken) and customer notices (receipt, limit-warning, package-ending), by outcome: sent, capped (the hourly cap of the address), failed, skipped (no account in that state, or the notice turned off), duplicate (a notice already sent), expired (queued too long).',
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),

@@ -373,6 +373,16 @@ export const en = {
   },
   account: {
     title: 'Account',
+    notices: {
+      title: 'Mail from us',
+      intro: 'Besides sign-in mails, we write to you about your payments and your usage. Turn off what you do not want.',
+      receipts: 'Receipts',
+      receiptsHint: 'A receipt after each payment: the order, the package, the amount and its period.',
+      limit_warnings: 'Usage warnings',
+      limit_warningsHint: 'When you have used 80 % and 100 % of a weekly limit or a credit limit.',
+      package_ending: 'Package ending',
+      package_endingHint: 'A few days before your current package ends, when no other package follows it.',
+    },
     details: 'Details',
     email: 'Email',
     verified: 'Verified',

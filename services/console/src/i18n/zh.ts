@@ -375,6 +375,16 @@ export const zh: Translation = {
   },
   account: {
     title: '账户',
+    notices: {
+      title: '邮件通知',
+      intro: '除了登录相关的邮件，我们还会就您的付款和用量给您发邮件。不需要的可以关闭。',
+      receipts: '收据',
+      receiptsHint: '每次付款后发送收据：订单、套餐、金额和有效期。',
+      limit_warnings: '用量提醒',
+      limit_warningsHint: '每周限额或额度限额用到 80% 和 100% 时提醒您。',
+      package_ending: '套餐到期提醒',
+      package_endingHint: '当前套餐结束前几天提醒您（之后没有其他套餐时）。',
+    },
     details: '账户信息',
     email: '邮箱',
     verified: '已验证',

@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { ChangePasswordForm } from '../components/account/change-password-form';
+import { NoticePreferencesSection } from '../components/account/notice-preferences-section';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
@@ -70,6 +71,7 @@ export function AccountPage() {
           </Table>
         )}
       </Paper>
+      <NoticePreferencesSection />
       {/* Staff only: the Operations pages need it for every staff role. */}
       {user?.role && (
         <Suspense fallback={<PageLoader />}>

@@ -6,7 +6,7 @@ import { passwordResetMail, signUpAttemptMail, verificationMail } from './accoun
 import type { AccountRow, AccountStore } from './account-store.js';
 import type { AccountTokenStore, TokenPurpose } from './account-token-store.js';
 import type { Mail, Mailer } from './mailer.js';
-import type { MailJob } from './mail-queue.js';
+import type { AccountMailJob } from './mail-queue.js';
 
 const VERIFY_HOURS = 24;
 const RESET_MINUTES = 60;
@@ -24,7 +24,7 @@ interface Deps {
   logger: Logger;
   /** Where people open the console: the links in mails. */
   publicBaseUrl: string;
-  onMail: (kind: MailJob['kind'], outcome: MailOutcome) => void;
+  onMail: (kind: AccountMailJob['kind'], outcome: MailOutcome) => void;
 }
 
 /**
@@ -47,7 +47,7 @@ export function createAccountMailJobs({ pools, redis, accounts, tokens, mailer, 
   }
 
   /** Under the cap, makes the link (when the mail has one) and sends; a failure is logged, and the person can ask again. */
-  async function deliver(kind: MailJob['kind'], to: string, mail: (link: string) => Mail, link?: () => Promise<string>): Promise<void> {
+  async function deliver(kind: AccountMailJob['kind'], to: string, mail: (link: string) => Mail, link?: () => Promise<string>): Promise<void> {
     if (!(await withinCap(to))) {
       logger.warn({ kind }, 'mail limit reached for an address; mail not sent');
       return onMail(kind, 'capped');
@@ -66,7 +66,7 @@ export function createAccountMailJobs({ pools, redis, accounts, tokens, mailer, 
     `${publicBaseUrl}/${page}?token=${await tokens.issue(pools.primary, account.id, purpose, minutes)}`;
 
   return {
-    async handle(job: MailJob): Promise<void> {
+    async handle(job: AccountMailJob): Promise<void> {
       const account = await accounts.findByEmail(job.email);
       const locale = account?.locale ?? job.locale;
       if (job.kind === 'reset' && account?.status === 'active') {

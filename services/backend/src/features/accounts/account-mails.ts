@@ -3,7 +3,8 @@ import type { Mail } from './mailer.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function compose(to: string, subject: string, paragraphs: string[], link: { href: string; label: string }, footer: string): Mail {
+/** A mail of paragraphs, one link and a footer, as text and as HTML. */
+export function compose(to: string, subject: string, paragraphs: string[], link: { href: string; label: string }, footer: string): Mail {
   const text = [...paragraphs, '', link.href, '', footer].join('\n');
   const html = `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">
 ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}

@@ -8,13 +8,28 @@ import type { Locale } from './account-store.js';
  * A mail to send about an address: what kind, to whom, in which language when the address
  * has no account language. No token and no link: the worker that sends it makes those.
  */
-export interface MailJob {
+export interface AccountMailJob {
   kind: 'verify' | 'reset' | 'signup-taken';
   email: string;
   locale: Locale | null;
   /** When it was asked for (ms since the epoch). */
   at: number;
 }
+
+/**
+ * A notice to a customer (features/notices): what it is about (`notice`, sent at most once
+ * per user) and what the mail says; the worker that sends it reads the rest.
+ */
+export interface NoticeJob {
+  kind: 'receipt' | 'limit-warning' | 'package-ending';
+  userId: number;
+  notice: string;
+  data: Record<string, string | number>;
+  at: number;
+}
+
+export type MailJob = AccountMailJob | NoticeJob;
+export type NewJob = Omit<AccountMailJob, 'at'> | Omit<NoticeJob, 'at'>;
 
 const QUEUE = 'cg:account-mail-queue';
 /** A flood of requests cannot grow the list without end: the oldest jobs give way. */
@@ -35,6 +50,18 @@ export class MailQueueUnavailableError extends HttpError {
   constructor() {
     super(503, 'Mail cannot be sent right now; try again in a moment.', 'server_error', 'mail_unavailable', { 'retry-after': '5' });
   }
+}
+
+/** Adds a job to the queue (any process may: the workers send); 503 when Redis does not take it. */
+export async function enqueueMail(redis: Redis, job: NewJob): Promise<void> {
+  const entry = JSON.stringify({ ...job, at: Date.now() } as MailJob);
+  const results = await redis
+    .multi()
+    .lpush(QUEUE, entry)
+    .ltrim(QUEUE, 0, MAX_QUEUED - 1)
+    .exec()
+    .catch(() => null);
+  if (!results || results.some(([err]) => err)) throw new MailQueueUnavailableError();
 }
 
 /**
@@ -96,16 +123,7 @@ export function createMailQueue({
 
   return {
     /** Adds a job; 503 when Redis does not take it (for any address alike). */
-    async enqueue(job: Omit<MailJob, 'at'>): Promise<void> {
-      const entry = JSON.stringify({ ...job, at: Date.now() } satisfies MailJob);
-      const results = await redis
-        .multi()
-        .lpush(QUEUE, entry)
-        .ltrim(QUEUE, 0, MAX_QUEUED - 1)
-        .exec()
-        .catch(() => null);
-      if (!results || results.some(([err]) => err)) throw new MailQueueUnavailableError();
-    },
+    enqueue: (job: NewJob) => enqueueMail(redis, job),
 
     /** Starts taking jobs, on a connection of its own (a blocking read holds it). */
     start(): void {

@@ -39,6 +39,8 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'POST /api/console/me/totp/setup': SIGNED_IN,
   'POST /api/console/me/totp/enable': SIGNED_IN,
   'POST /api/console/me/totp/recovery-codes': SIGNED_IN,
+  'GET /api/console/me/notifications': SIGNED_IN,
+  'PATCH /api/console/me/notifications': SIGNED_IN,
   'GET /api/console/keys': SIGNED_IN,
   'POST /api/console/keys': SIGNED_IN,
   'PATCH /api/console/keys/:id': SIGNED_IN,

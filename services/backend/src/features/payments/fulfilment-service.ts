@@ -38,6 +38,8 @@ interface Deps {
   grants: GrantService;
   audit: Pick<AuditStore, 'record'>;
   logger: Logger;
+  /** After an order's fulfilment committed (once per order): its receipt is queued. */
+  onFulfilled?: (orderNo: string, userId: number) => Promise<void>;
 }
 
 type Settled = { outcome: FulfilmentOutcome; userId?: number };
@@ -48,7 +50,7 @@ type Settled = { outcome: FulfilmentOutcome; userId?: number };
  * redelivery stops here), lock the order, check the amount, then act on the order.
  * A payment for an expired or failed order is honoured.
  */
-export function createFulfilmentService({ pools, orders, events, packages, userPackages, grants, audit, logger }: Deps) {
+export function createFulfilmentService({ pools, orders, events, packages, userPackages, grants, audit, logger, onFulfilled }: Deps) {
   async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {
     const result = await withTransaction(pools.primary, async (tx): Promise<Settled> => {
       const fresh = await events.claim(tx, {
@@ -75,6 +77,8 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
     if (result.outcome === 'fulfilled' && result.userId !== undefined) {
       // The new package counts on the very next request, on every worker.
       await grants.announce(result.userId).catch((err) => logger.error({ err: (err as Error).message }, 'entitlement invalidation failed'));
+      // A lost receipt job is found again by the notice scan (notices/notice-scans.ts).
+      await onFulfilled?.(notice.orderNo, result.userId).catch((err) => logger.warn({ err: (err as Error).message }, 'could not queue a receipt'));
     }
     const log = { provider: notice.provider, orderNo: notice.orderNo, eventType: notice.eventType, outcome: result.outcome };
     if (result.outcome === 'amount_mismatch' || result.outcome === 'unknown_order') logger.warn(log, 'payment notice refused');

@@ -96,7 +96,8 @@ const streamsKey = (keyId: number) => `cg:streams:${keyId}`;
 const limit = (value: number | null) => (value === null ? -1 : value);
 /** A window's limits as a quota script takes them: requests, tokens, credits (-1 = none). */
 const limitArgs = (l: WindowLimits) => [limit(l.requests), limit(l.tokens), limit(l.credits)];
-const windowKey: Record<RollingWindow, (userId: number) => string> = { five_hour: (u) => `cg:w5:${u}`, week: (u) => `cg:w7:${u}` };
+/** Redis keys of a user's 5-hour and weekly windows (read by the limit warnings, features/notices). */
+export const windowKey: Record<RollingWindow, (userId: number) => string> = { five_hour: (u) => `cg:w5:${u}`, week: (u) => `cg:w7:${u}` };
 const checkCount = (n: number, what: string) => {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_COUNT) throw new Error(`quota: ${what} ${n} is not a count`);
 };
@@ -124,6 +125,7 @@ export function createQuotaService({
   buyUrl,
   logger,
   onReject,
+  onLimitReached,
   onRedisFallback,
 }: {
   redis: Redis;
@@ -136,6 +138,8 @@ export function createQuotaService({
   buyUrl: string;
   logger: Logger;
   onReject?: (reason: string) => void;
+  /** A request refused by a limit of the plan (Redis's verdict), with whose and which: the limit warnings' cue. */
+  onLimitReached?: (userId: number, day: string, entitlement: Entitlement, refused: QuotaRefusal) => void;
   /** Redis could not take the quota (down, out of memory…): counted in Postgres instead. */
   onRedisFallback?: (reason: string) => void;
 }) {
@@ -317,6 +321,7 @@ export function createQuotaService({
       if (reply[0] === -2) return reserveMirrored(req, key);
       if (reply[0] === 0) {
         onReject?.(reply[1]);
+        onLimitReached?.(req.userId, req.day, e, reply);
         throw refusal(reply, e, { timeZone, buyUrl });
       }
       throw new Error('unexpected quota reply');

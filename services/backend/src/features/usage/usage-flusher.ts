@@ -30,6 +30,8 @@ interface FlusherDeps {
   deadLetters: DeadLetters;
   /** Called for every record set aside (a metric). */
   onDeadLetter?: () => void;
+  /** Told of every batch written (the limit warnings watch whose usage grew); must not throw or wait. */
+  onWritten?: (records: UsageRecord[]) => void;
 }
 
 /**
@@ -38,7 +40,7 @@ interface FlusherDeps {
  * only then acknowledged and deleted. Entries a dead flusher had read but not acknowledged
  * are taken over (XAUTOCLAIM) once idle for claimIdleMs.
  */
-export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, intervalMs, claimIdleMs, deadLetters, onDeadLetter }: FlusherDeps) {
+export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, intervalMs, claimIdleMs, deadLetters, onDeadLetter, onWritten }: FlusherDeps) {
   let running = false;
   let loop: Promise<void> | undefined;
   let lastClaim = 0;
@@ -100,6 +102,7 @@ export function createUsageFlusher({ redis, pool, logger, consumer, batchSize, i
       .xack(USAGE_STREAM, USAGE_GROUP, ...ids)
       .xdel(USAGE_STREAM, ...ids)
       .exec();
+    if (batch.length > 0) onWritten?.(batch.map((p) => p.record));
     return entries.length;
   }
 

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet } from 'react-router';
+import { useMailLanguageFollowsConsole } from '../../hooks/api/account/mail-language';
 import { useLoadedSession } from '../../hooks/api/session/queries';
 import { PageLoader } from '../common/page-loader';
 import { AccountMenu } from './account-menu';
@@ -16,6 +17,7 @@ export function ConsoleLayout() {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
   const { user } = useLoadedSession();
+  useMailLanguageFollowsConsole(user);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={{ base: 'sm', sm: 'lg' }}>

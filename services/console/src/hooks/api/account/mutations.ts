@@ -3,7 +3,7 @@ import { useApiClient } from '../api-provider';
 import { adminRoot } from '../admin/query-keys';
 import { sessionKeys } from '../session/queries';
 import { accountKeys } from './queries';
-import type { RecoveryCodesAnswer, TotpSetupAnswer } from './types';
+import type { NoticePreferences, RecoveryCodesAnswer, TotpSetupAnswer } from './types';
 
 export function useChangePassword() {
   const api = useApiClient();
@@ -45,5 +45,15 @@ export function useRegenerateRecoveryCodes() {
   return useMutation({
     mutationFn: (body: { password: string; code: string }) => api.post<RecoveryCodesAnswer>('/api/console/me/totp/recovery-codes', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.totp }),
+  });
+}
+
+/** Turns one or more of the customer mails on or off; the answer is the preferences as they now are. */
+export function useSetNoticePreferences() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: Partial<NoticePreferences>) => api.patch<NoticePreferences>('/api/console/me/notifications', change),
+    onSuccess: (prefs) => queryClient.setQueryData(accountKeys.notifications, prefs),
   });
 }

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useApiClient } from '../api-provider';
-import type { Account, TotpStatus } from './types';
+import type { Account, NoticePreferences, TotpStatus } from './types';
 
 export const accountKeys = {
   me: ['account', 'me'] as const,
   totp: ['account', 'totp'] as const,
+  notifications: ['account', 'notifications'] as const,
 };
 
 export function useMe() {
@@ -21,5 +22,14 @@ export function useTotpStatus() {
   return useQuery({
     queryKey: accountKeys.totp,
     queryFn: () => api.get<TotpStatus>('/api/console/me/totp'),
+  });
+}
+
+/** Which mails the person gets: receipts, limit warnings, package-ending reminders. */
+export function useNoticePreferences() {
+  const api = useApiClient();
+  return useQuery({
+    queryKey: accountKeys.notifications,
+    queryFn: () => api.get<NoticePreferences>('/api/console/me/notifications'),
   });
 }

@@ -1,1 +1,1 @@
-export type { Account, RecoveryCodesAnswer, TotpSetupAnswer, TotpStatus } from '@codex-gateway/backend/console-api';
+export type { Account, NoticePreferences, RecoveryCodesAnswer, TotpSetupAnswer, TotpStatus } from '@codex-gateway/backend/console-api';
