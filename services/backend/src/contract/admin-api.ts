@@ -6,7 +6,7 @@
  * map to permissions in one table, src/domain/staff-roles.ts.
  */
 
-import type { ApiKeyView, OrderView, PackageView, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
+import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
 
 export type { StaffRole } from '../domain/staff-roles.js';
 import type { StaffRole } from '../domain/staff-roles.js';
@@ -189,7 +189,8 @@ export interface GrantPackageRequest {
 export interface GrantedPeriod {
   id: number;
   package_id: number;
-  status: 'active' | 'cancelled' | 'refunded';
+  /** `queued` when it starts after the user's current period. */
+  status: PeriodStatus;
   start_date: string;
   end_date: string;
   order_id: number | null;
@@ -214,6 +215,7 @@ export interface AdminOrderView {
   paid_at: string | null;
   fulfilled_at: string | null;
   refunded_at: string | null;
+  cancelled_at: string | null;
   user_id: number;
 }
 

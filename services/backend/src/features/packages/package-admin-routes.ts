@@ -10,7 +10,9 @@ import { dollarAmount } from '../models/pricing.js';
 import type { UserStore } from '../users/user-store.js';
 import type { PackageAdminService } from './package-admin-service.js';
 import { packageView } from './console-package-routes.js';
+import { businessDay } from '../quota/business-day.js';
 import type { Package, PackageStore } from './package-store.js';
+import { withPeriodStatus } from './period-status.js';
 import type { UserPackageStore } from './user-package-store.js';
 
 // Credits arrive in US dollars (six decimals at most) and are kept in micro-dollars; a billion dollars fits a bigint exactly.
@@ -74,12 +76,13 @@ interface Deps {
   userPackages: Pick<UserPackageStore, 'listForUser'>;
   users: Pick<UserStore, 'exists'>;
   service: PackageAdminService;
+  timeZone: string;
 }
 
 /** /api/admin/packages and a user's packages: HTTP in front of the package admin service. */
 const grantRequest = z.object({ package_id: int8().positive() });
 
-export function createPackageAdminRoutes({ packages, userPackages, users, service }: Deps): Router {
+export function createPackageAdminRoutes({ packages, userPackages, users, service, timeZone }: Deps): Router {
   const router = createRouter();
   const manage = requires('packages.manage');
   const read = requires('packages.read');
@@ -113,13 +116,14 @@ export function createPackageAdminRoutes({ packages, userPackages, users, servic
     '/users/:id/packages',
     { access: requires('packages.grant'), summary: 'Grant a user a package', params: idParams, body: grantRequest, status: 201 },
     async ({ params, body }, res) => {
-      res.status(201).json(await service.grant(actorOf(res), params.id, body.package_id));
+      res.status(201).json(withPeriodStatus(await service.grant(actorOf(res), params.id, body.package_id), businessDay(timeZone)));
     },
   );
 
   route(router, 'get', '/users/:id/packages', { access: read, summary: "A user's current and queued periods", params: idParams }, async ({ params }, res) => {
     if (!(await users.exists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
-    res.json(await userPackages.listForUser(params.id));
+    const today = businessDay(timeZone);
+    res.json((await userPackages.listForUser(params.id)).map((p) => withPeriodStatus(p, today)));
   });
 
   return router;

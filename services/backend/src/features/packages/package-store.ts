@@ -27,6 +27,12 @@ export interface Package {
 
 export type NewPackage = Omit<Package, 'id' | 'status' | 'created_at'>;
 
+/** A package priced 0 is never sold (the catalogue hides it, orders refuse it): staff grant it, or codes redeem it. */
+export const isGrantOnly = (p: Pick<Package, 'price_cents'>): boolean => p.price_cents <= 0;
+
+/** On sale: active and priced (what the console's catalogue lists and an order may buy). */
+export const isOnSale = (p: Pick<Package, 'status' | 'price_cents'>): boolean => p.status === 'active' && !isGrantOnly(p);
+
 /** The plan terms a period copies when it is granted (besides the daily request and token limits and the RPM). */
 export const PLAN_COLUMNS = [
   'daily_credit_limit',

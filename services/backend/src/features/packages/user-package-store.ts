@@ -45,6 +45,14 @@ export interface PeriodDetail extends PackagePeriod, PlanTerms {
 
 const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
 
+/**
+ * The first day of a period granted now ($1 the user, $2 today): today, or the day after
+ * the user's last active period ends (queued: nothing lost, no overlap).
+ */
+const NEXT_START = `SELECT greatest($2::date, coalesce(max(end_date) + 1, $2::date)) AS start
+                     FROM user_packages
+                    WHERE user_id = $1 AND status = 'active'`;
+
 const ENTITLEMENTS = `
   SELECT up.id AS "userPackageId", up.package_id AS "packageId", up.package_name AS "packageName",
          up.start_date AS "startDate", up.end_date AS "endDate",
@@ -75,17 +83,19 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
                                       package_name, daily_request_limit, daily_token_limit, rpm_limit, ${PLAN_COLUMNS.join(', ')})
            SELECT $1, p.id, 'active', s.start, s.start + (p.duration_days - 1), $4,
                   p.name, p.daily_request_limit, p.daily_token_limit, p.rpm_limit, ${PLAN_COLUMNS.map((c) => `p.${c}`).join(', ')}
-             FROM packages p,
-                  (SELECT greatest($3::date, coalesce(max(end_date) + 1, $3::date)) AS start
-                     FROM user_packages
-                    WHERE user_id = $1 AND status = 'active') s
-            WHERE p.id = $2
+             FROM packages p, (${NEXT_START}) s
+            WHERE p.id = $3
            RETURNING ${PERIOD_COLUMNS}`,
-          [userId, pkg.id, today, orderId],
+          [userId, today, pkg.id, orderId],
         );
         return rows[0];
       };
       return tx ? run(tx) : withTransaction(pools.primary, run);
+    },
+
+    /** The first day of a period granted now (what a buyer is told before paying); on the primary (a purchase may have just been fulfilled). */
+    async nextStart(userId: number, today: string): Promise<string> {
+      return (await pools.primary.query<{ start: string }>(NEXT_START, [userId, today])).rows[0]!.start;
     },
 
     /** Ends the periods an order bought (a refund): they no longer count, today or later. */

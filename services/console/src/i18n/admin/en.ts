@@ -434,6 +434,7 @@ export const adminEn = {
       paid: 'Payment confirmed',
       fulfilled: 'Package added',
       refunded: 'Refunded',
+      cancelled: 'Cancelled by the buyer',
     },
     event: '{{provider}}: {{type}}',
     outcome: 'Outcome: {{outcome}}',

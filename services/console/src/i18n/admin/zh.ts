@@ -429,6 +429,7 @@ export const adminZh: AdminTranslation = {
       paid: '确认付款',
       fulfilled: '套餐已添加',
       refunded: '已退款',
+      cancelled: '买家已取消',
     },
     event: '{{provider}}：{{type}}',
     outcome: '处理结果：{{outcome}}',
