@@ -154,9 +154,14 @@ export interface IssuedApiKey {
 
 // ── Packages (features/packages/package-admin-routes.ts) ────────────────────
 
-/** A package as staff see it: `archived` is off sale (taken off, or retired). */
+/**
+ * A package as staff see it: `archived` is off sale (taken off, or retired). A package
+ * priced 0 is never sold, whatever its status: `grant_only`, it is granted by staff or
+ * redeemed with a code.
+ */
 export interface AdminPackageView extends PackageView {
   status: 'active' | 'archived';
+  grant_only: boolean;
   created_at: string;
 }
 

@@ -66,27 +66,30 @@ const EDITABLE = new Set([
   'status',
 ]);
 
+/** A new package, on sale when it is priced (the store's create, and the seeded price list). */
+export async function insertPackage(db: Queryable, p: NewPackage): Promise<Package> {
+  const { rows } = await db.query<Package>(
+    `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, ${PLAN_COLUMNS.join(', ')})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${PLAN_COLUMNS.map((_, i) => `$${i + 9}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [
+      p.name,
+      p.description,
+      p.daily_request_limit,
+      p.daily_token_limit,
+      p.rpm_limit,
+      p.duration_days,
+      p.price_cents,
+      p.currency,
+      ...PLAN_COLUMNS.map((c) => p[c]),
+    ],
+  );
+  return rows[0]!;
+}
+
 export function createPackageStore({ pools }: { pools: Pools }) {
   return {
-    async create(p: NewPackage, db: Queryable = pools.primary): Promise<Package> {
-      const { rows } = await db.query<Package>(
-        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, ${PLAN_COLUMNS.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${PLAN_COLUMNS.map((_, i) => `$${i + 9}`).join(', ')})
-         RETURNING ${COLUMNS}`,
-        [
-          p.name,
-          p.description,
-          p.daily_request_limit,
-          p.daily_token_limit,
-          p.rpm_limit,
-          p.duration_days,
-          p.price_cents,
-          p.currency,
-          ...PLAN_COLUMNS.map((c) => p[c]),
-        ],
-      );
-      return rows[0]!;
-    },
+    create: (p: NewPackage, db: Queryable = pools.primary): Promise<Package> => insertPackage(db, p),
 
     /** On the primary: an admin lists packages right after creating one (and the table is small). */
     async list(): Promise<Package[]> {
