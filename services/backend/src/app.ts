@@ -233,7 +233,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   // Payment providers: each one offered only when configured. Buyers come back to the console.
   const { payments } = config;
   const orderReturn = createOrderReturn({ publicBaseUrl: payments.publicBaseUrl, secret: config.auth.keyPepper });
-  const stripe = payments.stripe && createStripeProvider(payments.stripe, orderReturn.url);
+  const stripe = payments.stripe && createStripeProvider(payments.stripe, { returnUrl: orderReturn.url, cancelUrl: orderReturn.cancelUrl });
   const epay = payments.epay && createEpayProvider(payments.epay, payments.publicBaseUrl, orderReturn.url);
   const providers = new Map<string, PaymentProvider>([...(stripe ? [stripe] : []), ...(epay ? [epay] : [])].map((p) => [p.name, p]));
   const orderService = createOrderService({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger });
@@ -337,8 +337,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(loadSession({ sessions, accounts: accountStore }));
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
-  admin.use(createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service: userAdmin }));
-  admin.use(createPackageAdminRoutes({ packages, userPackages, users, service: createPackageAdminService({ packages, grants, change }) }));
+  admin.use(createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service: userAdmin, timeZone }));
+  admin.use(createPackageAdminRoutes({ packages, userPackages, users, service: createPackageAdminService({ packages, grants, change }), timeZone }));
   admin.use(createKeyAdminRoutes({ keyStore, users, service: createKeyAdminService({ keys, staff, change }) }));
   admin.use(createAdminInviteRoutes({ invites: createInviteService({ invites, change }) }));
   admin.use(createAuditRoutes({ audit }));
@@ -378,13 +378,13 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
   consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }));
-  consoleApi.use(createOrderStatusRoute({ orders, packages, orderReturn }));
+  consoleApi.use(createOrderStatusRoute({ orders, packages, service: orderService, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
   consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
   consoleApi.use(createConsolePackageRoutes({ packages, userPackages, providers, timeZone }));
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
   consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
-  consoleApi.use(createConsoleRedeemRoutes({ redemption }));
+  consoleApi.use(createConsoleRedeemRoutes({ redemption, timeZone }));
   consoleApi.use(createConsoleModelRoutes({ offered: createOfferedModels({ entitlements, catalogue: modelCatalogue, upstream, timeZone }) }));
   consoleApi.use(createNoticeRoutes({ store: notices }));
   app.use('/api/console', consoleApi);
@@ -393,7 +393,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   customerApi.use(customerAuth);
   customerApi.use(createCustomerUsageRoutes({ todayUsage, access: apiKey }));
   customerApi.use(createOrderRoutes({ orders, service: orderService, access: apiKey }));
-  customerApi.use(createRedeemRoutes({ redemption, access: apiKey }));
+  customerApi.use(createRedeemRoutes({ redemption, access: apiKey, timeZone }));
   customerApi.use(createRelayRoutes({ ...relayDeps, access: apiKey }));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(API_PREFIXES, customerApi);

@@ -18,6 +18,7 @@ const UsagePage = lazy(() => import('./pages/usage-page').then((m) => ({ default
 const BuyPage = lazy(() => import('./pages/buy-page').then((m) => ({ default: m.BuyPage })));
 const OrdersPage = lazy(() => import('./pages/orders-page').then((m) => ({ default: m.OrdersPage })));
 const OrderReturnPage = lazy(() => import('./pages/order-return-page').then((m) => ({ default: m.OrderReturnPage })));
+const OrderCancelledPage = lazy(() => import('./pages/order-cancelled-page').then((m) => ({ default: m.OrderCancelledPage })));
 const RedeemPage = lazy(() => import('./pages/redeem-page').then((m) => ({ default: m.RedeemPage })));
 const QuickStartPage = lazy(() => import('./pages/quick-start-page').then((m) => ({ default: m.QuickStartPage })));
 const ApiReferencePage = lazy(() => import('./pages/api-reference-page').then((m) => ({ default: m.ApiReferencePage })));
@@ -38,6 +39,7 @@ export function createRouter() {
           children: [
             // The payment return needs no session: the signed link is its permission.
             { path: 'orders/:orderNo/return', element: <OrderReturnPage /> },
+            { path: 'orders/:orderNo/cancelled', element: <OrderCancelledPage /> },
             {
               element: <SessionGate />,
               children: [

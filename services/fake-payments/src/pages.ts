@@ -73,8 +73,10 @@ ${open ? `<form method="post" action="${escapeHtml(action)}"><button type="submi
   );
 }
 
-export function epayPayPage(order: { out_trade_no: string; trade_no: string; name: string; money: string; type: string }): string {
+export function epayPayPage(order: { out_trade_no: string; trade_no: string; name: string; money: string; type: string; return_url: string | null }): string {
   const action = `/submit.php/pay?out_trade_no=${encodeURIComponent(order.out_trade_no)}`;
+  // Real cashier pages let the buyer go back without paying: to return_url, with nothing signed (no payment to report).
+  const back = order.return_url ? ` <a href="${escapeHtml(order.return_url)}">返回商户 Back to the merchant</a>` : '';
   return layout(
     'Fake EPay 收银台',
     `<h1>Fake EPay 收银台</h1>
@@ -85,7 +87,7 @@ ${details([
   ['商户订单号 Order', order.out_trade_no],
   ['交易号 Trade', order.trade_no],
 ])}
-<form method="post" action="${escapeHtml(action)}"><button type="submit">立即支付 Pay</button></form>`,
+<form method="post" action="${escapeHtml(action)}"><button type="submit">立即支付 Pay</button>${back}</form>`,
   );
 }
 

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '@codex-gateway/backend';
-import { DEPLOY_DIR, DEPLOY_FILES, REPO_ROOT } from './paths.js';
+import { DEPLOY_DIR, DEPLOY_FILES, PRICE_LIST_FILE, REPO_ROOT } from './paths.js';
 import { NGINX, renderGatewayConf, renderTemplate, renderTlsConf } from './services/nginx.js';
 
 const run = promisify(execFile);
@@ -61,6 +61,23 @@ describe('deployment files', () => {
         assert.ok(covered, `${file} does not mount deploy/${used}`);
       }
     }
+  });
+
+  test("the development compose file's migrate step seeds the native stack's price list; production seeds none", async () => {
+    const migrate = (await resolved('docker-compose.yml')).services.migrate;
+    const target = migrate.environment.SEED_PRICE_LIST;
+    // docker-compose writes a volume as source:target:mode or as an object, by version.
+    const volumes = (migrate.volumes ?? []).map((v: any) => {
+      if (typeof v !== 'string') return v;
+      const [source, volumeTarget, mode] = v.split(':');
+      return { source, target: volumeTarget, read_only: mode === 'ro' };
+    });
+    const mounted = volumes.find((v: any) => v.target === target);
+    assert.ok(mounted, `SEED_PRICE_LIST (${target}) is mounted into the migrate service`);
+    assert.equal(path.resolve(mounted.source), PRICE_LIST_FILE);
+    assert.equal(mounted.read_only, true);
+    const production = await resolved('docker-compose.production.yml');
+    for (const [name, service] of Object.entries<any>(production.services)) assert.equal(service.environment?.SEED_PRICE_LIST, undefined, name);
   });
 
   test('the production stack runs no development services; every long-running one restarts, and each has a memory limit', async () => {

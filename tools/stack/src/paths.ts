@@ -24,4 +24,7 @@ export const DEPLOY_FILES = {
   pgIdent: 'postgres-replica/pg_ident.conf',
 } as const;
 
+/** The price list a new local stack (and the development compose file) puts on sale, once: data the operator edits. */
+export const PRICE_LIST_FILE = path.join(DEPLOY_DIR, 'seed/price-list.json');
+
 export const deployFile = (name: keyof typeof DEPLOY_FILES) => path.join(DEPLOY_DIR, DEPLOY_FILES[name]);

@@ -29,7 +29,7 @@ export async function seedDemo(databaseUrl: string, secrets: { demoApiKey: strin
     if (pkg.rows.length === 0) {
       pkg = await client.query(
         `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency)
-         VALUES ($1, 'Seeded by npm start for trying the gateway.', 1000, 1000000, NULL, 30, 0, 'USD')
+         VALUES ($1, 'Granted to the demo customer by npm start. Priced 0: never on sale, only granted or redeemed.', 1000, 1000000, NULL, 30, 0, 'USD')
          RETURNING id, duration_days`,
         [DEMO_PACKAGE],
       );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { httpOk, waitFor, type Service } from './process.js';
 import { loadSecrets } from './secrets.js';
 import { DEMO_EMAIL, seedDemo } from './seed.js';
+import { PRICE_LIST_FILE } from './paths.js';
 import { startBackends, startFakePayments, startMailCatcher, startMockUpstream, type BackendInstance } from './services/backends.js';
 import { startNginx } from './services/nginx.js';
 import { startPostgres } from './services/postgres.js';
@@ -222,6 +223,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         SMTP_URL: opts.env.SMTP_URL || mail?.smtpUrl,
         MAIL_FROM: opts.env.MAIL_FROM || 'Codex Gateway <no-reply@codex-gateway.local>',
         SIGNUP_MODE: opts.env.SIGNUP_MODE || 'open',
+        // Starter and Pro on sale in a new stack's database (once: later edits stay).
+        SEED_PRICE_LIST: opts.env.SEED_PRICE_LIST || PRICE_LIST_FILE,
         ...paymentEnv,
       },
     });

@@ -6,6 +6,7 @@
 import { ConfigError, loadMigrationConfig } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { prepareDatabase } from '../infra/migrate.js';
+import { seedConfiguredPriceList } from '../features/packages/price-list-seed.js';
 
 let config: ReturnType<typeof loadMigrationConfig>;
 try {
@@ -14,5 +15,7 @@ try {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(2);
 }
-const applied = await prepareDatabase(config.db, config.usage.retentionDays, createLogger({ logLevel: 'info', instanceId: 'migrate' }));
+const logger = createLogger({ logLevel: 'info', instanceId: 'migrate' });
+const applied = await prepareDatabase(config.db, config.usage.retentionDays, logger);
 console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: nothing to apply');
+await seedConfiguredPriceList(config.db, logger);

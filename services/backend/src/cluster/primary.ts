@@ -14,6 +14,7 @@ import { createUsageFlusher } from '../features/usage/usage-flusher.js';
 import { createOrderStore } from '../features/payments/order-store.js';
 import { createLimitWatch } from '../features/notices/limit-watch.js';
 import { startNoticeScans } from '../features/notices/notice-scans.js';
+import { seedConfiguredPriceList } from '../features/packages/price-list-seed.js';
 
 const PARTITION_CHECK_INTERVAL_MS = 6 * 60 * 60 * 1000;
 const STARTUP_DB_WAIT_MS = 60_000;
@@ -32,6 +33,7 @@ export async function startPrimary(config: Config): Promise<void> {
     if (config.db.migrateOnStart) {
       const applied = await prepareDatabase(config.db, config.usage.retentionDays, logger);
       if (applied.length) announce.info({ applied }, 'migrations applied');
+      await seedConfiguredPriceList(config.db, announce);
     }
     await checkConnectionBudget(config);
   } catch (err) {

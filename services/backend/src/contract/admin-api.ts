@@ -6,7 +6,7 @@
  * map to permissions in one table, src/domain/staff-roles.ts.
  */
 
-import type { ApiKeyView, OrderView, PackageView, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
+import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
 
 export type { StaffRole } from '../domain/staff-roles.js';
 import type { StaffRole } from '../domain/staff-roles.js';
@@ -154,9 +154,14 @@ export interface IssuedApiKey {
 
 // ── Packages (features/packages/package-admin-routes.ts) ────────────────────
 
-/** A package as staff see it: `archived` is off sale (taken off, or retired). */
+/**
+ * A package as staff see it: `archived` is off sale (taken off, or retired). A package
+ * priced 0 is never sold, whatever its status: `grant_only`, it is granted by staff or
+ * redeemed with a code.
+ */
 export interface AdminPackageView extends PackageView {
   status: 'active' | 'archived';
+  grant_only: boolean;
   created_at: string;
 }
 
@@ -189,7 +194,8 @@ export interface GrantPackageRequest {
 export interface GrantedPeriod {
   id: number;
   package_id: number;
-  status: 'active' | 'cancelled' | 'refunded';
+  /** `queued` when it starts after the user's current period. */
+  status: PeriodStatus;
   start_date: string;
   end_date: string;
   order_id: number | null;
@@ -214,6 +220,7 @@ export interface AdminOrderView {
   paid_at: string | null;
   fulfilled_at: string | null;
   refunded_at: string | null;
+  cancelled_at: string | null;
   user_id: number;
   /** The customer's e-mail address (null: the account is gone). */
   user_email: string | null;

@@ -53,6 +53,8 @@ export const createKeyRequest = z.object({
 });
 export const renameKeyRequest = z.object({ name: z.string().trim().min(1).max(100) });
 export const placeOrderRequest = z.object({ package_id: z.number().int().positive(), provider: z.string().min(1).max(32) });
+/** The signature of the order's return link (its `sig`): the permission to cancel it. */
+export const cancelOrderRequest = z.object({ sig: z.string().min(1).max(200) });
 export const redeemRequest = z.object({ code: z.string().trim().toUpperCase().min(4).max(64) });
 /** PATCH /api/console/me/notifications: the mails to turn on (true) or off (false); a switch not named stays as it is. */
 export const noticePreferencesRequest = z.object({
@@ -196,13 +198,24 @@ export interface PaymentProviderView {
 export interface CatalogAnswer {
   packages: PackageView[];
   providers: PaymentProviderView[];
+  /** The day a package bought now would start: today, or the day after the caller's last current or queued period ends. */
+  starts_on: string;
+  /** False while the caller has a package: one bought now is queued after it. */
+  starts_today: boolean;
 }
+
+/**
+ * A period's status: `active` in effect today, `queued` starting on a later day (bought or
+ * granted while another one runs), `ended` past its last day; `cancelled` and `refunded`
+ * count no more.
+ */
+export type PeriodStatus = 'active' | 'queued' | 'ended' | 'cancelled' | 'refunded';
 
 export interface PeriodView extends PlanLimits {
   id: number;
   package_id: number;
   package_name: string;
-  status: 'active' | 'cancelled' | 'refunded';
+  status: PeriodStatus;
   start_date: string;
   end_date: string;
   daily_request_limit: number | null;
@@ -316,7 +329,7 @@ export interface LedgerPage {
   next_cursor: string | null;
 }
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed'] as const;
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed', 'cancelled'] as const;
 
 export interface OrderView {
   order_no: string;
@@ -333,6 +346,7 @@ export interface OrderView {
   paid_at: string | null;
   fulfilled_at: string | null;
   refunded_at: string | null;
+  cancelled_at: string | null;
 }
 export interface OrderList {
   data: OrderView[];
@@ -340,12 +354,17 @@ export interface OrderList {
 
 /**
  * GET /api/console/order-status/:order_no?sig=… — no session needed: the provider sends
- * the buyer back to /orders/:order_no/return?sig=… and the signature is the permission.
+ * the buyer back to /orders/:order_no/return?sig=… (or, on Stripe's Cancel, to
+ * /orders/:order_no/cancelled?sig=…) and the signature is the permission.
+ * POST /api/console/order-status/:order_no/cancel {sig} → the same answer: a pending order
+ * is now `cancelled`; an order in another state (paid a moment before) as it is.
  */
 export interface OrderStatusAnswer {
   order_no: string;
   status: OrderView['status'];
+  package_id: number;
   package_name: string;
+  provider: string;
   amount_cents: number;
   currency: string;
   fulfilled_at: string | null;

@@ -94,6 +94,13 @@ const envShape = z.object({
     .describe(
       'With DATABASE_OWNER_URL: the migration step also makes (or updates) the login role replicator, the one role the shipped pg_hba.conf lets stream from the primary, with this password.',
     ),
+  SEED_PRICE_LIST: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A JSON file of packages (each what POST /api/admin/packages takes) that the migration step puts on sale once per database, e.g. deploy/seed/price-list.json (the local stack and the development compose file set it). Unset: nothing is seeded.',
+    ),
 
   REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
   REDIS_PASSWORD: z.string().optional().describe("Redis' password (requirepass, or that of the ACL user REDIS_URL names), for a REDIS_URL that carries none."),
@@ -439,6 +446,8 @@ export interface Config {
     reservedConnections: number;
     replicaMaxLagSeconds: number;
     migrateOnStart: boolean;
+    /** A price list file put on sale once per database by the migration step. */
+    seedPriceList: string | undefined;
     /** The schema's owner, who migrates; undefined when DATABASE_URL's role does. */
     ownerUrl: string | undefined;
     /** The password the migration step gives the replication role (REPLICATION_PASSWORD). */
@@ -622,6 +631,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       replicaMaxLagSeconds: e.DB_REPLICA_MAX_LAG_S,
       migrateOnStart: e.MIGRATE_ON_START,
       replicationPassword: e.REPLICATION_PASSWORD,
+      seedPriceList: e.SEED_PRICE_LIST,
     },
     redis: { url: withPassword(e.REDIS_URL, e.REDIS_PASSWORD), commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
@@ -706,18 +716,19 @@ const migrationSchema = envShape
     DATABASE_OWNER_PASSWORD: true,
     REPLICATION_PASSWORD: true,
     USAGE_LOG_RETENTION_DAYS: true,
+    SEED_PRICE_LIST: true,
   })
   .superRefine((env, ctx) => checkCredentials(env, ctx));
 
 /** What the migrate command needs, read as loadConfig reads it (X_FILE included), and nothing else. */
 export function loadMigrationConfig(source: NodeJS.ProcessEnv = process.env): {
-  db: Pick<Config['db'], 'primaryUrl' | 'ownerUrl' | 'replicationPassword'>;
+  db: Pick<Config['db'], 'primaryUrl' | 'ownerUrl' | 'replicationPassword' | 'seedPriceList'>;
   usage: Pick<Config['usage'], 'retentionDays'>;
 } {
   const e = parseEnv(migrationSchema, source);
   const { primaryUrl, ownerUrl } = databaseUrls(e);
   return deepFreeze({
-    db: { primaryUrl, ownerUrl, replicationPassword: e.REPLICATION_PASSWORD },
+    db: { primaryUrl, ownerUrl, replicationPassword: e.REPLICATION_PASSWORD, seedPriceList: e.SEED_PRICE_LIST },
     usage: { retentionDays: e.USAGE_LOG_RETENTION_DAYS },
   });
 }

@@ -227,7 +227,7 @@ export const en = {
     source: 'Source',
     status: 'Status',
     sources: { order: 'Order {{orderNo}}', redemption: 'Redeemed code', grant: 'Granted' },
-    statuses: { active: 'active', cancelled: 'cancelled', refunded: 'refunded' },
+    statuses: { active: 'active', queued: 'queued', ended: 'ended', cancelled: 'cancelled', refunded: 'refunded' },
   },
   limits: {
     requestsPerDay_one: '{{value}} request per day',
@@ -319,6 +319,9 @@ export const en = {
     buy: 'Buy',
     noProvider: 'No payment method takes this currency right now.',
     redirecting: 'Taking you to the payment page…',
+    queuedTitle: 'Queued after your current package',
+    queued: 'A package bought now starts on {{date}}, the day after your current one ends; you pay today.',
+    startsOn: 'Starts on {{date}}',
   },
   providers: {
     stripe: 'Card (Stripe)',
@@ -329,7 +332,15 @@ export const en = {
     empty: 'You have not placed any orders yet.',
     columns: { orderNo: 'Order no.', package: 'Package', amount: 'Amount', provider: 'Payment', status: 'Status', created: 'Created' },
     pay: 'Pay',
-    statuses: { pending: 'pending', paid: 'paid', fulfilled: 'fulfilled', expired: 'expired', refunded: 'refunded', failed: 'failed' },
+    statuses: {
+      pending: 'pending',
+      paid: 'paid',
+      fulfilled: 'fulfilled',
+      expired: 'expired',
+      refunded: 'refunded',
+      failed: 'failed',
+      cancelled: 'cancelled',
+    },
   },
   orderReturn: {
     title: 'Payment',
@@ -342,6 +353,20 @@ export const en = {
     refunded: 'This order was refunded.',
     missingSig: 'This return link is incomplete. See your orders for the status of the payment.',
     seeOrders: 'See my orders',
+    cancelled: 'This order was cancelled: nothing was charged. If you paid after all, the package is still added as soon as the payment is confirmed.',
+    notConfirmedTitle: 'No payment confirmation yet',
+    notConfirmed:
+      'The payment provider has not confirmed a payment for this order. If you paid, the package is added as soon as the confirmation arrives: you can leave this page and look under Orders later. If you did not finish paying, cancel this order and try again. Support can help with the order number above.',
+    checkAgain: 'Check again',
+    cancelOrder: 'Cancel this order',
+    tryAgain: 'Try again',
+    otherPackages: 'See all packages',
+  },
+  orderCancelled: {
+    title: 'Payment cancelled',
+    cancelling: 'Cancelling the order…',
+    cancelled: 'You cancelled the payment: nothing was charged, and the order is cancelled.',
+    tryAgainHint: 'Buy {{name}} again, or choose another package.',
   },
   redeem: {
     title: 'Redeem a code',

@@ -229,7 +229,7 @@ export const zh: Translation = {
     source: '来源',
     status: '状态',
     sources: { order: '订单 {{orderNo}}', redemption: '兑换码', grant: '赠送' },
-    statuses: { active: '生效中', cancelled: '已取消', refunded: '已退款' },
+    statuses: { active: '生效中', queued: '排队中', ended: '已结束', cancelled: '已取消', refunded: '已退款' },
   },
   limits: {
     requestsPerDay_one: '每天 {{value}} 次请求',
@@ -321,6 +321,9 @@ export const zh: Translation = {
     buy: '购买',
     noProvider: '目前没有支持该币种的支付方式。',
     redirecting: '正在前往支付页面…',
+    queuedTitle: '将排在当前套餐之后',
+    queued: '现在购买的套餐将于 {{date}} 开始生效，即当前套餐结束后的第二天；今天付款。',
+    startsOn: '{{date}} 开始生效',
   },
   providers: {
     stripe: '银行卡（Stripe）',
@@ -331,7 +334,7 @@ export const zh: Translation = {
     empty: '您还没有下过订单。',
     columns: { orderNo: '订单号', package: '套餐', amount: '金额', provider: '支付方式', status: '状态', created: '创建时间' },
     pay: '去支付',
-    statuses: { pending: '待支付', paid: '已支付', fulfilled: '已完成', expired: '已过期', refunded: '已退款', failed: '失败' },
+    statuses: { pending: '待支付', paid: '已支付', fulfilled: '已完成', expired: '已过期', refunded: '已退款', failed: '失败', cancelled: '已取消' },
   },
   orderReturn: {
     title: '支付结果',
@@ -344,6 +347,20 @@ export const zh: Translation = {
     refunded: '该订单已退款。',
     missingSig: '返回链接不完整。请在订单页面查看支付状态。',
     seeOrders: '查看我的订单',
+    cancelled: '该订单已取消，未产生扣款。如果您其实已经付款，确认到账后套餐仍会添加到您的账户。',
+    notConfirmedTitle: '尚未收到支付确认',
+    notConfirmed:
+      '支付渠道尚未确认该订单的付款。如果您已付款，确认到账后套餐会自动添加：您可以离开此页面，稍后在“订单”中查看。如果您没有完成支付，请取消该订单后重新购买。如需帮助，请向客服提供上面的订单号。',
+    checkAgain: '再次查询',
+    cancelOrder: '取消该订单',
+    tryAgain: '重新购买',
+    otherPackages: '查看全部套餐',
+  },
+  orderCancelled: {
+    title: '支付已取消',
+    cancelling: '正在取消订单…',
+    cancelled: '您已取消支付：未产生扣款，订单已取消。',
+    tryAgainHint: '重新购买 {{name}}，或选择其他套餐。',
   },
   redeem: {
     title: '兑换码',

@@ -7,11 +7,15 @@ import { PageLoader } from '../components/common/page-loader';
 import { PackageCard } from '../components/packages/package-card';
 import { usePlaceOrder } from '../hooks/api/orders/mutations';
 import { providersFor, useCatalog } from '../hooks/api/packages/queries';
+import { useFormat } from '../lib/format';
 
 export function BuyPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const format = useFormat();
   const catalog = useCatalog();
+  // While a package runs, one bought now is queued: say from when, before the buyer pays.
+  const startsOn = catalog.data && !catalog.data.starts_today ? catalog.data.starts_on : undefined;
   const order = usePlaceOrder();
   // Once an order is placed the browser is leaving: keep the buttons busy until it has.
   const leaving = order.isSuccess && order.data.checkout_url !== null;
@@ -39,6 +43,11 @@ export function BuyPage() {
           {t('buy.redirecting')}
         </Alert>
       )}
+      {startsOn && (
+        <Alert color="blue" variant="light" title={t('buy.queuedTitle')} data-testid="buy-starts-on">
+          {t('buy.queued', { date: format.day(startsOn) })}
+        </Alert>
+      )}
       {catalog.data && catalog.data.packages.length === 0 && (
         <Text c="dimmed" size="sm">
           {t('buy.empty')}
@@ -50,6 +59,7 @@ export function BuyPage() {
             <PackageCard
               key={pkg.id}
               pkg={pkg}
+              startsOn={startsOn}
               providers={providersFor(pkg, catalog.data.providers)}
               onBuy={(provider) => buy(pkg.id, provider)}
               buying={(order.isPending || leaving) && order.variables?.package_id === pkg.id}

@@ -1,13 +1,15 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageLoader } from '../components/common/page-loader';
 import { usePageTitle } from '../components/common/use-page-title';
-import { OrderStatusBadge } from '../components/orders/order-status-badge';
+import { OrderOutcome, OrderSummary } from '../components/orders/order-outcome';
 import { FINAL_ORDER_STATUSES, useOrderStatus } from '../hooks/api/orders/queries';
-import type { OrderStatusAnswer } from '../hooks/api/orders/types';
-import { useFormat } from '../lib/format';
+
+/** How long the page waits for the provider's confirmation before it says what to do instead. */
+const WAIT_MS = 60_000;
 
 /**
  * Where the payment provider sends the buyer back (/orders/:orderNo/return?sig=…). Works
@@ -49,10 +51,17 @@ export function OrderReturnPage() {
   );
 }
 
+/** Polls the order until it is settled, for WAIT_MS at most; then says what the buyer can do. */
 function OrderStatus({ orderNo, sig }: { orderNo: string; sig: string }) {
   const { t } = useTranslation();
-  const format = useFormat();
-  const status = useOrderStatus(orderNo, sig);
+  const [deadline, setDeadline] = useState(() => Date.now() + WAIT_MS);
+  const [gaveUp, setGaveUp] = useState(false);
+  const status = useOrderStatus(orderNo, sig, !gaveUp);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setGaveUp(true), Math.max(0, deadline - Date.now()));
+    return () => clearTimeout(timer);
+  }, [deadline]);
 
   if (status.isError && !status.data) return <ApiErrorAlert error={status.error} onRetry={() => void status.refetch()} />;
   if (!status.data) return <PageLoader />;
@@ -61,48 +70,42 @@ function OrderStatus({ orderNo, sig }: { orderNo: string; sig: string }) {
   const final = FINAL_ORDER_STATUSES.includes(order.status);
   return (
     <Stack gap="sm" aria-live="polite">
-      <Group gap="sm">
-        <OrderStatusBadge status={order.status} raw size="lg" data-testid="order-status" />
-        <Text fw={600}>{order.package_name}</Text>
-        <Text>{format.money(order.amount_cents, order.currency)}</Text>
-      </Group>
-      {final ? (
-        <FinalMessage order={order} />
-      ) : (
+      <OrderSummary order={order} />
+      {final && <OrderOutcome order={order} />}
+      {!final && !gaveUp && (
         <Alert color="blue" variant="light" title={t('orderReturn.waiting')} icon={<Loader size="xs" />}>
           {t('orderReturn.waitingHint')}
         </Alert>
       )}
+      {!final && gaveUp && (
+        <Alert color="yellow" variant="light" title={t('orderReturn.notConfirmedTitle')} data-testid="order-not-confirmed">
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm">{t('orderReturn.notConfirmed')}</Text>
+            <Group gap="sm">
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => {
+                  setGaveUp(false);
+                  setDeadline(Date.now() + WAIT_MS);
+                  void status.refetch();
+                }}
+              >
+                {t('orderReturn.checkAgain')}
+              </Button>
+              <Button
+                size="xs"
+                variant="light"
+                color="red"
+                component={Link}
+                to={`/orders/${encodeURIComponent(orderNo)}/cancelled?${new URLSearchParams({ sig })}`}
+              >
+                {t('orderReturn.cancelOrder')}
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
     </Stack>
   );
-}
-
-function FinalMessage({ order }: { order: OrderStatusAnswer }) {
-  const { t } = useTranslation();
-  switch (order.status) {
-    case 'fulfilled':
-      return (
-        <Alert color="teal" variant="light" role="status">
-          {t('orderReturn.fulfilled', { name: order.package_name })}
-        </Alert>
-      );
-    case 'expired':
-      return (
-        <Alert color="gray" variant="light">
-          {t('orderReturn.expired')}
-        </Alert>
-      );
-    case 'refunded':
-      return (
-        <Alert color="orange" variant="light">
-          {t('orderReturn.refunded')}
-        </Alert>
-      );
-    default:
-      return (
-        <Alert color="red" variant="light" role="alert">
-          {t('orderReturn.failed')}
-        </Alert>
-      );
-  }
 }

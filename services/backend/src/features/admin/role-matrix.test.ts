@@ -33,6 +33,7 @@ const WHO_MAY: Readonly<Record<string, readonly Caller[]>> = {
   'POST /api/console/auth/forgot-password': EVERYONE,
   'POST /api/console/auth/reset-password': EVERYONE,
   'GET /api/console/order-status/:orderNo': EVERYONE,
+  'POST /api/console/order-status/:orderNo/cancel': EVERYONE,
   'GET /api/console/me': SIGNED_IN,
   'POST /api/console/me/password': SIGNED_IN,
   'GET /api/console/me/totp': SIGNED_IN,

@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../payments/providers/payment-provider.js'
 import { microsToDollarsOrNull } from '../models/pricing.js';
 import { businessDay } from '../quota/business-day.js';
 import type { Package, PackageStore } from './package-store.js';
+import { periodStatus } from './period-status.js';
 import type { PeriodDetail, UserPackageStore } from './user-package-store.js';
 
 /** A package's or a period's plan terms; credits in US dollars. */
@@ -23,12 +24,13 @@ export function planView(p: Pick<Package, keyof PlanLimits>): PlanLimits {
   };
 }
 
-export function periodView(p: PeriodDetail): PeriodView {
+/** A period as its owner (and staff) see it, with its status on the business day `today`. */
+export function periodView(p: PeriodDetail, today: string): PeriodView {
   return {
     id: p.id,
     package_id: p.package_id,
     package_name: p.package_name,
-    status: p.status,
+    status: periodStatus(p, today),
     start_date: p.start_date,
     end_date: p.end_date,
     daily_request_limit: p.daily_request_limit,
@@ -57,7 +59,7 @@ export function packageView(p: Package): PackageView {
 
 interface Deps {
   packages: Pick<PackageStore, 'listOnSale'>;
-  userPackages: Pick<UserPackageStore, 'listDetailed'>;
+  userPackages: Pick<UserPackageStore, 'listDetailed' | 'nextStart'>;
   providers: Map<string, PaymentProvider>;
   timeZone: string;
 }
@@ -70,22 +72,32 @@ export function createConsolePackageRoutes({ packages, userPackages, providers, 
     const { account } = requireCaller(res);
     const today = businessDay(timeZone);
     const answer: MyPackagesAnswer = { current: null, queued: [], history: [] };
-    for (const period of (await userPackages.listDetailed(account.id)).map(periodView)) {
-      const live = period.status === 'active' && period.end_date >= today;
-      if (live && period.start_date <= today && !answer.current) answer.current = period;
-      else if (live) answer.queued.push(period);
+    for (const period of (await userPackages.listDetailed(account.id)).map((p) => periodView(p, today))) {
+      if (period.status === 'active' && !answer.current) answer.current = period;
+      // (A second period in effect today, which grants never make, is listed with the queued ones.)
+      else if (period.status === 'queued' || period.status === 'active') answer.queued.push(period);
       else answer.history.unshift(period);
     }
     res.json(answer);
   });
 
-  route(router, 'get', '/catalog', { access: SIGNED_IN, summary: 'The packages on sale and the payment providers' }, async (_in, res) => {
-    requireCaller(res);
-    res.json({
-      packages: (await packages.listOnSale()).map(packageView),
-      providers: [...providers.values()].map((p) => ({ name: p.name, currencies: p.currencies ? [...p.currencies] : null })),
-    } satisfies CatalogAnswer);
-  });
+  route(
+    router,
+    'get',
+    '/catalog',
+    { access: SIGNED_IN, summary: 'The packages on sale, the payment providers, and the day a package bought now starts' },
+    async (_in, res) => {
+      const { account } = requireCaller(res);
+      const today = businessDay(timeZone);
+      const [onSale, startsOn] = await Promise.all([packages.listOnSale(), userPackages.nextStart(account.id, today)]);
+      res.json({
+        packages: onSale.map(packageView),
+        providers: [...providers.values()].map((p) => ({ name: p.name, currencies: p.currencies ? [...p.currencies] : null })),
+        starts_on: startsOn,
+        starts_today: startsOn === today,
+      } satisfies CatalogAnswer);
+    },
+  );
 
   return router;
 }

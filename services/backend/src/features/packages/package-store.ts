@@ -27,6 +27,12 @@ export interface Package {
 
 export type NewPackage = Omit<Package, 'id' | 'status' | 'created_at'>;
 
+/** A package priced 0 is never sold (the catalogue hides it, orders refuse it): staff grant it, or codes redeem it. */
+export const isGrantOnly = (p: Pick<Package, 'price_cents'>): boolean => p.price_cents <= 0;
+
+/** On sale: active and priced (what the console's catalogue lists and an order may buy). */
+export const isOnSale = (p: Pick<Package, 'status' | 'price_cents'>): boolean => p.status === 'active' && !isGrantOnly(p);
+
 /** The plan terms a period copies when it is granted (besides the daily request and token limits and the RPM). */
 export const PLAN_COLUMNS = [
   'daily_credit_limit',
@@ -60,27 +66,30 @@ const EDITABLE = new Set([
   'status',
 ]);
 
+/** A new package, on sale when it is priced (the store's create, and the seeded price list). */
+export async function insertPackage(db: Queryable, p: NewPackage): Promise<Package> {
+  const { rows } = await db.query<Package>(
+    `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, ${PLAN_COLUMNS.join(', ')})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${PLAN_COLUMNS.map((_, i) => `$${i + 9}`).join(', ')})
+     RETURNING ${COLUMNS}`,
+    [
+      p.name,
+      p.description,
+      p.daily_request_limit,
+      p.daily_token_limit,
+      p.rpm_limit,
+      p.duration_days,
+      p.price_cents,
+      p.currency,
+      ...PLAN_COLUMNS.map((c) => p[c]),
+    ],
+  );
+  return rows[0]!;
+}
+
 export function createPackageStore({ pools }: { pools: Pools }) {
   return {
-    async create(p: NewPackage, db: Queryable = pools.primary): Promise<Package> {
-      const { rows } = await db.query<Package>(
-        `INSERT INTO packages (name, description, daily_request_limit, daily_token_limit, rpm_limit, duration_days, price_cents, currency, ${PLAN_COLUMNS.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${PLAN_COLUMNS.map((_, i) => `$${i + 9}`).join(', ')})
-         RETURNING ${COLUMNS}`,
-        [
-          p.name,
-          p.description,
-          p.daily_request_limit,
-          p.daily_token_limit,
-          p.rpm_limit,
-          p.duration_days,
-          p.price_cents,
-          p.currency,
-          ...PLAN_COLUMNS.map((c) => p[c]),
-        ],
-      );
-      return rows[0]!;
-    },
+    create: (p: NewPackage, db: Queryable = pools.primary): Promise<Package> => insertPackage(db, p),
 
     /** On the primary: an admin lists packages right after creating one (and the table is small). */
     async list(): Promise<Package[]> {

@@ -95,6 +95,15 @@ export function createUserPackageStore({ pools }: { pools: Pools }) {
       return tx ? run(tx) : withTransaction(pools.primary, run);
     },
 
+    /** The first day of a period granted now (what a buyer is told before paying); on the primary (a purchase may have just been fulfilled). */
+    async nextStart(userId: number, today: string): Promise<string> {
+      const { rows } = await pools.primary.query<{ last_end: string | null }>(
+        `SELECT max(end_date) AS last_end FROM user_packages WHERE user_id = $1 AND status = 'active'`,
+        [userId],
+      );
+      return periodDates(today, rows[0]?.last_end ?? null, 1).start_date;
+    },
+
     /** Ends the periods an order bought (a refund): they no longer count, today or later. */
     async refundOrder(tx: PoolClient, orderId: number): Promise<number> {
       const { rowCount } = await tx.query(`UPDATE user_packages SET status = 'refunded' WHERE order_id = $1 AND status = 'active'`, [orderId]);

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { placeOrderRequest, type OrderList, type OrderStatusAnswer, type OrderView } from '../../contract/console-api.js';
+import { cancelOrderRequest, placeOrderRequest, type OrderList, type OrderStatusAnswer, type OrderView } from '../../contract/console-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
@@ -30,6 +30,21 @@ export function consoleOrderView(o: Order & { package_name: string }): OrderView
     paid_at: iso(o.paid_at),
     fulfilled_at: iso(o.fulfilled_at),
     refunded_at: iso(o.refunded_at),
+    cancelled_at: iso(o.cancelled_at),
+  };
+}
+
+/** What the holder of the signed return link sees of an order. */
+function orderStatusView(order: Order, packageName: string): OrderStatusAnswer {
+  return {
+    order_no: order.order_no,
+    status: order.status,
+    package_id: order.package_id,
+    package_name: packageName,
+    provider: order.provider,
+    amount_cents: order.amount_cents,
+    currency: order.currency,
+    fulfilled_at: iso(order.fulfilled_at),
   };
 }
 
@@ -42,9 +57,10 @@ interface Deps {
 
 /**
  * GET /api/console/order-status/:order_no?sig=…: the return page's view of an order, for
- * whoever holds the signed link the provider sent them back with (no session needed).
+ * whoever holds the signed link the provider sent them back with (no session needed);
+ * POST …/cancel {sig}: the same holder gives up on paying it (Stripe's Cancel leads there).
  */
-export function createOrderStatusRoute({ orders, packages, orderReturn }: Omit<Deps, 'service'>): Router {
+export function createOrderStatusRoute({ orders, packages, service, orderReturn }: Deps): Router {
   const router = createRouter();
   const spec = {
     access: ANYONE,
@@ -59,14 +75,22 @@ export function createOrderStatusRoute({ orders, packages, orderReturn }: Omit<D
     const order = await orders.get(orderNo);
     if (!order) throw notFound();
     res.set('cache-control', 'no-store');
-    res.json({
-      order_no: order.order_no,
-      status: order.status,
-      package_name: (await packages.get(order.package_id))?.name ?? '',
-      amount_cents: order.amount_cents,
-      currency: order.currency,
-      fulfilled_at: iso(order.fulfilled_at),
-    } satisfies OrderStatusAnswer);
+    res.json(orderStatusView(order, (await packages.get(order.package_id))?.name ?? ''));
+  });
+
+  const cancelSpec = {
+    access: ANYONE,
+    summary: 'Cancel a pending order, for the holder of its signed link (an order in another state is answered as it is)',
+    params: orderParams,
+    body: cancelOrderRequest,
+  };
+  route(router, 'post', '/order-status/:orderNo/cancel', cancelSpec, async ({ params, body }, res) => {
+    const { orderNo } = params;
+    if (!isOrderNo(orderNo) || !orderReturn.verify(orderNo, body.sig)) throw notFound();
+    const order = await service.cancel(orderNo);
+    if (!order) throw notFound();
+    res.set('cache-control', 'no-store');
+    res.json(orderStatusView(order, (await packages.get(order.package_id))?.name ?? ''));
   });
   return router;
 }

@@ -48,7 +48,7 @@ type Settled = { outcome: FulfilmentOutcome; userId?: number };
  * Turns verified payment notices into order states, each notice exactly once. One
  * transaction on the primary per notice: record the provider's event id (unique: a
  * redelivery stops here), lock the order, check the amount, then act on the order.
- * A payment for an expired or failed order is honoured.
+ * A payment for an expired, failed or cancelled order is honoured (the money was taken).
  */
 export function createFulfilmentService({ pools, orders, events, packages, userPackages, grants, audit, logger, onFulfilled }: Deps) {
   async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {

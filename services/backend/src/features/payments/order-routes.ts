@@ -31,6 +31,7 @@ export function orderView(o: Order) {
     paid_at: o.paid_at,
     fulfilled_at: o.fulfilled_at,
     refunded_at: o.refunded_at,
+    cancelled_at: o.cancelled_at,
   };
 }
 

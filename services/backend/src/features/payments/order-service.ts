@@ -1,13 +1,13 @@
 import { BadRequestError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import type { PackageStore } from '../packages/package-store.js';
+import { isOnSale, type PackageStore } from '../packages/package-store.js';
 import { newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
 import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
 import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
 
 interface Deps {
-  orders: Pick<OrderStore, 'create' | 'setCheckout'>;
+  orders: Pick<OrderStore, 'create' | 'setCheckout' | 'cancel'>;
   packages: Pick<PackageStore, 'get'>;
   providers: Map<string, PaymentProvider>;
   expiryMinutes: number;
@@ -17,6 +17,7 @@ interface Deps {
 /**
  * Placing an order: the package's price (never the client's), a pending order, then the
  * provider's checkout. The customer API (/v1/orders) and the console both place orders here.
+ * Cancelling one: the buyer left the provider's page without paying.
  */
 export function createOrderService({ orders, packages, providers, expiryMinutes, logger }: Deps) {
   return {
@@ -30,7 +31,7 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
       }
       const pkg = await packages.get(packageId);
       // Only what is on sale for money (as the console lists it): a free package is granted, or redeemed with a code.
-      if (pkg?.status !== 'active' || pkg.price_cents <= 0) throw new NotFoundError('No such package for sale.', 'package_not_found');
+      if (!pkg || !isOnSale(pkg)) throw new NotFoundError('No such package for sale.', 'package_not_found');
       if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
         throw new BadRequestError(
           `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
@@ -59,6 +60,26 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
       }
       await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
       return { ...order, checkout_url: checkout.checkoutUrl, package_name: pkg.name };
+    },
+
+    /**
+     * The buyer cancelled: a pending order becomes cancelled and its checkout is closed
+     * where the provider allows (a second tab cannot pay it afterwards). An order in any
+     * other state is answered as it is. Should the money still arrive (paid in the moment
+     * before), the payment notice fulfils the cancelled order, once, like an expired one.
+     */
+    async cancel(orderNo: string): Promise<Order | undefined> {
+      const result = await orders.cancel(orderNo);
+      if (!result) return undefined;
+      const provider = providers.get(result.order.provider);
+      if (result.cancelled && result.providerRef && provider?.closeCheckout) {
+        await provider.closeCheckout(result.providerRef).catch((err: unknown) => {
+          // Paid a moment ago (its notice will fulfil the order) or not reached: nothing the buyer can act on.
+          const reason = err instanceof ProviderRefusal ? err.reason : withoutSecrets((err as Error).message);
+          logger.warn({ provider: provider.name, orderNo, reason }, 'payment provider did not close the checkout of a cancelled order');
+        });
+      }
+      return result.order;
     },
   };
 }

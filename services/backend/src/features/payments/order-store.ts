@@ -1,7 +1,11 @@
 import type { PoolClient, Pools, Queryable } from '../../infra/db.js';
 
-/** pending → paid → fulfilled (→ refunded); a pending order may instead expire, or fail (a delayed payment method that did not pay). */
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed'] as const;
+/**
+ * pending → paid → fulfilled (→ refunded); a pending order may instead expire, fail (a
+ * delayed payment method that did not pay) or be cancelled by the buyer. A payment that
+ * still arrives for an expired, failed or cancelled order is honoured.
+ */
+export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Order {
@@ -19,10 +23,11 @@ export interface Order {
   paid_at: Date | null;
   fulfilled_at: Date | null;
   refunded_at: Date | null;
+  cancelled_at: Date | null;
 }
 
 const COLUMNS =
-  'id, order_no, user_id, package_id, provider, amount_cents, currency, status, checkout_url, created_at, expires_at, paid_at, fulfilled_at, refunded_at';
+  'id, order_no, user_id, package_id, provider, amount_cents, currency, status, checkout_url, created_at, expires_at, paid_at, fulfilled_at, refunded_at, cancelled_at';
 
 export function createOrderStore({ pools }: { pools: Pools }) {
   return {
@@ -61,6 +66,26 @@ export function createOrderStore({ pools }: { pools: Pools }) {
     async setStatus(db: Queryable, orderId: number, status: OrderStatus): Promise<void> {
       const stamp = { paid: 'paid_at', fulfilled: 'fulfilled_at', refunded: 'refunded_at' }[status as string];
       await db.query(`UPDATE payment_orders SET status = $2${stamp ? `, ${stamp} = coalesce(${stamp}, now())` : ''} WHERE id = $1`, [orderId, status]);
+    },
+
+    /**
+     * The buyer gave up: a pending order becomes cancelled (an order in any other state
+     * stays as it is). The order as it is now, with the provider's reference of its
+     * checkout; `cancelled` says whether this call cancelled it.
+     */
+    async cancel(orderNo: string): Promise<{ order: Order; providerRef: string | null; cancelled: boolean } | undefined> {
+      const done = await pools.primary.query<Order & { provider_ref: string | null }>(
+        `UPDATE payment_orders SET status = 'cancelled', cancelled_at = now()
+          WHERE order_no = $1 AND status = 'pending'
+          RETURNING ${COLUMNS}, provider_ref`,
+        [orderNo],
+      );
+      if (done.rows[0]) {
+        const { provider_ref, ...order } = done.rows[0];
+        return { order, providerRef: provider_ref, cancelled: true };
+      }
+      const { rows } = await pools.primary.query<Order>(`SELECT ${COLUMNS} FROM payment_orders WHERE order_no = $1`, [orderNo]);
+      return rows[0] && { order: rows[0], providerRef: null, cancelled: false };
     },
 
     /** Pending orders past their time become expired (a later payment is still honoured). */

@@ -8,6 +8,8 @@ import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { periodView } from '../packages/console-package-routes.js';
 import { planTerms } from '../packages/package-store.js';
+import { withPeriodStatus } from '../packages/period-status.js';
+import { businessDay } from '../quota/business-day.js';
 import type { RedemptionService } from './redemption-service.js';
 import type { CodeRow, RedemptionStore } from './redemption-store.js';
 
@@ -102,7 +104,7 @@ export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick
 }
 
 /** POST /api/v1/redeem {code}: the code's package, queued after any current one; once. */
-export function createRedeemRoutes({ redemption, access }: { redemption: RedemptionService; access: Access }): Router {
+export function createRedeemRoutes({ redemption, access, timeZone }: { redemption: RedemptionService; access: Access; timeZone: string }): Router {
   const router = createRouter();
   const middleware = [express.json({ limit: '16kb' })];
   route(
@@ -114,30 +116,33 @@ export function createRedeemRoutes({ redemption, access }: { redemption: Redempt
       const { userId } = res.locals.auth as ApiKeyAuth;
       const { code } = body;
       const { period } = await redemption.redeem(userId, code);
-      res.status(201).json({ object: 'redemption', ...period });
+      res.status(201).json({ object: 'redemption', ...withPeriodStatus(period, businessDay(timeZone)) });
     },
   );
   return router;
 }
 
 /** POST /api/console/redeem {code}: the same, for the signed-in person; answers the period with its package. */
-export function createConsoleRedeemRoutes({ redemption }: { redemption: RedemptionService }): Router {
+export function createConsoleRedeemRoutes({ redemption, timeZone }: { redemption: RedemptionService; timeZone: string }): Router {
   const router = createRouter();
   route(router, 'post', '/redeem', { access: SIGNED_IN, summary: 'Redeem a code for its package', body: redeemRequest, status: 201 }, async ({ body }, res) => {
     const { account } = requireCaller(res);
     const { code } = body;
     const { period, pkg } = await redemption.redeem(account.id, code);
     res.status(201).json(
-      periodView({
-        ...period,
-        package_name: pkg.name,
-        daily_request_limit: pkg.daily_request_limit,
-        daily_token_limit: pkg.daily_token_limit,
-        rpm_limit: pkg.rpm_limit,
-        ...planTerms(pkg),
-        order_no: null,
-        redeemed: true,
-      }) satisfies RedeemAnswer,
+      periodView(
+        {
+          ...period,
+          package_name: pkg.name,
+          daily_request_limit: pkg.daily_request_limit,
+          daily_token_limit: pkg.daily_token_limit,
+          rpm_limit: pkg.rpm_limit,
+          ...planTerms(pkg),
+          order_no: null,
+          redeemed: true,
+        },
+        businessDay(timeZone),
+      ) satisfies RedeemAnswer,
     );
   });
   return router;

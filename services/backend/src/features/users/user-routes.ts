@@ -7,6 +7,7 @@ import { actorOf, requires } from '../admin/admin-auth.js';
 import { type KeyStore, keyView } from '../keys/key-store.js';
 import { periodView } from '../packages/console-package-routes.js';
 import type { UserPackageStore } from '../packages/user-package-store.js';
+import { businessDay } from '../quota/business-day.js';
 import { consoleOrderView } from '../payments/console-order-routes.js';
 import type { OrderStore } from '../payments/order-store.js';
 import type { TodayUsage } from '../usage/today-usage.js';
@@ -29,10 +30,11 @@ interface Deps {
   orders: Pick<OrderStore, 'listForUser'>;
   todayUsage: TodayUsage;
   service: UserAdminService;
+  timeZone: string;
 }
 
 /** /api/admin/users: search, a user's whole picture, and HTTP in front of the user admin service. */
-export function createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service }: Deps): Router {
+export function createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service, timeZone }: Deps): Router {
   const router = createRouter();
   const read = requires('users.read');
 
@@ -57,7 +59,7 @@ export function createUserAdminRoutes({ users, keyStore, userPackages, orders, t
     ]);
     res.json({
       ...userView(user),
-      packages: periods.map(periodView),
+      packages: periods.map((p) => periodView(p, businessDay(timeZone))),
       api_keys: keyRows.map(keyView),
       today,
       orders: orderRows.map(consoleOrderView),

@@ -9,6 +9,7 @@ const COLOR: Record<OrderView['status'], string> = {
   expired: 'gray',
   refunded: 'orange',
   failed: 'red',
+  cancelled: 'gray',
 };
 
 interface OrderStatusBadgeProps extends Omit<BadgeProps, 'children' | 'color'> {

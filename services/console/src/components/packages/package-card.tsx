@@ -8,6 +8,8 @@ import { LimitsList } from './limits-list';
 
 interface PackageCardProps {
   pkg: PackageView;
+  /** The day it would start when that is not today (queued after the buyer's current package). */
+  startsOn?: string;
   /** Only the providers that take this package's currency. */
   providers: PaymentProviderView[];
   onBuy: (provider: string) => void;
@@ -16,7 +18,7 @@ interface PackageCardProps {
 }
 
 /** A package on sale: what it gives, its price, how to pay, and "Buy". A region named after the package. */
-export function PackageCard({ pkg, providers, onBuy, buying, disabled }: PackageCardProps) {
+export function PackageCard({ pkg, startsOn, providers, onBuy, buying, disabled }: PackageCardProps) {
   const { t } = useTranslation();
   const providerName = useProviderName();
   const format = useFormat();
@@ -38,6 +40,11 @@ export function PackageCard({ pkg, providers, onBuy, buying, disabled }: Package
           </Text>
         )}
         <LimitsList limits={pkg} />
+        {startsOn && (
+          <Text size="sm" c="blue.8" data-testid="package-starts-on">
+            {t('buy.startsOn', { date: format.day(startsOn) })}
+          </Text>
+        )}
         <Stack gap="sm" mt="auto">
           {providers.length === 0 ? (
             <Text size="sm" c="orange.8">

@@ -6,7 +6,7 @@ import { useFormat } from '../../lib/format';
 // Cells keep to one line; the scroll container lets a wide table scroll sideways on a phone.
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
-const STATUS_COLOR: Record<PeriodView['status'], string> = { active: 'teal', cancelled: 'gray', refunded: 'orange' };
+const STATUS_COLOR: Record<PeriodView['status'], string> = { active: 'teal', queued: 'blue', ended: 'gray', cancelled: 'gray', refunded: 'orange' };
 
 /** Periods (queued or past) with where they came from. */
 export function PeriodsTable({ periods, empty }: { periods: PeriodView[]; empty: string }) {
@@ -33,13 +33,13 @@ export function PeriodsTable({ periods, empty }: { periods: PeriodView[]; empty:
         </Table.Thead>
         <Table.Tbody>
           {periods.map((period) => (
-            <Table.Tr key={period.id}>
+            <Table.Tr key={period.id} data-testid="period-row" data-status={period.status}>
               <Table.Td>{period.package_name}</Table.Td>
               <Table.Td>{format.day(period.start_date)}</Table.Td>
               <Table.Td>{format.day(period.end_date)}</Table.Td>
               <Table.Td>{t(`periods.sources.${period.source}`, { orderNo: period.order_no ?? '' })}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={STATUS_COLOR[period.status]}>
+                <Badge variant="light" color={STATUS_COLOR[period.status]} data-testid="period-status">
                   {t(`periods.statuses.${period.status}`)}
                 </Badge>
               </Table.Td>

@@ -16,6 +16,12 @@ export interface PaymentProvider {
   readonly currencies?: readonly string[];
   /** Throws a ProviderRefusal when the provider answered no; any other error means it was not reached. */
   createCheckout(order: Order, packageName: string): Promise<{ checkoutUrl: string; providerRef: string | null }>;
+  /**
+   * Closes the checkout of an order the buyer cancelled, where the provider can (Stripe
+   * expires the session), so that it can no longer be paid. Throws when the provider
+   * refused (the session was paid meanwhile) or was not reached.
+   */
+  closeCheckout?(providerRef: string): Promise<void>;
 }
 
 /**

@@ -36,9 +36,15 @@ function asRefusal(err: unknown): ProviderRefusal | undefined {
   return new ProviderRefusal('stripe', withoutSecrets(err.message), { status: err.statusCode, code: err.code, param: err.param, requestId: err.requestId });
 }
 
-/** Stripe Checkout: a Checkout Session per order, carrying the order number both ways. */
-/** `returnUrl`: where Stripe sends the buyer back (the console's return page of the order). */
-export function createStripeProvider(config: StripeConfig, returnUrl: (orderNo: string) => string): PaymentProvider & { stripe: Stripe } {
+/**
+ * Stripe Checkout: a Checkout Session per order, carrying the order number both ways.
+ * `links`: where Stripe sends the buyer back after paying (the console's return page of the
+ * order) and after Cancel (the console's page that cancels the order).
+ */
+export function createStripeProvider(
+  config: StripeConfig,
+  links: { returnUrl: (orderNo: string) => string; cancelUrl: (orderNo: string) => string },
+): PaymentProvider & { stripe: Stripe } {
   const stripe = client(config);
   return {
     name: 'stripe',
@@ -53,8 +59,8 @@ export function createStripeProvider(config: StripeConfig, returnUrl: (orderNo: 
             line_items: [
               { quantity: 1, price_data: { currency: order.currency.toLowerCase(), unit_amount: order.amount_cents, product_data: { name: packageName } } },
             ],
-            success_url: returnUrl(order.order_no),
-            cancel_url: returnUrl(order.order_no),
+            success_url: links.returnUrl(order.order_no),
+            cancel_url: links.cancelUrl(order.order_no),
             expires_at: sessionExpiry(order.expires_at),
           },
           // A retried create (network hiccup) must not open a second session for the order.
@@ -65,6 +71,11 @@ export function createStripeProvider(config: StripeConfig, returnUrl: (orderNo: 
         });
       if (!session.url) throw new Error('Stripe returned a session without a URL');
       return { checkoutUrl: session.url, providerRef: session.id };
+    },
+    async closeCheckout(sessionId) {
+      await stripe.checkout.sessions.expire(sessionId).catch((err: unknown) => {
+        throw asRefusal(err) ?? err;
+      });
     },
   };
 }

@@ -37,6 +37,7 @@ export function OrderTimeline({ order }: { order: AdminOrderDetail }) {
   if (order.paid_at) steps.push({ at: order.paid_at, key: 'paid', title: t('orders.steps.paid'), color: 'blue' });
   if (order.fulfilled_at) steps.push({ at: order.fulfilled_at, key: 'fulfilled', title: t('orders.steps.fulfilled'), color: 'teal' });
   if (order.refunded_at) steps.push({ at: order.refunded_at, key: 'refunded', title: t('orders.steps.refunded'), color: 'orange' });
+  if (order.cancelled_at) steps.push({ at: order.cancelled_at, key: 'cancelled', title: t('orders.steps.cancelled'), color: 'gray' });
   for (const event of order.events) {
     steps.push({
       at: event.received_at,

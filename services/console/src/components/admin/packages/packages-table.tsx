@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
@@ -11,6 +11,32 @@ interface PackagesTableProps {
   /** Left out for roles that may not change packages. */
   onEdit?: (pkg: AdminPackageView) => void;
   onRetire?: (pkg: AdminPackageView) => void;
+}
+
+/** On sale, grant only (priced 0: never sold, whatever its status) or off sale. */
+function SaleBadge({ pkg }: { pkg: AdminPackageView }) {
+  const { t } = useTranslation('admin');
+  if (pkg.status !== 'active') {
+    return (
+      <Badge variant="light" color="gray">
+        {t('packages.offSaleBadge')}
+      </Badge>
+    );
+  }
+  if (pkg.grant_only) {
+    return (
+      <Tooltip label={t('packages.grantOnlyHint')} multiline w={260}>
+        <Badge variant="light" color="blue" data-testid="grant-only-badge">
+          {t('packages.grantOnlyBadge')}
+        </Badge>
+      </Tooltip>
+    );
+  }
+  return (
+    <Badge variant="light" color="teal">
+      {t('packages.onSaleBadge')}
+    </Badge>
+  );
 }
 
 /** Every package with its price, terms and whether it is on sale. */
@@ -56,9 +82,7 @@ export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps
               </Table.Td>
               <Table.Td ta="right">{pkg.duration_days}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={pkg.status === 'active' ? 'teal' : 'gray'}>
-                  {pkg.status === 'active' ? t('packages.onSaleBadge') : t('packages.offSaleBadge')}
-                </Badge>
+                <SaleBadge pkg={pkg} />
               </Table.Td>
               {withActions && (
                 <Table.Td>

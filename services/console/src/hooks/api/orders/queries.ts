@@ -10,7 +10,7 @@ export const orderKeys = {
 };
 
 /** Statuses after which an order never changes again (as far as the buyer waits for it). */
-export const FINAL_ORDER_STATUSES: ReadonlyArray<OrderView['status']> = ['fulfilled', 'expired', 'failed', 'refunded'];
+export const FINAL_ORDER_STATUSES: ReadonlyArray<OrderView['status']> = ['fulfilled', 'expired', 'failed', 'refunded', 'cancelled'];
 
 export function useOrders() {
   const api = useApiClient();
@@ -32,9 +32,10 @@ const POLL_MS = 1500;
 
 /**
  * The return page's view of an order, readable without a session (the signature is the
- * permission). Polls until the order reaches a final status; a refusal (4xx) stops it too.
+ * permission). Polls until the order reaches a final status, a refusal (4xx), or `polling`
+ * turns false (the page stopped waiting).
  */
-export function useOrderStatus(orderNo: string, sig: string) {
+export function useOrderStatus(orderNo: string, sig: string, polling = true) {
   const api = useApiClient();
   return useQuery({
     queryKey: orderKeys.status(orderNo),
@@ -42,6 +43,7 @@ export function useOrderStatus(orderNo: string, sig: string) {
     retry: (count, error) => !(isApiError(error) && error.status >= 400 && error.status < 500) && count < 3,
     refetchInterval: (query) => {
       const { data, error } = query.state;
+      if (!polling) return false;
       if (data && FINAL_ORDER_STATUSES.includes(data.status)) return false;
       if (isApiError(error) && error.status >= 400 && error.status < 500) return false;
       return POLL_MS;

@@ -21,7 +21,8 @@ export function useCatalog() {
   return useQuery({
     queryKey: packageKeys.catalog,
     queryFn: () => api.get<CatalogAnswer>('/api/console/catalog'),
-    staleTime: 5 * 60_000,
+    // Read again on every visit: the day a package bought now starts moves with each purchase.
+    staleTime: 0,
   });
 }
 
