@@ -38,6 +38,7 @@ import { createModelCatalogue } from './features/models/model-catalogue.js';
 import { createModelStore } from './features/models/model-store.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
+import { createRefusalRecorder } from './features/usage/refusal-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
 import { createAuditRoutes } from './features/audit/audit-routes.js';
 import { createAuditStore } from './features/audit/audit-store.js';
@@ -284,6 +285,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     entitlements,
     quota,
     recorder,
+    refusals: createRefusalRecorder({ recorder, metrics, logger, timeZone, perKeyMinute: config.usage.refusalsPerKeyMinute }),
     catalogue: modelCatalogue,
     affinity,
     metrics,
