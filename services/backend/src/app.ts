@@ -40,6 +40,7 @@ import { createConsoleModelRoutes } from './features/models/console-model-routes
 import { createOfferedModels } from './features/models/offered-models.js';
 import { createAdminUsageRoutes, createCustomerUsageRoutes } from './features/usage/usage-routes.js';
 import { createUsageRecorder } from './features/usage/usage-recorder.js';
+import { createRefusalRecorder } from './features/usage/refusal-recorder.js';
 import { createUserAdminRoutes } from './features/users/user-routes.js';
 import { createAuditRoutes } from './features/audit/audit-routes.js';
 import { createAuditStore } from './features/audit/audit-store.js';
@@ -313,6 +314,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     entitlements,
     quota,
     recorder,
+    refusals: createRefusalRecorder({ recorder, metrics, logger, timeZone, perKeyMinute: config.usage.refusalsPerKeyMinute }),
     catalogue: modelCatalogue,
     affinity,
     metrics,

@@ -15,7 +15,10 @@ export interface UsageCountsView {
   request_count: number;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Requests answered with an error, refusals included. */
   error_count: number;
+  /** Of those, the gateway's refusals before the upstream (401, 403, 429 of a known key). */
+  refusal_count: number;
   user_count: number;
 }
 
@@ -351,10 +354,12 @@ export interface UsageRequestView {
   channel: string | null;
   status_code: number;
   latency_ms: number;
+  /** Refused before the upstream (401, 403, 429): the error code recorded; null for a request relayed. */
+  refusal: string | null;
 }
 
 /**
- * GET /api/admin/usage/requests?user_id&key_id&model&status&status_class&from&to&limit&cursor:
+ * GET /api/admin/usage/requests?user_id&key_id&model&status&status_class&outcome&from&to&limit&cursor:
  * newest first; pass next_cursor back as cursor with the same filters (null: no more).
  * Without from/to, the last 24 hours; without a user or key, at most 31 days.
  */

@@ -318,10 +318,12 @@ export interface LedgerEntry {
   cost: number;
   status_code: number;
   latency_ms: number;
+  /** Refused before the upstream (401, 403, 429): the error code the refusal was recorded under; null for a request relayed. */
+  refusal: string | null;
 }
 /**
- * GET /api/console/ledger?limit=50&cursor=…&key_id=…&model=…&date=YYYY-MM-DD — newest
- * first; pass `next_cursor` back as `cursor` for the next page (null: no more).
+ * GET /api/console/ledger?limit=50&cursor=…&key_id=…&model=…&date=YYYY-MM-DD&outcome=served|refused|failed&status=429 —
+ * newest first; pass `next_cursor` back as `cursor` for the next page (null: no more).
  * GET /api/console/ledger.csv with the same filters downloads every matching row.
  */
 export interface LedgerPage {

@@ -233,6 +233,15 @@ const envShape = z.object({
     .min(1000)
     .default(15_000)
     .describe('A usage record left unacknowledged this long by a flusher (one that died) is taken over by another.'),
+  REFUSALS_PER_KEY_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(20)
+    .describe(
+      "Refusals (401/403/429) of one API key's metered requests that each backend worker records per minute in the ledger and request search; past it (and past 50 times it for all keys together) they are only counted in gateway_refusals_total, so a client hammering a refused key writes a bounded number of rows. 0 records none.",
+    ),
 
   PUBLIC_BASE_URL: z
     .string()
@@ -466,7 +475,7 @@ export interface Config {
   readonly quota: { timeZone: string; completionTokenEstimate: number; hangupReadTimeoutMs: number };
   readonly cache: { keyTtlMs: number };
   readonly authFailures: { perMinute: number; blockSeconds: number };
-  readonly usage: { flushBatch: number; flushIntervalMs: number; claimIdleMs: number; retentionDays: number };
+  readonly usage: { flushBatch: number; flushIntervalMs: number; claimIdleMs: number; retentionDays: number; refusalsPerKeyMinute: number };
   readonly accounts: {
     signupMode: Env['SIGNUP_MODE'];
     smtpUrl: string | undefined;
@@ -652,6 +661,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       flushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
       claimIdleMs: e.USAGE_CLAIM_IDLE_MS,
       retentionDays: e.USAGE_LOG_RETENTION_DAYS,
+      refusalsPerKeyMinute: e.REFUSALS_PER_KEY_MINUTE,
     },
     accounts: {
       signupMode: e.SIGNUP_MODE,

@@ -53,6 +53,12 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    refusals: new client.Counter({
+      name: 'gateway_refusals_total',
+      help: "Metered requests refused with 401, 403 or 429, by status, code and whether a row was written: recorded (the key's owner sees it), capped (past REFUSALS_PER_KEY_MINUTE), anonymous (no known key: counted here only).",
+      labelNames: ['status', 'code', 'recorded'] as const,
+      registers: [registry],
+    }),
     activeStreams: new client.Gauge({
       name: 'gateway_active_streams',
       help: 'Streaming responses being relayed right now.',

@@ -3,6 +3,7 @@ import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-
 import { HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
 import type { Access } from '../../infra/routes.js';
 import type { KeyService } from './key-service.js';
+import type { ApiKeyRecord } from './key-store.js';
 
 export interface ApiKeyAuth {
   keyId: number;
@@ -13,6 +14,25 @@ class SuspendedAccountError extends HttpError {
   constructor() {
     super(403, 'The account this key belongs to is suspended; contact the operator of this gateway.', 'permission_error', 'account_suspended', NO_RETRY);
   }
+}
+
+const REFUSED_KEY = Symbol('refused key');
+
+/** A refusal of a key that was issued: whose it is, and the code its refusal is recorded under. */
+export interface RefusedKey {
+  userId: number;
+  keyId: number;
+  code: string;
+}
+
+function ownedBy<E extends HttpError>(err: E, record: ApiKeyRecord, code: string): E {
+  (err as E & { [REFUSED_KEY]?: RefusedKey })[REFUSED_KEY] = { userId: record.userId, keyId: record.id, code };
+  return err;
+}
+
+/** The owner of the key an authentication error refused, when the key was issued (revoked, expired, suspended). */
+export function refusedKeyOf(err: unknown): RefusedKey | undefined {
+  return (err as { [REFUSED_KEY]?: RefusedKey } | null)?.[REFUSED_KEY];
 }
 
 /**
@@ -31,8 +51,11 @@ export function createApiKeyAuthenticator({ keys, failures }: { keys: KeyService
     const blocked = failures.isBlocked(address);
     const outcome = await keys.authenticate(match[1], { cachedOnly: blocked });
     if (outcome.ok) return { keyId: outcome.record.id, userId: outcome.record.userId };
-    if (outcome.reason === 'suspended') throw new SuspendedAccountError();
-    if (outcome.reason === 'expired') throw new UnauthorizedError('This API key has expired.', 'api_key_expired');
+    const { record } = outcome;
+    if (outcome.reason === 'suspended' && record) throw ownedBy(new SuspendedAccountError(), record, 'account_suspended');
+    if (outcome.reason === 'expired' && record) throw ownedBy(new UnauthorizedError('This API key has expired.', 'api_key_expired'), record, 'api_key_expired');
+    // Answered as an unknown key; recorded for its owner as what it is.
+    if (outcome.reason === 'revoked' && record) throw ownedBy(new UnauthorizedError(), record, 'api_key_revoked');
     if (outcome.reason === 'unknown' && (blocked || (await failures.fail(address)))) throw new TooManyFailuresError();
     throw new UnauthorizedError();
   };

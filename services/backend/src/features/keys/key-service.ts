@@ -18,7 +18,8 @@ const redisKey = (hash: string) => `cg:key:${hash}`;
 
 /** Why a key was refused: unknown (never issued: a guess, or a typo), revoked, expired, or its account suspended. */
 export type KeyRefusal = 'unknown' | 'revoked' | 'expired' | 'suspended';
-export type Authentication = { ok: true; record: ApiKeyRecord } | { ok: false; reason: KeyRefusal };
+/** A refused key that was issued carries its record: the refusal is its owner's to see. */
+export type Authentication = { ok: true; record: ApiKeyRecord } | { ok: false; reason: KeyRefusal; record?: ApiKeyRecord };
 
 interface Deps {
   keyStore: KeyStore;
@@ -85,9 +86,9 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       if (!isWellFormedKey(plainKey)) return { ok: false, reason: 'unknown' };
       const record = await lookup(hashApiKey(pepper, plainKey), options.cachedOnly ?? false);
       if (!record) return { ok: false, reason: 'unknown' };
-      if (record.status !== 'active') return { ok: false, reason: 'revoked' };
-      if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
-      if (record.userStatus === 'suspended') return { ok: false, reason: 'suspended' };
+      if (record.status !== 'active') return { ok: false, reason: 'revoked', record };
+      if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired', record };
+      if (record.userStatus === 'suspended') return { ok: false, reason: 'suspended', record };
       return { ok: true, record };
     },
 

@@ -80,7 +80,7 @@ describe('the catalogue is the list of what is sold', () => {
       assert.equal(last?.body.error.code, 'daily_credit_limit_exceeded');
       assert.ok(served > 0, 'the first requests fit');
       const rows = await waitForRows<{ cost: string; n: string }>(
-        'SELECT coalesce(sum(cost_micros), 0) AS cost, count(*) AS n FROM usage_logs WHERE user_id = $1',
+        'SELECT coalesce(sum(cost_micros), 0) AS cost, count(*) AS n FROM usage_logs WHERE user_id = $1 AND refusal IS NULL',
         [userId],
         (r) => Number(r[0]?.n) === served,
       );

@@ -74,6 +74,7 @@ export function createOverviewRoutes({ pools, redis, usage, business, timeZone }
           prompt_tokens: 0,
           completion_tokens: 0,
           error_count: 0,
+          refusal_count: 0,
           user_count: 0,
           new_customers: 0,
           revenue: {},

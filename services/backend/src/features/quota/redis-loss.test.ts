@@ -74,7 +74,8 @@ describe('losing Redis', () => {
         .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
     const count = async (sql: string) => (await db.query<{ n: number }>(sql, [userId])).rows[0]?.n ?? 0;
     const booked = () => count('SELECT request_count::int AS n FROM daily_usage WHERE user_id = $1');
-    const logged = () => count('SELECT count(*)::int AS n FROM usage_logs WHERE user_id = $1');
+    // The three refusals are in usage_logs too, as refusals.
+    const logged = () => count('SELECT count(*)::int AS n FROM usage_logs WHERE user_id = $1 AND refusal IS NULL');
 
     // Two served by Redis, their records in the stream; a third in flight.
     assert.equal((await chat('one')).status, 200);

@@ -54,7 +54,11 @@ describe('Redis out of memory', () => {
     assert.match(streamed, /data: \[DONE\]/);
     assert.ok((await fallbacks('oom')) >= before + 3, 'gateway_redis_fallbacks_total{reason="oom"} counts them');
     // Every served request is in the books, written straight to Postgres.
-    const rows = await waitForRows<{ status_code: number }>('SELECT status_code FROM usage_logs WHERE user_id = $1', [userId], (r) => r.length >= 3);
+    const rows = await waitForRows<{ status_code: number }>(
+      'SELECT status_code FROM usage_logs WHERE user_id = $1 AND refusal IS NULL',
+      [userId],
+      (r) => r.length >= 3,
+    );
     assert.deepEqual(rows.map((r) => r.status_code).sort(), [200, 200, 200]);
     const [day] = await waitForRows<{ request_count: number }>(
       'SELECT request_count::int FROM daily_usage WHERE user_id = $1',

@@ -30,7 +30,7 @@ const costOf = (u: { prompt: number; completion: number }) => u.prompt + u.compl
 type Row = { prompt_tokens: number; completion_tokens: number; reasoning_tokens: number; cost_micros: string; status_code: number };
 const rowsOf = (userId: number, n: number) =>
   waitForRows<Row>(
-    'SELECT prompt_tokens, completion_tokens, reasoning_tokens, cost_micros, status_code FROM usage_logs WHERE user_id = $1',
+    'SELECT prompt_tokens, completion_tokens, reasoning_tokens, cost_micros, status_code FROM usage_logs WHERE user_id = $1 AND refusal IS NULL',
     [userId],
     (r) => r.length >= n,
   );

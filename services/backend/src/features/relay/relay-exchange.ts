@@ -133,6 +133,7 @@ export async function relayMetered(deps: RelayDeps, res: Response, x: Exchange):
           usageDate: x.day,
           billed: charge.request,
           requestCounted: x.reservation.inPostgres,
+          refusal: '',
         }),
       ]);
       for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error).message, requestId }, 'usage settlement failed');

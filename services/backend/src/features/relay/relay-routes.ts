@@ -7,7 +7,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import { conversationOf, FORWARDED_REQUEST_HEADERS } from '../channels/channel-request.js';
 import type { SessionAffinity } from '../channels/session-affinity.js';
-import type { ApiKeyAuth, ApiKeyAuthenticator } from '../keys/api-key-auth.js';
+import { type ApiKeyAuth, type ApiKeyAuthenticator, refusedKeyOf } from '../keys/api-key-auth.js';
 import { type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
 import { createOfferedModels } from '../models/offered-models.js';
 import { costMicros } from '../models/pricing.js';
@@ -16,11 +16,12 @@ import type { Entitlement } from '../packages/user-package-store.js';
 import { businessDay } from '../quota/business-day.js';
 import { NoActivePackageError } from '../quota/quota-errors.js';
 import type { QuotaService } from '../quota/quota-service.js';
+import type { RefusalRecorder } from '../usage/refusal-recorder.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { isPlainUtf8, readJsonBody } from './json-body.js';
 import type { AbandonedAnswers } from './hang-up.js';
 import { relayMetered } from './relay-exchange.js';
-import { outputReserve, RELAY_BODY_DOCS, readRelayRequest } from './relay-request.js';
+import { outputReserve, RELAY_BODY_DOCS, type RelayRequest, readRelayRequest } from './relay-request.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { ApiKind } from './usage-meter.js';
 
@@ -29,6 +30,8 @@ export interface RelayDeps {
   entitlements: EntitlementService;
   quota: QuotaService;
   recorder: UsageRecorder;
+  /** Refusals before the upstream (401, 403, 429), into the same books. */
+  refusals: Pick<RefusalRecorder, 'refused'>;
   catalogue: Pick<ModelCatalogue, 'resolve' | 'list'>;
   affinity: SessionAffinity;
   metrics: Metrics;
@@ -105,9 +108,10 @@ export function createGenerationRoutes(deps: RelayDeps & { access: Access }): Ro
   // estimate is taken from the decoded body, never from its size on the wire. The
   // decoded bytes are kept: unchanged, they are what the upstream is sent.
   const json = express.json({ limit: deps.bodyLimitBytes, type: () => true, verify: keepBodyBytes });
+  const access = keyRefusalsRecorded(deps, deps.access);
   for (const [url, r] of METERED) {
     const spec = {
-      access: deps.access,
+      access,
       summary: r.summary,
       body: RELAY_BODY_DOCS[r.kind],
       ownBody: true,
@@ -135,12 +139,45 @@ export function createMeteredEntry(deps: RelayDeps & { authenticate: ApiKeyAuthe
     assignRequestId(req, res);
     deps.metrics.observeHttp(req, res, () => pattern);
     (async () => {
-      res.locals.auth = await deps.authenticate(req);
+      const started = Date.now();
+      res.locals.auth = await deps.authenticate(req).catch((err: unknown) => {
+        throw keyRefused(deps, res, err, started);
+      });
       const body = await readJsonBody(req, deps.bodyLimitBytes);
       req.body = body?.json;
       if (body) (req as WithBodyBytes)[BODY_BYTES] = body.bytes;
       await handle(deps, req, res, route.kind, route.path);
     })().catch(next);
+  };
+}
+
+/** Records the refusal of a key (its owner's, when it was issued) and hands the error back. */
+function keyRefused(deps: Pick<RelayDeps, 'refusals'>, res: Response, err: unknown, startedAt: number): unknown {
+  const owner = refusedKeyOf(err);
+  deps.refusals.refused(err, {
+    caller: owner && { userId: owner.userId, keyId: owner.keyId },
+    code: owner?.code,
+    requestId: res.locals.requestId as string,
+    // The body of a refused key is not read.
+    model: '',
+    stream: false,
+    startedAt,
+  });
+  return err;
+}
+
+/** The metered routes' API-key check, with its refusals recorded. */
+function keyRefusalsRecorded(deps: Pick<RelayDeps, 'refusals'>, access: Access): Access {
+  return {
+    ...access,
+    async check(req, res) {
+      const started = Date.now();
+      try {
+        await access.check(req, res);
+      } catch (err) {
+        throw keyRefused(deps, res, err, started);
+      }
+    },
   };
 }
 
@@ -177,13 +214,27 @@ export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router 
 }
 
 /**
- * One metered request: validate → the plan in effect and its models → where the
- * conversation lives → reserve every limit at once → relay and settle (relayMetered).
+ * One metered request: validate → admit (the plan, its models, every limit reserved at
+ * once; a refusal is recorded) → relay and settle (relayMetered).
  */
 async function handle(deps: RelayDeps, req: Request, res: Response, kind: ApiKind, path: '/chat/completions' | '/responses') {
+  const started = Date.now();
   const request = readRelayRequest(kind, req.body, bodyBytes(req));
   const auth = res.locals.auth as ApiKeyAuth;
   const day = businessDay(deps.timeZone);
+  let admitted: Awaited<ReturnType<typeof admit>>;
+  try {
+    admitted = await admit(deps, req, res, request, auth, day);
+  } catch (err) {
+    const requestId = res.locals.requestId as string;
+    deps.refusals.refused(err, { caller: auth, requestId, model: request.model, stream: request.stream, startedAt: started });
+    throw err;
+  }
+  await relayMetered(deps, res, { path, request, auth, day, ...admitted, headers: forwardedHeaders(req) });
+}
+
+/** The plan in effect and its models → where the conversation lives → every limit reserved at once. */
+async function admit(deps: RelayDeps, req: Request, res: Response, request: RelayRequest, auth: ApiKeyAuth, day: string) {
   const entitlement = await deps.entitlements.active(auth.userId, day);
   if (!entitlement) {
     deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
@@ -210,5 +261,5 @@ async function handle(deps: RelayDeps, req: Request, res: Response, kind: ApiKin
     stream: request.stream,
     requestId: res.locals.requestId as string,
   });
-  await relayMetered(deps, res, { path, request, auth, day, reservation, price, estimate, affinity, headers: forwardedHeaders(req) });
+  return { reservation, price, estimate, affinity };
 }

@@ -4,6 +4,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { calendarDay, instant, queryInt, text } from '../../infra/validation.js';
 import { requires } from '../admin/admin-auth.js';
 import type { AdminUsageStore } from './admin-usage-store.js';
+import { OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 
 const HOUR_MS = 3_600_000;
@@ -29,6 +30,7 @@ const searchQuery = z
     model: text().min(1).max(256).optional(),
     status: queryInt(100, 599).optional(),
     status_class: z.enum(['2xx', '4xx', '5xx']).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
     from: instant().optional(),
     to: instant().optional(),
     limit: queryInt(1, 200).default(50),
@@ -81,6 +83,7 @@ export function createAdminUsageSearchRoutes({ usage, timeZone }: { usage: Admin
         model: q.model,
         status: q.status,
         statusRange: q.status_class && STATUS_CLASSES[q.status_class],
+        outcome: q.outcome,
         after: decodeCursor(q.cursor),
         limit: q.limit,
       });

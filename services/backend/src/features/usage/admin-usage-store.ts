@@ -1,4 +1,4 @@
-import { type MeteredRow, meteredView } from './metered-request.js';
+import { type MeteredRow, meteredView, type Outcome, outcomeCondition } from './metered-request.js';
 import type { Pools } from '../../infra/db.js';
 import type {
   TopModelView as TopModel,
@@ -20,6 +20,7 @@ export interface RequestFilter {
   status?: number;
   /** Inclusive status bounds, e.g. [400, 499] for 4xx. */
   statusRange?: readonly [number, number];
+  outcome?: Outcome;
   /** Rows strictly older than this one. */
   after?: RequestPosition;
   limit: number;
@@ -33,7 +34,7 @@ export interface RequestFilter {
 // the plan should not hang on that); the row comparison settles ties.
 const SEARCH = `
 SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, api_key_id, model, stream,
-       prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_micros, channel, status_code, latency_ms
+       prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_micros, channel, status_code, latency_ms, refusal
   FROM usage_logs
  WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
    AND ($3::bigint IS NULL OR user_id = $3)
@@ -42,6 +43,7 @@ SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, ap
    AND ($6::int IS NULL OR status_code = $6)
    AND ($7::int IS NULL OR status_code BETWEEN $7 AND $8)
    AND ($9::timestamptz IS NULL OR (created_at <= $9 AND (created_at, request_id) < ($9, $10::text)))
+   AND ${outcomeCondition(12)}
  ORDER BY created_at DESC, request_id DESC
  LIMIT $11`;
 
@@ -55,8 +57,8 @@ interface SearchRow extends MeteredRow {
 //   requests, tokens and users of each day and the top users: one row per active user
 //   and day, however many requests they made (index daily_usage_date). Counting a day's
 //   rows counts its users.
-// - usage_logs gives what daily_usage does not record: errors per day (an index-only scan
-//   of the partial index of failed requests, a few per cent of the rows) and the models,
+// - usage_logs gives what daily_usage does not record: errors and refusals per day (the
+//   partial index of failed requests, a few per cent of the rows) and the models,
 //   which need one pass over the range's rows. That pass is the summary's cost, and why
 //   its range is bounded (admin-usage-routes.ts).
 // Days are business days (BUSINESS_TIMEZONE), like daily_usage's dates.
@@ -68,7 +70,7 @@ SELECT usage_date AS date, sum(request_count)::bigint AS request_count, sum(prom
  GROUP BY usage_date`;
 
 const ERRORS_BY_DAY = `
-SELECT (created_at AT TIME ZONE $3)::date AS date, count(*) AS error_count
+SELECT (created_at AT TIME ZONE $3)::date AS date, count(*) AS error_count, count(refusal) AS refusal_count
   FROM usage_logs
  WHERE status_code >= 400
    AND created_at >= ($1::date::timestamp AT TIME ZONE $3) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
@@ -96,6 +98,8 @@ WITH per_model AS MATERIALIZED (
          coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens, coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens
     FROM usage_logs
    WHERE created_at >= ($1::date::timestamp AT TIME ZONE $3) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+     -- A key refused before its body was read names no model.
+     AND model <> ''
    GROUP BY model
 )
 (SELECT 'requests' AS ranking, * FROM per_model ORDER BY request_count DESC, model LIMIT $4)
@@ -103,7 +107,7 @@ UNION ALL
 (SELECT 'tokens' AS ranking, * FROM per_model ORDER BY prompt_tokens + completion_tokens DESC, model LIMIT $4)`;
 
 type Ranked<T> = T & { ranking: 'requests' | 'tokens' };
-type DailyRow = Omit<UsageCounts, 'error_count'> & { date: string };
+type DailyRow = Omit<UsageCounts, 'error_count' | 'refusal_count'> & { date: string };
 
 const sumOf = <K extends string>(rows: Array<Record<K, number>>, key: K) => rows.reduce((sum, r) => sum + r[key], 0);
 
@@ -146,6 +150,7 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
         f.after?.createdAt ?? null,
         f.after?.requestId ?? '',
         f.limit + 1,
+        f.outcome ?? null,
       ]);
       const page = rows.slice(0, f.limit);
       const last = page.at(-1);
@@ -157,11 +162,11 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
     async summary(from: string, to: string, timeZone: string, top: number): Promise<UsageSummaryView> {
       const [daily, errors, users, models] = await Promise.all([
         pools.reader.query<DailyRow>(DAILY, [from, to]),
-        pools.reader.query<{ date: string; error_count: number }>(ERRORS_BY_DAY, [from, to, timeZone]),
+        pools.reader.query<{ date: string; error_count: number; refusal_count: number }>(ERRORS_BY_DAY, [from, to, timeZone]),
         pools.reader.query<Ranked<Omit<TopUser, 'total_tokens'>> & { users_in_range: number }>(TOP_USERS, [from, to, top]),
         pools.reader.query<Ranked<Omit<TopModel, 'total_tokens'>>>(TOP_MODELS, [from, to, timeZone, top]),
       ]);
-      const errorsOn = new Map(errors.rows.map((r) => [r.date, r.error_count]));
+      const errorsOn = new Map(errors.rows.map((r) => [r.date, r]));
       const dayRows = new Map(daily.rows.map((r) => [r.date, r]));
       const days: UsageSummaryView['daily'] = [];
       for (let day = from; day <= to; day = addDays(day)) {
@@ -171,7 +176,8 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
           request_count: r?.request_count ?? 0,
           prompt_tokens: r?.prompt_tokens ?? 0,
           completion_tokens: r?.completion_tokens ?? 0,
-          error_count: errorsOn.get(day) ?? 0,
+          error_count: errorsOn.get(day)?.error_count ?? 0,
+          refusal_count: errorsOn.get(day)?.refusal_count ?? 0,
           user_count: r?.user_count ?? 0,
         });
       }
@@ -188,6 +194,7 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
           prompt_tokens: sumOf(days, 'prompt_tokens'),
           completion_tokens: sumOf(days, 'completion_tokens'),
           error_count: sumOf(days, 'error_count'),
+          refusal_count: sumOf(days, 'refusal_count'),
           // Users of the range, each once (a user active on two days is one user).
           user_count: users.rows[0]?.users_in_range ?? 0,
         },

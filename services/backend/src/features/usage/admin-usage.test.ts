@@ -95,6 +95,7 @@ describe('admin usage search', () => {
       'model',
       'prompt_tokens',
       'reasoning_tokens',
+      'refusal',
       'request_id',
       'status_code',
       'stream',

@@ -7,7 +7,7 @@ import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import { addDays } from '../quota/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
-import { meteredView } from './metered-request.js';
+import { meteredView, OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 import type { TodayUsage } from './today-usage.js';
 import { rangeSchema } from './usage-routes.js';
@@ -21,6 +21,8 @@ const ledgerQuery = z.object({
   key_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
   model: text().min(1).max(200).optional(),
   date: calendarDay().optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  status: queryInt(100, 599).optional(),
 });
 
 const entryView = (r: LedgerRow): LedgerEntry => ({ ...meteredView(r), key_name: r.key_name });
@@ -46,6 +48,7 @@ const CSV_COLUMNS = [
   'cost_usd',
   'status',
   'latency_ms',
+  'refusal',
 ] as const;
 const csvLine = (e: LedgerEntry) =>
   `${[
@@ -62,6 +65,7 @@ const csvLine = (e: LedgerEntry) =>
     e.cost.toFixed(6),
     e.status_code,
     e.latency_ms,
+    e.refusal,
   ]
     .map(csvCell)
     .join(',')}\r\n`;
@@ -122,6 +126,8 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
       model: q.model,
       day: q.date,
       timeZone,
+      outcome: q.outcome,
+      status: q.status,
       after: decodeCursor(q.cursor || undefined),
       limit: q.limit + 1,
     });
@@ -135,7 +141,16 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
   const csvQuery = ledgerQuery.omit({ limit: true, cursor: true });
   route(router, 'get', '/ledger.csv', { access, summary: 'My requests as CSV', query: csvQuery, produces: 'text/csv' }, async ({ query: q }, res) => {
     const { account } = requireCaller(res);
-    const filter: LedgerFilter = { userId: account.id, keyId: q.key_id, model: q.model, day: q.date, timeZone, limit: CSV_PAGE };
+    const filter: LedgerFilter = {
+      userId: account.id,
+      keyId: q.key_id,
+      model: q.model,
+      day: q.date,
+      timeZone,
+      outcome: q.outcome,
+      status: q.status,
+      limit: CSV_PAGE,
+    };
     let rows = await ledger.page(filter);
     res.set({
       'content-type': 'text/csv; charset=utf-8',

@@ -29,6 +29,7 @@ function record(userId: number, apiKeyId: number, extra: Partial<UsageRecord> = 
     usageDate: new Date().toISOString().slice(0, 10),
     billed: true,
     requestCounted: false,
+    refusal: '',
     ...extra,
   };
 }

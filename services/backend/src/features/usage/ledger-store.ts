@@ -1,5 +1,5 @@
 import type { Pools } from '../../infra/db.js';
-import type { MeteredRow } from './metered-request.js';
+import { type MeteredRow, type Outcome, outcomeCondition } from './metered-request.js';
 import type { RequestPosition } from './request-cursor.js';
 
 export interface LedgerRow extends MeteredRow {
@@ -13,6 +13,8 @@ export interface LedgerFilter {
   /** A business day (YYYY-MM-DD) in `timeZone`. */
   day?: string;
   timeZone: string;
+  outcome?: Outcome;
+  status?: number;
   /** Rows strictly older than this (created_at, request_id). */
   after?: RequestPosition;
   limit: number;
@@ -29,7 +31,7 @@ export interface ModelDayRow {
 // Day bounds are computed as instants so that idx_usage_logs_user_created serves the range.
 const LEDGER = `
 SELECT l.request_id, l.created_at, l.created_at::text AS created_at_exact, l.api_key_id, k.name AS key_name, l.model, l.stream,
-       l.prompt_tokens, l.completion_tokens, l.total_tokens, l.cached_tokens, l.reasoning_tokens, l.cost_micros, l.status_code, l.latency_ms
+       l.prompt_tokens, l.completion_tokens, l.total_tokens, l.cached_tokens, l.reasoning_tokens, l.cost_micros, l.status_code, l.latency_ms, l.refusal
   FROM usage_logs l
   LEFT JOIN api_keys k ON k.id = l.api_key_id
  WHERE l.user_id = $1
@@ -37,6 +39,8 @@ SELECT l.request_id, l.created_at, l.created_at::text AS created_at_exact, l.api
    AND ($4::bigint IS NULL OR l.api_key_id = $4)
    AND ($5::text IS NULL OR l.model = $5)
    AND ($6::date IS NULL OR (l.created_at >= ($6::date::timestamp AT TIME ZONE $7) AND l.created_at < (($6::date + 1)::timestamp AT TIME ZONE $7)))
+   AND ${outcomeCondition(9, 'l.')}
+   AND ($10::int IS NULL OR l.status_code = $10)
  ORDER BY l.created_at DESC, l.request_id DESC
  LIMIT $8`;
 
@@ -45,6 +49,7 @@ SELECT (l.created_at AT TIME ZONE $4)::date AS date, l.model, count(*) AS reques
        coalesce(sum(l.prompt_tokens), 0) AS prompt_tokens, coalesce(sum(l.completion_tokens), 0) AS completion_tokens
   FROM usage_logs l
  WHERE l.user_id = $1
+   AND l.refusal IS NULL
    AND l.created_at >= ($2::date::timestamp AT TIME ZONE $4)
    AND l.created_at < (($3::date + 1)::timestamp AT TIME ZONE $4)
  GROUP BY 1, 2
@@ -63,6 +68,8 @@ export function createLedgerStore({ pools }: { pools: Pools }) {
         f.day ?? null,
         f.timeZone,
         f.limit,
+        f.outcome ?? null,
+        f.status ?? null,
       ]);
       return rows;
     },

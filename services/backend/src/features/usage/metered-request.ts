@@ -17,7 +17,26 @@ export interface MeteredRow {
   cost_micros: number;
   status_code: number;
   latency_ms: number;
+  refusal: string | null;
 }
+
+/**
+ * What became of a request: served (answered below 400), refused by the gateway before the
+ * upstream (401, 403, 429: a refusal code is recorded), or failed (any other error).
+ */
+export const OUTCOMES = ['served', 'refused', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * The outcome as a condition on usage_logs, `$n` being the outcome's parameter. Refused and
+ * failed rows are the failed-request partial index's (status_code >= 400): saying so lets
+ * the planner use it.
+ */
+export const outcomeCondition = (n: number, alias = '') =>
+  `($${n}::text IS NULL
+     OR ($${n} = 'served' AND ${alias}status_code < 400)
+     OR ($${n} = 'refused' AND ${alias}status_code >= 400 AND ${alias}refusal IS NOT NULL)
+     OR ($${n} = 'failed' AND ${alias}status_code >= 400 AND ${alias}refusal IS NULL))`;
 
 /** Those columns as both APIs show them: times in ISO 8601, the cost in US dollars. */
 export function meteredView(r: MeteredRow) {
@@ -35,5 +54,6 @@ export function meteredView(r: MeteredRow) {
     cost: microsToDollars(r.cost_micros),
     status_code: r.status_code,
     latency_ms: r.latency_ms,
+    refusal: r.refusal,
   };
 }

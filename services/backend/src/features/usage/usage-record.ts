@@ -23,6 +23,12 @@ export interface UsageRecord {
   billed: boolean;
   /** Already counted in daily_usage.request_count (quota taken in Postgres while Redis was away). */
   requestCounted: boolean;
+  /**
+   * The error code of a refusal before the upstream (401/403/429: refusal-recorder.ts), or
+   * empty for a request that went upstream. A refusal has no tokens, no cost, and is never
+   * added to daily_usage.
+   */
+  refusal: string;
 }
 
 export const USAGE_STREAM = 'cg:usage';
@@ -65,6 +71,8 @@ export function toStreamFields(r: UsageRecord): string[] {
     r.billed ? '1' : '0',
     'rc',
     r.requestCounted ? '1' : '0',
+    'rf',
+    r.refusal,
   ];
 }
 
@@ -91,6 +99,7 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     usageDate: f.d ?? '',
     billed: f.b === '1',
     requestCounted: f.rc === '1',
+    refusal: f.rf ?? '',
   };
   const numbersOk = [
     record.userId,

@@ -11,17 +11,17 @@ WITH input AS (
   -- A record delivered twice in one batch (read, then reclaimed) counts once.
   SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
                        $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[], $13::bool[],
-                       $14::int[], $15::int[], $16::bigint[], $17::text[])
+                       $14::int[], $15::int[], $16::bigint[], $17::text[], $18::text[])
     AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
          status_code, latency_ms, stream, created_at, usage_date, billed, request_counted,
-         cached_tokens, reasoning_tokens, cost_micros, channel)
+         cached_tokens, reasoning_tokens, cost_micros, channel, refusal)
 ), inserted AS (
   INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
                           total_tokens, status_code, latency_ms, stream, created_at,
-                          cached_tokens, reasoning_tokens, cost_micros, channel)
+                          cached_tokens, reasoning_tokens, cost_micros, channel, refusal)
   SELECT request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
          prompt_tokens + completion_tokens, status_code, latency_ms, stream, created_at,
-         cached_tokens, reasoning_tokens, cost_micros, nullif(channel, '')
+         cached_tokens, reasoning_tokens, cost_micros, nullif(channel, ''), nullif(refusal, '')
     FROM input
   ON CONFLICT DO NOTHING
   RETURNING request_id, created_at
@@ -31,6 +31,8 @@ INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens,
 SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed AND NOT i.request_counted), sum(i.prompt_tokens), sum(i.completion_tokens),
        sum(i.cached_tokens), sum(i.reasoning_tokens), sum(i.cost_micros)
   FROM input i JOIN inserted USING (request_id, created_at)
+ -- A refusal is in the ledger, not in the books: no request, token or cost of a day.
+ WHERE i.refusal = ''
  GROUP BY i.user_id, i.usage_date
  -- A fixed order of row locks: two flushers never deadlock on each other's users.
  ORDER BY i.user_id, i.usage_date
@@ -64,17 +66,18 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => r.reasoningTokens),
     col((r) => r.costMicros),
     col((r) => r.channel),
+    col((r) => r.refusal),
   ]);
 }
 
 /**
- * Marks when each key of the batch was last used. Rows another flusher holds are skipped
+ * Marks when each key of the batch was last used (a refused attempt is no use). Rows another flusher holds are skipped
  * (it writes a time as recent), so two flushers never wait on or deadlock with each other.
  */
 export async function touchKeys(db: Queryable, records: UsageRecord[]): Promise<void> {
   const latest = new Map<number, number>();
   for (const r of records) {
-    if (!r.apiKeyId) continue;
+    if (!r.apiKeyId || r.refusal) continue;
     const at = new Date(r.createdAt).getTime();
     if (at > (latest.get(r.apiKeyId) ?? 0)) latest.set(r.apiKeyId, at);
   }

@@ -22,8 +22,8 @@ export function KeysTable({ keys, onRename, onRevoke }: KeysTableProps) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('keys.columns.name')}</Table.Th>
-            <Table.Th>{t('keys.columns.prefix')}</Table.Th>
             <Table.Th>{t('keys.columns.status')}</Table.Th>
+            <Table.Th>{t('keys.columns.prefix')}</Table.Th>
             <Table.Th>{t('keys.columns.created')}</Table.Th>
             <Table.Th>{t('keys.columns.expires')}</Table.Th>
             <Table.Th>{t('keys.columns.lastUsed')}</Table.Th>
@@ -35,12 +35,12 @@ export function KeysTable({ keys, onRename, onRevoke }: KeysTableProps) {
             <Table.Tr key={key.id} data-testid="key-row">
               <Table.Td fw={600}>{key.name}</Table.Td>
               <Table.Td>
+                <KeyStatusBadge apiKey={key} />
+              </Table.Td>
+              <Table.Td>
                 <Text ff="monospace" size="sm">
                   {key.key_prefix}…
                 </Text>
-              </Table.Td>
-              <Table.Td>
-                <KeyStatusBadge apiKey={key} />
               </Table.Td>
               <Table.Td>{format.dateTime(key.created_at)}</Table.Td>
               <Table.Td>{key.expires_at ? format.dateTime(key.expires_at) : t('common.never')}</Table.Td>

@@ -19,10 +19,10 @@ export function OrdersTable({ orders }: { orders: OrderView[] }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('orders.columns.orderNo')}</Table.Th>
+            <Table.Th>{t('orders.columns.status')}</Table.Th>
             <Table.Th>{t('orders.columns.package')}</Table.Th>
             <Table.Th ta="right">{t('orders.columns.amount')}</Table.Th>
             <Table.Th>{t('orders.columns.provider')}</Table.Th>
-            <Table.Th>{t('orders.columns.status')}</Table.Th>
             <Table.Th>{t('orders.columns.created')}</Table.Th>
             <Table.Th>
               <VisuallyHidden>{t('keys.columns.actions')}</VisuallyHidden>
@@ -37,12 +37,12 @@ export function OrdersTable({ orders }: { orders: OrderView[] }) {
                   {order.order_no}
                 </Text>
               </Table.Td>
-              <Table.Td>{order.package_name}</Table.Td>
-              <Table.Td ta="right">{format.money(order.amount_cents, order.currency)}</Table.Td>
-              <Table.Td>{providerName(order.provider)}</Table.Td>
               <Table.Td>
                 <OrderStatusBadge status={order.status} />
               </Table.Td>
+              <Table.Td>{order.package_name}</Table.Td>
+              <Table.Td ta="right">{format.money(order.amount_cents, order.currency)}</Table.Td>
+              <Table.Td>{providerName(order.provider)}</Table.Td>
               <Table.Td>{format.dateTime(order.created_at)}</Table.Td>
               <Table.Td>
                 {order.status === 'pending' && order.checkout_url && (

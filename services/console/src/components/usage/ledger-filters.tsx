@@ -15,12 +15,12 @@ interface LedgerFiltersProps {
   models: string[];
 }
 
-export const NO_FILTERS: Filters = { keyId: '', model: '', date: '' };
+export const NO_FILTERS: Filters = { keyId: '', model: '', date: '', outcome: '' };
 
 export function LedgerFilters({ value, onChange, applied, keys, models }: LedgerFiltersProps) {
   const { t } = useTranslation();
   const listId = useId();
-  const filtered = value.keyId !== '' || value.model !== '' || value.date !== '';
+  const filtered = value.keyId !== '' || value.model !== '' || value.date !== '' || value.outcome !== '';
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
       <NativeSelect
@@ -49,6 +49,18 @@ export function LedgerFilters({ value, onChange, applied, keys, models }: Ledger
         value={value.date}
         onChange={(event) => onChange({ ...value, date: event.currentTarget.value })}
         w={{ base: '100%', xs: 170 }}
+      />
+      <NativeSelect
+        label={t('usage.outcome')}
+        value={value.outcome}
+        onChange={(event) => onChange({ ...value, outcome: event.currentTarget.value as Filters['outcome'] })}
+        data={[
+          { value: '', label: t('usage.outcomes.any') },
+          { value: 'served', label: t('usage.outcomes.served') },
+          { value: 'refused', label: t('usage.outcomes.refused') },
+          { value: 'failed', label: t('usage.outcomes.failed') },
+        ]}
+        w={{ base: '100%', xs: 160 }}
       />
       {filtered && (
         <Button variant="subtle" onClick={() => onChange(NO_FILTERS)}>

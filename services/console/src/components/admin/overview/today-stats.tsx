@@ -23,7 +23,12 @@ export function TodayStats({ today }: { today: OverviewDay }) {
         hint={`${format.compact(today.prompt_tokens)} + ${format.compact(today.completion_tokens)}`}
         data-testid="stat-tokens"
       />
-      <StatCard label={t('overview.errors')} value={format.number(today.error_count)} data-testid="stat-errors" />
+      <StatCard
+        label={t('overview.errors')}
+        value={format.number(today.error_count)}
+        hint={t('overview.refusals', { n: format.number(today.refusal_count) })}
+        data-testid="stat-errors"
+      />
       <StatCard
         label={t('overview.revenue')}
         value={

@@ -33,7 +33,8 @@ export function TopUsersTable({ users, empty }: { users: TopUserView[]; empty: s
           {users.map((user) => (
             <Table.Tr key={user.user_id} data-testid="top-user-row">
               <Table.Td>
-                <Anchor component={Link} to={`/admin/users/${user.user_id}`} size="sm">
+                {/* A long address is cut, so that the figures beside it stay in view (the whole address on hover). */}
+                <Anchor component={Link} to={`/admin/users/${user.user_id}`} size="sm" truncate="end" maw={220} display="block" title={user.email ?? undefined}>
                   {user.email ?? t('common.user', { id: user.user_id })}
                 </Anchor>
               </Table.Td>

@@ -7,11 +7,12 @@ export interface RequestFilterValues {
   keyId: string;
   model: string;
   statusClass: '' | '2xx' | '4xx' | '5xx';
+  outcome: '' | 'served' | 'refused' | 'failed';
   from: string;
   to: string;
 }
 
-export const NO_REQUEST_FILTERS: RequestFilterValues = { userId: '', keyId: '', model: '', statusClass: '', from: '', to: '' };
+export const NO_REQUEST_FILTERS: RequestFilterValues = { userId: '', keyId: '', model: '', statusClass: '', outcome: '', from: '', to: '' };
 
 interface RequestFiltersProps {
   value: RequestFilterValues;
@@ -22,6 +23,7 @@ interface RequestFiltersProps {
 
 export function RequestFilters({ value, onChange, rangeError }: RequestFiltersProps) {
   const { t } = useTranslation('admin');
+  const { t: tMain } = useTranslation();
   const digits = (text: string) => text.replace(/\D/g, '');
   const filtered = Object.entries(value).some(([, v]) => v !== '');
   return (
@@ -57,6 +59,18 @@ export function RequestFilters({ value, onChange, rangeError }: RequestFiltersPr
           { value: '5xx', label: '5xx' },
         ]}
         w={{ base: '100%', xs: 140 }}
+      />
+      <NativeSelect
+        label={tMain('usage.outcome')}
+        value={value.outcome}
+        onChange={(event) => onChange({ ...value, outcome: event.currentTarget.value as RequestFilterValues['outcome'] })}
+        data={[
+          { value: '', label: tMain('usage.outcomes.any') },
+          { value: 'served', label: tMain('usage.outcomes.served') },
+          { value: 'refused', label: tMain('usage.outcomes.refused') },
+          { value: 'failed', label: tMain('usage.outcomes.failed') },
+        ]}
+        w={{ base: '100%', xs: 160 }}
       />
       <TextInput
         label={t('common.from')}

@@ -24,7 +24,12 @@ export function UsageSummary({ summary }: { summary: UsageSummaryView }) {
           value={format.number(totals.prompt_tokens + totals.completion_tokens)}
           hint={`${format.compact(totals.prompt_tokens)} + ${format.compact(totals.completion_tokens)}`}
         />
-        <StatCard label={t('usage.errors')} value={format.number(totals.error_count)} />
+        <StatCard
+          label={t('usage.errors')}
+          value={format.number(totals.error_count)}
+          hint={t('usage.refusals', { n: format.number(totals.refusal_count) })}
+          data-testid="stat-errors"
+        />
         <StatCard label={t('usage.users')} value={format.number(totals.user_count)} />
       </SimpleGrid>
       <TrafficCharts daily={summary.daily} />

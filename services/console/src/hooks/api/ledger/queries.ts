@@ -6,7 +6,7 @@ const PAGE_SIZE = 50;
 
 export const ledgerKeys = {
   all: ['ledger'] as const,
-  list: (filters: LedgerFilters) => ['ledger', filters.keyId, filters.model, filters.date] as const,
+  list: (filters: LedgerFilters) => ['ledger', filters.keyId, filters.model, filters.date, filters.outcome] as const,
 };
 
 function filterParams(filters: LedgerFilters): URLSearchParams {
@@ -14,6 +14,7 @@ function filterParams(filters: LedgerFilters): URLSearchParams {
   if (filters.keyId) params.set('key_id', filters.keyId);
   if (filters.model.trim()) params.set('model', filters.model.trim());
   if (filters.date) params.set('date', filters.date);
+  if (filters.outcome) params.set('outcome', filters.outcome);
   return params;
 }
 

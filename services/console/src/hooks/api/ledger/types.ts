@@ -6,4 +6,6 @@ export interface LedgerFilters {
   model: string;
   /** YYYY-MM-DD */
   date: string;
+  /** served, refused (by the gateway, before the upstream) or failed. */
+  outcome: '' | 'served' | 'refused' | 'failed';
 }

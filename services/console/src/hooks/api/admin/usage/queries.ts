@@ -9,7 +9,8 @@ const PAGE_SIZE = 50;
 export const adminUsageKeys = {
   all: ['admin', 'usage'] as const,
   summary: (range: DayRange) => ['admin', 'usage', 'summary', range.from, range.to] as const,
-  requests: (f: UsageRequestFilters) => ['admin', 'usage', 'requests', f.userId.trim(), f.keyId.trim(), f.model.trim(), f.statusClass, f.from, f.to] as const,
+  requests: (f: UsageRequestFilters) =>
+    ['admin', 'usage', 'requests', f.userId.trim(), f.keyId.trim(), f.model.trim(), f.statusClass, f.outcome, f.from, f.to] as const,
 };
 
 /** The cluster's days and its top users and models for a range of business days. */
@@ -36,6 +37,7 @@ export function useUsageRequests(filters: UsageRequestFilters, enabled = true) {
           key_id: filters.keyId,
           model: filters.model,
           status_class: filters.statusClass,
+          outcome: filters.outcome,
           from: filters.from,
           to: filters.to,
           limit: PAGE_SIZE,

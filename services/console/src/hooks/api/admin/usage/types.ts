@@ -5,6 +5,8 @@ export interface UsageRequestFilters {
   keyId: string;
   model: string;
   statusClass: '' | '2xx' | '4xx' | '5xx';
+  /** served, refused (by the gateway, before the upstream) or failed. */
+  outcome: '' | 'served' | 'refused' | 'failed';
   /** ISO instants, or empty (the API then takes the last 24 hours). */
   from: string;
   to: string;
