@@ -66,6 +66,7 @@ export async function composeProject(options: {
   /** Compose-file variables. */
   vars?: Record<string, string>;
 }): Promise<ComposeProject> {
+  await removeLeftovers();
   const [gatewayPort, tlsPort, prometheusPort, mailPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const envFile = path.join(dir, 'gateway.env');
@@ -142,7 +143,8 @@ export async function composeProject(options: {
         `${options.name} ready through nginx`,
         async () => {
           // /readyz is not served on the public port: nginx answers for a backend, and each backend for itself.
-          const res = await fetch(`${project.gatewayUrl}/healthz`);
+          const res = await fetch(`${project.gatewayUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
+          await res.arrayBuffer();
           if (res.status !== 200) throw new Error(`healthz through nginx ${res.status}`);
           for (const address of await addresses(project, 'backend')) {
             // A timer that holds the event loop open (AbortSignal.timeout's does not) while the answer is awaited.
@@ -172,6 +174,56 @@ export async function composeProject(options: {
   return project;
 }
 
+/** The test files name their projects `cg<kind><pid>`. */
+const TEST_PROJECT = /^cg[a-z]+(\d+)$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what earlier test runs left behind (a run that was killed, or KEEP_COMPOSE): the
+ * containers, networks and volumes of every test project whose process has gone. The files
+ * give their networks fixed subnets, so a leftover network would make the next `up` fail
+ * with "Pool overlaps with other one on this address space".
+ */
+export async function removeLeftovers(): Promise<void> {
+  const label = '{{.Label "com.docker.compose.project"}}';
+  const [containers, networks, volumes, images] = await Promise.all([
+    docker('ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', `{{.ID}} ${label}`),
+    docker('network', 'ls', '--filter', 'label=com.docker.compose.project', '--format', `{{.ID}} ${label}`),
+    docker('volume', 'ls', '--filter', 'label=com.docker.compose.project', '--format', `{{.Name}} ${label}`),
+    // What the development file builds is named `<project>_<service>`.
+    docker('images', '--format', '{{.Repository}}:{{.Tag}}').then((list) =>
+      list
+        .split('\n')
+        .map((image) => `${image} ${image.split('_')[0]}`)
+        .join('\n'),
+    ),
+  ]);
+  const stale = (listing: string) =>
+    listing
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([, project]) => {
+        const pid = TEST_PROJECT.exec(project ?? '')?.[1];
+        return pid !== undefined && !alive(Number(pid));
+      });
+  const [oldContainers, oldNetworks, oldVolumes, oldImages] = [stale(containers), stale(networks), stale(volumes), stale(images)];
+  const projects = new Set([...oldContainers, ...oldNetworks, ...oldVolumes, ...oldImages].map(([, project]) => project));
+  if (!projects.size) return;
+  console.log(`# removing what earlier test runs left: ${[...projects].join(' ')}`);
+  if (oldContainers.length) await docker('rm', '-f', '-v', ...oldContainers.map(([id]) => id!));
+  if (oldNetworks.length) await docker('network', 'rm', ...oldNetworks.map(([id]) => id!));
+  if (oldVolumes.length) await docker('volume', 'rm', '-f', ...oldVolumes.map(([name]) => name!));
+  if (oldImages.length) await docker('rmi', ...oldImages.map(([image]) => image!));
+}
+
 /** The addresses of a service's running containers on one of the project's networks (the edge, where nginx and Prometheus meet the backends), sorted. */
 export async function addresses(project: ComposeProject, service: string, network = 'edge'): Promise<string[]> {
   const ids = await project.containers(service);
@@ -188,7 +240,25 @@ export async function retag(from: string, tag: string): Promise<string> {
   return docker('image', 'inspect', '-f', '{{.Id}}', tag);
 }
 
-/** The test host reaches the containers' addresses on the project's network directly. */
+/**
+ * Runs one step of a test with a deadline that names it: a step that never settles fails
+ * the test with its name, instead of holding it until the file's timeout. Logs how long it took.
+ */
+export async function step<T>(name: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: not done in ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([work(), deadline]);
+    console.log(`# ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Holds the event loop open for a whole test file. A fetch waiting on a kept-alive socket that
  * undici's pool has unref'd can leave a test awaiting with no handle open, and node:test then

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { adminApi } from '@codex-gateway/stack/testing';
-import { type ComposeProject, composeProject, DEVELOPMENT_FILE, holdEventLoop, nginxFollows } from './compose-project.js';
+import { type ComposeProject, composeProject, DEVELOPMENT_FILE, holdEventLoop, nginxFollows, step } from './compose-project.js';
 
 /** The development compose file: up with its mock upstream, one request through nginx, down. */
 describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
@@ -11,32 +11,40 @@ describe('the development compose stack', { timeout: 20 * 60_000 }, () => {
 
   before(async () => {
     stack = await composeProject({ name: `cgdev${process.pid}`, files: [DEVELOPMENT_FILE] });
-    await stack.compose('build');
-    await stack.compose('up', '-d', '--scale', 'backend=2');
-    await stack.ready(240_000);
+    await step('build', 10 * 60_000, () => stack.compose('build'));
+    await step('up', 5 * 60_000, () => stack.compose('up', '-d', '--scale', 'backend=2'));
+    await step('ready through nginx', 250_000, () => stack.ready(240_000));
   });
 
   after(async () => {
     release();
     // The development file names no images: drop the ones compose built under this project's name.
-    if (stack && !process.env.KEEP_COMPOSE) await stack.compose('down', '--remove-orphans', '-v', '--rmi', 'local', '-t', '10');
+    if (stack && !process.env.KEEP_COMPOSE) await step('down', 5 * 60_000, () => stack.compose('down', '--remove-orphans', '-v', '--rmi', 'local', '-t', '10'));
   });
 
   test('comes up with two backends behind nginx serving the console, and a new customer chats through it', async () => {
-    await nginxFollows(stack, 2, 60_000);
+    await step('nginx follows both backends', 70_000, () => nginxFollows(stack, 2, 60_000));
     // The development file's well-known admin token (production refuses it).
     const admin = adminApi({ gatewayUrl: stack.gatewayUrl, adminToken: 'dev-admin-token-change-me' } as never);
-    const customer = await admin.customer();
-    const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0 });
-    const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello from the dev stack' }] });
+    const customer = await step('a customer with a key and a package', 60_000, () => admin.customer());
+    const openai = new OpenAI({ baseURL: `${stack.gatewayUrl}/v1`, apiKey: customer.key, maxRetries: 0, timeout: 30_000 });
+    const answer = await step('a chat through nginx', 40_000, () =>
+      openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello from the dev stack' }] }),
+    );
     assert.ok(answer.choices[0]?.message.content, 'an answer');
     // nginx's image carries the console; the mail catcher's API is published for people to read.
-    const page = await fetch(`${stack.gatewayUrl}/keys`);
+    const page = await step('the console page', 30_000, async () => {
+      const res = await fetch(`${stack.gatewayUrl}/keys`, { signal: AbortSignal.timeout(20_000) });
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    });
     assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-    assert.match(await page.text(), /<script type="module" [^>]*src="\/assets\//);
-    const mail = await fetch(`http://127.0.0.1:${stack.vars.MAIL_CATCHER_PUBLISH_PORT}/messages`);
-    assert.deepEqual(await mail.json(), []);
+    assert.match(page.type, /^text\/html/);
+    assert.match(page.body, /<script type="module" [^>]*src="\/assets\//);
+    const mail = await step('the mail catcher', 30_000, async () => {
+      const res = await fetch(`http://127.0.0.1:${stack.vars.MAIL_CATCHER_PUBLISH_PORT}/messages`, { signal: AbortSignal.timeout(20_000) });
+      return res.json();
+    });
+    assert.deepEqual(mail, []);
     const published = await stack.compose('port', 'nginx', '12322');
     assert.match(published, /^127\.0\.0\.1:\d+$/, 'published on loopback only: its secrets are well known');
   });
