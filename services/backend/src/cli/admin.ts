@@ -16,7 +16,7 @@ import { createSessionService } from '../features/accounts/session-service.js';
 import type { Actor } from '../domain/staff-roles.js';
 import { createAuditStore } from '../features/audit/audit-store.js';
 import { createSecondFactorReset } from '../features/staff/second-factor-reset.js';
-import { createSecondFactorStore } from '../features/staff/second-factor-store.js';
+import { createSecondFactorStore } from '../features/accounts/second-factor-store.js';
 import { createStaffStore } from '../features/staff/staff-store.js';
 import { type Config, ConfigError, loadConfig } from '../infra/config.js';
 import type { Pools } from '../infra/db.js';

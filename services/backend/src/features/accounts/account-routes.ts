@@ -17,7 +17,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { int8, text } from '../../infra/validation.js';
 import type { AccountService } from './account-service.js';
 import { accountView } from './account-store.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import type { InviteService } from './invite-service.js';
 import { ANYONE, caller, csrfTokenFor, requireCaller, SESSION_COOKIE, SIGNED_IN } from './session-auth.js';
 import type { SessionService } from './session-service.js';

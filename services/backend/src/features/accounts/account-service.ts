@@ -7,7 +7,7 @@ import type { MailQueue } from './mail-queue.js';
 import type { PasswordHasher } from './password.js';
 import type { SessionService } from './session-service.js';
 import type { SignInLimiter } from './sign-in-limiter.js';
-import type { SecondFactor } from '../staff/second-factor.js';
+import type { SecondFactor } from './second-factor.js';
 
 export type SignupMode = 'open' | 'invite' | 'closed';
 

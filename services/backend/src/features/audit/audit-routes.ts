@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { createRouter, route } from '../../infra/routes.js';
 import { instant, queryInt, text } from '../../infra/validation.js';
-import { requires } from '../admin/admin-auth.js';
+import { requires } from '../../infra/staff-access.js';
 import { type AuditStore, auditView } from './audit-store.js';
 
 const query = z.object({

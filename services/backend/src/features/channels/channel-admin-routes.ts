@@ -4,7 +4,7 @@ import type { ChannelHealthView, ChannelView } from '../../contract/admin-api.js
 import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { PG_INTEGER_MAX, int4, text } from '../../infra/validation.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import { MODEL_NAME } from '../models/model-admin-routes.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';

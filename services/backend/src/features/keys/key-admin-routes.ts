@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams, instant, text } from '../../infra/validation.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import type { UserStore } from '../users/user-store.js';
 import type { KeyAdminService } from './key-admin-service.js';
 import { type KeyStore, keyView } from './key-store.js';

@@ -4,10 +4,10 @@ import type { ModelView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import type { ModelAdminService } from './model-admin-service.js';
 import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
-import { dollarAmount, microsToDollars, microsToDollarsOrNull } from './pricing.js';
+import { dollarAmount, microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
 
 /** As the migration's check: letters, digits and . _ : / + -, optionally ending in '*' (a family). */
 export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;

@@ -2,7 +2,7 @@ import { createBusSnapshot } from '../../infra/bus-snapshot.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ModelRow, ModelStore } from './model-store.js';
-import type { TokenPrices } from './pricing.js';
+import type { TokenPrices } from '../../domain/money.js';
 
 /**
  * The catalogue is the list of what is sold: a model is served only when an enabled entry

@@ -1,5 +1,5 @@
 import type { EntitlementService } from '../packages/entitlement-service.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import type { UpstreamClient } from '../relay/upstream-client.js';
 import { isFamily, type ModelCatalogue, type ModelPrice, modelAllowed } from './model-catalogue.js';
 

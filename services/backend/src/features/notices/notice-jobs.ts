@@ -1,7 +1,7 @@
 import type { Logger } from '../../infra/logger.js';
 import type { Mailer, Mail } from '../accounts/mailer.js';
 import type { NoticeJob } from '../accounts/mail-queue.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import { type LimitWarningMail, limitWarningMail, type MailContext, packageEndingMail, receiptMail } from './notice-mails.js';
 import type { NoticePreferences, NoticeStore, Recipient } from './notice-store.js';
 

@@ -2,7 +2,7 @@ import type { Pool } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import { enqueueMail } from '../accounts/mail-queue.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import { createNoticeStore } from './notice-store.js';
 
 /** The advisory lock one scanner of the cluster holds while it scans. */

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { createRouter, route } from '../../infra/routes.js';
-import { requires } from '../admin/admin-auth.js';
+import { requires } from '../../infra/staff-access.js';
 import type { SetupChecklistService } from './setup-checklist.js';
 
 /** GET /api/admin/setup-checklist: what a new operator must still do before the first sale. */

@@ -3,8 +3,8 @@ import type { CatalogAnswer, MyPackagesAnswer, PackageView, PeriodView, PlanLimi
 import { createRouter, route } from '../../infra/routes.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { PaymentProvider } from '../payments/providers/payment-provider.js';
-import { microsToDollarsOrNull } from '../models/pricing.js';
-import { businessDay } from '../quota/business-day.js';
+import { microsToDollarsOrNull } from '../../domain/money.js';
+import { businessDay } from '../../domain/business-day.js';
 import type { Package, PackageStore } from './package-store.js';
 import { periodStatus } from './period-status.js';
 import type { PeriodDetail, UserPackageStore } from './user-package-store.js';

@@ -1,6 +1,7 @@
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
-import type { Entitlement, UserPackageStore } from './user-package-store.js';
+import type { Entitlement } from '../../domain/entitlement.js';
+import type { UserPackageStore } from './user-package-store.js';
 
 /**
  * Which package is in effect for a user today. Each worker caches a user's current and

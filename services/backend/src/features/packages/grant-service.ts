@@ -1,5 +1,5 @@
 import type { PoolClient } from '../../infra/db.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import type { EntitlementService } from './entitlement-service.js';
 import type { PackagePeriod, UserPackageStore } from './user-package-store.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { periodEndsAt } from '../quota/business-day.js';
+import { periodEndsAt } from '../../domain/business-day.js';
 import { periodDates } from './period-dates.js';
 
 test('a 30-day package bought late in a day still gives 30 full days of use', () => {

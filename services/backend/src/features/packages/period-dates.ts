@@ -1,4 +1,4 @@
-import { addDays } from '../quota/business-day.js';
+import { addDays } from '../../domain/business-day.js';
 
 /** A period's first and last business day (YYYY-MM-DD, both inclusive). */
 export interface PeriodDates {

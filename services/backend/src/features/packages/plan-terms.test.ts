@@ -7,7 +7,7 @@ import { type App, createApp } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createPools, type Pools } from '../../infra/db.js';
 import { createLogger } from '../../infra/logger.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import { createUserPackageStore } from './user-package-store.js';
 
 const TOKEN = 'plan-terms-test-admin-token-0123456789';

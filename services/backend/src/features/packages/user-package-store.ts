@@ -1,6 +1,7 @@
 import { isUnavailable, withTransaction, type Pools, type PoolClient } from '../../infra/db.js';
 import { PLAN_COLUMNS, type PlanTerms } from './package-store.js';
 import { periodDates } from './period-dates.js';
+import type { Entitlement } from '../../domain/entitlement.js';
 
 export interface PackagePeriod {
   id: number;
@@ -9,29 +10,6 @@ export interface PackagePeriod {
   start_date: string;
   end_date: string;
   order_id: number | null;
-}
-
-/** A period joined with its package's limits: what a request is checked against. */
-export interface Entitlement {
-  userPackageId: number;
-  packageId: number;
-  packageName: string;
-  startDate: string;
-  endDate: string;
-  dailyRequestLimit: number | null;
-  dailyTokenLimit: number | null;
-  rpmLimit: number | null;
-  /** Micro-dollars. */
-  dailyCreditLimit: number | null;
-  fiveHourRequestLimit: number | null;
-  fiveHourTokenLimit: number | null;
-  fiveHourCreditLimit: number | null;
-  weeklyRequestLimit: number | null;
-  weeklyTokenLimit: number | null;
-  weeklyCreditLimit: number | null;
-  maxConcurrentStreams: number | null;
-  /** Models the period may use; empty = any. */
-  models: string[];
 }
 
 /** A period with its package's terms and where it came from, as its owner sees it. */

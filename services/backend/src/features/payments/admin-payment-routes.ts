@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { queryInt, text } from '../../infra/validation.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import type { UserStore } from '../users/user-store.js';
 import type { FulfilmentService } from './fulfilment-service.js';
 import { orderView } from './order-routes.js';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { adminApi, getWithKey, postJson, startExtraBackend, testStack, waitForRows } from '@codex-gateway/stack/testing';
 import { periodDates } from '../packages/period-dates.js';
-import { addDays, businessDay, isoInZone, nextMidnight, periodEndsAt } from './business-day.js';
+import { addDays, businessDay, isoInZone, nextMidnight, periodEndsAt } from '../../domain/business-day.js';
 
 const stack = testStack();
 const chat = () => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What day is it?' }] });

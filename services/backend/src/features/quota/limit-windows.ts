@@ -1,4 +1,4 @@
-import type { Entitlement } from '../packages/user-package-store.js';
+import type { Entitlement } from '../../domain/entitlement.js';
 
 /** The windows a plan limits requests, tokens and credits over. */
 export type LimitWindow = 'day' | 'five_hour' | 'week';

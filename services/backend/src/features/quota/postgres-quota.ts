@@ -1,5 +1,5 @@
 import type { Pools } from '../../infra/db.js';
-import type { Entitlement } from '../packages/user-package-store.js';
+import type { Entitlement } from '../../domain/entitlement.js';
 
 /**
  * The quota while Redis is away: one conditional upsert on daily_usage admits a request

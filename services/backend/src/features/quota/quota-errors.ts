@@ -1,6 +1,6 @@
 import { HttpError, NO_RETRY } from '../../infra/errors.js';
-import type { Entitlement } from '../packages/user-package-store.js';
-import { isoInZone, nextMidnight, periodEndsAt } from './business-day.js';
+import type { Entitlement } from '../../domain/entitlement.js';
+import { isoInZone, nextMidnight, periodEndsAt } from '../../domain/business-day.js';
 import { type LimitWindow, windowLimits } from './limit-windows.js';
 
 /** The per-minute window of the rate limit. */

@@ -1,7 +1,7 @@
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
-import type { Entitlement } from '../packages/user-package-store.js';
+import type { Entitlement } from '../../domain/entitlement.js';
 import type { DailyUsageReader } from './daily-usage-reader.js';
 import type { PostgresQuota } from './postgres-quota.js';
 import { isLimited, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';

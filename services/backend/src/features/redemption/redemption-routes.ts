@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { redeemRequest, type RedeemAnswer } from '../../contract/console-api.js';
 import { createRouter, route, type Access } from '../../infra/routes.js';
 import { int8, queryInt, text } from '../../infra/validation.js';
-import { actorMay, actorOf, requires } from '../admin/admin-auth.js';
+import { actorMay, actorOf, requires } from '../../infra/staff-access.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { periodView } from '../packages/console-package-routes.js';
 import { planTerms } from '../packages/package-store.js';
 import { withPeriodStatus } from '../packages/period-status.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import type { RedemptionService } from './redemption-service.js';
 import type { CodeRow, RedemptionStore } from './redemption-store.js';
 

@@ -3,7 +3,7 @@ import { HttpError, UpstreamError } from '../../infra/errors.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { Affinity } from '../channels/session-affinity.js';
 import type { ModelPrice } from '../models/model-catalogue.js';
-import { costMicros } from '../models/pricing.js';
+import { costMicros } from '../../domain/money.js';
 import type { Reservation } from '../quota/quota-service.js';
 import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';

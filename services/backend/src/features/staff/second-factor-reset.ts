@@ -3,7 +3,7 @@ import type { AccountStore } from '../accounts/account-store.js';
 import type { SessionService } from '../accounts/session-service.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { Actor } from '../../domain/staff-roles.js';
-import type { SecondFactorStore } from './second-factor-store.js';
+import type { SecondFactorStore } from '../accounts/second-factor-store.js';
 
 /**
  * An operator's way back in for someone whose phone and recovery codes are gone: the

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { STAFF_ROLES } from '../../domain/staff-roles.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
-import { actorOf, requires } from '../admin/admin-auth.js';
+import { actorOf, requires } from '../../infra/staff-access.js';
 import type { StaffService } from './staff-service.js';
 import { type StaffStore, staffView } from './staff-store.js';
 

@@ -10,7 +10,7 @@ import {
 import { createRouter, route } from '../../infra/routes.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { SessionService } from '../accounts/session-service.js';
-import type { SecondFactor } from './second-factor.js';
+import type { SecondFactor } from '../accounts/second-factor.js';
 
 /**
  * /api/console/me/totp…: a signed-in person turns on two-factor sign-in (staff must, before

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { createRouter, route } from '../../infra/routes.js';
 import { calendarDay, instant, queryInt, text } from '../../infra/validation.js';
-import { requires } from '../admin/admin-auth.js';
+import { requires } from '../../infra/staff-access.js';
 import type { AdminUsageStore } from './admin-usage-store.js';
 import { OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';

@@ -7,7 +7,7 @@ import type {
   UsageRequestView,
   UsageSummaryView,
 } from '../../contract/admin-api.js';
-import { addDays } from '../quota/business-day.js';
+import { addDays } from '../../domain/business-day.js';
 import type { RequestPosition } from './request-cursor.js';
 
 export interface RequestFilter {

@@ -4,7 +4,7 @@ import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, Today
 import { createRouter, route } from '../../infra/routes.js';
 import { calendarDay, queryInt, text } from '../../infra/validation.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
-import { addDays } from '../quota/business-day.js';
+import { addDays } from '../../domain/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
 import { meteredView, OUTCOMES } from './metered-request.js';

@@ -1,4 +1,4 @@
-import { microsToDollars } from '../models/pricing.js';
+import { microsToDollars } from '../../domain/money.js';
 
 /** The columns of a usage_logs row that the customer's ledger and the admin search both show. */
 export interface MeteredRow {

@@ -1,7 +1,7 @@
 import { HttpError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
-import { businessDay } from '../quota/business-day.js';
+import { businessDay } from '../../domain/business-day.js';
 import type { UsageRecorder } from './usage-recorder.js';
 
 /** The refusals of a metered request that its key's owner and the operator see: the key, the plan, a limit. */

@@ -1,8 +1,8 @@
 import type { TodayUsage as TodayUsageView, UsageWindow } from '../../contract/console-api.js';
-import { microsToDollars, microsToDollarsOrNull } from '../models/pricing.js';
+import { microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
-import type { Entitlement } from '../packages/user-package-store.js';
-import { addDays, businessDay, dayStart, isoInZone, periodEndsAt } from '../quota/business-day.js';
+import type { Entitlement } from '../../domain/entitlement.js';
+import { addDays, businessDay, dayStart, isoInZone, periodEndsAt } from '../../domain/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import { isLimited, ROLLING_WINDOWS, type WindowLimits, windowLimits } from '../quota/limit-windows.js';
 import type { QuotaService, WindowCounts } from '../quota/quota-service.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
 import { type Access, createRouter, route } from '../../infra/routes.js';
 import { calendarDay, idParams } from '../../infra/validation.js';
-import { requires } from '../admin/admin-auth.js';
+import { requires } from '../../infra/staff-access.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import type { UserStore } from '../users/user-store.js';

@@ -2,7 +2,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { type Pools, type Queryable, withTransaction } from '../../infra/db.js';
 import { BadRequestError, HttpError } from '../../infra/errors.js';
 import type { Redis } from '../../infra/redis.js';
-import type { AccountRow } from '../accounts/account-store.js';
+import type { AccountRow } from './account-store.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { Totp } from './totp.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, deriveChannelKey, loadConfig, parseChannelKey } from '../../infra/config.js';
-import { createChannelSealer, SealedValueError } from '../channels/channel-crypto.js';
-import { modelAllowed } from './model-catalogue.js';
-import { costMicros, dollarAmount, dollarsToMicros, isWholeMicros, microsToDollars } from './pricing.js';
+import { ConfigError, deriveChannelKey, loadConfig, parseChannelKey } from '../infra/config.js';
+import { createChannelSealer, SealedValueError } from '../features/channels/channel-crypto.js';
+import { modelAllowed } from '../features/models/model-catalogue.js';
+import { costMicros, dollarAmount, dollarsToMicros, isWholeMicros, microsToDollars } from './money.js';
 
 const price = (input: number, cachedInput: number, output: number) => ({
   inputPriceMicros: input,
