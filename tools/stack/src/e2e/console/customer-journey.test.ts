@@ -220,7 +220,16 @@ describe('the customer console in a browser', () => {
     assert.ok(!folded || folded.x + folded.width <= 0, `the navigation is folded away (link at x=${folded?.x})`);
     await screenshot(page, '17-phone-overview');
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
-    await page.waitForFunction('document.querySelector("nav") && document.querySelector("nav").getBoundingClientRect().x >= 0');
+    // Polled from here: Playwright's own polling of a string predicate is eval, which the console's CSP refuses.
+    await waitFor(
+      'the navigation slides in',
+      async () => {
+        const box = await page.locator('nav').first().boundingBox();
+        if (!box || box.x < 0) throw new Error(`the navigation is at x=${box?.x}`);
+      },
+      10_000,
+      50,
+    );
     await usageLink.click();
     await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
     await screenshot(page, '18-phone-usage');
