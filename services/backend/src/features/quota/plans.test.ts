@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { adminApi, getWithKey, postJson, testStack, waitForModelOnEveryWorker, waitForRows } from '@codex-gateway/stack/testing';
-import { costMicros } from '../models/pricing.js';
+import { costMicros } from '../../domain/money.js';
 import { estimatePromptTokens } from '../relay/prompt-estimate.js';
 
 const stack = testStack();
