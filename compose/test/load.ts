@@ -26,6 +26,9 @@ export interface Load {
   answered(): number;
 }
 
+/** Clients a load runs unless told otherwise. */
+export const LOAD_CLIENTS = 8;
+
 export function startLoad(options: {
   gatewayUrl: string;
   apiKey: string;
@@ -35,7 +38,7 @@ export function startLoad(options: {
   maxRequests?: number;
   maxMs?: number;
 }): Load {
-  const { clients = 8, pauseMs = 40, maxRequests = 20_000, maxMs = 180_000 } = options;
+  const { clients = LOAD_CLIENTS, pauseMs = 40, maxRequests = 20_000, maxMs = 180_000 } = options;
   const result: LoadResult = { sent: 0, ok: 0, failures: {}, failureBodies: [], resent: 0, promptTokens: 0, completionTokens: 0 };
   const deadline = Date.now() + maxMs;
   let stopping = false;

@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,35 +10,71 @@ import { freePort } from './ports.js';
 import type { Service } from './process.js';
 import { startMockUpstream } from './services/backends.js';
 import { startStack, type RunningStack } from './stack.js';
+import { parsePrometheusText } from './testing.js';
 
 /**
  * `npm run drill -- <name>`: a failure under steady load on a private cluster, then the
- * books: every successful response has its usage row, daily_usage agrees with usage_logs,
- * and no user went past a daily limit.
+ * drill's own promise, checked against explicit bounds, and the books: every successful
+ * response has its usage row, daily_usage agrees with usage_logs, and no user went past a
+ * daily limit. Any check that fails makes the drill exit non-zero.
  */
+type Check = [what: string, pass: boolean, detail: string];
+
+/** The load as a drill sees it while it runs and after: times are ms since the load began. */
+interface DrillRun {
+  stack: RunningStack;
+  /** Date.now() when the load began. */
+  started: number;
+  /** Requests sent and not yet answered, now. */
+  inFlight: () => number;
+  outcomes: Outcome[];
+}
+
 interface Drill {
   about: string;
   /** Before the load starts. */
   prepare?: (stack: RunningStack, dir: string) => Promise<void>;
-  disrupt: (stack: RunningStack) => Promise<void>;
-  /** After the load, before the books: what the drill has to tell of its own. */
-  describe?: (stack: RunningStack, disruptedAt: number) => Promise<void>;
+  disrupt: (run: DrillRun) => Promise<void>;
+  /** After the load, before the books: what the drill promises of its own, checked. */
+  verify?: (run: DrillRun, disruptedAt: number) => Promise<Check[]>;
+  /** The client errors the drill allows; by default none. */
+  clientErrors?: (errors: Outcome[], run: DrillRun) => Check;
   /** Whatever `prepare` started outside the stack. */
   cleanup?: () => Promise<void>;
-  clientErrorsAllowed: boolean;
   /** Backend settings of the drill's stack. */
   env?: Record<string, string>;
 }
 
 /** channel-outage's second channel: a mock upstream of its own, added through the admin API. */
-const second: { service?: Service; port?: number; logDir?: string; restartedAt?: number } = {};
+const second: { service?: Service; port?: number; logDir?: string; restartedAt?: number; closedAt?: number } = {};
+/**
+ * kill-backend's moments (ms since the load began): the SIGKILL, with the requests unanswered
+ * then, and the first refused connection to the instance, when it could take no more.
+ */
+const kill: { at?: number; inFlight?: number; goneAt?: number } = {};
+/** slow-upstream's window, in ms since the load began. */
+const slow: { from?: number; to?: number } = {};
+
+/** A restored channel: closed again within this long after its upstream came back. */
+const RESTORE_BOUND_MS = 10_000;
+/** Usage look-ups while the upstream is slow: the median at most this many times the one before (plus a floor for a loaded machine), none near the upstream's delay. */
+const LOOKUP_MEDIAN_FACTOR = 3;
+const LOOKUP_MEDIAN_FLOOR_MS = 25;
+const LOOKUP_MAX_MS = 1000;
+const SLOW_UPSTREAM_MS = 5000;
+const CHAT_CONNECTIONS = 12;
 
 const DRILLS: Record<string, Drill> = {
   'kill-backend': {
     about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
-    disrupt: async (stack) => {
+    disrupt: async ({ stack, started, inFlight }) => {
       const victim = stack.services.find((s) => s.name === 'backend-1')!;
+      kill.inFlight = inFlight();
+      kill.at = Date.now() - started;
       process.kill(-victim.pid, 'SIGKILL');
+      const { port } = new URL(stack.info.backends[0]!.url);
+      while (await accepts(Number(port))) await sleep(1);
+      kill.goneAt = Date.now() - started;
       await sleep(10_000);
       const back = await fetch(`${stack.info.backends[0]!.url}/readyz`).then(
         (r) => r.ok,
@@ -46,23 +83,30 @@ const DRILLS: Record<string, Drill> = {
       console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
       if (!back) throw new Error('backend-1 did not come back');
     },
-    // Requests in flight on the killed instance fail; nothing else may.
-    clientErrorsAllowed: true,
+    // Only requests the instance may have held when it died may fail: those unanswered at
+    // the kill and those sent until it refused connections, none sent later.
+    clientErrors: (errors, run) => {
+      const sentWhileDying = run.outcomes.filter((o) => o.at >= kill.at! && o.at < kill.goneAt!).length;
+      const bound = kill.inFlight! + sentWhileDying;
+      const late = errors.filter((o) => o.at >= kill.goneAt!);
+      return [
+        'client errors only among the requests the killed instance may have held',
+        late.length === 0 && errors.length <= bound,
+        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections); ${late.length} sent later failed`,
+      ];
+    },
   },
   'redis-restart': {
     about: 'stop Redis for 10 s: quota in Postgres, usage straight to Postgres, then back to the fast path',
-    disrupt: (stack) => outage(stack, 'redis'),
-    clientErrorsAllowed: false,
+    disrupt: ({ stack }) => outage(stack, 'redis'),
   },
   'replica-down': {
     about: 'stop the replica for 10 s: reads move to the primary and back',
-    disrupt: (stack) => outage(stack, 'postgres-replica'),
-    clientErrorsAllowed: false,
+    disrupt: ({ stack }) => outage(stack, 'postgres-replica'),
   },
   'primary-down': {
     about: 'stop the primary for 10 s: cached keys keep relaying, usage waits in the Redis stream',
-    disrupt: (stack) => outage(stack, 'postgres-primary'),
-    clientErrorsAllowed: false,
+    disrupt: ({ stack }) => outage(stack, 'postgres-primary'),
   },
   'channel-outage': {
     about:
@@ -77,34 +121,50 @@ const DRILLS: Record<string, Drill> = {
         if (r.status !== 201) throw new Error(`adding the second channel answered ${r.status}: ${JSON.stringify(r.body)}`);
       });
     },
-    disrupt: async (stack) => {
+    disrupt: async ({ stack }) => {
       process.kill(-second.service!.pid, 'SIGKILL');
       await sleep(10_000);
       second.service = (await startMockUpstream({ port: second.port!, logDir: second.logDir! })).service;
       second.restartedAt = Date.now();
       // Back in use once a trial (a request or a probe) passes after the cool-down.
       const admin = createAdminClient(stack.info);
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(250)) {
+      for (const deadline = Date.now() + 2 * RESTORE_BOUND_MS; Date.now() < deadline; await sleep(100)) {
         const channels = (await admin.call('GET', '/channels')).body as Array<{ name: string; health: { state: string } }>;
-        if (channels.find((c) => c.name === 'second')?.health.state === 'closed') break;
+        if (channels.find((c) => c.name === 'second')?.health.state === 'closed') {
+          second.closedAt = Date.now();
+          break;
+        }
       }
     },
-    describe: (stack, disruptedAt) => reportChannels(stack, disruptedAt),
+    verify: (run, disruptedAt) => channelOutageChecks(run, disruptedAt),
     cleanup: async () => {
       await second.service?.stop();
     },
-    clientErrorsAllowed: false,
   },
   'slow-upstream': {
     about: 'the upstream answers after 5 s for 8 s: nothing blocks, usage look-ups keep their latency',
-    disrupt: async (stack) => {
-      await mockConfig(stack, { latencyMs: 5000 });
+    disrupt: async ({ stack, started }) => {
+      await mockConfig(stack, { latencyMs: SLOW_UPSTREAM_MS });
+      slow.from = Date.now() - started;
       await sleep(8000);
       await mockConfig(stack, { latencyMs: 0 });
+      slow.to = Date.now() - started;
     },
-    clientErrorsAllowed: false,
+    verify: async ({ outcomes }, disruptedAt) => slowUpstreamChecks(outcomes, disruptedAt),
   },
 };
+
+/** Whether a TCP connection to the port is accepted. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 async function outage(stack: RunningStack, service: string) {
   await stack.stopService(service);
@@ -175,9 +235,11 @@ export async function runDrill(args: string[]): Promise<number> {
     const outcomes: Outcome[] = [];
     const started = Date.now();
     let running = true;
+    let inFlight = 0;
     const request = async (kind: 'chat' | 'usage') => {
       const c = customers[Math.floor(Math.random() * customers.length)]!;
       const t0 = Date.now();
+      inFlight += 1;
       try {
         const res = await fetch(`${stack.info.gatewayUrl}/v1/${kind === 'chat' ? 'chat/completions' : 'usage'}`, {
           method: kind === 'chat' ? 'POST' : 'GET',
@@ -189,8 +251,11 @@ export async function runDrill(args: string[]): Promise<number> {
         outcomes.push({ status: res.status, requestId: res.headers.get('x-request-id'), userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
       } catch {
         outcomes.push({ status: 0, requestId: null, userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
+      } finally {
+        inFlight -= 1;
       }
     };
+    const run: DrillRun = { stack, started, inFlight: () => inFlight, outcomes };
     const loop = (kind: 'chat' | 'usage', pauseMs: number) =>
       (async () => {
         while (running) {
@@ -199,15 +264,14 @@ export async function runDrill(args: string[]): Promise<number> {
         }
       })();
     // Steady load: 12 connections of chat (paced), 2 of usage look-ups.
-    const load = [...Array.from({ length: 12 }, () => loop('chat', 20)), loop('usage', 50), loop('usage', 50)];
+    const load = [...Array.from({ length: CHAT_CONNECTIONS }, () => loop('chat', 20)), loop('usage', 50), loop('usage', 50)];
     await sleep(3000);
     const disruptedAt = Date.now() - started;
-    await drill.disrupt(stack);
+    await drill.disrupt(run);
     await sleep(5000);
     running = false;
     await Promise.all(load);
-    await drill.describe?.(stack, started + disruptedAt);
-    return await report(stack, name, drill.clientErrorsAllowed, customers, outcomes, disruptedAt);
+    return await report(drill, run, customers, disruptedAt);
   } finally {
     await drill.cleanup?.().catch(() => undefined);
     await stack.stop();
@@ -215,33 +279,83 @@ export async function runDrill(args: string[]): Promise<number> {
   }
 }
 
-/** Which channel served the drill's requests before, during and after the second one's outage. */
-async function reportChannels(stack: RunningStack, disruptedAt: number): Promise<void> {
+/** An instance's samples of one metric, by label values. */
+async function samples(metricsUrl: string, name: string): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+  return parsePrometheusText(await (await fetch(metricsUrl)).text()).filter((s) => s.name === name);
+}
+
+/**
+ * The second channel cooled on every replica (few attempts reached it while its upstream
+ * was dead), was tried half-open and restored within RESTORE_BOUND_MS, and served again.
+ */
+async function channelOutageChecks({ stack, started }: DrillRun, disruptedAt: number): Promise<Check[]> {
+  const restoreMs = second.closedAt === undefined ? Infinity : second.closedAt - second.restartedAt!;
+  const failedAttempts = await Promise.all(
+    stack.info.backends.map(async (b) =>
+      (await samples(b.metricsUrl, 'gateway_upstream_attempts_total'))
+        .filter((s) => s.labels.channel === 'second' && s.labels.outcome !== 'ok')
+        .reduce((sum, s) => sum + s.value, 0),
+    ),
+  );
+  // Without a cluster-wide cool-down every worker would keep sending half its requests
+  // there (hundreds in 10 s). With it: the failures that open it, one attempt per client
+  // connection in flight meanwhile, and one failed trial per cool-down of the outage.
+  const attemptBound = 3 + CHAT_CONNECTIONS + Math.ceil(10_000 / 3000) + 1;
   const db = new pg.Client({ connectionString: stack.info.postgres.primaryUrl });
   await db.connect();
   try {
-    await sleep(2000); // the last records through the usage stream
     const { rows } = await db.query<{ period: string; channel: string; n: number }>(
       `SELECT CASE WHEN created_at < $1 THEN '1 before' WHEN created_at < $2 THEN '2 outage' ELSE '3 after' END AS period,
               coalesce(channel, '(none)') AS channel, count(*)::int AS n
          FROM usage_logs WHERE status_code = 200 GROUP BY 1, 2 ORDER BY 1, 2`,
-      [new Date(disruptedAt), new Date(second.restartedAt ?? Date.now())],
+      [new Date(started + disruptedAt), new Date(second.restartedAt!)],
     );
     console.log('\nrequests served, by channel:');
     for (const r of rows) console.log(`  ${r.period.slice(2).padEnd(8)} ${r.channel.padEnd(10)} ${r.n}`);
+    const servedBySecond = (period: string) => rows.find((r) => r.period === period && r.channel === 'second')?.n ?? 0;
+    return [
+      ['the second channel took traffic before its outage', servedBySecond('1 before') > 0, `${servedBySecond('1 before')} served`],
+      [
+        'the dead channel cooled on every replica',
+        failedAttempts.reduce((a, b) => a + b, 0) <= attemptBound,
+        `failed attempts on it per instance: ${failedAttempts.join(', ')}; at most ${attemptBound} in all`,
+      ],
+      ['restored within the bound after its upstream came back', restoreMs <= RESTORE_BOUND_MS, `closed after ${restoreMs} ms ≤ ${RESTORE_BOUND_MS} ms`],
+      ['the restored channel serves again', servedBySecond('3 after') > 0, `${servedBySecond('3 after')} served after`],
+    ];
   } finally {
     await db.end();
   }
 }
 
-async function report(
-  stack: RunningStack,
-  name: string,
-  errorsAllowed: boolean,
-  customers: Customer[],
-  outcomes: Outcome[],
-  disruptedAt: number,
-): Promise<number> {
+/** While the upstream took 5 s, chat waited that long (the drill's premise) and usage look-ups did not. */
+function slowUpstreamChecks(outcomes: Outcome[], disruptedAt: number): Check[] {
+  const during = (o: Outcome) => o.at >= slow.from! && o.at < slow.to!;
+  // Sent at least a second before the upstream was fast again: they met the delay.
+  const slowChats = outcomes.filter((o) => o.kind === 'chat' && o.status === 200 && during(o) && o.at < slow.to! - 1000).map((o) => o.ms);
+  const lookups = (keep: (o: Outcome) => boolean) => outcomes.filter((o) => o.kind === 'usage' && o.status === 200 && keep(o)).map((o) => o.ms);
+  const before = percentile(
+    lookups((o) => o.at < disruptedAt),
+    50,
+  );
+  const slowLookups = lookups(during);
+  const median = percentile(slowLookups, 50);
+  const medianBound = Math.max(LOOKUP_MEDIAN_FACTOR * before, before + LOOKUP_MEDIAN_FLOOR_MS);
+  const worst = Math.max(...slowLookups);
+  console.log(`usage look-ups while the upstream was slow: ${slowLookups.length}, p50 ${median} ms (before: ${before} ms), max ${worst} ms`);
+  return [
+    [
+      'chat requests met the slow upstream',
+      slowChats.length > 0 && Math.min(...slowChats) >= SLOW_UPSTREAM_MS - 10,
+      `${slowChats.length} sent during it, the fastest took ${Math.min(...slowChats)} ms`,
+    ],
+    ['usage look-ups kept their median latency', slowLookups.length > 0 && median <= medianBound, `p50 ${median} ms ≤ ${medianBound} ms`],
+    ['no usage look-up waited on the upstream', worst <= LOOKUP_MAX_MS, `max ${worst} ms ≤ ${LOOKUP_MAX_MS} ms`],
+  ];
+}
+
+async function report(drill: Drill, run: DrillRun, customers: Customer[], disruptedAt: number): Promise<number> {
+  const { stack, outcomes } = run;
   const byStatus = new Map<number, number>();
   for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
   const errors = outcomes.filter((o) => o.status !== 200 && o.status !== 429);
@@ -277,12 +391,10 @@ async function report(
     const booked = rows.filter((r) => r.status_code === 200);
     const missing = [...ids].filter((id) => !booked.some((r) => r.request_id === id));
     const extra = booked.length - ids.size + missing.length;
+    // A request can be billed while its client saw an error (in flight on a killed instance), never otherwise.
+    const failedChats = errors.filter((o) => o.kind === 'chat').length;
     checks.push(['every successful response has its usage_logs row', missing.length === 0, `${ids.size} successes, ${missing.length} missing`]);
-    checks.push([
-      'no usage row without a successful response',
-      name === 'kill-backend' ? extra <= 12 : extra === 0,
-      `${extra} extra${name === 'kill-backend' ? ' (in flight when killed: at most one per connection)' : ''}`,
-    ]);
+    checks.push(['no usage row without a successful response or a failed one', extra <= failedChats, `${extra} extra ≤ ${failedChats} chat errors`]);
     const daily = (
       await db.query(
         `SELECT d.user_id, d.request_count::int AS requests, d.prompt_tokens::int + d.completion_tokens::int AS tokens,
@@ -308,7 +420,9 @@ async function report(
       over.length === 0,
       over.map(({ c, d }) => `user ${c.userId}: ${d?.requests} > ${c.limit}`).join('; ') || 'every limited user within 40/day',
     ]);
-    if (!errorsAllowed) checks.push(['no client errors', errors.length === 0, `${errors.length}`]);
+    checks.push(drill.clientErrors?.(errors, run) ?? ['no client errors', errors.length === 0, `${errors.length}`]);
+    // Every record has landed by now, so a drill's own checks may read the books too.
+    checks.push(...((await drill.verify?.(run, disruptedAt)) ?? []));
   } finally {
     await db.end();
   }

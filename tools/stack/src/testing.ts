@@ -75,6 +75,41 @@ export async function statusesOnEveryWorker(key: string, perBackend: number): Pr
   return statuses;
 }
 
+/**
+ * Waits until every worker of every backend lists `model` in `/v1/models` for this key. A
+ * worker's catalogue is a snapshot loaded after the change it last heard of, so one that
+ * lists the model also holds every catalogue change committed before it was added.
+ */
+export async function waitForModelOnEveryWorker(key: string, model: string, perBackend = 6, timeoutMs = 10_000): Promise<void> {
+  const lists = (body: string) => (JSON.parse(body) as { data?: Array<{ id: string }> }).data?.some((m) => m.id === model) ?? false;
+  await waitFor(
+    `${model} in /v1/models on every worker`,
+    async () => {
+      for (const backend of testStack().backends) {
+        for (let i = 0; i < perBackend; i += 1) if (!lists((await getWithKey(`${backend.url}/v1/models`, key)).body)) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
+/**
+ * Waits until the usage stream is empty: the flushers delete each record once it is written
+ * to Postgres, so every record the gateway had added by now is in usage_logs. A positive sign
+ * that the pipeline has drained, where a pause would only hope so.
+ */
+export async function waitForUsageFlushed(timeoutMs = 20_000): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(testStack().redisUrl);
+  try {
+    await waitFor('the usage stream to drain', async () => (await redis.xlen('cg:usage')) === 0, timeoutMs, 50);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The secrets the test stack was started with (the key pepper, to issue keys of its own). */
 export function testSecrets(): import('./secrets.js').StackSecrets {
   return JSON.parse(readFileSync(`${testDir()}/secrets.json`, 'utf8'));

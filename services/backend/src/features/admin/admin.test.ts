@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adminApi, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, stackEnv, testStack } from '@codex-gateway/stack/testing';
+import { addDays, businessDay } from '../../domain/business-day.js';
+import { loadConfig } from '../../infra/config.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
+/** The business day's zone, as the stack's backends read it from the same environment. */
+const timeZone = loadConfig({ ...process.env, ...stackEnv() }).quota.timeZone;
 
 describe('the admin API', () => {
   test('refuses a missing or wrong admin token', async () => {
@@ -79,17 +83,19 @@ describe('the admin API', () => {
     const user = await admin.createUser();
     const month = await admin.createPackage({ duration_days: 30 });
     const week = await admin.createPackage({ duration_days: 7 });
+    // Today's business day, read before and after the grant: a midnight may fall between.
+    const days = [businessDay(timeZone)];
     const first = await admin.call('POST', `/users/${user.id}/packages`, { package_id: month.id });
+    days.push(businessDay(timeZone));
     assert.equal(first.status, 201);
     assert.equal(first.body.status, 'active');
-    const today = new Date().toISOString().slice(0, 10);
-    assert.equal(first.body.start_date, today);
+    const today = first.body.start_date as string;
+    assert.ok(days.includes(today), `starts today (${days.join(' or ')}), not ${today}`);
     const second = await admin.grant(user.id, week.id);
-    const dayAfter = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
     // Granted now, partway through today: 30 full days from now, so it ends 30 days after today.
-    assert.equal(first.body.end_date, dayAfter(today, 30));
-    assert.equal(second.start_date, dayAfter(first.body.end_date, 1));
-    assert.equal(second.end_date, dayAfter(second.start_date, 6));
+    assert.equal(first.body.end_date, addDays(today, 30));
+    assert.equal(second.start_date, addDays(first.body.end_date, 1));
+    assert.equal(second.end_date, addDays(second.start_date, 6));
 
     const periods = await admin.call('GET', `/users/${user.id}/packages`);
     assert.deepEqual(

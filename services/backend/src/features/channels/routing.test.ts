@@ -30,6 +30,18 @@ function replicas(channels: object[], count = 2): App[] {
   );
 }
 
+type ChannelView = { name: string; health: { state: string; open_until: string | null; recent: { requests: number; errors: number } } };
+const channelView = async (app: App, name: string) =>
+  ((await request(app.app).get('/api/admin/channels').set('authorization', `Bearer ${stack.adminToken}`)).body as ChannelView[]).find((c) => c.name === name)!;
+
+/** Until the instant the channel's cool-down ends (every replica reads it from the same record): then it is half-open. */
+async function untilCooledDown(app: App, name: string): Promise<void> {
+  const { health } = await channelView(app, name);
+  assert.equal(health.state, 'open', `${name} is cooling down`);
+  await sleep(Math.max(0, Date.parse(health.open_until!) - Date.now() + 1));
+  assert.equal((await channelView(app, name)).health.state, 'half_open');
+}
+
 const chatBody = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'route me' }] };
 const served = (m: MockUpstream) => m.stats().byEndpoint['/v1/chat/completions'] ?? 0;
 
@@ -84,7 +96,7 @@ describe('routing over channels that fail', () => {
     for (let i = 0; i < 5; i += 1) assert.equal((await send(apps[1]!)).status, 200);
     assert.equal(served(primary) - p0, 3, 'no request reached the cooling channel');
     primary.setConfig({ failStatus: 0 });
-    await sleep(COOLDOWN_MS + 200);
+    await untilCooledDown(apps[0]!, 'primary');
     // Half-open: one request tries it; it passes, and the channel is back for everyone.
     const p1 = served(primary);
     for (let i = 0; i < 4; i += 1) assert.equal((await send(apps[i % 2]!)).status, 200);
@@ -94,12 +106,12 @@ describe('routing over channels that fail', () => {
   test('a failed half-open trial cools the channel again at once', async () => {
     primary.setConfig({ failStatus: 503 });
     for (let i = 0; i < 3; i += 1) await send(apps[0]!);
-    await sleep(COOLDOWN_MS + 200);
+    await untilCooledDown(apps[0]!, 'primary');
     const p0 = served(primary);
     for (let i = 0; i < 4; i += 1) assert.equal((await send(apps[i % 2]!)).status, 200);
     assert.equal(served(primary) - p0, 1, 'one trial, then cooled again');
     primary.setConfig({ failStatus: 0 });
-    await sleep(COOLDOWN_MS + 200);
+    await untilCooledDown(apps[0]!, 'primary');
     await send(apps[0]!);
   });
 
@@ -110,7 +122,10 @@ describe('routing over channels that fail', () => {
     for (let i = 0; i < 4; i += 1) assert.equal((await send(apps[i % 2]!)).status, 200);
     assert.equal(served(primary) - p0, 1, 'only the first request met the 429');
     primary.setConfig({ failStatus: 0, retryAfterSeconds: 0 });
-    await sleep(2200);
+    const cooling = (await channelView(apps[0]!, 'primary')).health;
+    const forMs = Date.parse(cooling.open_until!) - Date.now();
+    assert.ok(forMs > 1000 && forMs <= 2000, `cooling for the 2 s of Retry-After (${forMs} ms left)`);
+    await untilCooledDown(apps[0]!, 'primary');
     const p1 = served(primary);
     for (let i = 0; i < 3; i += 1) assert.equal((await send(apps[1]!)).status, 200);
     assert.equal(served(primary) - p1, 3, 'back once Retry-After passed');
@@ -119,15 +134,20 @@ describe('routing over channels that fail', () => {
   test('the console lists each channel with its state and its recent errors', async () => {
     const res = await request(apps[0]!.app).get('/api/admin/channels').set('authorization', `Bearer ${stack.adminToken}`);
     assert.equal(res.status, 200);
-    const mine = (res.body as Array<{ name: string; health: { state: string; recent: { requests: number; errors: number } } }>).find(
-      (c) => c.name === 'primary',
-    );
+    const mine = (res.body as ChannelView[]).find((c) => c.name === 'primary');
     assert.ok(mine, 'the environment channel is listed');
     assert.equal(mine.health.state, 'closed');
-    await sleep(2200); // counts are flushed every 2 s
-    const again = await request(apps[0]!.app).get('/api/admin/channels').set('authorization', `Bearer ${stack.adminToken}`);
-    const health = (again.body as Array<{ name: string; health: { recent: { requests: number; errors: number } } }>).find((c) => c.name === 'primary')!.health;
-    assert.ok(health.recent.requests > 0 && health.recent.errors > 0, JSON.stringify(health));
+    // Counts are flushed every 2 s: wait for them (10 s is only a hang guard).
+    let health = mine.health;
+    await waitFor(
+      'the recent counts of the primary channel',
+      async () => {
+        health = (await channelView(apps[0]!, 'primary')).health;
+        return health.recent.requests > 0 && health.recent.errors > 0;
+      },
+      10_000,
+      100,
+    ).catch(() => assert.fail(`no recent requests and errors listed: ${JSON.stringify(health)}`));
   });
 });
 

@@ -20,17 +20,18 @@ describe('API keys', () => {
     const { key, keyId } = await admin.customer();
     // Every worker has the key in its cache.
     assert.ok((await statusesOnEveryWorker(key, 8)).every((s) => s === 200));
-    const revokedAt = Date.now();
     assert.equal((await admin.revokeKey(keyId)).status, 204);
+    // From the revocation's acknowledgment to the end of the first sweep that every worker refused; 5 s is only a hang guard.
+    const revokedAt = Date.now();
     let refusedEverywhereAfter = Infinity;
-    while (Date.now() - revokedAt < 1000) {
+    while (Date.now() - revokedAt < 5000) {
       const statuses = await statusesOnEveryWorker(key, 6);
       if (statuses.every((s) => s === 401)) {
         refusedEverywhereAfter = Date.now() - revokedAt;
         break;
       }
     }
-    assert.ok(refusedEverywhereAfter < 1000, 'refused by every worker within 1 s');
+    assert.ok(refusedEverywhereAfter < 1000, `refused by every worker ${refusedEverywhereAfter} ms after the revocation`);
     // And it stays refused.
     assert.ok((await statusesOnEveryWorker(key, 8)).every((s) => s === 401));
   });
@@ -40,9 +41,12 @@ describe('API keys', () => {
     const past = await admin.issueKey(user.id, { expires_at: new Date(Date.now() - 1000).toISOString() });
     assert.equal((await getWithKey(`${stack.gatewayUrl}/v1/usage`, past.key)).status, 401);
 
-    const soon = await admin.issueKey(user.id, { expires_at: new Date(Date.now() + 1500).toISOString() });
+    const expiresAt = new Date(Date.now() + 1500);
+    const soon = await admin.issueKey(user.id, { expires_at: expiresAt.toISOString() });
     assert.equal((await getWithKey(`${stack.gatewayUrl}/v1/usage`, soon.key)).status, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    // Until the instant it expires (same clock as the backends'), not a guess at it.
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 1));
+    assert.ok(Date.now() > expiresAt.getTime());
     assert.ok((await statusesOnEveryWorker(soon.key, 4)).every((s) => s === 401));
   });
 });

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adminApi, getWithKey, postJson, testStack, waitForRows } from '@codex-gateway/stack/testing';
+import { adminApi, getWithKey, postJson, stackEnv, testStack, waitForRows } from '@codex-gateway/stack/testing';
+import { addDays, businessDay, isoInZone, periodEndsAt } from '../../domain/business-day.js';
+import { loadConfig } from '../../infra/config.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
+/** The business day's zone, as the stack's backends read it from the same environment. */
+const timeZone = loadConfig({ ...process.env, ...stackEnv() }).quota.timeZone;
 const chat = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], ...extra });
 
 describe('daily quotas and rate limits', () => {
@@ -89,9 +93,12 @@ describe('daily quotas and rate limits', () => {
   });
 
   test("GET /usage shows today's counts, the limits and the package's end date", async () => {
+    // Today's business day, read before the grant and after the answer: a midnight may fall between.
+    const days = [businessDay(timeZone)];
     const { key, packageId } = await admin.customer({ daily_request_limit: 50, daily_token_limit: 100_000, rpm_limit: 100, duration_days: 10 });
     const answer = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat());
     const usage = JSON.parse((await getWithKey(`${stack.gatewayUrl}/api/v1/usage`, key)).body);
+    days.push(businessDay(timeZone));
     assert.equal(usage.request_count, 1);
     assert.equal(usage.prompt_tokens, answer.body.usage.prompt_tokens);
     assert.equal(usage.completion_tokens, answer.body.usage.completion_tokens);
@@ -109,10 +116,13 @@ describe('daily quotas and rate limits', () => {
       'only the day: this plan limits no other window',
     );
     assert.equal(usage.package.id, packageId);
-    const today = new Date().toISOString().slice(0, 10);
-    assert.equal(usage.date, today);
-    assert.equal(usage.package.end_date, new Date(Date.parse(`${today}T00:00:00Z`) + 10 * 86_400_000).toISOString().slice(0, 10));
-    assert.equal(usage.package.ends_at, `${new Date(Date.parse(`${today}T00:00:00Z`) + 11 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    assert.ok(days.includes(usage.date), `today is ${days.join(' or ')} in ${timeZone}, not ${usage.date}`);
+    const endDate = usage.package.end_date as string;
+    assert.ok(
+      days.some((d) => addDays(d, 10) === endDate),
+      `granted today, it ends 10 days after (${endDate})`,
+    );
+    assert.equal(usage.package.ends_at, isoInZone(timeZone, periodEndsAt(timeZone, endDate)));
     assert.equal(usage.package.days_left, 10, 'ten full days of use from now');
     assert.ok(Date.parse(usage.resets_at) > Date.now());
   });

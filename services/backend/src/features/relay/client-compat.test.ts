@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { adminApi, postJson, testDir, testStack, waitFor } from '@codex-gateway/stack/testing';
 
@@ -98,13 +100,48 @@ describe('ordinary client code', () => {
   });
 
   test('the per-minute rate limit alone carries a short Retry-After, which the SDK honours', async () => {
-    const { key } = await admin.customer({ rpm_limit: 1 });
+    const { key, keyId } = await admin.customer({ rpm_limit: 1 });
+    // The minute's counter is keyed by the minute: start well inside one, so it cannot roll over meanwhile.
+    if (Date.now() % 60_000 > 45_000) await sleep(60_000 - (Date.now() % 60_000) + 100);
+    const minute = Math.floor(Date.now() / 60_000);
     assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat())).status, 200);
     const limited = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat());
     assert.equal(limited.status, 429);
     const wait = Number(limited.headers.get('retry-after'));
     assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
     assert.equal(limited.headers.get('x-should-retry'), null);
+
+    // The minute is nearly over: the counter ends in 2.5 s, so Retry-After says 3 s at most.
+    const redis = new Redis(stack.redisUrl);
+    try {
+      assert.equal(await redis.pexpire(`cg:rl:${keyId}:${minute}`, 2500), 1, "the key's counter of this minute");
+    } finally {
+      redis.disconnect();
+    }
+    const calls: Array<{ sentAt: number; answeredAt: number; status: number; retryAfter: string | null }> = [];
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: `${stack.gatewayUrl}/v1`,
+      maxRetries: 2,
+      fetch: async (input, init) => {
+        const sentAt = Date.now();
+        const res = await fetch(input, init);
+        calls.push({ sentAt, answeredAt: Date.now(), status: res.status, retryAfter: res.headers.get('retry-after') });
+        return res;
+      },
+    });
+    const completion = await client.chat.completions.create(sdkChat);
+    assert.equal(completion.object, 'chat.completion');
+    assert.deepEqual(
+      calls.map((c) => c.status),
+      [429, 200],
+      'refused once, then served on the retry',
+    );
+    const told = Number(calls[0]!.retryAfter);
+    assert.ok(told >= 1 && told <= 3, `Retry-After ${calls[0]!.retryAfter}`);
+    // The SDK's own backoff would retry after 0.5 s at most: waiting the full Retry-After is the proof.
+    const waited = calls[1]!.sentAt - calls[0]!.answeredAt;
+    assert.ok(waited >= told * 1000 - 5, `retried ${waited} ms after a Retry-After of ${told} s`);
   });
 });
 

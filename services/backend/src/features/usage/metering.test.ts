@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adminApi, postJson, testStack, waitForRows } from '@codex-gateway/stack/testing';
+import { adminApi, postJson, testStack, waitForRows, waitForUsageFlushed } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -42,10 +42,10 @@ describe('metering', () => {
     const failed = await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat({ model: 'mock-error-503' }));
     assert.equal(failed.status, 503);
 
-    const rows = await waitForRows<LogRow>(LOGS, [userId], (r) => r.length >= 11);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const settled = await waitForRows<LogRow>(LOGS, [userId], () => true);
-    assert.equal(settled.length, 11, 'one row per request, no more');
+    // Every answer above was recorded before its last byte; once the stream is empty, all are written.
+    await waitForUsageFlushed();
+    const rows = await waitForRows<LogRow>(LOGS, [userId], () => true);
+    assert.equal(rows.length, 11, 'one row per request, no more');
     assert.equal(new Set(rows.map((r) => r.request_id)).size, 11);
     for (const s of served) {
       const row = rows.find((r) => r.request_id === s.id);

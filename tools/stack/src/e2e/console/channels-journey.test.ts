@@ -96,7 +96,9 @@ describe('channels, models and plans in the operator console', () => {
     await row.getByTestId('channel-state').filter({ hasText: 'healthy' }).waitFor();
     // Its model has no price yet: the gateway would refuse it, and the row says so.
     await row.getByTestId('channel-unpriced').filter({ hasText: MODEL }).waitFor();
-    const channel = ((await admin.call('GET', '/channels')).body as Array<{ name: string; key: string; api_key_hint: string }>).find((c) => c.name === CHANNEL);
+    const channel = ((await admin.call('GET', '/channels')).body as Array<{ id: number; name: string; key: string; api_key_hint: string }>).find(
+      (c) => c.name === CHANNEL,
+    );
     assert.ok(channel, 'the API lists the new channel');
     created.channelKey = channel.key;
     assert.equal(channel.api_key_hint?.slice(-4), UPSTREAM_KEY.slice(-4), 'only the last four characters of the key come back');
@@ -277,9 +279,15 @@ describe('channels, models and plans in the operator console', () => {
     created.model = false;
     await admin.call('POST', `/packages/${pkg.id}/retire`);
     created.packageId = undefined;
-    const audit = await admin.call('GET', `/audit-log?target_type=channel&limit=20`);
-    const actions = (audit.body.data as Array<{ action: string; target_id: string }>).map((entry) => entry.action);
-    for (const action of ['channel.create', 'channel.delete']) assert.ok(actions.includes(action), `the audit log has ${action}`);
+    // This journey's channel, by its id: other tests write channel rows too.
+    const audit = await admin.call('GET', `/audit-log?target_type=channel&target_id=${channel.id}&limit=100`);
+    const entries = audit.body.data as Array<{ action: string; target_id: string }>;
+    assert.ok(
+      entries.every((entry) => entry.target_id === String(channel.id)),
+      JSON.stringify(entries),
+    );
+    const actions = entries.map((entry) => entry.action);
+    for (const action of ['channel.create', 'channel.delete']) assert.ok(actions.includes(action), `the audit log has ${action} of channel ${channel.id}`);
     await owner.context().close();
   });
 });
