@@ -1,10 +1,26 @@
 /**
  * The admin API (/api/admin/*) as the backend answers it and the operator pages of the
- * console read it. Types only (the browser build imports this file too). Staff call it
- * with their console session (cookie, `x-csrf-token` on changes); automation with
- * `Authorization: Bearer ADMIN_TOKEN`. Each route declares the permission it needs; roles
- * map to permissions in one table, src/domain/staff-roles.ts.
+ * console read it. Staff call it with their console session (cookie, `x-csrf-token` on
+ * changes); automation with `Authorization: Bearer ADMIN_TOKEN`. Each route declares the
+ * permission it needs; roles map to permissions in one table, src/domain/staff-roles.ts.
+ *
+ * The request schemas live with their features (`features/<feature>/<feature>-schemas.ts`)
+ * and are re-exported here, so the console's forms check with the very schemas the routes
+ * parse with. The browser build imports this file: nothing reachable from it may need Node
+ * (schemas build on zod and src/infra/input-fields.ts alone).
  */
+
+export { newInvitesRequest } from '../features/accounts/account-schemas.js';
+export { auditQuery } from '../features/audit/audit-schemas.js';
+export { channelChange, newChannel } from '../features/channels/channel-schemas.js';
+export { issueKeyRequest } from '../features/keys/key-schemas.js';
+export { MODEL_NAME, modelChange, newModel } from '../features/models/model-schemas.js';
+export { grantPackageRequest, newPackage, packageChange } from '../features/packages/package-schemas.js';
+export { orderListQuery, paymentEventsQuery } from '../features/payments/payment-schemas.js';
+export { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from '../features/redemption/redemption-schemas.js';
+export { appointStaffRequest, staffRoleChange } from '../features/staff/staff-schemas.js';
+export { dayRangeQuery, requestSearchQuery, usageSummaryQuery } from '../features/usage/usage-schemas.js';
+export { newUserRequest, userSearchQuery } from '../features/users/user-schemas.js';
 
 import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
 
