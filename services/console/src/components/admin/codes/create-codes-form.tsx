@@ -5,6 +5,8 @@ import { useCreateCodes } from '../../../hooks/api/admin/codes/mutations';
 import type { CreatedCodes } from '../../../hooks/api/admin/codes/types';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
+import { useRequestSchema, validate } from '../../../lib/form-validation';
+import { fieldBounds } from '../../../lib/schema-bounds';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 
 /** A named batch of single-use codes for one package; the codes go to `onCreated`. */
@@ -17,20 +19,20 @@ export function CreateCodesForm({ packages, onCreated }: { packages: AdminPackag
   const [batchName, setBatchName] = useState('');
   const [invalid, setInvalid] = useState(new Set<'package' | 'count'>());
   const onSale = packages.filter((p) => p.status === 'active');
+  const schema = useRequestSchema('newCodesRequest');
+  const countBounds = fieldBounds(schema, 'count');
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const invalid = new Set<'package' | 'count'>();
-    if (packageId === '') invalid.add('package');
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) invalid.add('count');
-    setInvalid(invalid);
-    if (invalid.size > 0) return;
-    create.mutate({ package_id: Number(packageId), count: Number(count), batch_name: batchName.trim() }, { onSuccess: onCreated });
+    const body = { package_id: packageId === '' ? null : Number(packageId), count, batch_name: batchName };
+    const checked = await validate('newCodesRequest', body);
+    setInvalid(new Set([...(checked.invalid ?? [])].map((field) => (field === 'package_id' ? 'package' : 'count'))));
+    if (checked.data) create.mutate(checked.data, { onSuccess: onCreated });
   };
 
   return (
     <Paper withBorder p="md" radius="md">
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack gap="sm">
           <Title order={2} size="h4">
             {t('codes.createTitle')}
@@ -51,18 +53,18 @@ export function CreateCodesForm({ packages, onCreated }: { packages: AdminPackag
             <NumberInput
               label={t('codes.count')}
               required
-              min={1}
-              max={1000}
+              min={countBounds.min}
+              max={countBounds.max}
               allowDecimal={false}
               allowNegative={false}
               value={count}
               onChange={setCount}
-              error={invalid.has('count') ? t('codes.validation.count') : undefined}
+              error={invalid.has('count') ? t('codes.validation.count', { min: countBounds.min, max: countBounds.max }) : undefined}
               w={{ base: '100%', sm: 120 }}
             />
             <TextInput
               label={t('codes.batchName')}
-              maxLength={100}
+              maxLength={fieldBounds(schema, 'batch_name').maxLength}
               value={batchName}
               onChange={(event) => setBatchName(event.currentTarget.value)}
               w={{ base: '100%', sm: 240 }}

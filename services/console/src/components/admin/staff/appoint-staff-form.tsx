@@ -1,13 +1,12 @@
 import { Alert, Button, Group, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { STAFF_ROLES } from '@codex-gateway/backend/staff-roles';
 import { useTranslation } from 'react-i18next';
 import { useAppointStaff } from '../../../hooks/api/admin/staff/mutations';
 import type { StaffRole } from '../../../hooks/api/admin/staff/types';
 import { validate } from '../../../lib/form-validation';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { EmailField } from '../../common/email-field';
-
-export const ROLES: readonly StaffRole[] = ['owner', 'admin', 'support'];
 
 /** Gives an address a role; an address without an account gets one and a mail to choose its password. */
 export function AppointStaffForm() {
@@ -19,9 +18,9 @@ export function AppointStaffForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = await validate('emailRequest', { email });
+    const checked = await validate('appointStaffRequest', { email, role });
     setInvalid(checked.data === null);
-    if (checked.data) appoint.mutate({ email: checked.data.email, role }, { onSuccess: () => setEmail('') });
+    if (checked.data) appoint.mutate(checked.data, { onSuccess: () => setEmail('') });
   };
 
   return (
@@ -39,7 +38,7 @@ export function AppointStaffForm() {
               label={t('common.role')}
               value={role}
               onChange={(event) => setRole(event.currentTarget.value as StaffRole)}
-              data={ROLES.map((value) => ({ value, label: t(`common.roles.${value}`) }))}
+              data={STAFF_ROLES.map((value) => ({ value, label: t(`common.roles.${value}`) }))}
               w={{ base: '100%', xs: 160 }}
             />
           </Group>

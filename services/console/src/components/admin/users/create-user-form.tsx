@@ -16,7 +16,7 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: UserView) => v
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = await validate('emailRequest', { email });
+    const checked = await validate('newUserRequest', { email });
     setInvalid(checked.data === null);
     if (checked.data) create.mutate(checked.data, { onSuccess: onCreated });
   };
