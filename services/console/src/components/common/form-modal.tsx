@@ -30,17 +30,27 @@ export function FormModal({ opened, title, submitLabel, pending, error, onSubmit
         <Stack gap="sm">
           {children}
           {error ? <ApiErrorAlert error={error} /> : null}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={pending}>
-              {submitLabel}
-            </Button>
-          </Group>
+          <FormActions pending={pending} submitLabel={submitLabel} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** A form's action, after Cancel when the form can be left without acting (a dialog). */
+export function FormActions({ pending, submitLabel, onCancel }: { pending: boolean; submitLabel: string; onCancel?: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Group justify={onCancel ? 'flex-end' : undefined} mt={onCancel ? 'xs' : undefined}>
+      {onCancel && (
+        <Button variant="default" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      )}
+      <Button type="submit" loading={pending}>
+        {submitLabel}
+      </Button>
+    </Group>
   );
 }
 
