@@ -8,11 +8,14 @@ import { REPO_ROOT, SCREENSHOT_DIR } from './paths.js';
 import { type RunningStack, startStack } from './stack.js';
 
 const TEST_ROOTS = ['services', 'tools'];
+// The console's unit tests run under Vitest, in a browser-like DOM, from its own `npm test`.
+const VITEST_ROOTS = new Set([path.join(REPO_ROOT, 'services', 'console')]);
 
 function findTests(dir: string, found: string[] = []): string[] {
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
     const full = path.join(dir, entry);
+    if (VITEST_ROOTS.has(full)) continue;
     if (statSync(full).isDirectory()) findTests(full, found);
     else if (entry.endsWith('.test.ts')) found.push(full);
   }

@@ -1,12 +1,38 @@
 /**
  * The admin API (/api/admin/*) as the backend answers it and the operator pages of the
- * console read it. Types only (the browser build imports this file too). Staff call it
- * with their console session (cookie, `x-csrf-token` on changes); automation with
- * `Authorization: Bearer ADMIN_TOKEN`. Each route declares the permission it needs; roles
- * map to permissions in one table, src/domain/staff-roles.ts.
+ * console read it. Staff call it with their console session (cookie, `x-csrf-token` on
+ * changes); automation with `Authorization: Bearer ADMIN_TOKEN`. Each route declares the
+ * permission it needs; roles map to permissions in one table, src/domain/staff-roles.ts.
+ *
+ * The request schemas live with their features (`features/<feature>/<feature>-schemas.ts`)
+ * and are re-exported here, so the console's forms check with the very schemas the routes
+ * parse with. The browser build imports this file: nothing reachable from it may need Node
+ * (schemas build on zod and src/infra/input-fields.ts alone).
  */
 
-import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, PlanLimits, TodayUsage } from './console-api.js';
+import type { z } from 'zod';
+import type { newInvitesRequest } from '../features/accounts/account-schemas.js';
+import type { channelChange, newChannel } from '../features/channels/channel-schemas.js';
+import type { issueKeyRequest } from '../features/keys/key-schemas.js';
+import type { modelChange, newModel } from '../features/models/model-schemas.js';
+import type { grantPackageRequest, newPackage, packageChange } from '../features/packages/package-schemas.js';
+import type { newCodesRequest, voidCodesRequest } from '../features/redemption/redemption-schemas.js';
+import type { appointStaffRequest, staffRoleChange } from '../features/staff/staff-schemas.js';
+import type { newUserRequest } from '../features/users/user-schemas.js';
+
+export { newInvitesRequest } from '../features/accounts/account-schemas.js';
+export { auditQuery } from '../features/audit/audit-schemas.js';
+export { channelChange, newChannel } from '../features/channels/channel-schemas.js';
+export { issueKeyRequest } from '../features/keys/key-schemas.js';
+export { MODEL_NAME, modelChange, newModel } from '../features/models/model-schemas.js';
+export { grantPackageRequest, newPackage, packageChange } from '../features/packages/package-schemas.js';
+export { orderListQuery, paymentEventsQuery } from '../features/payments/payment-schemas.js';
+export { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from '../features/redemption/redemption-schemas.js';
+export { appointStaffRequest, staffRoleChange } from '../features/staff/staff-schemas.js';
+export { dayRangeQuery, requestSearchQuery, usageSummaryQuery } from '../features/usage/usage-schemas.js';
+export { newUserRequest, userSearchQuery } from '../features/users/user-schemas.js';
+
+import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, TodayUsage } from './console-api.js';
 
 export type { StaffRole } from '../domain/staff-roles.js';
 import type { StaffRole } from '../domain/staff-roles.js';
@@ -89,14 +115,9 @@ export interface StaffList {
   data: StaffView[];
 }
 /** POST /api/admin/staff: a new address gets a mail to choose its password. */
-export interface AppointStaffRequest {
-  email: string;
-  role: StaffRole;
-}
+export type AppointStaffRequest = z.input<typeof appointStaffRequest>;
 /** PATCH /api/admin/staff/:id: another role, or null to take the role away. */
-export interface ChangeStaffRoleRequest {
-  role: StaffRole | null;
-}
+export type ChangeStaffRoleRequest = z.input<typeof staffRoleChange>;
 export type ChangedStaffView = Omit<StaffView, 'role'> & { role: StaffRole | null };
 
 // ── Users (features/users/user-routes.ts) ───────────────────────────────────
@@ -115,9 +136,7 @@ export interface UserPage {
 }
 
 /** POST /api/admin/users → 201 UserView (409 email_taken). */
-export interface CreateUserRequest {
-  email: string;
-}
+export type CreateUserRequest = z.input<typeof newUserRequest>;
 
 /** A user's counts today: the customer's own view, plus the tokens reserved by requests in flight. */
 export interface UserTodayUsage extends TodayUsage {
@@ -140,10 +159,7 @@ export interface ApiKeyList {
 }
 
 /** POST /api/admin/users/:id/api-keys {name?, expires_at?}; DELETE /api/admin/api-keys/:id → 204. */
-export interface IssueKeyRequest {
-  name?: string;
-  expires_at?: string;
-}
+export type IssueKeyRequest = z.input<typeof issueKeyRequest>;
 
 /** → 201: the only time the plain key is shown. */
 export interface IssuedApiKey {
@@ -172,28 +188,17 @@ export interface AdminPackageView extends PackageView {
 export type AdminPackageList = AdminPackageView[];
 
 /** POST /api/admin/packages → 201 AdminPackageView. */
-export interface CreatePackageRequest extends Partial<PlanLimits> {
-  name: string;
-  description?: string;
-  daily_request_limit: number | null;
-  daily_token_limit: number | null;
-  rpm_limit?: number | null;
-  duration_days: number;
-  price_cents: number;
-  currency: string;
-}
+export type CreatePackageRequest = z.input<typeof newPackage>;
 
 /**
  * PATCH /api/admin/packages/:id → AdminPackageView: any of the terms, and on_sale. Only what
  * is sold from now on changes: periods already sold keep the terms they copied.
  * POST /api/admin/packages/:id/retire → AdminPackageView (off sale for good).
  */
-export type PackageChangeRequest = Partial<Omit<CreatePackageRequest, 'description'> & { description: string; on_sale: boolean }>;
+export type PackageChangeRequest = z.input<typeof packageChange>;
 
 /** POST /api/admin/users/:id/packages {package_id} → 201: the period granted (queued after any current one). */
-export interface GrantPackageRequest {
-  package_id: number;
-}
+export type GrantPackageRequest = z.input<typeof grantPackageRequest>;
 export interface GrantedPeriod {
   id: number;
   package_id: number;
@@ -281,11 +286,7 @@ export interface CodePage {
 }
 
 /** POST /api/admin/redemption-codes → 201. */
-export interface CreateCodesRequest {
-  package_id: number;
-  count: number;
-  batch_name?: string;
-}
+export type CreateCodesRequest = z.input<typeof newCodesRequest>;
 export interface CreatedCodes {
   package_id: number;
   batch_name: string;
@@ -293,7 +294,7 @@ export interface CreatedCodes {
 }
 
 /** POST /api/admin/redemption-codes/void: a batch's unused codes, or the listed ones. */
-export type VoidCodesRequest = { batch_name: string } | { codes: string[] };
+export type VoidCodesRequest = z.input<typeof voidCodesRequest>;
 export interface VoidedCodes {
   voided: number;
   codes: string[];
@@ -302,12 +303,7 @@ export interface VoidedCodes {
 // ── Sign-up invites (features/accounts/account-routes.ts) ───────────────────
 
 /** POST /api/admin/signup-invites → 201 {data}: codes for invite-only sign-up. */
-export interface CreateInvitesRequest {
-  count?: number;
-  max_uses?: number;
-  note?: string;
-  expires_at?: string | null;
-}
+export type CreateInvitesRequest = z.input<typeof newInvitesRequest>;
 
 // ── Audit log (features/audit/audit-routes.ts) ──────────────────────────────
 
@@ -439,20 +435,7 @@ export interface ChannelView {
 export type ChannelList = ChannelView[];
 
 /** POST /api/admin/channels → 201 ChannelView. */
-export interface CreateChannelRequest {
-  name: string;
-  kind?: ChannelKind;
-  base_url: string;
-  api_key?: string | null;
-  /** Azure only. */
-  api_version?: string | null;
-  priority?: number;
-  weight?: number;
-  models?: string[];
-  model_map?: Record<string, string>;
-  enabled?: boolean;
-  notes?: string;
-}
+export type CreateChannelRequest = z.input<typeof newChannel>;
 
 /**
  * PATCH /api/admin/channels/:ref → ChannelView; `api_key` replaces the key (null removes it);
@@ -462,7 +445,7 @@ export interface CreateChannelRequest {
  * `enabled: true` also clears the gateway's disabled_reason and the channel's cool-down.
  * DELETE → 204. A channel from the environment answers 409 channel_managed_by_env.
  */
-export type ChannelChangeRequest = Partial<CreateChannelRequest>;
+export type ChannelChangeRequest = z.input<typeof channelChange>;
 
 /**
  * Why a call to a channel failed, as a category (never the network stack's own text):
@@ -510,21 +493,13 @@ export interface ModelView {
 export type ModelList = ModelView[];
 
 /** POST /api/admin/models → 201 ModelView. */
-export interface CreateModelRequest {
-  name: string;
-  input_price: number;
-  cached_input_price?: number | null;
-  output_price: number;
-  max_output_tokens?: number | null;
-  enabled?: boolean;
-  notes?: string;
-}
+export type CreateModelRequest = z.input<typeof newModel>;
 
 /**
  * PATCH /api/admin/models/:name → ModelView (the price applies to requests served from now on). DELETE → 204.
  * Encode the name in the path (encodeURIComponent): names may hold '/', ':' and '*'.
  */
-export type ModelChangeRequest = Partial<Omit<CreateModelRequest, 'name'>>;
+export type ModelChangeRequest = z.input<typeof modelChange>;
 
 // ── Setup checklist (features/overview/setup-checklist.ts) ──────────────────
 

@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import {
   changePasswordRequest,
   emailRequest,
@@ -14,7 +13,7 @@ import {
 } from '../../contract/console-api.js';
 import { readCookies, setCookie } from '../../infra/cookies.js';
 import { createRouter, route } from '../../infra/routes.js';
-import { int8, text } from '../../infra/validation.js';
+import { newInvitesRequest } from './account-schemas.js';
 import type { AccountService } from './account-service.js';
 import { accountView } from './account-store.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
@@ -144,17 +143,10 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCooki
   return router;
 }
 
-const inviteRequest = z.object({
-  count: z.number().int().min(1).max(1000).default(1),
-  max_uses: int8().min(1).max(1_000_000).default(1),
-  note: text().max(200).default(''),
-  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
-});
-
 /** POST /api/admin/signup-invites {count?, max_uses?, note?, expires_at?}: codes for invite-only sign-up. */
 export function createAdminInviteRoutes({ invites }: { invites: InviteService }): Router {
   const router = createRouter();
-  const spec = { access: requires('invites.create'), summary: 'Make sign-up invite codes', body: inviteRequest, bodyOptional: true, status: 201 };
+  const spec = { access: requires('invites.create'), summary: 'Make sign-up invite codes', body: newInvitesRequest, bodyOptional: true, status: 201 };
   route(router, 'post', '/signup-invites', spec, async ({ body }, res) => {
     const created = await invites.create(actorOf(res), {
       count: body.count,

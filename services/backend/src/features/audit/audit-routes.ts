@@ -1,36 +1,30 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { createRouter, route } from '../../infra/routes.js';
-import { instant, queryInt, text } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
+import { auditQuery } from './audit-schemas.js';
 import { type AuditStore, auditView } from './audit-store.js';
-
-const query = z.object({
-  actor: text().max(320).optional(),
-  action: text().max(100).optional(),
-  target_type: text().max(50).optional(),
-  target_id: text().max(100).optional(),
-  from: instant().optional(),
-  to: instant().optional(),
-  before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  limit: queryInt(1, 500).default(100),
-});
 
 /** GET /api/admin/audit-log?actor&action&target_type&target_id&from&to&before&limit: newest first; `next_before` pages on. */
 export function createAuditRoutes({ audit }: { audit: Pick<AuditStore, 'list'> }): Router {
   const router = createRouter();
-  route(router, 'get', '/audit-log', { access: requires('audit.read'), summary: 'The audit log, newest first', query }, async ({ query: q }, res) => {
-    const rows = await audit.list({
-      actor: q.actor,
-      action: q.action,
-      targetType: q.target_type,
-      targetId: q.target_id,
-      from: q.from,
-      to: q.to,
-      beforeId: q.before,
-      limit: q.limit,
-    });
-    res.json({ data: rows.map(auditView), next_before: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
-  });
+  route(
+    router,
+    'get',
+    '/audit-log',
+    { access: requires('audit.read'), summary: 'The audit log, newest first', query: auditQuery },
+    async ({ query: q }, res) => {
+      const rows = await audit.list({
+        actor: q.actor,
+        action: q.action,
+        targetType: q.target_type,
+        targetId: q.target_id,
+        from: q.from,
+        to: q.to,
+        beforeId: q.before,
+        limit: q.limit,
+      });
+      res.json({ data: rows.map(auditView), next_before: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
+    },
+  );
   return router;
 }

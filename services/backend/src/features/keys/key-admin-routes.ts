@@ -1,11 +1,11 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
-import { idParams, instant, text } from '../../infra/validation.js';
+import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { UserStore } from '../users/user-store.js';
 import type { KeyAdminService } from './key-admin-service.js';
+import { issueKeyRequest } from './key-schemas.js';
 import { type KeyStore, keyView } from './key-store.js';
 
 interface Deps {
@@ -13,8 +13,6 @@ interface Deps {
   users: Pick<UserStore, 'exists'>;
   service: KeyAdminService;
 }
-
-const issueRequest = z.object({ name: text().trim().max(200).default(''), expires_at: instant().optional() });
 
 /** A user's API keys for staff: list (with last use), and HTTP in front of the key admin service. */
 export function createKeyAdminRoutes({ keyStore, users, service }: Deps): Router {
@@ -33,7 +31,7 @@ export function createKeyAdminRoutes({ keyStore, users, service }: Deps): Router
       access: requires('keys.issue'),
       summary: 'Issue an API key to a user (the plain key is shown once)',
       params: idParams,
-      body: issueRequest,
+      body: issueKeyRequest,
       bodyOptional: true,
       status: 201,
     },

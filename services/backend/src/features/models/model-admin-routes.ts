@@ -7,33 +7,8 @@ import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { ModelAdminService } from './model-admin-service.js';
 import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
-import { dollarAmount, microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
-
-/** As the migration's check: letters, digits and . _ : / + -, optionally ending in '*' (a family). */
-export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;
-// Dollars per million tokens; a million dollars keeps every product exact and within bigint.
-const price = dollarAmount(1_000_000);
-
-const terms = {
-  input_price: price,
-  cached_input_price: price.nullable(),
-  output_price: price,
-  max_output_tokens: z.number().int().min(1).max(1_000_000).nullable(),
-  enabled: z.boolean(),
-  notes: text().max(2000),
-};
-const newModel = z.object({
-  name: z.string().regex(MODEL_NAME, 'a model name (letters, digits, . _ : / + -), or a family ending in *'),
-  ...terms,
-  cached_input_price: terms.cached_input_price.default(null),
-  max_output_tokens: terms.max_output_tokens.default(null),
-  enabled: terms.enabled.default(true),
-  notes: terms.notes.default(''),
-});
-const modelChange = z
-  .object(terms)
-  .partial()
-  .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
+import { MODEL_NAME, modelChange, newModel } from './model-schemas.js';
+import { microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
 
 export function modelView(m: ModelRow): ModelView {
   return {

@@ -1,13 +1,12 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import type { AdminPackageView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
-import { idParams, int8 } from '../../infra/validation.js';
+import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { UserStore } from '../users/user-store.js';
 import type { PackageAdminService } from './package-admin-service.js';
-import { newPackage, packageChange } from './package-schemas.js';
+import { grantPackageRequest, newPackage, packageChange } from './package-schemas.js';
 import { packageView } from './console-package-routes.js';
 import { businessDay } from '../../domain/business-day.js';
 import { isGrantOnly, type Package, type PackageStore } from './package-store.js';
@@ -28,8 +27,6 @@ interface Deps {
 }
 
 /** /api/admin/packages and a user's packages: HTTP in front of the package admin service. */
-const grantRequest = z.object({ package_id: int8().positive() });
-
 export function createPackageAdminRoutes({ packages, userPackages, users, service, timeZone }: Deps): Router {
   const router = createRouter();
   const manage = requires('packages.manage');
@@ -62,7 +59,7 @@ export function createPackageAdminRoutes({ packages, userPackages, users, servic
     router,
     'post',
     '/users/:id/packages',
-    { access: requires('packages.grant'), summary: 'Grant a user a package', params: idParams, body: grantRequest, status: 201 },
+    { access: requires('packages.grant'), summary: 'Grant a user a package', params: idParams, body: grantPackageRequest, status: 201 },
     async ({ params, body }, res) => {
       res.status(201).json(withPeriodStatus(await service.grant(actorOf(res), params.id, body.package_id), businessDay(timeZone)));
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { int4, int8, text } from '../../infra/validation.js';
-import { MODEL_NAME } from '../models/model-admin-routes.js';
+import { int4, int8, text } from '../../infra/input-fields.js';
+import { MODEL_NAME } from '../models/model-schemas.js';
 import { dollarAmount } from '../../domain/money.js';
 
 // Credits arrive in US dollars (six decimals at most) and are kept in micro-dollars; a billion dollars fits a bigint exactly.
@@ -55,3 +55,5 @@ export const packageChange = z
   .object({ ...terms, on_sale: z.boolean() })
   .partial()
   .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
+/** POST /api/admin/users/:id/packages: the package to grant, queued after any current one. */
+export const grantPackageRequest = z.object({ package_id: int8().positive() });

@@ -2,31 +2,15 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
-import { queryInt, text } from '../../infra/validation.js';
+import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { UserStore } from '../users/user-store.js';
 import type { FulfilmentService } from './fulfilment-service.js';
 import { orderView } from './order-routes.js';
 import { isOrderNo } from './order-no.js';
-import { ORDER_STATUSES, type OrderStore } from './order-store.js';
+import type { OrderStore } from './order-store.js';
+import { orderListQuery, paymentEventsQuery } from './payment-schemas.js';
 import type { PaymentEventStore } from './payment-event-store.js';
-
-const listSchema = z.object({
-  status: z.enum(ORDER_STATUSES).optional(),
-  user_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  provider: text().max(32).optional(),
-  before: z
-    .string()
-    .regex(/^[A-Z0-9]{1,40}$/, 'expected an order number')
-    .optional(),
-  limit: queryInt(1, 500).default(100),
-});
-
-const eventsSchema = z.object({
-  order_no: text().max(40).optional(),
-  provider: text().max(32).optional(),
-  limit: queryInt(1, 500).default(100),
-});
 
 /** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
 export function createAdminPaymentRoutes({
@@ -45,7 +29,7 @@ export function createAdminPaymentRoutes({
   const read = requires('orders.read');
   const orderParams = z.object({ orderNo: text().max(64) });
 
-  route(router, 'get', '/orders', { access: read, summary: 'Orders, newest first', query: listSchema }, async ({ query: q }, res) => {
+  route(router, 'get', '/orders', { access: read, summary: 'Orders, newest first', query: orderListQuery }, async ({ query: q }, res) => {
     const rows = await orders.list({ status: q.status, userId: q.user_id, provider: q.provider, before: q.before, limit: q.limit });
     const emails = await users.emails(rows.map((o) => o.user_id));
     res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id, user_email: emails.get(o.user_id) ?? null })) });
@@ -78,7 +62,7 @@ export function createAdminPaymentRoutes({
     router,
     'get',
     '/payment-events',
-    { access: read, summary: "Payment providers' events, newest first", query: eventsSchema },
+    { access: read, summary: "Payment providers' events, newest first", query: paymentEventsQuery },
     async ({ query: q }, res) => {
       res.json({ data: await events.list({ orderNo: q.order_no, provider: q.provider, limit: q.limit }) });
     },

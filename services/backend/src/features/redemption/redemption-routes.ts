@@ -1,8 +1,6 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { redeemRequest, type RedeemAnswer } from '../../contract/console-api.js';
 import { createRouter, route, type Access } from '../../infra/routes.js';
-import { int8, queryInt, text } from '../../infra/validation.js';
 import { actorMay, actorOf, requires } from '../../infra/staff-access.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
@@ -10,16 +8,9 @@ import { periodView } from '../packages/console-package-routes.js';
 import { planTerms } from '../packages/package-store.js';
 import { withPeriodStatus } from '../packages/period-status.js';
 import { businessDay } from '../../domain/business-day.js';
+import { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from './redemption-schemas.js';
 import type { RedemptionService } from './redemption-service.js';
 import type { CodeRow, RedemptionStore } from './redemption-store.js';
-
-const listQuery = z.object({
-  batch: text().max(100).optional(),
-  status: z.enum(['unused', 'redeemed', 'void']).optional(),
-  package_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  limit: queryInt(1, 1000).default(100),
-});
 
 /**
  * A code as staff see it. An unused code is worth a package: its text goes only to those
@@ -38,13 +29,6 @@ const codeView = (c: CodeRow, reveal: boolean) => ({
 });
 
 /** Redemption codes for staff: named batches, the list with who redeemed each (JSON or CSV), voiding the unused. */
-const createRequest = z.object({ package_id: int8().positive(), count: z.number().int().min(1).max(1000), batch_name: text().trim().max(100).default('') });
-const voidRequest = z.union([
-  z.object({ batch_name: text().trim().min(1).max(100) }),
-  z.object({ codes: z.array(text().trim().toUpperCase().max(64)).min(1).max(1000) }),
-]);
-const csvQuery = listQuery.omit({ before: true, limit: true });
-
 export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick<RedemptionStore, 'list'>; redemption: RedemptionService }): Router {
   const router = createRouter();
   const manage = requires('codes.manage');
@@ -54,14 +38,14 @@ export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick
     router,
     'post',
     '/redemption-codes',
-    { access: manage, summary: 'Make a batch of redemption codes', body: createRequest, status: 201 },
+    { access: manage, summary: 'Make a batch of redemption codes', body: newCodesRequest, status: 201 },
     async ({ body }, res) => {
       const created = await redemption.createBatch(actorOf(res), body.package_id, body.count, body.batch_name);
       res.status(201).json({ package_id: body.package_id, batch_name: body.batch_name, codes: created });
     },
   );
 
-  route(router, 'get', '/redemption-codes', { access: read, summary: 'Redemption codes, newest first', query: listQuery }, async ({ query: q }, res) => {
+  route(router, 'get', '/redemption-codes', { access: read, summary: 'Redemption codes, newest first', query: codeListQuery }, async ({ query: q }, res) => {
     const rows = await codes.list({ batchName: q.batch, status: q.status, packageId: q.package_id, beforeId: q.before, limit: q.limit });
     const reveal = actorMay(res, 'codes.reveal');
     res.json({ data: rows.map((c) => codeView(c, reveal)), next_before: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
@@ -71,7 +55,7 @@ export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick
     router,
     'get',
     '/redemption-codes.csv',
-    { access: read, summary: 'Redemption codes as CSV', query: csvQuery, produces: 'text/csv' },
+    { access: read, summary: 'Redemption codes as CSV', query: codeCsvQuery, produces: 'text/csv' },
     async ({ query: q }, res) => {
       const reveal = actorMay(res, 'codes.reveal');
       const rows = await codes.list({ batchName: q.batch, status: q.status, packageId: q.package_id, limit: 100_000 });
@@ -93,7 +77,7 @@ export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick
     router,
     'post',
     '/redemption-codes/void',
-    { access: manage, summary: 'Void unused codes, by batch or by code', body: voidRequest },
+    { access: manage, summary: 'Void unused codes, by batch or by code', body: voidCodesRequest },
     async ({ body }, res) => {
       const target = 'batch_name' in body ? { batchName: body.batch_name } : { codes: body.codes };
       const voided = await redemption.voidUnused(actorOf(res), target);

@@ -1,15 +1,10 @@
 import type { Router } from 'express';
-import { z } from 'zod';
-import { STAFF_ROLES } from '../../domain/staff-roles.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
+import { appointStaffRequest, staffRoleChange } from './staff-schemas.js';
 import type { StaffService } from './staff-service.js';
 import { type StaffStore, staffView } from './staff-store.js';
-
-const role = z.enum(STAFF_ROLES);
-const appointRequest = z.object({ email: z.string().trim().toLowerCase().email().max(320), role });
-const roleChange = z.object({ role: role.nullable() });
 
 /** /api/admin/staff: list, appoint, change or remove a role (staff.manage: owners). */
 export function createStaffRoutes({ staff, service }: { staff: Pick<StaffStore, 'list'>; service: StaffService }): Router {
@@ -20,7 +15,7 @@ export function createStaffRoutes({ staff, service }: { staff: Pick<StaffStore, 
     res.json({ data: (await staff.list()).map(staffView) });
   });
 
-  route(router, 'post', '/staff', { access, summary: 'Appoint a staff member', body: appointRequest, status: 201 }, async ({ body }, res) => {
+  route(router, 'post', '/staff', { access, summary: 'Appoint a staff member', body: appointStaffRequest, status: 201 }, async ({ body }, res) => {
     res.status(201).json(staffView(await service.appoint(actorOf(res), body.email, body.role)));
   });
 
@@ -28,7 +23,7 @@ export function createStaffRoutes({ staff, service }: { staff: Pick<StaffStore, 
     router,
     'patch',
     '/staff/:id',
-    { access, summary: "Change or remove a staff member's role", params: idParams, body: roleChange },
+    { access, summary: "Change or remove a staff member's role", params: idParams, body: staffRoleChange },
     async ({ params, body }, res) => {
       res.json(staffView(await service.setRole(actorOf(res), params.id, body.role)));
     },

@@ -10,7 +10,7 @@ import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
 import { meteredView, OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 import type { TodayUsage } from './today-usage.js';
-import { rangeSchema } from './usage-routes.js';
+import { dayRangeQuery } from './usage-schemas.js';
 
 const CSV_MAX_ROWS = 100_000;
 const CSV_PAGE = 1000;
@@ -92,7 +92,7 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     res.json(today satisfies TodayUsageAnswer);
   });
 
-  route(router, 'get', '/usage/daily', { access, summary: 'My usage per day', query: rangeSchema }, async ({ query }, res) => {
+  route(router, 'get', '/usage/daily', { access, summary: 'My usage per day', query: dayRangeQuery }, async ({ query }, res) => {
     const { account } = requireCaller(res);
     const { from, to } = query;
     const byDate = new Map((await dailyUsage.range(account.id, from, to)).map((r) => [r.date, r]));
@@ -103,7 +103,7 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     res.json({ from, to, daily } satisfies DailyUsageAnswer);
   });
 
-  route(router, 'get', '/usage/models', { access, summary: 'My usage per day and model', query: rangeSchema }, async ({ query }, res) => {
+  route(router, 'get', '/usage/models', { access, summary: 'My usage per day and model', query: dayRangeQuery }, async ({ query }, res) => {
     const { account } = requireCaller(res);
     const { from, to } = query;
     const rows = await ledger.byDayAndModel(account.id, from, to, timeZone);

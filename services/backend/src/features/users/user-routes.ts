@@ -1,8 +1,7 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
-import { idParams, queryInt, text } from '../../infra/validation.js';
+import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import { type KeyStore, keyView } from '../keys/key-store.js';
 import { periodView } from '../packages/console-package-routes.js';
@@ -12,16 +11,8 @@ import { consoleOrderView } from '../payments/console-order-routes.js';
 import type { OrderStore } from '../payments/order-store.js';
 import type { TodayUsage } from '../usage/today-usage.js';
 import { type UserAdminService, userView } from './user-admin-service.js';
+import { newUserRequest, userSearchQuery } from './user-schemas.js';
 import type { UserStore } from './user-store.js';
-
-const listQuery = z.object({
-  q: text().trim().min(1).max(320).optional(),
-  status: z.enum(['active', 'suspended']).optional(),
-  before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-  limit: queryInt(1, 200).default(50),
-});
-
-const newUser = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
 
 interface Deps {
   users: Pick<UserStore, 'get' | 'search'>;
@@ -38,11 +29,11 @@ export function createUserAdminRoutes({ users, keyStore, userPackages, orders, t
   const router = createRouter();
   const read = requires('users.read');
 
-  route(router, 'post', '/users', { access: requires('users.create'), summary: 'Create a user', body: newUser, status: 201 }, async ({ body }, res) => {
+  route(router, 'post', '/users', { access: requires('users.create'), summary: 'Create a user', body: newUserRequest, status: 201 }, async ({ body }, res) => {
     res.status(201).json(await service.create(actorOf(res), body.email));
   });
 
-  route(router, 'get', '/users', { access: read, summary: 'Search users', query: listQuery }, async ({ query: q }, res) => {
+  route(router, 'get', '/users', { access: read, summary: 'Search users', query: userSearchQuery }, async ({ query: q }, res) => {
     const rows = await users.search({ q: q.q, status: q.status, beforeId: q.before, limit: q.limit });
     res.json({ data: rows.map(userView), next_before: rows.length === q.limit ? rows[rows.length - 1]!.id : null });
   });

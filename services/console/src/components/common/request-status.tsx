@@ -1,6 +1,7 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
+import { statusColor } from '../../lib/status-colors';
 
 /** Phones (below Mantine's xs breakpoint, 576 px): request lists become cards, every field in sight. */
 export function useIsPhone(): boolean {
@@ -40,10 +41,9 @@ function refusalKey(code: string): RefusalKey {
  */
 export function RequestStatus({ status, refusal }: { status: number; refusal: string | null }) {
   const { t } = useTranslation();
-  const color = status < 400 ? 'teal' : status < 500 ? 'orange' : 'red';
   return (
     <Group gap={6} wrap="nowrap" data-testid="request-status" data-refusal={refusal ?? undefined}>
-      <Badge variant="light" color={color}>
+      <Badge variant="light" color={statusColor(status)}>
         {status}
       </Badge>
       {refusal && (

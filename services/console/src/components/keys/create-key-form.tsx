@@ -1,11 +1,11 @@
-import { Button, Group, Paper, Stack, TextInput, Title } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateApiKey } from '../../hooks/api/keys/mutations';
 import type { CreatedApiKey } from '../../hooks/api/keys/types';
 import { addDays, endOfLocalDay, localToday } from '../../lib/dates';
 import { validate } from '../../lib/form-validation';
-import { ApiErrorAlert } from '../common/api-error-alert';
+import { FormCard } from '../common/form-card';
 
 /** Name and optional expiry day; the created key (with its one-time secret) goes to `onCreated`. */
 export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void }) {
@@ -16,8 +16,7 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
   const [invalid, setInvalid] = useState(new Set<string>());
   const tomorrow = addDays(localToday(), 1);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     // The key works through the whole chosen day in the person's own time zone.
     const values = { name, expires_at: expiresOn ? endOfLocalDay(expiresOn) : null };
     const checked = await validate('createKeyRequest', values);
@@ -35,40 +34,25 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
   };
 
   return (
-    <Paper withBorder p="md" radius="md">
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            {t('keys.createTitle')}
-          </Title>
-          <Group align="flex-start" gap="sm" wrap="wrap">
-            <TextInput
-              label={t('fields.name')}
-              required
-              maxLength={100}
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              error={invalid.has('name') ? t('validation.keyName') : undefined}
-              w={{ base: '100%', sm: 280 }}
-            />
-            <TextInput
-              label={t('fields.expiresOn')}
-              type="date"
-              min={tomorrow}
-              value={expiresOn}
-              onChange={(event) => setExpiresOn(event.currentTarget.value)}
-              error={invalid.has('expires_at') ? t('validation.futureDay') : undefined}
-              w={{ base: '100%', sm: 200 }}
-            />
-          </Group>
-          {create.isError && <ApiErrorAlert error={create.error} />}
-          <Group>
-            <Button type="submit" loading={create.isPending}>
-              {t('keys.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <FormCard title={t('keys.createTitle')} submitLabel={t('keys.create')} pending={create.isPending} error={create.error} onSubmit={() => void submit()}>
+      <TextInput
+        label={t('fields.name')}
+        required
+        maxLength={100}
+        value={name}
+        onChange={(event) => setName(event.currentTarget.value)}
+        error={invalid.has('name') ? t('validation.keyName') : undefined}
+        w={{ base: '100%', sm: 280 }}
+      />
+      <TextInput
+        label={t('fields.expiresOn')}
+        type="date"
+        min={tomorrow}
+        value={expiresOn}
+        onChange={(event) => setExpiresOn(event.currentTarget.value)}
+        error={invalid.has('expires_at') ? t('validation.futureDay') : undefined}
+        w={{ base: '100%', sm: 200 }}
+      />
+    </FormCard>
   );
 }

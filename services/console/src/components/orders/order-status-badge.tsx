@@ -1,16 +1,7 @@
 import { Badge, type BadgeProps } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OrderView } from '../../hooks/api/orders/types';
-
-const COLOR: Record<OrderView['status'], string> = {
-  pending: 'yellow',
-  paid: 'blue',
-  fulfilled: 'teal',
-  expired: 'gray',
-  refunded: 'orange',
-  failed: 'red',
-  cancelled: 'gray',
-};
+import { statusColor } from '../../lib/status-colors';
 
 interface OrderStatusBadgeProps extends Omit<BadgeProps, 'children' | 'color'> {
   status: OrderView['status'];
@@ -23,7 +14,7 @@ export function OrderStatusBadge({ status, raw = false, ...props }: OrderStatusB
   const { t } = useTranslation();
   return (
     // The raw code keeps its case on screen too (Badge upper-cases by default).
-    <Badge variant="light" color={COLOR[status]} tt={raw ? 'none' : undefined} {...props}>
+    <Badge variant="light" color={statusColor(status)} tt={raw ? 'none' : undefined} {...props}>
       {raw ? status : t(`orders.statuses.${status}`)}
     </Badge>
   );

@@ -2,12 +2,11 @@ import { Badge, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { PeriodView } from '../../hooks/api/packages/types';
 import { useFormat } from '../../lib/format';
+import { statusColor } from '../../lib/status-colors';
 
 // Cells keep to one line; the scroll container lets a wide table scroll sideways on a phone,
 // with the package and its status first so that a phone shows them without scrolling.
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
-
-const STATUS_COLOR: Record<PeriodView['status'], string> = { active: 'teal', queued: 'blue', ended: 'gray', cancelled: 'gray', refunded: 'orange' };
 
 /** Periods (queued or past) with where they came from. */
 export function PeriodsTable({ periods, empty }: { periods: PeriodView[]; empty: string }) {
@@ -37,7 +36,7 @@ export function PeriodsTable({ periods, empty }: { periods: PeriodView[]; empty:
             <Table.Tr key={period.id} data-testid="period-row" data-status={period.status}>
               <Table.Td>{period.package_name}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={STATUS_COLOR[period.status]} data-testid="period-status">
+                <Badge variant="light" color={statusColor(period.status)} data-testid="period-status">
                   {t(`periods.statuses.${period.status}`)}
                 </Badge>
               </Table.Td>

@@ -6,6 +6,9 @@ import { setupEn } from './setup-en';
  */
 export const adminEn = {
   common: {
+    validation: {
+      modelNames: 'Model names: letters, digits and . _ : / + -, or a family ending in *.',
+    },
     any: 'Any',
     none: '—',
     actions: 'Actions',
@@ -251,13 +254,12 @@ export const adminEn = {
       onSale: 'On sale',
     },
     validation: {
-      name: 'Enter a name of 1 to 200 characters.',
+      name: 'Enter a name of {{min}} to {{max}} characters.',
       currency: 'Enter a three-letter currency code such as USD.',
       price: 'Enter a price of 0 or more.',
-      duration: 'Enter a number of days from 1 to 3660.',
-      limit: 'Enter a whole number, or leave it empty.',
-      credit: 'Enter an amount of 0 or more, or leave it empty.',
-      streams: 'Enter a whole number of 1 or more, or leave it empty.',
+      duration: 'Enter a number of days from {{min}} to {{max}}.',
+      limit: 'Enter a whole number of {{min}} or more, or leave it empty.',
+      credit: 'Enter an amount of {{min}} or more, or leave it empty.',
     },
   },
   models: {
@@ -310,7 +312,7 @@ export const adminEn = {
     validation: {
       name: 'Letters, digits and . _ : / + - (up to 128), optionally ending in *.',
       price: 'Enter a price of 0 or more.',
-      maxOutput: 'A whole number from 1 to 1,000,000, or empty.',
+      maxOutput: 'A whole number from {{min}} to {{max}}, or empty.',
     },
   },
   channels: {
@@ -411,10 +413,11 @@ export const adminEn = {
     validation: {
       name: 'Use letters, digits and . _ - (up to 64), starting with a letter or digit.',
       baseUrl: 'Enter an http:// or https:// address.',
-      priority: 'Enter a whole number from -1000 to 1000.',
-      weight: 'Enter a whole number from 1 to 1000.',
+      priority: 'Enter a whole number from {{min}} to {{max}}.',
+      weight: 'Enter a whole number from {{min}} to {{max}}.',
       mapping: 'Fill in both names of every row, or remove the row.',
       apiVersion: 'Azure channels need an API version, such as 2024-10-21.',
+      apiKey: 'Enter the key as printable ASCII without spaces.',
       apiKeyMoved: 'A new base URL or kind takes the key again: enter it, or remove the key.',
     },
   },
@@ -489,7 +492,7 @@ export const adminEn = {
     columns: { code: 'Code', package: 'Package', batch: 'Batch', status: 'Status', created: 'Created', redeemedBy: 'Redeemed by', redeemedAt: 'Redeemed' },
     validation: {
       package: 'Choose a package.',
-      count: 'Enter a number from 1 to 1000.',
+      count: 'Enter a number from {{min}} to {{max}}.',
     },
   },
   usage: {
@@ -518,21 +521,9 @@ export const adminEn = {
     anyStatusClass: 'Any status',
     empty: 'No requests match these filters.',
     columns: {
-      time: 'Time',
       user: 'User',
       key: 'Key',
-      model: 'Model',
-      stream: 'Stream',
-      prompt: 'Prompt',
-      completion: 'Completion',
-      total: 'Total',
-      cached: 'Cached',
-      reasoning: 'Reasoning',
-      cost: 'Cost',
       channel: 'Channel',
-      status: 'Status',
-      latency: 'Latency',
-      requestId: 'Request ID',
     },
     latencyMs: '{{ms}} ms',
   },

@@ -4,6 +4,9 @@ import { setupZh } from './setup-zh';
 /** 运营页面的简体中文。按英文字符串定型，缺少或多出的键都无法通过类型检查。 */
 export const adminZh: AdminTranslation = {
   common: {
+    validation: {
+      modelNames: '模型名称：字母、数字和 . _ : / + -，或以 * 结尾的系列。',
+    },
     any: '不限',
     none: '—',
     actions: '操作',
@@ -248,13 +251,12 @@ export const adminZh: AdminTranslation = {
       onSale: '上架销售',
     },
     validation: {
-      name: '请输入 1 到 200 个字符的名称。',
+      name: '请输入 {{min}} 到 {{max}} 个字符的名称。',
       currency: '请输入三位字母的币种代码，例如 USD。',
       price: '请输入不小于 0 的价格。',
-      duration: '请输入 1 到 3660 之间的天数。',
-      limit: '请输入整数，或留空。',
-      credit: '请输入不小于 0 的金额，或留空。',
-      streams: '请输入不小于 1 的整数，或留空。',
+      duration: '请输入 {{min}} 到 {{max}} 之间的天数。',
+      limit: '请输入不小于 {{min}} 的整数，或留空。',
+      credit: '请输入不小于 {{min}} 的金额，或留空。',
     },
   },
   models: {
@@ -305,7 +307,7 @@ export const adminZh: AdminTranslation = {
     validation: {
       name: '字母、数字和 . _ : / + -（最多 128 个），可以 * 结尾。',
       price: '请输入不小于 0 的价格。',
-      maxOutput: '请输入 1 到 1,000,000 的整数，或留空。',
+      maxOutput: '请输入 {{min}} 到 {{max}} 的整数，或留空。',
     },
   },
   channels: {
@@ -405,10 +407,11 @@ export const adminZh: AdminTranslation = {
     validation: {
       name: '请使用字母、数字、“.”、“_”和“-”（最多 64 个），以字母或数字开头。',
       baseUrl: '请输入 http:// 或 https:// 开头的地址。',
-      priority: '请输入 -1000 到 1000 之间的整数。',
-      weight: '请输入 1 到 1000 之间的整数。',
+      priority: '请输入 {{min}} 到 {{max}} 之间的整数。',
+      weight: '请输入 {{min}} 到 {{max}} 之间的整数。',
       mapping: '请填写每一行的两个名称，或删除该行。',
       apiVersion: 'Azure 渠道需要 API 版本，例如 2024-10-21。',
+      apiKey: '密钥须为不含空格的可打印 ASCII 字符。',
       apiKeyMoved: '更改基础 URL 或类型须重新填写密钥，或移除密钥。',
     },
   },
@@ -482,7 +485,7 @@ export const adminZh: AdminTranslation = {
     columns: { code: '兑换码', package: '套餐', batch: '批次', status: '状态', created: '创建时间', redeemedBy: '兑换人', redeemedAt: '兑换时间' },
     validation: {
       package: '请选择套餐。',
-      count: '请输入 1 到 1000 之间的数字。',
+      count: '请输入 {{min}} 到 {{max}} 之间的数字。',
     },
   },
   usage: {
@@ -511,21 +514,9 @@ export const adminZh: AdminTranslation = {
     anyStatusClass: '任意状态',
     empty: '没有符合筛选条件的请求。',
     columns: {
-      time: '时间',
       user: '用户',
       key: '密钥',
-      model: '模型',
-      stream: '流式',
-      prompt: '输入',
-      completion: '输出',
-      total: '合计',
-      cached: '缓存',
-      reasoning: '推理',
-      cost: '费用',
       channel: '上游渠道',
-      status: '状态',
-      latency: '延迟',
-      requestId: '请求 ID',
     },
     latencyMs: '{{ms}} 毫秒',
   },

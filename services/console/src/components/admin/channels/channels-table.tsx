@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelView } from '../../../hooks/api/admin/channels/types';
 import { useFormat } from '../../../lib/format';
 import { ChannelLastProbe, ChannelStateBadge, ChannelTraffic } from './channel-health';
+import { statusColor } from '../../../lib/status-colors';
 
 const TOP = { verticalAlign: 'top' } as const;
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -113,7 +114,11 @@ function ChannelRow({ channel, actions }: { channel: ChannelView; actions?: Chan
       </Table.Td>
       <Table.Td style={TOP}>
         <Stack gap={4} align="flex-start">
-          <Badge variant={channel.enabled ? 'light' : 'filled'} color={channel.enabled ? 'teal' : 'red'} data-testid="channel-enabled">
+          <Badge
+            variant={channel.enabled ? 'light' : 'filled'}
+            color={channel.enabled ? statusColor('enabled') : statusColor('failed')}
+            data-testid="channel-enabled"
+          >
             {channel.enabled ? t('channels.enabledBadge') : t('channels.disabledBadge')}
           </Badge>
           {!channel.enabled && channel.disabled_reason && (

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CodeView } from '../../../hooks/api/admin/codes/types';
 import { useFormat } from '../../../lib/format';
+import { statusColor } from '../../../lib/status-colors';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
-const STATUS_COLOR: Record<CodeView['status'], string> = { unused: 'blue', redeemed: 'teal', void: 'gray' };
 
 /** Codes with their batch and who redeemed each. */
 export function CodesTable({ codes, packageName }: { codes: CodeView[]; packageName: (id: number) => string | undefined }) {
@@ -43,7 +43,7 @@ export function CodesTable({ codes, packageName }: { codes: CodeView[]; packageN
               <Table.Td>{packageName(code.package_id) ?? t('common.unknownPackage', { id: code.package_id })}</Table.Td>
               <Table.Td>{code.batch_name || t('common.none')}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={STATUS_COLOR[code.status]}>
+                <Badge variant="light" color={statusColor(code.status)}>
                   {t(`codes.statuses.${code.status}`)}
                 </Badge>
               </Table.Td>

@@ -1,11 +1,13 @@
-import { Button, Group, NativeSelect, NumberInput, Paper, Stack, TextInput, Title } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { NativeSelect, NumberInput, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateCodes } from '../../../hooks/api/admin/codes/mutations';
 import type { CreatedCodes } from '../../../hooks/api/admin/codes/types';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { useRequestSchema, validate } from '../../../lib/form-validation';
+import { fieldBounds } from '../../../lib/schema-bounds';
+import { FormCard } from '../../common/form-card';
 
 /** A named batch of single-use codes for one package; the codes go to `onCreated`. */
 export function CreateCodesForm({ packages, onCreated }: { packages: AdminPackageView[]; onCreated: (created: CreatedCodes) => void }) {
@@ -17,65 +19,49 @@ export function CreateCodesForm({ packages, onCreated }: { packages: AdminPackag
   const [batchName, setBatchName] = useState('');
   const [invalid, setInvalid] = useState(new Set<'package' | 'count'>());
   const onSale = packages.filter((p) => p.status === 'active');
+  const schema = useRequestSchema('newCodesRequest');
+  const countBounds = fieldBounds(schema, 'count');
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const invalid = new Set<'package' | 'count'>();
-    if (packageId === '') invalid.add('package');
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) invalid.add('count');
-    setInvalid(invalid);
-    if (invalid.size > 0) return;
-    create.mutate({ package_id: Number(packageId), count: Number(count), batch_name: batchName.trim() }, { onSuccess: onCreated });
+  const submit = async () => {
+    const body = { package_id: packageId === '' ? null : Number(packageId), count, batch_name: batchName };
+    const checked = await validate('newCodesRequest', body);
+    setInvalid(new Set([...(checked.invalid ?? [])].map((field) => (field === 'package_id' ? 'package' : 'count'))));
+    if (checked.data) create.mutate(checked.data, { onSuccess: onCreated });
   };
 
   return (
-    <Paper withBorder p="md" radius="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            {t('codes.createTitle')}
-          </Title>
-          <Group align="flex-start" gap="sm">
-            <NativeSelect
-              label={t('common.package')}
-              required
-              value={packageId}
-              onChange={(event) => setPackageId(event.currentTarget.value)}
-              data={[
-                { value: '', label: t('codes.choosePackage') },
-                ...onSale.map((p) => ({ value: String(p.id), label: `${p.name} · ${format.money(p.price_cents, p.currency)}` })),
-              ]}
-              error={invalid.has('package') ? t('codes.validation.package') : undefined}
-              w={{ base: '100%', sm: 300 }}
-            />
-            <NumberInput
-              label={t('codes.count')}
-              required
-              min={1}
-              max={1000}
-              allowDecimal={false}
-              allowNegative={false}
-              value={count}
-              onChange={setCount}
-              error={invalid.has('count') ? t('codes.validation.count') : undefined}
-              w={{ base: '100%', sm: 120 }}
-            />
-            <TextInput
-              label={t('codes.batchName')}
-              maxLength={100}
-              value={batchName}
-              onChange={(event) => setBatchName(event.currentTarget.value)}
-              w={{ base: '100%', sm: 240 }}
-            />
-          </Group>
-          {create.isError && <ApiErrorAlert error={create.error} />}
-          <Group>
-            <Button type="submit" loading={create.isPending}>
-              {t('codes.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <FormCard title={t('codes.createTitle')} submitLabel={t('codes.create')} pending={create.isPending} error={create.error} onSubmit={() => void submit()}>
+      <NativeSelect
+        label={t('common.package')}
+        required
+        value={packageId}
+        onChange={(event) => setPackageId(event.currentTarget.value)}
+        data={[
+          { value: '', label: t('codes.choosePackage') },
+          ...onSale.map((p) => ({ value: String(p.id), label: `${p.name} · ${format.money(p.price_cents, p.currency)}` })),
+        ]}
+        error={invalid.has('package') ? t('codes.validation.package') : undefined}
+        w={{ base: '100%', sm: 300 }}
+      />
+      <NumberInput
+        label={t('codes.count')}
+        required
+        min={countBounds.min}
+        max={countBounds.max}
+        allowDecimal={false}
+        allowNegative={false}
+        value={count}
+        onChange={setCount}
+        error={invalid.has('count') ? t('codes.validation.count', { min: countBounds.min, max: countBounds.max }) : undefined}
+        w={{ base: '100%', sm: 120 }}
+      />
+      <TextInput
+        label={t('codes.batchName')}
+        maxLength={fieldBounds(schema, 'batch_name').maxLength}
+        value={batchName}
+        onChange={(event) => setBatchName(event.currentTarget.value)}
+        w={{ base: '100%', sm: 240 }}
+      />
+    </FormCard>
   );
 }

@@ -1,9 +1,11 @@
-import { Button, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useEffect, useState } from 'react';
+import { NumberInput, SimpleGrid, Switch, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCreateModel, useUpdateModel } from '../../../hooks/api/admin/models/mutations';
 import type { CreateModelRequest, ModelChangeRequest, ModelView } from '../../../hooks/api/admin/models/types';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { useFormat } from '../../../lib/format';
+import { useRequestSchema, validate } from '../../../lib/form-validation';
+import { fieldBounds } from '../../../lib/schema-bounds';
+import { FormModal, useEditorState } from '../../common/form-modal';
 
 /** The form's values as typed: prices may be '' (cached input: the same as input). */
 interface Values {
@@ -19,10 +21,16 @@ interface Values {
 
 type Field = 'name' | 'input' | 'cachedInput' | 'output' | 'maxOutput';
 
-/** The names the catalogue takes (services/backend/migrations: models.name). */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;
+/** The request fields the form's fields fill. */
+const FIELD_OF: Record<string, Field> = {
+  name: 'name',
+  input_price: 'input',
+  cached_input_price: 'cachedInput',
+  output_price: 'output',
+  max_output_tokens: 'maxOutput',
+};
 
-const BLANK: Values = { name: '', input: '', cachedInput: '', output: '', maxOutput: '', enabled: true, notes: '' };
+const blank = (): Values => ({ name: '', input: '', cachedInput: '', output: '', maxOutput: '', enabled: true, notes: '' });
 
 function valuesOf(model: ModelView): Values {
   return {
@@ -36,31 +44,17 @@ function valuesOf(model: ModelView): Values {
   };
 }
 
-function toEntry(v: Values): { entry: CreateModelRequest; invalid: null } | { entry: null; invalid: Set<Field> } {
-  const invalid = new Set<Field>();
-  const price = (field: Field, value: number | string) => {
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-    invalid.add(field);
-    return 0;
-  };
-  const tokens = (value: number | string) => {
-    if (value === '') return null;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1_000_000) return value;
-    invalid.add('maxOutput');
-    return null;
-  };
-  const name = v.name.trim();
-  if (!NAME.test(name)) invalid.add('name');
-  const entry: CreateModelRequest = {
-    name,
-    input_price: price('input', v.input),
-    cached_input_price: v.cachedInput === '' ? null : price('cachedInput', v.cachedInput),
-    output_price: price('output', v.output),
-    max_output_tokens: tokens(v.maxOutput),
+/** The entry as the gateway takes it; what is not a number yet goes as typed, for the schema to refuse. */
+function toEntry(v: Values) {
+  return {
+    name: v.name.trim(),
+    input_price: v.input,
+    cached_input_price: v.cachedInput === '' ? null : v.cachedInput,
+    output_price: v.output,
+    max_output_tokens: v.maxOutput === '' ? null : v.maxOutput,
     enabled: v.enabled,
     notes: v.notes,
-  };
-  return invalid.size > 0 ? { entry: null, invalid } : { entry, invalid: null };
+  } as CreateModelRequest;
 }
 
 /** Only what changed: the audit log then shows exactly what was edited. */
@@ -84,35 +78,24 @@ interface ModelFormModalProps {
 /** Add or edit a catalogue entry: its prices per million tokens, whether it is offered, notes. */
 export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
   const { t } = useTranslation('admin');
-  const { t: tMain } = useTranslation();
+  const format = useFormat();
   const create = useCreateModel();
   const update = useUpdateModel();
-  const [values, setValues] = useState<Values>(BLANK);
-  const [invalid, setInvalid] = useState(new Set<Field>());
-  const existing = editing !== null && editing !== 'new' ? editing : null;
-  const resetCreate = create.reset;
-  const resetUpdate = update.reset;
+  const schema = useRequestSchema('newModel');
+  const { values, set, invalid, setInvalid, existing, error, pending } = useEditorState<ModelView, Values, Field>(editing, blank, valuesOf, create, update);
+  const maxOutput = fieldBounds(schema, 'max_output_tokens');
+  const notes = fieldBounds(schema, 'notes');
 
-  useEffect(() => {
-    if (editing === null) return;
-    setValues(editing === 'new' ? BLANK : valuesOf(editing));
-    setInvalid(new Set());
-    resetCreate();
-    resetUpdate();
-  }, [editing, resetCreate, resetUpdate]);
-
-  const set = <K extends keyof Values>(field: K, value: Values[K]) => setValues((current) => ({ ...current, [field]: value }));
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const checked = toEntry(existing ? { ...values, name: existing.name } : values);
-    setInvalid(checked.invalid ?? new Set());
-    if (!checked.entry) return;
+  const submit = async () => {
+    const entry = toEntry(existing ? { ...values, name: existing.name } : values);
+    const checked = await validate('newModel', entry);
+    setInvalid(new Set([...(checked.invalid ?? [])].map((field) => FIELD_OF[field]).filter((field) => field !== undefined)));
+    if (!checked.data) return;
     if (!existing) {
-      create.mutate(checked.entry, { onSuccess: onClose });
+      create.mutate(entry, { onSuccess: onClose });
       return;
     }
-    const change = changes(existing, checked.entry);
+    const change = changes(existing, entry);
     if (Object.keys(change).length === 0) onClose();
     else update.mutate({ name: existing.name, change }, { onSuccess: onClose });
   };
@@ -132,68 +115,59 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
     />
   );
 
-  const error = create.error ?? update.error;
   return (
-    <Modal
+    <FormModal
       opened={editing !== null}
       onClose={onClose}
+      onSubmit={() => void submit()}
       title={existing ? t('models.editTitle', { name: existing.name }) : t('models.createTitle')}
-      closeButtonProps={{ 'aria-label': tMain('common.close') }}
+      submitLabel={t('models.save')}
+      pending={pending}
+      error={error}
       size="lg"
-      centered
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <TextInput
-            label={t('models.fields.name')}
-            description={existing ? t('models.hints.nameFixed') : t('models.hints.name')}
-            required
-            readOnly={existing !== null}
-            maxLength={129}
-            spellCheck={false}
-            ff="monospace"
-            value={values.name}
-            onChange={(event) => set('name', event.currentTarget.value)}
-            error={invalid.has('name') ? t('models.validation.name') : undefined}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            {priceInput('input', true)}
-            {priceInput('cachedInput', false)}
-            {priceInput('output', true)}
-          </SimpleGrid>
-          <NumberInput
-            label={t('models.fields.maxOutput')}
-            description={t('models.hints.maxOutput')}
-            min={1}
-            max={1_000_000}
-            allowNegative={false}
-            allowDecimal={false}
-            thousandSeparator=","
-            value={values.maxOutput}
-            onChange={(value) => set('maxOutput', value)}
-            error={invalid.has('maxOutput') ? t('models.validation.maxOutput') : undefined}
-          />
-          <Textarea
-            label={t('models.fields.notes')}
-            maxLength={2000}
-            autosize
-            minRows={1}
-            maxRows={4}
-            value={values.notes}
-            onChange={(event) => set('notes', event.currentTarget.value)}
-          />
-          <Switch label={t('models.fields.enabled')} checked={values.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
-          {error ? <ApiErrorAlert error={error} /> : null}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {tMain('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {t('models.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('models.fields.name')}
+        description={existing ? t('models.hints.nameFixed') : t('models.hints.name')}
+        required
+        readOnly={existing !== null}
+        spellCheck={false}
+        ff="monospace"
+        value={values.name}
+        onChange={(event) => set('name', event.currentTarget.value)}
+        error={invalid.has('name') ? t('models.validation.name') : undefined}
+      />
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+        {priceInput('input', true)}
+        {priceInput('cachedInput', false)}
+        {priceInput('output', true)}
+      </SimpleGrid>
+      <NumberInput
+        label={t('models.fields.maxOutput')}
+        description={t('models.hints.maxOutput')}
+        min={maxOutput.min}
+        max={maxOutput.max}
+        allowNegative={false}
+        allowDecimal={false}
+        thousandSeparator=","
+        value={values.maxOutput}
+        onChange={(value) => set('maxOutput', value)}
+        error={
+          invalid.has('maxOutput')
+            ? t('models.validation.maxOutput', { min: format.number(maxOutput.min ?? 0), max: format.number(maxOutput.max ?? 0) })
+            : undefined
+        }
+      />
+      <Textarea
+        label={t('models.fields.notes')}
+        maxLength={notes.maxLength}
+        autosize
+        minRows={1}
+        maxRows={4}
+        value={values.notes}
+        onChange={(event) => set('notes', event.currentTarget.value)}
+      />
+      <Switch label={t('models.fields.enabled')} checked={values.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
+    </FormModal>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ModelView } from '../../../hooks/api/admin/models/types';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
+import { statusColor } from '../../../lib/status-colors';
 
 const TOP = { verticalAlign: 'top' } as const;
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -96,7 +97,7 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
                 )}
               </Table.Td>
               <Table.Td style={TOP}>
-                <Badge variant="light" color={model.enabled ? 'teal' : 'gray'}>
+                <Badge variant="light" color={statusColor(model.enabled ? 'enabled' : 'disabled')}>
                   {model.enabled ? t('models.enabledBadge') : t('models.disabledBadge')}
                 </Badge>
               </Table.Td>

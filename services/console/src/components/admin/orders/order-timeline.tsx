@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AdminOrderDetail } from '../../../hooks/api/admin/orders/types';
 import { useFormat } from '../../../lib/format';
 import { useProviderName } from '../../orders/provider-name';
+import { statusColor } from '../../../lib/status-colors';
 
 interface Step {
   at: string;
@@ -13,18 +14,6 @@ interface Step {
   event?: { id: string; outcome: string };
 }
 
-// The fulfilment service's outcomes (features/payments/fulfilment-service.ts); others show grey.
-const OUTCOME_COLOR: Record<string, string> = {
-  fulfilled: 'teal',
-  already_fulfilled: 'gray',
-  duplicate_event: 'gray',
-  awaiting_payment: 'yellow',
-  processing: 'yellow',
-  payment_failed: 'red',
-  amount_mismatch: 'red',
-  unknown_order: 'red',
-};
-
 /**
  * The order's life in one line of time: its own milestones (placed, paid, fulfilled,
  * refunded) among the payment provider's events, in the order they happened.
@@ -33,17 +22,17 @@ export function OrderTimeline({ order }: { order: AdminOrderDetail }) {
   const { t } = useTranslation('admin');
   const format = useFormat();
   const providerName = useProviderName();
-  const steps: Step[] = [{ at: order.created_at, key: 'created', title: t('orders.steps.created'), color: 'blue' }];
-  if (order.paid_at) steps.push({ at: order.paid_at, key: 'paid', title: t('orders.steps.paid'), color: 'blue' });
-  if (order.fulfilled_at) steps.push({ at: order.fulfilled_at, key: 'fulfilled', title: t('orders.steps.fulfilled'), color: 'teal' });
-  if (order.refunded_at) steps.push({ at: order.refunded_at, key: 'refunded', title: t('orders.steps.refunded'), color: 'orange' });
-  if (order.cancelled_at) steps.push({ at: order.cancelled_at, key: 'cancelled', title: t('orders.steps.cancelled'), color: 'gray' });
+  const steps: Step[] = [{ at: order.created_at, key: 'created', title: t('orders.steps.created'), color: statusColor('queued') }];
+  if (order.paid_at) steps.push({ at: order.paid_at, key: 'paid', title: t('orders.steps.paid'), color: statusColor('paid') });
+  if (order.fulfilled_at) steps.push({ at: order.fulfilled_at, key: 'fulfilled', title: t('orders.steps.fulfilled'), color: statusColor('fulfilled') });
+  if (order.refunded_at) steps.push({ at: order.refunded_at, key: 'refunded', title: t('orders.steps.refunded'), color: statusColor('refunded') });
+  if (order.cancelled_at) steps.push({ at: order.cancelled_at, key: 'cancelled', title: t('orders.steps.cancelled'), color: statusColor('cancelled') });
   for (const event of order.events) {
     steps.push({
       at: event.received_at,
       key: `event-${event.id}`,
       title: t('orders.event', { provider: providerName(event.provider), type: event.event_type }),
-      color: OUTCOME_COLOR[event.outcome] ?? 'gray',
+      color: statusColor(event.outcome),
       event: { id: event.event_id, outcome: event.outcome },
     });
   }
@@ -60,7 +49,7 @@ export function OrderTimeline({ order }: { order: AdminOrderDetail }) {
             </Text>
             {step.event && (
               <Group gap={6} mt={4} wrap="wrap">
-                <Badge size="sm" variant="light" color={OUTCOME_COLOR[step.event.outcome] ?? 'gray'} tt="none">
+                <Badge size="sm" variant="light" color={statusColor(step.event.outcome)} tt="none">
                   {t('orders.outcome', { outcome: step.event.outcome })}
                 </Badge>
                 <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>

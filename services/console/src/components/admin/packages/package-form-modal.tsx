@@ -1,11 +1,13 @@
-import { Alert, Button, Fieldset, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { Alert, Fieldset, NumberInput, SimpleGrid, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useModels } from '../../../hooks/api/admin/models/queries';
 import { useCreatePackage, useUpdatePackage } from '../../../hooks/api/admin/packages/mutations';
 import type { AdminPackageView, CreatePackageRequest, PackageChangeRequest } from '../../../hooks/api/admin/packages/types';
-import { currencyDigits } from '../../../lib/format';
-import { ApiErrorAlert } from '../../common/api-error-alert';
+import { currencyDigits, useFormat } from '../../../lib/format';
+import { useRequestSchema, validate } from '../../../lib/form-validation';
+import { fieldBounds } from '../../../lib/schema-bounds';
+import { FormModal, useEditorState } from '../../common/form-modal';
 
 /** The form's values as typed: numbers may be '' (empty: unlimited, or not yet filled). */
 interface Values {
@@ -30,7 +32,7 @@ interface Values {
   onSale: boolean;
 }
 
-const BLANK: Values = {
+const blank = (): Values => ({
   name: '',
   description: '',
   price: '',
@@ -49,7 +51,7 @@ const BLANK: Values = {
   models: [],
   duration: 30,
   onSale: true,
-};
+});
 
 function valuesOf(pkg: AdminPackageView): Values {
   const limit = (value: number | null) => (value === null ? '' : value);
@@ -77,7 +79,7 @@ function valuesOf(pkg: AdminPackageView): Values {
 
 type CountField = 'dailyRequests' | 'dailyTokens' | 'fiveHourRequests' | 'fiveHourTokens' | 'weeklyRequests' | 'weeklyTokens' | 'rpm' | 'streams';
 type CreditField = 'dailyCredits' | 'fiveHourCredits' | 'weeklyCredits';
-type Field = 'name' | 'currency' | 'price' | 'duration' | CountField | CreditField;
+type Field = 'name' | 'currency' | 'price' | 'duration' | 'models' | CountField | CreditField;
 
 /** The plan terms that are simple values (the models list is compared apart). */
 const LIMIT_KEYS = [
@@ -94,52 +96,52 @@ const LIMIT_KEYS = [
   'max_concurrent_streams',
 ] as const;
 
-/** The request body, or the fields that are not right. */
-function toTerms(v: Values): { terms: CreatePackageRequest; invalid: null } | { terms: null; invalid: Set<Field> } {
-  const invalid = new Set<Field>();
-  const whole = (value: number | string, min: number, max = Number.MAX_SAFE_INTEGER) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : null;
-  const limit = (field: CountField, value: number | string, min: number) => {
-    if (value === '') return null;
-    const n = whole(value, min);
-    if (n === null) invalid.add(field);
-    return n;
-  };
+/** The request fields the form's fields fill. */
+const FIELD_OF: Record<string, Field> = {
+  name: 'name',
+  currency: 'currency',
+  price_cents: 'price',
+  duration_days: 'duration',
+  daily_request_limit: 'dailyRequests',
+  daily_token_limit: 'dailyTokens',
+  daily_credit_limit: 'dailyCredits',
+  five_hour_request_limit: 'fiveHourRequests',
+  five_hour_token_limit: 'fiveHourTokens',
+  five_hour_credit_limit: 'fiveHourCredits',
+  weekly_request_limit: 'weeklyRequests',
+  weekly_token_limit: 'weeklyTokens',
+  weekly_credit_limit: 'weeklyCredits',
+  rpm_limit: 'rpm',
+  max_concurrent_streams: 'streams',
+  models: 'models',
+};
+
+/** The request body; what is not a number yet goes as typed, for the schema to refuse. */
+function toTerms(v: Values): CreatePackageRequest {
+  const limit = (value: number | string) => (value === '' ? null : value);
   // Dollars; the gateway keeps micro-dollars, so more than 6 decimals would be rounded away anyway.
-  const credit = (field: CreditField, value: number | string) => {
-    if (value === '') return null;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.round(value * 1e6) / 1e6;
-    invalid.add(field);
-    return null;
-  };
-  const name = v.name.trim();
-  if (name.length < 1 || name.length > 200) invalid.add('name');
+  const credit = (value: number | string) => (typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : limit(value));
   const currency = v.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) invalid.add('currency');
-  const price = typeof v.price === 'number' && v.price >= 0 ? Math.round(v.price * 10 ** currencyDigits(currency)) : null;
-  if (price === null) invalid.add('price');
-  const duration = whole(v.duration, 1, 3660);
-  if (duration === null) invalid.add('duration');
-  const terms: CreatePackageRequest = {
-    name,
+  const digits = /^[A-Z]{3}$/.test(currency) ? currencyDigits(currency) : 2;
+  return {
+    name: v.name.trim(),
     description: v.description,
-    price_cents: price ?? 0,
+    price_cents: typeof v.price === 'number' ? Math.round(v.price * 10 ** digits) : v.price,
     currency,
-    daily_request_limit: limit('dailyRequests', v.dailyRequests, 0),
-    daily_token_limit: limit('dailyTokens', v.dailyTokens, 0),
-    daily_credit_limit: credit('dailyCredits', v.dailyCredits),
-    five_hour_request_limit: limit('fiveHourRequests', v.fiveHourRequests, 0),
-    five_hour_token_limit: limit('fiveHourTokens', v.fiveHourTokens, 0),
-    five_hour_credit_limit: credit('fiveHourCredits', v.fiveHourCredits),
-    weekly_request_limit: limit('weeklyRequests', v.weeklyRequests, 0),
-    weekly_token_limit: limit('weeklyTokens', v.weeklyTokens, 0),
-    weekly_credit_limit: credit('weeklyCredits', v.weeklyCredits),
-    rpm_limit: limit('rpm', v.rpm, 1),
-    max_concurrent_streams: limit('streams', v.streams, 1),
+    daily_request_limit: limit(v.dailyRequests),
+    daily_token_limit: limit(v.dailyTokens),
+    daily_credit_limit: credit(v.dailyCredits),
+    five_hour_request_limit: limit(v.fiveHourRequests),
+    five_hour_token_limit: limit(v.fiveHourTokens),
+    five_hour_credit_limit: credit(v.fiveHourCredits),
+    weekly_request_limit: limit(v.weeklyRequests),
+    weekly_token_limit: limit(v.weeklyTokens),
+    weekly_credit_limit: credit(v.weeklyCredits),
+    rpm_limit: limit(v.rpm),
+    max_concurrent_streams: limit(v.streams),
     models: v.models.map((model) => model.trim()).filter((model) => model !== ''),
-    duration_days: duration ?? 0,
-  };
-  return invalid.size > 0 ? { terms: null, invalid } : { terms, invalid: null };
+    duration_days: v.duration,
+  } as CreatePackageRequest;
 }
 
 /** Only what changed: the audit log then shows exactly what was edited. */
@@ -168,181 +170,170 @@ interface PackageFormModalProps {
 /** Create or edit a package: name, description, price, limits, duration and (when editing) sale. */
 export function PackageFormModal({ editing, onClose }: PackageFormModalProps) {
   const { t } = useTranslation('admin');
-  const { t: tMain } = useTranslation();
+  const format = useFormat();
   const create = useCreatePackage();
   const update = useUpdatePackage();
   const models = useModels();
-  const [values, setValues] = useState<Values>(BLANK);
-  const [invalid, setInvalid] = useState(new Set<Field>());
-  const existing = editing !== null && editing !== 'new' ? editing : null;
-  const resetCreate = create.reset;
-  const resetUpdate = update.reset;
-
-  useEffect(() => {
-    if (editing === null) return;
-    setValues(editing === 'new' ? BLANK : valuesOf(editing));
-    setInvalid(new Set());
-    resetCreate();
-    resetUpdate();
-  }, [editing, resetCreate, resetUpdate]);
-
-  const set = <K extends keyof Values>(field: K, value: Values[K]) => setValues((current) => ({ ...current, [field]: value }));
+  const schema = useRequestSchema('newPackage');
+  const { values, set, invalid, setInvalid, existing, error, pending } = useEditorState<AdminPackageView, Values, Field>(
+    editing,
+    blank,
+    valuesOf,
+    create,
+    update,
+  );
   const digits = /^[A-Za-z]{3}$/.test(values.currency) ? currencyDigits(values.currency) : 2;
+  const bounds = (field: string) => fieldBounds(schema, field);
+  const range = (field: string) => {
+    const { min, max, minLength, maxLength } = bounds(field);
+    return { min: format.number(min ?? minLength ?? 0), max: format.number(max ?? maxLength ?? 0) };
+  };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const checked = toTerms(values);
-    setInvalid(checked.invalid ?? new Set());
-    if (!checked.terms) return;
+  const submit = async () => {
+    const terms = toTerms(values);
+    const checked = await validate('newPackage', terms);
+    setInvalid(new Set([...(checked.invalid ?? [])].map((field) => FIELD_OF[field]).filter((field) => field !== undefined)));
+    if (!checked.data) return;
     if (!existing) {
-      create.mutate(checked.terms, { onSuccess: onClose });
+      create.mutate(terms, { onSuccess: onClose });
       return;
     }
-    const change = changes(existing, checked.terms, values.onSale);
+    const change = changes(existing, terms, values.onSale);
     if (Object.keys(change).length === 0) onClose();
     else update.mutate({ id: existing.id, change }, { onSuccess: onClose });
   };
 
-  const count = (field: CountField, min = 0) => (
+  const count = (field: CountField, key: string) => (
     <NumberInput
       label={t(`packages.fields.${field}`)}
-      min={min}
+      min={bounds(key).min}
+      max={bounds(key).max}
       allowNegative={false}
       allowDecimal={false}
       thousandSeparator=","
       value={values[field]}
       onChange={(value) => set(field, value)}
-      error={invalid.has(field) ? t(field === 'streams' ? 'packages.validation.streams' : 'packages.validation.limit') : undefined}
+      error={invalid.has(field) ? t('packages.validation.limit', range(key)) : undefined}
     />
   );
-  const credit = (field: CreditField) => (
+  const credit = (field: CreditField, key: string) => (
     <NumberInput
       label={t(`packages.fields.${field}`)}
-      min={0}
+      min={bounds(key).min}
+      max={bounds(key).max}
       allowNegative={false}
       decimalScale={6}
       prefix="$"
       value={values[field]}
       onChange={(value) => set(field, value)}
-      error={invalid.has(field) ? t('packages.validation.credit') : undefined}
+      error={invalid.has(field) ? t('packages.validation.credit', range(key)) : undefined}
     />
   );
 
   const catalogue = (models.data ?? []).map((model) => model.name);
-  const error = create.error ?? update.error;
   return (
-    <Modal
+    <FormModal
       opened={editing !== null}
       onClose={onClose}
+      onSubmit={() => void submit()}
       title={existing ? t('packages.editTitle', { name: existing.name }) : t('packages.createTitle')}
-      closeButtonProps={{ 'aria-label': tMain('common.close') }}
+      submitLabel={t('packages.save')}
+      pending={pending}
+      error={error}
       size="xl"
-      centered
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {existing && (
-            <Alert color="blue" variant="light" py="xs">
-              {t('packages.soldKeepTerms')}
-            </Alert>
-          )}
-          <TextInput
-            label={t('packages.fields.name')}
-            required
-            maxLength={200}
-            value={values.name}
-            onChange={(event) => set('name', event.currentTarget.value)}
-            error={invalid.has('name') ? t('packages.validation.name') : undefined}
-          />
-          <Textarea
-            label={t('packages.fields.description')}
-            maxLength={2000}
-            autosize
-            minRows={2}
-            maxRows={5}
-            value={values.description}
-            onChange={(event) => set('description', event.currentTarget.value)}
-          />
-          <TermsGroup legend={t('packages.groups.sale')}>
-            <NumberInput
-              label={t('packages.fields.price')}
-              description={t('packages.priceHint', { currency: values.currency.toUpperCase() || '—' })}
-              required
-              min={0}
-              allowNegative={false}
-              decimalScale={digits}
-              value={values.price}
-              onChange={(value) => set('price', value)}
-              error={invalid.has('price') ? t('packages.validation.price') : undefined}
-            />
-            <TextInput
-              label={t('packages.fields.currency')}
-              description="ISO 4217"
-              required
-              maxLength={3}
-              value={values.currency}
-              onChange={(event) => set('currency', event.currentTarget.value.toUpperCase())}
-              error={invalid.has('currency') ? t('packages.validation.currency') : undefined}
-            />
-            <NumberInput
-              label={t('packages.fields.duration')}
-              description={t('packages.durationHint')}
-              required
-              min={1}
-              max={3660}
-              allowNegative={false}
-              allowDecimal={false}
-              value={values.duration}
-              onChange={(value) => set('duration', value)}
-              error={invalid.has('duration') ? t('packages.validation.duration') : undefined}
-            />
-          </TermsGroup>
-          <Text size="xs" c="dimmed">
-            {t('packages.termsHint')} {t('packages.creditHint')}
-          </Text>
-          <TermsGroup legend={t('packages.groups.day')}>
-            {count('dailyRequests')}
-            {count('dailyTokens')}
-            {credit('dailyCredits')}
-          </TermsGroup>
-          <TermsGroup legend={t('packages.groups.fiveHours')}>
-            {count('fiveHourRequests')}
-            {count('fiveHourTokens')}
-            {credit('fiveHourCredits')}
-          </TermsGroup>
-          <TermsGroup legend={t('packages.groups.week')}>
-            {count('weeklyRequests')}
-            {count('weeklyTokens')}
-            {credit('weeklyCredits')}
-          </TermsGroup>
-          <TermsGroup legend={t('packages.groups.key')}>
-            {count('rpm', 1)}
-            {count('streams', 1)}
-          </TermsGroup>
-          <TagsInput
-            label={t('packages.fields.models')}
-            description={t('packages.modelsHint')}
-            data={catalogue}
-            value={values.models}
-            onChange={(models) => set('models', models)}
-            clearable
-            splitChars={[',', ' ']}
-          />
-          {existing && (
-            <Switch label={t('packages.fields.onSale')} checked={values.onSale} onChange={(event) => set('onSale', event.currentTarget.checked)} mt="xs" />
-          )}
-          {error ? <ApiErrorAlert error={error} /> : null}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose}>
-              {tMain('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {t('packages.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      {existing && (
+        <Alert color="blue" variant="light" py="xs">
+          {t('packages.soldKeepTerms')}
+        </Alert>
+      )}
+      <TextInput
+        label={t('packages.fields.name')}
+        required
+        maxLength={bounds('name').maxLength}
+        value={values.name}
+        onChange={(event) => set('name', event.currentTarget.value)}
+        error={invalid.has('name') ? t('packages.validation.name', range('name')) : undefined}
+      />
+      <Textarea
+        label={t('packages.fields.description')}
+        maxLength={bounds('description').maxLength}
+        autosize
+        minRows={2}
+        maxRows={5}
+        value={values.description}
+        onChange={(event) => set('description', event.currentTarget.value)}
+      />
+      <TermsGroup legend={t('packages.groups.sale')}>
+        <NumberInput
+          label={t('packages.fields.price')}
+          description={t('packages.priceHint', { currency: values.currency.toUpperCase() || '—' })}
+          required
+          min={0}
+          allowNegative={false}
+          decimalScale={digits}
+          value={values.price}
+          onChange={(value) => set('price', value)}
+          error={invalid.has('price') ? t('packages.validation.price') : undefined}
+        />
+        <TextInput
+          label={t('packages.fields.currency')}
+          description="ISO 4217"
+          required
+          maxLength={3}
+          value={values.currency}
+          onChange={(event) => set('currency', event.currentTarget.value.toUpperCase())}
+          error={invalid.has('currency') ? t('packages.validation.currency') : undefined}
+        />
+        <NumberInput
+          label={t('packages.fields.duration')}
+          description={t('packages.durationHint')}
+          required
+          min={bounds('duration_days').min}
+          max={bounds('duration_days').max}
+          allowNegative={false}
+          allowDecimal={false}
+          value={values.duration}
+          onChange={(value) => set('duration', value)}
+          error={invalid.has('duration') ? t('packages.validation.duration', range('duration_days')) : undefined}
+        />
+      </TermsGroup>
+      <Text size="xs" c="dimmed">
+        {t('packages.termsHint')} {t('packages.creditHint')}
+      </Text>
+      <TermsGroup legend={t('packages.groups.day')}>
+        {count('dailyRequests', 'daily_request_limit')}
+        {count('dailyTokens', 'daily_token_limit')}
+        {credit('dailyCredits', 'daily_credit_limit')}
+      </TermsGroup>
+      <TermsGroup legend={t('packages.groups.fiveHours')}>
+        {count('fiveHourRequests', 'five_hour_request_limit')}
+        {count('fiveHourTokens', 'five_hour_token_limit')}
+        {credit('fiveHourCredits', 'five_hour_credit_limit')}
+      </TermsGroup>
+      <TermsGroup legend={t('packages.groups.week')}>
+        {count('weeklyRequests', 'weekly_request_limit')}
+        {count('weeklyTokens', 'weekly_token_limit')}
+        {credit('weeklyCredits', 'weekly_credit_limit')}
+      </TermsGroup>
+      <TermsGroup legend={t('packages.groups.key')}>
+        {count('rpm', 'rpm_limit')}
+        {count('streams', 'max_concurrent_streams')}
+      </TermsGroup>
+      <TagsInput
+        label={t('packages.fields.models')}
+        description={t('packages.modelsHint')}
+        data={catalogue}
+        value={values.models}
+        onChange={(models) => set('models', models)}
+        clearable
+        splitChars={[',', ' ']}
+        error={invalid.has('models') ? t('common.validation.modelNames') : undefined}
+      />
+      {existing && (
+        <Switch label={t('packages.fields.onSale')} checked={values.onSale} onChange={(event) => set('onSale', event.currentTarget.checked)} mt="xs" />
+      )}
+    </FormModal>
   );
 }
 

@@ -8,7 +8,7 @@ import { useFormat } from '../../../lib/format';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { RoleBadge, UserStatusBadge } from '../common/badges';
 import { ConfirmModal } from '../common/confirm-modal';
-import { ROLES } from './appoint-staff-form';
+import { STAFF_ROLES } from '@codex-gateway/backend/staff-roles';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -69,7 +69,7 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
                         value={member.role}
                         disabled={change.isPending}
                         onChange={(event) => change.mutate({ id: member.id, role: event.currentTarget.value as StaffRole })}
-                        data={ROLES.map((value) => ({ value, label: t(`common.roles.${value}`) }))}
+                        data={STAFF_ROLES.map((value) => ({ value, label: t(`common.roles.${value}`) }))}
                       />
                     )}
                   </Table.Td>

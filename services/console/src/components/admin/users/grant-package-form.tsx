@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useGrantPackage } from '../../../hooks/api/admin/packages/mutations';
 import { useAdminPackages } from '../../../hooks/api/admin/packages/queries';
 import { useFormat } from '../../../lib/format';
+import { validate } from '../../../lib/form-validation';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 
 /** A package for free, queued after the current one (retired packages cannot be granted). */
@@ -16,14 +17,15 @@ export function GrantPackageForm({ userId }: { userId: number }) {
   const [missing, setMissing] = useState(false);
   const onSale = (packages.data ?? []).filter((p) => p.status === 'active');
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setMissing(packageId === '');
-    if (packageId !== '') grant.mutate(Number(packageId), { onSuccess: () => setPackageId('') });
+    const checked = await validate('grantPackageRequest', { package_id: packageId === '' ? null : Number(packageId) });
+    setMissing(checked.data === null);
+    if (checked.data) grant.mutate(checked.data.package_id, { onSuccess: () => setPackageId('') });
   };
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="xs">
         <Group align="flex-end" gap="sm">
           <NativeSelect

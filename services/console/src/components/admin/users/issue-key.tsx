@@ -3,6 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useIssueUserKey } from '../../../hooks/api/admin/keys/mutations';
 import type { IssuedApiKey } from '../../../hooks/api/admin/keys/types';
+import { useRequestSchema, validate } from '../../../lib/form-validation';
+import { fieldBounds } from '../../../lib/schema-bounds';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { CopyButton } from '../../common/copy-button';
 
@@ -13,10 +15,14 @@ export function IssueKeyForm({ userId }: { userId: number }) {
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<IssuedApiKey | null>(null);
 
-  const submit = (event: FormEvent) => {
+  const schema = useRequestSchema('issueKeyRequest');
+
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const checked = await validate('issueKeyRequest', { name });
+    if (!checked.data) return;
     issue.mutate(
-      { name: name.trim() },
+      { name: checked.data.name },
       {
         onSuccess: (key) => {
           setName('');
@@ -28,12 +34,12 @@ export function IssueKeyForm({ userId }: { userId: number }) {
 
   return (
     <>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack gap="xs">
           <Group align="flex-end" gap="sm">
             <TextInput
               label={t('userDetail.keyName')}
-              maxLength={200}
+              maxLength={fieldBounds(schema, 'name').maxLength}
               value={name}
               onChange={(event) => setName(event.currentTarget.value)}
               w={{ base: '100%', xs: 280 }}
