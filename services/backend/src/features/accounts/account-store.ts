@@ -1,6 +1,5 @@
+import type { Locale } from '../../contract/console-api.js';
 import type { Pools, Queryable } from '../../infra/db.js';
-
-export type Locale = 'en' | 'zh';
 
 export interface AccountRow {
   id: number;

@@ -5,7 +5,7 @@ import { BadRequestError, HttpError, NotFoundError } from '../../infra/errors.js
 import { createRouter, route } from '../../infra/routes.js';
 import { PG_INTEGER_MAX, int4, text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import { MODEL_NAME } from '../models/model-admin-routes.js';
+import { MODEL_NAME } from '../models/model-schemas.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';
 import { SealedValueError } from './channel-crypto.js';

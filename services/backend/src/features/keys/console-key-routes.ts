@@ -5,7 +5,8 @@ import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { KeyService } from './key-service.js';
-import { keyView, type KeyStore } from './key-store.js';
+import type { KeyStore } from './key-store.js';
+import { keyView } from './key-views.js';
 
 const notFound = () => new NotFoundError('No such API key.', 'api_key_not_found');
 

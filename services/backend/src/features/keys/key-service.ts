@@ -92,6 +92,9 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ok: true, record };
     },
 
+    /** A person's keys, newest first (a key created or revoked a moment ago shows as it is). */
+    list: (userId: number) => keyStore.listRows(userId),
+
     /** A new key; inside `tx` when given (an audited change), else on its own. A 400 past MAX_ACTIVE_KEYS. */
     async issue(userId: number, name: string, expiresAt: Date | null, tx?: Queryable) {
       const { key, prefix } = generateApiKey();

@@ -1,16 +1,15 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { ModelView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { ModelAdminService } from './model-admin-service.js';
-import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
-import { dollarAmount, microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
+import { MODEL_NAME } from './model-schemas.js';
+import type { ModelChange, ModelStore, NewModel } from './model-store.js';
+import { modelView } from './model-views.js';
+import { dollarAmount } from '../../domain/money.js';
 
-/** As the migration's check: letters, digits and . _ : / + -, optionally ending in '*' (a family). */
-export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}\*?$/;
 // Dollars per million tokens; a million dollars keeps every product exact and within bigint.
 const price = dollarAmount(1_000_000);
 
@@ -34,20 +33,6 @@ const modelChange = z
   .object(terms)
   .partial()
   .refine((c) => Object.keys(c).length > 0, 'name at least one field to change');
-
-export function modelView(m: ModelRow): ModelView {
-  return {
-    name: m.name,
-    input_price: microsToDollars(m.input_price_micros),
-    cached_input_price: microsToDollarsOrNull(m.cached_input_price_micros),
-    output_price: microsToDollars(m.output_price_micros),
-    max_output_tokens: m.max_output_tokens,
-    enabled: m.enabled,
-    notes: m.notes,
-    created_at: m.created_at.toISOString(),
-    updated_at: m.updated_at.toISOString(),
-  };
-}
 
 /**
  * The model name in the path. Names may hold '/', so the route takes the rest of the path:

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
-import type { Locale } from '../accounts/account-store.js';
+import type { Locale } from '../../contract/console-api.js';
 
 /** Which customer mails a person wants (each on unless they turned it off in Account), and in which language. */
 export interface NoticePreferences {

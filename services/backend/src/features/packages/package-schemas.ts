@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { int4, int8, text } from '../../infra/validation.js';
-import { MODEL_NAME } from '../models/model-admin-routes.js';
+import { MODEL_NAME } from '../models/model-schemas.js';
 import { dollarAmount } from '../../domain/money.js';
 
 // Credits arrive in US dollars (six decimals at most) and are kept in micro-dollars; a billion dollars fits a bigint exactly.

@@ -4,9 +4,8 @@ import { HttpError, NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { queryInt, text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import type { UserStore } from '../users/user-store.js';
 import type { FulfilmentService } from './fulfilment-service.js';
-import { orderView } from './order-routes.js';
+import { adminOrderView, orderView } from './payment-views.js';
 import { isOrderNo } from './order-no.js';
 import { ORDER_STATUSES, type OrderStore } from './order-store.js';
 import type { PaymentEventStore } from './payment-event-store.js';
@@ -33,13 +32,13 @@ export function createAdminPaymentRoutes({
   orders,
   events,
   fulfilment,
-  users,
+  emailsOf,
 }: {
   orders: OrderStore;
   events: PaymentEventStore;
   fulfilment: FulfilmentService;
-  /** Orders name their customer by e-mail, not by id alone. */
-  users: Pick<UserStore, 'emails'>;
+  /** Orders name their customer by e-mail, not by id alone: the addresses of these users, by id. */
+  emailsOf: (userIds: readonly number[]) => Promise<Map<number, string>>;
 }): Router {
   const router = createRouter();
   const read = requires('orders.read');
@@ -47,8 +46,8 @@ export function createAdminPaymentRoutes({
 
   route(router, 'get', '/orders', { access: read, summary: 'Orders, newest first', query: listSchema }, async ({ query: q }, res) => {
     const rows = await orders.list({ status: q.status, userId: q.user_id, provider: q.provider, before: q.before, limit: q.limit });
-    const emails = await users.emails(rows.map((o) => o.user_id));
-    res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id, user_email: emails.get(o.user_id) ?? null })) });
+    const emails = await emailsOf(rows.map((o) => o.user_id));
+    res.json({ data: rows.map((o) => adminOrderView(o, emails.get(o.user_id))) });
   });
 
   route(router, 'get', '/orders/:orderNo', { access: read, summary: 'An order and its provider events', params: orderParams }, async ({ params }, res) => {
@@ -56,8 +55,8 @@ export function createAdminPaymentRoutes({
     if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     // The timeline: what the provider told us, in the order it arrived.
     const timeline = (await events.list({ orderNo: order.order_no, limit: 500 })).reverse();
-    const emails = await users.emails([order.user_id]);
-    res.json({ ...orderView(order), user_id: order.user_id, user_email: emails.get(order.user_id) ?? null, events: timeline });
+    const emails = await emailsOf([order.user_id]);
+    res.json({ ...adminOrderView(order, emails.get(order.user_id)), events: timeline });
   });
 
   route(

@@ -6,7 +6,6 @@ import { calendarDay, idParams } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
-import type { UserStore } from '../users/user-store.js';
 import type { TodayUsage } from './today-usage.js';
 
 /** GET /api/v1/usage: the caller's counts today, the limits, the package and its end. */
@@ -27,13 +26,13 @@ export const rangeSchema = z.object({ from: calendarDay(), to: calendarDay() }).
 });
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
-export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: DailyUsageReader; users: UserStore }): Router {
+export function createAdminUsageRoutes({ dailyUsage, userExists }: { dailyUsage: DailyUsageReader; userExists: (id: number) => Promise<boolean> }): Router {
   const router = createRouter();
   const spec = { access: requires('usage.read'), summary: "A user's daily usage", params: idParams, query: rangeSchema };
   route(router, 'get', '/users/:id/usage', spec, async ({ params, query }, res) => {
     const userId = params.id;
     const { from, to } = query;
-    if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
+    if (!(await userExists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
     res.json({ daily: await dailyUsage.range(userId, from, to) });
   });
   return router;
