@@ -352,7 +352,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
   admin.use(createOverviewRoutes({ pools, redis, usageSummary: adminUsage.summary, business: createBusinessStore({ pools }), timeZone }));
-  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment, emailsOf: users.emails }));
+  admin.use(createAdminPaymentRoutes({ orders, service: orderService, events: paymentEvents, fulfilment, emailsOf: users.emails }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
   admin.use(
     createChannelAdminRoutes({
@@ -390,12 +390,12 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
   consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }));
-  consoleApi.use(createOrderStatusRoute({ orders, service: orderService, orderReturn }));
+  consoleApi.use(createOrderStatusRoute({ service: orderService, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
-  consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
+  consoleApi.use(createConsoleKeyRoutes({ keys }));
   consoleApi.use(createConsolePackageRoutes({ packages, userPackages, providers, timeZone }));
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
-  consoleApi.use(createConsoleOrderRoutes({ orders, service: orderService }));
+  consoleApi.use(createConsoleOrderRoutes({ service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption, timeZone }));
   consoleApi.use(
     createConsoleModelRoutes({
@@ -408,7 +408,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const customerApi = createRouter();
   customerApi.use(customerAuth);
   customerApi.use(createCustomerUsageRoutes({ todayUsage, access: apiKey }));
-  customerApi.use(createOrderRoutes({ orders, service: orderService, access: apiKey }));
+  customerApi.use(createOrderRoutes({ service: orderService, access: apiKey }));
   customerApi.use(createRedeemRoutes({ redemption, access: apiKey, timeZone }));
   customerApi.use(createRelayRoutes({ ...relayDeps, access: apiKey }));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { createRouter, route } from '../../infra/routes.js';
 import { instant, queryInt, text } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
-import { type AuditStore, auditView } from './audit-store.js';
+import type { AuditStore } from './audit-store.js';
+import { auditView } from './audit-views.js';
 
 const query = z.object({
   actor: text().max(320).optional(),

@@ -107,7 +107,12 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ...row, key, key_prefix: keyPrefix(key) };
     },
 
-    async revoke(keyId: number): Promise<boolean> {
+    /** Renames one of the person's own keys; undefined when they hold no key of this id. */
+    rename: (userId: number, keyId: number, name: string) => keyStore.rename(userId, keyId, name),
+
+    /** Revokes one of the person's own keys everywhere; false when they hold no key of this id. */
+    async revokeOwn(userId: number, keyId: number): Promise<boolean> {
+      if (!(await keyStore.getRow(userId, keyId))) return false;
       const revoked = await keyStore.revoke(keyId);
       if (!revoked) return false;
       await overwrite([revoked]);

@@ -5,6 +5,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { queryInt, text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { FulfilmentService } from './fulfilment-service.js';
+import type { OrderService } from './order-service.js';
 import { adminOrderView, orderView } from './payment-views.js';
 import { isOrderNo } from './order-no.js';
 import { ORDER_STATUSES, type OrderStore } from './order-store.js';
@@ -30,11 +31,13 @@ const eventsSchema = z.object({
 /** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
 export function createAdminPaymentRoutes({
   orders,
+  service,
   events,
   fulfilment,
   emailsOf,
 }: {
-  orders: OrderStore;
+  orders: Pick<OrderStore, 'list'>;
+  service: Pick<OrderService, 'find'>;
   events: PaymentEventStore;
   fulfilment: FulfilmentService;
   /** Orders name their customer by e-mail, not by id alone: the addresses of these users, by id. */
@@ -51,7 +54,7 @@ export function createAdminPaymentRoutes({
   });
 
   route(router, 'get', '/orders/:orderNo', { access: read, summary: 'An order and its provider events', params: orderParams }, async ({ params }, res) => {
-    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
+    const order = await service.find(params.orderNo);
     if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     // The timeline: what the provider told us, in the order it arrived.
     const timeline = (await events.list({ orderNo: order.order_no, limit: 500 })).reverse();
@@ -68,8 +71,7 @@ export function createAdminPaymentRoutes({
       const outcome = isOrderNo(params.orderNo) ? await fulfilment.refund(params.orderNo, actorOf(res)) : 'not_found';
       if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
       if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
-      const order = await orders.get(params.orderNo);
-      res.json(orderView(order!));
+      res.json(orderView((await service.find(params.orderNo))!));
     },
   );
 

@@ -8,13 +8,11 @@ import { ANYONE, requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import { isOrderNo } from './order-no.js';
 import type { OrderReturn } from './order-return.js';
 import type { OrderService } from './order-service.js';
-import type { OrderStore } from './order-store.js';
 import { consoleOrderView, orderStatusView } from './payment-views.js';
 
 const orderParams = z.object({ orderNo: text().max(64) });
 const notFound = () => new NotFoundError('No such order.', 'order_not_found');
 interface Deps {
-  orders: Pick<OrderStore, 'get'>;
   service: OrderService;
   orderReturn: OrderReturn;
 }
@@ -24,7 +22,7 @@ interface Deps {
  * whoever holds the signed link the provider sent them back with (no session needed);
  * POST …/cancel {sig}: the same holder gives up on paying it (Stripe's Cancel leads there).
  */
-export function createOrderStatusRoute({ orders, service, orderReturn }: Deps): Router {
+export function createOrderStatusRoute({ service, orderReturn }: Deps): Router {
   const router = createRouter();
   const spec = {
     access: ANYONE,
@@ -35,8 +33,8 @@ export function createOrderStatusRoute({ orders, service, orderReturn }: Deps): 
   route(router, 'get', '/order-status/:orderNo', spec, async ({ params, query }, res) => {
     const { orderNo } = params;
     const { sig } = query;
-    if (!isOrderNo(orderNo) || !orderReturn.verify(orderNo, sig)) throw notFound();
-    const order = await orders.get(orderNo);
+    if (!orderReturn.verify(orderNo, sig)) throw notFound();
+    const order = await service.find(orderNo);
     if (!order) throw notFound();
     res.set('cache-control', 'no-store');
     res.json(orderStatusView(await service.withPackageName(order)));
@@ -60,7 +58,7 @@ export function createOrderStatusRoute({ orders, service, orderReturn }: Deps): 
 }
 
 /** /api/console/orders: a person's own orders, and placing one. */
-export function createConsoleOrderRoutes({ orders, service }: Omit<Deps, 'orderReturn'>): Router {
+export function createConsoleOrderRoutes({ service }: Omit<Deps, 'orderReturn'>): Router {
   const router = createRouter();
 
   route(router, 'get', '/orders', { access: SIGNED_IN, summary: 'My orders' }, async (_in, res) => {
@@ -81,8 +79,8 @@ export function createConsoleOrderRoutes({ orders, service }: Omit<Deps, 'orderR
 
   route(router, 'get', '/orders/:orderNo', { access: SIGNED_IN, summary: 'One of my orders', params: orderParams }, async ({ params }, res) => {
     const { account } = requireCaller(res);
-    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
-    if (!order || order.user_id !== account.id) throw notFound();
+    const order = await service.findOwn(account.id, params.orderNo);
+    if (!order) throw notFound();
     res.json(consoleOrderView(await service.withPackageName(order)));
   });
 

@@ -4,13 +4,10 @@ import { NotFoundError } from '../../infra/errors.js';
 import { type Access, createRouter, route } from '../../infra/routes.js';
 import { int8, text } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
-import { isOrderNo } from './order-no.js';
 import type { OrderService } from './order-service.js';
-import type { OrderStore } from './order-store.js';
 import { orderView } from './payment-views.js';
 
 interface Deps {
-  orders: Pick<OrderStore, 'get'>;
   service: OrderService;
   access: Access;
 }
@@ -18,7 +15,7 @@ interface Deps {
 const orderRequest = z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) });
 
 /** POST /api/v1/orders and GET /api/v1/orders/:order_no (a customer's own orders only). */
-export function createOrderRoutes({ orders, service, access }: Deps): Router {
+export function createOrderRoutes({ service, access }: Deps): Router {
   const router = createRouter();
   const middleware = [express.json({ limit: '64kb' })];
 
@@ -35,8 +32,8 @@ export function createOrderRoutes({ orders, service, access }: Deps): Router {
 
   route(router, 'get', '/orders/:orderNo', { access, summary: 'One of my orders', params: z.object({ orderNo: text().max(64) }) }, async ({ params }, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
-    if (!order || order.user_id !== userId) throw new NotFoundError('No such order.', 'order_not_found');
+    const order = await service.findOwn(userId, params.orderNo);
+    if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     res.json(orderView(order));
   });
 

@@ -1,13 +1,13 @@
 import { BadRequestError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PackageService } from '../packages/package-service.js';
-import { newOrderNo } from './order-no.js';
+import { isOrderNo, newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
 import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
 import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
 
 interface Deps {
-  orders: Pick<OrderStore, 'create' | 'setCheckout' | 'cancel' | 'listForUser'>;
+  orders: Pick<OrderStore, 'create' | 'setCheckout' | 'cancel' | 'get' | 'listForUser'>;
   packages: Pick<PackageService, 'get' | 'getOnSale'>;
   providers: Map<string, PaymentProvider>;
   expiryMinutes: number;
@@ -20,6 +20,9 @@ interface Deps {
  * Cancelling one: the buyer left the provider's page without paying.
  */
 export function createOrderService({ orders, packages, providers, expiryMinutes, logger }: Deps) {
+  /** The order of this number (expired first if due); undefined for an unknown or malformed number. */
+  const find = async (orderNo: string): Promise<Order | undefined> => (isOrderNo(orderNo) ? orders.get(orderNo) : undefined);
+
   return {
     async place(userId: number, packageId: number, providerName: string): Promise<Order & { package_name: string }> {
       const provider = providers.get(providerName);
@@ -60,6 +63,14 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
       }
       await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
       return { ...order, checkout_url: checkout.checkoutUrl, package_name: pkg.name };
+    },
+
+    find,
+
+    /** The customer's own order: another customer's is as unknown as a number never issued. */
+    async findOwn(userId: number, orderNo: string): Promise<Order | undefined> {
+      const order = await find(orderNo);
+      return order?.user_id === userId ? order : undefined;
     },
 
     /** The order with the name of the package it buys ('' should the package be gone). */

@@ -5,7 +5,8 @@ import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { StaffService } from './staff-service.js';
-import { type StaffStore, staffView } from './staff-store.js';
+import type { StaffStore } from './staff-store.js';
+import { staffView } from './staff-views.js';
 
 const role = z.enum(STAFF_ROLES);
 const appointRequest = z.object({ email: z.string().trim().toLowerCase().email().max(320), role });

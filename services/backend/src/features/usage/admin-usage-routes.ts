@@ -6,6 +6,7 @@ import { requires } from '../../infra/staff-access.js';
 import type { AdminUsageStore } from './admin-usage-store.js';
 import { OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
+import { requestView } from './usage-views.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -87,7 +88,7 @@ export function createAdminUsageSearchRoutes({ usage, timeZone }: { usage: Admin
         after: decodeCursor(q.cursor),
         limit: q.limit,
       });
-      res.json({ data: rows, next_cursor: next && encodeCursor(next) });
+      res.json({ data: rows.map(requestView), next_cursor: next && encodeCursor(next) });
     },
   );
 
