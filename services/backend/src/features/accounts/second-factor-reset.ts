@@ -4,6 +4,13 @@ import type { AccountStore } from './account-store.js';
 import type { SecondFactorStore } from './second-factor-store.js';
 import type { SessionService } from './session-service.js';
 
+interface Deps {
+  accounts: Pick<AccountStore, 'findByEmail'>;
+  store: Pick<SecondFactorStore, 'clear'>;
+  change: AuditedChange;
+  sessions: Pick<SessionService, 'destroyAllForUser'>;
+}
+
 /**
  * An operator's way back in for someone whose phone and recovery codes are gone: the
  * account's second factor (secret and recovery codes) is turned off, audited in the same
@@ -11,17 +18,7 @@ import type { SessionService } from './session-service.js';
  * or someone who took over the account) signs in again with the password alone and, being
  * staff, must enrol a new second factor before the admin API opens to them.
  */
-export function createSecondFactorReset({
-  accounts,
-  store,
-  change,
-  sessions,
-}: {
-  accounts: Pick<AccountStore, 'findByEmail'>;
-  store: Pick<SecondFactorStore, 'clear'>;
-  change: AuditedChange;
-  sessions: Pick<SessionService, 'destroyAllForUser'>;
-}) {
+export function createSecondFactorReset({ accounts, store, change, sessions }: Deps) {
   return {
     /** The account reset, or undefined when no account has this address. */
     async reset(email: string, actor: Actor): Promise<{ userId: number; email: string; wasOn: boolean } | undefined> {

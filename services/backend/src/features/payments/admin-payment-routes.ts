@@ -28,21 +28,17 @@ const eventsSchema = z.object({
   limit: queryInt(1, 500).default(100),
 });
 
-/** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
-export function createAdminPaymentRoutes({
-  orders,
-  service,
-  events,
-  fulfilment,
-  emailsOf,
-}: {
+interface Deps {
   orders: Pick<OrderStore, 'list'>;
   service: Pick<OrderService, 'find'>;
   events: PaymentEventStore;
   fulfilment: FulfilmentService;
   /** Orders name their customer by e-mail, not by id alone: the addresses of these users, by id. */
   emailsOf: (userIds: readonly number[]) => Promise<Map<number, string>>;
-}): Router {
+}
+
+/** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
+export function createAdminPaymentRoutes({ orders, service, events, fulfilment, emailsOf }: Deps): Router {
   const router = createRouter();
   const read = requires('orders.read');
   const orderParams = z.object({ orderNo: text().max(64) });
