@@ -47,6 +47,7 @@ import { createAuditStore } from './features/audit/audit-store.js';
 import { createAuditedChanges } from './features/audit/audited-changes.js';
 import { createKeyAdminRoutes } from './features/keys/key-admin-routes.js';
 import { createGrantService } from './features/packages/grant-service.js';
+import { createPackageService } from './features/packages/package-service.js';
 import { createRecoveryCodes } from './features/accounts/recovery-codes.js';
 import { createSecondFactor } from './features/accounts/second-factor.js';
 import { createSecondFactorStore } from './features/accounts/second-factor-store.js';
@@ -57,6 +58,7 @@ import { createKeyAdminService } from './features/keys/key-admin-service.js';
 import { createInviteService } from './features/accounts/invite-service.js';
 import { createUserAdminService } from './features/users/user-admin-service.js';
 import { createStaffStore } from './features/staff/staff-store.js';
+import { createAccountActions } from './features/staff/account-actions.js';
 import { createTotp } from './features/accounts/totp.js';
 import { createTotpRoutes } from './features/staff/totp-routes.js';
 import { createPackageAdminRoutes } from './features/packages/package-admin-routes.js';
@@ -212,15 +214,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     Promise.all((await channelDirectory.current()).map(async (c) => ({ channel: c.name, unpriced: (await modelCatalogue.unpriced(c.models)).length }))),
   );
   const grants = createGrantService({ userPackages, entitlements, timeZone });
+  const packageService = createPackageService({ packages, userPackages });
   const notices = createNoticeStore({ db: pools.primary });
   const fulfilment = createFulfilmentService({
     pools,
     orders,
     events: paymentEvents,
-    packages,
-    userPackages,
     grants,
-    audit,
+    change,
     logger,
     // Each fulfilled order's receipt (sent once: the worker claims it; only with a mail server).
     onFulfilled: config.accounts.smtpUrl
@@ -229,7 +230,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   });
 
   const todayUsage = createTodayUsage({ quota, dailyUsage, entitlements, timeZone });
-  const redemption = createRedemptionService({ pools, codes, packages, grants, change });
+  const redemption = createRedemptionService({ pools, codes, packages: packageService, grants, change });
 
   // Payment providers: each one offered only when configured. Buyers come back to the console.
   const { payments } = config;
@@ -237,7 +238,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const stripe = payments.stripe && createStripeProvider(payments.stripe, { returnUrl: orderReturn.url, cancelUrl: orderReturn.cancelUrl });
   const epay = payments.epay && createEpayProvider(payments.epay, payments.publicBaseUrl, orderReturn.url);
   const providers = new Map<string, PaymentProvider>([...(stripe ? [stripe] : []), ...(epay ? [epay] : [])].map((p) => [p.name, p]));
-  const orderService = createOrderService({ orders, packages, providers, expiryMinutes: payments.orderExpiryMinutes, logger });
+  const orderService = createOrderService({ orders, packages: packageService, providers, expiryMinutes: payments.orderExpiryMinutes, logger });
 
   // People: accounts and console sessions.
   const { accounts } = config;
@@ -294,7 +295,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   });
 
   const staff = createStaffStore({ pools });
-  const userAdmin = createUserAdminService({ users, staff, keys, sessions, accounts: accountService, change });
+  const accountActions = createAccountActions({ staff });
+  const userAdmin = createUserAdminService({ users, accountActions, keys, sessions, accounts: accountService, change });
 
   // Routes
   const app = express();
@@ -339,17 +341,18 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(loadSession({ sessions, accounts: accountStore }));
   admin.use(adminAuth(config.auth.adminToken, authFailures));
   admin.use(express.json({ limit: '1mb' }));
-  admin.use(createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service: userAdmin, timeZone }));
-  admin.use(createPackageAdminRoutes({ packages, userPackages, users, service: createPackageAdminService({ packages, grants, change }), timeZone }));
-  admin.use(createKeyAdminRoutes({ keyStore, users, service: createKeyAdminService({ keys, staff, change }) }));
+  admin.use(createUserAdminRoutes({ users, keys, packages: packageService, orders: orderService, todayUsage, service: userAdmin, timeZone }));
+  const packageAdmin = createPackageAdminService({ packages, grants, change });
+  admin.use(createPackageAdminRoutes({ packages, userPackages, userExists: users.exists, service: packageAdmin, timeZone }));
+  admin.use(createKeyAdminRoutes({ keyStore, userExists: users.exists, service: createKeyAdminService({ keys, accountActions, change }) }));
   admin.use(createAdminInviteRoutes({ invites: createInviteService({ invites, change }) }));
   admin.use(createAuditRoutes({ audit }));
   admin.use(createStaffRoutes({ staff, service: createStaffService({ staff, accounts: accountService, sessions, change }) }));
-  admin.use(createAdminUsageRoutes({ dailyUsage, users }));
+  admin.use(createAdminUsageRoutes({ dailyUsage, userExists: users.exists }));
   const adminUsage = createAdminUsageStore({ pools });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
-  admin.use(createOverviewRoutes({ pools, redis, usage: adminUsage, business: createBusinessStore({ pools }), timeZone }));
-  admin.use(createAdminPaymentRoutes({ orders, events: paymentEvents, fulfilment, users }));
+  admin.use(createOverviewRoutes({ pools, redis, usageSummary: adminUsage.summary, business: createBusinessStore({ pools }), timeZone }));
+  admin.use(createAdminPaymentRoutes({ orders, service: orderService, events: paymentEvents, fulfilment, emailsOf: users.emails }));
   admin.use(createAdminRedemptionRoutes({ codes, redemption }));
   admin.use(
     createChannelAdminRoutes({
@@ -363,7 +366,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createModelAdminRoutes({ models: modelStore, service: createModelAdminService({ models: modelStore, change, bus, logger }) }));
   admin.use(
     createSetupChecklistRoutes({
-      checklist: createSetupChecklist({ packages, providers, payments, channels: channelDirectory, catalogue: modelCatalogue, smtpUrl: accounts.smtpUrl }),
+      checklist: createSetupChecklist({
+        packages: packageService,
+        providers,
+        payments,
+        channels: channelDirectory,
+        catalogue: modelCatalogue,
+        smtpUrl: accounts.smtpUrl,
+      }),
     }),
   );
   app.use('/api/admin', admin);
@@ -380,21 +390,25 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(loadSession({ sessions, accounts: accountStore }));
   consoleApi.use(requireCsrf);
   consoleApi.use(createAccountRoutes({ service: accountService, sessions, apiBaseUrl: `${accounts.publicBaseUrl}/v1`, secureCookies: accounts.secureCookies }));
-  consoleApi.use(createOrderStatusRoute({ orders, packages, service: orderService, orderReturn }));
+  consoleApi.use(createOrderStatusRoute({ service: orderService, orderReturn }));
   consoleApi.use(createTotpRoutes({ secondFactor, sessions }));
-  consoleApi.use(createConsoleKeyRoutes({ keys, keyStore }));
+  consoleApi.use(createConsoleKeyRoutes({ keys }));
   consoleApi.use(createConsolePackageRoutes({ packages, userPackages, providers, timeZone }));
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
-  consoleApi.use(createConsoleOrderRoutes({ orders, packages, service: orderService }));
+  consoleApi.use(createConsoleOrderRoutes({ service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption, timeZone }));
-  consoleApi.use(createConsoleModelRoutes({ offered: createOfferedModels({ entitlements, catalogue: modelCatalogue, upstream, timeZone }) }));
+  consoleApi.use(
+    createConsoleModelRoutes({
+      offered: createOfferedModels({ entitlementOn: entitlements.active, catalogue: modelCatalogue, served: upstream.serves, timeZone }),
+    }),
+  );
   consoleApi.use(createNoticeRoutes({ store: notices }));
   app.use('/api/console', consoleApi);
 
   const customerApi = createRouter();
   customerApi.use(customerAuth);
   customerApi.use(createCustomerUsageRoutes({ todayUsage, access: apiKey }));
-  customerApi.use(createOrderRoutes({ orders, service: orderService, access: apiKey }));
+  customerApi.use(createOrderRoutes({ service: orderService, access: apiKey }));
   customerApi.use(createRedeemRoutes({ redemption, access: apiKey, timeZone }));
   customerApi.use(createRelayRoutes({ ...relayDeps, access: apiKey }));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.

@@ -9,7 +9,9 @@
 // Rules, each failing the check with the files named:
 //   1. no import circle between files;
 //   2. no circle between features (a feature that imports another is above it);
-//   3. domain/ imports only domain/; infra/ and contract/ import no feature;
+//   3. domain/ imports only domain/; infra/ imports no feature; contract/ imports no
+//      feature but the request schemas (`*-schemas.ts`), which the console bundles, so a
+//      schemas file imports only schemas, domain/, contract/ and infra/input-fields.ts;
 //   4. a feature never imports another feature's store (`*-store.ts`): it asks that
 //      feature's service, or takes a narrow function in its dependencies.
 // Test files are not checked: a test may reach anything it needs.
@@ -18,6 +20,8 @@ import path from 'node:path';
 import { REPO_ROOT } from './paths.js';
 
 const SRC = path.join(REPO_ROOT, 'services/backend/src');
+/** What a request schema may build on: the console bundles the schemas, so nothing that needs Node. */
+const SCHEMA_LAYERS = ['domain/', 'contract/', 'infra/input-fields.ts'];
 
 export interface Violation {
   rule: string;
@@ -109,8 +113,12 @@ export function checkLayers(graph = importGraph()): Violation[] {
         if (target.endsWith('-store.ts')) violations.push({ rule: "a feature does not import another feature's store", detail: `${file} → ${target}` });
       }
       if (from === 'domain') violations.push({ rule: 'domain/ imports only domain/', detail: `${file} → ${target}` });
-      if ((from === 'infra' || from === 'contract') && to.startsWith('features/')) {
-        violations.push({ rule: `${from}/ imports no feature`, detail: `${file} → ${target}` });
+      if (from === 'infra' && to.startsWith('features/')) violations.push({ rule: 'infra/ imports no feature', detail: `${file} → ${target}` });
+      if (from === 'contract' && to.startsWith('features/') && !target.endsWith('-schemas.ts')) {
+        violations.push({ rule: 'contract/ imports no feature but its request schemas', detail: `${file} → ${target}` });
+      }
+      if (file.endsWith('-schemas.ts') && !(target.endsWith('-schemas.ts') || SCHEMA_LAYERS.some((allowed) => target.startsWith(allowed)))) {
+        violations.push({ rule: 'a schemas file imports only schemas, domain/, contract/ and infra/input-fields.ts', detail: `${file} → ${target}` });
       }
     }
   }

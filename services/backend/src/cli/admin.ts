@@ -15,7 +15,8 @@ import { createAccountTokenStore } from '../features/accounts/account-token-stor
 import { createSessionService } from '../features/accounts/session-service.js';
 import type { Actor } from '../domain/staff-roles.js';
 import { createAuditStore } from '../features/audit/audit-store.js';
-import { createSecondFactorReset } from '../features/staff/second-factor-reset.js';
+import { createAuditedChanges } from '../features/audit/audited-changes.js';
+import { createSecondFactorReset } from '../features/accounts/second-factor-reset.js';
 import { createSecondFactorStore } from '../features/accounts/second-factor-store.js';
 import { createStaffStore } from '../features/staff/staff-store.js';
 import { type Config, ConfigError, loadConfig } from '../infra/config.js';
@@ -107,10 +108,9 @@ async function resetSecondFactor(address: string): Promise<void> {
       throw new Error('Redis (REDIS_URL) does not answer, so the sessions could not be ended; nothing was changed');
     });
     const reset = createSecondFactorReset({
-      pools,
       accounts: createAccountStore({ pools }),
       store: createSecondFactorStore({ pools }),
-      audit: createAuditStore({ pools }),
+      change: createAuditedChanges({ pools, audit: createAuditStore({ pools }) }),
       // Only ends sessions: the lifetime is never used.
       sessions: createSessionService({ redis, ttlSeconds: 0 }),
     });

@@ -13,6 +13,8 @@ import { z } from 'zod';
 
 export const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
 export const LOCALES = ['en', 'zh'] as const;
+/** The language a person reads the console and their mails in. */
+export type Locale = (typeof LOCALES)[number];
 
 const password = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
 const email = z.string().trim().toLowerCase().email('a valid e-mail address').max(254);

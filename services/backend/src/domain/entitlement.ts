@@ -24,3 +24,22 @@ export interface Entitlement {
   /** Models the period may use; empty = any. */
   models: string[];
 }
+
+/** Whether a period whose last day is `endDate` is over on `today` (a new one then starts today, not after it). */
+export const hasEnded = (endDate: string, today: string): boolean => endDate < today;
+
+/**
+ * Where a period stands on the business day `today`, by its first and last day (YYYY-MM-DD,
+ * both inclusive): not begun yet, in effect, or over. The one rule for the entitlement a
+ * request is checked against, the status every answer shows a period with, and the day a
+ * new period starts on.
+ */
+export function periodPhase(startDate: string, endDate: string, today: string): 'queued' | 'active' | 'ended' {
+  if (startDate > today) return 'queued';
+  return hasEnded(endDate, today) ? 'ended' : 'active';
+}
+
+/** The entitlement in effect on `today` among a user's periods, earliest first: the first whose days cover it. */
+export function entitlementOn(periods: readonly Entitlement[], today: string): Entitlement | undefined {
+  return periods.find((p) => periodPhase(p.startDate, p.endDate, today) === 'active');
+}

@@ -1,4 +1,4 @@
-import type { Locale } from './account-store.js';
+import type { Locale } from '../../contract/console-api.js';
 import type { Mail } from './mailer.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -15,7 +15,7 @@ import { readCookies, setCookie } from '../../infra/cookies.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { newInvitesRequest } from './account-schemas.js';
 import type { AccountService } from './account-service.js';
-import { accountView } from './account-store.js';
+import { accountView } from './account-views.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { InviteService } from './invite-service.js';
 import { ANYONE, caller, csrfTokenFor, requireCaller, SESSION_COOKIE, SIGNED_IN } from './session-auth.js';

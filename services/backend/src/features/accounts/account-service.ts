@@ -1,6 +1,7 @@
 import { withTransaction, type Pools } from '../../infra/db.js';
 import { BadRequestError, ForbiddenError, HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
-import type { AccountRow, AccountStore, Locale } from './account-store.js';
+import type { Locale } from '../../contract/console-api.js';
+import type { AccountRow, AccountStore } from './account-store.js';
 import type { AccountTokenStore } from './account-token-store.js';
 import type { InviteStore } from './invite-store.js';
 import type { MailQueue } from './mail-queue.js';

@@ -1,6 +1,5 @@
+import type { Locale } from '../../contract/console-api.js';
 import type { Pools, Queryable } from '../../infra/db.js';
-
-export type Locale = 'en' | 'zh';
 
 export interface AccountRow {
   id: number;
@@ -61,17 +60,3 @@ export function createAccountStore({ pools }: { pools: Pools }) {
 }
 
 export type AccountStore = ReturnType<typeof createAccountStore>;
-
-/** The console's view of an account: never the password hash. */
-export function accountView(a: AccountRow) {
-  return {
-    id: a.id,
-    email: a.email,
-    email_verified: a.email_verified_at !== null,
-    status: a.status,
-    locale: a.locale,
-    created_at: a.created_at.toISOString(),
-    role: a.role,
-    totp_enabled: a.totp_enabled_at !== null,
-  };
-}

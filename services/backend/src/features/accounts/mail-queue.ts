@@ -2,7 +2,7 @@ import type { Config } from '../../infra/config.js';
 import { HttpError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
-import type { Locale } from './account-store.js';
+import type { Locale } from '../../contract/console-api.js';
 
 /**
  * A mail to send about an address: what kind, to whom, in which language when the address

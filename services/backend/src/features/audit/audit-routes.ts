@@ -2,7 +2,8 @@ import type { Router } from 'express';
 import { createRouter, route } from '../../infra/routes.js';
 import { requires } from '../../infra/staff-access.js';
 import { auditQuery } from './audit-schemas.js';
-import { type AuditStore, auditView } from './audit-store.js';
+import type { AuditStore } from './audit-store.js';
+import { auditView } from './audit-views.js';
 
 /** GET /api/admin/audit-log?actor&action&target_type&target_id&from&to&before&limit: newest first; `next_before` pages on. */
 export function createAuditRoutes({ audit }: { audit: Pick<AuditStore, 'list'> }): Router {

@@ -78,19 +78,3 @@ export function createAuditStore({ pools }: { pools: Pools }) {
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;
-
-export function auditView(r: AuditRow) {
-  return {
-    id: r.id,
-    at: r.at.toISOString(),
-    actor: r.actor,
-    actor_user_id: r.actor_user_id,
-    role: r.role,
-    action: r.action,
-    target_type: r.target_type,
-    target_id: r.target_id,
-    before: r.before,
-    after: r.after,
-    address: r.address,
-  };
-}

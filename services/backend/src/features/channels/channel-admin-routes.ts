@@ -6,10 +6,11 @@ import { createRouter, route } from '../../infra/routes.js';
 import { PG_INTEGER_MAX, text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
-import { type ChannelAdminService, type ChannelRef, keyHint } from './channel-admin-service.js';
+import type { ChannelAdminService, ChannelRef } from './channel-admin-service.js';
 import { SealedValueError } from './channel-crypto.js';
 import { channelChange, newChannel } from './channel-schemas.js';
 import { type ChannelDirectory, runtimeOf } from './channel-directory.js';
+import { type BaseView, envView, rowView } from './channel-views.js';
 import type { ChannelRow, ChannelStore } from './channel-store.js';
 import type { ChannelHealthReader, RuntimeChannel } from './channel-types.js';
 
@@ -23,52 +24,6 @@ function refParam(value: unknown): ChannelRef {
 }
 
 const notFound = () => new NotFoundError('No such channel.', 'channel_not_found');
-
-type BaseView = Omit<ChannelView, 'health' | 'unpriced_models'>;
-
-function rowView(r: ChannelRow): BaseView {
-  return {
-    id: r.id,
-    key: runtimeOf(r, undefined).key,
-    name: r.name,
-    kind: r.kind,
-    base_url: r.base_url,
-    api_version: r.api_version,
-    api_key_hint: r.api_key_hint,
-    priority: r.priority,
-    weight: r.weight,
-    models: r.models,
-    model_map: r.model_map,
-    enabled: r.enabled,
-    disabled_reason: r.disabled_reason,
-    notes: r.notes,
-    managed_by_env: false,
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
-  };
-}
-
-function envView(c: RuntimeChannel): BaseView {
-  return {
-    id: null,
-    key: c.key,
-    name: c.name,
-    kind: c.kind,
-    base_url: c.baseUrl,
-    api_version: c.apiVersion ?? null,
-    api_key_hint: c.apiKey ? keyHint(c.apiKey) : null,
-    priority: c.priority,
-    weight: c.weight,
-    models: [...c.models],
-    model_map: { ...c.modelMap },
-    enabled: true,
-    disabled_reason: null,
-    notes: '',
-    managed_by_env: true,
-    created_at: null,
-    updated_at: null,
-  };
-}
 
 /** When Redis does not answer, the list still shows the channels. */
 const UNKNOWN_HEALTH: ChannelHealthView = {

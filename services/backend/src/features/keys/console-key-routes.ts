@@ -5,18 +5,18 @@ import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { KeyService } from './key-service.js';
-import { keyView, type KeyStore } from './key-store.js';
+import { keyView } from './key-views.js';
 
 const notFound = () => new NotFoundError('No such API key.', 'api_key_not_found');
 
 /** /api/console/keys: a person's own API keys (another person's are "not found"). */
-export function createConsoleKeyRoutes({ keys, keyStore }: { keys: Pick<KeyService, 'issue' | 'revoke'>; keyStore: KeyStore }): Router {
+export function createConsoleKeyRoutes({ keys }: { keys: Pick<KeyService, 'list' | 'issue' | 'rename' | 'revokeOwn'> }): Router {
   const router = createRouter();
   const access = SIGNED_IN;
 
   route(router, 'get', '/keys', { access, summary: 'My API keys' }, async (_in, res) => {
     const { account } = requireCaller(res);
-    res.json({ data: (await keyStore.listRows(account.id)).map(keyView) satisfies ApiKeyView[] });
+    res.json({ data: (await keys.list(account.id)).map(keyView) satisfies ApiKeyView[] });
   });
 
   route(
@@ -35,7 +35,7 @@ export function createConsoleKeyRoutes({ keys, keyStore }: { keys: Pick<KeyServi
 
   route(router, 'patch', '/keys/:id', { access, summary: 'Rename one of my keys', params: idParams, body: renameKeyRequest }, async ({ params, body }, res) => {
     const { account } = requireCaller(res);
-    const renamed = await keyStore.rename(account.id, params.id, body.name);
+    const renamed = await keys.rename(account.id, params.id, body.name);
     if (!renamed) throw notFound();
     res.json(keyView(renamed) satisfies ApiKeyView);
   });
@@ -47,9 +47,7 @@ export function createConsoleKeyRoutes({ keys, keyStore }: { keys: Pick<KeyServi
     { access, summary: 'Revoke one of my keys', params: idParams, status: 204, produces: 'none' },
     async ({ params }, res) => {
       const { account } = requireCaller(res);
-      const keyId = params.id;
-      if (!(await keyStore.getRow(account.id, keyId))) throw notFound();
-      await keys.revoke(keyId);
+      if (!(await keys.revokeOwn(account.id, params.id))) throw notFound();
       res.status(204).end();
     },
   );

@@ -3,23 +3,23 @@ import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import type { UserStore } from '../users/user-store.js';
 import type { KeyAdminService } from './key-admin-service.js';
 import { issueKeyRequest } from './key-schemas.js';
-import { type KeyStore, keyView } from './key-store.js';
+import type { KeyStore } from './key-store.js';
+import { issuedKeyView, keyView } from './key-views.js';
 
 interface Deps {
   keyStore: Pick<KeyStore, 'listRows'>;
-  users: Pick<UserStore, 'exists'>;
+  userExists: (id: number) => Promise<boolean>;
   service: KeyAdminService;
 }
 
 /** A user's API keys for staff: list (with last use), and HTTP in front of the key admin service. */
-export function createKeyAdminRoutes({ keyStore, users, service }: Deps): Router {
+export function createKeyAdminRoutes({ keyStore, userExists, service }: Deps): Router {
   const router = createRouter();
 
   route(router, 'get', '/users/:id/api-keys', { access: requires('users.read'), summary: "A user's API keys", params: idParams }, async ({ params }, res) => {
-    if (!(await users.exists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
+    if (!(await userExists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
     res.json({ data: (await keyStore.listRows(params.id)).map(keyView) });
   });
 
@@ -37,14 +37,7 @@ export function createKeyAdminRoutes({ keyStore, users, service }: Deps): Router
     },
     async ({ params, body }, res) => {
       const issued = await service.issue(actorOf(res), params.id, body.name, body.expires_at ? new Date(body.expires_at) : null);
-      res.status(201).json({
-        id: issued.id,
-        name: issued.name,
-        key: issued.key,
-        key_prefix: issued.key_prefix,
-        expires_at: issued.expires_at,
-        created_at: issued.created_at,
-      });
+      res.status(201).json(issuedKeyView(issued));
     },
   );
 

@@ -1,12 +1,9 @@
 import type { Actor } from '../../domain/staff-roles.js';
 import { NotFoundError } from '../../infra/errors.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
-import { type AccountAction, checkAccountAction } from '../staff/staff-rules.js';
-import type { StaffStore } from '../staff/staff-store.js';
+import type { AccountActions } from '../staff/account-actions.js';
 import type { KeyService } from './key-service.js';
-import { keyView } from './key-store.js';
-
-const noUser = () => new NotFoundError('No such user.', 'user_not_found');
+import { keyView } from './key-views.js';
 
 /**
  * Staff issuing and revoking a user's keys, audited (the plain key never enters the log).
@@ -14,23 +11,17 @@ const noUser = () => new NotFoundError('No such user.', 'user_not_found');
  */
 export function createKeyAdminService({
   keys,
-  staff,
+  accountActions,
   change,
 }: {
   keys: Pick<KeyService, 'issue' | 'revokeWithin' | 'announce'>;
-  staff: Pick<StaffStore, 'lockForChange'>;
+  accountActions: AccountActions;
   change: AuditedChange;
 }) {
-  async function checkOwner(tx: Parameters<StaffStore['lockForChange']>[0], actor: Actor, userId: number, action: AccountAction) {
-    const owner = await staff.lockForChange(tx, userId);
-    if (!owner) throw noUser();
-    checkAccountAction(actor, owner, action);
-  }
-
   return {
     issue: (actor: Actor, userId: number, name: string, expiresAt: Date | null) =>
       change(actor, async (tx) => {
-        await checkOwner(tx, actor, userId, 'issue_key');
+        await accountActions.lockFor(tx, actor, userId, 'issue_key');
         const key = await keys.issue(userId, name, expiresAt, tx);
         return { entry: { action: 'api_key.issue', targetType: 'api_key', targetId: key.id, after: { user_id: userId, ...keyView(key) } }, result: key };
       }),
@@ -40,7 +31,7 @@ export function createKeyAdminService({
       const revoked = await change(actor, async (tx) => {
         const record = await keys.revokeWithin(tx, keyId);
         if (!record) throw new NotFoundError('No such API key.', 'api_key_not_found');
-        await checkOwner(tx, actor, record.userId, 'revoke_key');
+        await accountActions.lockFor(tx, actor, record.userId, 'revoke_key');
         return {
           entry: { action: 'api_key.revoke', targetType: 'api_key', targetId: keyId, after: { user_id: record.userId, status: 'revoked' } },
           result: record,

@@ -92,6 +92,9 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ok: true, record };
     },
 
+    /** A person's keys, newest first (a key created or revoked a moment ago shows as it is). */
+    list: (userId: number) => keyStore.listRows(userId),
+
     /** A new key; inside `tx` when given (an audited change), else on its own. A 400 past MAX_ACTIVE_KEYS. */
     async issue(userId: number, name: string, expiresAt: Date | null, tx?: Queryable) {
       const { key, prefix } = generateApiKey();
@@ -104,7 +107,12 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
       return { ...row, key, key_prefix: keyPrefix(key) };
     },
 
-    async revoke(keyId: number): Promise<boolean> {
+    /** Renames one of the person's own keys; undefined when they hold no key of this id. */
+    rename: (userId: number, keyId: number, name: string) => keyStore.rename(userId, keyId, name),
+
+    /** Revokes one of the person's own keys everywhere; false when they hold no key of this id. */
+    async revokeOwn(userId: number, keyId: number): Promise<boolean> {
+      if (!(await keyStore.getRow(userId, keyId))) return false;
       const revoked = await keyStore.revoke(keyId);
       if (!revoked) return false;
       await overwrite([revoked]);

@@ -27,19 +27,6 @@ export interface KeyRow {
 }
 const ROW = 'id, name, key_prefix, status, created_at, expires_at, revoked_at, last_used_at';
 
-export function keyView(k: KeyRow) {
-  return {
-    id: k.id,
-    name: k.name,
-    key_prefix: k.key_prefix,
-    status: k.status,
-    created_at: k.created_at.toISOString(),
-    expires_at: k.expires_at?.toISOString() ?? null,
-    revoked_at: k.revoked_at?.toISOString() ?? null,
-    last_used_at: k.last_used_at?.toISOString() ?? null,
-  };
-}
-
 export function createKeyStore({ pools }: { pools: Pools }) {
   return {
     /**

@@ -1,28 +1,13 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { ModelView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import type { ModelAdminService } from './model-admin-service.js';
-import type { ModelChange, ModelRow, ModelStore, NewModel } from './model-store.js';
+import type { ModelChange, ModelStore, NewModel } from './model-store.js';
 import { MODEL_NAME, modelChange, newModel } from './model-schemas.js';
-import { microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
-
-export function modelView(m: ModelRow): ModelView {
-  return {
-    name: m.name,
-    input_price: microsToDollars(m.input_price_micros),
-    cached_input_price: microsToDollarsOrNull(m.cached_input_price_micros),
-    output_price: microsToDollars(m.output_price_micros),
-    max_output_tokens: m.max_output_tokens,
-    enabled: m.enabled,
-    notes: m.notes,
-    created_at: m.created_at.toISOString(),
-    updated_at: m.updated_at.toISOString(),
-  };
-}
+import { modelView } from './model-views.js';
 
 /**
  * The model name in the path. Names may hold '/', so the route takes the rest of the path:

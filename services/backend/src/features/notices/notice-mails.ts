@@ -1,5 +1,5 @@
 import { compose } from '../accounts/account-mails.js';
-import type { Locale } from '../accounts/account-store.js';
+import type { Locale } from '../../contract/console-api.js';
 import type { Mail } from '../accounts/mailer.js';
 
 /** What a limit warning is about: a weekly limit (any measure) or the daily credit limit. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db.js';
-import type { Locale } from '../accounts/account-store.js';
+import type { Locale } from '../../contract/console-api.js';
 
 /** Which customer mails a person wants (each on unless they turned it off in Account), and in which language. */
 export interface NoticePreferences {
@@ -53,7 +53,7 @@ const COLUMN_OF: Record<keyof NoticePreferences, string> = {
   locale: 'locale',
 };
 
-/** The current period of a user on `$2` (a business day) is the earliest active one that covers it. */
+/** The current period of a user on `$2` (a business day) is the earliest active one that covers it (`periodPhase` in SQL). */
 const CURRENT_PERIOD = `up.status = 'active' AND up.start_date <= $2::date AND up.end_date >= $2::date`;
 
 /** Customer notices: who wants which, which were sent (each once), and the facts they tell. */

@@ -1,12 +1,11 @@
 import type { Router } from 'express';
-import type { AdminOverview } from '../../contract/admin-api.js';
+import type { AdminOverview, UsageSummaryView } from '../../contract/admin-api.js';
 import type { Pools } from '../../infra/db.js';
 import type { Redis } from '../../infra/redis.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { withTimeout } from '../../infra/timeout.js';
 import { requires } from '../../infra/staff-access.js';
 import { addDays, businessDay } from '../../domain/business-day.js';
-import type { AdminUsageStore } from '../usage/admin-usage-store.js';
 import type { BusinessStore } from './business-store.js';
 import { readInstances } from './cluster-heartbeat.js';
 
@@ -28,7 +27,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T } 
 interface Deps {
   pools: Pools;
   redis: Redis;
-  usage: Pick<AdminUsageStore, 'summary'>;
+  /** The usage feature's summary of the business days `from`..`to`, with the `top` users and models. */
+  usageSummary: (from: string, to: string, timeZone: string, top: number) => Promise<UsageSummaryView>;
   business: BusinessStore;
   timeZone: string;
 }
@@ -38,7 +38,7 @@ interface Deps {
  * new customers), the top users and models, and the cluster as the backends report it
  * (their heartbeats in Redis) with Postgres and Redis checked from here.
  */
-export function createOverviewRoutes({ pools, redis, usage, business, timeZone }: Deps): Router {
+export function createOverviewRoutes({ pools, redis, usageSummary, business, timeZone }: Deps): Router {
   const router = createRouter();
   route(
     router,
@@ -49,7 +49,7 @@ export function createOverviewRoutes({ pools, redis, usage, business, timeZone }
       const to = businessDay(timeZone);
       const from = addDays(to, -(DAYS - 1));
       const [summary, money, instances, primary, replica, redisInfo] = await Promise.all([
-        usage.summary(from, to, timeZone, TOP),
+        usageSummary(from, to, timeZone, TOP),
         business.days(from, to, timeZone),
         readInstances(redis).catch(() => []),
         timed(() => pools.primary.query('SELECT 1')),

@@ -3,7 +3,7 @@ import type { SetupChecklist, SetupTaskView } from '../../contract/admin-api.js'
 import type { Config } from '../../infra/config.js';
 import type { ChannelDirectory } from '../channels/channel-directory.js';
 import { isFamily, type ModelCatalogue, nameCovers } from '../models/model-catalogue.js';
-import type { PackageStore } from '../packages/package-store.js';
+import type { PackageService } from '../packages/package-service.js';
 import type { PaymentProvider } from '../payments/providers/payment-provider.js';
 
 /** How a payment provider is set up: against the bundled local fake, in the provider's test mode, or taking money. */
@@ -102,7 +102,7 @@ export async function mailMode(smtpUrl: string | undefined): Promise<MailMode> {
 }
 
 interface Deps {
-  packages: Pick<PackageStore, 'listOnSale'>;
+  packages: Pick<PackageService, 'listOnSale'>;
   providers: ReadonlyMap<string, Pick<PaymentProvider, 'name' | 'currencies'>>;
   payments: Pick<Config['payments'], 'stripe' | 'epay'>;
   channels: Pick<ChannelDirectory, 'current'>;

@@ -1,6 +1,6 @@
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
-import type { Entitlement } from '../../domain/entitlement.js';
+import { type Entitlement, entitlementOn } from '../../domain/entitlement.js';
 import type { UserPackageStore } from './user-package-store.js';
 
 /**
@@ -24,11 +24,11 @@ export function createEntitlementService({ userPackageStore, bus, ttlMs }: { use
           // The primary is away: what this worker last knew beats refusing a paying customer.
           const stale = cache.stale(String(userId));
           if (!stale) throw err;
-          return stale.periods.find((p) => p.startDate <= today && today <= p.endDate);
+          return entitlementOn(stale.periods, today);
         }
         if (bus.generation() === generation) cache.set(String(userId), entry);
       }
-      return entry.periods.find((p) => p.startDate <= today && today <= p.endDate);
+      return entitlementOn(entry.periods, today);
     },
 
     /** Every worker forgets what it knew of this user's packages. */

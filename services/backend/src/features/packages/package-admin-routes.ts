@@ -1,33 +1,25 @@
 import type { Router } from 'express';
-import type { AdminPackageView } from '../../contract/admin-api.js';
 import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import type { UserStore } from '../users/user-store.js';
 import type { PackageAdminService } from './package-admin-service.js';
 import { grantPackageRequest, newPackage, packageChange } from './package-schemas.js';
-import { packageView } from './console-package-routes.js';
+import { adminPackageView, withPeriodStatus } from './package-views.js';
 import { businessDay } from '../../domain/business-day.js';
-import { isGrantOnly, type Package, type PackageStore } from './package-store.js';
-import { withPeriodStatus } from './period-status.js';
+import type { PackageStore } from './package-store.js';
 import type { UserPackageStore } from './user-package-store.js';
-
-/** A package as staff see it: what customers see, and whether it is on sale. */
-export function adminPackageView(p: Package): AdminPackageView {
-  return { ...packageView(p), status: p.status, grant_only: isGrantOnly(p), created_at: p.created_at.toISOString() };
-}
 
 interface Deps {
   packages: Pick<PackageStore, 'list'>;
   userPackages: Pick<UserPackageStore, 'listForUser'>;
-  users: Pick<UserStore, 'exists'>;
+  userExists: (id: number) => Promise<boolean>;
   service: PackageAdminService;
   timeZone: string;
 }
 
 /** /api/admin/packages and a user's packages: HTTP in front of the package admin service. */
-export function createPackageAdminRoutes({ packages, userPackages, users, service, timeZone }: Deps): Router {
+export function createPackageAdminRoutes({ packages, userPackages, userExists, service, timeZone }: Deps): Router {
   const router = createRouter();
   const manage = requires('packages.manage');
   const read = requires('packages.read');
@@ -66,7 +58,7 @@ export function createPackageAdminRoutes({ packages, userPackages, users, servic
   );
 
   route(router, 'get', '/users/:id/packages', { access: read, summary: "A user's current and queued periods", params: idParams }, async ({ params }, res) => {
-    if (!(await users.exists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
+    if (!(await userExists(params.id))) throw new NotFoundError('No such user.', 'user_not_found');
     const today = businessDay(timeZone);
     res.json((await userPackages.listForUser(params.id)).map((p) => withPeriodStatus(p, today)));
   });

@@ -1,4 +1,5 @@
 import { addDays } from '../../domain/business-day.js';
+import { hasEnded } from '../../domain/entitlement.js';
 
 /** A period's first and last business day (YYYY-MM-DD, both inclusive). */
 export interface PeriodDates {
@@ -17,7 +18,7 @@ export interface PeriodDates {
  *   package bought at 23:00 still gives 30 full days (30 × 24 h) of use, plus the hour left.
  */
 export function periodDates(today: string, lastEndDate: string | null, durationDays: number): PeriodDates {
-  if (lastEndDate !== null && lastEndDate >= today) {
+  if (lastEndDate !== null && !hasEnded(lastEndDate, today)) {
     const start = addDays(lastEndDate);
     return { start_date: start, end_date: addDays(start, durationDays - 1) };
   }

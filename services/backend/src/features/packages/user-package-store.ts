@@ -24,6 +24,7 @@ export interface PeriodDetail extends PackagePeriod, PlanTerms {
 
 const PERIOD_COLUMNS = 'id, package_id, status, start_date, end_date, order_id';
 
+// Periods not ended by $2 (domain/entitlement.ts `hasEnded`), for `entitlementOn` to pick the one in effect.
 const ENTITLEMENTS = `
   SELECT up.id AS "userPackageId", up.package_id AS "packageId", up.package_name AS "packageName",
          up.start_date AS "startDate", up.end_date AS "endDate",

@@ -4,44 +4,42 @@ import { HttpError, NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { text } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import type { UserStore } from '../users/user-store.js';
 import type { FulfilmentService } from './fulfilment-service.js';
-import { orderView } from './order-routes.js';
+import type { OrderService } from './order-service.js';
+import { adminOrderView, orderView } from './payment-views.js';
 import { isOrderNo } from './order-no.js';
 import type { OrderStore } from './order-store.js';
 import { orderListQuery, paymentEventsQuery } from './payment-schemas.js';
 import type { PaymentEventStore } from './payment-event-store.js';
 
-/** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
-export function createAdminPaymentRoutes({
-  orders,
-  events,
-  fulfilment,
-  users,
-}: {
-  orders: OrderStore;
+interface Deps {
+  orders: Pick<OrderStore, 'list'>;
+  service: Pick<OrderService, 'find'>;
   events: PaymentEventStore;
   fulfilment: FulfilmentService;
-  /** Orders name their customer by e-mail, not by id alone. */
-  users: Pick<UserStore, 'emails'>;
-}): Router {
+  /** Orders name their customer by e-mail, not by id alone: the addresses of these users, by id. */
+  emailsOf: (userIds: readonly number[]) => Promise<Map<number, string>>;
+}
+
+/** Admin views of payments: orders (filtered, newest first), refunds, provider events. */
+export function createAdminPaymentRoutes({ orders, service, events, fulfilment, emailsOf }: Deps): Router {
   const router = createRouter();
   const read = requires('orders.read');
   const orderParams = z.object({ orderNo: text().max(64) });
 
   route(router, 'get', '/orders', { access: read, summary: 'Orders, newest first', query: orderListQuery }, async ({ query: q }, res) => {
     const rows = await orders.list({ status: q.status, userId: q.user_id, provider: q.provider, before: q.before, limit: q.limit });
-    const emails = await users.emails(rows.map((o) => o.user_id));
-    res.json({ data: rows.map((o) => ({ ...orderView(o), user_id: o.user_id, user_email: emails.get(o.user_id) ?? null })) });
+    const emails = await emailsOf(rows.map((o) => o.user_id));
+    res.json({ data: rows.map((o) => adminOrderView(o, emails.get(o.user_id))) });
   });
 
   route(router, 'get', '/orders/:orderNo', { access: read, summary: 'An order and its provider events', params: orderParams }, async ({ params }, res) => {
-    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
+    const order = await service.find(params.orderNo);
     if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     // The timeline: what the provider told us, in the order it arrived.
     const timeline = (await events.list({ orderNo: order.order_no, limit: 500 })).reverse();
-    const emails = await users.emails([order.user_id]);
-    res.json({ ...orderView(order), user_id: order.user_id, user_email: emails.get(order.user_id) ?? null, events: timeline });
+    const emails = await emailsOf([order.user_id]);
+    res.json({ ...adminOrderView(order, emails.get(order.user_id)), events: timeline });
   });
 
   route(
@@ -53,8 +51,7 @@ export function createAdminPaymentRoutes({
       const outcome = isOrderNo(params.orderNo) ? await fulfilment.refund(params.orderNo, actorOf(res)) : 'not_found';
       if (outcome === 'not_found') throw new NotFoundError('No such order.', 'order_not_found');
       if (outcome === 'not_fulfilled') throw new HttpError(409, 'Only a fulfilled order can be refunded.', 'invalid_request_error', 'order_not_fulfilled');
-      const order = await orders.get(params.orderNo);
-      res.json(orderView(order!));
+      res.json(orderView((await service.find(params.orderNo))!));
     },
   );
 

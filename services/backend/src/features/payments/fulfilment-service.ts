@@ -1,10 +1,8 @@
 import { withTransaction, type PoolClient, type Pools } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import type { AuditStore } from '../audit/audit-store.js';
+import type { AuditedChange } from '../audit/audited-changes.js';
 import type { Actor } from '../../domain/staff-roles.js';
 import type { GrantService } from '../packages/grant-service.js';
-import type { PackageStore } from '../packages/package-store.js';
-import type { UserPackageStore } from '../packages/user-package-store.js';
 import type { Order, OrderStore } from './order-store.js';
 import type { PaymentEventStore } from './payment-event-store.js';
 
@@ -33,10 +31,8 @@ interface Deps {
   pools: Pools;
   orders: OrderStore;
   events: PaymentEventStore;
-  packages: PackageStore;
-  userPackages: Pick<UserPackageStore, 'refundOrder'>;
   grants: GrantService;
-  audit: Pick<AuditStore, 'record'>;
+  change: AuditedChange;
   logger: Logger;
   /** After an order's fulfilment committed (once per order): its receipt is queued. */
   onFulfilled?: (orderNo: string, userId: number) => Promise<void>;
@@ -50,7 +46,7 @@ type Settled = { outcome: FulfilmentOutcome; userId?: number };
  * redelivery stops here), lock the order, check the amount, then act on the order.
  * A payment for an expired, failed or cancelled order is honoured (the money was taken).
  */
-export function createFulfilmentService({ pools, orders, events, packages, userPackages, grants, audit, logger, onFulfilled }: Deps) {
+export function createFulfilmentService({ pools, orders, events, grants, change, logger, onFulfilled }: Deps) {
   async function settle(notice: PaymentNotice, act: (tx: PoolClient, order: Order) => Promise<Settled>): Promise<FulfilmentOutcome> {
     const result = await withTransaction(pools.primary, async (tx): Promise<Settled> => {
       const fresh = await events.claim(tx, {
@@ -92,9 +88,8 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
       return settle(notice, async (tx, order) => {
         if (order.status === 'fulfilled' || order.status === 'refunded' || order.status === 'paid') return { outcome: 'already_fulfilled' };
         await orders.setStatus(tx, order.id, 'paid');
-        const pkg = await packages.get(order.package_id);
-        if (!pkg) throw new Error(`order ${order.order_no} names a missing package`);
-        await grants.grantWithin(tx, order.user_id, pkg.id, order.id);
+        const period = await grants.grantWithin(tx, order.user_id, order.package_id, order.id);
+        if (!period) throw new Error(`order ${order.order_no} names a missing package`);
         await orders.setStatus(tx, order.id, 'fulfilled');
         return { outcome: 'fulfilled', userId: order.user_id };
       });
@@ -116,20 +111,16 @@ export function createFulfilmentService({ pools, orders, events, packages, userP
 
     /** Staff refund: the order becomes refunded and the package it bought ends; audited in the same transaction. */
     async refund(orderNo: string, actor: Actor): Promise<'refunded' | 'not_found' | 'not_fulfilled'> {
-      const result = await withTransaction(pools.primary, async (tx) => {
+      type Refund = { outcome: 'refunded'; userId: number } | { outcome: 'not_found' | 'not_fulfilled' };
+      const result = await change<Refund>(actor, async (tx) => {
         const order = await orders.lockForUpdate(tx, orderNo);
-        if (!order) return { outcome: 'not_found' as const };
-        if (order.status !== 'fulfilled') return { outcome: 'not_fulfilled' as const };
+        if (!order) return { entry: null, result: { outcome: 'not_found' } };
+        if (order.status !== 'fulfilled') return { entry: null, result: { outcome: 'not_fulfilled' } };
         await orders.setStatus(tx, order.id, 'refunded');
-        const ended = await userPackages.refundOrder(tx, order.id);
-        await audit.record(tx, actor, {
-          action: 'order.refund',
-          targetType: 'order',
-          targetId: orderNo,
-          before: { status: order.status },
-          after: { status: 'refunded', periods_ended: ended },
-        });
-        return { outcome: 'refunded' as const, userId: order.user_id };
+        const ended = await grants.endOrderWithin(tx, order.id);
+        const after = { status: 'refunded', periods_ended: ended };
+        const entry = { action: 'order.refund', targetType: 'order', targetId: orderNo, before: { status: order.status }, after };
+        return { entry, result: { outcome: 'refunded', userId: order.user_id } };
       });
       if (result.outcome === 'refunded') await grants.announce(result.userId);
       return result.outcome;

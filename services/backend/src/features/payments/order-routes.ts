@@ -4,39 +4,18 @@ import { NotFoundError } from '../../infra/errors.js';
 import { type Access, createRouter, route } from '../../infra/routes.js';
 import { int8, text } from '../../infra/validation.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
-import { isOrderNo } from './order-no.js';
 import type { OrderService } from './order-service.js';
-import type { Order, OrderStore } from './order-store.js';
+import { orderView } from './payment-views.js';
 
 interface Deps {
-  orders: Pick<OrderStore, 'get'>;
   service: OrderService;
   access: Access;
 }
 
 const orderRequest = z.object({ package_id: int8().positive(), provider: z.string().min(1).max(32) });
 
-export function orderView(o: Order) {
-  return {
-    object: 'order',
-    order_no: o.order_no,
-    status: o.status,
-    package_id: o.package_id,
-    provider: o.provider,
-    amount_cents: o.amount_cents,
-    currency: o.currency,
-    checkout_url: o.checkout_url,
-    created_at: o.created_at,
-    expires_at: o.expires_at,
-    paid_at: o.paid_at,
-    fulfilled_at: o.fulfilled_at,
-    refunded_at: o.refunded_at,
-    cancelled_at: o.cancelled_at,
-  };
-}
-
 /** POST /api/v1/orders and GET /api/v1/orders/:order_no (a customer's own orders only). */
-export function createOrderRoutes({ orders, service, access }: Deps): Router {
+export function createOrderRoutes({ service, access }: Deps): Router {
   const router = createRouter();
   const middleware = [express.json({ limit: '64kb' })];
 
@@ -53,8 +32,8 @@ export function createOrderRoutes({ orders, service, access }: Deps): Router {
 
   route(router, 'get', '/orders/:orderNo', { access, summary: 'One of my orders', params: z.object({ orderNo: text().max(64) }) }, async ({ params }, res) => {
     const { userId } = res.locals.auth as ApiKeyAuth;
-    const order = isOrderNo(params.orderNo) ? await orders.get(params.orderNo) : undefined;
-    if (!order || order.user_id !== userId) throw new NotFoundError('No such order.', 'order_not_found');
+    const order = await service.findOwn(userId, params.orderNo);
+    if (!order) throw new NotFoundError('No such order.', 'order_not_found');
     res.json(orderView(order));
   });
 

@@ -1,14 +1,14 @@
 import { BadRequestError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { isOnSale, type PackageStore } from '../packages/package-store.js';
-import { newOrderNo } from './order-no.js';
+import type { PackageService } from '../packages/package-service.js';
+import { isOrderNo, newOrderNo } from './order-no.js';
 import type { Order, OrderStore } from './order-store.js';
 import { PaymentProviderRefusedError, PaymentProviderUnreachableError } from './payment-errors.js';
 import { ProviderRefusal, withoutSecrets, type PaymentProvider } from './providers/payment-provider.js';
 
 interface Deps {
-  orders: Pick<OrderStore, 'create' | 'setCheckout' | 'cancel'>;
-  packages: Pick<PackageStore, 'get'>;
+  orders: Pick<OrderStore, 'create' | 'setCheckout' | 'cancel' | 'get' | 'listForUser'>;
+  packages: Pick<PackageService, 'get' | 'getOnSale'>;
   providers: Map<string, PaymentProvider>;
   expiryMinutes: number;
   logger: Logger;
@@ -20,6 +20,9 @@ interface Deps {
  * Cancelling one: the buyer left the provider's page without paying.
  */
 export function createOrderService({ orders, packages, providers, expiryMinutes, logger }: Deps) {
+  /** The order of this number (expired first if due); undefined for an unknown or malformed number. */
+  const find = async (orderNo: string): Promise<Order | undefined> => (isOrderNo(orderNo) ? orders.get(orderNo) : undefined);
+
   return {
     async place(userId: number, packageId: number, providerName: string): Promise<Order & { package_name: string }> {
       const provider = providers.get(providerName);
@@ -29,9 +32,9 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
           'provider_unavailable',
         );
       }
-      const pkg = await packages.get(packageId);
       // Only what is on sale for money (as the console lists it): a free package is granted, or redeemed with a code.
-      if (!pkg || !isOnSale(pkg)) throw new NotFoundError('No such package for sale.', 'package_not_found');
+      const pkg = await packages.getOnSale(packageId);
+      if (!pkg) throw new NotFoundError('No such package for sale.', 'package_not_found');
       if (provider.currencies && !provider.currencies.includes(pkg.currency)) {
         throw new BadRequestError(
           `The ${provider.name} payment provider takes ${provider.currencies.join(', ')} only; this package is priced in ${pkg.currency}. Choose another provider.`,
@@ -61,6 +64,22 @@ export function createOrderService({ orders, packages, providers, expiryMinutes,
       await orders.setCheckout(order.order_no, checkout.checkoutUrl, checkout.providerRef);
       return { ...order, checkout_url: checkout.checkoutUrl, package_name: pkg.name };
     },
+
+    find,
+
+    /** The customer's own order: another customer's is as unknown as a number never issued. */
+    async findOwn(userId: number, orderNo: string): Promise<Order | undefined> {
+      const order = await find(orderNo);
+      return order?.user_id === userId ? order : undefined;
+    },
+
+    /** The order with the name of the package it buys ('' should the package be gone). */
+    async withPackageName(order: Order): Promise<Order & { package_name: string }> {
+      return { ...order, package_name: (await packages.get(order.package_id))?.name ?? '' };
+    },
+
+    /** A customer's orders with their packages' names, newest first. */
+    listForUser: (userId: number, limit?: number) => orders.listForUser(userId, limit),
 
     /**
      * The buyer cancelled: a pending order becomes cancelled and its checkout is closed

@@ -4,29 +4,12 @@ import { createRouter, route, type Access } from '../../infra/routes.js';
 import { actorMay, actorOf, requires } from '../../infra/staff-access.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
-import { periodView } from '../packages/console-package-routes.js';
-import { planTerms } from '../packages/package-store.js';
-import { withPeriodStatus } from '../packages/period-status.js';
+import { redeemedPeriodView, withPeriodStatus } from '../packages/package-views.js';
 import { businessDay } from '../../domain/business-day.js';
 import { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from './redemption-schemas.js';
 import type { RedemptionService } from './redemption-service.js';
-import type { CodeRow, RedemptionStore } from './redemption-store.js';
-
-/**
- * A code as staff see it. An unused code is worth a package: its text goes only to those
- * who may make codes (codes.reveal); others see its batch and state, and null.
- */
-const codeView = (c: CodeRow, reveal: boolean) => ({
-  id: c.id,
-  code: reveal || c.status !== 'unused' ? c.code : null,
-  package_id: c.package_id,
-  batch_name: c.batch_name,
-  status: c.status,
-  created_at: c.created_at.toISOString(),
-  redeemed_by: c.redeemed_by,
-  redeemed_by_email: c.redeemed_by_email,
-  redeemed_at: c.redeemed_at?.toISOString() ?? null,
-});
+import type { RedemptionStore } from './redemption-store.js';
+import { codesCsv, codeView } from './redemption-views.js';
 
 /** Redemption codes for staff: named batches, the list with who redeemed each (JSON or CSV), voiding the unused. */
 export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick<RedemptionStore, 'list'>; redemption: RedemptionService }): Router {
@@ -59,17 +42,8 @@ export function createAdminRedemptionRoutes({ codes, redemption }: { codes: Pick
     async ({ query: q }, res) => {
       const reveal = actorMay(res, 'codes.reveal');
       const rows = await codes.list({ batchName: q.batch, status: q.status, packageId: q.package_id, limit: 100_000 });
-      const cell = (v: string | number | null) => (v === null ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
       res.set({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="redemption-codes.csv"' });
-      res.send(
-        `${[
-          'code,package_id,batch_name,status,created_at,redeemed_by_email,redeemed_at',
-          ...rows.map((c) => {
-            const v = codeView(c, reveal);
-            return [v.code, v.package_id, v.batch_name, v.status, v.created_at, v.redeemed_by_email, v.redeemed_at].map(cell).join(',');
-          }),
-        ].join('\r\n')}\r\n`,
-      );
+      res.send(codesCsv(rows, reveal));
     },
   );
 
@@ -113,21 +87,7 @@ export function createConsoleRedeemRoutes({ redemption, timeZone }: { redemption
     const { account } = requireCaller(res);
     const { code } = body;
     const { period, pkg } = await redemption.redeem(account.id, code);
-    res.status(201).json(
-      periodView(
-        {
-          ...period,
-          package_name: pkg.name,
-          daily_request_limit: pkg.daily_request_limit,
-          daily_token_limit: pkg.daily_token_limit,
-          rpm_limit: pkg.rpm_limit,
-          ...planTerms(pkg),
-          order_no: null,
-          redeemed: true,
-        },
-        businessDay(timeZone),
-      ) satisfies RedeemAnswer,
-    );
+    res.status(201).json(redeemedPeriodView(period, pkg, businessDay(timeZone)) satisfies RedeemAnswer);
   });
   return router;
 }

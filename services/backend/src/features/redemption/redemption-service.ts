@@ -3,14 +3,13 @@ import { HttpError, NotFoundError } from '../../infra/errors.js';
 import type { Actor } from '../../domain/staff-roles.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { GrantService } from '../packages/grant-service.js';
-import type { Package, PackageStore } from '../packages/package-store.js';
-import type { PackagePeriod } from '../packages/user-package-store.js';
+import type { PackageService } from '../packages/package-service.js';
 import type { RedemptionStore } from './redemption-store.js';
 
 interface Deps {
   pools: Pools;
   codes: RedemptionStore;
-  packages: Pick<PackageStore, 'get'>;
+  packages: Pick<PackageService, 'get'>;
   grants: GrantService;
   change: AuditedChange;
 }
@@ -38,7 +37,7 @@ export function createRedemptionService({ pools, codes, packages, grants, change
         return { entry: { action: 'redemption_codes.void', targetType: 'redemption_batch', targetId, after: { voided: done.length } }, result: done };
       }),
 
-    async redeem(userId: number, code: string): Promise<{ period: PackagePeriod; pkg: Package }> {
+    async redeem(userId: number, code: string) {
       const result = await withTransaction(pools.primary, async (tx) => {
         const taken = await codes.take(tx, code, userId);
         if (taken === undefined) throw new NotFoundError('No such redemption code.', 'code_not_found');

@@ -190,7 +190,7 @@ function keyRefusalsRecorded(deps: Pick<RelayDeps, 'refusals'>, access: Access):
 export function createRelayRoutes(deps: RelayDeps & { access: Access }): Router {
   const router = createRouter();
 
-  const models = createOfferedModels(deps);
+  const models = createOfferedModels({ ...deps, entitlementOn: deps.entitlements.active, served: deps.upstream.serves });
   const offered = (res: Response): Promise<ModelPrice[]> => models.list((res.locals.auth as ApiKeyAuth).userId);
   const modelObject = (m: ModelPrice) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'codex-gateway' });
 

@@ -4,7 +4,8 @@ import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
 import { appointStaffRequest, staffRoleChange } from './staff-schemas.js';
 import type { StaffService } from './staff-service.js';
-import { type StaffStore, staffView } from './staff-store.js';
+import type { StaffStore } from './staff-store.js';
+import { staffView } from './staff-views.js';
 
 /** /api/admin/staff: list, appoint, change or remove a role (staff.manage: owners). */
 export function createStaffRoutes({ staff, service }: { staff: Pick<StaffStore, 'list'>; service: StaffService }): Router {

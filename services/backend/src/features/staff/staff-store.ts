@@ -62,14 +62,3 @@ export function createStaffStore({ pools }: { pools: Pools }) {
 }
 
 export type StaffStore = ReturnType<typeof createStaffStore>;
-
-export function staffView(s: StaffRow) {
-  return {
-    id: s.id,
-    email: s.email,
-    role: s.role,
-    status: s.status,
-    totp_enabled: s.totp_enabled_at !== null,
-    created_at: s.created_at.toISOString(),
-  };
-}

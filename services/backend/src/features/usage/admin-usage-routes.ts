@@ -4,6 +4,7 @@ import { requires } from '../../infra/staff-access.js';
 import type { AdminUsageStore } from './admin-usage-store.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 import { requestSearchQuery, usageSummaryQuery } from './usage-schemas.js';
+import { requestView } from './usage-views.js';
 
 // The range of each class of statuses the search may filter by (its `status_class`).
 const STATUS_CLASSES = { '2xx': [200, 299], '4xx': [400, 499], '5xx': [500, 599] } as const;
@@ -45,7 +46,7 @@ export function createAdminUsageSearchRoutes({ usage, timeZone }: { usage: Admin
         after: decodeCursor(q.cursor),
         limit: q.limit,
       });
-      res.json({ data: rows, next_cursor: next && encodeCursor(next) });
+      res.json({ data: rows.map(requestView), next_cursor: next && encodeCursor(next) });
     },
   );
 

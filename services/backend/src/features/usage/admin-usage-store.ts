@@ -1,12 +1,6 @@
-import { type MeteredRow, meteredView, type Outcome, outcomeCondition } from './metered-request.js';
+import { type MeteredRow, type Outcome, outcomeCondition } from './metered-request.js';
 import type { Pools } from '../../infra/db.js';
-import type {
-  TopModelView as TopModel,
-  TopUserView as TopUser,
-  UsageCountsView as UsageCounts,
-  UsageRequestView,
-  UsageSummaryView,
-} from '../../contract/admin-api.js';
+import type { TopModelView as TopModel, TopUserView as TopUser, UsageCountsView as UsageCounts, UsageSummaryView } from '../../contract/admin-api.js';
 import { addDays } from '../../domain/business-day.js';
 import type { RequestPosition } from './request-cursor.js';
 
@@ -47,7 +41,7 @@ SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, ap
  ORDER BY created_at DESC, request_id DESC
  LIMIT $11`;
 
-interface SearchRow extends MeteredRow {
+export interface SearchRow extends MeteredRow {
   user_id: number;
   channel: string | null;
 }
@@ -111,8 +105,6 @@ type DailyRow = Omit<UsageCounts, 'error_count' | 'refusal_count'> & { date: str
 
 const sumOf = <K extends string>(rows: Array<Record<K, number>>, key: K) => rows.reduce((sum, r) => sum + r[key], 0);
 
-const requestView = (r: SearchRow): UsageRequestView => ({ ...meteredView(r), user_id: r.user_id, channel: r.channel });
-
 /** The two rankings of one query, each in its own order (ties: the smaller key first). */
 function rankings<T extends { request_count: number; prompt_tokens: number; completion_tokens: number }>(
   rows: Array<Ranked<T>>,
@@ -136,7 +128,7 @@ function rankings<T extends { request_count: number; prompt_tokens: number; comp
 export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> }) {
   return {
     /** A page, newest first, and the position to continue after (null: nothing older matches). */
-    async searchRequests(f: RequestFilter): Promise<{ rows: UsageRequestView[]; next: RequestPosition | null }> {
+    async searchRequests(f: RequestFilter): Promise<{ rows: SearchRow[]; next: RequestPosition | null }> {
       // One row past the page tells whether there is a next one.
       const { rows } = await pools.reader.query<SearchRow>(SEARCH, [
         f.from,
@@ -155,7 +147,7 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
       const page = rows.slice(0, f.limit);
       const last = page.at(-1);
       const next = rows.length > f.limit && last ? { createdAt: last.created_at_exact, requestId: last.request_id } : null;
-      return { rows: page.map(requestView), next };
+      return { rows: page, next };
     },
 
     /** Days from..to (YYYY-MM-DD, business days in timeZone), every day listed. */

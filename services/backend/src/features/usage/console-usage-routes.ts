@@ -1,16 +1,17 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import type { DailyUsageAnswer, LedgerEntry, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
+import type { DailyUsageAnswer, LedgerPage, ModelUsageAnswer, TodayUsage as TodayUsageAnswer } from '../../contract/console-api.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { calendarDay, queryInt, text } from '../../infra/validation.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import { addDays } from '../../domain/business-day.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
-import type { LedgerFilter, LedgerRow, LedgerStore } from './ledger-store.js';
-import { meteredView, OUTCOMES } from './metered-request.js';
+import type { LedgerFilter, LedgerStore } from './ledger-store.js';
+import { OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
 import type { TodayUsage } from './today-usage.js';
 import { dayRangeQuery } from './usage-schemas.js';
+import { CSV_COLUMNS, csvLine, entryView } from './usage-views.js';
 
 const CSV_MAX_ROWS = 100_000;
 const CSV_PAGE = 1000;
@@ -24,51 +25,6 @@ const ledgerQuery = z.object({
   outcome: z.enum(OUTCOMES).optional(),
   status: queryInt(100, 599).optional(),
 });
-
-const entryView = (r: LedgerRow): LedgerEntry => ({ ...meteredView(r), key_name: r.key_name });
-
-/** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
-function csvCell(value: string | number | boolean | null): string {
-  let s = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-const CSV_COLUMNS = [
-  'time',
-  'request_id',
-  'key',
-  'model',
-  'stream',
-  'prompt_tokens',
-  'completion_tokens',
-  'total_tokens',
-  'cached_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'status',
-  'latency_ms',
-  'refusal',
-] as const;
-const csvLine = (e: LedgerEntry) =>
-  `${[
-    e.created_at,
-    e.request_id,
-    e.key_name,
-    e.model,
-    e.stream,
-    e.prompt_tokens,
-    e.completion_tokens,
-    e.total_tokens,
-    e.cached_tokens,
-    e.reasoning_tokens,
-    e.cost.toFixed(6),
-    e.status_code,
-    e.latency_ms,
-    e.refusal,
-  ]
-    .map(csvCell)
-    .join(',')}\r\n`;
 
 async function write(res: Response, chunk: string): Promise<void> {
   if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));

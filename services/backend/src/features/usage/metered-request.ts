@@ -1,5 +1,3 @@
-import { microsToDollars } from '../../domain/money.js';
-
 /** The columns of a usage_logs row that the customer's ledger and the admin search both show. */
 export interface MeteredRow {
   request_id: string;
@@ -37,23 +35,3 @@ export const outcomeCondition = (n: number, alias = '') =>
      OR ($${n} = 'served' AND ${alias}status_code < 400)
      OR ($${n} = 'refused' AND ${alias}status_code >= 400 AND ${alias}refusal IS NOT NULL)
      OR ($${n} = 'failed' AND ${alias}status_code >= 400 AND ${alias}refusal IS NULL))`;
-
-/** Those columns as both APIs show them: times in ISO 8601, the cost in US dollars. */
-export function meteredView(r: MeteredRow) {
-  return {
-    request_id: r.request_id,
-    created_at: r.created_at.toISOString(),
-    api_key_id: r.api_key_id,
-    model: r.model,
-    stream: r.stream,
-    prompt_tokens: r.prompt_tokens,
-    completion_tokens: r.completion_tokens,
-    total_tokens: r.total_tokens,
-    cached_tokens: r.cached_tokens,
-    reasoning_tokens: r.reasoning_tokens,
-    cost: microsToDollars(r.cost_micros),
-    status_code: r.status_code,
-    latency_ms: r.latency_ms,
-    refusal: r.refusal,
-  };
-}

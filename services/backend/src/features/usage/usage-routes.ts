@@ -5,7 +5,6 @@ import { idParams } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
-import type { UserStore } from '../users/user-store.js';
 import type { TodayUsage } from './today-usage.js';
 import { dayRangeQuery } from './usage-schemas.js';
 
@@ -20,13 +19,13 @@ export function createCustomerUsageRoutes({ todayUsage, access }: { todayUsage: 
 }
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
-export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: DailyUsageReader; users: UserStore }): Router {
+export function createAdminUsageRoutes({ dailyUsage, userExists }: { dailyUsage: DailyUsageReader; userExists: (id: number) => Promise<boolean> }): Router {
   const router = createRouter();
   const spec = { access: requires('usage.read'), summary: "A user's daily usage", params: idParams, query: dayRangeQuery };
   route(router, 'get', '/users/:id/usage', spec, async ({ params, query }, res) => {
     const userId = params.id;
     const { from, to } = query;
-    if (!(await users.exists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
+    if (!(await userExists(userId))) throw new NotFoundError('No such user.', 'user_not_found');
     res.json({ daily: await dailyUsage.range(userId, from, to) });
   });
   return router;

@@ -1,20 +1,16 @@
 import type { Actor } from '../../domain/staff-roles.js';
-import { HttpError, NotFoundError } from '../../infra/errors.js';
+import { HttpError } from '../../infra/errors.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { SessionService } from '../accounts/session-service.js';
 import type { AuditedChange } from '../audit/audited-changes.js';
 import type { KeyService } from '../keys/key-service.js';
-import { checkAccountAction } from '../staff/staff-rules.js';
-import type { StaffStore } from '../staff/staff-store.js';
+import type { AccountActions } from '../staff/account-actions.js';
 import type { User, UserStore } from './user-store.js';
-
-export const userView = (u: User) => ({ id: u.id, email: u.email, status: u.status, created_at: u.created_at });
-
-const noUser = () => new NotFoundError('No such user.', 'user_not_found');
+import { userView } from './user-views.js';
 
 interface Deps {
   users: UserStore;
-  staff: Pick<StaffStore, 'lockForChange'>;
+  accountActions: AccountActions;
   keys: Pick<KeyService, 'refreshUser'>;
   sessions: Pick<SessionService, 'destroyAllForUser'>;
   accounts: Pick<AccountService, 'forgotPassword'>;
@@ -27,7 +23,7 @@ interface Deps {
  * password-reset mail. A staff member's account only by those who manage staff, and
  * never the last active owner's suspension (staff-rules.ts).
  */
-export function createUserAdminService({ users, staff, keys, sessions, accounts, change }: Deps) {
+export function createUserAdminService({ users, accountActions, keys, sessions, accounts, change }: Deps) {
   return {
     create: (actor: Actor, email: string) =>
       change(actor, async (tx) => {
@@ -38,9 +34,7 @@ export function createUserAdminService({ users, staff, keys, sessions, accounts,
 
     async setStatus(actor: Actor, userId: number, status: User['status']): Promise<User> {
       const user = await change(actor, async (tx) => {
-        const before = await staff.lockForChange(tx, userId);
-        if (!before) throw noUser();
-        checkAccountAction(actor, before, status === 'suspended' ? 'suspend' : 'resume');
+        const before = await accountActions.lockFor(tx, actor, userId, status === 'suspended' ? 'suspend' : 'resume');
         const after = (await users.setStatus(userId, status, tx))!;
         const action = status === 'suspended' ? 'user.suspend' : 'user.resume';
         return { entry: { action, targetType: 'user', targetId: userId, before: { status: before.status }, after: { status } }, result: after };
@@ -52,9 +46,7 @@ export function createUserAdminService({ users, staff, keys, sessions, accounts,
 
     async sendPasswordReset(actor: Actor, userId: number): Promise<void> {
       const user = await change(actor, async (tx) => {
-        const found = await staff.lockForChange(tx, userId);
-        if (!found) throw noUser();
-        checkAccountAction(actor, found, 'password_reset');
+        const found = await accountActions.lockFor(tx, actor, userId, 'password_reset');
         return { entry: { action: 'user.password_reset_mail', targetType: 'user', targetId: userId }, result: found };
       });
       await accounts.forgotPassword(user.email);

@@ -3,29 +3,31 @@ import { NotFoundError } from '../../infra/errors.js';
 import { createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { actorOf, requires } from '../../infra/staff-access.js';
-import { type KeyStore, keyView } from '../keys/key-store.js';
-import { periodView } from '../packages/console-package-routes.js';
-import type { UserPackageStore } from '../packages/user-package-store.js';
+import type { KeyService } from '../keys/key-service.js';
+import { keyView } from '../keys/key-views.js';
+import type { PackageService } from '../packages/package-service.js';
+import { periodView } from '../packages/package-views.js';
 import { businessDay } from '../../domain/business-day.js';
-import { consoleOrderView } from '../payments/console-order-routes.js';
-import type { OrderStore } from '../payments/order-store.js';
+import type { OrderService } from '../payments/order-service.js';
+import { consoleOrderView } from '../payments/payment-views.js';
 import type { TodayUsage } from '../usage/today-usage.js';
-import { type UserAdminService, userView } from './user-admin-service.js';
 import { newUserRequest, userSearchQuery } from './user-schemas.js';
+import type { UserAdminService } from './user-admin-service.js';
 import type { UserStore } from './user-store.js';
+import { userView } from './user-views.js';
 
 interface Deps {
   users: Pick<UserStore, 'get' | 'search'>;
-  keyStore: Pick<KeyStore, 'listRows'>;
-  userPackages: Pick<UserPackageStore, 'listDetailed'>;
-  orders: Pick<OrderStore, 'listForUser'>;
+  keys: Pick<KeyService, 'list'>;
+  packages: Pick<PackageService, 'periodsOf'>;
+  orders: Pick<OrderService, 'listForUser'>;
   todayUsage: TodayUsage;
   service: UserAdminService;
   timeZone: string;
 }
 
 /** /api/admin/users: search, a user's whole picture, and HTTP in front of the user admin service. */
-export function createUserAdminRoutes({ users, keyStore, userPackages, orders, todayUsage, service, timeZone }: Deps): Router {
+export function createUserAdminRoutes({ users, keys, packages, orders, todayUsage, service, timeZone }: Deps): Router {
   const router = createRouter();
   const read = requires('users.read');
 
@@ -43,8 +45,8 @@ export function createUserAdminRoutes({ users, keyStore, userPackages, orders, t
     const user = await users.get(userId);
     if (!user) throw new NotFoundError('No such user.', 'user_not_found');
     const [periods, keyRows, today, orderRows] = await Promise.all([
-      userPackages.listDetailed(userId),
-      keyStore.listRows(userId),
+      packages.periodsOf(userId),
+      keys.list(userId),
       todayUsage(userId),
       orders.listForUser(userId, 20),
     ]);

@@ -1,9 +1,15 @@
-import { type Pools, withTransaction } from '../../infra/db.js';
-import type { AccountStore } from '../accounts/account-store.js';
-import type { SessionService } from '../accounts/session-service.js';
-import type { AuditStore } from '../audit/audit-store.js';
 import type { Actor } from '../../domain/staff-roles.js';
-import type { SecondFactorStore } from '../accounts/second-factor-store.js';
+import type { AuditedChange } from '../audit/audited-changes.js';
+import type { AccountStore } from './account-store.js';
+import type { SecondFactorStore } from './second-factor-store.js';
+import type { SessionService } from './session-service.js';
+
+interface Deps {
+  accounts: Pick<AccountStore, 'findByEmail'>;
+  store: Pick<SecondFactorStore, 'clear'>;
+  change: AuditedChange;
+  sessions: Pick<SessionService, 'destroyAllForUser'>;
+}
 
 /**
  * An operator's way back in for someone whose phone and recovery codes are gone: the
@@ -12,34 +18,22 @@ import type { SecondFactorStore } from '../accounts/second-factor-store.js';
  * or someone who took over the account) signs in again with the password alone and, being
  * staff, must enrol a new second factor before the admin API opens to them.
  */
-export function createSecondFactorReset({
-  pools,
-  accounts,
-  store,
-  audit,
-  sessions,
-}: {
-  pools: Pools;
-  accounts: Pick<AccountStore, 'findByEmail'>;
-  store: Pick<SecondFactorStore, 'clear'>;
-  audit: Pick<AuditStore, 'record'>;
-  sessions: Pick<SessionService, 'destroyAllForUser'>;
-}) {
+export function createSecondFactorReset({ accounts, store, change, sessions }: Deps) {
   return {
     /** The account reset, or undefined when no account has this address. */
     async reset(email: string, actor: Actor): Promise<{ userId: number; email: string; wasOn: boolean } | undefined> {
       const account = await accounts.findByEmail(email);
       if (!account) return undefined;
-      const wasOn = await withTransaction(pools.primary, async (tx) => {
+      const wasOn = await change(actor, async (tx) => {
         const on = await store.clear(tx, account.id);
-        await audit.record(tx, actor, {
+        const entry = {
           action: 'user.reset_second_factor',
           targetType: 'user',
           targetId: account.id,
           before: { totp_enabled: on },
           after: { totp_enabled: false },
-        });
-        return on;
+        };
+        return { entry, result: on };
       });
       // After the commit: a session begun in between was checked against the old factor, and ends too.
       await sessions.destroyAllForUser(account.id);
