@@ -1,12 +1,12 @@
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import { businessDay } from '../../domain/business-day.js';
-import type { UpstreamClient } from '../relay/upstream-client.js';
 import { isFamily, type ModelCatalogue, type ModelPrice, modelAllowed } from './model-catalogue.js';
 
 interface Deps {
   entitlements: Pick<EntitlementService, 'active'>;
   catalogue: Pick<ModelCatalogue, 'list'>;
-  upstream: Pick<UpstreamClient, 'serves'>;
+  /** Whether some channel serves the model (the channels answer it). */
+  serves: (model: string) => Promise<boolean>;
   timeZone: string;
 }
 
@@ -15,14 +15,14 @@ interface Deps {
  * are served, not listed) that the package in effect allows and some channel serves. One
  * rule for /v1/models and for the console's client snippets.
  */
-export function createOfferedModels({ entitlements, catalogue, upstream, timeZone }: Deps) {
+export function createOfferedModels({ entitlements, catalogue, serves, timeZone }: Deps) {
   return {
     async list(userId: number): Promise<ModelPrice[]> {
       const entitlement = await entitlements.active(userId, businessDay(timeZone));
       if (!entitlement) return [];
       const listed: ModelPrice[] = [];
       for (const m of await catalogue.list()) {
-        if (m.enabled && !isFamily(m.name) && modelAllowed(entitlement.models, m.name, m.name) && (await upstream.serves(m.name))) listed.push(m);
+        if (m.enabled && !isFamily(m.name) && modelAllowed(entitlement.models, m.name, m.name) && (await serves(m.name))) listed.push(m);
       }
       return listed;
     },
