@@ -42,43 +42,40 @@ export function createMeteredPipeline(deps: MeteredDeps) {
     return err;
   };
 
-  /**
-   * One metered request, from its first byte to its record:
-   *   1. an id of the gateway's own, and the request counted under its route when it closes;
-   *   2. the API key (a refusal is recorded for the key's owner);
-   *   3. the body, decoded, and read by the adapter: the model, the stream flag, what to reserve;
-   *   4. admitted: the plan in effect, the model sold, the conversation's channel, every
-   *      limit reserved at once for all it can cost (a refusal is recorded);
-   *   5. the settlement opened: whatever happens next, it settles the reservation to the
-   *      usage (or refunds it) and records the request, once, before the last byte leaves;
-   *   6. sent to the channels (failover, health and affinity are theirs), the answer relayed
-   *      and metered by the adapter, and the settlement closed (relay-answer.ts).
-   */
+  /** One metered request, from its first byte to its record, in the steps numbered below (every API alike). */
   return async function serve(adapter: ApiAdapter, route: string, req: Request, res: Response): Promise<void> {
-    // 1.
+    // 1. An id of the gateway's own; the request is counted under its route when it closes.
     assignRequestId(req, res);
     deps.metrics.observeHttp(req, res, () => route);
     const started = Date.now();
-    // 2.
+
+    // 2. The API key; a refusal is recorded for the key's owner.
     const auth = await deps.authenticate(req).catch((err: unknown) => {
       throw keyRefused(res, err, started);
     });
-    // 3. (A query string is nobody's business here, but text Postgres cannot store is refused on every route.)
+
+    // 3. The body, decoded, and the adapter's reading of it: the model, the stream flag, what
+    //    to reserve. (The query string is nobody's business here, but text Postgres cannot
+    //    store is refused on every route.)
     const body = await readBody(req, res);
     if (req.url.includes('?')) refuseUnstorableText({ query: req.query });
     const request = adapter.parse(body?.json, body?.bytes);
-    // 4.
+
+    // 4. Admission: the plan in effect, the model sold, the conversation's channel, every
+    //    limit reserved at once for all the request can cost; a refusal is recorded.
     const requestId = res.locals.requestId as string;
     const admitting = Date.now();
     const admitted = await admit(deps, { auth, day: businessDay(deps.timeZone), requestId, clientHeaders: req.headers }, request).catch((err: unknown) => {
       deps.refusals.refused(err, { caller: auth, requestId, model: request.model, stream: request.stream, startedAt: admitting });
       throw err;
     });
-    // 5.
+
+    // 5. The settlement: whatever happens next, it settles the reservation to the usage (or
+    //    refunds it) and records the request, once, before the answer's last byte leaves.
     const bill = new Settlement(deps, admitted);
-    // 6.
+
+    // 6. Sent to the channels (failover, health and affinity are theirs), the answer relayed
+    //    and metered by the adapter, and the settlement closed.
     await relayAnswer(deps, res, adapter, bill, { conversation: admitted.conversation, clientHeaders: req.headers });
   };
 }
-
-export type MeteredPipeline = ReturnType<typeof createMeteredPipeline>;

@@ -54,7 +54,7 @@ export async function relayAnswer(
   bill: Settlement,
   to: { conversation: Conversation; clientHeaders: IncomingHttpHeaders },
 ): Promise<void> {
-  const { request, requestId } = bill.x;
+  const { request, requestId } = bill.admitted;
   const { hangUp } = bill;
   res.once('close', () => {
     if (!res.writableFinished && !bill.done) hangUp.clientLeft();

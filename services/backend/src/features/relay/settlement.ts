@@ -69,7 +69,7 @@ export class Settlement {
 
   constructor(
     private readonly deps: SettlementDeps,
-    readonly x: Admitted,
+    readonly admitted: Admitted,
   ) {
     this.hangUp = new HangUp(this.abort, deps.hangupReadTimeoutMs, deps.abandoned.reading);
   }
@@ -85,7 +85,7 @@ export class Settlement {
   }
 
   private async settle(statusCode: number, charge: Charge): Promise<void> {
-    const { deps, x, meter, hangUp } = this;
+    const { deps, admitted: x, meter, hangUp } = this;
     hangUp.settling();
     const usage = meter.usage(x.estimate.promptTokens, { prompt: charge.prompt, reservedOutput: charge.reserve ? x.estimate.outputTokens : 0 });
     const cost = costMicros(x.price, usage);

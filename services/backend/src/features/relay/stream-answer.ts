@@ -39,10 +39,10 @@ export async function relayStream(
 ): Promise<void> {
   const { bill } = s;
   const { hangUp, meter } = bill;
-  const relay = new SseRelay(bill.x.request.openStream(meter));
+  const relay = new SseRelay(bill.admitted.request.openStream(meter));
   // Output tokens the request reserved: once its client has left, no more is read.
-  const outputBound = bill.x.estimate.outputTokens;
-  const requestId = bill.x.requestId;
+  const outputBound = bill.admitted.estimate.outputTokens;
+  const requestId = bill.admitted.requestId;
   // Headers leave with the first whole event: an upstream that fails before one gets a plain error answer.
   const send = (text: string) => {
     if (!text) return undefined;
