@@ -21,14 +21,17 @@ import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
-import { API_PREFIXES, createGenerationRoutes, createMeteredEntry, createRelayRoutes } from './features/relay/relay-routes.js';
-import { createUpstreamClient } from './features/relay/upstream-client.js';
+import { chatCompletions } from './features/relay/chat-completions-adapter.js';
 import { createAbandonedAnswers } from './features/relay/hang-up.js';
+import { API_PREFIXES, createMeteredRoutes } from './features/relay/metered-routes.js';
+import { createModelListRoutes } from './features/relay/model-list-routes.js';
+import { responses } from './features/relay/responses-adapter.js';
 import { createChannelAdminRoutes } from './features/channels/channel-admin-routes.js';
 import { createChannelAdminService } from './features/channels/channel-admin-service.js';
 import { createChannelSealer } from './features/channels/channel-crypto.js';
 import { createChannelDirectory } from './features/channels/channel-directory.js';
 import { createChannelHealth } from './features/channels/channel-health.js';
+import { createChannelSender } from './features/channels/channel-sender.js';
 import { createChannelStore } from './features/channels/channel-store.js';
 import { createChannelTransport } from './features/channels/channel-transport.js';
 import { createSessionAffinity } from './features/channels/session-affinity.js';
@@ -199,14 +202,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     health: channelHealth.reader,
     logger,
   });
-  const upstream = createUpstreamClient({
+  const channels = createChannelSender({
     channels: channelDirectory,
     transport,
     health: channelHealth,
+    affinity: createSessionAffinity({ redis, ttlSeconds: config.routing.affinityTtlSeconds, logger }),
     logger,
     onAttempt: (channel, outcome) => metrics.gateway.upstreamAttempts.inc({ channel, outcome }),
   });
-  const affinity = createSessionAffinity({ redis, ttlSeconds: config.routing.affinityTtlSeconds, logger });
   const modelStore = createModelStore({ pools });
   const modelCatalogue = createModelCatalogue({ store: modelStore, bus, logger });
   // A channel serving models the catalogue does not sell: an operator error, counted per channel (names staff chose).
@@ -311,28 +314,32 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const customerAuth = apiKeyAuth(authenticate);
   const apiKey = apiKeyAccess(authenticate);
   const abandoned = createAbandonedAnswers();
-  const relayDeps = {
-    upstream,
-    entitlements,
-    quota,
-    recorder,
-    refusals: createRefusalRecorder({ recorder, metrics, logger, timeZone, perKeyMinute: config.usage.refusalsPerKeyMinute }),
-    catalogue: modelCatalogue,
-    affinity,
-    metrics,
-    logger,
-    bodyLimitBytes: config.http.bodyLimitBytes,
-    timeZone,
-    completionTokenEstimate: config.quota.completionTokenEstimate,
-    hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
-    abandoned,
-  };
-  // The metered routes first: nearly every request is one of them.
-  app.use(createMeteredEntry({ ...relayDeps, authenticate }));
+  const offeredModels = createOfferedModels({ entitlementOn: entitlements.active, catalogue: modelCatalogue, serves: channels.serves, timeZone });
+  // The metered routes first: nearly every request is one of them. One adapter per API shape.
+  const metered = createMeteredRoutes(
+    {
+      authenticate,
+      access: apiKey,
+      entitlements,
+      catalogue: modelCatalogue,
+      channels,
+      quota,
+      recorder,
+      refusals: createRefusalRecorder({ recorder, metrics, logger, timeZone, perKeyMinute: config.usage.refusalsPerKeyMinute }),
+      metrics,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      timeZone,
+      completionTokenEstimate: config.quota.completionTokenEstimate,
+      hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
+      abandoned,
+    },
+    [chatCompletions, responses],
+  );
+  app.use(metered.entry);
   app.use(requestId);
   app.use(metrics.httpMiddleware());
-  const generation = createGenerationRoutes({ ...relayDeps, access: apiKey });
-  app.use(generation);
+  app.use(metered.router);
 
   app.use(createHealthRoutes({ pools, redis, instanceId: config.instanceId, logger, isDraining }));
 
@@ -397,11 +404,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   consoleApi.use(createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }));
   consoleApi.use(createConsoleOrderRoutes({ service: orderService }));
   consoleApi.use(createConsoleRedeemRoutes({ redemption, timeZone }));
-  consoleApi.use(
-    createConsoleModelRoutes({
-      offered: createOfferedModels({ entitlementOn: entitlements.active, catalogue: modelCatalogue, served: upstream.serves, timeZone }),
-    }),
-  );
+  consoleApi.use(createConsoleModelRoutes({ offered: offeredModels }));
   consoleApi.use(createNoticeRoutes({ store: notices }));
   app.use('/api/console', consoleApi);
 
@@ -410,14 +413,14 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   customerApi.use(createCustomerUsageRoutes({ todayUsage, access: apiKey }));
   customerApi.use(createOrderRoutes({ service: orderService, access: apiKey }));
   customerApi.use(createRedeemRoutes({ redemption, access: apiKey, timeZone }));
-  customerApi.use(createRelayRoutes({ ...relayDeps, access: apiKey }));
+  customerApi.use(createModelListRoutes({ offered: offeredModels, access: apiKey }));
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(API_PREFIXES, customerApi);
 
   // Every route of the three APIs declares who may call it, or the app does not start; the
   // declarations are also the API's description.
   const apis = {
-    customer: [...declaredRoutes(generation).filter((r) => r.path.startsWith('/v1/')), ...declaredRoutes(customerApi, '/v1')],
+    customer: [...declaredRoutes(metered.router).filter((r) => r.path.startsWith('/v1/')), ...declaredRoutes(customerApi, '/v1')],
     console: declaredRoutes(consoleApi, '/api/console'),
     admin: declaredRoutes(admin, '/api/admin'),
   };

@@ -76,7 +76,7 @@ export function createRouter(): Router {
 // With the u flag a surrogate pair is one character: only a lone half is Cs.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-function refuseUnstorableText(inputs: Record<string, unknown>): void {
+export function refuseUnstorableText(inputs: Record<string, unknown>): void {
   const stack: Array<[unknown, string]> = Object.entries(inputs).map(([where, value]) => [value, where]);
   while (stack.length > 0) {
     const [v, where] = stack.pop()!;

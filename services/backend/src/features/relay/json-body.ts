@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import express, { type Request, type Response } from 'express';
 import { BadRequestError, PayloadTooLargeError } from '../../infra/errors.js';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
@@ -21,7 +22,7 @@ export function isPlainUtf8(req: IncomingMessage): boolean {
  * 400 invalid_json, cut off → 400; an empty body is `{}`, no body at all is undefined.
  * Returns the bytes too: unchanged, they are what the upstream is sent.
  */
-export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<{ json: unknown; bytes: Buffer } | undefined> {
+export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<DecodedBody | undefined> {
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(undefined);
   if (declared !== undefined && Number(declared) > limitBytes) {
@@ -62,4 +63,38 @@ function parseStrict(text: string): unknown {
   const first = /^[ \t\n\r]*(.)/s.exec(body)?.[1];
   if (first !== '{' && first !== '[') throw new SyntaxError('not a JSON object or array');
   return JSON.parse(body);
+}
+
+/** A JSON body as decoded, and its bytes when they are UTF-8 (the upstream's charset): unchanged, they are what the upstream is sent. */
+export interface DecodedBody {
+  json: unknown;
+  bytes: Buffer | undefined;
+}
+
+const BODY_BYTES = Symbol('body bytes');
+type WithBodyBytes = { [BODY_BYTES]?: Buffer };
+
+/** body-parser's verify hook: the body as decoded from its content encoding, when it is UTF-8. */
+function keepBodyBytes(req: object, _res: unknown, bytes: Buffer, charset: string): void {
+  if (charset === 'utf-8' || charset === 'utf8') (req as WithBodyBytes)[BODY_BYTES] = bytes;
+}
+
+/**
+ * The body of a metered request, whatever its content type and in every encoding express
+ * decodes (gzip, deflate, br): the prompt estimate is taken from the decoded body, never
+ * from its size on the wire. A plain UTF-8 body (nearly all of them) is read by
+ * readJsonBody; any other goes through body-parser, which decodes it. Undefined when the
+ * request has no body.
+ */
+export function createBodyReader(limitBytes: number) {
+  const decoding = express.json({ limit: limitBytes, type: () => true, verify: keepBodyBytes });
+  return (req: Request, res: Response): Promise<DecodedBody | undefined> => {
+    if (isPlainUtf8(req)) return readJsonBody(req, limitBytes);
+    return new Promise((resolve, reject) => {
+      decoding(req, res, (err?: unknown) => {
+        if (err) reject(err);
+        else resolve(req.body === undefined ? undefined : { json: req.body, bytes: (req as WithBodyBytes)[BODY_BYTES] });
+      });
+    });
+  };
 }

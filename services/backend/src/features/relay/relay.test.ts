@@ -73,6 +73,18 @@ describe('the customer API through nginx', () => {
     );
   });
 
+  test('a query string changes nothing: the request is served as without one', async () => {
+    for (const path of ['/v1/chat/completions?trace=1', '/api/v1/chat/completions?']) {
+      const res = await post(path, chat);
+      assert.equal(res.status, 200, path);
+      assert.ok(res.headers.get('x-request-id'), path);
+      assert.ok((await json(res)).usage.total_tokens > 0, path);
+    }
+    const stream = await post('/v1/responses?x=y', { model: 'gpt-5-codex', input: 'Say hi', stream: true });
+    assert.equal(stream.status, 200);
+    assert.match(await stream.text(), /"type":"response\.completed"/);
+  });
+
   test('a wrong, missing or malformed key gets 401 in OpenAI error shape, without echoing the key', async () => {
     const wrong = await post('/api/v1/chat/completions', chat, 'sk-cg-not-a-real-key');
     assert.equal(wrong.status, 401);

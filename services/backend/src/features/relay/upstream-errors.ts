@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorBody } from '../../infra/errors.js';
-import { refusalOf } from '../channels/channel-problems.js';
 import { isRecord, parseObject } from './json.js';
 
 /**
@@ -41,18 +40,18 @@ export interface ClientError {
 }
 
 /**
- * The customer's view of an upstream error answer. A 401/403 that refuses the operator's
- * key: the customer gets a generic 502 and the operator a log line. A 403 that refuses this
+ * The customer's view of an upstream error answer, in OpenAI's error shape. `refusal`: the
+ * channels' judgement of a 401/403. One that refuses the operator's key: the customer gets
+ * a generic 502 and the operator a log line. A 403 that refuses this
  * request alone (a model the operator's project may not use, a region, a policy) is the
  * customer's: a 403 with the upstream's words (a 401 of that kind too, so that no SDK takes
  * it for a refusal of the customer's own key). Other errors keep their status. Every
  * OpenAI-shaped field reaches the customer with the operator's identifiers blanked out.
  */
-export function clientError(status: number, raw: string, requestId: string): ClientError {
+export function clientError(status: number, raw: string, refusal: 'key' | 'request' | undefined, requestId: string): ClientError {
   const error = parseObject(raw)?.error;
   const upstream = isRecord(error) ? error : undefined;
   const str = (v: unknown) => (typeof v === 'string' ? redactUpstreamText(v) : null);
-  const refusal = refusalOf(status, raw);
   if (refusal === 'key') {
     return {
       status: 502,

@@ -1,13 +1,5 @@
 import { isRecord, parseObject } from './json.js';
 
-/**
- * What a relayed answer cost: the usage the upstream reported (a JSON answer's `usage`,
- * the usage chunk of a chat stream, the terminal event of a responses stream) or, until
- * it does, the output actually delivered: one token a content delta, the convention of
- * OpenAI-compatible streams.
- */
-export type ApiKind = 'chat' | 'responses';
-
 export interface MeteredUsage {
   promptTokens: number;
   completionTokens: number;
@@ -21,6 +13,12 @@ export interface MeteredUsage {
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 
+/**
+ * What a relayed answer cost: the usage the upstream reported (its adapter finds it: a JSON
+ * answer's `usage`, the usage chunk of a chat stream, the terminal event of a responses
+ * stream) or, until it does, the output actually delivered: one token a content delta, the
+ * convention of OpenAI-compatible streams.
+ */
 export class UsageMeter {
   private deltas = 0;
   private reported: { prompt: number; completion: number; cached: number; reasoning: number } | undefined;

@@ -1,0 +1,79 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { ForbiddenError, NotFoundError } from '../../infra/errors.js';
+import type { Metrics } from '../../infra/metrics.js';
+import { costMicros } from '../../domain/money.js';
+import type { Entitlement } from '../../domain/entitlement.js';
+import type { ChannelSender, Conversation } from '../channels/channel-sender.js';
+import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import { type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
+import type { EntitlementService } from '../packages/entitlement-service.js';
+import { NoActivePackageError } from '../quota/quota-errors.js';
+import type { QuotaService } from '../quota/quota-service.js';
+import { outputReserve, type RelayRequest } from './relay-request.js';
+import type { Admitted } from './settlement.js';
+
+export interface AdmissionDeps {
+  entitlements: Pick<EntitlementService, 'active'>;
+  catalogue: Pick<ModelCatalogue, 'resolve'>;
+  channels: Pick<ChannelSender, 'conversation'>;
+  quota: Pick<QuotaService, 'reserve'>;
+  metrics: Metrics;
+  completionTokenEstimate: number;
+}
+
+export const modelNotFound = (model: string) =>
+  new NotFoundError(`The model '${model.slice(0, 256)}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
+
+/**
+ * The model as the caller may use it: sold by the catalogue (an enabled entry prices it),
+ * and within the caller's plan. The refusal of a model nobody sells says nothing of what
+ * any upstream knows.
+ */
+async function sold(deps: AdmissionDeps, entitlement: Entitlement, model: string): Promise<ModelPrice> {
+  const price = await deps.catalogue.resolve(model);
+  if (!price?.enabled) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'unknown_model' });
+    throw modelNotFound(model);
+  }
+  if (!modelAllowed(entitlement.models, model, price.name)) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'model' });
+    throw new ForbiddenError(`Your package does not include the model '${model}'.`, 'model_not_allowed');
+  }
+  return price;
+}
+
+/**
+ * Whether the request may go, and what it holds if so: the plan in effect and its models →
+ * where the conversation lives (the channels) → every limit reserved at once, for all the
+ * request can cost.
+ */
+export async function admit(
+  deps: AdmissionDeps,
+  who: { auth: ApiKeyAuth; day: string; requestId: string; clientHeaders: IncomingHttpHeaders },
+  request: RelayRequest,
+): Promise<Admitted & { conversation: Conversation }> {
+  const { auth, day } = who;
+  const entitlement = await deps.entitlements.active(auth.userId, day);
+  if (!entitlement) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
+    throw new NoActivePackageError();
+  }
+  const price = await sold(deps, entitlement, request.model);
+  const conversation = await deps.channels.conversation(auth.userId, who.clientHeaders, request.routing);
+  // All the request can cost: its prompt with the conversation it continues, and the most it may write (reasoning included).
+  const estimate = {
+    promptTokens: request.promptEstimate + conversation.contextTokens,
+    outputTokens: outputReserve(request, price.maxOutputTokens, deps.completionTokenEstimate),
+  };
+  const reservation = await deps.quota.reserve({
+    userId: auth.userId,
+    keyId: auth.keyId,
+    day,
+    entitlement,
+    estimate: estimate.promptTokens + estimate.outputTokens,
+    estimateCredits: costMicros(price, { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: estimate.outputTokens }),
+    stream: request.stream,
+    requestId: who.requestId,
+  });
+  return { requestId: who.requestId, auth, day, request, reservation, price, estimate, conversation };
+}
