@@ -6,7 +6,7 @@ import { businessDay, nextMidnight } from '../../domain/business-day.js';
 import { ROLLING_WINDOWS, windowLimits } from '../quota/limit-windows.js';
 import type { QuotaRefusal } from '../quota/quota-errors.js';
 import type { Entitlement } from '../../domain/entitlement.js';
-import { windowKey } from '../quota/quota-service.js';
+import { windowKey } from '../quota/redis-quota.js';
 import type { LimitWarningMail, Measure, WatchedWindow } from './notice-mails.js';
 import { lowerWarning } from './notice-jobs.js';
 import { createNoticeStore } from './notice-store.js';

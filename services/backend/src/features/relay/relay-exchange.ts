@@ -4,7 +4,7 @@ import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { Affinity } from '../channels/session-affinity.js';
 import type { ModelPrice } from '../models/model-catalogue.js';
 import { costMicros } from '../../domain/money.js';
-import type { Reservation } from '../quota/quota-service.js';
+import type { Reservation } from '../quota/quota-types.js';
 import type { RelayRequest } from './relay-request.js';
 import type { RelayDeps } from './relay-routes.js';
 import { HangUp } from './hang-up.js';

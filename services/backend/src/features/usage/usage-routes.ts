@@ -5,7 +5,7 @@ import { type Access, createRouter, route } from '../../infra/routes.js';
 import { calendarDay, idParams } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
-import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
+import type { DailyUsageStore } from './daily-usage-store.js';
 import type { UserStore } from '../users/user-store.js';
 import type { TodayUsage } from './today-usage.js';
 
@@ -27,7 +27,7 @@ export const rangeSchema = z.object({ from: calendarDay(), to: calendarDay() }).
 });
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
-export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: DailyUsageReader; users: UserStore }): Router {
+export function createAdminUsageRoutes({ dailyUsage, users }: { dailyUsage: Pick<DailyUsageStore, 'range'>; users: UserStore }): Router {
   const router = createRouter();
   const spec = { access: requires('usage.read'), summary: "A user's daily usage", params: idParams, query: rangeSchema };
   route(router, 'get', '/users/:id/usage', spec, async ({ params, query }, res) => {
