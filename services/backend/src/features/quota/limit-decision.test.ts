@@ -125,22 +125,31 @@ const CASES: Case[] = [
     estimate: { tokens: 100, credits: 100 },
   },
   {
-    name: 'a window that has not begun refuses a reservation larger than it',
+    name: 'a window that has not begun admits the request that begins it, whatever it reserves',
     limits: { five_hour: { tokens: 1000 } },
+    estimate: { tokens: 1001, credits: 0 },
+  },
+  { name: 'a window that has not begun, with a request limit of zero', limits: { week: { requests: 0 } }, estimate: { tokens: 1, credits: 0 } },
+  {
+    name: 'a window that has begun and holds nothing yet checks the reservation',
+    limits: { five_hour: { tokens: 1000 } },
+    used: { five_hour: {}, week: {} },
     estimate: { tokens: 1001, credits: 0 },
     refused: { code: 'five_hour_token_limit_exceeded', used: 0 },
   },
   {
-    name: 'a window that has not begun and a request limit of zero',
+    name: 'a window that has begun refuses at a request limit of zero',
     limits: { week: { requests: 0 } },
+    used: { week: {} },
     estimate: { tokens: 1, credits: 0 },
     refused: { code: 'weekly_request_limit_exceeded', used: 0 },
   },
-  { name: 'a window that has not begun admits what fits', limits: { week: { tokens: 1000, credits: 1000 } }, estimate: { tokens: 1000, credits: 1000 } },
 ];
 
 const ZERO: Amounts = { requests: 0, tokens: 0, credits: 0 };
 const usedIn = (c: Case, w: LimitWindow): Amounts => ({ ...ZERO, ...c.used?.[w] });
+/** A 5-hour or weekly window the case does not give has not begun. */
+const begunIn = (c: Case, w: LimitWindow): Amounts | undefined => (w === 'day' || c.used?.[w] ? usedIn(c, w) : undefined);
 
 function entitlementOf(c: Case): Entitlement {
   const l = (w: LimitWindow, u: keyof WindowLimits) => c.limits[w]?.[u] ?? null;
@@ -174,7 +183,7 @@ describe('the quota decision, by itself', () => {
       const windows: WindowState[] = (['day', 'five_hour', 'week'] as const).map((window) => ({
         window,
         limits: limits[window],
-        used: usedIn(c, window),
+        used: begunIn(c, window),
         resetMs: 0,
       }));
       const refused = decide(windows, c.estimate);
@@ -228,16 +237,25 @@ describe('the quota decision, in both engines', () => {
       d.tokens,
       d.credits,
     ]);
-    const [five, week] = [usedIn(c, 'five_hour'), usedIn(c, 'week')];
-    const olderThanFive: Amounts = { requests: week.requests - five.requests, tokens: week.tokens - five.tokens, credits: week.credits - five.credits };
-    assert.ok(Object.values(olderThanFive).every((n) => n >= 0) || !c.limits.week, `${c.name}: the week holds the 5 hours`);
-    await logRows(userId, five, 3600_000);
-    await logRows(userId, olderThanFive, 2 * 24 * 3600_000);
+    const [five, week] = [begunIn(c, 'five_hour'), begunIn(c, 'week')];
+    if (five) await logRows(userId, five, 3600_000);
+    if (week) {
+      const older = {
+        requests: week.requests - (five?.requests ?? 0),
+        tokens: week.tokens - (five?.tokens ?? 0),
+        credits: week.credits - (five?.credits ?? 0),
+      };
+      assert.ok(
+        Object.values(older).every((n) => n >= 0),
+        `${c.name}: the week holds the 5 hours`,
+      );
+      await logRows(userId, older, 2 * 24 * 3600_000);
+    } else assert.ok(!five || !c.limits.week, `${c.name}: a week that is limited and began with the 5 hours is given`);
   }
 
-  /** `a.requests` served requests and one failed one carrying the tokens and credits, `agoMs` ago. */
+  /** `a.requests` served requests and one failed one carrying the tokens and credits (so the window has begun), `agoMs` ago. */
   async function logRows(userId: number, a: Amounts, agoMs: number) {
-    const rows = [...Array.from({ length: Math.max(0, a.requests) }, () => [200, 0, 0]), [502, Math.max(0, a.tokens), Math.max(0, a.credits)]];
+    const rows = [...Array.from({ length: a.requests }, () => [200, 0, 0]), [502, a.tokens, a.credits]];
     for (const [i, [status, tokens, credits]] of rows.entries()) {
       await db.query(
         `INSERT INTO usage_logs (request_id, user_id, model, prompt_tokens, total_tokens, cost_micros, status_code, latency_ms, created_at)

@@ -15,8 +15,14 @@ export type Amounts = Record<LimitUnit, number>;
 export interface WindowState {
   window: LimitWindow;
   limits: WindowLimits;
-  /** What the window holds already (a window that has not begun holds nothing). */
-  used: Amounts;
+  /**
+   * What the window holds already; undefined: a 5-hour or weekly window that has not
+   * begun, and begins with this request. Such a window is not checked: a request that
+   * starts it is admitted whatever it reserves (so a limit below one request's
+   * reservation, or of zero, lets that first request through; the limit warnings count
+   * the refusal of the next one as the limit reached).
+   */
+  used: Amounts | undefined;
   /** When the window resets, epoch ms; 0: at the end of the business day. */
   resetMs: number;
 }
@@ -53,6 +59,7 @@ const asks = <T>(e: { tokens: T; credits: T }): Record<LimitUnit, T | 1> => ({ r
 export function decide(windows: readonly WindowState[], estimate: Estimate): LimitRefusal | undefined {
   const ask = asks(estimate);
   for (const w of windows) {
+    if (!w.used) continue;
     for (const unit of LIMIT_UNITS) {
       const limit = w.limits[unit];
       if (limit !== null && w.used[unit] + ask[unit] > limit) {

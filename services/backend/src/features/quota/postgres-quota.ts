@@ -1,5 +1,5 @@
 import { type Pools, type Queryable, withTransaction } from '../../infra/db.js';
-import { decide, type LimitRefusal, type WindowState } from './limit-decision.js';
+import { type Amounts, decide, type LimitRefusal, type WindowState } from './limit-decision.js';
 import { isLimited, ROLLING_WINDOWS, windowLimits } from './limit-windows.js';
 import type { DayBooks, ReserveRequest } from './quota-types.js';
 
@@ -17,21 +17,23 @@ class Refused extends Error {
  * and the flusher does not count it twice. The day's tokens and credits are what is
  * recorded (requests in flight are not reserved here); the 5-hour and weekly windows are
  * bounded by what usage_logs recorded over their length up to now (never past a limit,
- * possibly refused a little early). No per-minute rate limit or open-stream limit here.
+ * possibly refused a little early), and have not begun if it recorded nothing. No per-minute rate limit or open-stream limit here.
  */
 export function createPostgresQuota({ pools, dailyUsage }: { pools: Pick<Pools, 'primary'>; dailyUsage: Pick<DayBooks, 'lockDay' | 'countAdmitted'> }) {
   /**
    * What the user's recorded requests used since `since`: a window that began later holds
-   * no more than this.
+   * no more than this. Undefined when no request went upstream since: no window can have
+   * begun (a refusal begins none).
    */
-  async function usedSince(tx: Queryable, userId: number, since: Date) {
-    const { rows } = await tx.query<{ requests: number; tokens: number; credits: number }>(
-      `SELECT count(*) FILTER (WHERE status_code < 400) AS requests, coalesce(sum(total_tokens), 0)::bigint AS tokens,
-              coalesce(sum(cost_micros), 0)::bigint AS credits
+  async function usedSince(tx: Queryable, userId: number, since: Date): Promise<Amounts | undefined> {
+    const { rows } = await tx.query<Amounts & { begun: boolean }>(
+      `SELECT count(*) FILTER (WHERE refusal IS NULL) > 0 AS begun, count(*) FILTER (WHERE status_code < 400) AS requests,
+              coalesce(sum(total_tokens), 0)::bigint AS tokens, coalesce(sum(cost_micros), 0)::bigint AS credits
          FROM usage_logs WHERE user_id = $1 AND created_at >= $2`,
       [userId, since],
     );
-    return rows[0]!;
+    const { begun, ...used } = rows[0]!;
+    return begun ? used : undefined;
   }
 
   return {

@@ -82,22 +82,20 @@ local function counts(h, from)
 end
 local refused = over('day', counts(redis.call('HMGET', quota, ${COUNTERS}), 0), {n[1], n[2], n[3]}, 0)
 if refused then return refused end
--- The windows: {key, length, limits…, start (false = begins now)}. A window that has not
--- begun holds nothing, and is checked as such: a request it could never hold is refused.
+-- The windows: {key, length, limits…, start (false = begins with this request, and is
+-- not checked: limit-decision.ts)}.
 local windows = {{KEYS[4], n[17], n[14], n[15], n[16], 'five_hour'}, {KEYS[5], n[21], n[18], n[19], n[20], 'week'}}
 for _, w in ipairs(windows) do
   if w[3] >= 0 or w[4] >= 0 or w[5] >= 0 then
     local h = redis.call('HMGET', w[1], 's', ${COUNTERS})
     local start = tonumber(h[1] or '')
-    local used = {0, 0, 0}
     if start and now < start + w[2] then
-      used = counts(h, 1)
+      w[7] = start
+      refused = over(w[6], counts(h, 1), {w[3], w[4], w[5]}, start + w[2])
+      if refused then return refused end
     else
-      start = false
+      w[7] = false
     end
-    w[7] = start
-    refused = over(w[6], used, {w[3], w[4], w[5]}, (start or now) + w[2])
-    if refused then return refused end
   end
 end
 redis.call('HINCRBY', quota, 'req', 1)
