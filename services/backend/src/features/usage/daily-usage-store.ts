@@ -90,6 +90,15 @@ SELECT r.ranking, r.user_id, u.email, r.request_count, r.prompt_tokens, r.comple
 
 type Totals = { request_count: number; prompt_tokens: number; completion_tokens: number };
 
+/** The credits (micro-dollars) each of these users spent on `day`, as recorded (a user with none is left out). */
+export async function dayCredits(db: Queryable, userIds: number[], day: string): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ user_id: number; cost_micros: number }>(
+    'SELECT user_id, cost_micros FROM daily_usage WHERE user_id = ANY($1::bigint[]) AND usage_date = $2::date',
+    [userIds, day],
+  );
+  return new Map(rows.map((r) => [r.user_id, r.cost_micros]));
+}
+
 export function createDailyUsageStore({ pools }: { pools: Pick<Pools, 'primary' | 'replica' | 'reader'> }) {
   /** From the primary: what the quota starts a day's counters from must not lag. */
   const read = async (userId: number, day: string): Promise<DailyCounts> => (await pools.primary.query<DailyCounts>(READ, [userId, day])).rows[0] ?? NOTHING;
