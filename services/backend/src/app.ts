@@ -17,9 +17,9 @@ import { createKeyStore } from './features/keys/key-store.js';
 import { createEntitlementService } from './features/packages/entitlement-service.js';
 import { createPackageStore } from './features/packages/package-store.js';
 import { createUserPackageStore } from './features/packages/user-package-store.js';
-import { createDailyUsageReader } from './features/quota/daily-usage-reader.js';
 import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
+import { createRedisQuota } from './features/quota/redis-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
 import { chatCompletions } from './features/relay/chat-completions-adapter.js';
 import { createAbandonedAnswers } from './features/relay/hang-up.js';
@@ -98,6 +98,7 @@ import { createLedgerStore } from './features/usage/ledger-store.js';
 import { createTodayUsage } from './features/usage/today-usage.js';
 import { createAdminUsageSearchRoutes } from './features/usage/admin-usage-routes.js';
 import { createAdminUsageStore } from './features/usage/admin-usage-store.js';
+import { createDailyUsageStore } from './features/usage/daily-usage-store.js';
 import { createBusinessStore } from './features/overview/business-store.js';
 import { startHeartbeat } from './features/overview/cluster-heartbeat.js';
 import { createOverviewRoutes } from './features/overview/overview-routes.js';
@@ -136,7 +137,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const packages = createPackageStore({ pools });
   const userPackages = createUserPackageStore({ pools });
   const keyStore = createKeyStore({ pools });
-  const dailyUsage = createDailyUsageReader({ pools });
+  const dailyUsage = createDailyUsageStore({ pools });
   const orders = createOrderStore({ pools });
   const paymentEvents = createPaymentEventStore({ pools });
   const codes = createRedemptionStore({ pools });
@@ -149,12 +150,12 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   const authFailures = createAuthFailureLimiter({ redis, ...config.authFailures, logger });
   const entitlements = createEntitlementService({ userPackageStore: userPackages, bus, ttlMs: config.cache.keyTtlMs });
   const recorder = createUsageRecorder({ redis, pools, logger, onRedisFallback: (reason) => metrics.gateway.redisFallbacks.inc({ use: 'usage', reason }) });
-  const postgresQuota = createPostgresQuota({ pools });
   const quota = createQuotaService({
-    redis,
+    redisQuota: createRedisQuota({ redis, dailyUsage }),
+    postgresQuota: createPostgresQuota({ pools, dailyUsage }),
     dailyUsage,
-    postgresQuota,
-    handover: createRedisLossHandover({ postgresQuota, handOverStream: () => recorder.handOver(), logger }),
+    redisEvents: redis,
+    handover: createRedisLossHandover({ dailyUsage, handOverStream: () => recorder.handOver(), logger }),
     bus,
     logger,
     timeZone: config.quota.timeZone,
@@ -356,7 +357,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   admin.use(createAuditRoutes({ audit }));
   admin.use(createStaffRoutes({ staff, service: createStaffService({ staff, accounts: accountService, sessions, change }) }));
   admin.use(createAdminUsageRoutes({ dailyUsage, userExists: users.exists }));
-  const adminUsage = createAdminUsageStore({ pools });
+  const adminUsage = createAdminUsageStore({ pools, dailyUsage });
   admin.use(createAdminUsageSearchRoutes({ usage: adminUsage, timeZone }));
   admin.use(createOverviewRoutes({ pools, redis, usageSummary: adminUsage.summary, business: createBusinessStore({ pools }), timeZone }));
   admin.use(createAdminPaymentRoutes({ orders, service: orderService, events: paymentEvents, fulfilment, emailsOf: users.emails }));

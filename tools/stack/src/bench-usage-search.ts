@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 // The store itself, so that the plans printed are of the exact SQL the API runs.
 import { createAdminUsageStore, type RequestFilter } from '../../../services/backend/src/features/usage/admin-usage-store.js';
+import { createDailyUsageStore } from '../../../services/backend/src/features/usage/daily-usage-store.js';
 import { randomPorts } from './config.js';
 import { startStack } from './stack.js';
 
@@ -176,16 +177,16 @@ export async function benchUsageSearch(args: string[]): Promise<number> {
 
     // The plans, on the replica, of the exact statements the store sends.
     const plans: string[] = [];
+    const reader = {
+      query: (async (sql: string, params: unknown[]) => {
+        const { rows } = await replica.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+        plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+        return { rows: [] };
+      }) as unknown as pg.Pool['query'],
+    };
     const explaining = createAdminUsageStore({
-      pools: {
-        reader: {
-          query: (async (sql: string, params: unknown[]) => {
-            const { rows } = await replica.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
-            plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
-            return { rows: [] };
-          }) as unknown as pg.Pool['query'],
-        },
-      },
+      pools: { reader },
+      dailyUsage: createDailyUsageStore({ pools: { primary: replica, replica, reader } }),
     });
     const explain = async (title: string, run: () => Promise<unknown>) => {
       plans.length = 0;

@@ -11,6 +11,7 @@ import { registerDependencyMetrics } from './dependency-metrics.js';
 import { createRedis } from '../infra/redis.js';
 import { createDeadLetters } from '../features/usage/usage-dead-letters.js';
 import { createUsageFlusher } from '../features/usage/usage-flusher.js';
+import { dayCredits } from '../features/usage/daily-usage-store.js';
 import { createOrderStore } from '../features/payments/order-store.js';
 import { createLimitWatch } from '../features/notices/limit-watch.js';
 import { startNoticeScans } from '../features/notices/notice-scans.js';
@@ -70,7 +71,15 @@ export async function startPrimary(config: Config): Promise<void> {
   // writes; reminders and lost receipts by date, one backend at a time.
   // A connection of their own: the flusher's blocks in XREADGROUP.
   const noticeRedis = config.accounts.smtpUrl !== undefined ? createRedis(config.redis, logger, 'notices') : undefined;
-  const limitWatch = noticeRedis && createLimitWatch({ db: flusherPool, redis: noticeRedis, timeZone: config.quota.timeZone, logger });
+  const limitWatch =
+    noticeRedis &&
+    createLimitWatch({
+      db: flusherPool,
+      redis: noticeRedis,
+      timeZone: config.quota.timeZone,
+      logger,
+      dayCredits: (userIds, day) => dayCredits(flusherPool, userIds, day),
+    });
   const noticeScans =
     noticeRedis &&
     startNoticeScans({

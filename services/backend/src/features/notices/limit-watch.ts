@@ -6,7 +6,7 @@ import { businessDay, nextMidnight } from '../../domain/business-day.js';
 import { ROLLING_WINDOWS, windowLimits } from '../quota/limit-windows.js';
 import type { QuotaRefusal } from '../quota/quota-errors.js';
 import type { Entitlement } from '../../domain/entitlement.js';
-import { windowKey } from '../quota/quota-service.js';
+import { windowKey } from '../quota/redis-quota.js';
 import type { LimitWarningMail, Measure, WatchedWindow } from './notice-mails.js';
 import { lowerWarning } from './notice-jobs.js';
 import { createNoticeStore } from './notice-store.js';
@@ -100,7 +100,20 @@ export function createRefusalWarnings({ redis, timeZone, logger }: { redis: Redi
  * current period's limits — the weekly window as the quota's Redis counters hold it (the
  * same numbers that refuse requests), the day's credits as daily_usage records them.
  */
-export function createLimitWatch({ db, redis, timeZone, logger }: { db: Queryable; redis: Redis; timeZone: string; logger: Logger }) {
+export function createLimitWatch({
+  db,
+  redis,
+  timeZone,
+  logger,
+  dayCredits,
+}: {
+  db: Queryable;
+  redis: Redis;
+  timeZone: string;
+  logger: Logger;
+  /** The credits (micro-dollars) each user spent on a day, as daily_usage records them. */
+  dayCredits: (userIds: number[], day: string) => Promise<Map<number, number>>;
+}) {
   const store = createNoticeStore({ db });
   const queue = createWarningQueue({ redis });
   const pending = new Set<number>();
@@ -110,6 +123,10 @@ export function createLimitWatch({ db, redis, timeZone, logger }: { db: Queryabl
     const today = businessDay(timeZone);
     const terms = await store.watchedTerms(userIds, today);
     if (terms.length === 0) return;
+    const credits = await dayCredits(
+      terms.map((t) => t.user_id),
+      today,
+    );
     const batch = redis.multi();
     for (const t of terms) batch.hmget(windowKey.week(t.user_id), 's', 'req', 'tok', 'cr');
     const replies = (await batch.exec()) ?? [];
@@ -124,7 +141,7 @@ export function createLimitWatch({ db, redis, timeZone, logger }: { db: Queryabl
         ]);
       }
       await queue(t.user_id, 'day', `day:${today}`, nextMidnight(timeZone).getTime(), [
-        { measure: 'credits', used: t.day_credits, limit: t.daily_credit_limit },
+        { measure: 'credits', used: credits.get(t.user_id) ?? 0, limit: t.daily_credit_limit },
       ]);
     }
   }

@@ -35,14 +35,13 @@ export interface EndingPeriod {
   end_date: string;
 }
 
-/** A customer's current period terms a warning watches, and the credits spent today. */
+/** A customer's current period terms a warning watches. */
 export interface WatchedTerms {
   user_id: number;
   daily_credit_limit: number | null;
   weekly_request_limit: number | null;
   weekly_token_limit: number | null;
   weekly_credit_limit: number | null;
-  day_credits: number;
 }
 
 const PREFERENCES = 'mail_receipts AS receipts, mail_limit_warnings AS limit_warnings, mail_package_ending AS package_ending, locale';
@@ -165,15 +164,14 @@ export function createNoticeStore({ db }: { db: Queryable }) {
 
     /**
      * Of these users, those whose current period limits a week or credits and who want
-     * warnings: the limits, and the credits (micro-dollars) recorded today.
+     * warnings: the limits.
      */
     async watchedTerms(userIds: number[], today: string): Promise<WatchedTerms[]> {
       const { rows } = await db.query<WatchedTerms>(
         `SELECT DISTINCT ON (up.user_id) up.user_id, up.daily_credit_limit, up.weekly_request_limit, up.weekly_token_limit,
-                up.weekly_credit_limit, coalesce(d.cost_micros, 0) AS day_credits
+                up.weekly_credit_limit
            FROM user_packages up
            JOIN users u ON u.id = up.user_id AND u.status = 'active' AND u.mail_limit_warnings
-           LEFT JOIN daily_usage d ON d.user_id = up.user_id AND d.usage_date = $2::date
           WHERE up.user_id = ANY($1::bigint[]) AND ${CURRENT_PERIOD}
           ORDER BY up.user_id, up.start_date, up.id`,
         [userIds, today],

@@ -10,12 +10,12 @@ export const ROLLING_WINDOWS: ReadonlyArray<{ window: RollingWindow; lengthMs: n
   { window: 'week', lengthMs: 7 * 24 * 3600_000 },
 ];
 
+/** What a plan limits in each window, in the order a refusal names the first one reached. */
+export const LIMIT_UNITS = ['requests', 'tokens', 'credits'] as const;
+export type LimitUnit = (typeof LIMIT_UNITS)[number];
+
 /** One window's limits (null: none); credits in micro-dollars. */
-export interface WindowLimits {
-  requests: number | null;
-  tokens: number | null;
-  credits: number | null;
-}
+export type WindowLimits = Record<LimitUnit, number | null>;
 
 /** Each window's limits in a period's terms: the one place that reads them off an entitlement. */
 export function windowLimits(e: Entitlement): Record<LimitWindow, WindowLimits> {

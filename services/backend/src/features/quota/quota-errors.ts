@@ -1,7 +1,8 @@
 import { HttpError, NO_RETRY } from '../../infra/errors.js';
 import type { Entitlement } from '../../domain/entitlement.js';
 import { isoInZone, nextMidnight, periodEndsAt } from '../../domain/business-day.js';
-import { type LimitWindow, windowLimits } from './limit-windows.js';
+import { refusalCode } from './limit-decision.js';
+import { type LimitUnit, type LimitWindow, windowLimits } from './limit-windows.js';
 
 /** The per-minute window of the rate limit. */
 export const RATE_WINDOW_MS = 60_000;
@@ -35,13 +36,10 @@ export class NoActivePackageError extends HttpError {
   }
 }
 
-export type QuotaRefusal = [0, 'requests' | 'tokens' | 'credits' | 'rate' | 'streams', LimitWindow | 'minute' | 'key', number, number];
+/** A quota script's refusal {0, reason, window, used, resetMs} (limit-decision.ts's LimitRefusal, or the rate or open-stream limit). */
+export type QuotaRefusal = [0, LimitUnit | 'rate' | 'streams', LimitWindow | 'minute' | 'key', number, number];
 
-const WINDOW_WORDS: Record<LimitWindow, { adjective: string; prefix: string }> = {
-  day: { adjective: 'Daily', prefix: 'daily' },
-  five_hour: { adjective: '5-hour', prefix: 'five_hour' },
-  week: { adjective: 'Weekly', prefix: 'weekly' },
-};
+const ADJECTIVE: Record<LimitWindow, string> = { day: 'Daily', five_hour: '5-hour', week: 'Weekly' };
 
 const dollars = (micros: number) => `$${(micros / 1e6).toFixed(6).replace(/\.?0+$/, '')}`;
 
@@ -69,10 +67,10 @@ export function refusal(reply: QuotaRefusal, e: Entitlement, { timeZone, buyUrl 
       'concurrent_stream_limit_exceeded',
     );
   }
-  const w = window as LimitWindow;
+  const [w, unit] = [window as LimitWindow, reason as LimitUnit];
   const resetAt = resetMs > 0 ? new Date(resetMs) : nextMidnight(timeZone);
-  const limit = windowLimits(e)[w][reason];
-  const { adjective, prefix } = WINDOW_WORDS[w];
+  const limit = windowLimits(e)[w][unit];
+  const adjective = ADJECTIVE[w];
   const detail =
     reason === 'credits'
       ? `${adjective} credit limit of ${dollars(limit ?? 0)} reached (${dollars(used)} spent or reserved)`
@@ -86,5 +84,5 @@ export function refusal(reply: QuotaRefusal, e: Entitlement, { timeZone, buyUrl 
     endsAt <= resetAt
       ? `; your package ends before it resets, at ${isoInZone(timeZone, endsAt)} (${timeZone}). Buy a package to go on: ${buyUrl}`
       : `; it resets at ${when}. ${reason === 'requests' ? 'Wait until then' : 'Lower max_tokens or wait until then'}, or buy a package with higher limits (it starts when the current one ends, at ${isoInZone(timeZone, endsAt)}): ${buyUrl}`;
-  return new DailyLimitError(`${detail}${forward}`, `${prefix}_${reason === 'credits' ? 'credit' : reason.slice(0, -1)}_limit_exceeded`, resetAt);
+  return new DailyLimitError(`${detail}${forward}`, refusalCode(w, unit), resetAt);
 }

@@ -20,6 +20,13 @@
  * frees itself).
  */
 
+import { luaDecision } from './limit-decision.js';
+import { LIMIT_UNITS, type LimitUnit } from './limit-windows.js';
+
+/** The hash fields that count each unit, in LIMIT_UNITS' order (as HMGET arguments). */
+const FIELD: Record<LimitUnit, string> = { requests: 'req', tokens: 'tok', credits: 'cr' };
+const COUNTERS = LIMIT_UNITS.map((u) => `'${FIELD[u]}'`).join(', ');
+
 /** Every ARGV (but the last `trailing` ones, which are names) an integer of at most 15 digits, none below `min`. */
 const checkArgs = (min: number, trailing = 0) => `
 for i = 1, #ARGV - ${trailing} do
@@ -67,24 +74,24 @@ if n[22] >= 0 then
   local open = redis.call('ZCARD', streams)
   if open >= n[22] then return {0, 'streams', 'key', open, 0} end
 end
-local function over(name, req, tok, cr, reqL, tokL, crL, reset)
-  if reqL >= 0 and req >= reqL then return {0, 'requests', name, req, reset} end
-  if tokL >= 0 and tok + est > tokL then return {0, 'tokens', name, tok, reset} end
-  if crL >= 0 and cr + estCr > crL then return {0, 'credits', name, cr, reset} end
-  return nil
+${luaDecision({ tokens: 'est', credits: 'estCr' })}
+local function counts(h, from)
+  local used = {}
+  for i = 1, #units do used[i] = tonumber(h[from + i] or '0') end
+  return used
 end
-local d = redis.call('HMGET', quota, 'req', 'tok', 'cr')
-local refused = over('day', tonumber(d[1] or '0'), tonumber(d[2] or '0'), tonumber(d[3] or '0'), n[1], n[2], n[3], 0)
+local refused = over('day', counts(redis.call('HMGET', quota, ${COUNTERS}), 0), {n[1], n[2], n[3]}, 0)
 if refused then return refused end
--- The windows: {key, length, limits…, start (nil = begins now), req, tok, cr}
+-- The windows: {key, length, limits…, start (false = begins with this request, and is
+-- not checked: limit-decision.ts)}.
 local windows = {{KEYS[4], n[17], n[14], n[15], n[16], 'five_hour'}, {KEYS[5], n[21], n[18], n[19], n[20], 'week'}}
 for _, w in ipairs(windows) do
   if w[3] >= 0 or w[4] >= 0 or w[5] >= 0 then
-    local h = redis.call('HMGET', w[1], 's', 'req', 'tok', 'cr')
+    local h = redis.call('HMGET', w[1], 's', ${COUNTERS})
     local start = tonumber(h[1] or '')
     if start and now < start + w[2] then
       w[7] = start
-      refused = over(w[6], tonumber(h[2] or '0'), tonumber(h[3] or '0'), tonumber(h[4] or '0'), w[3], w[4], w[5], start + w[2])
+      refused = over(w[6], counts(h, 1), {w[3], w[4], w[5]}, start + w[2])
       if refused then return refused end
     else
       w[7] = false

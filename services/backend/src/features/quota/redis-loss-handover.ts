@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../infra/logger.js';
-import type { PostgresQuota } from './postgres-quota.js';
-import type { Reservation } from './quota-service.js';
+import type { DayBooks, Reservation } from './quota-types.js';
 
 /**
  * How long a worker that lost Redis waits before its first admission in Postgres: every
@@ -19,12 +18,12 @@ export const HANDOVER_GRACE_MS = 500;
  * flushers skip them later: request ids are unique). Once per loss, until Redis is back.
  */
 export function createRedisLossHandover({
-  postgresQuota,
+  dailyUsage,
   handOverStream,
   logger,
   graceMs = HANDOVER_GRACE_MS,
 }: {
-  postgresQuota: Pick<PostgresQuota, 'countMany'>;
+  dailyUsage: Pick<DayBooks, 'countInFlight'>;
   /** Writes what this worker recently put in the usage stream to Postgres. */
   handOverStream: () => Promise<void>;
   logger: Logger;
@@ -37,9 +36,10 @@ export function createRedisLossHandover({
     const lostAt = Date.now();
     const counted = [...inFlight];
     inFlight.clear();
-    // Marked before the write: a request that finishes meanwhile records itself as counted.
+    // Marked before the write: a request that finishes meanwhile records itself as counted
+    // ("count each served request once", daily-usage-store.ts).
     for (const r of counted) r.inPostgres = true;
-    const results = await Promise.allSettled([postgresQuota.countMany(counted.map((r) => ({ userId: r.userId, day: r.day }))), handOverStream()]);
+    const results = await Promise.allSettled([dailyUsage.countInFlight(counted.map((r) => ({ userId: r.userId, day: r.day }))), handOverStream()]);
     for (const r of results) if (r.status === 'rejected') logger.error({ err: (r.reason as Error).message }, 'could not hand the quota over to Postgres');
     await sleep(Math.max(0, lostAt + graceMs - Date.now()));
   }

@@ -1,7 +1,8 @@
 import { type MeteredRow, type Outcome, outcomeCondition } from './metered-request.js';
 import type { Pools } from '../../infra/db.js';
-import type { TopModelView as TopModel, TopUserView as TopUser, UsageCountsView as UsageCounts, UsageSummaryView } from '../../contract/admin-api.js';
+import type { TopModelView as TopModel, UsageSummaryView } from '../../contract/admin-api.js';
 import { addDays } from '../../domain/business-day.js';
+import type { DailyUsageStore } from './daily-usage-store.js';
 import type { RequestPosition } from './request-cursor.js';
 
 export interface RequestFilter {
@@ -47,44 +48,19 @@ export interface SearchRow extends MeteredRow {
 }
 
 // The summary reads two tables, each for what it answers cheaply:
-// - daily_usage (one row per user per day, kept past usage_logs' retention) gives the
-//   requests, tokens and users of each day and the top users: one row per active user
-//   and day, however many requests they made (index daily_usage_date). Counting a day's
-//   rows counts its users.
+// - daily_usage (one row per user per day, kept past usage_logs' retention, read through
+//   daily-usage-store.ts) gives the requests, tokens and users of each day and the top users.
 // - usage_logs gives what daily_usage does not record: errors and refusals per day (the
 //   partial index of failed requests, a few per cent of the rows) and the models,
 //   which need one pass over the range's rows. That pass is the summary's cost, and why
 //   its range is bounded (admin-usage-routes.ts).
 // Days are business days (BUSINESS_TIMEZONE), like daily_usage's dates.
-const DAILY = `
-SELECT usage_date AS date, sum(request_count)::bigint AS request_count, sum(prompt_tokens)::bigint AS prompt_tokens,
-       sum(completion_tokens)::bigint AS completion_tokens, count(*) AS user_count
-  FROM daily_usage
- WHERE usage_date BETWEEN $1::date AND $2::date
- GROUP BY usage_date`;
-
 const ERRORS_BY_DAY = `
 SELECT (created_at AT TIME ZONE $3)::date AS date, count(*) AS error_count, count(refusal) AS refusal_count
   FROM usage_logs
  WHERE status_code >= 400
    AND created_at >= ($1::date::timestamp AT TIME ZONE $3) AND created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
  GROUP BY 1`;
-
-const TOP_USERS = `
-WITH per_user AS MATERIALIZED (
-  SELECT user_id, sum(request_count)::bigint AS request_count, sum(prompt_tokens)::bigint AS prompt_tokens,
-         sum(completion_tokens)::bigint AS completion_tokens
-    FROM daily_usage
-   WHERE usage_date BETWEEN $1::date AND $2::date
-   GROUP BY user_id
-), ranked AS (
-  (SELECT 'requests' AS ranking, * FROM per_user ORDER BY request_count DESC, user_id LIMIT $3)
-  UNION ALL
-  (SELECT 'tokens' AS ranking, * FROM per_user ORDER BY prompt_tokens + completion_tokens DESC, user_id LIMIT $3)
-)
-SELECT r.ranking, r.user_id, u.email, r.request_count, r.prompt_tokens, r.completion_tokens,
-       (SELECT count(*) FROM per_user) AS users_in_range
-  FROM ranked r LEFT JOIN users u ON u.id = r.user_id`;
 
 const TOP_MODELS = `
 WITH per_model AS MATERIALIZED (
@@ -101,7 +77,6 @@ UNION ALL
 (SELECT 'tokens' AS ranking, * FROM per_model ORDER BY prompt_tokens + completion_tokens DESC, model LIMIT $4)`;
 
 type Ranked<T> = T & { ranking: 'requests' | 'tokens' };
-type DailyRow = Omit<UsageCounts, 'error_count' | 'refusal_count'> & { date: string };
 
 const sumOf = <K extends string>(rows: Array<Record<K, number>>, key: K) => rows.reduce((sum, r) => sum + r[key], 0);
 
@@ -125,7 +100,7 @@ function rankings<T extends { request_count: number; prompt_tokens: number; comp
 }
 
 /** The cluster's usage for operators: per-request search and daily summary, read on the replica (history). */
-export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> }) {
+export function createAdminUsageStore({ pools, dailyUsage }: { pools: Pick<Pools, 'reader'>; dailyUsage: Pick<DailyUsageStore, 'dayTotals' | 'topUsers'> }) {
   return {
     /** A page, newest first, and the position to continue after (null: nothing older matches). */
     async searchRequests(f: RequestFilter): Promise<{ rows: SearchRow[]; next: RequestPosition | null }> {
@@ -153,13 +128,13 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
     /** Days from..to (YYYY-MM-DD, business days in timeZone), every day listed. */
     async summary(from: string, to: string, timeZone: string, top: number): Promise<UsageSummaryView> {
       const [daily, errors, users, models] = await Promise.all([
-        pools.reader.query<DailyRow>(DAILY, [from, to]),
+        dailyUsage.dayTotals(from, to),
         pools.reader.query<{ date: string; error_count: number; refusal_count: number }>(ERRORS_BY_DAY, [from, to, timeZone]),
-        pools.reader.query<Ranked<Omit<TopUser, 'total_tokens'>> & { users_in_range: number }>(TOP_USERS, [from, to, top]),
+        dailyUsage.topUsers(from, to, top),
         pools.reader.query<Ranked<Omit<TopModel, 'total_tokens'>>>(TOP_MODELS, [from, to, timeZone, top]),
       ]);
       const errorsOn = new Map(errors.rows.map((r) => [r.date, r]));
-      const dayRows = new Map(daily.rows.map((r) => [r.date, r]));
+      const dayRows = new Map(daily.map((r) => [r.date, r]));
       const days: UsageSummaryView['daily'] = [];
       for (let day = from; day <= to; day = addDays(day)) {
         const r = dayRows.get(day);
@@ -188,11 +163,11 @@ export function createAdminUsageStore({ pools }: { pools: Pick<Pools, 'reader'> 
           error_count: sumOf(days, 'error_count'),
           refusal_count: sumOf(days, 'refusal_count'),
           // Users of the range, each once (a user active on two days is one user).
-          user_count: users.rows[0]?.users_in_range ?? 0,
+          user_count: users[0]?.users_in_range ?? 0,
         },
         daily: days,
         top_users: rankings(
-          users.rows.map(({ users_in_range: _n, ...r }) => withTotal(r)),
+          users.map(({ users_in_range: _n, ...r }) => withTotal(r)),
           (a, b) => a.user_id - b.user_id,
         ),
         top_models: rankings(models.rows.map(withTotal), (a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),

@@ -5,7 +5,7 @@ import { createRouter, route } from '../../infra/routes.js';
 import { calendarDay, queryInt, text } from '../../infra/validation.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
 import { addDays } from '../../domain/business-day.js';
-import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
+import type { DailyUsageStore } from './daily-usage-store.js';
 import type { LedgerFilter, LedgerStore } from './ledger-store.js';
 import { OUTCOMES } from './metered-request.js';
 import { decodeCursor, encodeCursor } from './request-cursor.js';
@@ -32,7 +32,7 @@ async function write(res: Response, chunk: string): Promise<void> {
 
 interface Deps {
   todayUsage: TodayUsage;
-  dailyUsage: Pick<DailyUsageReader, 'range'>;
+  dailyUsage: Pick<DailyUsageStore, 'range'>;
   ledger: LedgerStore;
   timeZone: string;
 }

@@ -3,13 +3,14 @@ import { microsToDollars, microsToDollarsOrNull } from '../../domain/money.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import type { Entitlement } from '../../domain/entitlement.js';
 import { addDays, businessDay, dayStart, isoInZone, periodEndsAt } from '../../domain/business-day.js';
-import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
 import { isLimited, ROLLING_WINDOWS, type WindowLimits, windowLimits } from '../quota/limit-windows.js';
-import type { QuotaService, WindowCounts } from '../quota/quota-service.js';
+import type { QuotaService } from '../quota/quota-service.js';
+import type { WindowCounts } from '../quota/quota-types.js';
+import type { DailyUsageStore } from './daily-usage-store.js';
 
 interface Deps {
   quota: Pick<QuotaService, 'today' | 'windows'>;
-  dailyUsage: Pick<DailyUsageReader, 'readShown'>;
+  dailyUsage: Pick<DailyUsageStore, 'readShown'>;
   entitlements: Pick<EntitlementService, 'active'>;
   timeZone: string;
 }

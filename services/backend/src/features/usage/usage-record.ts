@@ -19,9 +19,12 @@ export interface UsageRecord {
   createdAt: number;
   /** The business day it counts towards in daily_usage. */
   usageDate: string;
-  /** Counted as a request in daily_usage (false for requests that were not served). */
+  /** Served: a request of its day (false for requests that were not served). */
   billed: boolean;
-  /** Already counted in daily_usage.request_count (quota taken in Postgres while Redis was away). */
+  /**
+   * Already counted in daily_usage.request_count by the quota (taken in Postgres while
+   * Redis was away): "count each served request once", daily-usage-store.ts.
+   */
   requestCounted: boolean;
   /**
    * The error code of a refusal before the upstream (401/403/429: refusal-recorder.ts), or

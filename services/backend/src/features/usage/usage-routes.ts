@@ -4,7 +4,7 @@ import { type Access, createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
-import type { DailyUsageReader } from '../quota/daily-usage-reader.js';
+import type { DailyUsageStore } from './daily-usage-store.js';
 import type { TodayUsage } from './today-usage.js';
 import { dayRangeQuery } from './usage-schemas.js';
 
@@ -19,7 +19,13 @@ export function createCustomerUsageRoutes({ todayUsage, access }: { todayUsage: 
 }
 
 /** GET /api/admin/users/:id/usage?from&to: daily history, from the replica. */
-export function createAdminUsageRoutes({ dailyUsage, userExists }: { dailyUsage: DailyUsageReader; userExists: (id: number) => Promise<boolean> }): Router {
+export function createAdminUsageRoutes({
+  dailyUsage,
+  userExists,
+}: {
+  dailyUsage: Pick<DailyUsageStore, 'range'>;
+  userExists: (id: number) => Promise<boolean>;
+}): Router {
   const router = createRouter();
   const spec = { access: requires('usage.read'), summary: "A user's daily usage", params: idParams, query: dayRangeQuery };
   route(router, 'get', '/users/:id/usage', spec, async ({ params, query }, res) => {

@@ -1,8 +1,9 @@
 import type { Queryable } from '../../infra/db.js';
+import { ADD_RECORDS, addsRequest } from './daily-usage-store.js';
 import type { UsageRecord } from './usage-record.js';
 
 /**
- * Writes usage records and adds them to daily_usage, in one statement, idempotently: a
+ * Writes usage records and adds them to daily_usage (daily-usage-store.ts), in one statement, idempotently: a
  * record already in usage_logs (same request id and time) is skipped and not counted
  * again, so a batch re-delivered after a crash changes nothing.
  */
@@ -10,10 +11,10 @@ const WRITE_BATCH = `
 WITH input AS (
   -- A record delivered twice in one batch (read, then reclaimed) counts once.
   SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
-                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[], $13::bool[],
-                       $14::int[], $15::int[], $16::bigint[], $17::text[], $18::text[])
+                       $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[],
+                       $13::int[], $14::int[], $15::bigint[], $16::text[], $17::text[])
     AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
-         status_code, latency_ms, stream, created_at, usage_date, billed, request_counted,
+         status_code, latency_ms, stream, created_at, usage_date, adds_request,
          cached_tokens, reasoning_tokens, cost_micros, channel, refusal)
 ), inserted AS (
   INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
@@ -26,24 +27,7 @@ WITH input AS (
   ON CONFLICT DO NOTHING
   RETURNING request_id, created_at
 )
-INSERT INTO daily_usage AS d (user_id, usage_date, request_count, prompt_tokens, completion_tokens,
-                              cached_tokens, reasoning_tokens, cost_micros)
-SELECT i.user_id, i.usage_date, count(*) FILTER (WHERE i.billed AND NOT i.request_counted), sum(i.prompt_tokens), sum(i.completion_tokens),
-       sum(i.cached_tokens), sum(i.reasoning_tokens), sum(i.cost_micros)
-  FROM input i JOIN inserted USING (request_id, created_at)
- -- A refusal is in the ledger, not in the books: no request, token or cost of a day.
- WHERE i.refusal = ''
- GROUP BY i.user_id, i.usage_date
- -- A fixed order of row locks: two flushers never deadlock on each other's users.
- ORDER BY i.user_id, i.usage_date
-ON CONFLICT (user_id, usage_date) DO UPDATE
-   SET request_count = d.request_count + EXCLUDED.request_count,
-       prompt_tokens = d.prompt_tokens + EXCLUDED.prompt_tokens,
-       completion_tokens = d.completion_tokens + EXCLUDED.completion_tokens,
-       cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
-       reasoning_tokens = d.reasoning_tokens + EXCLUDED.reasoning_tokens,
-       cost_micros = d.cost_micros + EXCLUDED.cost_micros,
-       updated_at = now()`;
+${ADD_RECORDS}`;
 
 export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -60,8 +44,7 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => r.stream),
     col((r) => new Date(r.createdAt)),
     col((r) => r.usageDate),
-    col((r) => r.billed),
-    col((r) => r.requestCounted),
+    col(addsRequest),
     col((r) => r.cachedTokens),
     col((r) => r.reasoningTokens),
     col((r) => r.costMicros),

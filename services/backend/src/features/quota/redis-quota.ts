@@ -1,0 +1,173 @@
+import type { Redis } from '../../infra/redis.js';
+import { LIMIT_UNITS, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';
+import { type QuotaRefusal, RATE_WINDOW_MS } from './quota-errors.js';
+import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
+import type { CounterChange, DayBooks, Reservation, ReserveRequest, Usage, WindowCounts } from './quota-types.js';
+
+const QUOTA_TTL_S = 2 * 24 * 3600;
+/** A stream holds its slot at most this long (a worker that died cannot hold it for ever). */
+const STREAM_SLOT_MS = 3600_000;
+/** Set while workers add what they counted in Postgres during a Redis outage (quota-service.ts). */
+const RECOVERING_KEY = 'cg:quota:recovering';
+
+/** {1, req, tok, start5h, startWeek} admitted; a refusal; {-1} counters not loaded; {-2} the cluster is recovering. */
+type ReserveReply = [1, number, number, number, number] | QuotaRefusal | [-1] | [-2];
+
+/** What the Redis engine made of a request: admitted (and counted), refused, or "ask Postgres" (a recovery window is open). */
+export type RedisVerdict = { admitted: Reservation } | { refused: QuotaRefusal } | { recovering: true };
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    quotaReserve(
+      quota: string,
+      rate: string,
+      recovering: string,
+      fiveHour: string,
+      week: string,
+      streams: string,
+      ...args: Array<string | number>
+    ): Promise<ReserveReply>;
+    quotaSettle(quota: string, fiveHour: string, week: string, streams: string, ...args: Array<string | number>): Promise<number>;
+    quotaCatchUp(quota: string, ...args: Array<string | number>): Promise<number>;
+  }
+}
+
+const quotaKey = (userId: number, day: string) => `cg:q:${userId}:${day}`;
+const rateKey = (keyId: number, window: number) => `cg:rl:${keyId}:${window}`;
+const streamsKey = (keyId: number) => `cg:streams:${keyId}`;
+const limit = (value: number | null) => (value === null ? -1 : value);
+/** A window's limits as a quota script takes them, in LIMIT_UNITS' order (-1 = none). */
+const limitArgs = (l: WindowLimits) => LIMIT_UNITS.map((u) => limit(l[u]));
+/** Redis keys of a user's 5-hour and weekly windows (read by the limit warnings, features/notices). */
+export const windowKey: Record<RollingWindow, (userId: number) => string> = { five_hour: (u) => `cg:w5:${u}`, week: (u) => `cg:w7:${u}` };
+
+/** A reservation of `req`, counted in Redis (`inRedis`) or not, in Postgres (`inPostgres`) or not. */
+export const reservationOf = (req: ReserveRequest, inRedis: boolean, inPostgres: boolean, starts: [number, number] = [0, 0]): Reservation => ({
+  quotaKey: quotaKey(req.userId, req.day),
+  estimate: req.estimate,
+  estimateCredits: req.estimateCredits,
+  userId: req.userId,
+  day: req.day,
+  requestId: req.requestId,
+  windows: [windowKey.five_hour(req.userId), windowKey.week(req.userId)],
+  windowStarts: starts,
+  streamsKey: streamsKey(req.keyId),
+  inRedis,
+  inPostgres,
+});
+
+/**
+ * The quota's Redis engine: fetches and stores the counters through the scripts of
+ * quota-scripts.ts (whose decision is limit-decision.ts's), and throws whatever Redis
+ * throws; falling back is the orchestrator's (quota-service.ts).
+ */
+export function createRedisQuota({ redis, dailyUsage }: { redis: Redis; dailyUsage: Pick<DayBooks, 'read'> }) {
+  redis.defineCommand('quotaReserve', { numberOfKeys: 6, lua: RESERVE });
+  redis.defineCommand('quotaSettle', { numberOfKeys: 4, lua: SETTLE });
+  redis.defineCommand('quotaCatchUp', { numberOfKeys: 1, lua: CATCH_UP });
+
+  return {
+    async reserve(req: ReserveRequest): Promise<RedisVerdict> {
+      const e = req.entitlement;
+      const limits = windowLimits(e);
+      const rate = rateKey(req.keyId, Math.floor(Date.now() / RATE_WINDOW_MS));
+      // The argument order of RESERVE (quota-scripts.ts).
+      const args = (seed: [number, number, number, number]) => [
+        ...limitArgs(limits.day),
+        req.estimate,
+        req.estimateCredits,
+        limit(e.rpmLimit),
+        ...seed,
+        QUOTA_TTL_S,
+        RATE_WINDOW_MS + 1000,
+        Date.now(),
+        ...ROLLING_WINDOWS.flatMap(({ window, lengthMs }) => [...limitArgs(limits[window]), lengthMs]),
+        req.stream ? limit(e.maxConcurrentStreams) : -1,
+        STREAM_SLOT_MS,
+        req.requestId,
+      ];
+      const keys = [
+        quotaKey(req.userId, req.day),
+        rate,
+        RECOVERING_KEY,
+        windowKey.five_hour(req.userId),
+        windowKey.week(req.userId),
+        streamsKey(req.keyId),
+      ] as const;
+      let reply = await redis.quotaReserve(...keys, ...args([-1, -1, -1, -1]));
+      if (reply[0] === -1) {
+        // First request of the day on this Redis: start from what Postgres has recorded.
+        const u = await dailyUsage.read(req.userId, req.day);
+        reply = await redis.quotaReserve(...keys, ...args([u.requestCount, u.promptTokens, u.completionTokens, u.costMicros]));
+      }
+      if (reply[0] === 1) return { admitted: reservationOf(req, true, false, [reply[3], reply[4]]) };
+      if (reply[0] === 0) return { refused: reply };
+      if (reply[0] === -2) return { recovering: true };
+      throw new Error('unexpected quota reply');
+    },
+
+    /** Replaces the reservation by the real usage; `refund` gives the request back. */
+    async settle(r: Reservation, usage: Usage, refund: boolean): Promise<void> {
+      const { promptTokens: pt, completionTokens: ct, costMicros: cr } = usage;
+      await redis.quotaSettle(
+        r.quotaKey,
+        r.windows[0],
+        r.windows[1],
+        r.streamsKey,
+        r.estimate,
+        r.estimateCredits,
+        pt,
+        ct,
+        cr,
+        refund ? 1 : 0,
+        ...r.windowStarts,
+        r.requestId,
+      );
+    },
+
+    /** Adds to a day's counters what was counted elsewhere (a day Redis does not hold is left alone). */
+    async catchUp(key: string, c: CounterChange): Promise<void> {
+      await redis.quotaCatchUp(key, c.req, c.tok, c.pt, c.ct, c.cr);
+    },
+
+    /** Opens (or extends) the cluster's recovery window: until it closes, every worker admits through Postgres. */
+    async openRecoveryWindow(ms: number): Promise<void> {
+      await redis.set(RECOVERING_KEY, '1', 'PX', ms);
+    },
+
+    /** Today's counters as Redis holds them (in-flight reservations included in tokens). */
+    async today(
+      userId: number,
+      day: string,
+    ): Promise<{ requests: number; promptTokens: number; completionTokens: number; reservedTokens: number; costMicros: number } | undefined> {
+      const h = await redis.hgetall(quotaKey(userId, day));
+      if (!h.req) return undefined;
+      const [pt, ct] = [Number(h.pt ?? 0), Number(h.ct ?? 0)];
+      return {
+        requests: Number(h.req),
+        promptTokens: pt,
+        completionTokens: ct,
+        reservedTokens: Math.max(0, Number(h.tok ?? 0) - pt - ct),
+        costMicros: Number(h.cr ?? 0),
+      };
+    },
+
+    /** The 5-hour and weekly windows as Redis holds them (in-flight reservations included). */
+    async windows(userId: number): Promise<WindowCounts[]> {
+      const now = Date.now();
+      const batch = redis.multi();
+      for (const { window } of ROLLING_WINDOWS) batch.hgetall(windowKey[window](userId));
+      const replies = await batch.exec();
+      return ROLLING_WINDOWS.map(({ window, lengthMs }, i) => {
+        const h = (replies?.[i]?.[1] ?? {}) as Record<string, string>;
+        const start = h.s ? Number(h.s) : undefined;
+        const live = start !== undefined && now < start + lengthMs;
+        return live
+          ? { window, start, requests: Number(h.req ?? 0), tokens: Number(h.tok ?? 0), credits: Number(h.cr ?? 0) }
+          : { window, start: undefined, requests: 0, tokens: 0, credits: 0 };
+      });
+    },
+  };
+}
+
+export type RedisQuota = ReturnType<typeof createRedisQuota>;
