@@ -62,8 +62,8 @@ export default defineConfig({
       // The backend package exports the contract for types only; the browser also runs its zod
       // request schemas (client-side form checks), so Vite reads the same source file.
       '@codex-gateway/backend/console-api': fileURLToPath(new URL('../backend/src/contract/console-api.ts', import.meta.url)),
-      // The admin contract is types only (imported with `import type`); the alias keeps both resolved alike.
-      '@codex-gateway/backend/admin-api': fileURLToPath(new URL('../backend/src/contract/admin-api.ts', import.meta.url)),
+      // The admin contract: the answers' types and the request schemas (src/admin-contract.ts).
+      '@codex-gateway/backend/admin-api': fileURLToPath(new URL('../backend/src/admin-contract.ts', import.meta.url)),
     },
   },
   server: {

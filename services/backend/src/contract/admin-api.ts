@@ -4,33 +4,9 @@
  * changes); automation with `Authorization: Bearer ADMIN_TOKEN`. Each route declares the
  * permission it needs; roles map to permissions in one table, src/domain/staff-roles.ts.
  *
- * The request schemas live with their features (`features/<feature>/<feature>-schemas.ts`)
- * and are re-exported here, so the console's forms check with the very schemas the routes
- * parse with. The browser build imports this file: nothing reachable from it may need Node
- * (schemas build on zod and src/infra/input-fields.ts alone).
+ * The answers' shapes, types only; the request schemas live with their features and reach
+ * the console through src/admin-contract.ts. Nothing here imports a feature.
  */
-
-import type { z } from 'zod';
-import type { newInvitesRequest } from '../features/accounts/account-schemas.js';
-import type { channelChange, newChannel } from '../features/channels/channel-schemas.js';
-import type { issueKeyRequest } from '../features/keys/key-schemas.js';
-import type { modelChange, newModel } from '../features/models/model-schemas.js';
-import type { grantPackageRequest, newPackage, packageChange } from '../features/packages/package-schemas.js';
-import type { newCodesRequest, voidCodesRequest } from '../features/redemption/redemption-schemas.js';
-import type { appointStaffRequest, staffRoleChange } from '../features/staff/staff-schemas.js';
-import type { newUserRequest } from '../features/users/user-schemas.js';
-
-export { newInvitesRequest } from '../features/accounts/account-schemas.js';
-export { auditQuery } from '../features/audit/audit-schemas.js';
-export { channelChange, newChannel } from '../features/channels/channel-schemas.js';
-export { issueKeyRequest } from '../features/keys/key-schemas.js';
-export { MODEL_NAME, modelChange, newModel } from '../features/models/model-schemas.js';
-export { grantPackageRequest, newPackage, packageChange } from '../features/packages/package-schemas.js';
-export { orderListQuery, paymentEventsQuery } from '../features/payments/payment-schemas.js';
-export { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from '../features/redemption/redemption-schemas.js';
-export { appointStaffRequest, staffRoleChange } from '../features/staff/staff-schemas.js';
-export { dayRangeQuery, requestSearchQuery, usageSummaryQuery } from '../features/usage/usage-schemas.js';
-export { newUserRequest, userSearchQuery } from '../features/users/user-schemas.js';
 
 import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, TodayUsage } from './console-api.js';
 
@@ -114,10 +90,6 @@ export interface StaffView {
 export interface StaffList {
   data: StaffView[];
 }
-/** POST /api/admin/staff: a new address gets a mail to choose its password. */
-export type AppointStaffRequest = z.input<typeof appointStaffRequest>;
-/** PATCH /api/admin/staff/:id: another role, or null to take the role away. */
-export type ChangeStaffRoleRequest = z.input<typeof staffRoleChange>;
 export type ChangedStaffView = Omit<StaffView, 'role'> & { role: StaffRole | null };
 
 // ── Users (features/users/user-routes.ts) ───────────────────────────────────
@@ -134,9 +106,6 @@ export interface UserPage {
   data: UserView[];
   next_before: number | null;
 }
-
-/** POST /api/admin/users → 201 UserView (409 email_taken). */
-export type CreateUserRequest = z.input<typeof newUserRequest>;
 
 /** A user's counts today: the customer's own view, plus the tokens reserved by requests in flight. */
 export interface UserTodayUsage extends TodayUsage {
@@ -157,9 +126,6 @@ export interface UserDetail extends UserView {
 export interface ApiKeyList {
   data: ApiKeyView[];
 }
-
-/** POST /api/admin/users/:id/api-keys {name?, expires_at?}; DELETE /api/admin/api-keys/:id → 204. */
-export type IssueKeyRequest = z.input<typeof issueKeyRequest>;
 
 /** → 201: the only time the plain key is shown. */
 export interface IssuedApiKey {
@@ -187,18 +153,12 @@ export interface AdminPackageView extends PackageView {
 /** GET /api/admin/packages → AdminPackageView[] (a plain array, by id). */
 export type AdminPackageList = AdminPackageView[];
 
-/** POST /api/admin/packages → 201 AdminPackageView. */
-export type CreatePackageRequest = z.input<typeof newPackage>;
-
 /**
  * PATCH /api/admin/packages/:id → AdminPackageView: any of the terms, and on_sale. Only what
  * is sold from now on changes: periods already sold keep the terms they copied.
  * POST /api/admin/packages/:id/retire → AdminPackageView (off sale for good).
  */
-export type PackageChangeRequest = z.input<typeof packageChange>;
 
-/** POST /api/admin/users/:id/packages {package_id} → 201: the period granted (queued after any current one). */
-export type GrantPackageRequest = z.input<typeof grantPackageRequest>;
 export interface GrantedPeriod {
   id: number;
   package_id: number;
@@ -285,25 +245,18 @@ export interface CodePage {
   next_before: number | null;
 }
 
-/** POST /api/admin/redemption-codes → 201. */
-export type CreateCodesRequest = z.input<typeof newCodesRequest>;
 export interface CreatedCodes {
   package_id: number;
   batch_name: string;
   codes: string[];
 }
 
-/** POST /api/admin/redemption-codes/void: a batch's unused codes, or the listed ones. */
-export type VoidCodesRequest = z.input<typeof voidCodesRequest>;
 export interface VoidedCodes {
   voided: number;
   codes: string[];
 }
 
 // ── Sign-up invites (features/accounts/account-routes.ts) ───────────────────
-
-/** POST /api/admin/signup-invites → 201 {data}: codes for invite-only sign-up. */
-export type CreateInvitesRequest = z.input<typeof newInvitesRequest>;
 
 // ── Audit log (features/audit/audit-routes.ts) ──────────────────────────────
 
@@ -434,9 +387,6 @@ export interface ChannelView {
 /** GET /api/admin/channels → ChannelView[] (by priority, highest first, then name). */
 export type ChannelList = ChannelView[];
 
-/** POST /api/admin/channels → 201 ChannelView. */
-export type CreateChannelRequest = z.input<typeof newChannel>;
-
 /**
  * PATCH /api/admin/channels/:ref → ChannelView; `api_key` replaces the key (null removes it);
  * a change of `base_url` or `kind` must carry `api_key` (or null), else 400
@@ -445,7 +395,6 @@ export type CreateChannelRequest = z.input<typeof newChannel>;
  * `enabled: true` also clears the gateway's disabled_reason and the channel's cool-down.
  * DELETE → 204. A channel from the environment answers 409 channel_managed_by_env.
  */
-export type ChannelChangeRequest = z.input<typeof channelChange>;
 
 /**
  * Why a call to a channel failed, as a category (never the network stack's own text):
@@ -492,14 +441,10 @@ export interface ModelView {
 /** GET /api/admin/models → ModelView[] (by name). */
 export type ModelList = ModelView[];
 
-/** POST /api/admin/models → 201 ModelView. */
-export type CreateModelRequest = z.input<typeof newModel>;
-
 /**
  * PATCH /api/admin/models/:name → ModelView (the price applies to requests served from now on). DELETE → 204.
  * Encode the name in the path (encodeURIComponent): names may hold '/', ':' and '*'.
  */
-export type ModelChangeRequest = z.input<typeof modelChange>;
 
 // ── Setup checklist (features/overview/setup-checklist.ts) ──────────────────
 

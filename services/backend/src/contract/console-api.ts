@@ -333,6 +333,13 @@ export interface LedgerPage {
   next_cursor: string | null;
 }
 
+/**
+ * What became of a request: served (answered below 400), refused by the gateway before the
+ * upstream (401, 403, 429: a refusal code is recorded), or failed (any other error).
+ */
+export const OUTCOMES = ['served', 'refused', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
 export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'refunded', 'failed', 'cancelled'] as const;
 
 export interface OrderView {

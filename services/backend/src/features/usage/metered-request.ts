@@ -18,12 +18,9 @@ export interface MeteredRow {
   refusal: string | null;
 }
 
-/**
- * What became of a request: served (answered below 400), refused by the gateway before the
- * upstream (401, 403, 429: a refusal code is recorded), or failed (any other error).
- */
-export const OUTCOMES = ['served', 'refused', 'failed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+import { OUTCOMES, type Outcome } from '../../contract/console-api.js';
+
+export { OUTCOMES, type Outcome };
 
 /**
  * The outcome as a condition on usage_logs, `$n` being the outcome's parameter. Refused and

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDay, instant, queryInt, text } from '../../infra/input-fields.js';
-import { OUTCOMES } from './metered-request.js';
+import { OUTCOMES } from '../../contract/console-api.js';
 
 const MAX_RANGE_DAYS = 366;
 /** ?from&to: calendar days, at most a year apart (a user's daily usage, the customer's own). */
