@@ -8,6 +8,7 @@ import { TopModelsTable, TopUsersTable } from '../../components/admin/overview/t
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
+import { PageSection } from '../../components/common/page-section';
 import { useAdminOverview } from '../../hooks/api/admin/overview/queries';
 import { useSetupChecklist } from '../../hooks/api/admin/setup/queries';
 import { useFormat } from '../../lib/format';
@@ -39,20 +40,14 @@ export function AdminOverviewPage() {
       {overview.isPending && <PageLoader />}
       {data && (
         <>
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.today', { date: format.day(data.date), zone: data.time_zone })}
-            </Title>
+          <PageSection title={t('overview.today', { date: format.day(data.date), zone: data.time_zone })}>
             <TodayStats today={data.today} />
-          </Stack>
+          </PageSection>
 
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.last30')}
-            </Title>
+          <PageSection title={t('overview.last30')}>
             <TrafficCharts daily={data.daily} />
             <RevenueCharts daily={data.daily} />
-          </Stack>
+          </PageSection>
 
           <Grid gap="md">
             <Grid.Col span={{ base: 12, md: 6 }}>
@@ -73,12 +68,9 @@ export function AdminOverviewPage() {
             </Grid.Col>
           </Grid>
 
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.cluster')}
-            </Title>
+          <PageSection title={t('overview.cluster')}>
             <ClusterState cluster={data.cluster} />
-          </Stack>
+          </PageSection>
         </>
       )}
     </Stack>
