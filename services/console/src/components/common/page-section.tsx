@@ -1,4 +1,4 @@
-import { Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Grid, Group, Paper, type PaperProps, Stack, Text, Title } from '@mantine/core';
 import type { CSSProperties, ReactNode } from 'react';
 
 interface SectionProps {
@@ -73,5 +73,48 @@ export function SectionCard({ title, intro, extra, id, style, align, children }:
         {children}
       </Stack>
     </Paper>
+  );
+}
+
+interface PanelCardProps {
+  title: string;
+  /** 3 under a section's own h2. */
+  level?: 2 | 3;
+  /** Beside the title: a count. */
+  extra?: ReactNode;
+  /** Narrow on a phone unless given. */
+  p?: PaperProps['p'];
+  children: ReactNode;
+}
+
+/** A card holding one table or list under its heading, as tall as its neighbour in a row of cards. */
+export function PanelCard({ title, level = 2, extra, p = { base: 'xs', sm: 'md' }, children }: PanelCardProps) {
+  const heading = (
+    <Title order={level} size={level === 2 ? 'h4' : 'h5'} mb={extra ? undefined : 'sm'}>
+      {title}
+    </Title>
+  );
+  return (
+    <Paper withBorder p={p} radius="md" h="100%">
+      {extra ? (
+        <Group gap="xs" mb="sm">
+          {heading}
+          {extra}
+        </Group>
+      ) : (
+        heading
+      )}
+      {children}
+    </Paper>
+  );
+}
+
+/** Two cards side by side on a wide screen, one above the other on a narrow one. */
+export function TwoColumns({ children }: { children: [ReactNode, ReactNode] }) {
+  return (
+    <Grid gap="md">
+      <Grid.Col span={{ base: 12, md: 6 }}>{children[0]}</Grid.Col>
+      <Grid.Col span={{ base: 12, md: 6 }}>{children[1]}</Grid.Col>
+    </Grid>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Grid, Paper, Stack, Title } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ClusterState } from '../../components/admin/overview/cluster-state';
 import { SetupChecklistPanel } from '../../components/admin/overview/setup-checklist';
@@ -8,7 +8,7 @@ import { TopModelsTable, TopUsersTable } from '../../components/admin/overview/t
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
-import { PageSection } from '../../components/common/page-section';
+import { PageSection, PanelCard, TwoColumns } from '../../components/common/page-section';
 import { useAdminOverview } from '../../hooks/api/admin/overview/queries';
 import { useSetupChecklist } from '../../hooks/api/admin/setup/queries';
 import { useFormat } from '../../lib/format';
@@ -49,24 +49,14 @@ export function AdminOverviewPage() {
             <RevenueCharts daily={data.daily} />
           </PageSection>
 
-          <Grid gap="md">
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-                <Title order={2} size="h4" mb="sm">
-                  {t('overview.topUsers')}
-                </Title>
-                <TopUsersTable users={data.top_users} empty={t('overview.noTop')} />
-              </Paper>
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-                <Title order={2} size="h4" mb="sm">
-                  {t('overview.topModels')}
-                </Title>
-                <TopModelsTable models={data.top_models} empty={t('overview.noTop')} />
-              </Paper>
-            </Grid.Col>
-          </Grid>
+          <TwoColumns>
+            <PanelCard title={t('overview.topUsers')}>
+              <TopUsersTable users={data.top_users} empty={t('overview.noTop')} />
+            </PanelCard>
+            <PanelCard title={t('overview.topModels')}>
+              <TopModelsTable models={data.top_models} empty={t('overview.noTop')} />
+            </PanelCard>
+          </TwoColumns>
 
           <PageSection title={t('overview.cluster')}>
             <ClusterState cluster={data.cluster} />

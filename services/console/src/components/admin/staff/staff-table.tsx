@@ -9,6 +9,7 @@ import { ApiErrorAlert } from '../../common/api-error-alert';
 import { RoleBadge, UserStatusBadge } from '../common/badges';
 import { ConfirmModal } from '../common/confirm-modal';
 import { STAFF_ROLES } from '@codex-gateway/backend/staff-roles';
+import { TableHead } from '../../common/table-head';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -31,16 +32,16 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
       {change.isError && !removing && <ApiErrorAlert error={change.error} />}
       <Table.ScrollContainer minWidth={760}>
         <Table striped verticalSpacing="sm" fz="sm" style={NO_WRAP}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('staff.columns.email')}</Table.Th>
-              <Table.Th>{t('staff.columns.role')}</Table.Th>
-              <Table.Th>{t('staff.columns.twoFactor')}</Table.Th>
-              <Table.Th>{t('staff.columns.status')}</Table.Th>
-              <Table.Th>{t('staff.columns.since')}</Table.Th>
-              <Table.Th>{t('staff.columns.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              t('staff.columns.email'),
+              t('staff.columns.role'),
+              t('staff.columns.twoFactor'),
+              t('staff.columns.status'),
+              t('staff.columns.since'),
+              t('staff.columns.actions'),
+            ]}
+          />
           <Table.Tbody>
             {staff.map((member) => {
               const me = member.id === myId;

@@ -6,6 +6,7 @@ import type { ApiKeyView } from '../../../hooks/api/admin/keys/types';
 import { useFormat } from '../../../lib/format';
 import { KeyStatusBadge } from '../../keys/key-status-badge';
 import { ConfirmModal } from '../common/confirm-modal';
+import { TableHead } from '../../common/table-head';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -28,16 +29,16 @@ export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; key
     <>
       <Table.ScrollContainer minWidth={720}>
         <Table striped fz="sm" style={NO_WRAP}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{tMain('keys.columns.name')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.prefix')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.status')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.created')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.lastUsed')}</Table.Th>
-              {mayRevoke && <Table.Th>{tMain('keys.columns.actions')}</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              tMain('keys.columns.name'),
+              tMain('keys.columns.prefix'),
+              tMain('keys.columns.status'),
+              tMain('keys.columns.created'),
+              tMain('keys.columns.lastUsed'),
+              mayRevoke && tMain('keys.columns.actions'),
+            ]}
+          />
           <Table.Tbody>
             {keys.map((key) => (
               <Table.Tr key={key.id} data-testid="admin-key-row">
