@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -7,6 +7,7 @@ import { NoticePreferencesSection } from '../components/account/notice-preferenc
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
+import { SectionCard } from '../components/common/page-section';
 import { useMe } from '../hooks/api/account/queries';
 import { useSignOut } from '../hooks/api/auth/mutations';
 import { useLoadedSession } from '../hooks/api/session/queries';
@@ -37,10 +38,7 @@ export function AccountPage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('account.title')} />
-      <Paper withBorder p="md" radius="md">
-        <Title order={2} size="h4" mb="sm">
-          {t('account.details')}
-        </Title>
+      <SectionCard title={t('account.details')}>
         {me.isError && <ApiErrorAlert error={me.error} onRetry={() => void me.refetch()} />}
         {me.isPending && <PageLoader />}
         {me.data && (
@@ -70,7 +68,7 @@ export function AccountPage() {
             </Table.Tbody>
           </Table>
         )}
-      </Paper>
+      </SectionCard>
       <NoticePreferencesSection />
       {/* Staff only: the Operations pages need it for every staff role. */}
       {user?.role && (
@@ -78,25 +76,14 @@ export function AccountPage() {
           <TwoFactorSection account={user} />
         </Suspense>
       )}
-      <Paper withBorder p="md" radius="md">
-        <Title order={2} size="h4" mb="sm">
-          {t('account.changePassword')}
-        </Title>
+      <SectionCard title={t('account.changePassword')}>
         <ChangePasswordForm />
-      </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Stack gap="sm" align="flex-start">
-          <Title order={2} size="h4">
-            {t('account.sessions')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('account.sessionsBody')}
-          </Text>
-          <Button color="red" variant="light" loading={signOut.isPending} onClick={() => void signOutEverywhere()}>
-            {t('accountMenu.signOutEverywhere')}
-          </Button>
-        </Stack>
-      </Paper>
+      </SectionCard>
+      <SectionCard title={t('account.sessions')} intro={t('account.sessionsBody')} align="flex-start">
+        <Button color="red" variant="light" loading={signOut.isPending} onClick={() => void signOutEverywhere()}>
+          {t('accountMenu.signOutEverywhere')}
+        </Button>
+      </SectionCard>
     </Stack>
   );
 }

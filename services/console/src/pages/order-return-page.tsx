@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageLoader } from '../components/common/page-loader';
-import { usePageTitle } from '../components/common/use-page-title';
+import { OrderLinkFrame } from '../components/orders/order-link-frame';
 import { OrderOutcome, OrderSummary } from '../components/orders/order-outcome';
 import { FINAL_ORDER_STATUSES, useOrderStatus } from '../hooks/api/orders/queries';
 
@@ -20,34 +20,11 @@ export function OrderReturnPage() {
   const { orderNo = '' } = useParams();
   const [params] = useSearchParams();
   const sig = params.get('sig') ?? '';
-  usePageTitle(t('orderReturn.title'));
 
   return (
-    <Paper withBorder shadow="xs" radius="md" p={{ base: 'md', sm: 'xl' }}>
-      <Stack gap="md">
-        <Title order={1} size="h2">
-          {t('orderReturn.title')}
-        </Title>
-        <Text size="sm" c="dimmed" ff="monospace">
-          {t('orderReturn.order', { orderNo })}
-        </Text>
-        {sig ? (
-          <OrderStatus orderNo={orderNo} sig={sig} />
-        ) : (
-          <Alert color="yellow" variant="light" role="alert">
-            {t('orderReturn.missingSig')}
-          </Alert>
-        )}
-        <Group gap="sm">
-          <Button component={Link} to="/" variant="default">
-            {t('common.backToOverview')}
-          </Button>
-          <Button component={Link} to="/orders" variant="subtle">
-            {t('orderReturn.seeOrders')}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <OrderLinkFrame title={t('orderReturn.title')} orderNo={orderNo} sig={sig}>
+      <OrderStatus orderNo={orderNo} sig={sig} />
+    </OrderLinkFrame>
   );
 }
 

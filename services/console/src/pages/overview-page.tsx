@@ -1,8 +1,9 @@
-import { Grid, Paper, Stack, Title } from '@mantine/core';
+import { Grid, Paper, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
+import { PageSection } from '../components/common/page-section';
 import { CurrentPlanCard } from '../components/packages/current-plan-card';
 import { PeriodsTable } from '../components/packages/periods-table';
 import { DailyUsageCharts } from '../components/usage/daily-usage-charts';
@@ -32,35 +33,26 @@ export function OverviewPage() {
             <CurrentPlanCard today={today.data} period={packages.data?.current} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 8 }}>
-            <Stack gap="xs">
-              <Title order={2} size="h4">
-                {t('overview.usage')}
-              </Title>
+            <PageSection title={t('overview.usage')}>
               <UsageWindows today={today.data} />
-            </Stack>
+            </PageSection>
           </Grid.Col>
         </Grid>
       )}
 
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('overview.last30')}
-        </Title>
+      <PageSection title={t('overview.last30')}>
         {daily.isError && <ApiErrorAlert error={daily.error} onRetry={() => void daily.refetch()} />}
         {daily.data ? <DailyUsageCharts daily={daily.data.daily} /> : !daily.isError && <PageLoader />}
-      </Stack>
+      </PageSection>
 
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('overview.queued')}
-        </Title>
+      <PageSection title={t('overview.queued')}>
         {packages.isError && <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />}
         {packages.data && (
           <Paper withBorder p="md" radius="md">
             <PeriodsTable periods={packages.data.queued} empty={t('overview.queuedEmpty')} />
           </Paper>
         )}
-      </Stack>
+      </PageSection>
     </Stack>
   );
 }

@@ -1,10 +1,11 @@
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../components/common/api-error-alert';
 import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
+import { PageSection } from '../components/common/page-section';
 import { DailyUsageCharts } from '../components/usage/daily-usage-charts';
 import { DateRangeFields } from '../components/usage/date-range-fields';
 import { LedgerFilters, NO_FILTERS } from '../components/usage/ledger-filters';
@@ -40,53 +41,35 @@ export function UsagePage() {
       <PageHeader title={t('usage.title')} />
       {range && <DateRangeFields value={range} onChange={setPicked} max={businessDay ?? range.to} />}
 
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('usage.daily')}
-        </Title>
+      <PageSection title={t('usage.daily')}>
         {daily.isError && <ApiErrorAlert error={daily.error} onRetry={() => void daily.refetch()} />}
         {daily.data ? <DailyUsageCharts daily={daily.data.daily} /> : !daily.isError && validRange && <PageLoader />}
-      </Stack>
+      </PageSection>
 
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('usage.models')}
-        </Title>
+      <PageSection title={t('usage.models')}>
         {models.isError && <ApiErrorAlert error={models.error} onRetry={() => void models.refetch()} />}
         {models.data ? <ModelUsageChart usage={models.data} /> : !models.isError && validRange && <PageLoader />}
-      </Stack>
+      </PageSection>
 
-      <Stack gap="xs">
-        <div>
-          <Title order={2} size="h4">
-            {t('usage.ledger')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('usage.ledgerIntro')}
-          </Text>
-        </div>
-        <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-          <Stack gap="md">
-            <LedgerFilters
-              value={filters}
-              onChange={setFilters}
-              applied={applied}
-              keys={keys.data ?? []}
-              models={models.data?.totals.map((row) => row.model) ?? []}
-            />
-            {ledger.isError && <ApiErrorAlert error={ledger.error} onRetry={() => void ledger.refetch()} />}
-            {ledger.isPending && <PageLoader />}
-            {ledger.data && (
-              <LedgerTable
-                entries={ledger.data.pages.flatMap((page) => page.data)}
-                hasMore={ledger.hasNextPage}
-                loadingMore={ledger.isFetchingNextPage}
-                onLoadMore={() => void ledger.fetchNextPage()}
-              />
-            )}
-          </Stack>
-        </Paper>
-      </Stack>
+      <PageSection title={t('usage.ledger')} intro={t('usage.ledgerIntro')} boxed>
+        <LedgerFilters
+          value={filters}
+          onChange={setFilters}
+          applied={applied}
+          keys={keys.data ?? []}
+          models={models.data?.totals.map((row) => row.model) ?? []}
+        />
+        {ledger.isError && <ApiErrorAlert error={ledger.error} onRetry={() => void ledger.refetch()} />}
+        {ledger.isPending && <PageLoader />}
+        {ledger.data && (
+          <LedgerTable
+            entries={ledger.data.pages.flatMap((page) => page.data)}
+            hasMore={ledger.hasNextPage}
+            loadingMore={ledger.isFetchingNextPage}
+            onLoadMore={() => void ledger.fetchNextPage()}
+          />
+        )}
+      </PageSection>
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useChangePassword } from '../../hooks/api/account/mutations';
 import { validate } from '../../lib/form-validation';
 import { ApiErrorAlert } from '../common/api-error-alert';
-import { PasswordField } from '../common/password-field';
+import { CurrentPasswordField, NewPasswordField } from '../common/password-field';
 
 export function ChangePasswordForm() {
   const { t } = useTranslation();
@@ -29,23 +29,8 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="md" maw={420}>
-        <PasswordField
-          label={t('fields.currentPassword')}
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(event) => setCurrent(event.currentTarget.value)}
-          error={invalid.has('current_password') ? t('validation.required') : undefined}
-        />
-        <PasswordField
-          label={t('fields.newPassword')}
-          description={t('signUp.passwordHint')}
-          autoComplete="new-password"
-          required
-          value={next}
-          onChange={(event) => setNext(event.currentTarget.value)}
-          error={invalid.has('new_password') ? t('validation.passwordLength') : undefined}
-        />
+        <CurrentPasswordField label={t('fields.currentPassword')} value={current} onChange={setCurrent} invalid={invalid.has('current_password')} />
+        <NewPasswordField label={t('fields.newPassword')} value={next} onChange={setNext} invalid={invalid.has('new_password')} />
         {change.isError && <ApiErrorAlert error={change.error} />}
         {change.isSuccess && (
           <Alert color="teal" variant="light" role="status">

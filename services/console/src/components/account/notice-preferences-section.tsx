@@ -1,10 +1,11 @@
-import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Switch } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSetNoticePreferences } from '../../hooks/api/account/mutations';
 import { useNoticePreferences } from '../../hooks/api/account/queries';
 import type { NoticePreferences } from '../../hooks/api/account/types';
 import { ApiErrorAlert } from '../common/api-error-alert';
 import { PageLoader } from '../common/page-loader';
+import { SectionCard } from '../common/page-section';
 
 const SWITCHES = ['receipts', 'limit_warnings', 'package_ending'] as const satisfies ReadonlyArray<keyof NoticePreferences>;
 
@@ -15,30 +16,22 @@ export function NoticePreferencesSection() {
   const change = useSetNoticePreferences();
 
   return (
-    <Paper withBorder p="md" radius="md" id="notifications">
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          {t('account.notices.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('account.notices.intro')}
-        </Text>
-        {prefs.isError && <ApiErrorAlert error={prefs.error} onRetry={() => void prefs.refetch()} />}
-        {prefs.isPending && <PageLoader />}
-        {prefs.data &&
-          SWITCHES.map((name) => (
-            <Switch
-              key={name}
-              data-testid={`notice-${name}`}
-              label={t(`account.notices.${name}`)}
-              description={t(`account.notices.${name}Hint`)}
-              checked={change.isPending && change.variables?.[name] !== undefined ? change.variables[name] : prefs.data[name]}
-              disabled={change.isPending}
-              onChange={(event) => change.mutate({ [name]: event.currentTarget.checked })}
-            />
-          ))}
-        {change.isError && <ApiErrorAlert error={change.error} />}
-      </Stack>
-    </Paper>
+    <SectionCard title={t('account.notices.title')} intro={t('account.notices.intro')} id="notifications">
+      {prefs.isError && <ApiErrorAlert error={prefs.error} onRetry={() => void prefs.refetch()} />}
+      {prefs.isPending && <PageLoader />}
+      {prefs.data &&
+        SWITCHES.map((name) => (
+          <Switch
+            key={name}
+            data-testid={`notice-${name}`}
+            label={t(`account.notices.${name}`)}
+            description={t(`account.notices.${name}Hint`)}
+            checked={change.isPending && change.variables?.[name] !== undefined ? change.variables[name] : prefs.data[name]}
+            disabled={change.isPending}
+            onChange={(event) => change.mutate({ [name]: event.currentTarget.checked })}
+          />
+        ))}
+      {change.isError && <ApiErrorAlert error={change.error} />}
+    </SectionCard>
   );
 }

@@ -1,9 +1,10 @@
-import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRegenerateRecoveryCodes } from '../../hooks/api/account/mutations';
 import { ApiErrorAlert } from '../common/api-error-alert';
-import { PasswordField } from '../common/password-field';
+import { AuthCodeField, isAuthCode } from '../common/auth-code-field';
+import { CurrentPasswordField } from '../common/password-field';
 
 /** New recovery codes (the old ones stop working), for the password and a current code of the app. */
 export function RegenerateRecoveryCodes({ onCodes }: { onCodes: (recoveryCodes: string[]) => void }) {
@@ -19,7 +20,7 @@ export function RegenerateRecoveryCodes({ onCodes }: { onCodes: (recoveryCodes: 
     event.preventDefault();
     const wrong = new Set<string>();
     if (!password) wrong.add('password');
-    if (!/^\d{6}$/.test(code)) wrong.add('code');
+    if (!isAuthCode(code)) wrong.add('code');
     setInvalid(wrong);
     if (wrong.size > 0) return;
     regenerate.mutate(
@@ -48,26 +49,8 @@ export function RegenerateRecoveryCodes({ onCodes }: { onCodes: (recoveryCodes: 
       <Stack gap="sm" maw={560}>
         <Text size="sm">{t('account.recoveryCodes.regenerateIntro')}</Text>
         <Group align="flex-start" gap="sm">
-          <PasswordField
-            label={t('account.twoFactor.password')}
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={invalid.has('password') ? tMain('validation.required') : undefined}
-            w={240}
-          />
-          <TextInput
-            label={tMain('fields.authCode')}
-            required
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={code}
-            onChange={(event) => setCode(event.currentTarget.value.replace(/\s/g, ''))}
-            error={invalid.has('code') ? tMain('validation.authCode') : undefined}
-            w={180}
-          />
+          <CurrentPasswordField label={t('account.twoFactor.password')} value={password} onChange={setPassword} invalid={invalid.has('password')} w={240} />
+          <AuthCodeField value={code} onChange={setCode} invalid={invalid.has('code')} w={180} />
         </Group>
         {regenerate.isError && <ApiErrorAlert error={regenerate.error} />}
         <Group gap="sm">

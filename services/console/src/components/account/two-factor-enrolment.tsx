@@ -1,11 +1,12 @@
-import { Alert, Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTotpEnable, useTotpSetup } from '../../hooks/api/account/mutations';
 import { isApiError } from '../../hooks/api/client';
 import { ApiErrorAlert } from '../common/api-error-alert';
 import { CopyButton } from '../common/copy-button';
-import { PasswordField } from '../common/password-field';
+import { AuthCodeField, isAuthCode } from '../common/auth-code-field';
+import { CurrentPasswordField } from '../common/password-field';
 import { TotpQrCode } from './totp-qr-code';
 
 /**
@@ -14,7 +15,6 @@ import { TotpQrCode } from './totp-qr-code';
  */
 export function TwoFactorEnrolment({ mustHave, onEnabled }: { mustHave: boolean; onEnabled: (recoveryCodes: string[]) => void }) {
   const { t } = useTranslation('admin');
-  const { t: tMain } = useTranslation();
   const setup = useTotpSetup();
   const enable = useTotpEnable();
   const [password, setPassword] = useState('');
@@ -29,7 +29,7 @@ export function TwoFactorEnrolment({ mustHave, onEnabled }: { mustHave: boolean;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const ok = /^\d{6}$/.test(code.trim());
+    const ok = isAuthCode(code);
     setInvalid(ok ? null : 'code');
     if (!ok) return;
     // Not mutate's own onSuccess: turning the factor on re-reads the account, which unmounts
@@ -57,14 +57,12 @@ export function TwoFactorEnrolment({ mustHave, onEnabled }: { mustHave: boolean;
       {!setup.data && (
         <form onSubmit={start} noValidate>
           <Group align="flex-start" gap="sm">
-            <PasswordField
+            <CurrentPasswordField
               label={t('account.twoFactor.password')}
               description={t('account.twoFactor.passwordHint')}
-              autoComplete="current-password"
-              required
               value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              error={invalid === 'password' ? tMain('validation.required') : undefined}
+              onChange={setPassword}
+              invalid={invalid === 'password'}
               w={280}
             />
             <Button type="submit" mt={46} loading={setup.isPending}>
@@ -87,17 +85,7 @@ export function TwoFactorEnrolment({ mustHave, onEnabled }: { mustHave: boolean;
           <Text size="sm">{t('account.twoFactor.step2')}</Text>
           <form onSubmit={submit} noValidate>
             <Group align="flex-start" gap="sm">
-              <TextInput
-                label={tMain('fields.authCode')}
-                required
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                value={code}
-                onChange={(event) => setCode(event.currentTarget.value.replace(/\s/g, ''))}
-                error={invalid === 'code' ? tMain('validation.authCode') : undefined}
-                w={200}
-              />
+              <AuthCodeField value={code} onChange={setCode} invalid={invalid === 'code'} w={200} />
               <Button type="submit" mt={25} loading={enable.isPending}>
                 {t('account.twoFactor.enable')}
               </Button>

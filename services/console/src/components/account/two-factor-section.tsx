@@ -1,10 +1,11 @@
-import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useTotpStatus } from '../../hooks/api/account/queries';
 import type { Account } from '../../hooks/api/account/types';
 import { useAdminStrings } from '../../i18n/admin/admin-strings';
+import { SectionCard } from '../common/page-section';
 import { RecoveryCodesPanel } from './recovery-codes-panel';
 import { RegenerateRecoveryCodes } from './regenerate-recovery-codes';
 import { TwoFactorEnrolment } from './two-factor-enrolment';
@@ -34,28 +35,28 @@ export function TwoFactorSection({ account }: { account: Account }) {
   };
 
   return (
-    <Paper withBorder p="md" radius="md" id="two-factor" style={{ scrollMarginTop: 72 }}>
-      <Stack gap="sm" align="flex-start">
-        <Group gap="xs">
-          <Title order={2} size="h4">
-            {t('account.twoFactor.title')}
-          </Title>
-          <Badge variant="light" color={account.totp_enabled ? 'teal' : mustHave ? 'yellow' : 'gray'} data-testid="two-factor-state">
-            {account.totp_enabled ? t('account.twoFactor.on') : t('account.twoFactor.off')}
-          </Badge>
-        </Group>
-        {shown ? (
-          <>
-            {shown.justEnabled && <Text size="sm">{t('account.twoFactor.done')}</Text>}
-            <RecoveryCodesPanel codes={shown.codes} email={account.email} onDone={kept} />
-          </>
-        ) : account.totp_enabled ? (
-          <TwoFactorOn onCodes={(codes) => setShown({ codes, justEnabled: false })} />
-        ) : (
-          <TwoFactorEnrolment mustHave={mustHave} onEnabled={(codes) => setShown({ codes, justEnabled: true })} />
-        )}
-      </Stack>
-    </Paper>
+    <SectionCard
+      title={t('account.twoFactor.title')}
+      extra={
+        <Badge variant="light" color={account.totp_enabled ? 'teal' : mustHave ? 'yellow' : 'gray'} data-testid="two-factor-state">
+          {account.totp_enabled ? t('account.twoFactor.on') : t('account.twoFactor.off')}
+        </Badge>
+      }
+      id="two-factor"
+      style={{ scrollMarginTop: 72 }}
+      align="flex-start"
+    >
+      {shown ? (
+        <>
+          {shown.justEnabled && <Text size="sm">{t('account.twoFactor.done')}</Text>}
+          <RecoveryCodesPanel codes={shown.codes} email={account.email} onDone={kept} />
+        </>
+      ) : account.totp_enabled ? (
+        <TwoFactorOn onCodes={(codes) => setShown({ codes, justEnabled: false })} />
+      ) : (
+        <TwoFactorEnrolment mustHave={mustHave} onEnabled={(codes) => setShown({ codes, justEnabled: true })} />
+      )}
+    </SectionCard>
   );
 }
 

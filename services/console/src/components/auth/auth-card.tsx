@@ -1,5 +1,6 @@
-import { Paper, Stack, Title } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { usePageTitle } from '../common/use-page-title';
 
 interface AuthCardProps {
@@ -28,5 +29,19 @@ export function AuthCard({ title, children, footer }: AuthCardProps) {
         </Stack>
       )}
     </Stack>
+  );
+}
+
+/** The footer line that sends a person to the other of sign-in and sign-up ("No account yet? Sign up"). */
+export function AuthSwitchLink({ question, to, label }: { question: string; to: string; label: string }) {
+  return (
+    <Group gap={6}>
+      <Text size="sm" c="dimmed">
+        {question}
+      </Text>
+      <Anchor component={Link} to={to} size="sm">
+        {label}
+      </Anchor>
+    </Group>
   );
 }

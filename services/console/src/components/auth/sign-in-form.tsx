@@ -6,7 +6,8 @@ import { useSignIn } from '../../hooks/api/auth/mutations';
 import { isApiError } from '../../hooks/api/client';
 import { validate } from '../../lib/form-validation';
 import { ApiErrorAlert } from '../common/api-error-alert';
-import { PasswordField } from '../common/password-field';
+import { isAuthCode } from '../common/auth-code-field';
+import { CurrentPasswordField } from '../common/password-field';
 import { useErrorMessage } from '../common/use-error-message';
 import { ResendVerification } from './resend-verification';
 import { EmailField } from '../common/email-field';
@@ -36,7 +37,7 @@ export function SignInForm() {
     const values = askCode ? { email, password, totp_code: code } : { email, password };
     const checked = await validate('signInRequest', values);
     const invalid = checked.invalid ?? new Set<string>();
-    if (askCode && !(recovery ? RECOVERY_CODE : /^\d{6}$/).test(code.trim())) invalid.add('totp_code');
+    if (askCode && !(recovery ? RECOVERY_CODE.test(code.trim()) : isAuthCode(code))) invalid.add('totp_code');
     setInvalid(invalid);
     if (!checked.data || invalid.size > 0) return;
     signIn.mutate(checked.data, {
@@ -97,14 +98,7 @@ export function SignInForm() {
         ) : (
           <>
             <EmailField value={email} onChange={setEmail} invalid={invalid.has('email')} />
-            <PasswordField
-              label={t('fields.password')}
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              error={invalid.has('password') ? t('validation.required') : undefined}
-            />
+            <CurrentPasswordField label={t('fields.password')} value={password} onChange={setPassword} invalid={invalid.has('password')} />
             <Anchor component={Link} to="/forgot-password" size="sm" style={{ alignSelf: 'flex-end' }}>
               {t('signIn.forgot')}
             </Anchor>

@@ -5,7 +5,7 @@ import { useSignUp } from '../../hooks/api/auth/mutations';
 import { toLanguage } from '../../i18n';
 import { validate } from '../../lib/form-validation';
 import { ApiErrorAlert } from '../common/api-error-alert';
-import { PasswordField } from '../common/password-field';
+import { NewPasswordField } from '../common/password-field';
 import { EmailField } from '../common/email-field';
 
 interface SignUpFormProps {
@@ -38,15 +38,7 @@ export function SignUpForm({ inviteRequired, onSignedUp }: SignUpFormProps) {
     <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="md">
         <EmailField value={email} onChange={setEmail} invalid={invalid.has('email')} />
-        <PasswordField
-          label={t('fields.password')}
-          description={t('signUp.passwordHint')}
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.currentTarget.value)}
-          error={invalid.has('password') ? t('validation.passwordLength') : undefined}
-        />
+        <NewPasswordField label={t('fields.password')} value={password} onChange={setPassword} invalid={invalid.has('password')} />
         {inviteRequired && (
           <TextInput
             label={t('fields.inviteCode')}

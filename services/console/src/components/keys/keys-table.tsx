@@ -1,8 +1,10 @@
-import { Button, Group, Table, Text } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiKeyView } from '../../hooks/api/keys/types';
 import { useFormat } from '../../lib/format';
 import { KeyStatusBadge } from './key-status-badge';
+import { TableHead } from '../common/table-head';
+import { RowActions } from '../common/row-actions';
 
 // Cells keep to one line; the scroll container lets a wide table scroll sideways on a phone.
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -19,17 +21,17 @@ export function KeysTable({ keys, onRename, onRevoke }: KeysTableProps) {
   return (
     <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="sm" style={NO_WRAP}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('keys.columns.name')}</Table.Th>
-            <Table.Th>{t('keys.columns.status')}</Table.Th>
-            <Table.Th>{t('keys.columns.prefix')}</Table.Th>
-            <Table.Th>{t('keys.columns.created')}</Table.Th>
-            <Table.Th>{t('keys.columns.expires')}</Table.Th>
-            <Table.Th>{t('keys.columns.lastUsed')}</Table.Th>
-            <Table.Th>{t('keys.columns.actions')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('keys.columns.name'),
+            t('keys.columns.status'),
+            t('keys.columns.prefix'),
+            t('keys.columns.created'),
+            t('keys.columns.expires'),
+            t('keys.columns.lastUsed'),
+            t('keys.columns.actions'),
+          ]}
+        />
         <Table.Tbody>
           {keys.map((key) => (
             <Table.Tr key={key.id} data-testid="key-row">
@@ -47,14 +49,12 @@ export function KeysTable({ keys, onRename, onRevoke }: KeysTableProps) {
               <Table.Td>{key.last_used_at ? format.dateTime(key.last_used_at) : t('common.never')}</Table.Td>
               <Table.Td>
                 {key.status === 'active' && (
-                  <Group gap={6} wrap="nowrap">
-                    <Button size="compact-sm" variant="default" onClick={() => onRename(key)}>
-                      {t('keys.rename')}
-                    </Button>
-                    <Button size="compact-sm" variant="light" color="red" onClick={() => onRevoke(key)}>
-                      {t('keys.revoke')}
-                    </Button>
-                  </Group>
+                  <RowActions
+                    actions={[
+                      { label: t('keys.rename'), onClick: () => onRename(key) },
+                      { label: t('keys.revoke'), onClick: () => onRevoke(key), danger: true },
+                    ]}
+                  />
                 )}
               </Table.Td>
             </Table.Tr>

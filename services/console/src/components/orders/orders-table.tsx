@@ -4,6 +4,7 @@ import type { OrderView } from '../../hooks/api/orders/types';
 import { useFormat } from '../../lib/format';
 import { OrderStatusBadge } from './order-status-badge';
 import { useProviderName } from './provider-name';
+import { TableHead } from '../common/table-head';
 
 // Cells keep to one line; the scroll container lets a wide table scroll sideways on a phone.
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -16,19 +17,17 @@ export function OrdersTable({ orders }: { orders: OrderView[] }) {
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table striped highlightOnHover style={NO_WRAP}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('orders.columns.orderNo')}</Table.Th>
-            <Table.Th>{t('orders.columns.status')}</Table.Th>
-            <Table.Th>{t('orders.columns.package')}</Table.Th>
-            <Table.Th ta="right">{t('orders.columns.amount')}</Table.Th>
-            <Table.Th>{t('orders.columns.provider')}</Table.Th>
-            <Table.Th>{t('orders.columns.created')}</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>{t('keys.columns.actions')}</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('orders.columns.orderNo'),
+            t('orders.columns.status'),
+            t('orders.columns.package'),
+            { label: t('orders.columns.amount'), numeric: true },
+            t('orders.columns.provider'),
+            t('orders.columns.created'),
+            { label: <VisuallyHidden>{t('keys.columns.actions')}</VisuallyHidden> },
+          ]}
+        />
         <Table.Tbody>
           {orders.map((order) => (
             <Table.Tr key={order.order_no} data-testid="order-row">

@@ -1,9 +1,8 @@
-import '@mantine/charts/styles.css';
-import { AreaChart, BarChart } from '@mantine/charts';
-import { Paper, SimpleGrid, Text, Title } from '@mantine/core';
+import { SimpleGrid, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DailyUsageRow } from '../../hooks/api/usage/types';
 import { useFormat } from '../../lib/format';
+import { ChartCard, DailyCountsChart, DailyTokensChart } from '../common/charts';
 
 /** Requests and tokens per day, side by side (their scales differ by orders of magnitude). */
 export function DailyUsageCharts({ daily }: { daily: DailyUsageRow[] }) {
@@ -19,40 +18,14 @@ export function DailyUsageCharts({ daily }: { daily: DailyUsageRow[] }) {
 
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Paper withBorder p="md" radius="md">
-        <Title order={3} size="h5" mb="sm">
-          {t('charts.dailyRequests')}
-        </Title>
+      <ChartCard title={t('charts.dailyRequests')}>
         {empty && <EmptyNote />}
-        <BarChart
-          h={220}
-          data={data}
-          dataKey="day"
-          series={[{ name: 'requests', label: t('charts.requests'), color: 'blue.6' }]}
-          valueFormatter={format.number}
-          yAxisProps={{ tickFormatter: format.compact, width: 48 }}
-        />
-      </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={3} size="h5" mb="sm">
-          {t('charts.dailyTokens')}
-        </Title>
+        <DailyCountsChart data={data} series={[{ name: 'requests', label: t('charts.requests'), color: 'blue.6' }]} />
+      </ChartCard>
+      <ChartCard title={t('charts.dailyTokens')}>
         {empty && <EmptyNote />}
-        <AreaChart
-          h={220}
-          data={data}
-          dataKey="day"
-          type="stacked"
-          series={[
-            { name: 'prompt', label: t('charts.promptTokens'), color: 'indigo.6' },
-            { name: 'completion', label: t('charts.completionTokens'), color: 'teal.6' },
-          ]}
-          valueFormatter={format.number}
-          yAxisProps={{ tickFormatter: format.compact, width: 48 }}
-          withDots={false}
-          withLegend
-        />
-      </Paper>
+        <DailyTokensChart data={data} />
+      </ChartCard>
     </SimpleGrid>
   );
 }

@@ -1,9 +1,11 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Paper, Table, Text, Title } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ModelUsageAnswer } from '../../hooks/api/usage/types';
 import { useFormat } from '../../lib/format';
+import { ChartCard, useTokenSeries } from '../common/charts';
+import { TableHead } from '../common/table-head';
 
 // Cells keep to one line; the scroll container lets a wide table scroll sideways on a phone.
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -12,14 +14,12 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 export function ModelUsageChart({ usage }: { usage: ModelUsageAnswer }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const tokenSeries = useTokenSeries();
   const totals = [...usage.totals].sort((a, b) => b.prompt_tokens + b.completion_tokens - (a.prompt_tokens + a.completion_tokens));
   const data = totals.map((row) => ({ model: row.model, prompt: row.prompt_tokens, completion: row.completion_tokens }));
 
   return (
-    <Paper withBorder p="md" radius="md">
-      <Title order={3} size="h5" mb="sm">
-        {t('charts.perModel')}
-      </Title>
+    <ChartCard title={t('charts.perModel')}>
       {totals.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('charts.empty')}
@@ -32,10 +32,7 @@ export function ModelUsageChart({ usage }: { usage: ModelUsageAnswer }) {
             dataKey="model"
             orientation="vertical"
             type="stacked"
-            series={[
-              { name: 'prompt', label: t('charts.promptTokens'), color: 'indigo.6' },
-              { name: 'completion', label: t('charts.completionTokens'), color: 'teal.6' },
-            ]}
+            series={tokenSeries}
             valueFormatter={format.number}
             xAxisProps={{ tickFormatter: format.compact }}
             yAxisProps={{ width: 120 }}
@@ -44,14 +41,14 @@ export function ModelUsageChart({ usage }: { usage: ModelUsageAnswer }) {
           />
           <Table.ScrollContainer minWidth={480} mt="md">
             <Table striped style={NO_WRAP}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('usage.columns.model')}</Table.Th>
-                  <Table.Th ta="right">{t('charts.requests')}</Table.Th>
-                  <Table.Th ta="right">{t('charts.promptTokens')}</Table.Th>
-                  <Table.Th ta="right">{t('charts.completionTokens')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead
+                columns={[
+                  t('usage.columns.model'),
+                  { label: t('charts.requests'), numeric: true },
+                  { label: t('charts.promptTokens'), numeric: true },
+                  { label: t('charts.completionTokens'), numeric: true },
+                ]}
+              />
               <Table.Tbody>
                 {totals.map((row) => (
                   <Table.Tr key={row.model}>
@@ -66,6 +63,6 @@ export function ModelUsageChart({ usage }: { usage: ModelUsageAnswer }) {
           </Table.ScrollContainer>
         </>
       )}
-    </Paper>
+    </ChartCard>
   );
 }

@@ -1,11 +1,10 @@
-import { Button, Group, Paper, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { AuditTable } from '../../components/admin/audit/audit-table';
-import { LoadMore } from '../../components/admin/common/load-more';
-import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
-import { PageLoader } from '../../components/common/page-loader';
+import { ListPanel } from '../../components/common/page-section';
+import { PagedList } from '../../components/common/paged-list';
 import { useAuditLog } from '../../hooks/api/admin/audit/queries';
 import type { AuditFilters } from '../../hooks/api/admin/audit/types';
 import { useUrlFilters } from '../../lib/use-url-filters';
@@ -31,29 +30,20 @@ export function AdminAuditPage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('audit.title')} description={t('audit.intro')} />
-      <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-        <Stack gap="md">
-          <Group gap="sm" align="flex-end" role="search">
-            {field('actor', t('audit.actor'), t('audit.actorPlaceholder'))}
-            {field('action', t('audit.action'), t('audit.actionPlaceholder'))}
-            {field('targetType', t('audit.targetType'), t('audit.targetTypePlaceholder'))}
-            {field('targetId', t('audit.targetId'))}
-            {filtered && (
-              <Button variant="subtle" onClick={() => setFilters(NO_FILTERS)}>
-                {t('common.clearFilters')}
-              </Button>
-            )}
-          </Group>
-          {audit.isError && <ApiErrorAlert error={audit.error} onRetry={() => void audit.refetch()} />}
-          {audit.isPending && <PageLoader />}
-          {audit.data && (
-            <>
-              <AuditTable entries={audit.data.pages.flatMap((page) => page.data)} />
-              <LoadMore hasMore={audit.hasNextPage} loading={audit.isFetchingNextPage} onLoadMore={() => void audit.fetchNextPage()} />
-            </>
+      <ListPanel>
+        <Group gap="sm" align="flex-end" role="search">
+          {field('actor', t('audit.actor'), t('audit.actorPlaceholder'))}
+          {field('action', t('audit.action'), t('audit.actionPlaceholder'))}
+          {field('targetType', t('audit.targetType'), t('audit.targetTypePlaceholder'))}
+          {field('targetId', t('audit.targetId'))}
+          {filtered && (
+            <Button variant="subtle" onClick={() => setFilters(NO_FILTERS)}>
+              {t('common.clearFilters')}
+            </Button>
           )}
-        </Stack>
-      </Paper>
+        </Group>
+        <PagedList query={audit}>{(rows) => <AuditTable entries={rows} />}</PagedList>
+      </ListPanel>
     </Stack>
   );
 }

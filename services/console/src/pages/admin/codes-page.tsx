@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NativeSelect, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,11 +6,11 @@ import { CodesTable } from '../../components/admin/codes/codes-table';
 import { CreateCodesForm } from '../../components/admin/codes/create-codes-form';
 import { IssuedCodes } from '../../components/admin/codes/issued-codes';
 import { ConfirmModal } from '../../components/admin/common/confirm-modal';
-import { LoadMore } from '../../components/admin/common/load-more';
 import { useStaffAccess } from '../../components/admin/use-staff-access';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
-import { PageLoader } from '../../components/common/page-loader';
+import { PageSection } from '../../components/common/page-section';
+import { PagedList } from '../../components/common/paged-list';
 import { useVoidCodes } from '../../hooks/api/admin/codes/mutations';
 import { codesCsvUrl, useCodes } from '../../hooks/api/admin/codes/queries';
 import type { CodeFilters, CreatedCodes } from '../../hooks/api/admin/codes/types';
@@ -47,68 +47,54 @@ export function AdminCodesPage() {
       {access.change && <CreateCodesForm packages={packages.data ?? []} onCreated={onCreated} />}
       {created && <IssuedCodes created={created} packageName={packageName(created.package_id) ?? ''} onClose={() => setCreated(null)} />}
 
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('codes.listTitle')}
-        </Title>
-        <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-          <Stack gap="md">
-            <Group gap="sm" align="flex-end" role="search">
-              <TextInput
-                label={t('codes.batch')}
-                value={filters.batch}
-                onChange={(event) => setFilters({ ...filters, batch: event.currentTarget.value })}
-                w={{ base: '100%', xs: 220 }}
-              />
-              <NativeSelect
-                label={t('common.status')}
-                value={filters.status}
-                onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value as CodeFilters['status'] })}
-                data={[{ value: '', label: t('codes.anyStatus') }, ...STATUSES.map((status) => ({ value: status, label: t(`codes.statuses.${status}`) }))]}
-                w={{ base: '100%', xs: 160 }}
-              />
-              <Group gap="sm" ml={{ xs: 'auto' }}>
-                {/* A plain link: the browser downloads the file with the session cookie. */}
-                <Button component="a" href={codesCsvUrl(applied)} download variant="default">
-                  {t('common.exportCsv')}
-                </Button>
-                {access.change && (
-                  <Button
-                    color="red"
-                    variant="light"
-                    disabled={batchName === ''}
-                    title={batchName === '' ? t('codes.voidNeedsBatch') : undefined}
-                    onClick={() => {
-                      voidCodes.reset();
-                      setConfirmingVoid(true);
-                    }}
-                  >
-                    {t('codes.voidUnused')}
-                  </Button>
-                )}
-              </Group>
-            </Group>
-            {access.change && batchName === '' && (
-              <Text size="xs" c="dimmed">
-                {t('codes.voidNeedsBatch')}
-              </Text>
+      <PageSection title={t('codes.listTitle')} boxed>
+        <Group gap="sm" align="flex-end" role="search">
+          <TextInput
+            label={t('codes.batch')}
+            value={filters.batch}
+            onChange={(event) => setFilters({ ...filters, batch: event.currentTarget.value })}
+            w={{ base: '100%', xs: 220 }}
+          />
+          <NativeSelect
+            label={t('common.status')}
+            value={filters.status}
+            onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value as CodeFilters['status'] })}
+            data={[{ value: '', label: t('codes.anyStatus') }, ...STATUSES.map((status) => ({ value: status, label: t(`codes.statuses.${status}`) }))]}
+            w={{ base: '100%', xs: 160 }}
+          />
+          <Group gap="sm" ml={{ xs: 'auto' }}>
+            {/* A plain link: the browser downloads the file with the session cookie. */}
+            <Button component="a" href={codesCsvUrl(applied)} download variant="default">
+              {t('common.exportCsv')}
+            </Button>
+            {access.change && (
+              <Button
+                color="red"
+                variant="light"
+                disabled={batchName === ''}
+                title={batchName === '' ? t('codes.voidNeedsBatch') : undefined}
+                onClick={() => {
+                  voidCodes.reset();
+                  setConfirmingVoid(true);
+                }}
+              >
+                {t('codes.voidUnused')}
+              </Button>
             )}
-            {voidCodes.isSuccess && (
-              <Alert color="teal" variant="light" role="status" py="xs">
-                {t('codes.voided', { count: voidCodes.data.voided })}
-              </Alert>
-            )}
-            {codes.isError && <ApiErrorAlert error={codes.error} onRetry={() => void codes.refetch()} />}
-            {codes.isPending && <PageLoader />}
-            {codes.data && (
-              <>
-                <CodesTable codes={codes.data.pages.flatMap((page) => page.data)} packageName={packageName} />
-                <LoadMore hasMore={codes.hasNextPage} loading={codes.isFetchingNextPage} onLoadMore={() => void codes.fetchNextPage()} />
-              </>
-            )}
-          </Stack>
-        </Paper>
-      </Stack>
+          </Group>
+        </Group>
+        {access.change && batchName === '' && (
+          <Text size="xs" c="dimmed">
+            {t('codes.voidNeedsBatch')}
+          </Text>
+        )}
+        {voidCodes.isSuccess && (
+          <Alert color="teal" variant="light" role="status" py="xs">
+            {t('codes.voided', { count: voidCodes.data.voided })}
+          </Alert>
+        )}
+        <PagedList query={codes}>{(rows) => <CodesTable codes={rows} packageName={packageName} />}</PagedList>
+      </PageSection>
 
       <ConfirmModal
         opened={confirmingVoid}

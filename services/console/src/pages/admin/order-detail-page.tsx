@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Grid, Paper, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Table } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -9,6 +9,7 @@ import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { RelatedLinks } from '../../components/admin/common/related-links';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
+import { PanelCard, TwoColumns } from '../../components/common/page-section';
 import { OrderStatusBadge } from '../../components/orders/order-status-badge';
 import { useProviderName } from '../../components/orders/provider-name';
 import { useRefundOrder } from '../../hooks/api/admin/orders/mutations';
@@ -70,24 +71,14 @@ export function AdminOrderDetailPage() {
         </Alert>
       )}
       {data && (
-        <Grid gap="md">
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <Paper withBorder p="md" radius="md" h="100%">
-              <Title order={2} size="h4" mb="sm">
-                {t('orders.details')}
-              </Title>
-              <OrderFacts order={data} />
-            </Paper>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <Paper withBorder p="md" radius="md" h="100%">
-              <Title order={2} size="h4" mb="md">
-                {t('orders.timeline')}
-              </Title>
-              <OrderTimeline order={data} />
-            </Paper>
-          </Grid.Col>
-        </Grid>
+        <TwoColumns>
+          <PanelCard title={t('orders.details')} p="md">
+            <OrderFacts order={data} />
+          </PanelCard>
+          <PanelCard title={t('orders.timeline')} p="md">
+            <OrderTimeline order={data} />
+          </PanelCard>
+        </TwoColumns>
       )}
       <ConfirmModal
         opened={confirming}

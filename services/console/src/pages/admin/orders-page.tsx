@@ -1,11 +1,10 @@
-import { Group, NativeSelect, Paper, Stack, TextInput } from '@mantine/core';
+import { Group, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { LoadMore } from '../../components/admin/common/load-more';
 import { AdminOrdersTable } from '../../components/admin/orders/admin-orders-table';
-import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
-import { PageLoader } from '../../components/common/page-loader';
+import { ListPanel } from '../../components/common/page-section';
+import { PagedList } from '../../components/common/paged-list';
 import { useProviderName } from '../../components/orders/provider-name';
 import { usePackageNames } from '../../hooks/api/admin/packages/queries';
 import { useAdminOrders } from '../../hooks/api/admin/orders/queries';
@@ -31,47 +30,37 @@ export function AdminOrdersPage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('orders.title')} description={t('orders.intro')} />
-      <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-        <Stack gap="md">
-          <Group gap="sm" align="flex-end" role="search">
-            <NativeSelect
-              label={t('common.status')}
-              value={filters.status}
-              onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value })}
-              data={[
-                { value: '', label: t('orders.anyStatus') },
-                ...ORDER_STATUSES.map((status) => ({ value: status, label: tMain(`orders.statuses.${status}`) })),
-              ]}
-              w={{ base: '100%', xs: 180 }}
-            />
-            <NativeSelect
-              label={t('orders.provider')}
-              value={filters.provider}
-              onChange={(event) => setFilters({ ...filters, provider: event.currentTarget.value })}
-              data={[{ value: '', label: t('orders.anyProvider') }, ...providers.map((name) => ({ value: name, label: providerName(name) }))]}
-              w={{ base: '100%', xs: 240 }}
-            />
-            <TextInput
-              label={t('common.userId')}
-              inputMode="numeric"
-              value={filters.userId}
-              onChange={(event) => setFilters({ ...filters, userId: event.currentTarget.value })}
-              w={{ base: '100%', xs: 140 }}
-            />
-          </Group>
-          {orders.isError && <ApiErrorAlert error={orders.error} onRetry={() => void orders.refetch()} />}
-          {orders.isPending && <PageLoader />}
-          {orders.data && (
-            <>
-              <AdminOrdersTable
-                orders={orders.data.pages.flatMap((page) => page.data).map((order) => ({ ...order, package_name: packageName(order.package_id) }))}
-                empty={t('orders.empty')}
-              />
-              <LoadMore hasMore={orders.hasNextPage} loading={orders.isFetchingNextPage} onLoadMore={() => void orders.fetchNextPage()} />
-            </>
-          )}
-        </Stack>
-      </Paper>
+      <ListPanel>
+        <Group gap="sm" align="flex-end" role="search">
+          <NativeSelect
+            label={t('common.status')}
+            value={filters.status}
+            onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value })}
+            data={[
+              { value: '', label: t('orders.anyStatus') },
+              ...ORDER_STATUSES.map((status) => ({ value: status, label: tMain(`orders.statuses.${status}`) })),
+            ]}
+            w={{ base: '100%', xs: 180 }}
+          />
+          <NativeSelect
+            label={t('orders.provider')}
+            value={filters.provider}
+            onChange={(event) => setFilters({ ...filters, provider: event.currentTarget.value })}
+            data={[{ value: '', label: t('orders.anyProvider') }, ...providers.map((name) => ({ value: name, label: providerName(name) }))]}
+            w={{ base: '100%', xs: 240 }}
+          />
+          <TextInput
+            label={t('common.userId')}
+            inputMode="numeric"
+            value={filters.userId}
+            onChange={(event) => setFilters({ ...filters, userId: event.currentTarget.value })}
+            w={{ base: '100%', xs: 140 }}
+          />
+        </Group>
+        <PagedList query={orders}>
+          {(rows) => <AdminOrdersTable orders={rows.map((order) => ({ ...order, package_name: packageName(order.package_id) }))} empty={t('orders.empty')} />}
+        </PagedList>
+      </ListPanel>
     </Stack>
   );
 }

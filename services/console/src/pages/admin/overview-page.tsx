@@ -1,4 +1,4 @@
-import { Button, Grid, Paper, Stack, Title } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ClusterState } from '../../components/admin/overview/cluster-state';
 import { SetupChecklistPanel } from '../../components/admin/overview/setup-checklist';
@@ -8,6 +8,7 @@ import { TopModelsTable, TopUsersTable } from '../../components/admin/overview/t
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
+import { PageSection, PanelCard, TwoColumns } from '../../components/common/page-section';
 import { useAdminOverview } from '../../hooks/api/admin/overview/queries';
 import { useSetupChecklist } from '../../hooks/api/admin/setup/queries';
 import { useFormat } from '../../lib/format';
@@ -39,46 +40,27 @@ export function AdminOverviewPage() {
       {overview.isPending && <PageLoader />}
       {data && (
         <>
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.today', { date: format.day(data.date), zone: data.time_zone })}
-            </Title>
+          <PageSection title={t('overview.today', { date: format.day(data.date), zone: data.time_zone })}>
             <TodayStats today={data.today} />
-          </Stack>
+          </PageSection>
 
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.last30')}
-            </Title>
+          <PageSection title={t('overview.last30')}>
             <TrafficCharts daily={data.daily} />
             <RevenueCharts daily={data.daily} />
-          </Stack>
+          </PageSection>
 
-          <Grid gap="md">
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-                <Title order={2} size="h4" mb="sm">
-                  {t('overview.topUsers')}
-                </Title>
-                <TopUsersTable users={data.top_users} empty={t('overview.noTop')} />
-              </Paper>
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, md: 6 }}>
-              <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-                <Title order={2} size="h4" mb="sm">
-                  {t('overview.topModels')}
-                </Title>
-                <TopModelsTable models={data.top_models} empty={t('overview.noTop')} />
-              </Paper>
-            </Grid.Col>
-          </Grid>
+          <TwoColumns>
+            <PanelCard title={t('overview.topUsers')}>
+              <TopUsersTable users={data.top_users} empty={t('overview.noTop')} />
+            </PanelCard>
+            <PanelCard title={t('overview.topModels')}>
+              <TopModelsTable models={data.top_models} empty={t('overview.noTop')} />
+            </PanelCard>
+          </TwoColumns>
 
-          <Stack gap="xs">
-            <Title order={2} size="h4">
-              {t('overview.cluster')}
-            </Title>
+          <PageSection title={t('overview.cluster')}>
             <ClusterState cluster={data.cluster} />
-          </Stack>
+          </PageSection>
         </>
       )}
     </Stack>

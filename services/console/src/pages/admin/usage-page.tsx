@@ -1,15 +1,16 @@
-import { Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { LoadMore } from '../../components/admin/common/load-more';
 import { NO_REQUEST_FILTERS, RequestFilters, type RequestFilterValues } from '../../components/admin/usage/request-filters';
 import { RequestsTable } from '../../components/admin/usage/requests-table';
 import { UsageSummary } from '../../components/admin/usage/usage-summary';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
+import { PagedList } from '../../components/common/paged-list';
 import { PageLoader } from '../../components/common/page-loader';
+import { PageSection } from '../../components/common/page-section';
 import { useUsageRequests, useUsageSummary } from '../../hooks/api/admin/usage/queries';
 import type { UsageRequestFilters } from '../../hooks/api/admin/usage/types';
 import type { DayRange } from '../../hooks/api/usage/types';
@@ -55,10 +56,7 @@ export function AdminUsagePage() {
   return (
     <Stack gap="lg">
       <PageHeader title={t('usage.title')} />
-      <Stack gap="xs">
-        <Title order={2} size="h4">
-          {t('usage.summary')}
-        </Title>
+      <PageSection title={t('usage.summary')}>
         <Group gap="sm" align="flex-start" role="group" aria-label={t('usage.range')}>
           <TextInput
             label={t('usage.firstDay')}
@@ -78,31 +76,13 @@ export function AdminUsagePage() {
         {summary.isError && <ApiErrorAlert error={summary.error} onRetry={() => void summary.refetch()} />}
         {summary.isPending && !rangeError && <PageLoader />}
         {summary.data && <UsageSummary summary={summary.data} />}
-      </Stack>
+      </PageSection>
 
-      <Stack gap="xs">
-        <div>
-          <Title order={2} size="h4">
-            {t('usage.search')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('usage.searchIntro')}
-          </Text>
-        </div>
-        <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-          <Stack gap="md">
-            <RequestFilters value={values} onChange={setValues} rangeError={searchError} />
-            {requests.isError && <ApiErrorAlert error={requests.error} onRetry={() => void requests.refetch()} />}
-            {requests.isLoading && <PageLoader />}
-            {requests.data && !searchError && (
-              <>
-                <RequestsTable rows={requests.data.pages.flatMap((page) => page.data)} />
-                <LoadMore hasMore={requests.hasNextPage} loading={requests.isFetchingNextPage} onLoadMore={() => void requests.fetchNextPage()} />
-              </>
-            )}
-          </Stack>
-        </Paper>
-      </Stack>
+      <PageSection title={t('usage.search')} intro={t('usage.searchIntro')} boxed>
+        <RequestFilters value={values} onChange={setValues} rangeError={searchError} />
+        {/* A search the API would refuse is not sent: no spinner, no rows of an earlier search. */}
+        {!searchError && <PagedList query={requests}>{(rows) => <RequestsTable rows={rows} />}</PagedList>}
+      </PageSection>
     </Stack>
   );
 }

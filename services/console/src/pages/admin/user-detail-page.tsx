@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Paper, Stack, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { UserToday } from '../../components/admin/users/user-today';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
 import { PageLoader } from '../../components/common/page-loader';
+import { PanelCard } from '../../components/common/page-section';
 import { PeriodsTable } from '../../components/packages/periods-table';
 import { useUserDetail } from '../../hooks/api/admin/users/queries';
 import { useFormat } from '../../lib/format';
@@ -102,26 +103,19 @@ function UserDetail({ userId }: { userId: number }) {
 }
 
 function Section({ title, children, boxed = false, extra }: { title: string; children: ReactNode; boxed?: boolean; extra?: ReactNode }) {
-  const heading = (
-    <Group gap="xs" mb="sm">
-      <Title order={2} size="h4">
-        {title}
-      </Title>
-      {extra}
-    </Group>
-  );
-  if (!boxed) {
+  if (boxed) {
     return (
-      <Stack gap={0}>
-        {heading}
+      <PanelCard title={title} extra={extra}>
         {children}
-      </Stack>
+      </PanelCard>
     );
   }
   return (
-    <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }} h="100%">
-      {heading}
+    <Stack gap={0}>
+      <Title order={2} size="h4" mb="sm">
+        {title}
+      </Title>
       {children}
-    </Paper>
+    </Stack>
   );
 }

@@ -1,14 +1,13 @@
-import { Group, NativeSelect, Paper, Stack, TextInput } from '@mantine/core';
+import { Group, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { LoadMore } from '../../components/admin/common/load-more';
 import { CreateUserForm } from '../../components/admin/users/create-user-form';
 import { UsersTable } from '../../components/admin/users/users-table';
 import { useStaffAccess } from '../../components/admin/use-staff-access';
-import { ApiErrorAlert } from '../../components/common/api-error-alert';
 import { PageHeader } from '../../components/common/page-header';
-import { PageLoader } from '../../components/common/page-loader';
+import { ListPanel } from '../../components/common/page-section';
+import { PagedList } from '../../components/common/paged-list';
 import { useUsers } from '../../hooks/api/admin/users/queries';
 import type { UserFilters } from '../../hooks/api/admin/users/types';
 import { useUrlFilters } from '../../lib/use-url-filters';
@@ -28,39 +27,30 @@ export function AdminUsersPage() {
     <Stack gap="lg">
       <PageHeader title={t('users.title')} description={t('users.intro')} />
       {access.change && <CreateUserForm onCreated={(user) => navigate(`/admin/users/${user.id}`)} />}
-      <Paper withBorder radius="md" p={{ base: 'xs', sm: 'md' }}>
-        <Stack gap="md">
-          <Group gap="sm" align="flex-end" role="search">
-            <TextInput
-              label={t('users.search')}
-              placeholder={t('users.searchPlaceholder')}
-              type="search"
-              value={filters.q}
-              onChange={(event) => setFilters({ ...filters, q: event.currentTarget.value })}
-              w={{ base: '100%', xs: 300 }}
-            />
-            <NativeSelect
-              label={t('common.status')}
-              value={filters.status}
-              onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value as UserFilters['status'] })}
-              data={[
-                { value: '', label: t('users.anyStatus') },
-                { value: 'active', label: t('common.userStatuses.active') },
-                { value: 'suspended', label: t('common.userStatuses.suspended') },
-              ]}
-              w={{ base: '100%', xs: 180 }}
-            />
-          </Group>
-          {users.isError && <ApiErrorAlert error={users.error} onRetry={() => void users.refetch()} />}
-          {users.isPending && <PageLoader />}
-          {users.data && (
-            <>
-              <UsersTable users={users.data.pages.flatMap((page) => page.data)} />
-              <LoadMore hasMore={users.hasNextPage} loading={users.isFetchingNextPage} onLoadMore={() => void users.fetchNextPage()} />
-            </>
-          )}
-        </Stack>
-      </Paper>
+      <ListPanel>
+        <Group gap="sm" align="flex-end" role="search">
+          <TextInput
+            label={t('users.search')}
+            placeholder={t('users.searchPlaceholder')}
+            type="search"
+            value={filters.q}
+            onChange={(event) => setFilters({ ...filters, q: event.currentTarget.value })}
+            w={{ base: '100%', xs: 300 }}
+          />
+          <NativeSelect
+            label={t('common.status')}
+            value={filters.status}
+            onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value as UserFilters['status'] })}
+            data={[
+              { value: '', label: t('users.anyStatus') },
+              { value: 'active', label: t('common.userStatuses.active') },
+              { value: 'suspended', label: t('common.userStatuses.suspended') },
+            ]}
+            w={{ base: '100%', xs: 180 }}
+          />
+        </Group>
+        <PagedList query={users}>{(rows) => <UsersTable users={rows} />}</PagedList>
+      </ListPanel>
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { AuthCard } from '../../components/auth/auth-card';
 import { ApiErrorAlert } from '../../components/common/api-error-alert';
-import { PasswordField } from '../../components/common/password-field';
+import { NewPasswordField } from '../../components/common/password-field';
 import { useResetPassword } from '../../hooks/api/auth/mutations';
 import { isApiError } from '../../hooks/api/client';
 import { validate } from '../../lib/form-validation';
@@ -64,15 +64,7 @@ export function ResetPasswordPage() {
     <AuthCard title={title} footer={isApiError(reset.error, 'invalid_or_expired_link') ? newLink : undefined}>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack gap="md">
-          <PasswordField
-            label={first ? t('fields.password') : t('fields.newPassword')}
-            description={t('signUp.passwordHint')}
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={invalid ? t('validation.passwordLength') : undefined}
-          />
+          <NewPasswordField label={first ? t('fields.password') : t('fields.newPassword')} value={password} onChange={setPassword} invalid={invalid} />
           {reset.isError && <ApiErrorAlert error={reset.error} />}
           <Button type="submit" loading={reset.isPending} fullWidth>
             {first ? t('reset.firstSubmit') : t('reset.submit')}

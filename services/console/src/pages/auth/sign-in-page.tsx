@@ -1,7 +1,5 @@
-import { Anchor, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { AuthCard } from '../../components/auth/auth-card';
+import { AuthCard, AuthSwitchLink } from '../../components/auth/auth-card';
 import { SignInForm } from '../../components/auth/sign-in-form';
 import { useLoadedSession } from '../../hooks/api/session/queries';
 
@@ -11,18 +9,7 @@ export function SignInPage() {
   return (
     <AuthCard
       title={t('signIn.title')}
-      footer={
-        signup_mode !== 'closed' && (
-          <Group gap={6}>
-            <Text size="sm" c="dimmed">
-              {t('signIn.noAccount')}
-            </Text>
-            <Anchor component={Link} to="/sign-up" size="sm">
-              {t('signIn.signUpLink')}
-            </Anchor>
-          </Group>
-        )
-      }
+      footer={signup_mode !== 'closed' && <AuthSwitchLink question={t('signIn.noAccount')} to="/sign-up" label={t('signIn.signUpLink')} />}
     >
       <SignInForm />
     </AuthCard>

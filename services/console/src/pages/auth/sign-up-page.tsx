@@ -1,8 +1,8 @@
-import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { AuthCard } from '../../components/auth/auth-card';
+import { AuthCard, AuthSwitchLink } from '../../components/auth/auth-card';
 import { ResendVerification } from '../../components/auth/resend-verification';
 import { SignUpForm } from '../../components/auth/sign-up-form';
 import { useLoadedSession } from '../../hooks/api/session/queries';
@@ -13,16 +13,7 @@ export function SignUpPage() {
   // After sign-up the account exists but cannot sign in before the mailed link is opened.
   const [signedUpEmail, setSignedUpEmail] = useState<string | null>(null);
 
-  const signInLink = (
-    <Group gap={6}>
-      <Text size="sm" c="dimmed">
-        {t('signUp.haveAccount')}
-      </Text>
-      <Anchor component={Link} to="/sign-in" size="sm">
-        {t('signUp.signInLink')}
-      </Anchor>
-    </Group>
-  );
+  const signInLink = <AuthSwitchLink question={t('signUp.haveAccount')} to="/sign-in" label={t('signUp.signInLink')} />;
 
   if (signedUpEmail !== null) {
     return (

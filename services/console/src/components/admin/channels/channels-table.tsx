@@ -4,9 +4,10 @@ import type { ChannelView } from '../../../hooks/api/admin/channels/types';
 import { useFormat } from '../../../lib/format';
 import { ChannelLastProbe, ChannelStateBadge, ChannelTraffic } from './channel-health';
 import { statusColor } from '../../../lib/status-colors';
+import { TableHead } from '../../common/table-head';
 
 const TOP = { verticalAlign: 'top' } as const;
-const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+const _NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /** What staff who may change channels can do from a row (a channel from the environment: probe only). */
 export interface ChannelActions {
@@ -31,22 +32,18 @@ export function ChannelsTable({ channels, actions }: ChannelsTableProps) {
   return (
     <Table.ScrollContainer minWidth={actions ? 940 : 820}>
       <Table striped highlightOnHover verticalSpacing="sm" fz="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('channels.columns.channel')}</Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('channels.columns.priority')}
-            </Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('channels.columns.weight')}
-            </Table.Th>
-            <Table.Th>{t('channels.columns.models')}</Table.Th>
-            <Table.Th>{t('channels.columns.status')}</Table.Th>
-            <Table.Th>{t('channels.columns.traffic')}</Table.Th>
-            <Table.Th>{t('channels.columns.lastProbe')}</Table.Th>
-            {actions && <Table.Th>{t('common.actions')}</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('channels.columns.channel'),
+            { label: t('channels.columns.priority'), numeric: true, noWrap: true },
+            { label: t('channels.columns.weight'), numeric: true, noWrap: true },
+            t('channels.columns.models'),
+            t('channels.columns.status'),
+            t('channels.columns.traffic'),
+            t('channels.columns.lastProbe'),
+            actions !== undefined && t('common.actions'),
+          ]}
+        />
         <Table.Tbody>
           {channels.map((channel) => (
             <ChannelRow key={channel.key} channel={channel} actions={actions} />
@@ -137,7 +134,7 @@ function ChannelRow({ channel, actions }: { channel: ChannelView; actions?: Chan
       </Table.Td>
       {actions && (
         <Table.Td style={TOP}>
-          <RowActions channel={channel} actions={actions} />
+          <ChannelRowActions channel={channel} actions={actions} />
         </Table.Td>
       )}
     </Table.Tr>
@@ -172,7 +169,7 @@ function ModelList({ models, map }: { models: string[]; map: Record<string, stri
   );
 }
 
-function RowActions({ channel, actions }: { channel: ChannelView; actions: ChannelActions }) {
+function ChannelRowActions({ channel, actions }: { channel: ChannelView; actions: ChannelActions }) {
   const { t } = useTranslation('admin');
   // Each button names its channel for screen readers: a table holds many "Edit" buttons.
   const named = (action: string) => t('common.actionOn', { action, name: channel.name });

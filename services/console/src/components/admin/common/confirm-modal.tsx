@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { type ReactNode, useRef } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 
@@ -38,4 +38,36 @@ export function ConfirmModal({ opened, title, body, confirmLabel, color = 'red',
       </Stack>
     </Modal>
   );
+}
+
+interface ConfirmedMutation<Variables> {
+  mutate: (variables: Variables, options: { onSuccess: () => void }) => void;
+  reset: () => void;
+  isPending: boolean;
+  error: unknown;
+}
+
+/**
+ * An action on one item that is asked twice: `ask(item)` opens the dialog with the last
+ * refusal cleared; confirming runs the mutation and closes the dialog once it succeeded, so a
+ * refusal stays in sight. `dialog` holds the ConfirmModal's props but its words.
+ */
+export function useConfirmedAction<Item, Variables>(mutation: ConfirmedMutation<Variables>, variables: (item: Item) => Variables) {
+  const [target, setTarget] = useState<Item | null>(null);
+  return {
+    target,
+    ask: (item: Item) => {
+      mutation.reset();
+      setTarget(item);
+    },
+    dialog: {
+      opened: target !== null,
+      pending: mutation.isPending,
+      error: mutation.error,
+      onConfirm: () => {
+        if (target !== null) mutation.mutate(variables(target), { onSuccess: () => setTarget(null) });
+      },
+      onClose: () => setTarget(null),
+    },
+  };
 }

@@ -1,9 +1,11 @@
-import { Badge, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ModelView } from '../../../hooks/api/admin/models/types';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
 import { statusColor } from '../../../lib/status-colors';
+import { TableHead } from '../../common/table-head';
+import { RowActions } from '../../common/row-actions';
 
 const TOP = { verticalAlign: 'top' } as const;
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
@@ -39,26 +41,18 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
   return (
     <Table.ScrollContainer minWidth={withActions ? 1000 : 860}>
       <Table striped highlightOnHover verticalSpacing="sm" fz="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('models.columns.name')}</Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('models.columns.input')}
-            </Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('models.columns.cachedInput')}
-            </Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('models.columns.output')}
-            </Table.Th>
-            <Table.Th ta="right" style={NO_WRAP}>
-              {t('models.columns.maxOutput')}
-            </Table.Th>
-            <Table.Th>{t('models.columns.status')}</Table.Th>
-            <Table.Th>{t('models.columns.packages')}</Table.Th>
-            {withActions && <Table.Th>{t('common.actions')}</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('models.columns.name'),
+            { label: t('models.columns.input'), numeric: true, noWrap: true },
+            { label: t('models.columns.cachedInput'), numeric: true, noWrap: true },
+            { label: t('models.columns.output'), numeric: true, noWrap: true },
+            { label: t('models.columns.maxOutput'), numeric: true, noWrap: true },
+            t('models.columns.status'),
+            t('models.columns.packages'),
+            withActions && t('common.actions'),
+          ]}
+        />
         <Table.Tbody>
           {models.map((model) => (
             <Table.Tr key={model.name} data-testid="model-row" data-model={model.name}>
@@ -106,29 +100,21 @@ export function ModelsTable({ models, packages, onEdit, onDelete }: ModelsTableP
               </Table.Td>
               {withActions && (
                 <Table.Td style={TOP}>
-                  <Group gap={6} wrap="nowrap">
-                    {onEdit && (
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        onClick={() => onEdit(model)}
-                        aria-label={t('common.actionOn', { action: t('models.edit'), name: model.name })}
-                      >
-                        {t('models.edit')}
-                      </Button>
-                    )}
-                    {onDelete && (
-                      <Button
-                        size="compact-sm"
-                        variant="light"
-                        color="red"
-                        onClick={() => onDelete(model)}
-                        aria-label={t('common.actionOn', { action: t('models.delete'), name: model.name })}
-                      >
-                        {t('models.delete')}
-                      </Button>
-                    )}
-                  </Group>
+                  <RowActions
+                    actions={[
+                      onEdit !== undefined && {
+                        label: t('models.edit'),
+                        onClick: () => onEdit(model),
+                        ariaLabel: t('common.actionOn', { action: t('models.edit'), name: model.name }),
+                      },
+                      onDelete !== undefined && {
+                        label: t('models.delete'),
+                        onClick: () => onDelete(model),
+                        danger: true,
+                        ariaLabel: t('common.actionOn', { action: t('models.delete'), name: model.name }),
+                      },
+                    ]}
+                  />
                 </Table.Td>
               )}
             </Table.Tr>

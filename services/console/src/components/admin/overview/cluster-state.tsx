@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminOverview, InstanceView } from '../../../hooks/api/admin/overview/types';
 import { useFormat } from '../../../lib/format';
+import { TableHead } from '../../common/table-head';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 const STATE_COLOR: Record<InstanceView['state'], string> = { up: 'teal', draining: 'yellow', stale: 'red' };
@@ -97,15 +98,15 @@ function InstancesTable({ instances }: { instances: InstanceView[] }) {
   return (
     <Table.ScrollContainer minWidth={560}>
       <Table striped fz="sm" style={NO_WRAP}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('overview.columns.instance')}</Table.Th>
-            <Table.Th>{t('overview.columns.state')}</Table.Th>
-            <Table.Th ta="right">{t('overview.columns.workers')}</Table.Th>
-            <Table.Th>{t('overview.columns.started')}</Table.Th>
-            <Table.Th>{t('overview.columns.lastSeen')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('overview.columns.instance'),
+            t('overview.columns.state'),
+            { label: t('overview.columns.workers'), numeric: true },
+            t('overview.columns.started'),
+            t('overview.columns.lastSeen'),
+          ]}
+        />
         <Table.Tbody>
           {instances.map((instance) => (
             <Table.Tr key={instance.instance} data-testid="instance-row">

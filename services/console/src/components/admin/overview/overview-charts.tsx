@@ -1,9 +1,9 @@
-import '@mantine/charts/styles.css';
-import { AreaChart, BarChart } from '@mantine/charts';
-import { Paper, SimpleGrid, Text, Title } from '@mantine/core';
+import { BarChart } from '@mantine/charts';
+import { Paper, SimpleGrid, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OverviewDay } from '../../../hooks/api/admin/overview/types';
 import { currencyDigits, useFormat } from '../../../lib/format';
+import { ChartCard, DailyCountsChart, DailyTokensChart } from '../../common/charts';
 
 interface DayCounts {
   date: string;
@@ -16,7 +16,6 @@ interface DayCounts {
 /** Requests with errors, and tokens, per day (their scales differ by orders of magnitude). */
 export function TrafficCharts({ daily }: { daily: DayCounts[] }) {
   const { t } = useTranslation('admin');
-  const { t: tMain } = useTranslation();
   const format = useFormat();
   const data = daily.map((row) => ({
     day: format.shortDay(row.date),
@@ -27,42 +26,18 @@ export function TrafficCharts({ daily }: { daily: DayCounts[] }) {
   }));
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Paper withBorder p="md" radius="md">
-        <Title order={3} size="h5" mb="sm">
-          {t('overview.requestsChart')}
-        </Title>
-        <BarChart
-          h={220}
+      <ChartCard title={t('overview.requestsChart')}>
+        <DailyCountsChart
           data={data}
-          dataKey="day"
           series={[
             { name: 'requests', label: t('overview.requests'), color: 'blue.6' },
             { name: 'errors', label: t('overview.errors'), color: 'red.6' },
           ]}
-          valueFormatter={format.number}
-          yAxisProps={{ tickFormatter: format.compact, width: 48 }}
-          withLegend
         />
-      </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={3} size="h5" mb="sm">
-          {t('overview.tokensChart')}
-        </Title>
-        <AreaChart
-          h={220}
-          data={data}
-          dataKey="day"
-          type="stacked"
-          series={[
-            { name: 'prompt', label: tMain('charts.promptTokens'), color: 'indigo.6' },
-            { name: 'completion', label: tMain('charts.completionTokens'), color: 'teal.6' },
-          ]}
-          valueFormatter={format.number}
-          yAxisProps={{ tickFormatter: format.compact, width: 48 }}
-          withDots={false}
-          withLegend
-        />
-      </Paper>
+      </ChartCard>
+      <ChartCard title={t('overview.tokensChart')}>
+        <DailyTokensChart data={data} />
+      </ChartCard>
     </SimpleGrid>
   );
 }
@@ -87,10 +62,7 @@ export function RevenueCharts({ daily }: { daily: OverviewDay[] }) {
         const scale = 10 ** currencyDigits(currency);
         const data = daily.map((day) => ({ day: format.shortDay(day.date), revenue: (day.revenue[currency] ?? 0) / scale }));
         return (
-          <Paper key={currency} withBorder p="md" radius="md">
-            <Title order={3} size="h5" mb="sm">
-              {t('overview.revenueChart', { currency })}
-            </Title>
+          <ChartCard key={currency} title={t('overview.revenueChart', { currency })}>
             <BarChart
               h={200}
               data={data}
@@ -99,7 +71,7 @@ export function RevenueCharts({ daily }: { daily: OverviewDay[] }) {
               valueFormatter={(value) => format.money(Math.round(value * scale), currency)}
               yAxisProps={{ tickFormatter: format.compact, width: 56 }}
             />
-          </Paper>
+          </ChartCard>
         );
       })}
     </SimpleGrid>

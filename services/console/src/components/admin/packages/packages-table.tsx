@@ -1,8 +1,10 @@
-import { Badge, Button, Group, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AdminPackageView } from '../../../hooks/api/admin/packages/types';
 import { useFormat } from '../../../lib/format';
 import { PackageTerms } from './package-terms';
+import { TableHead } from '../../common/table-head';
+import { RowActions } from '../../common/row-actions';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -47,17 +49,17 @@ export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps
   return (
     <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="sm" fz="sm" style={NO_WRAP}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('packages.columns.id')}</Table.Th>
-            <Table.Th>{t('packages.columns.name')}</Table.Th>
-            <Table.Th ta="right">{t('packages.columns.price')}</Table.Th>
-            <Table.Th>{t('packages.columns.terms')}</Table.Th>
-            <Table.Th ta="right">{t('packages.columns.duration')}</Table.Th>
-            <Table.Th>{t('packages.columns.status')}</Table.Th>
-            {withActions && <Table.Th>{t('common.actions')}</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[
+            t('packages.columns.id'),
+            t('packages.columns.name'),
+            { label: t('packages.columns.price'), numeric: true },
+            t('packages.columns.terms'),
+            { label: t('packages.columns.duration'), numeric: true },
+            t('packages.columns.status'),
+            withActions && t('common.actions'),
+          ]}
+        />
         <Table.Tbody>
           {packages.map((pkg) => (
             <Table.Tr key={pkg.id} data-testid="admin-package-row">
@@ -86,18 +88,12 @@ export function PackagesTable({ packages, onEdit, onRetire }: PackagesTableProps
               </Table.Td>
               {withActions && (
                 <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    {onEdit && (
-                      <Button size="compact-sm" variant="default" onClick={() => onEdit(pkg)}>
-                        {t('packages.edit')}
-                      </Button>
-                    )}
-                    {onRetire && pkg.status === 'active' && (
-                      <Button size="compact-sm" variant="light" color="red" onClick={() => onRetire(pkg)}>
-                        {t('packages.retire')}
-                      </Button>
-                    )}
-                  </Group>
+                  <RowActions
+                    actions={[
+                      onEdit !== undefined && { label: t('packages.edit'), onClick: () => onEdit(pkg) },
+                      onRetire !== undefined && pkg.status === 'active' && { label: t('packages.retire'), onClick: () => onRetire(pkg), danger: true },
+                    ]}
+                  />
                 </Table.Td>
               )}
             </Table.Tr>

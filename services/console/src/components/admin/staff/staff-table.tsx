@@ -1,5 +1,4 @@
-import { Anchor, Badge, Button, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
-import { useState } from 'react';
+import { Anchor, Badge, Group, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useChangeStaffRole } from '../../../hooks/api/admin/staff/mutations';
@@ -7,8 +6,10 @@ import type { StaffRole, StaffView } from '../../../hooks/api/admin/staff/types'
 import { useFormat } from '../../../lib/format';
 import { ApiErrorAlert } from '../../common/api-error-alert';
 import { RoleBadge, UserStatusBadge } from '../common/badges';
-import { ConfirmModal } from '../common/confirm-modal';
+import { ConfirmModal, useConfirmedAction } from '../common/confirm-modal';
+import { RowActions } from '../../common/row-actions';
 import { STAFF_ROLES } from '@codex-gateway/backend/staff-roles';
+import { TableHead } from '../../common/table-head';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -17,7 +18,8 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
   const { t } = useTranslation('admin');
   const format = useFormat();
   const change = useChangeStaffRole();
-  const [removing, setRemoving] = useState<StaffView | null>(null);
+  const removal = useConfirmedAction(change, (member: StaffView) => ({ id: member.id, role: null }));
+  const removing = removal.target;
 
   if (staff.length === 0) {
     return (
@@ -31,16 +33,16 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
       {change.isError && !removing && <ApiErrorAlert error={change.error} />}
       <Table.ScrollContainer minWidth={760}>
         <Table striped verticalSpacing="sm" fz="sm" style={NO_WRAP}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('staff.columns.email')}</Table.Th>
-              <Table.Th>{t('staff.columns.role')}</Table.Th>
-              <Table.Th>{t('staff.columns.twoFactor')}</Table.Th>
-              <Table.Th>{t('staff.columns.status')}</Table.Th>
-              <Table.Th>{t('staff.columns.since')}</Table.Th>
-              <Table.Th>{t('staff.columns.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              t('staff.columns.email'),
+              t('staff.columns.role'),
+              t('staff.columns.twoFactor'),
+              t('staff.columns.status'),
+              t('staff.columns.since'),
+              t('staff.columns.actions'),
+            ]}
+          />
           <Table.Tbody>
             {staff.map((member) => {
               const me = member.id === myId;
@@ -83,19 +85,7 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
                   </Table.Td>
                   <Table.Td>{format.dateTime(member.created_at)}</Table.Td>
                   <Table.Td>
-                    {!me && (
-                      <Button
-                        size="compact-sm"
-                        variant="light"
-                        color="red"
-                        onClick={() => {
-                          change.reset();
-                          setRemoving(member);
-                        }}
-                      >
-                        {t('staff.removeRole')}
-                      </Button>
-                    )}
+                    <RowActions actions={[!me && { label: t('staff.removeRole'), onClick: () => removal.ask(member), danger: true }]} />
                   </Table.Td>
                 </Table.Tr>
               );
@@ -104,14 +94,10 @@ export function StaffTable({ staff, myId }: { staff: StaffView[]; myId: number }
         </Table>
       </Table.ScrollContainer>
       <ConfirmModal
-        opened={removing !== null}
+        {...removal.dialog}
         title={t('staff.removeTitle')}
         body={removing ? t('staff.removeBody', { email: removing.email, role: t(`common.roles.${removing.role}`) }) : ''}
         confirmLabel={t('staff.removeRole')}
-        pending={change.isPending}
-        error={change.error}
-        onConfirm={() => removing && change.mutate({ id: removing.id, role: null }, { onSuccess: () => setRemoving(null) })}
-        onClose={() => setRemoving(null)}
       />
     </Stack>
   );

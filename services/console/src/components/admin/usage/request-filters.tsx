@@ -1,16 +1,9 @@
 import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { UsageRequestFilters } from '../../../hooks/api/admin/usage/types';
 
-/** The search form's values as typed: ids as text, times as datetime-local values (local time). */
-export interface RequestFilterValues {
-  userId: string;
-  keyId: string;
-  model: string;
-  statusClass: '' | '2xx' | '4xx' | '5xx';
-  outcome: '' | 'served' | 'refused' | 'failed';
-  from: string;
-  to: string;
-}
+/** The search's fields as typed: ids as text, but `from` and `to` as datetime-local values (the browser's time), not instants. */
+export type RequestFilterValues = UsageRequestFilters;
 
 export const NO_REQUEST_FILTERS: RequestFilterValues = { userId: '', keyId: '', model: '', statusClass: '', outcome: '', from: '', to: '' };
 

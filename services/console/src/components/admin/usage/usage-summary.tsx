@@ -1,8 +1,9 @@
-import { Grid, Paper, SegmentedControl, SimpleGrid, Stack, Title } from '@mantine/core';
+import { SegmentedControl, SimpleGrid, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UsageSummaryView } from '../../../hooks/api/admin/usage/types';
 import { useFormat } from '../../../lib/format';
+import { PanelCard, TwoColumns } from '../../common/page-section';
 import { StatCard } from '../common/stat-card';
 import { TrafficCharts } from '../overview/overview-charts';
 import { TopModelsTable, TopUsersTable } from '../overview/top-tables';
@@ -42,24 +43,14 @@ export function UsageSummary({ summary }: { summary: UsageSummaryView }) {
         ]}
         style={{ alignSelf: 'flex-start' }}
       />
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-            <Title order={3} size="h5" mb="sm">
-              {t('usage.topUsers')}
-            </Title>
-            <TopUsersTable users={summary.top_users[ranking]} empty={t('usage.noTop')} />
-          </Paper>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p={{ base: 'xs', sm: 'md' }} radius="md" h="100%">
-            <Title order={3} size="h5" mb="sm">
-              {t('usage.topModels')}
-            </Title>
-            <TopModelsTable models={summary.top_models[ranking]} empty={t('usage.noTop')} />
-          </Paper>
-        </Grid.Col>
-      </Grid>
+      <TwoColumns>
+        <PanelCard title={t('usage.topUsers')} level={3}>
+          <TopUsersTable users={summary.top_users[ranking]} empty={t('usage.noTop')} />
+        </PanelCard>
+        <PanelCard title={t('usage.topModels')} level={3}>
+          <TopModelsTable models={summary.top_models[ranking]} empty={t('usage.noTop')} />
+        </PanelCard>
+      </TwoColumns>
     </Stack>
   );
 }

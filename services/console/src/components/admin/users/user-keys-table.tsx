@@ -1,11 +1,12 @@
-import { Button, Table, Text } from '@mantine/core';
-import { useState } from 'react';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useRevokeUserKey } from '../../../hooks/api/admin/keys/mutations';
 import type { ApiKeyView } from '../../../hooks/api/admin/keys/types';
 import { useFormat } from '../../../lib/format';
 import { KeyStatusBadge } from '../../keys/key-status-badge';
-import { ConfirmModal } from '../common/confirm-modal';
+import { ConfirmModal, useConfirmedAction } from '../common/confirm-modal';
+import { RowActions } from '../../common/row-actions';
+import { TableHead } from '../../common/table-head';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -15,7 +16,8 @@ export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; key
   const { t: tMain } = useTranslation();
   const format = useFormat();
   const revoke = useRevokeUserKey(userId);
-  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const revocation = useConfirmedAction(revoke, (key: ApiKeyView) => key.id);
+  const revoking = revocation.target;
 
   if (keys.length === 0) {
     return (
@@ -28,16 +30,16 @@ export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; key
     <>
       <Table.ScrollContainer minWidth={720}>
         <Table striped fz="sm" style={NO_WRAP}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{tMain('keys.columns.name')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.prefix')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.status')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.created')}</Table.Th>
-              <Table.Th>{tMain('keys.columns.lastUsed')}</Table.Th>
-              {mayRevoke && <Table.Th>{tMain('keys.columns.actions')}</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead
+            columns={[
+              tMain('keys.columns.name'),
+              tMain('keys.columns.prefix'),
+              tMain('keys.columns.status'),
+              tMain('keys.columns.created'),
+              tMain('keys.columns.lastUsed'),
+              mayRevoke && tMain('keys.columns.actions'),
+            ]}
+          />
           <Table.Tbody>
             {keys.map((key) => (
               <Table.Tr key={key.id} data-testid="admin-key-row">
@@ -54,19 +56,7 @@ export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; key
                 <Table.Td>{key.last_used_at ? format.dateTime(key.last_used_at) : tMain('common.never')}</Table.Td>
                 {mayRevoke && (
                   <Table.Td>
-                    {key.status === 'active' && (
-                      <Button
-                        size="compact-sm"
-                        variant="light"
-                        color="red"
-                        onClick={() => {
-                          revoke.reset();
-                          setRevoking(key);
-                        }}
-                      >
-                        {t('userDetail.revoke')}
-                      </Button>
-                    )}
+                    {key.status === 'active' && <RowActions actions={[{ label: t('userDetail.revoke'), onClick: () => revocation.ask(key), danger: true }]} />}
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -75,14 +65,10 @@ export function UserKeysTable({ userId, keys, mayRevoke }: { userId: number; key
         </Table>
       </Table.ScrollContainer>
       <ConfirmModal
-        opened={revoking !== null}
+        {...revocation.dialog}
         title={t('userDetail.revokeTitle')}
         body={t('userDetail.revokeBody', { name: revoking?.name || revoking?.key_prefix || '' })}
         confirmLabel={t('userDetail.revoke')}
-        pending={revoke.isPending}
-        error={revoke.error}
-        onConfirm={() => revoking && revoke.mutate(revoking.id, { onSuccess: () => setRevoking(null) })}
-        onClose={() => setRevoking(null)}
       />
     </>
   );
