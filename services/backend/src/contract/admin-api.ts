@@ -8,7 +8,7 @@
  * the console through src/admin-contract.ts. Nothing here imports a feature.
  */
 
-import type { ApiKeyView, OrderView, PackageView, PeriodStatus, PeriodView, TodayUsage } from './console-api.js';
+import type { ApiKeyView, MeteredRequestView, OrderView, PackageView, PeriodStatus, PeriodView, TodayUsage } from './console-api.js';
 
 export type { StaffRole } from '../domain/staff-roles.js';
 import type { StaffRole } from '../domain/staff-roles.js';
@@ -174,21 +174,8 @@ export interface GrantedPeriod {
 export type OrderStatus = OrderView['status'];
 
 /** An order as the admin API answers it (no package name: see the package list). */
-export interface AdminOrderView {
+export interface AdminOrderView extends Omit<OrderView, 'package_name'> {
   object: 'order';
-  order_no: string;
-  status: OrderStatus;
-  package_id: number;
-  provider: string;
-  amount_cents: number;
-  currency: string;
-  checkout_url: string | null;
-  created_at: string;
-  expires_at: string;
-  paid_at: string | null;
-  fulfilled_at: string | null;
-  refunded_at: string | null;
-  cancelled_at: string | null;
   user_id: number;
   /** The customer's e-mail address (null: the account is gone). */
   user_email: string | null;
@@ -285,26 +272,10 @@ export interface AuditPage {
 // ── Usage (features/usage/admin-usage-routes.ts, admin-usage-store.ts) ──────
 
 /** One relayed request as the admin search answers it. */
-export interface UsageRequestView {
-  request_id: string;
-  created_at: string;
+export interface UsageRequestView extends MeteredRequestView {
   user_id: number;
-  api_key_id: number | null;
-  model: string;
-  stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  /** US dollars. */
-  cost: number;
   /** The upstream channel that served it (null: none did). */
   channel: string | null;
-  status_code: number;
-  latency_ms: number;
-  /** Refused before the upstream (401, 403, 429): the error code recorded; null for a request relayed. */
-  refusal: string | null;
 }
 
 /**
@@ -349,19 +320,13 @@ export interface ChannelHealthView {
  * characters. Channels from the environment (UPSTREAM_BASE_URL / UPSTREAM_CHANNELS) are
  * listed too, read-only: they have no id, and their `key` addresses them in the paths.
  */
-export interface ChannelView {
-  /** The Postgres id; null for a channel from the environment. */
-  id: number | null;
-  /**
-   * Names the channel everywhere (health, paths): `db:<id>`, or `env:<16 hex digits>` for a
-   * channel from the environment. `/channels/:ref` takes an id or a key.
-   */
-  key: string;
+/** What staff set on a channel, as its view and its row both hold it (the key only as its hint). */
+export interface ChannelSettings {
   name: string;
   kind: ChannelKind;
   base_url: string;
   api_version: string | null;
-  /** "…a1b2", or null when the channel has no key. */
+  /** "…a1b2", or null when the channel has no key: enough for staff to tell keys apart. */
   api_key_hint: string | null;
   priority: number;
   weight: number;
@@ -370,12 +335,22 @@ export interface ChannelView {
   enabled: boolean;
   /** Set when the gateway disabled it (the upstream refused its key). */
   disabled_reason: string | null;
+  notes: string;
+}
+
+export interface ChannelView extends ChannelSettings {
+  /** The Postgres id; null for a channel from the environment. */
+  id: number | null;
+  /**
+   * Names the channel everywhere (health, paths): `db:<id>`, or `env:<16 hex digits>` for a
+   * channel from the environment. `/channels/:ref` takes an id or a key.
+   */
+  key: string;
   /**
    * Models the channel lists that the model catalogue does not price: the gateway refuses
    * them (404 model_not_found) until staff add them to the catalogue.
    */
   unpriced_models: string[];
-  notes: string;
   /** From the environment: it follows UPSTREAM_CHANNELS (or UPSTREAM_BASE_URL) and cannot be changed here. */
   managed_by_env: boolean;
   /** null for a channel from the environment. */

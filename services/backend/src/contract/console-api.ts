@@ -250,17 +250,21 @@ export interface UsageWindow {
   credit_limit: number | null;
 }
 
-/** GET /api/console/usage/today (and /v1/usage): today's counts against every limit of the current package. */
-export interface TodayUsage {
-  date: string;
-  time_zone: string;
-  resets_at: string;
-  request_count: number;
+/** The tokens of one request, or of all requests of a time. */
+export interface TokenCounts {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
   cached_tokens: number;
   reasoning_tokens: number;
+}
+
+/** GET /api/console/usage/today (and /v1/usage): today's counts against every limit of the current package. */
+export interface TodayUsage extends TokenCounts {
+  date: string;
+  time_zone: string;
+  resets_at: string;
+  request_count: number;
   /** Today's spend in US dollars at the catalogue's prices. */
   cost: number;
   limits: {
@@ -304,24 +308,23 @@ export interface ModelUsageAnswer {
   totals: Array<Omit<ModelUsageRow, 'date'>>;
 }
 
-export interface LedgerEntry {
+/** One request as both the customer's ledger and the operators' search show it. */
+export interface MeteredRequestView extends TokenCounts {
   request_id: string;
   created_at: string;
   api_key_id: number | null;
-  key_name: string | null;
   model: string;
   stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
   /** US dollars, at the price in force when the request was served. */
   cost: number;
   status_code: number;
   latency_ms: number;
   /** Refused before the upstream (401, 403, 429): the error code the refusal was recorded under; null for a request relayed. */
   refusal: string | null;
+}
+
+export interface LedgerEntry extends MeteredRequestView {
+  key_name: string | null;
 }
 /**
  * GET /api/console/ledger?limit=50&cursor=…&key_id=…&model=…&date=YYYY-MM-DD&outcome=served|refused|failed&status=429 —

@@ -1,4 +1,5 @@
-import type { Actor, StaffRole } from '../../domain/staff-roles.js';
+import type { AuditEntryView } from '../../contract/admin-api.js';
+import type { Actor } from '../../domain/staff-roles.js';
 import type { Pools, Queryable } from '../../infra/db.js';
 
 export interface AuditEntry {
@@ -9,18 +10,8 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export interface AuditRow {
-  id: number;
+export interface AuditRow extends Omit<AuditEntryView, 'at'> {
   at: Date;
-  actor: string;
-  actor_user_id: number | null;
-  role: StaffRole;
-  action: string;
-  target_type: string;
-  target_id: string;
-  before: unknown;
-  after: unknown;
-  address: string | null;
 }
 
 export interface AuditFilter {

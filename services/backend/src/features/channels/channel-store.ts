@@ -1,22 +1,9 @@
 import type { Pools, Queryable } from '../../infra/db.js';
-import type { ChannelKind } from '../../contract/admin-api.js';
+import type { ChannelSettings } from '../../contract/admin-api.js';
 
 /** A channel row without its sealed key: what views and the audit log are made from. */
-export interface ChannelRow {
+export interface ChannelRow extends ChannelSettings {
   id: number;
-  name: string;
-  kind: ChannelKind;
-  base_url: string;
-  api_version: string | null;
-  /** "…a1b2": enough for staff to tell keys apart. */
-  api_key_hint: string | null;
-  priority: number;
-  weight: number;
-  models: string[];
-  model_map: Record<string, string>;
-  enabled: boolean;
-  disabled_reason: string | null;
-  notes: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -27,20 +14,8 @@ export interface SealedChannelRow extends ChannelRow {
 }
 
 /** What staff set; the key arrives sealed, with its hint. */
-export interface ChannelFields {
-  name: string;
-  kind: ChannelKind;
-  base_url: string;
-  api_version: string | null;
+export interface ChannelFields extends ChannelSettings {
   api_key_sealed: string | null;
-  api_key_hint: string | null;
-  priority: number;
-  weight: number;
-  models: string[];
-  model_map: Record<string, string>;
-  enabled: boolean;
-  disabled_reason: string | null;
-  notes: string;
 }
 
 const COLUMNS =

@@ -1,26 +1,11 @@
+import type { PackageView } from '../../contract/console-api.js';
 import type { Pools, Queryable } from '../../infra/db.js';
 
-export interface Package {
-  id: number;
-  name: string;
-  description: string;
-  daily_request_limit: number | null;
-  daily_token_limit: number | null;
-  rpm_limit: number | null;
-  /** Micro-dollars, like every credit column. */
-  daily_credit_limit: number | null;
-  five_hour_request_limit: number | null;
-  five_hour_token_limit: number | null;
-  five_hour_credit_limit: number | null;
-  weekly_request_limit: number | null;
-  weekly_token_limit: number | null;
-  weekly_credit_limit: number | null;
-  max_concurrent_streams: number | null;
-  /** Catalogue names (or `prefix*`) the plan may use; empty = all. */
-  models: string[];
-  duration_days: number;
-  price_cents: number;
-  currency: string;
+/**
+ * A package row: the terms its view shows, credit limits in micro-dollars like every credit
+ * column (the view shows US dollars).
+ */
+export interface Package extends PackageView {
   status: 'active' | 'archived';
   created_at: Date;
 }

@@ -1,12 +1,7 @@
+import type { PaymentEventView } from '../../contract/admin-api.js';
 import type { Pools, Queryable } from '../../infra/db.js';
 
-export interface PaymentEvent {
-  id: number;
-  provider: string;
-  event_id: string;
-  order_no: string | null;
-  event_type: string;
-  outcome: string;
+export interface PaymentEvent extends Omit<PaymentEventView, 'received_at'> {
   received_at: Date;
 }
 

@@ -1,21 +1,11 @@
+import type { MeteredRequestView } from '../../contract/console-api.js';
+
 /** The columns of a usage_logs row that the customer's ledger and the admin search both show. */
-export interface MeteredRow {
-  request_id: string;
+export interface MeteredRow extends Omit<MeteredRequestView, 'created_at' | 'cost'> {
   created_at: Date;
   /** created_at as Postgres prints it (microseconds kept): the keyset cursor. */
   created_at_exact: string;
-  api_key_id: number | null;
-  model: string;
-  stream: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
   cost_micros: number;
-  status_code: number;
-  latency_ms: number;
-  refusal: string | null;
 }
 
 import { OUTCOMES, type Outcome } from '../../contract/console-api.js';

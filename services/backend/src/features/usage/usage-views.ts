@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../contract/console-api.js';
+import type { LedgerEntry, MeteredRequestView } from '../../contract/console-api.js';
 import type { UsageRequestView } from '../../contract/admin-api.js';
 import { microsToDollars } from '../../domain/money.js';
 import type { SearchRow } from './admin-usage-store.js';
@@ -6,7 +6,7 @@ import type { LedgerRow } from './ledger-store.js';
 import type { MeteredRow } from './metered-request.js';
 
 /** Those columns as both APIs show them: times in ISO 8601, the cost in US dollars. */
-export function meteredView(r: MeteredRow) {
+export function meteredView(r: MeteredRow): MeteredRequestView {
   return {
     request_id: r.request_id,
     created_at: r.created_at.toISOString(),
