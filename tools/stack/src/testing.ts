@@ -171,6 +171,35 @@ export async function waitForRows<T extends import('pg').QueryResultRow>(
   }
 }
 
+/** Presses Pay on the fake Stripe Checkout page at `checkoutUrl`: the session completes and its webhook goes out. */
+export function payOnFakeStripe(checkoutUrl: string, stack: Pick<StackInfo, 'payments'> = testStack()): Promise<Response> {
+  const sessionId = checkoutUrl.split('/').pop();
+  return fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+}
+
+/**
+ * Runs `use` with the URL of an empty database of its own (made by the owner role, which
+ * makes and migrates databases), and drops it afterwards, connections and all.
+ */
+export async function withScratchDatabase(name: string, use: (url: string) => Promise<void>): Promise<void> {
+  const pg = (await import('pg')).default;
+  const { ownerUrl } = testStack().postgres;
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(`DROP DATABASE IF EXISTS ${name}`);
+    await owner.query(`CREATE DATABASE ${name}`);
+    await use(ownerUrl.replace(/\/[^/]+$/, `/${name}`));
+  } finally {
+    await owner.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await owner.end();
+  }
+}
+
 /**
  * A backend instance of the test's own (same databases, Redis and upstream as the test
  * stack, not behind nginx), for tests that stop or kill it.

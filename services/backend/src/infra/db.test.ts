@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { testStack } from '@codex-gateway/stack/testing';
+import { testStack, withScratchDatabase } from '@codex-gateway/stack/testing';
 import { loadConfig } from './config.js';
 import { checkConnectionBudget, ConnectionBudgetError, withTransaction } from './db.js';
 import { createLogger } from './logger.js';
@@ -28,14 +28,7 @@ describe('database startup checks', () => {
   });
 
   test('several replicas migrating one database at once apply each migration exactly once', async () => {
-    const dbName = `migrate_race_${process.pid}`;
-    // Databases are made and migrated by the owner role.
-    const admin = new pg.Client({ connectionString: stack.postgres.ownerUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-      await admin.query(`CREATE DATABASE ${dbName}`);
-      const url = stack.postgres.ownerUrl.replace(/\/[^/]+$/, `/${dbName}`);
+    await withScratchDatabase(`migrate_race_${process.pid}`, async (url) => {
       const logger = createLogger({ logLevel: 'silent', instanceId: 'migrate-test' });
       const results = await Promise.all([1, 2, 3, 4].map(() => runMigrations(url, logger)));
       const applied = results.flat();
@@ -49,10 +42,7 @@ describe('database startup checks', () => {
         [...applied].sort(),
       );
       await check.end();
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   });
 
   test('a connection whose ROLLBACK failed is destroyed, never handed to the next caller', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createConsoleClient, signedUpPerson } from '@codex-gateway/stack/console-client';
-import { adminApi, postJson, statusesOnEveryWorker, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi, payOnFakeStripe, postJson, statusesOnEveryWorker, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -195,12 +195,7 @@ describe('console: buying, orders and redemption', () => {
     assert.equal((await status('x'.repeat(32))).status, 404);
     assert.equal((await status(sig)).body.status, 'pending');
 
-    const sessionId = order.body.checkout_url.split('/').pop();
-    const paid = await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const paid = await payOnFakeStripe(order.body.checkout_url);
     assert.equal(paid.status, 200);
     await waitFor('fulfilled', async () => (await status(sig)).body.status === 'fulfilled', 10_000, 100);
     const mine = await client.call('GET', '/packages');

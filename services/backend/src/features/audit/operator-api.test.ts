@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import { adminApi, getWithKey, postJson, readMail, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi, getWithKey, payOnFakeStripe, postJson, readMail, testStack, waitFor } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -199,12 +199,7 @@ describe('orders and codes for staff', () => {
   test('an order’s detail shows the provider’s events in order; a refund is audited', async () => {
     const { key, packageId } = await admin.buyer({ price_cents: 700 });
     const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
-    const sessionId = created.body.checkout_url.split('/').pop();
-    await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await payOnFakeStripe(created.body.checkout_url);
     await waitFor(
       'fulfilled',
       async () => (await getWithKey(`${stack.gatewayUrl}/v1/orders/${created.body.order_no}`, key)).body.includes('fulfilled'),
@@ -252,12 +247,7 @@ describe('the operator overview', () => {
     const before = (await admin.call('GET', '/overview')).body;
     const { key, packageId, userId } = await admin.buyer({ price_cents: 2500, currency: 'EUR' });
     const order = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
-    const sessionId = order.body.checkout_url.split('/').pop();
-    await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await payOnFakeStripe(order.body.checkout_url);
     await waitFor('fulfilled', async () => (await getWithKey(`${stack.gatewayUrl}/v1/orders/${order.body.order_no}`, key)).body.includes('fulfilled'), 10_000);
     for (let i = 0; i < 3; i += 1) assert.equal((await postJson(`${stack.gatewayUrl}/v1/chat/completions`, key, chat)).status, 200);
 

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
 import { staffWithTotp } from '@codex-gateway/stack/console-client';
-import { stackEnv, testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
-import { type App, createApp } from '../../app.js';
+import { testSecrets, testStack, waitFor } from '@codex-gateway/stack/testing';
+import type { App } from '../../app.js';
+import { inProcessApp } from '../../test-support.js';
 import { loadConfig } from '../../infra/config.js';
 import { createChannelSealer } from './channel-crypto.js';
 
@@ -27,16 +27,17 @@ let b: App;
 const made: number[] = [];
 
 function makeApp(instance: string): App {
-  const config = loadConfig({
-    ...stackEnv(),
-    ADMIN_TOKEN: TOKEN,
-    INSTANCE_ID: instance,
-    DB_POOL_MAX: '4',
-    CHANNEL_PROBE_INTERVAL_MS: '0',
-    UPSTREAM_CHANNELS: JSON.stringify([{ name: ENV_NAME, baseUrl: `${upstreamBase}/v1`, apiKey: UPSTREAM_KEY, models: [MODEL], priority: 5 }]),
-  });
   const logger = pino({ level: 'debug', base: { instance } }, { write: (line: string) => void logs.push(line) });
-  return createApp(config, { logger, registry: new client.Registry() });
+  return inProcessApp(
+    instance,
+    {
+      ADMIN_TOKEN: TOKEN,
+      INSTANCE_ID: instance,
+      DB_POOL_MAX: '4',
+      UPSTREAM_CHANNELS: JSON.stringify([{ name: ENV_NAME, baseUrl: `${upstreamBase}/v1`, apiKey: UPSTREAM_KEY, models: [MODEL], priority: 5 }]),
+    },
+    logger,
+  );
 }
 
 const admin = (app: App) => ({

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import client from 'prom-client';
 import request from 'supertest';
-import { stackEnv, testStack, waitFor } from '@codex-gateway/stack/testing';
-import { type App, createApp } from '../../app.js';
-import { loadConfig } from '../../infra/config.js';
-import { createLogger } from '../../infra/logger.js';
+import { testStack, waitFor } from '@codex-gateway/stack/testing';
+import type { App } from '../../app.js';
+import { inProcessApp } from '../../test-support.js';
 
 const stack = testStack();
 const TOKEN = 'models-test-admin-token-0123456789';
@@ -17,16 +15,7 @@ const made = new Set<string>();
 let a: App;
 let b: App;
 
-function makeApp(instance: string): App {
-  const config = loadConfig({
-    ...stackEnv(),
-    ADMIN_TOKEN: TOKEN,
-    INSTANCE_ID: instance,
-    DB_POOL_MAX: '4',
-    CHANNEL_PROBE_INTERVAL_MS: '0',
-  });
-  return createApp(config, { logger: createLogger({ logLevel: 'silent', instanceId: instance }), registry: new client.Registry() });
-}
+const makeApp = (instance: string): App => inProcessApp(instance, { ADMIN_TOKEN: TOKEN, INSTANCE_ID: instance, DB_POOL_MAX: '4' });
 
 const call = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: object) => {
   const req = request(a.app)[method](`/api/admin${path}`).set('authorization', `Bearer ${TOKEN}`);

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
-import Stripe from 'stripe';
 import { type ConsoleClient, createConsoleClient, newEmail, signedUpPerson } from '@codex-gateway/stack/console-client';
 import { adminApi, type CaughtMail, getWithKey, linkFrom, postJson, readMail, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { deliverStripe, paidCheckoutEvent } from '../payments/test-support.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
-const stripe = new Stripe('sk_test_unused');
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'counting' }] };
 /** Longer than the stack's notice scan interval (1 s) several times over, and than a queued mail takes. */
 const SETTLE_MS = 3000;
@@ -42,45 +41,18 @@ async function personIn(locale: 'en' | 'zh') {
   return { email, client, userId, key };
 }
 
-/** A checkout.session.completed event for an order, signed as Stripe signs it. */
-function stripeEvent(orderNo: string, amount: number) {
-  const payload = JSON.stringify({
-    id: `evt_notice_${orderNo}`,
-    object: 'event',
-    type: 'checkout.session.completed',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      object: {
-        id: `cs_notice_${orderNo}`,
-        object: 'checkout.session',
-        client_reference_id: orderNo,
-        metadata: { order_no: orderNo },
-        amount_total: amount,
-        currency: 'usd',
-        payment_status: 'paid',
-        status: 'complete',
-      },
-    },
-  });
-  return { payload, header: stripe.webhooks.generateTestHeaderString({ payload, secret: stack.payments.stripeWebhookSecret }) };
-}
-
 /** Orders the package with Stripe and delivers its webhook `times` times at once, to nginx and to each backend. */
 async function buyAndPay(key: string, packageId: number, amountCents: number, times: number): Promise<string> {
   const created = await postJson(`${stack.gatewayUrl}/v1/orders`, key, { package_id: packageId, provider: 'stripe' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const orderNo = created.body.order_no as string;
-  const event = stripeEvent(orderNo, amountCents);
+  const event = paidCheckoutEvent(orderNo, amountCents, {
+    secret: stack.payments.stripeWebhookSecret,
+    id: `evt_notice_${orderNo}`,
+    sessionId: `cs_notice_${orderNo}`,
+  });
   const targets = [stack.gatewayUrl, ...stack.backends.map((b) => b.url)];
-  const answers = await Promise.all(
-    Array.from({ length: times }, (_, i) =>
-      fetch(`${targets[i % targets.length]}/api/payments/webhook/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': event.header },
-        body: event.payload,
-      }),
-    ),
-  );
+  const answers = await Promise.all(Array.from({ length: times }, (_, i) => deliverStripe(targets[i % targets.length]!, event)));
   assert.deepEqual(
     answers.map((a) => a.status),
     Array(times).fill(200),

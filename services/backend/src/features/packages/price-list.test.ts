@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import { signedUpPerson } from '@codex-gateway/stack/console-client';
-import { adminApi, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, testStack, withScratchDatabase } from '@codex-gateway/stack/testing';
 import { createLogger } from '../../infra/logger.js';
 import { runMigrations } from '../../infra/migrate.js';
 import { readPriceList, seedPriceList } from './price-list-seed.js';
@@ -78,13 +78,7 @@ describe('the price list a new stack sells', () => {
   });
 
   test('the price list is seeded once per database: backends starting together add it once, and what the operator changed stays', async () => {
-    const dbName = `price_list_${process.pid}`;
-    const admin = new pg.Client({ connectionString: stack.postgres.ownerUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-      await admin.query(`CREATE DATABASE ${dbName}`);
-      const url = stack.postgres.ownerUrl.replace(/\/[^/]+$/, `/${dbName}`);
+    await withScratchDatabase(`price_list_${process.pid}`, async (url) => {
       await runMigrations(url, createLogger({ logLevel: 'silent', instanceId: 'price-list-test' }));
       const clients = await Promise.all(
         [1, 2, 3].map(async () => {
@@ -111,10 +105,7 @@ describe('the price list a new stack sells', () => {
       } finally {
         await Promise.all(clients.map((c) => c.end()));
       }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   });
 
   test('a price list entry the admin API would refuse is refused by the seed, naming the entry and the field', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { signedUpPerson } from '@codex-gateway/stack/console-client';
-import { adminApi, postJson, testStack } from '@codex-gateway/stack/testing';
+import { adminApi, payOnFakeStripe, postJson, testStack } from '@codex-gateway/stack/testing';
 import { periodStatus } from './period-status.js';
 
 const stack = testStack();
@@ -52,12 +52,7 @@ describe('periods that start later are queued', () => {
     const pkg = await admin.createPackage({ duration_days: 30, price_cents: 700 });
     const order = await client.call('POST', '/orders', { package_id: pkg.id, provider: 'stripe' });
     assert.equal(order.status, 201, order.text);
-    const sessionId = order.body.checkout_url.split('/').pop();
-    const paid = await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${sessionId}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const paid = await payOnFakeStripe(order.body.checkout_url);
     assert.equal(paid.status, 200);
 
     const mine = (await client.call('GET', '/packages')).body;

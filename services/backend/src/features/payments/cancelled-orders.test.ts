@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Stripe from 'stripe';
 import { createConsoleClient, signedUpPerson } from '@codex-gateway/stack/console-client';
 import { adminApi, testStack } from '@codex-gateway/stack/testing';
+import { deliverStripe, paidCheckoutEvent } from './test-support.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
 const fake = stack.payments.fakeUrl!;
-const stripe = new Stripe('sk_test_unused');
 
 /** A signed-in customer with a pending order for a new package: the order and the link the provider sends them back with. */
 async function pendingOrder(provider: 'stripe' | 'epay', price = 1500, currency = provider === 'epay' ? 'CNY' : 'USD') {
@@ -35,33 +34,9 @@ async function cancel(orderNo: string, sig: unknown) {
   return anyone.call('POST', `/order-status/${orderNo}/cancel`, sig === undefined ? {} : { sig });
 }
 
-/** A checkout.session.completed for the order, signed as Stripe signs it. */
-function paidEvent(orderNo: string, amount: number, id: string) {
-  const payload = JSON.stringify({
-    id,
-    object: 'event',
-    type: 'checkout.session.completed',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      object: {
-        id: `cs_test_${orderNo}`,
-        object: 'checkout.session',
-        client_reference_id: orderNo,
-        metadata: { order_no: orderNo },
-        amount_total: amount,
-        currency: 'usd',
-        payment_status: 'paid',
-        status: 'complete',
-      },
-    },
-  });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.payments.stripeWebhookSecret });
-  return fetch(`${stack.gatewayUrl}/api/payments/webhook/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': header },
-    body: payload,
-  });
-}
+/** A checkout.session.completed for the order, signed as Stripe signs it, posted through nginx. */
+const paidEvent = (orderNo: string, amount: number, id: string) =>
+  deliverStripe(stack.gatewayUrl, paidCheckoutEvent(orderNo, amount, { secret: stack.payments.stripeWebhookSecret, id }));
 
 describe('cancelling a payment', () => {
   test("Stripe's Cancel leads to a page that cancels the order, and the checkout can no longer be paid", async () => {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Stripe from 'stripe';
 import { signEpay } from '@codex-gateway/fake-payments';
 import { signedUpPerson } from '@codex-gateway/stack/console-client';
 import { adminApi, getWithKey, postJson, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { deliverStripe, paidCheckoutEvent } from './test-support.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
 const fake = stack.payments.fakeUrl!;
-const stripe = new Stripe('sk_test_unused');
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'paid' }] };
 
 /** A package for sale; the stack's EPay merchant takes CNY (EPAY_CURRENCY's default). */
@@ -32,36 +31,8 @@ async function fakeCall(path: string, body: unknown = {}) {
 }
 
 /** A checkout.session.completed event for an order, signed as Stripe signs it. */
-function stripeEvent(orderNo: string, amount: number, opts: { id?: string; timestamp?: number; secret?: string } = {}) {
-  const payload = JSON.stringify({
-    id: opts.id ?? `evt_test_${orderNo}`,
-    object: 'event',
-    type: 'checkout.session.completed',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      object: {
-        id: `cs_test_${orderNo}`,
-        object: 'checkout.session',
-        client_reference_id: orderNo,
-        metadata: { order_no: orderNo },
-        amount_total: amount,
-        currency: 'usd',
-        payment_status: 'paid',
-        status: 'complete',
-      },
-    },
-  });
-  const header = stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? stack.payments.stripeWebhookSecret, timestamp: opts.timestamp });
-  return { payload, header };
-}
-
-function deliverStripe(url: string, e: { payload: string; header: string }) {
-  return fetch(`${url}/api/payments/webhook/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': e.header },
-    body: e.payload,
-  });
-}
+const stripeEvent = (orderNo: string, amount: number, opts: { id?: string; timestamp?: number; secret?: string } = {}) =>
+  paidCheckoutEvent(orderNo, amount, { ...opts, id: opts.id ?? `evt_test_${orderNo}`, secret: opts.secret ?? stack.payments.stripeWebhookSecret });
 
 function epayNotify(orderNo: string, money: string, tradeNo = `T${orderNo}`) {
   const params: Record<string, string> = {

@@ -4,12 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import client from 'prom-client';
 import request from 'supertest';
-import { adminApi, freePort, stackEnv, startRedis, testDir, testStack } from '@codex-gateway/stack/testing';
-import { createApp, type App } from '../../app.js';
-import { loadConfig } from '../../infra/config.js';
-import { createLogger } from '../../infra/logger.js';
+import { adminApi, freePort, startRedis, testDir, testStack } from '@codex-gateway/stack/testing';
+import type { App } from '../../app.js';
+import { inProcessApp, okCompletion } from '../../test-support.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -22,16 +20,7 @@ function holdingUpstream() {
     let body = '';
     for await (const part of req) body += part;
     if (body.includes('"hold"')) await held;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        id: 'chatcmpl-loss',
-        object: 'chat.completion',
-        created: 1,
-        model: 'gpt-4o-mini',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-      }),
-    );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(okCompletion('chatcmpl-loss')));
   });
   return { server, release };
 }
@@ -47,15 +36,12 @@ describe('losing Redis', () => {
   before(async () => {
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     redis = await startRedis({ dir: path.join(testDir(), 'redis-loss'), port: await freePort(), logDir: testDir(), name: 'redis-loss' });
-    const config = loadConfig({
-      ...stackEnv(),
+    app = inProcessApp('redis-loss', {
       REDIS_URL: redis.url,
       REDIS_COMMAND_TIMEOUT_MS: '300',
       UPSTREAM_BASE_URL: `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}/v1`,
-      CHANNEL_PROBE_INTERVAL_MS: '0',
       DB_POOL_MAX: '3',
     });
-    app = createApp(config, { logger: createLogger({ logLevel: 'silent', instanceId: 'redis-loss' }), registry: new client.Registry() });
   });
   after(async () => {
     upstream.release();

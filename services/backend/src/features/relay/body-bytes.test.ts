@@ -2,24 +2,15 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import client from 'prom-client';
 import request from 'supertest';
-import { adminApi, stackEnv, testStack } from '@codex-gateway/stack/testing';
-import { createApp, type App } from '../../app.js';
-import { loadConfig } from '../../infra/config.js';
-import { createLogger } from '../../infra/logger.js';
+import { adminApi, testStack } from '@codex-gateway/stack/testing';
+import type { App } from '../../app.js';
+import { inProcessApp, okCompletion } from '../../test-support.js';
 
 const stack = testStack();
 const admin = adminApi(stack);
 
-const completion = JSON.stringify({
-  id: 'chatcmpl-bytes',
-  object: 'chat.completion',
-  created: 1,
-  model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-});
+const completion = JSON.stringify(okCompletion('chatcmpl-bytes'));
 const chunk = (delta: object, usage: object | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bytes', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: delta ? [{ index: 0, delta, finish_reason: null }] : [], usage })}\n\n`;
 
@@ -49,14 +40,7 @@ describe('the body the upstream receives', () => {
   before(async () => {
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     const { port } = upstream.server.address() as AddressInfo;
-    const config = loadConfig({
-      ...stackEnv(),
-      ADMIN_TOKEN: stack.adminToken,
-      UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`,
-      CHANNEL_PROBE_INTERVAL_MS: '0',
-      DB_POOL_MAX: '3',
-    });
-    app = createApp(config, { logger: createLogger({ logLevel: 'silent', instanceId: 'body-bytes' }), registry: new client.Registry() });
+    app = inProcessApp('body-bytes', { ADMIN_TOKEN: stack.adminToken, UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`, DB_POOL_MAX: '3' });
     ({ key } = await admin.customer());
   });
   after(async () => {

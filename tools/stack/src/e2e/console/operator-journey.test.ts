@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { signedUpPerson } from '../../console-client.js';
 import { type Browser, launchBrowser, newConsoleContext, type Page, screenshot } from '../../browser.js';
 import { codeOf, enrolTwoFactor, signIn } from './sign-in.js';
-import { createOwner, postJson, testStack, waitFor } from '../../testing.js';
+import { createOwner, payOnFakeStripe, postJson, testStack, waitFor } from '../../testing.js';
 import { newEmail } from '../../console-client.js';
 
 const stack = testStack();
@@ -31,11 +31,7 @@ async function confirm(page: Page, button: string): Promise<void> {
 async function buy(person: Awaited<ReturnType<typeof signedUpPerson>>, packageId: number) {
   const order = await person.client.call('POST', '/orders', { package_id: packageId, provider: 'stripe' });
   assert.equal(order.status, 201, JSON.stringify(order.body));
-  await fetch(`${stack.payments.fakeUrl}/__fake/stripe/sessions/${order.body.checkout_url.split('/').pop()}/pay`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
+  await payOnFakeStripe(order.body.checkout_url, stack);
   const orderNo = order.body.order_no as string;
   await waitFor(`order ${orderNo} fulfilled`, async () => (await person.client.call('GET', `/orders/${orderNo}`)).body.status === 'fulfilled', 10_000);
   return order;
