@@ -31,6 +31,8 @@ function wallClock(timeZone: string, at: Date): { y: number; m: number; d: numbe
   return { y: +parts.year!, m: +parts.month!, d: +parts.day!, h: +parts.hour!, min: +parts.minute!, s: +parts.second! };
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
 // Formatting a date in a time zone is costly and every request asks: remember the answer
 // for the current second of each zone.
 const current = new Map<string, { second: number; day: string }>();
@@ -42,7 +44,7 @@ export function businessDay(timeZone: string, at?: Date): string {
   const memo = current.get(timeZone);
   if (!at && memo?.second === second) return memo.day;
   const { y, m, d } = wallClock(timeZone, now);
-  const day = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const day = `${y}-${pad2(m)}-${pad2(d)}`;
   if (!at) current.set(timeZone, { second, day });
   return day;
 }
@@ -87,5 +89,12 @@ export function isoInZone(timeZone: string, at: Date): string {
   const local = new Date(t.getTime() + offset * 60_000).toISOString().slice(0, 19);
   if (offset === 0) return `${local}Z`;
   const abs = Math.abs(offset);
-  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${local}${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/** `at` on the zone's wall clock to the minute, with the zone named as people read it: "2026-12-14 05:00 UTC", "… GMT+8". */
+export function wallTime(timeZone: string, at: Date): string {
+  const { y, m, d, h, min } = wallClock(timeZone, at);
+  const zone = new Intl.DateTimeFormat('en-CA', { timeZone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+  return `${y}-${pad2(m)}-${pad2(d)} ${pad2(h)}:${pad2(min)} ${zone}`;
 }

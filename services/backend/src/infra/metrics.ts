@@ -11,13 +11,11 @@ export type Registry = client.Registry;
  */
 export function createMetrics(registry: client.Registry) {
   client.collectDefaultMetrics({ register: registry });
+  // Into this worker's registry only: the cluster primary sums the workers' (a global one would count twice).
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new client.Counter<L>({ name, help, labelNames, registers: [registry] });
 
-  const httpRequests = new client.Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
+  const httpRequests = counter('http_requests_total', 'HTTP requests answered, by route pattern, method and status.', ['route', 'method', 'status']);
   const httpDuration = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time from request to the end of the response (streams included).',
@@ -41,53 +39,41 @@ export function createMetrics(registry: client.Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    tokens: new client.Counter({
-      name: 'gateway_tokens_total',
-      help: 'Tokens metered, by kind (prompt, completion).',
-      labelNames: ['kind'] as const,
-      registers: [registry],
-    }),
-    quotaRejections: new client.Counter({
-      name: 'gateway_quota_rejections_total',
-      help: 'Requests refused before the upstream: a limit (requests, tokens, credits, rate, streams), no_package, model (not in the plan), unknown_model (not in the catalogue).',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    refusals: new client.Counter({
-      name: 'gateway_refusals_total',
-      help: "Metered requests refused with 401, 403 or 429, by status, code and whether a row was written: recorded (the key's owner sees it), capped (past REFUSALS_PER_KEY_MINUTE), anonymous (no known key: counted here only).",
-      labelNames: ['status', 'code', 'recorded'] as const,
-      registers: [registry],
-    }),
+    tokens: counter('gateway_tokens_total', 'Tokens metered, by kind (prompt, completion).', ['kind']),
+    quotaRejections: counter(
+      'gateway_quota_rejections_total',
+      'Requests refused before the upstream: a limit (requests, tokens, credits, rate, streams), no_package, model (not in the plan), unknown_model (not in the catalogue).',
+      ['reason'],
+    ),
+    refusals: counter(
+      'gateway_refusals_total',
+      "Metered requests refused with 401, 403 or 429, by status, code and whether a row was written: recorded (the key's owner sees it), capped (past REFUSALS_PER_KEY_MINUTE), anonymous (no known key: counted here only).",
+      ['status', 'code', 'recorded'],
+    ),
     activeStreams: new client.Gauge({
       name: 'gateway_active_streams',
       help: 'Streaming responses being relayed right now.',
       registers: [registry],
     }),
-    redisFallbacks: new client.Counter({
-      name: 'gateway_redis_fallbacks_total',
-      help: 'Quota checks and usage records that went to Postgres because Redis could not take them, by use (quota, usage) and reason (down, oom, readonly…).',
-      labelNames: ['use', 'reason'] as const,
-      registers: [registry],
-    }),
-    upstreamAttempts: new client.Counter({
-      name: 'gateway_upstream_attempts_total',
-      help: 'Requests sent to an upstream channel, by outcome (ok, http_5xx, error, timeout).',
-      labelNames: ['channel', 'outcome'] as const,
-      registers: [registry],
-    }),
-    accountMails: new client.Counter({
-      name: 'gateway_account_mails_total',
-      help: 'Mail jobs handled: the console (verify, reset, signup-taken) and customer notices (receipt, limit-warning, package-ending), by outcome: sent, capped (the hourly cap of the address), failed, skipped (no account in that state, or the notice turned off), duplicate (a notice already sent), expired (queued too long).',
-      labelNames: ['kind', 'outcome'] as const,
-      registers: [registry],
-    }),
-    channelEvents: new client.Counter({
-      name: 'gateway_channel_events_total',
-      help: "Changes of a channel's health seen by this instance: opened (cooling down), closed (back in use), disabled (the upstream refused its key).",
-      labelNames: ['channel', 'event'] as const,
-      registers: [registry],
-    }),
+    redisFallbacks: counter(
+      'gateway_redis_fallbacks_total',
+      'Quota checks and usage records that went to Postgres because Redis could not take them, by use (quota, usage) and reason (down, oom, readonly…).',
+      ['use', 'reason'],
+    ),
+    upstreamAttempts: counter('gateway_upstream_attempts_total', 'Requests sent to an upstream channel, by outcome (ok, http_5xx, error, timeout).', [
+      'channel',
+      'outcome',
+    ]),
+    accountMails: counter(
+      'gateway_account_mails_total',
+      'Mail jobs handled: the console (verify, reset, signup-taken) and customer notices (receipt, limit-warning, package-ending), by outcome: sent, capped (the hourly cap of the address), failed, skipped (no account in that state, or the notice turned off), duplicate (a notice already sent), expired (queued too long).',
+      ['kind', 'outcome'],
+    ),
+    channelEvents: counter(
+      'gateway_channel_events_total',
+      "Changes of a channel's health seen by this instance: opened (cooling down), closed (back in use), disabled (the upstream refused its key).",
+      ['channel', 'event'],
+    ),
   };
 
   const dbQueryDuration = new client.Histogram({

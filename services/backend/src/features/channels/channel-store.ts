@@ -1,4 +1,5 @@
 import type { Pools, Queryable } from '../../infra/db.js';
+import { updateRow } from '../../infra/row-update.js';
 import type { ChannelSettings } from '../../contract/admin-api.js';
 
 /** A channel row without its sealed key: what views and the audit log are made from. */
@@ -41,6 +42,9 @@ const EDITABLE: ReadonlySet<string> = new Set<keyof ChannelFields>([
 export const isNameTaken = (err: unknown) => (err as { code?: string; constraint?: string }).code === '23505';
 
 const columnValue = (column: string, v: unknown) => (column === 'model_map' ? JSON.stringify(v) : v);
+
+// null is a value here too: no key, no reason.
+const TABLE = { name: 'channels', key: 'id', columns: COLUMNS, editable: EDITABLE, toValue: columnValue };
 
 /**
  * Upstream channels. Reads and writes on the primary (the table is small, and a change must
@@ -89,15 +93,8 @@ export function createChannelStore({ pools }: { pools: Pools }) {
     },
 
     /** Throws a unique violation (isNameTaken) when renamed to a name in use. */
-    async update(tx: Queryable, id: number, change: Partial<ChannelFields>): Promise<ChannelRow | undefined> {
-      // Only known columns, whatever the caller passes; null is a value (no key, no reason).
-      const fields = Object.entries(change).filter(([column, v]) => v !== undefined && EDITABLE.has(column));
-      const sets = fields.map(([column], i) => `${column} = $${i + 2}`);
-      const { rows } = await tx.query<ChannelRow>(`UPDATE channels SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-        id,
-        ...fields.map(([column, v]) => columnValue(column, v)),
-      ]);
-      return rows[0];
+    update(tx: Queryable, id: number, change: Partial<ChannelFields>): Promise<ChannelRow | undefined> {
+      return updateRow<ChannelRow>(tx, TABLE, id, change);
     },
 
     async delete(tx: Queryable, id: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Pools, Queryable } from '../../infra/db.js';
+import { updateRow } from '../../infra/row-update.js';
 
 /** A catalogue row; prices are micro-dollars per million tokens. */
 export interface ModelRow {
@@ -20,6 +21,8 @@ export type ModelChange = Partial<Omit<NewModel, 'name'>>;
 
 const COLUMNS = 'name, input_price_micros, cached_input_price_micros, output_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
 const EDITABLE = new Set(['input_price_micros', 'cached_input_price_micros', 'output_price_micros', 'max_output_tokens', 'enabled', 'notes']);
+
+const TABLE = { name: 'models', key: 'name', columns: COLUMNS, editable: EDITABLE };
 
 /** The model catalogue. On the primary throughout: it is small, and a price must apply as soon as it is set. */
 export function createModelStore({ pools }: { pools: Pools }) {
@@ -49,15 +52,9 @@ export function createModelStore({ pools }: { pools: Pools }) {
       return rows[0];
     },
 
-    async update(tx: Queryable, name: string, change: ModelChange): Promise<ModelRow | undefined> {
-      // Only known columns, whatever the caller passes; null is a value (cached price = input price).
-      const fields = Object.entries(change).filter(([column, v]) => v !== undefined && EDITABLE.has(column));
-      const sets = fields.map(([column], i) => `${column} = $${i + 2}`);
-      const { rows } = await tx.query<ModelRow>(`UPDATE models SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`, [
-        name,
-        ...fields.map(([, v]) => v),
-      ]);
-      return rows[0];
+    /** null is a value: a cached price of null means the input price. */
+    update(tx: Queryable, name: string, change: ModelChange): Promise<ModelRow | undefined> {
+      return updateRow<ModelRow>(tx, TABLE, name, change);
     },
 
     async delete(tx: Queryable, name: string): Promise<boolean> {

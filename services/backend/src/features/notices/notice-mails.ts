@@ -1,6 +1,7 @@
 import { compose } from '../accounts/account-mails.js';
 import type { Locale } from '../../contract/console-api.js';
 import type { Mail } from '../accounts/mailer.js';
+import { wallTime } from '../../domain/business-day.js';
 
 /** What a limit warning is about: a weekly limit (any measure) or the daily credit limit. */
 export type WatchedWindow = 'week' | 'day';
@@ -58,23 +59,7 @@ function usage(measure: Measure, used: number, limit: number, locale: Locale | n
 }
 
 /** An instant in the business time zone, with the zone named: "2026-12-14 05:00 UTC". */
-export function instant(ms: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
-}
+export const instant = (ms: number, timeZone: string): string => wallTime(timeZone, new Date(ms));
 
 const limitName: Record<WatchedWindow, Record<Measure, { en: string; zh: string }>> = {
   week: {

@@ -1,5 +1,6 @@
 import type { PackageView } from '../../contract/console-api.js';
 import type { Pools, Queryable } from '../../infra/db.js';
+import { updateRow } from '../../infra/row-update.js';
 
 /**
  * A package row: the terms its view shows, credit limits in micro-dollars like every credit
@@ -72,6 +73,8 @@ export async function insertPackage(db: Queryable, p: NewPackage): Promise<Packa
   return rows[0]!;
 }
 
+const TABLE = { name: 'packages', key: 'id', columns: COLUMNS, editable: EDITABLE };
+
 export function createPackageStore({ pools }: { pools: Pools }) {
   return {
     create: (p: NewPackage, db: Queryable = pools.primary): Promise<Package> => insertPackage(db, p),
@@ -92,15 +95,8 @@ export function createPackageStore({ pools }: { pools: Pools }) {
     },
 
     /** Changes what is sold from now on; periods already granted keep the terms they copied. */
-    async update(tx: Queryable, id: number, change: Partial<NewPackage & { status: Package['status'] }>): Promise<Package | undefined> {
-      // Only known columns, whatever the caller passes.
-      const fields = Object.entries(change).filter(([name, v]) => v !== undefined && EDITABLE.has(name));
-      const sets = fields.map(([name], i) => `${name} = $${i + 2}`);
-      const { rows } = await tx.query<Package>(`UPDATE packages SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-        id,
-        ...fields.map(([, v]) => v),
-      ]);
-      return rows[0];
+    update(tx: Queryable, id: number, change: Partial<NewPackage & { status: Package['status'] }>): Promise<Package | undefined> {
+      return updateRow<Package>(tx, TABLE, id, change);
     },
 
     /** On the primary: a package is often granted right after it is created. */

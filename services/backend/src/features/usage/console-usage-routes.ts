@@ -26,6 +26,8 @@ const ledgerQuery = z.object({
   status: queryInt(100, 599).optional(),
 });
 
+const csvQuery = ledgerQuery.omit({ limit: true, cursor: true });
+
 async function write(res: Response, chunk: string): Promise<void> {
   if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
 }
@@ -41,6 +43,16 @@ interface Deps {
 export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZone }: Deps): Router {
   const router = createRouter();
   const access = SIGNED_IN;
+  /** The page and the CSV filter alike: this person's rows, days in the business time zone. */
+  const ledgerFilter = (userId: number, q: z.infer<typeof csvQuery>): Omit<LedgerFilter, 'limit'> => ({
+    userId,
+    keyId: q.key_id,
+    model: q.model,
+    day: q.date,
+    timeZone,
+    outcome: q.outcome,
+    status: q.status,
+  });
 
   route(router, 'get', '/usage/today', { access, summary: 'My counts today and the limits' }, async (_in, res) => {
     const { account } = requireCaller(res);
@@ -76,17 +88,7 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
 
   route(router, 'get', '/ledger', { access, summary: 'My requests, newest first (keyset pages)', query: ledgerQuery }, async ({ query: q }, res) => {
     const { account } = requireCaller(res);
-    const rows = await ledger.page({
-      userId: account.id,
-      keyId: q.key_id,
-      model: q.model,
-      day: q.date,
-      timeZone,
-      outcome: q.outcome,
-      status: q.status,
-      after: decodeCursor(q.cursor || undefined),
-      limit: q.limit + 1,
-    });
+    const rows = await ledger.page({ ...ledgerFilter(account.id, q), after: decodeCursor(q.cursor || undefined), limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     res.json({
       data: page.map(entryView),
@@ -94,19 +96,9 @@ export function createConsoleUsageRoutes({ todayUsage, dailyUsage, ledger, timeZ
     } satisfies LedgerPage);
   });
 
-  const csvQuery = ledgerQuery.omit({ limit: true, cursor: true });
   route(router, 'get', '/ledger.csv', { access, summary: 'My requests as CSV', query: csvQuery, produces: 'text/csv' }, async ({ query: q }, res) => {
     const { account } = requireCaller(res);
-    const filter: LedgerFilter = {
-      userId: account.id,
-      keyId: q.key_id,
-      model: q.model,
-      day: q.date,
-      timeZone,
-      outcome: q.outcome,
-      status: q.status,
-      limit: CSV_PAGE,
-    };
+    const filter: LedgerFilter = { ...ledgerFilter(account.id, q), limit: CSV_PAGE };
     let rows = await ledger.page(filter);
     res.set({
       'content-type': 'text/csv; charset=utf-8',
