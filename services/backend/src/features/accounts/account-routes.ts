@@ -33,6 +33,14 @@ interface Deps {
 export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCookies }: Deps): Router {
   const router = createRouter();
 
+  /** A link mailed to an address: 202 whether or not it has an account, so the answer tells nobody. */
+  function mailingRoute(path: string, summary: string, mail: (email: string) => Promise<void>): void {
+    route(router, 'post', path, { access: ANYONE, summary, body: emailRequest, status: 202 }, async ({ body }, res) => {
+      await mail(body.email);
+      res.status(202).json({});
+    });
+  }
+
   route(router, 'get', '/session', { access: ANYONE, summary: 'Who is signed in, and the CSRF token to send' }, (_in, res, req) => {
     const signedIn = caller(res);
     res.set('cache-control', 'no-store');
@@ -66,16 +74,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCooki
     },
   );
 
-  route(
-    router,
-    'post',
-    '/auth/resend-verification',
-    { access: ANYONE, summary: 'Mail the verification link again', body: emailRequest, status: 202 },
-    async ({ body }, res) => {
-      await service.resendVerification(body.email);
-      res.status(202).json({});
-    },
-  );
+  mailingRoute('/auth/resend-verification', 'Mail the verification link again', (email) => service.resendVerification(email));
 
   route(router, 'post', '/auth/sign-in', { access: ANYONE, summary: 'Sign in (sets the session cookie)', body: signInRequest }, async ({ body }, res, req) => {
     // A new id at every sign-in: a session id planted before it is worth nothing after.
@@ -102,16 +101,7 @@ export function createAccountRoutes({ service, sessions, apiBaseUrl, secureCooki
     },
   );
 
-  route(
-    router,
-    'post',
-    '/auth/forgot-password',
-    { access: ANYONE, summary: 'Mail a password-reset link', body: emailRequest, status: 202 },
-    async ({ body }, res) => {
-      await service.forgotPassword(body.email);
-      res.status(202).json({});
-    },
-  );
+  mailingRoute('/auth/forgot-password', 'Mail a password-reset link', (email) => service.forgotPassword(email));
 
   route(
     router,

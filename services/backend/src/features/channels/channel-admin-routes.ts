@@ -61,6 +61,13 @@ export function createChannelAdminRoutes({ channels, directory, health, service,
   const ofRow = (row: ChannelRow) => ({ view: rowView(row), runtime: runtimeOf(row, undefined) });
   const ofEnv = (c: RuntimeChannel) => ({ view: envView(c), runtime: c });
 
+  /** The channel a path names: 404 for an environment key that names none. */
+  function knownRef(param: string): ChannelRef {
+    const ref = refParam(param);
+    if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
+    return ref;
+  }
+
   async function one(ref: ChannelRef): Promise<ChannelView> {
     const env = typeof ref === 'string' ? directory.envChannel(ref) : undefined;
     const row = typeof ref === 'number' ? await channels.get(ref) : undefined;
@@ -87,9 +94,7 @@ export function createChannelAdminRoutes({ channels, directory, health, service,
     '/channels/:ref',
     { access: manage, summary: 'Change a channel', params: refParams, body: channelChange },
     async ({ params, body }, res) => {
-      const ref = refParam(params.ref);
-      if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
-      const row = await service.update(actorOf(res), ref, body);
+      const row = await service.update(actorOf(res), knownRef(params.ref), body);
       res.json((await views([ofRow(row)]))[0]);
     },
   );
@@ -100,9 +105,7 @@ export function createChannelAdminRoutes({ channels, directory, health, service,
     '/channels/:ref',
     { access: manage, summary: 'Remove a channel', params: refParams, status: 204, produces: 'none' },
     async ({ params }, res) => {
-      const ref = refParam(params.ref);
-      if (typeof ref === 'string' && !directory.envChannel(ref)) throw notFound();
-      await service.delete(actorOf(res), ref);
+      await service.delete(actorOf(res), knownRef(params.ref));
       res.status(204).end();
     },
   );

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { type AuthFailureLimiter, TooManyFailuresError } from '../../infra/auth-failure-limiter.js';
 import { HttpError, NO_RETRY, UnauthorizedError } from '../../infra/errors.js';
 import type { Access } from '../../infra/routes.js';
@@ -62,6 +62,9 @@ export function createApiKeyAuthenticator({ keys, failures }: { keys: KeyService
 }
 
 export type ApiKeyAuthenticator = ReturnType<typeof createApiKeyAuthenticator>;
+
+/** The caller of a route behind apiKeyAuth or apiKeyAccess, which leave it in res.locals.auth. */
+export const keyCaller = (res: Response): ApiKeyAuth => res.locals.auth as ApiKeyAuth;
 
 /** The authenticator as middleware: the caller is left in res.locals.auth. */
 export function apiKeyAuth(authenticate: ApiKeyAuthenticator): RequestHandler {

@@ -3,7 +3,7 @@ import { redeemRequest, type RedeemAnswer } from '../../contract/console-api.js'
 import { createRouter, route, type Access } from '../../infra/routes.js';
 import { actorMay, actorOf, requires } from '../../infra/staff-access.js';
 import { requireCaller, SIGNED_IN } from '../accounts/session-auth.js';
-import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import { keyCaller } from '../keys/api-key-auth.js';
 import { redeemedPeriodView, withPeriodStatus } from '../packages/package-views.js';
 import { businessDay } from '../../domain/business-day.js';
 import { codeCsvQuery, codeListQuery, newCodesRequest, voidCodesRequest } from './redemption-schemas.js';
@@ -71,7 +71,7 @@ export function createRedeemRoutes({ redemption, access, timeZone }: { redemptio
     '/redeem',
     { access, summary: 'Redeem a code for its package', body: redeemRequest, middleware, status: 201 },
     async ({ body }, res) => {
-      const { userId } = res.locals.auth as ApiKeyAuth;
+      const { userId } = keyCaller(res);
       const { code } = body;
       const { period } = await redemption.redeem(userId, code);
       res.status(201).json({ object: 'redemption', ...withPeriodStatus(period, businessDay(timeZone)) });

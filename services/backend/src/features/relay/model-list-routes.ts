@@ -1,7 +1,7 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { type Access, createRouter, route } from '../../infra/routes.js';
-import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import { keyCaller } from '../keys/api-key-auth.js';
 import type { ModelPrice } from '../models/model-catalogue.js';
 import type { OfferedModels } from '../models/offered-models.js';
 import { modelNotFound } from './admission.js';
@@ -14,7 +14,7 @@ import { modelNotFound } from './admission.js';
  */
 export function createModelListRoutes({ offered, access }: { offered: Pick<OfferedModels, 'list'>; access: Access }): Router {
   const router = createRouter();
-  const listed = (res: Response): Promise<ModelPrice[]> => offered.list((res.locals.auth as ApiKeyAuth).userId);
+  const listed = (res: Response): Promise<ModelPrice[]> => offered.list(keyCaller(res).userId);
   const modelObject = (m: ModelPrice) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'codex-gateway' });
 
   route(router, 'get', '/models', { access, summary: 'The models your package may use' }, async (_in, res) => {

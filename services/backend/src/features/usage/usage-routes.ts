@@ -3,7 +3,7 @@ import { NotFoundError } from '../../infra/errors.js';
 import { type Access, createRouter, route } from '../../infra/routes.js';
 import { idParams } from '../../infra/validation.js';
 import { requires } from '../../infra/staff-access.js';
-import type { ApiKeyAuth } from '../keys/api-key-auth.js';
+import { keyCaller } from '../keys/api-key-auth.js';
 import type { DailyUsageStore } from './daily-usage-store.js';
 import type { TodayUsage } from './today-usage.js';
 import { dayRangeQuery } from './usage-schemas.js';
@@ -12,7 +12,7 @@ import { dayRangeQuery } from './usage-schemas.js';
 export function createCustomerUsageRoutes({ todayUsage, access }: { todayUsage: TodayUsage; access: Access }): Router {
   const router = createRouter();
   route(router, 'get', '/usage', { access, summary: "Today's counts, the limits, the package and its end" }, async (_in, res) => {
-    const { userId } = res.locals.auth as ApiKeyAuth;
+    const { userId } = keyCaller(res);
     res.json({ object: 'usage', ...(await todayUsage(userId)) });
   });
   return router;
