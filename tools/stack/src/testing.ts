@@ -23,6 +23,14 @@ export { freePort } from './ports.js';
 import { freePort as freePortLocal } from './ports.js';
 export { waitFor };
 
+/**
+ * Until the wall clock has passed `instant` (ms since the epoch): a timer may fire a
+ * millisecond early by Date.now(), so it waits again until it has.
+ */
+export async function untilPast(instant: number): Promise<void> {
+  while (Date.now() <= instant) await new Promise((resolve) => setTimeout(resolve, instant - Date.now() + 1));
+}
+
 /** A GET on a new connection each time, so node:cluster hands it to the next worker. */
 export async function getOnNewConnection(
   url: string,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import client from 'prom-client';
 import request from 'supertest';
 import { createMockUpstream, type MockUpstream } from '@codex-gateway/mock-upstream';
-import { adminApi, metricSum, stackEnv, testStack, waitFor } from '@codex-gateway/stack/testing';
+import { adminApi, metricSum, stackEnv, testStack, untilPast, waitFor } from '@codex-gateway/stack/testing';
 import { createApp, type App } from '../../app.js';
 import { loadConfig } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
@@ -38,7 +38,7 @@ const channelView = async (app: App, name: string) =>
 async function untilCooledDown(app: App, name: string): Promise<void> {
   const { health } = await channelView(app, name);
   assert.equal(health.state, 'open', `${name} is cooling down`);
-  await sleep(Math.max(0, Date.parse(health.open_until!) - Date.now() + 1));
+  await untilPast(Date.parse(health.open_until!));
   assert.equal((await channelView(app, name)).health.state, 'half_open');
 }
 
