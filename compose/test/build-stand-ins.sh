@@ -73,4 +73,8 @@ build postgres postgres:15
 build redis redis:7
 build nginx nginx:1.28
 build prometheus prom/prometheus:v2.53.0
-log "ready: node:24-bookworm-slim postgres:15 redis:7 nginx:1.28 prom/prometheus:v2.53.0"
+# The Swarm stack's (npm run test:ha): etcd and HAProxy, and the test's own Docker engines.
+build etcd quay.io/coreos/etcd:v3.5.17
+build haproxy haproxy:2.6
+build engine codex-gateway-test/engine:latest
+log "ready: node:24-bookworm-slim postgres:15 redis:7 nginx:1.28 prom/prometheus:v2.53.0 quay.io/coreos/etcd:v3.5.17 haproxy:2.6 codex-gateway-test/engine"

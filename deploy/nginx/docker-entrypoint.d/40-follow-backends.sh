@@ -33,9 +33,13 @@ servers() { # the server lines of the replicas that answer, in a stable order
 }
 
 # Before nginx starts: the replicas that answer now; if none does yet, the service name
-# (resolved once by nginx) so that nginx can start, and the loop corrects it.
+# (resolved once by nginx) so that nginx can start, and the loop corrects it. A name that
+# does not resolve yet (a Swarm service with no task running) would stop nginx: then a
+# placeholder marked down, and nginx answers 502 until a replica joins.
 current="$(servers)"
-if [[ -z "$current" ]]; then current="$(server_line "$BACKEND_SERVICE")"; fi
+if [[ -z "$current" ]]; then
+  if getent hosts "$BACKEND_SERVICE" >/dev/null; then current="$(server_line "$BACKEND_SERVICE")"; else current="server 127.0.0.1:$port down;"; fi
+fi
 echo "$current" > "$list"
 echo "$0: following $BACKEND_SERVICE:$port ($(grep -c . "$list") replicas)"
 

@@ -10,6 +10,7 @@ import { runAdminCommand } from './admin-command.js';
 import { runBench } from './bench.js';
 import { runOps } from './ops-report.js';
 import { runDrill } from './drills.js';
+import { runSwarm } from './swarm/swarm-command.js';
 import { runAttacks } from './attacks.js';
 
 const [command = 'up', ...args] = process.argv.slice(2);
@@ -124,6 +125,7 @@ const tasks: Record<string, (args: string[]) => Promise<number>> = {
   drill: runDrill,
   admin: runAdminCommand,
   attack: runAttacks,
+  swarm: runSwarm,
 };
 
 if (command === 'up') await up();
