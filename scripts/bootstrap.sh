@@ -23,6 +23,8 @@ if (( check_apt )); then
   compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup' >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  # Sentinel: the Redis failover tests run a master, a replica and sentinels natively.
+  command -v redis-sentinel >/dev/null || missing+=(redis-sentinel)
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
   # Prometheus: `npm start -- --monitoring`, and promtool for the alert-rule tests.
   command -v promtool >/dev/null || missing+=(prometheus)
@@ -44,6 +46,7 @@ if (( check_apt )); then
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
       # Debian starts services on install; the stack starts its own on other ports.
       service redis-server stop >/dev/null 2>&1 || true
+      service redis-sentinel stop >/dev/null 2>&1 || true
       service nginx stop >/dev/null 2>&1 || true
       service prometheus stop >/dev/null 2>&1 || true
     else

@@ -8,7 +8,6 @@
 //                       DATABASE_URL and REDIS_URL.
 // Both are audited, with the actor `cli@HOSTNAME`, and read the backends' own settings (X_FILE secrets too).
 import os from 'node:os';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createAccountStore } from '../features/accounts/account-store.js';
 import { createAccountTokenStore } from '../features/accounts/account-token-store.js';
@@ -21,6 +20,8 @@ import { createSecondFactorStore } from '../features/accounts/second-factor-stor
 import { createStaffStore } from '../features/staff/staff-store.js';
 import { type Config, ConfigError, loadConfig } from '../infra/config.js';
 import type { Pools } from '../infra/db.js';
+import { createLogger } from '../infra/logger.js';
+import { createRedis } from '../infra/redis.js';
 
 const LINK_MINUTES = 60;
 const [command, email] = process.argv.slice(2);
@@ -41,10 +42,10 @@ try {
 } catch (err) {
   usage(err instanceof ConfigError ? err.message : String(err));
 }
-const [url, pepper, base, redisUrl] = [config.db.primaryUrl, config.auth.keyPepper, config.accounts.publicBaseUrl, config.redis.url];
-// Without REDIS_URL the sessions would outlive the reset: refuse before changing anything.
-if (command === 'reset-2fa' && !process.env.REDIS_URL && !process.env.REDIS_URL_FILE) {
-  usage('REDIS_URL is required (the backends’ own value): the account’s sessions must end');
+const [url, pepper, base] = [config.db.primaryUrl, config.auth.keyPepper, config.accounts.publicBaseUrl];
+// Without REDIS_URL (or the sentinels) the sessions would outlive the reset: refuse before changing anything.
+if (command === 'reset-2fa' && !process.env.REDIS_URL && !process.env.REDIS_URL_FILE && !config.redis.sentinel) {
+  usage('REDIS_URL is required (the backends’ own value, or their REDIS_SENTINELS): the account’s sessions must end');
 }
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -95,17 +96,10 @@ async function createOwner(address: string): Promise<void> {
 
 async function resetSecondFactor(address: string): Promise<void> {
   // No retries and no queue: an unreachable Redis fails here, before the database is touched.
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    connectTimeout: 5000,
-  });
-  redis.on('error', () => undefined);
+  const redis = createRedis(config.redis, createLogger({ logLevel: 'silent', instanceId: 'admin' }), 'admin', { once: true });
   try {
     await redis.connect().catch(() => {
-      throw new Error('Redis (REDIS_URL) does not answer, so the sessions could not be ended; nothing was changed');
+      throw new Error('Redis (REDIS_URL or REDIS_SENTINELS) does not answer, so the sessions could not be ended; nothing was changed');
     });
     const reset = createSecondFactorReset({
       accounts: createAccountStore({ pools }),

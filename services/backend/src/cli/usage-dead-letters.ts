@@ -1,13 +1,14 @@
-// `node dist/cli/usage-dead-letters.js list|replay|drop [ID…]` (REDIS_URL, REDIS_PASSWORD): the usage
+// `node dist/cli/usage-dead-letters.js list|replay|drop [ID…]` (REDIS_URL or REDIS_SENTINELS, REDIS_PASSWORD): the usage
 // records Postgres refused, set aside by the flushers. Replay puts them back on the usage
 // stream once the cause is fixed; drop discards them.
-import { Redis } from 'ioredis';
 import { createDeadLetters } from '../features/usage/usage-dead-letters.js';
-import { loadRedisUrl } from '../infra/config.js';
+import { loadRedisConfig } from '../infra/config.js';
+import { createLogger } from '../infra/logger.js';
+import { createRedis } from '../infra/redis.js';
 
 const [command = 'list', ...ids] = process.argv.slice(2);
-// REDIS_URL (and REDIS_PASSWORD, or its _FILE) as the backends read them.
-const redis = new Redis(loadRedisUrl(), { maxRetriesPerRequest: 1 });
+// REDIS_URL or REDIS_SENTINELS (and REDIS_PASSWORD, or its _FILE) as the backends read them.
+const redis = createRedis(loadRedisConfig(), createLogger({ logLevel: 'silent', instanceId: 'usage-dead-letters' }), 'usage-dead-letters');
 const letters = createDeadLetters(redis);
 try {
   if (command === 'list') {

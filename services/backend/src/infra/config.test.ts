@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
-import { ConfigError, describeEnv, loadConfig, loadMigrationConfig, loadRedisUrl } from './config.js';
+import { ConfigError, describeEnv, loadConfig, loadMigrationConfig, loadRedisConfig } from './config.js';
 
 const minimal = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', KEY_PEPPER: 'x'.repeat(32) };
 
@@ -207,7 +207,7 @@ describe('database and Redis credentials', () => {
       assert.equal(client.user, 'gateway_app');
     }
     assert.equal(decodeURIComponent(new URL(config.redis.url).password), awkward);
-    assert.equal(loadRedisUrl({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: awkward }), config.redis.url);
+    assert.equal(loadRedisConfig({ REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD: awkward }).url, config.redis.url);
     assert.equal(config.db.ownerUrl, undefined, 'without an owner URL, DATABASE_URL migrates');
   });
 
@@ -237,6 +237,49 @@ describe('database and Redis credentials', () => {
       assert.equal(config.db.replicationPassword, 'replication-secret');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Redis through Sentinel', () => {
+  const sentinels = { REDIS_SENTINELS: 'sentinel-1:26379, sentinel-2:26380,[::1]:26381', REDIS_MASTER_NAME: 'gateway' };
+
+  test('without REDIS_SENTINELS the backends use the one Redis of REDIS_URL', () => {
+    assert.equal(loadConfig(minimal).redis.sentinel, undefined);
+  });
+
+  test("the sentinels and the master name make sentinel mode; REDIS_PASSWORD is the data nodes', the sentinel password their own, from files too", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sentinel-config-'));
+    try {
+      writeFileSync(path.join(dir, 'redis'), 'data-secret\n');
+      writeFileSync(path.join(dir, 'sentinel'), 'sentinel-secret\n');
+      const env = { ...sentinels, REDIS_PASSWORD_FILE: path.join(dir, 'redis'), REDIS_SENTINEL_PASSWORD_FILE: path.join(dir, 'sentinel') };
+      const expected = {
+        sentinels: [
+          { host: 'sentinel-1', port: 26379 },
+          { host: 'sentinel-2', port: 26380 },
+          { host: '::1', port: 26381 },
+        ],
+        masterName: 'gateway',
+        password: 'data-secret',
+        sentinelPassword: 'sentinel-secret',
+      };
+      assert.deepEqual(loadConfig({ ...minimal, ...env }).redis.sentinel, expected);
+      assert.deepEqual(loadRedisConfig(env).sentinel, expected, 'the commands that need only Redis read it alike');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the sentinels come with a master name, a sentinel password with sentinels, and each sentinel is host:port', () => {
+    assert.throws(
+      () => loadConfig({ ...minimal, REDIS_SENTINELS: 'sentinel-1:26379' }),
+      /REDIS_MASTER_NAME: REDIS_SENTINELS and REDIS_MASTER_NAME are set together/,
+    );
+    assert.throws(() => loadConfig({ ...minimal, REDIS_MASTER_NAME: 'gateway' }), /REDIS_SENTINELS and REDIS_MASTER_NAME are set together/);
+    assert.throws(() => loadConfig({ ...minimal, REDIS_SENTINEL_PASSWORD: 'secret-value' }), /REDIS_SENTINEL_PASSWORD: needs REDIS_SENTINELS/);
+    for (const bad of ['sentinel-1', 'sentinel-1:0', 'sentinel-1:99999', 'a:1,,b', ' , ', 'redis://sentinel-1:26379']) {
+      assert.throws(() => loadConfig({ ...minimal, ...sentinels, REDIS_SENTINELS: bad }), /REDIS_SENTINELS: a comma-separated list of host:port/, bad);
     }
   });
 });

@@ -105,6 +105,27 @@ const envShape = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:16379').describe('Redis: key cache, quota counters, rate limits, usage stream, pub/sub.'),
   REDIS_PASSWORD: z.string().optional().describe("Redis' password (requirepass, or that of the ACL user REDIS_URL names), for a REDIS_URL that carries none."),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000).describe('A Redis command that takes longer fails instead of hanging.'),
+  REDIS_SENTINELS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.length > 0 && list.every((entry) => parseHostPort(entry) !== undefined),
+      'a comma-separated list of host:port (e.g. sentinel-1:26379,sentinel-2:26379)',
+    )
+    .optional()
+    .describe(
+      'Redis through Sentinel: the sentinels, as host:port[,host:port…]. With REDIS_MASTER_NAME, the backends ask them for the master (REDIS_URL is then not used) and follow every failover; a master switch counts as a Redis loss (every worker hands over to Postgres, the quota counters are rebuilt from it). Unset: REDIS_URL, one Redis.',
+    ),
+  REDIS_MASTER_NAME: z.string().min(1).optional().describe('The master set the sentinels watch (their `sentinel monitor NAME …`); set with REDIS_SENTINELS.'),
+  REDIS_SENTINEL_PASSWORD: z
+    .string()
+    .optional()
+    .describe("The sentinels' own password (their requirepass), when they have one; REDIS_PASSWORD stays the master's and replicas'."),
 
   ADMIN_TOKEN: z.string().min(16).optional().describe('Bearer token of the admin API (at least 16 characters).'),
   KEY_PEPPER: z.string().min(32).describe('Server secret for HMAC-SHA256 of API keys (at least 32 characters); changing it invalidates every key.'),
@@ -388,6 +409,7 @@ const envSchema = envShape.superRefine((env, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['EPAY_KEY'], message: 'EPAY_GATEWAY_URL, EPAY_PID and EPAY_KEY are set together or not at all' });
   }
   checkCredentials(env, ctx);
+  checkSentinels(env, ctx);
   if (env.NODE_ENV === 'production') {
     if (!env.ADMIN_TOKEN) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required in production' });
     for (const [name, value] of Object.entries(env)) {
@@ -417,6 +439,24 @@ function checkCredentials(env: Partial<Env>, ctx: z.RefinementCtx): void {
   if (env.REPLICATION_PASSWORD && !env.DATABASE_OWNER_URL) {
     ctx.addIssue({ code: 'custom', path: ['REPLICATION_PASSWORD'], message: 'needs DATABASE_OWNER_URL (the owner makes the replication role)' });
   }
+}
+
+/** Sentinel mode takes the sentinels and the master's name together; its passwords are given beside them. */
+function checkSentinels(env: Partial<Env>, ctx: z.RefinementCtx): void {
+  if (!!env.REDIS_SENTINELS !== !!env.REDIS_MASTER_NAME) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_MASTER_NAME'], message: 'REDIS_SENTINELS and REDIS_MASTER_NAME are set together or not at all' });
+  }
+  if (env.REDIS_SENTINEL_PASSWORD !== undefined && !env.REDIS_SENTINELS) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_PASSWORD'], message: 'needs REDIS_SENTINELS' });
+  }
+}
+
+/** `host:port` or `[v6 address]:port`; undefined when it is neither. */
+export function parseHostPort(entry: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(entry);
+  const port = Number(m?.[3]);
+  if (!m || port < 1 || port > 65535) return undefined;
+  return { host: (m[1] ?? m[2])!, port };
 }
 
 /** The "change-me" placeholders of compose/.env.example and the development compose file's secrets. */
@@ -462,7 +502,7 @@ export interface Config {
     /** The password the migration step gives the replication role (REPLICATION_PASSWORD). */
     replicationPassword: string | undefined;
   };
-  readonly redis: { url: string; commandTimeoutMs: number };
+  readonly redis: RedisConfig;
   readonly auth: { adminToken: string | undefined; keyPepper: string };
   /** The AES-256-GCM key of the channels' upstream keys in Postgres (CHANNEL_ENCRYPTION_KEY, or derived from KEY_PEPPER). */
   readonly channels: {
@@ -498,6 +538,22 @@ export interface Config {
     stripe: { secretKey: string; webhookSecret: string; apiBaseUrl: string | undefined; toleranceSeconds: number } | undefined;
     epay: { gatewayUrl: string; pid: string; key: string; payType: string; currency: string } | undefined;
   };
+}
+
+/** Where Redis is: one server (url), or the master the sentinels name. */
+export interface RedisConfig {
+  /** REDIS_URL with its password (one Redis; unused with sentinel). */
+  url: string;
+  sentinel: RedisSentinelConfig | undefined;
+  commandTimeoutMs: number;
+}
+
+export interface RedisSentinelConfig {
+  sentinels: ReadonlyArray<{ host: string; port: number }>;
+  masterName: string;
+  /** The master's and replicas' password (REDIS_PASSWORD). */
+  password: string | undefined;
+  sentinelPassword: string | undefined;
 }
 
 const channelSchema = z.object({
@@ -642,7 +698,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       replicationPassword: e.REPLICATION_PASSWORD,
       seedPriceList: e.SEED_PRICE_LIST,
     },
-    redis: { url: withPassword(e.REDIS_URL, e.REDIS_PASSWORD), commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    redis: redisConfig(e),
     auth: { adminToken: e.ADMIN_TOKEN, keyPepper: e.KEY_PEPPER },
     channels: { encryptionKey: e.CHANNEL_ENCRYPTION_KEY ? parseChannelKey(e.CHANNEL_ENCRYPTION_KEY)! : deriveChannelKey(e.KEY_PEPPER), allowedHosts },
     upstream: { channels, timeoutMs: e.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, maxConnections: e.UPSTREAM_MAX_CONNECTIONS },
@@ -743,12 +799,41 @@ export function loadMigrationConfig(source: NodeJS.ProcessEnv = process.env): {
   });
 }
 
-const redisSchema = envShape.pick({ REDIS_URL: true, REDIS_PASSWORD: true }).superRefine((env, ctx) => checkCredentials(env, ctx));
+const redisSchema = envShape
+  .pick({
+    REDIS_URL: true,
+    REDIS_PASSWORD: true,
+    REDIS_COMMAND_TIMEOUT_MS: true,
+    REDIS_SENTINELS: true,
+    REDIS_MASTER_NAME: true,
+    REDIS_SENTINEL_PASSWORD: true,
+  })
+  .superRefine((env, ctx) => {
+    checkCredentials(env, ctx);
+    checkSentinels(env, ctx);
+  });
 
-/** Redis' URL with its password, read as loadConfig reads it, for commands that need only Redis. */
-export function loadRedisUrl(source: NodeJS.ProcessEnv = process.env): string {
-  const e = parseEnv(redisSchema, source);
-  return withPassword(e.REDIS_URL, e.REDIS_PASSWORD);
+type RedisEnv = Pick<Env, 'REDIS_URL' | 'REDIS_PASSWORD' | 'REDIS_COMMAND_TIMEOUT_MS' | 'REDIS_SENTINELS' | 'REDIS_MASTER_NAME' | 'REDIS_SENTINEL_PASSWORD'>;
+
+function redisConfig(e: RedisEnv): RedisConfig {
+  return {
+    url: withPassword(e.REDIS_URL, e.REDIS_PASSWORD),
+    sentinel:
+      e.REDIS_SENTINELS && e.REDIS_MASTER_NAME
+        ? {
+            sentinels: e.REDIS_SENTINELS.map((entry) => parseHostPort(entry)!),
+            masterName: e.REDIS_MASTER_NAME,
+            password: e.REDIS_PASSWORD,
+            sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+          }
+        : undefined,
+    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+  };
+}
+
+/** Where Redis is, read as loadConfig reads it (X_FILE included), for commands that need only Redis. */
+export function loadRedisConfig(source: NodeJS.ProcessEnv = process.env): RedisConfig {
+  return deepFreeze(redisConfig(parseEnv(redisSchema, source)));
 }
 
 /** Name, default and description of every variable, for documentation. */

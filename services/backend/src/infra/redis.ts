@@ -1,29 +1,75 @@
-import { Redis, ReplyError } from 'ioredis';
-import type { Config } from './config.js';
+import { Redis, type RedisOptions, ReplyError } from 'ioredis';
+import type { RedisConfig } from './config.js';
 import type { Logger } from './logger.js';
 
 export type { Redis };
 
+/** Emitted by a client of createRedis when it reconnected to another master than before (Sentinel's failover). */
+export const MASTER_SWITCH = 'master-switch';
+
+export interface RedisClientOptions {
+  /** While disconnected, commands fail at once (callers have a fallback) instead of waiting in a queue for the reconnect. */
+  failFast?: boolean;
+  /** One attempt, no reconnect, connected by the caller (`connect()`): for commands that run once. */
+  once?: boolean;
+}
+
+/** The sentinels' part of a client's options: it asks them for the master, and follows every failover. */
+function sentinelOptions(config: RedisConfig): RedisOptions {
+  const s = config.sentinel!;
+  return {
+    sentinels: s.sentinels.map(({ host, port }) => ({ host, port })),
+    name: s.masterName,
+    role: 'master',
+    password: s.password,
+    sentinelPassword: s.sentinelPassword,
+    // Every client hears the sentinels' +switch-master and reconnects to the new master at
+    // once, also when the old one is still alive (a manual failover).
+    failoverDetector: true,
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    sentinelCommandTimeout: config.commandTimeoutMs,
+  };
+}
+
 /**
- * One client per process. Commands time out instead of queueing forever while Redis is
+ * Every Redis client of the backend is made here (main, pub/sub, the flusher's and the mail
+ * queue's blocking reads). Commands time out instead of queueing forever while Redis is
  * away, and the connection state is logged on changes only (not on every retry).
+ *
+ * With Sentinel, a client emits MASTER_SWITCH ({ from, to }) before `ready` when it comes
+ * back to another server than the master it had: the writes the old master had not yet
+ * replicated are lost, and those who keep state in Redis must treat it as a Redis loss.
  */
-export function createRedis(config: Config['redis'], logger: Logger, name = 'main', options: { failFast?: boolean } = {}): Redis {
-  const client = new Redis(config.url, {
-    // failFast: while disconnected, commands fail at once (callers have a fallback)
-    // instead of waiting in a queue for the reconnect.
-    enableOfflineQueue: !options.failFast,
+export function createRedis(config: RedisConfig, logger: Logger, name = 'main', options: RedisClientOptions = {}): Redis {
+  const common: RedisOptions = {
+    enableOfflineQueue: !options.failFast && !options.once,
     connectionName: `codex-gateway:${name}`,
     commandTimeout: config.commandTimeoutMs,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: options.once ? 0 : 1,
     // Commands issued in the same tick (settle + usage record of many requests) share one round trip.
-    enableAutoPipelining: true,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-  });
+    enableAutoPipelining: !options.once,
+    retryStrategy: options.once ? () => null : (attempt) => Math.min(attempt * 100, 1000),
+    // A master demoted to a replica answers writes with READONLY: reconnect (through the
+    // sentinels, to the new master) and send the command again.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    lazyConnect: !!options.once,
+    connectTimeout: options.once ? 5000 : 10_000,
+  };
+  const client = config.sentinel ? new Redis({ ...sentinelOptions(config), ...common }) : new Redis(config.url, common);
   let down = false;
+  let master: string | undefined;
+  // Registered first, so MASTER_SWITCH reaches its listeners before anyone's `ready`
+  // (the server's role is checked before `ready`: a replica is never taken for a master).
   client.on('ready', () => {
     if (down) logger.warn({ redis: name }, 'redis connection restored');
     down = false;
+    const address = `${client.stream?.remoteAddress}:${client.stream?.remotePort}`;
+    const previous = master;
+    master = address;
+    if (config.sentinel && previous !== undefined && address !== previous) {
+      logger.warn({ redis: name, from: previous, to: address }, 'redis master switched: what the old master had not replicated is lost');
+      client.emit(MASTER_SWITCH, { from: previous, to: address });
+    }
   });
   client.on('error', (err) => {
     if (!down) logger.error({ redis: name, err: err.message }, 'redis connection lost');
@@ -41,4 +87,16 @@ export function redisUnavailableReason(err: unknown): string | undefined {
   if (!(err instanceof ReplyError)) return 'down';
   const refusal = /^(OOM|READONLY|LOADING|MASTERDOWN|MISCONF|NOREPLICAS|BUSY)\b/.exec((err as Error).message);
   return refusal ? refusal[1]!.toLowerCase() : undefined;
+}
+
+/** Deletes every key matching `pattern` (SCAN, not KEYS: Redis keeps serving meanwhile); returns how many. */
+export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }
