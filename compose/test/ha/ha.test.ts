@@ -80,7 +80,7 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
   /** Nodes whose nginx the load goes to (a stopped node is left out). */
   let entryNodes: SwarmNode[] = [];
   /** Acknowledged writes the books must hold after every failover. */
-  const acknowledged = { users: [] as number[], orders: [] as string[] };
+  const acknowledged = { users: [] as number[], orders: [] as string[], tried: 0 };
   let writer: { stop: () => Promise<void> } | undefined;
   let limitedCustomer: { userId: number; limit: number } | undefined;
 
@@ -124,14 +124,27 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     return { node, container: task.container, name: leader.name, timeline: leader.timeline ?? 0 };
   }
 
-  /** The Redis master the Sentinels name: its address, service and container. */
-  async function redisMaster(): Promise<{ ip: string; service: string; node: string; container: string }> {
-    const answer = await swarm.exec(`${STACK}_sentinel`, [
+  let sentinel: { node: SwarmNode; container: string } | undefined;
+  /** The address of the master the Sentinels name (one docker exec: quick enough to time a failover). */
+  async function sentinelMaster(): Promise<string> {
+    if (!sentinel) {
+      const task = (await swarm.tasks(`${STACK}_sentinel`)).find((t) => t.state === 'Running' && t.node === swarm.manager.name)!;
+      sentinel = { node: swarm.manager, container: task.container };
+    }
+    const answer = await swarm.on(
+      sentinel.node,
+      'exec',
+      sentinel.container,
       'sh',
       '-c',
       'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning -p 26379 SENTINEL get-master-addr-by-name gateway',
-    ]);
-    const ip = answer.split('\n')[0]!.trim();
+    );
+    return answer.split('\n')[0]!.trim();
+  }
+
+  /** The Redis master the Sentinels name: its address, service and container. */
+  async function redisMaster(): Promise<{ ip: string; service: string; node: string; container: string }> {
+    const ip = await sentinelMaster();
     for (const service of ['redis1', 'redis2', 'redis3']) {
       for (const task of await swarm.tasks(`${STACK}_${service}`)) {
         if (task.state !== 'Running') continue;
@@ -151,6 +164,7 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     const loop = async () => {
       while (!stopping) {
         const url = swarm.gatewayUrl(entryNodes[0]);
+        acknowledged.tried += 2;
         try {
           const res = await fetch(`${url}/api/admin/users`, {
             method: 'POST',
@@ -250,7 +264,10 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     console.log(`# patroni: ${cluster.members.map((m) => `${m.name} ${m.role} ${m.state}`).join(', ')}`);
     assert.equal(cluster.members.length, 3);
     assert.equal(cluster.members.filter((m) => m.role === 'leader').length, 1);
-    assert.ok(cluster.members.some((m) => m.role === 'sync_standby'), 'one member replicates synchronously');
+    assert.ok(
+      cluster.members.some((m) => m.role === 'sync_standby'),
+      'one member replicates synchronously',
+    );
     for (const service of ['patroni', 'sentinel', 'haproxy', 'nginx']) {
       const nodes = (await swarm.tasks(`${STACK}_${service}`)).filter((t) => t.state === 'Running').map((t) => t.node);
       assert.deepEqual(nodes.sort(), ['node1', 'node2', 'node3'], `${service} on every node`);
@@ -260,7 +277,14 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
       assert.equal(task?.node, `node${(i % 3) + 1}`, `${service} pinned to its node`);
     }
     const master = await redisMaster();
-    const replication = await swarm.on(nodeOf(master.node), 'exec', master.container, 'sh', '-c', 'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning INFO replication');
+    const replication = await swarm.on(
+      nodeOf(master.node),
+      'exec',
+      master.container,
+      'sh',
+      '-c',
+      'REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli --no-auth-warning INFO replication',
+    );
     assert.match(replication, /role:master/);
     assert.match(replication, /connected_slaves:2/);
   });
@@ -302,7 +326,9 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 45_000 - (Date.now() - at)));
     const report = phaseReport(load.outcomes, at, Date.now());
-    figures.push(`postgres leader killed (${old.name}): a leader on a new timeline in ${elected.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}`);
+    figures.push(
+      `postgres leader killed (${old.name}): a leader on a new timeline in ${elected.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}`,
+    );
     console.log(`# ${figures.at(-1)}`);
     assert.ok(elected <= 30, `new leader in ${elected} s`);
     assert.ok(report.answeredAgainS <= 45, `answered again after ${report.answeredAgainS} s`);
@@ -346,18 +372,19 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     await waitFor(
       'a new master',
       async () => {
-        const now = await redisMaster();
-        assert.notEqual(now.ip, old.ip);
+        assert.notEqual(await sentinelMaster(), old.ip);
         promoted = (Date.now() - at) / 1000;
       },
       60_000,
-      500,
+      200,
     );
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 25_000 - (Date.now() - at))));
     await limitedLoad.stop();
     const report = phaseReport(load.outcomes, at, Date.now());
     const served = limitedLoad.outcomes.filter((o) => o.ok).length;
-    figures.push(`redis master killed: promoted in ${promoted.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}; limited customer served ${served} of limit ${limit}`);
+    figures.push(
+      `redis master killed: promoted in ${promoted.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}; limited customer served ${served} of limit ${limit}`,
+    );
     console.log(`# ${figures.at(-1)}`);
     assert.ok(promoted <= 15, `promoted in ${promoted} s`);
     assert.ok(report.answeredAgainS <= 20, `answered again after ${report.answeredAgainS} s`);
@@ -393,7 +420,9 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     await waitFor('a Redis master off the stopped node', async () => assert.notEqual((await redisMaster()).node, victim.name), 60_000, 1000);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 60_000 - (Date.now() - at))));
     const report = phaseReport(load.outcomes, at, Date.now());
-    figures.push(`engine ${victim.name} stopped: backends rescheduled in ${rescheduled.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}`);
+    figures.push(
+      `engine ${victim.name} stopped: backends rescheduled in ${rescheduled.toFixed(1)} s; answered again after ${report.answeredAgainS.toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}`,
+    );
     console.log(`# ${figures.at(-1)}`);
     const tail = phaseReport(load.outcomes, Date.now() - 10_000, Date.now());
     assert.equal(tail.failures, 0, 'the last 10 s all answered');
@@ -413,11 +442,21 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const report = phaseReport(load.outcomes, at, Date.now());
-    figures.push(`rolling upgrade: ${((Date.now() - at) / 1000).toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}`);
+    const resent = load.resent.filter((t) => t >= at).length;
+    figures.push(
+      `rolling upgrade: ${((Date.now() - at) / 1000).toFixed(1)} s; ${report.failures} of ${report.requests} requests failed ${JSON.stringify(report.byKind)}; ${resent} sent again after nginx closed an idle connection`,
+    );
     console.log(`# ${figures.at(-1)}`);
-    const images = (await swarm.on(swarm.manager, 'service', 'ps', `${STACK}_backend`, '--filter', 'desired-state=running', '--format', '{{.Image}}')).split('\n');
-    assert.ok(images.every((i) => i.startsWith('codex-gateway/backend:next')), images.join(' '));
+    const images = (await swarm.on(swarm.manager, 'service', 'ps', `${STACK}_backend`, '--filter', 'desired-state=running', '--format', '{{.Image}}')).split(
+      '\n',
+    );
+    assert.ok(
+      images.every((i) => i.startsWith('codex-gateway/backend:next')),
+      images.join(' '),
+    );
     assert.equal(report.failures, 0);
+    // Each client holds one connection per node: a reload may close one under it now and then, not more.
+    assert.ok(resent <= 4 * 3, `${resent} requests sent again`);
   });
 
   test('the books: every answered request has its usage row, daily_usage equals usage_logs, no overdraft, no duplicate fulfilment', async () => {
@@ -450,8 +489,9 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
     const twice = await sql('SELECT order_id, count(*) FROM user_packages WHERE order_id IS NOT NULL GROUP BY order_id HAVING count(*) > 1');
     assert.deepEqual(twice, [], 'no order fulfilled twice');
     const all = load.outcomes.length;
-    figures.push(`books: ${all} requests, ${ok} answered, ${logged} usage rows; ${acknowledged.users.length} audited writes and ${acknowledged.orders.length} payments acknowledged, all present`);
+    figures.push(
+      `books: ${all} requests, ${ok} answered, ${logged} usage rows; of ${acknowledged.tried} writes tried, ${acknowledged.users.length} audited user creations and ${acknowledged.orders.length} payments acknowledged, all present`,
+    );
     console.log(`# ${figures.at(-1)}`);
   });
 });
-

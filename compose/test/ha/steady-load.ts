@@ -19,6 +19,7 @@ export interface Outcome {
 
 export interface SteadyLoad {
   outcomes: Outcome[];
+  resent: number[];
   stop(): Promise<void>;
 }
 
@@ -31,17 +32,17 @@ export function startSteadyLoad(options: {
   maxMs: number;
 }): SteadyLoad {
   const outcomes: Outcome[] = [];
+  /** When a request was sent again after its connection closed before any answer. */
+  const resent: number[] = [];
   const deadline = Date.now() + options.maxMs;
   let stopping = false;
   let turn = 0;
 
-  const one = async (stream: boolean) => {
-    const urls = options.gatewayUrls();
-    const url = urls[turn++ % urls.length]!;
-    const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: options.apiKey, maxRetries: 0, timeout: 30_000 });
-    const start = Date.now();
-    const record = (ok: boolean, what: string) => outcomes.push({ start, end: Date.now(), ok, what, stream, tag: options.tag });
-    try {
+  const send = async (stream: boolean, start: number, record: (ok: boolean, what: string) => void) => {
+    const attempt = async () => {
+      const urls = options.gatewayUrls();
+      const url = urls[turn++ % urls.length]!;
+      const openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: options.apiKey, maxRetries: 0, timeout: 30_000 });
       if (stream) {
         const chunks = await openai.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `ha ${start}` }] });
         let finished = false;
@@ -51,6 +52,24 @@ export function startSteadyLoad(options: {
         const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `ha ${start}` }] });
         record(Boolean(answer.choices[0]?.message), '200');
       }
+    };
+    try {
+      await attempt();
+    } catch (err) {
+      // A connection closed before any answer (an nginx reload ends its old workers' idle
+      // keep-alive connections): sent once more, as the SDK would by default, and counted.
+      const closed = err instanceof OpenAI.APIConnectionError && !(err instanceof OpenAI.APIConnectionTimeoutError);
+      if (!closed) throw err;
+      resent.push(Date.now());
+      await attempt();
+    }
+  };
+
+  const one = async (stream: boolean) => {
+    const start = Date.now();
+    const record = (ok: boolean, what: string) => outcomes.push({ start, end: Date.now(), ok, what, stream, tag: options.tag });
+    try {
+      await send(stream, start, record);
     } catch (err) {
       record(false, err instanceof OpenAI.APIError && err.status ? String(err.status) : 'network');
     }
@@ -66,6 +85,7 @@ export function startSteadyLoad(options: {
   const running = Promise.all(Array.from({ length: options.clients }, (_, n) => client(n)));
   return {
     outcomes,
+    resent,
     async stop() {
       stopping = true;
       await running;

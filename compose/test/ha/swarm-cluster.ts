@@ -129,7 +129,17 @@ export async function startSwarm(options: { name: string; subnet: string; images
     },
     /** The running tasks of a service, with the node and container of each. */
     async tasks(service: string): Promise<TaskInfo[]> {
-      const out = await on(manager, 'service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.Node}} {{.CurrentState}}', '--no-trunc');
+      const out = await on(
+        manager,
+        'service',
+        'ps',
+        service,
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.ID}} {{.Node}} {{.CurrentState}}',
+        '--no-trunc',
+      );
       const rows = out ? out.split('\n').map((line) => line.split(' ')) : [];
       const tasks: TaskInfo[] = [];
       for (const [id, nodeName, state] of rows) {
