@@ -71,7 +71,9 @@ export function startSteadyLoad(options: {
     try {
       await send(stream, start, record);
     } catch (err) {
-      record(false, err instanceof OpenAI.APIError && err.status ? String(err.status) : 'network');
+      // The status and the error's code (what a client would act on), or how the connection failed.
+      const what = err instanceof OpenAI.APIError && err.status ? `${err.status} ${err.code ?? ''}`.trim() : `network ${(err as Error).message.slice(0, 60)}`;
+      record(false, what);
     }
   };
 
