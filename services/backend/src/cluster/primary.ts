@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import client from 'prom-client';
 import type { Config } from '../infra/config.js';
-import { checkConnectionBudget, describePools } from '../infra/db.js';
+import { checkConnectionBudget, describePools, guardPool } from '../infra/db.js';
 import { createLogger, startupLogger, type Logger } from '../infra/logger.js';
 import { maintainUsagePartitions, prepareDatabase } from '../infra/migrate.js';
 import { createMetricsServer } from './metrics-server.js';
@@ -50,8 +50,7 @@ export async function startPrimary(config: Config): Promise<void> {
     registers: [registry],
   });
   // This instance's usage flusher: one consumer of the group that writes usage to Postgres.
-  const flusherPool = new pg.Pool({ connectionString: config.db.primaryUrl, max: 2, application_name: 'codex-gateway-flusher' });
-  flusherPool.on('error', (err) => logger.error({ err: err.message }, 'flusher database connection failed'));
+  const flusherPool = guardPool(new pg.Pool({ connectionString: config.db.primaryUrl, max: 2, application_name: 'codex-gateway-flusher' }), 'flusher', logger);
   const flusherRedis = createRedis(config.redis, logger, 'flusher');
   const deadLetters = createDeadLetters(flusherRedis);
   const deadLettered = new client.Counter({
@@ -111,8 +110,7 @@ export async function startPrimary(config: Config): Promise<void> {
       this.set(await flusher.backlog().catch(() => NaN));
     },
   });
-  const replicaProbe = new pg.Pool({ connectionString: config.db.replicaUrl, max: 1, application_name: 'codex-gateway-probe' });
-  replicaProbe.on('error', (err) => logger.warn({ err: err.message }, 'replica probe connection failed'));
+  const replicaProbe = guardPool(new pg.Pool({ connectionString: config.db.replicaUrl, max: 1, application_name: 'codex-gateway-probe' }), 'probe', logger);
   registerDependencyMetrics(registry, { primary: flusherPool, replica: replicaProbe, redis: flusherRedis });
   const metricsServer = createMetricsServer(registry, logger);
   await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.metrics.host, resolve));

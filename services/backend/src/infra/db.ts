@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -25,14 +26,82 @@ export interface Pools {
   close(): Promise<void>;
 }
 
-/** Errors that mean "this server is not answering", as opposed to a bad query. */
+/**
+ * Errors that mean "this server is not answering", or not as the primary, as opposed to a
+ * bad query: a connection cut or refused (a restart, a leader change behind HAProxy), or
+ * 25006, a former leader that now refuses writes.
+ */
 export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   const message = (err as Error).message ?? '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'].includes(code) ||
-    /Connection terminated|timeout exceeded|connect ETIMEDOUT|Client has encountered a connection error/i.test(message)
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EHOSTUNREACH',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08004',
+      '08006',
+      READ_ONLY,
+      '53300',
+    ].includes(code) || /Connection terminated|timeout exceeded|connect ETIMEDOUT|Client has encountered a connection error|not queryable/i.test(message)
   );
+}
+
+/** read_only_sql_transaction: the statement was refused before it changed anything. */
+const READ_ONLY = '25006';
+
+/** The statement never reached a server (no connection could be made): sending it again cannot repeat it. */
+function neverSent(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '57P03', '53300', READ_ONLY].includes(code) ||
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test((err as Error).message ?? '')
+  );
+}
+
+/** A statement that only reads (changes nothing when it is sent twice). */
+const isRead = (text: string) => /^\s*(SELECT|SHOW|WITH)\b/i.test(text) && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(text);
+
+const RETRY_PAUSE_MS = 100;
+
+type QueryFn = (...args: unknown[]) => Promise<unknown>;
+/** Each guarded pool's query as it was before retryOnce wrapped it. */
+const sendOnce = new WeakMap<pg.Pool, QueryFn>();
+
+/**
+ * What a pool's query does when its connection fails under it (a leader change, a
+ * restart): a statement that only reads, or that never reached a server, is sent once
+ * more, on another connection (pg-pool has dropped the broken one); any other fails, for
+ * the caller to refuse cleanly (errors.ts: 503 with Retry-After), because it may have been
+ * applied. `idempotent` marks every statement as safe to send again (writes keyed by a
+ * unique id, such as usage records).
+ */
+function retryOnce(pool: pg.Pool, options: { idempotent?: boolean } = {}): pg.Pool['query'] {
+  const query = sendOnce.get(pool) ?? (pool.query.bind(pool) as QueryFn);
+  return (async (...args: unknown[]) => {
+    try {
+      return await query(...args);
+    } catch (err) {
+      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
+      if (!isUnavailable(err) || !(options.idempotent || neverSent(err) || isRead(text))) throw err;
+      if ((err as { code?: string }).code !== READ_ONLY) await sleep(RETRY_PAUSE_MS);
+      return query(...args);
+    }
+  }) as pg.Pool['query'];
+}
+
+/** The same pool, each of whose statements may be sent twice (see retryOnce): for idempotent writes. */
+export function idempotent(pool: pg.Pool): Queryable {
+  return { query: retryOnce(pool, { idempotent: true }) };
 }
 
 const REPLICA_RETRY_MS = 5000;
@@ -91,6 +160,24 @@ function poolOptions(db: DbConfig, url: string, max: number, applicationName: st
   };
 }
 
+/**
+ * Makes a pool outlive its server's failures (a leader change, a restart) without taking
+ * the process down: no connection error goes unhandled, and a statement whose connection
+ * failed under it is sent again when that is safe (retryOnce). Every pool of the backend
+ * goes through here.
+ */
+export function guardPool(pool: pg.Pool, name: string, logger: Logger): pg.Pool {
+  sendOnce.set(pool, pool.query.bind(pool) as QueryFn);
+  (pool as { query: pg.Pool['query'] }).query = retryOnce(pool);
+  // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the process.
+  pool.on('error', (err) => logger.error({ pool: name, err: err.message }, 'idle database connection failed'));
+  // A client taken out of the pool (a transaction) has no listener of the pool's: its
+  // server going away would be an uncaught 'error'. The statement it runs fails with the
+  // error, and the pool drops the client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 /** Called with the duration of every query a pool runs (for db_query_duration_seconds). */
 export type QueryObserver = (pool: 'primary' | 'replica', seconds: number) => void;
 
@@ -110,9 +197,8 @@ export function createPools(db: DbConfig, logger: Logger, observe?: QueryObserve
     observeQueries(primary, 'primary', observe);
     observeQueries(replica, 'replica', observe);
   }
-  // An idle client that loses its server emits 'error' on the pool; unhandled, it would kill the worker.
-  primary.on('error', (err) => logger.error({ pool: 'primary', err: err.message }, 'idle database connection failed'));
-  replica.on('error', (err) => logger.error({ pool: 'replica', err: err.message }, 'idle database connection failed'));
+  guardPool(primary, 'primary', logger);
+  guardPool(replica, 'replica', logger);
   const { reader, stop } = createReader(primary, replica, logger, db.replicaMaxLagSeconds);
   return {
     primary,
@@ -199,6 +285,8 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) 
     await client.query('ROLLBACK').catch((rollbackErr: Error) => {
       broken = rollbackErr;
     });
+    // A connection to a server that went away, or stopped being the primary, is not reused.
+    if (isUnavailable(err)) broken ??= err as Error;
     throw err;
   } finally {
     client.release(broken);

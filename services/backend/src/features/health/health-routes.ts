@@ -25,10 +25,23 @@ async function timed(name: string, fn: () => Promise<unknown>, report: (name: st
   }
 }
 
+/** The primary pool reaches a server that takes writes (behind HAProxy, a former leader may still answer). */
+async function writablePrimary(pools: Pools): Promise<void> {
+  const { rows } = await pools.primary.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+  if (rows[0]?.standby) throw new Error('the primary pool reaches a standby: it takes no writes');
+}
+
+/** Redis answers as a master (a demoted one still answers PING, as a replica refusing writes). */
+async function redisMaster(redis: Redis): Promise<void> {
+  const [role] = (await redis.role()) as [string, ...unknown[]];
+  if (role !== 'master') throw new Error(`redis answers as a ${role}, not the master`);
+}
+
 /**
  * /healthz: the process is up and takes new requests (for restarts and for the compose
  * nginx's backend list); 503 "draining" once it is shutting down. /readyz: it can serve:
- * the primary, the replica and Redis all answer; otherwise 503 naming what failed.
+ * a primary that takes writes, the replica and a Redis master all answer; otherwise 503
+ * naming what failed (during a leader change or a Sentinel failover, until it is over).
  */
 export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceId: string; logger: Logger; isDraining: () => boolean }): Router {
   const router = createRouter();
@@ -45,11 +58,11 @@ export function createHealthRoutes(deps: { pools: Pools; redis: Redis; instanceI
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ok', instance: deps.instanceId, pid: process.pid });
   });
 
-  route(router, 'get', '/readyz', { access: PROBES, summary: 'Readiness: the primary, the replica and Redis answer' }, async (_in, res) => {
+  route(router, 'get', '/readyz', { access: PROBES, summary: 'Readiness: a writable primary, the replica and a Redis master answer' }, async (_in, res) => {
     const [primary, replica, redis] = await Promise.all([
-      timed('primary', () => deps.pools.primary.query('SELECT 1'), report),
+      timed('primary', () => writablePrimary(deps.pools), report),
       timed('replica', () => deps.pools.replica.query('SELECT 1'), report),
-      timed('redis', () => deps.redis.ping(), report),
+      timed('redis', () => redisMaster(deps.redis), report),
     ]);
     const checks = { primary, replica, redis };
     const failed = Object.entries(checks)

@@ -1,4 +1,4 @@
-import type { Pools } from '../../infra/db.js';
+import { idempotent, type Pools } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { redisUnavailableReason, type Redis } from '../../infra/redis.js';
 import { toStreamFields, USAGE_STREAM, type UsageRecord } from './usage-record.js';
@@ -29,6 +29,8 @@ export function createUsageRecorder({
   logger: Logger;
   onRedisFallback?: (reason: string) => void;
 }) {
+  // Usage records are keyed by their request id: one sent twice is written once.
+  const books = idempotent(pools.primary);
   // Oldest first; `head` skips the expired ones until they are cut off in one go.
   let recent: Array<{ at: number; record: UsageRecord }> = [];
   let head = 0;
@@ -50,7 +52,7 @@ export function createUsageRecorder({
       } catch (err) {
         onRedisFallback?.(redisUnavailableReason(err) ?? 'error');
         logger.warn({ err: (err as Error).message, requestId: record.requestId }, 'usage stream unavailable; writing the record to Postgres');
-        await writeUsageBatch(pools.primary, [record]);
+        await writeUsageBatch(books, [record]);
       }
     },
 
@@ -60,7 +62,7 @@ export function createUsageRecorder({
       const records = recent.slice(head).map((r) => r.record);
       recent = [];
       head = 0;
-      for (let i = 0; i < records.length; i += HANDOVER_BATCH) await writeUsageBatch(pools.primary, records.slice(i, i + HANDOVER_BATCH));
+      for (let i = 0; i < records.length; i += HANDOVER_BATCH) await writeUsageBatch(books, records.slice(i, i + HANDOVER_BATCH));
     },
   };
 }
