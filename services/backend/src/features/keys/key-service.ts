@@ -2,7 +2,7 @@ import type { Queryable } from '../../infra/db.js';
 import { BadRequestError } from '../../infra/errors.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
-import type { Redis } from '../../infra/redis.js';
+import { deleteMatching, MASTER_SWITCH, type Redis } from '../../infra/redis.js';
 import { TtlCache } from '../../infra/ttl-cache.js';
 import { generateApiKey, hashApiKey, isWellFormedKey, keyPrefix } from './key-hash.js';
 import type { ApiKeyRecord, KeyStore } from './key-store.js';
@@ -41,6 +41,14 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
   const local = new TtlCache<ApiKeyRecord | null>(localTtlMs);
   bus.on('key', (hash) => local.delete(hash));
   bus.onResync(() => local.clear());
+  // A new master may hold a copy that a revocation overwrote on the old one just before it
+  // failed (not replicated yet): the copies go, and the next look-ups read the database.
+  redis.on(MASTER_SWITCH, () => {
+    local.clear();
+    deleteMatching(redis, redisKey('*')).catch((err) =>
+      logger.warn({ err: (err as Error).message }, 'could not clear the Redis key cache after a master switch'),
+    );
+  });
 
   /** `cachedOnly`: answer from the caches alone (an address that failed too often gets no database query). */
   async function lookup(hash: string, cachedOnly: boolean): Promise<ApiKeyRecord | null> {

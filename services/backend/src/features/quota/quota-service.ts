@@ -1,6 +1,6 @@
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
-import { redisUnavailableReason } from '../../infra/redis.js';
+import { MASTER_SWITCH, redisUnavailableReason } from '../../infra/redis.js';
 import type { Entitlement } from '../../domain/entitlement.js';
 import type { LimitRefusal } from './limit-decision.js';
 import type { PostgresQuota } from './postgres-quota.js';
@@ -35,6 +35,13 @@ const asReply = (r: LimitRefusal): QuotaRefusal => [0, r.unit, r.window, r.used,
  * sees): until it closes, every worker admits in Postgres and mirrors each admission into
  * Redis at once, while each worker pays what it owes. Then Redis's counters hold
  * everything and take over again.
+ *
+ * A Sentinel failover is a Redis loss that comes back with other counters: the new master
+ * misses what the old one had not replicated yet (replication is asynchronous). So on a
+ * master switch every worker hands over as for any loss, and the recovery window, instead
+ * of adding what is owed to counters that lack an unknown part, drops the day's counters:
+ * each user's starts again from daily_usage, which by then holds every request admitted
+ * (handed over, counted in Postgres) and every record written.
  */
 export function createQuotaService({
   redisQuota,
@@ -53,8 +60,11 @@ export function createQuotaService({
   redisQuota: RedisQuota;
   postgresQuota: Pick<PostgresQuota, 'reserve'>;
   dailyUsage: Pick<DayBooks, 'settleCount'>;
-  /** The Redis connection's events: a reconnect means Redis was lost, `ready` that it is back. */
-  redisEvents: { on(event: 'reconnecting' | 'ready', listener: () => void): unknown };
+  /**
+   * The Redis connection's events: a reconnect means Redis was lost, `ready` that it is
+   * back, MASTER_SWITCH (before its `ready`) that it came back as another master.
+   */
+  redisEvents: { on(event: 'reconnecting' | 'ready' | typeof MASTER_SWITCH, listener: () => void): unknown };
   handover: RedisLossHandover;
   bus: Pick<InvalidationBus, 'on' | 'publish'>;
   timeZone: string;
@@ -70,6 +80,8 @@ export function createQuotaService({
   // This worker fell back to Postgres since it last opened a recovery window; while it is,
   // a probe tries to recover every second (an out-of-memory spell ends without a reconnect).
   let degraded = false;
+  // Redis came back as another master: its day counters are rebuilt from Postgres by the next recovery.
+  let rebuild = false;
   let probe: NodeJS.Timeout | undefined;
   const owed = new Map<string, CounterChange>();
   const owe = (key: string, d: CounterChange) => {
@@ -93,9 +105,17 @@ export function createQuotaService({
     return reason;
   }
 
-  /** Back from a fallback: open (or extend) the cluster's recovery window, then pay what is owed. */
+  /** Back from a fallback: open (or extend) the cluster's recovery window, then pay what is owed (or rebuild). */
   async function recover(): Promise<void> {
     await redisQuota.openRecoveryWindow(RECOVERY_WINDOW_MS);
+    if (rebuild) {
+      // What this worker counted in Postgres is in daily_usage, where the rebuilt counters start from.
+      owed.clear();
+      await handover.begin();
+      const dropped = await redisQuota.dropDayCounters();
+      rebuild = false;
+      logger.warn({ dropped }, 'redis master switched: the quota counters start again from Postgres');
+    }
     degraded = false;
     handover.reset();
     clearInterval(probe);
@@ -107,6 +127,12 @@ export function createQuotaService({
   }
   // Every worker hands over when Redis is lost, whether or not it was admitting requests then.
   redisEvents.on('reconnecting', () => void handover.begin());
+  redisEvents.on(MASTER_SWITCH, () => {
+    rebuild = true;
+    degraded = true;
+    void handover.begin();
+    probe ??= setInterval(() => void recover().catch(() => undefined), 1000).unref();
+  });
   bus.on('quota-handover', () => {
     if (degraded) return;
     void handover.begin().then(() => {
@@ -134,8 +160,9 @@ export function createQuotaService({
   async function reserveMirrored(req: ReserveRequest): Promise<Reservation> {
     const taken = await reserveInPostgres(req);
     try {
-      await redisQuota.catchUp(taken.quotaKey, { req: 1, tok: req.estimate, pt: 0, ct: 0, cr: req.estimateCredits });
-      return { ...taken, inRedis: true };
+      // A day Redis does not hold (rebuilt after a master switch) starts from Postgres, this request included.
+      const counted = await redisQuota.catchUp(taken.quotaKey, { req: 1, tok: req.estimate, pt: 0, ct: 0, cr: req.estimateCredits });
+      return { ...taken, inRedis: counted };
     } catch (err) {
       if (!fallbackReason(err)) throw err;
       return taken;

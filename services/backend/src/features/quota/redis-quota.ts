@@ -1,4 +1,4 @@
-import type { Redis } from '../../infra/redis.js';
+import { deleteMatching, type Redis } from '../../infra/redis.js';
 import { LIMIT_UNITS, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';
 import { type QuotaRefusal, RATE_WINDOW_MS } from './quota-errors.js';
 import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
@@ -32,7 +32,7 @@ declare module 'ioredis' {
   }
 }
 
-const quotaKey = (userId: number, day: string) => `cg:q:${userId}:${day}`;
+const quotaKey = (userId: number | '*', day: string) => `cg:q:${userId}:${day}`;
 const rateKey = (keyId: number, window: number) => `cg:rl:${keyId}:${window}`;
 const streamsKey = (keyId: number) => `cg:streams:${keyId}`;
 const limit = (value: number | null) => (value === null ? -1 : value);
@@ -125,9 +125,18 @@ export function createRedisQuota({ redis, dailyUsage }: { redis: Redis; dailyUsa
       );
     },
 
-    /** Adds to a day's counters what was counted elsewhere (a day Redis does not hold is left alone). */
-    async catchUp(key: string, c: CounterChange): Promise<void> {
-      await redis.quotaCatchUp(key, c.req, c.tok, c.pt, c.ct, c.cr);
+    /** Adds to a day's counters what was counted elsewhere; false for a day Redis does not hold (left alone: it starts from Postgres). */
+    async catchUp(key: string, c: CounterChange): Promise<boolean> {
+      return (await redis.quotaCatchUp(key, c.req, c.tok, c.pt, c.ct, c.cr)) === 1;
+    },
+
+    /**
+     * Forgets every day's counters, so that each starts again from what Postgres recorded
+     * (the first request of a user's day loads it). Only while a recovery window is open:
+     * no request is admitted by counters that are about to go.
+     */
+    async dropDayCounters(): Promise<number> {
+      return deleteMatching(redis, quotaKey('*', '*'));
     },
 
     /** Opens (or extends) the cluster's recovery window: until it closes, every worker admits through Postgres. */
