@@ -52,7 +52,8 @@ export function startService(
     async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
-      const done = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+      // Unref'd: once the process is gone, the timer must not keep the caller alive for timeoutMs.
+      const done = await Promise.race([exited.then(() => true), sleep(timeoutMs, undefined, { ref: false }).then(() => false)]);
       if (!done) {
         child.kill('SIGKILL');
         await exited;

@@ -18,7 +18,7 @@ export function testDir(): string {
   return dir;
 }
 
-export { startRedis } from './services/redis.js';
+export { startRedis, startSentinel } from './services/redis.js';
 export { freePort } from './ports.js';
 import { freePort as freePortLocal } from './ports.js';
 export { waitFor };

@@ -49,9 +49,9 @@ export function createRedis(config: RedisConfig, logger: Logger, name = 'main', 
     // Commands issued in the same tick (settle + usage record of many requests) share one round trip.
     enableAutoPipelining: !options.once,
     retryStrategy: options.once ? () => null : (attempt) => Math.min(attempt * 100, 1000),
-    // A master demoted to a replica answers writes with READONLY: reconnect (through the
-    // sentinels, to the new master) and send the command again.
-    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    // A master demoted to a replica answers writes with READONLY: reconnect through the
+    // sentinels, to the new master, and send the command again (one Redis has no other to go to).
+    reconnectOnError: (err) => (config.sentinel && err.message.startsWith('READONLY') ? 2 : false),
     lazyConnect: !!options.once,
     connectTimeout: options.once ? 5000 : 10_000,
   };

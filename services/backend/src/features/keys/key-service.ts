@@ -45,7 +45,9 @@ export function createKeyService({ keyStore, redis, bus, pepper, localTtlMs, log
   // failed (not replicated yet): the copies go, and the next look-ups read the database.
   redis.on(MASTER_SWITCH, () => {
     local.clear();
-    deleteMatching(redis, redisKey('*')).catch((err) => logger.warn({ err: (err as Error).message }, 'could not clear the Redis key cache after a master switch'));
+    deleteMatching(redis, redisKey('*')).catch((err) =>
+      logger.warn({ err: (err as Error).message }, 'could not clear the Redis key cache after a master switch'),
+    );
   });
 
   /** `cachedOnly`: answer from the caches alone (an address that failed too often gets no database query). */
