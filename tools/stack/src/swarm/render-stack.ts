@@ -13,6 +13,7 @@ import { parse, stringify } from 'yaml';
  *   (named by content, so that a changed file rolls the services that mount it), so the
  *   nodes need no checkout of the repository;
  * - ports are published on each node (`mode: host`): no routing mesh, which needs IPVS;
+ * - networks become overlay networks (their subnets kept);
  * - `tmpfs` paths become tmpfs mounts (the list form is ignored by `docker stack deploy`);
  * - what `docker stack deploy` ignores or refuses goes (build, restart, the health-ordered
  *   depends_on: Swarm restarts a task until what it needs is there).
@@ -60,6 +61,13 @@ export function renderStack(options: RenderOptions): string {
     tmpfsAsMounts(service);
     if (service.ports) service.ports = service.ports.map(hostPort);
     cpusAsText(service);
+  }
+  // Overlay networks across the nodes, with the production file's subnets (TRUSTED_PROXIES
+  // names the edge's); attachable, so that an operator can run a one-off container on them.
+  for (const network of Object.values(merged.networks ?? {}) as Array<Record<string, unknown>>) {
+    if (network.external) continue;
+    network.driver = 'overlay';
+    network.attachable = true;
   }
   const stack = {
     version: '3.8',

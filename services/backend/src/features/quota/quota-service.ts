@@ -1,3 +1,4 @@
+import { isUnavailable } from '../../infra/db.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import { MASTER_SWITCH, redisUnavailableReason } from '../../infra/redis.js';
@@ -88,6 +89,36 @@ export function createQuotaService({
     const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0, cr: 0 };
     owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct, cr: o.cr + d.cr });
   };
+
+  // A request counted in Postgres and not served is given back there. While Postgres is
+  // failing over the give-back waits here and is retried every second: lost, it would leave
+  // the day's count (which the counters are rebuilt from) one request too high.
+  type GiveBack = Parameters<DayBooks['settleCount']>[0];
+  const givingBack: GiveBack[] = [];
+  let retryGiveBacks: NodeJS.Timeout | undefined;
+  async function giveBack(g: GiveBack): Promise<void> {
+    try {
+      await dailyUsage.settleCount(g);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      givingBack.push(g);
+      retryGiveBacks ??= setInterval(() => void retryPendingGiveBacks(), 1000).unref();
+    }
+  }
+  async function retryPendingGiveBacks(): Promise<void> {
+    while (givingBack.length) {
+      try {
+        await dailyUsage.settleCount(givingBack[0]!);
+        givingBack.shift();
+      } catch (err) {
+        if (isUnavailable(err)) return;
+        logger.error({ err: (err as Error).message }, 'could not give a request back to the day’s count');
+        givingBack.shift();
+      }
+    }
+    clearInterval(retryGiveBacks);
+    retryGiveBacks = undefined;
+  }
 
   /** A Redis that cannot take the quota's writes, as opposed to a bug in a script. */
   function fallbackReason(err: unknown): string | undefined {
@@ -202,7 +233,7 @@ export function createQuotaService({
       checkCount(pt, 'prompt tokens');
       checkCount(ct, 'completion tokens');
       checkCount(cr, 'cost');
-      await dailyUsage.settleCount({ userId: r.userId, day: r.day, counted: r.inPostgres, served: !refund });
+      await giveBack({ userId: r.userId, day: r.day, counted: r.inPostgres, served: !refund });
       if (!r.inRedis) {
         owe(r.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct, cr });
         return;
