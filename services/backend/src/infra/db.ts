@@ -59,14 +59,11 @@ export function isUnavailable(err: unknown): boolean {
 /** read_only_sql_transaction: the statement was refused before it changed anything. */
 const READ_ONLY = '25006';
 
-/** The statement never reached a server (no connection could be made): sending it again cannot repeat it. */
-function neverSent(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return (
-    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '57P03', '53300', READ_ONLY].includes(code) ||
-    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test((err as Error).message ?? '')
-  );
-}
+/** The statement never reached a server, or was refused before it changed anything: sending it again cannot repeat it. */
+const neverSent = (err: unknown) => ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '57P03', '53300', READ_ONLY].includes((err as { code?: string }).code ?? '');
+
+/** A failure that took its full timeout (a full pool, a server that does not answer): waiting as long again helps nobody. */
+const timedOut = (err: unknown) => (err as { code?: string }).code === 'ETIMEDOUT' || /timeout/i.test((err as Error).message ?? '');
 
 /** A statement that only reads (changes nothing when it is sent twice). */
 const isRead = (text: string) => /^\s*(SELECT|SHOW|WITH)\b/i.test(text) && !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(text);
@@ -80,7 +77,8 @@ const sendOnce = new WeakMap<pg.Pool, QueryFn>();
 /**
  * What a pool's query does when its connection fails under it (a leader change, a
  * restart): a statement that only reads, or that never reached a server, is sent once
- * more, on another connection (pg-pool has dropped the broken one); any other fails, for
+ * more, on another connection (pg-pool has dropped the broken one), unless it already
+ * waited out a timeout; any other fails, for
  * the caller to refuse cleanly (errors.ts: 503 with Retry-After), because it may have been
  * applied. `idempotent` marks every statement as safe to send again (writes keyed by a
  * unique id, such as usage records).
@@ -92,7 +90,7 @@ function retryOnce(pool: pg.Pool, options: { idempotent?: boolean } = {}): pg.Po
       return await query(...args);
     } catch (err) {
       const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
-      if (!isUnavailable(err) || !(options.idempotent || neverSent(err) || isRead(text))) throw err;
+      if (!isUnavailable(err) || timedOut(err) || !(options.idempotent || neverSent(err) || isRead(text))) throw err;
       if ((err as { code?: string }).code !== READ_ONLY) await sleep(RETRY_PAUSE_MS);
       return query(...args);
     }

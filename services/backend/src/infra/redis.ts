@@ -56,6 +56,7 @@ export function createRedis(config: RedisConfig, logger: Logger, name = 'main', 
     connectTimeout: options.once ? 5000 : 10_000,
   };
   const client = config.sentinel ? new Redis({ ...sentinelOptions(config), ...common }) : new Redis(config.url, common);
+  if (config.sentinel && !options.once) keepConnecting(client, logger, name);
   let down = false;
   let master: string | undefined;
   // Registered first, so MASTER_SWITCH reaches its listeners before anyone's `ready`
@@ -76,6 +77,34 @@ export function createRedis(config: RedisConfig, logger: Logger, name = 'main', 
     down = true;
   });
   return client;
+}
+
+/**
+ * ioredis gives a sentinel client up for good (status `end`, no reconnect) when the failover
+ * detector of its lost connection hears +switch-master while the client is asking the
+ * sentinels where the master is: the look-up is cut and fails. A client its owner did not
+ * close connects again.
+ */
+function keepConnecting(client: Redis, logger: Logger, name: string): void {
+  let closedByOwner = false;
+  for (const method of ['disconnect', 'quit'] as const) {
+    const close = client[method].bind(client) as (...args: unknown[]) => unknown;
+    // disconnect(true) is ioredis' own reconnect, not a close.
+    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      if (method === 'quit' || !args[0]) closedByOwner = true;
+      return close(...args);
+    };
+  }
+  let reconnecting = false;
+  client.on('ready', () => (reconnecting = false));
+  client.on('end', () => {
+    if (closedByOwner) return;
+    if (!reconnecting) logger.warn({ redis: name }, 'redis client given up by ioredis during a failover: connecting again');
+    reconnecting = true;
+    setTimeout(() => {
+      if (!closedByOwner && client.status === 'end') client.connect().catch(() => undefined);
+    }, 200).unref();
+  });
 }
 
 /**
