@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type Check, checkBooks, printChecks } from './drill-books.js';
 import { addSecondChannel, FAST_CHANNEL_HEALTH, killBackend, mockConfig, ready, type SecondChannel, startDrillStack } from './drill-faults.js';
 import { type Customer, type LoadKind, type Outcome, percentile, seed, send } from './drill-load.js';
+import { runSoak, SOAK_USAGE } from './soak.js';
 import type { RunningStack } from './stack.js';
 import { parsePrometheusText } from './testing.js';
 
@@ -145,8 +146,9 @@ async function outage(stack: RunningStack, service: string) {
 export async function runDrill(args: string[]): Promise<number> {
   const name = args[0] ?? '';
   const drill = DRILLS[name];
+  if (name === 'soak') return runSoak(args.slice(1));
   if (!drill) {
-    console.error(`usage: npm run drill -- <${Object.keys(DRILLS).join('|')}>`);
+    console.error(`usage: npm run drill -- <${Object.keys(DRILLS).join('|')}>\n       ${SOAK_USAGE}`);
     return 2;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `codex-gateway-drill-`));
