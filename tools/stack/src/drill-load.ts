@@ -24,6 +24,8 @@ export interface Outcome {
   at: number;
   /** How long until its answer ended (or failed). */
   ms: number;
+  /** An error answer's body (its start), or why no answer came. */
+  detail?: string;
 }
 
 /** The daily request limit of the limited customers. */
@@ -89,6 +91,7 @@ export async function send(gatewayUrl: string, customer: Customer, kind: LoadKin
   const t0 = Date.now();
   let status = 0;
   let requestId: string | null = null;
+  let detail: string | undefined;
   try {
     const res = await fetch(`${gatewayUrl}${path}`, {
       method: body ? 'POST' : 'GET',
@@ -97,15 +100,19 @@ export async function send(gatewayUrl: string, customer: Customer, kind: LoadKin
       signal: end ? signal : AbortSignal.timeout(ANSWER_TIMEOUT_MS),
     });
     requestId = res.headers.get('x-request-id');
-    if (end && res.status === 200) status = (await readsTo(res.body, end)) ? 200 : 0;
-    else {
-      await res.arrayBuffer();
+    if (end && res.status === 200) {
+      status = (await readsTo(res.body, end)) ? 200 : 0;
+      if (!status) detail = 'the stream ended before its closing event';
+    } else {
+      const text = await res.text();
       status = res.status;
+      if (status >= 400) detail = text.slice(0, 200);
     }
-  } catch {
+  } catch (err) {
     status = 0;
+    detail = String((err as Error).cause ?? (err as Error).message).slice(0, 200);
   }
-  return { kind, status, requestId, userId: customer.userId, at: t0 - started, ms: Date.now() - t0 };
+  return { kind, status, requestId, userId: customer.userId, at: t0 - started, ms: Date.now() - t0, detail };
 }
 
 export function percentile(values: number[], p: number): number {

@@ -59,6 +59,15 @@ const split = (errors: Array<{ error: ErrorKind }>) =>
     .map(([k, n]) => `${k} ${n}`)
     .join(', ') || '0';
 
+/** The first few failed requests: status, kind, when, request id, what the answer said. */
+const described = (failed: Outcome[]) =>
+  failed
+    .slice(0, 5)
+    .map((o) =>
+      `${o.status || 'network'} ${o.kind} ${seconds(o.at)}–${seconds(o.at + o.ms)} s ${o.requestId ?? ''} ${o.detail ?? ''}`.replace(/\s+/g, ' ').trim(),
+    )
+    .join('; ');
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd()).join('\n');
@@ -119,9 +128,8 @@ export function soakChecks(
       split(mine),
       String(beyond.length),
     ]);
-    if (f.clearedAt === null) checks.push([`fault #${i + 1} (${f.kind}) cleared`, false, f.detail]);
     if (beyond.length) {
-      checks.push([`fault #${i + 1} (${f.kind}) within its error bound`, false, `${beyond.length} failed beyond it (${split(beyond)})`]);
+      checks.push([`fault #${i + 1} (${f.kind}) within its error bound`, false, `${beyond.length} failed beyond it (${split(beyond)}): ${described(beyond)}`]);
     }
   });
   console.log(
@@ -146,8 +154,12 @@ export function soakChecks(
   console.log(`longest recovery: ${seconds(longest.ms)} s (${longest.what})`);
 
   checks.push(
-    ['every fault put in place and cleared', records.every((f) => f.clearedAt !== null), `${records.length} faults`],
-    ['no error outside a fault window', outside.length === 0, outside.length ? `${outside.length}: ${split(outside)}` : 'none'],
+    [
+      'every fault put in place and cleared',
+      records.every((f) => f.clearedAt !== null),
+      records.flatMap((f, i) => (f.clearedAt === null ? [`#${i + 1} ${f.kind}: ${f.detail}`] : [])).join('; ') || `${records.length} faults`,
+    ],
+    ['no error outside a fault window', outside.length === 0, outside.length ? `${outside.length} (${split(outside)}): ${described(outside)}` : 'none'],
     ['error rate within its bound', rate <= ERROR_RATE_BOUND, `${(rate * 100).toFixed(2)} % ≤ ${ERROR_RATE_BOUND * 100} %`],
     [
       'no stream left hanging',

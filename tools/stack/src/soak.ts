@@ -28,6 +28,8 @@ const CUSTOMERS = 20;
 /** One customer in five has a daily limit (the overdraft check), the rest none. */
 const LIMITED_EVERY = 5;
 const STREAM_CHUNK_DELAY_MS = 40;
+/** What a failed soak leaves in its directory. */
+const KEPT = ['logs', 'nginx'];
 
 interface SoakOptions {
   minutes: number;
@@ -118,9 +120,9 @@ export async function runSoak(args: string[]): Promise<number> {
     return pass ? 0 : 1;
   } finally {
     await target.stop();
-    // The services' logs of a failed soak are kept (the data is not): what each backend said when.
-    for (const entry of readdirSync(dir)) if (pass || entry !== 'logs') rmSync(path.join(dir, entry), { recursive: true, force: true });
+    // The logs of a failed soak are kept (the services' and nginx's access log; the data is not).
+    for (const entry of readdirSync(dir)) if (pass || !KEPT.includes(entry)) rmSync(path.join(dir, entry), { recursive: true, force: true });
     if (pass) rmSync(dir, { recursive: true, force: true });
-    console.log(pass ? '\nsoak passed' : `\nsoak FAILED (repeat with --seed ${seed}); the services' logs are in ${dir}/logs`);
+    console.log(pass ? '\nsoak passed' : `\nsoak FAILED (repeat with --seed ${seed}); logs in ${dir}/logs and ${dir}/nginx/logs`);
   }
 }
