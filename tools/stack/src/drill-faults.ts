@@ -37,12 +37,28 @@ export function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** SIGKILLs backend `index` (its cluster primary and workers); resolves once its port refuses connections. The stack restarts it. */
+/** Whether any process of the group is still there (a zombie counts until it is reaped). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGKILLs backend `index` (its cluster primary and workers); resolves once its port refuses
+ * connections and none of its processes is left (the primary, which owns the listening
+ * socket, may go before a worker that still holds connections). The stack restarts it.
+ */
 export async function killBackend(stack: RunningStack, index: number): Promise<void> {
   const victim = stack.services.find((s) => s.name === `backend-${index + 1}`)!;
   process.kill(-victim.pid, 'SIGKILL');
   const { port } = new URL(stack.info.backends[index]!.url);
   while (await accepts(Number(port))) await sleep(1);
+  await victim.exited;
+  for (const deadline = Date.now() + 5000; groupAlive(victim.pid) && Date.now() < deadline; ) await sleep(1);
 }
 
 /** Whether a backend instance answers /readyz: the primary, the replica and Redis all answer it. */

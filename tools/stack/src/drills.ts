@@ -74,7 +74,8 @@ const DRILLS: Record<string, Drill> = {
       if (!back) throw new Error('backend-1 did not come back');
     },
     // Only requests the instance may have held when it died may fail: those unanswered at
-    // the kill and those sent until it refused connections, none sent later.
+    // the kill and those sent until it refused connections and its last process was gone,
+    // none sent later.
     clientErrors: (errors, run) => {
       const sentWhileDying = run.outcomes.filter((o) => o.at >= kill.at! && o.at < kill.goneAt!).length;
       const bound = kill.inFlight! + sentWhileDying;
@@ -82,7 +83,7 @@ const DRILLS: Record<string, Drill> = {
       return [
         'client errors only among the requests the killed instance may have held',
         late.length === 0 && errors.length <= bound,
-        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections); ${late.length} sent later failed`,
+        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections and was gone); ${late.length} sent later failed`,
       ];
     },
   },

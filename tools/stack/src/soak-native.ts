@@ -33,8 +33,9 @@ export async function startNativeTarget({ dir, streamChunkDelayMs }: TargetOptio
       'kill-backend': {
         inject: async (pick) => {
           const index = Math.floor(pick * stack.info.backends.length);
+          const started = Date.now();
           await killBackend(stack, index);
-          return `backend-${index + 1}`;
+          return `backend-${index + 1} (gone in ${Date.now() - started} ms)`;
         },
         lift: async () => undefined,
         cleared: allReady,

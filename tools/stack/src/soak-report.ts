@@ -9,7 +9,7 @@ export interface FaultRecord {
   /** What it struck (backend-2, redis …), or why it could not be put in place. */
   detail: string;
   startedAt: number;
-  /** When it held: the killed instance refused connections, the service was down. */
+  /** When it held: the killed instance refused connections and was gone, the service was down. */
   heldAt: number;
   liftedAt: number;
   /** When the cluster was whole again; null when it was not within the soak's bound. */
@@ -33,7 +33,7 @@ export function errorKind(o: Outcome, limited: ReadonlySet<number>): ErrorKind |
 
 /**
  * The errors a fault may cause. A backend kill: only the requests the killed instance may
- * have held (in flight at the kill, or sent before it refused connections). A channel whose
+ * have held (in flight at the kill, or sent before it refused connections and was gone). A channel whose
  * upstream dies: only the streams in flight then (bytes went to the client: no failover
  * after that). Every other fault, none: the cluster routes and degrades around it.
  */
