@@ -28,8 +28,6 @@ export interface Outcome {
   detail?: string;
 }
 
-/** The daily request limit of the limited customers. */
-export const DAILY_LIMIT = 40;
 /** A plain answer still missing after this long is a network error. */
 const ANSWER_TIMEOUT_MS = 30_000;
 const MODEL = 'gpt-4o-mini';
@@ -50,16 +48,15 @@ const REQUESTS: Record<LoadKind, { path: string; body?: object; end?: string }> 
 /** Whether the kind is metered (billed, with a usage row) rather than a look-up. */
 export const isGeneration = (kind: LoadKind) => kind !== 'usage';
 
-/** `count` customers with a key each; every `limitedEvery`-th (from the first) has a daily limit of DAILY_LIMIT requests. */
-export async function seed(info: Pick<StackInfo, 'gatewayUrl' | 'adminToken'>, count: number, limitedEvery = 2): Promise<Customer[]> {
+/** A customer for each entry, with a key and a package of that daily request limit (null: none). */
+export async function seed(info: Pick<StackInfo, 'gatewayUrl' | 'adminToken'>, limits: Array<number | null>): Promise<Customer[]> {
   const admin = createAdminClient(info);
-  const limited = await admin.createPackage({ daily_request_limit: DAILY_LIMIT, duration_days: 1 });
-  const open = await admin.createPackage({ duration_days: 1 });
+  const packages = new Map<number | null, Promise<{ id: number }>>();
   const customers: Customer[] = [];
-  for (let i = 0; i < count; i += 1) {
+  for (const limit of limits) {
+    if (!packages.has(limit)) packages.set(limit, admin.createPackage({ daily_request_limit: limit, duration_days: 1 }));
     const user = await admin.createUser();
-    const limit = i % limitedEvery === 0 ? DAILY_LIMIT : null;
-    await admin.grant(user.id, limit ? limited.id : open.id);
+    await admin.grant(user.id, (await packages.get(limit)!).id);
     customers.push({ userId: user.id, key: (await admin.issueKey(user.id)).key, limit });
   }
   return customers;

@@ -158,7 +158,11 @@ export async function runDrill(args: string[]): Promise<number> {
   console.log(`drill ${name}: ${drill.about}`);
   try {
     await drill.prepare?.(stack, dir);
-    const customers = await seed(stack.info, 20);
+    // Half of them limited to 40 requests a day.
+    const customers = await seed(
+      stack.info,
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 40 : null)),
+    );
     const outcomes: Outcome[] = [];
     const started = Date.now();
     let running = true;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkBooks, printChecks } from './drill-books.js';
-import { seed as seedCustomers } from './drill-load.js';
-import { startSoakLoad } from './soak-load.js';
+import { isGeneration, seed as seedCustomers } from './drill-load.js';
+import { MIX, startSoakLoad } from './soak-load.js';
 import { startNativeTarget } from './soak-native.js';
 import { type PlannedFault, planFaults, QUIET_MS, seededRandom } from './soak-plan.js';
 import { type FaultRecord, soakChecks } from './soak-report.js';
@@ -25,8 +25,8 @@ const FAULT_BUDGET_MS = 25_000;
 /** A fault the cluster does not recover from within this long after its lift fails the soak. */
 const CLEAR_TIMEOUT_MS = 45_000;
 const CUSTOMERS = 20;
-/** One customer in five has a daily limit (the overdraft check), the rest none. */
-const LIMITED_EVERY = 5;
+/** Customers with a daily limit (the overdraft check); the others have none. */
+const LIMITED = 4;
 const STREAM_CHUNK_DELAY_MS = 40;
 /** What a failed soak leaves in its directory. */
 const KEPT = ['logs', 'nginx'];
@@ -52,6 +52,17 @@ function parseArgs(args: string[]): SoakOptions | string {
   if (LATER[options.target]) return `--target ${options.target}: ${LATER[options.target]}`;
   if (!TARGETS[options.target]) return `--target ${options.target}: unknown; targets: ${Object.keys(TARGETS).join(', ')}`;
   return options;
+}
+
+/**
+ * The customers' daily limits: the limited ones reach theirs at a fifth, two fifths … of
+ * the soak, so that limits are reached while faults strike all along, not only in the first
+ * minute.
+ */
+function dailyLimits(rate: number, minutes: number): Array<number | null> {
+  const metered = MIX.filter(([kind]) => isGeneration(kind)).reduce((sum, [, share]) => sum + share, 0);
+  const perCustomer = (rate * minutes * 60 * metered) / CUSTOMERS;
+  return Array.from({ length: CUSTOMERS }, (_, i) => (i < LIMITED ? Math.max(1, Math.round((perCustomer * (i + 1)) / (LIMITED + 1))) : null));
 }
 
 /** Puts one fault in place, holds it, lifts it and waits until the cluster is whole again. */
@@ -98,7 +109,7 @@ export async function runSoak(args: string[]): Promise<number> {
   const target = await TARGETS[targetName]!({ dir, streamChunkDelayMs: STREAM_CHUNK_DELAY_MS });
   let pass = false;
   try {
-    const customers = await seedCustomers(target.info, CUSTOMERS, LIMITED_EVERY);
+    const customers = await seedCustomers(target.info, dailyLimits(rate, minutes));
     const load = startSoakLoad(target.info.gatewayUrl, customers, rate, seededRandom(seed + 1));
     const endAt = load.started + minutes * 60_000;
     const records: FaultRecord[] = [];
