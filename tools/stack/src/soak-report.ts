@@ -78,7 +78,8 @@ function table(rows: string[][]): string {
  * they were billed): when its last ones were sent, and in which fault's window, to tell
  * which fault let them through.
  */
-function overdrafts(records: FaultRecord[], outcomes: Outcome[], customers: Customer[], inWindow: (f: FaultRecord) => (o: Outcome) => boolean) {
+function overdrafts(records: FaultRecord[], outcomes: Outcome[], customers: Customer[], inWindow: (f: FaultRecord) => (o: Outcome) => boolean): string[] {
+  const lines: string[] = [];
   for (const c of customers) {
     if (c.limit === null) continue;
     const ok = outcomes.filter((o) => o.userId === c.userId && isGeneration(o.kind) && o.status === 200).sort((a, b) => a.at - b.at);
@@ -87,12 +88,13 @@ function overdrafts(records: FaultRecord[], outcomes: Outcome[], customers: Cust
       const during = records.findIndex((f) => inWindow(f)(o));
       return `${o.kind} ${seconds(o.at)}–${seconds(o.at + o.ms)} s${during < 0 ? '' : ` (fault #${during + 1})`}`;
     });
-    console.log(`user ${c.userId}: ${ok.length} successes > ${c.limit} a day; the last ones: ${last.join(', ')}`);
+    lines.push(`user ${c.userId}: ${ok.length} successes > ${c.limit} a day; the last ones: ${last.join(', ')}`);
   }
+  return lines;
 }
 
 /**
- * Prints the soak's summary (a row per fault, then the totals) and returns its checks: every
+ * The soak's summary (a row per fault, then the totals) and its checks: every
  * fault cleared and within its error bound, no error outside a fault's window, the error
  * rate within its bound, no stream left hanging.
  */
@@ -101,18 +103,22 @@ export function soakChecks(
   outcomes: Outcome[],
   customers: Customer[],
   load: { endedAt: number; skipped: number; hung: Array<{ kind: LoadKind; at: number }> },
-): Check[] {
+): { summary: string; checks: Check[] } {
+  const out: string[] = [];
   const limited = new Set(customers.filter((c) => c.limit !== null).map((c) => c.userId));
   const failed = outcomes.flatMap((o) => {
     const kind = errorKind(o, limited);
     return kind ? [{ ...o, error: kind }] : [];
   });
   const inWindow = (f: FaultRecord) => (o: Outcome) => o.at < windowEnd(f, load.endedAt) && o.at + o.ms >= f.startedAt;
+  // A failed request is the latest fault's whose window it overlaps: a stream sent while the
+  // upstream was slow and cut when a channel was taken out after it is the channel's.
+  const owner = (o: Outcome) => records.findLastIndex((f) => inWindow(f)(o));
   const rows = [['#', 'at s', 'fault', 'struck', 'held s', 'whole s', 'recovery s', 'requests', 'errors', 'beyond bound']];
   const checks: Check[] = [];
   let longest: { ms: number; what: string } = { ms: 0, what: 'no fault' };
   records.forEach((f, i) => {
-    const mine = failed.filter(inWindow(f));
+    const mine = failed.filter((o) => owner(o) === i);
     const beyond = mine.filter((o) => !allowed(f, o));
     const ms = recovery(f, mine);
     if (ms > longest.ms) longest = { ms, what: `${f.kind} #${i + 1}` };
@@ -132,26 +138,26 @@ export function soakChecks(
       checks.push([`fault #${i + 1} (${f.kind}) within its error bound`, false, `${beyond.length} failed beyond it (${split(beyond)}): ${described(beyond)}`]);
     }
   });
-  console.log(
+  out.push(
     `\nfaults (held: from in place to lifted; whole: from lifted until every backend is ready / the channel closed again; recovery: from the fault until whole and its last failed request ended; errors in its window, to ${GRACE_MS / 1000} s after whole):`,
   );
-  console.log(table(rows));
-  overdrafts(records, outcomes, customers, inWindow);
+  out.push(table(rows));
+  out.push(...overdrafts(records, outcomes, customers, inWindow));
 
-  const outside = failed.filter((o) => !records.some((f) => inWindow(f)(o)));
+  const outside = failed.filter((o) => owner(o) < 0);
   const byKind = MIX.map(([kind]) => `${kind} ${count(outcomes.filter((o) => o.kind === kind).length)}`);
   const refused = (o: Outcome) => o.status === 429 && limited.has(o.userId);
   const streams = outcomes.filter((o) => isStream(o.kind));
   const rate = outcomes.length ? failed.length / outcomes.length : 0;
-  console.log(`\nrequests: ${count(outcomes.length)} (${byKind.join(' · ')}), ${load.skipped} skipped`);
-  console.log(
+  out.push(`\nrequests: ${count(outcomes.length)} (${byKind.join(' · ')}), ${load.skipped} skipped`);
+  out.push(
     `answers: 200 ${count(outcomes.filter((o) => o.status === 200).length)} · 429 of limited customers (quota) ${count(outcomes.filter(refused).length)} · errors ${count(failed.length)}`,
   );
-  console.log(`error rate: ${(rate * 100).toFixed(2)} % (${split(failed)}); outside fault windows: ${outside.length}`);
-  console.log(
+  out.push(`error rate: ${(rate * 100).toFixed(2)} % (${split(failed)}); outside fault windows: ${outside.length}`);
+  out.push(
     `streams: ${count(streams.length)}, ${count(streams.filter((o) => o.status === 200).length)} ended with [DONE] / response.completed, ${count(streams.filter(refused).length)} refused (quota), ${count(streams.filter((o) => errorKind(o, limited)).length)} failed, ${load.hung.length} hung`,
   );
-  console.log(`longest recovery: ${seconds(longest.ms)} s (${longest.what})`);
+  out.push(`longest recovery: ${seconds(longest.ms)} s (${longest.what})`);
 
   checks.push(
     [
@@ -168,5 +174,5 @@ export function soakChecks(
     ],
     ['the load kept its rate', load.skipped === 0, `${load.skipped} requests not sent (too many unanswered)`],
   );
-  return checks;
+  return { summary: out.join('\n'), checks };
 }

@@ -125,7 +125,8 @@ export async function runSoak(args: string[]): Promise<number> {
     await sleep(Math.max(0, endAt - Date.now()));
     const endedAt = Date.now() - load.started;
     const { skipped, hung } = await load.stop();
-    const checks = soakChecks(records, load.outcomes, customers, { endedAt, skipped, hung });
+    const { summary, checks } = soakChecks(records, load.outcomes, customers, { endedAt, skipped, hung });
+    console.log(summary);
     checks.push(...(await checkBooks(target.info.postgres.primaryUrl, load.outcomes, customers)));
     pass = printChecks(`soak, seed ${seed}`, checks);
     return pass ? 0 : 1;
