@@ -4,7 +4,7 @@ import type { StackInfo } from './stack.js';
 type Json = any;
 
 /** A client of a stack's admin API: users, packages and keys for tests, benchmarks and drills. */
-export function createAdminClient(stack: StackInfo) {
+export function createAdminClient(stack: Pick<StackInfo, 'gatewayUrl' | 'adminToken'>) {
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
     const res = await fetch(`${stack.gatewayUrl}/api/admin${path}`, {
       method,

@@ -1,15 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createAdminClient } from './admin-client.js';
-import { randomPorts } from './config.js';
-import { freePort } from './ports.js';
-import type { Service } from './process.js';
-import { startMockUpstream } from './services/backends.js';
-import { startStack, type RunningStack } from './stack.js';
+import { type Check, checkBooks, printChecks } from './drill-books.js';
+import { addSecondChannel, FAST_CHANNEL_HEALTH, killBackend, mockConfig, ready, type SecondChannel, startDrillStack } from './drill-faults.js';
+import { type Customer, type LoadKind, type Outcome, percentile, seed, send } from './drill-load.js';
+import { runSoak, SOAK_USAGE } from './soak.js';
+import type { RunningStack } from './stack.js';
 import { parsePrometheusText } from './testing.js';
 
 /**
@@ -18,8 +16,6 @@ import { parsePrometheusText } from './testing.js';
  * response has its usage row, daily_usage agrees with usage_logs, and no user went past a
  * daily limit. Any check that fails makes the drill exit non-zero.
  */
-type Check = [what: string, pass: boolean, detail: string];
-
 /** The load as a drill sees it while it runs and after: times are ms since the load began. */
 interface DrillRun {
   stack: RunningStack;
@@ -46,7 +42,7 @@ interface Drill {
 }
 
 /** channel-outage's second channel: a mock upstream of its own, added through the admin API. */
-const second: { service?: Service; port?: number; logDir?: string; restartedAt?: number; closedAt?: number } = {};
+const second: { channel?: SecondChannel; restartedAt?: number; closedAt?: number } = {};
 /**
  * kill-backend's moments (ms since the load began): the SIGKILL, with the requests unanswered
  * then, and the first refused connection to the instance, when it could take no more.
@@ -68,23 +64,18 @@ const DRILLS: Record<string, Drill> = {
   'kill-backend': {
     about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
     disrupt: async ({ stack, started, inFlight }) => {
-      const victim = stack.services.find((s) => s.name === 'backend-1')!;
       kill.inFlight = inFlight();
       kill.at = Date.now() - started;
-      process.kill(-victim.pid, 'SIGKILL');
-      const { port } = new URL(stack.info.backends[0]!.url);
-      while (await accepts(Number(port))) await sleep(1);
+      await killBackend(stack, 0);
       kill.goneAt = Date.now() - started;
       await sleep(10_000);
-      const back = await fetch(`${stack.info.backends[0]!.url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
+      const back = await ready(stack.info.backends[0]!);
       console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
       if (!back) throw new Error('backend-1 did not come back');
     },
     // Only requests the instance may have held when it died may fail: those unanswered at
-    // the kill and those sent until it refused connections, none sent later.
+    // the kill and those sent until it refused connections and its last process was gone,
+    // none sent later.
     clientErrors: (errors, run) => {
       const sentWhileDying = run.outcomes.filter((o) => o.at >= kill.at! && o.at < kill.goneAt!).length;
       const bound = kill.inFlight! + sentWhileDying;
@@ -92,7 +83,7 @@ const DRILLS: Record<string, Drill> = {
       return [
         'client errors only among the requests the killed instance may have held',
         late.length === 0 && errors.length <= bound,
-        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections); ${late.length} sent later failed`,
+        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections and was gone); ${late.length} sent later failed`,
       ];
     },
   },
@@ -111,26 +102,19 @@ const DRILLS: Record<string, Drill> = {
   'channel-outage': {
     about:
       'a second channel takes half the traffic; its upstream dies for 10 s and comes back: requests fail over before any byte, the channel cools on every replica, is tried half-open and restored',
-    env: { CHANNEL_COOLDOWN_MS: '3000', CHANNEL_FAILURE_THRESHOLD: '3', CHANNEL_PROBE_INTERVAL_MS: '2000' },
+    env: FAST_CHANNEL_HEALTH,
     prepare: async (stack, dir) => {
-      second.logDir = dir;
-      second.port = await freePort();
-      second.service = (await startMockUpstream({ port: second.port, logDir: dir })).service;
-      const admin = createAdminClient(stack.info);
-      await admin.call('POST', '/channels', { name: 'second', base_url: `http://127.0.0.1:${second.port}/v1`, priority: 0, weight: 1 }).then((r) => {
-        if (r.status !== 201) throw new Error(`adding the second channel answered ${r.status}: ${JSON.stringify(r.body)}`);
-      });
+      second.channel = await addSecondChannel(stack.info, dir);
     },
-    disrupt: async ({ stack }) => {
-      process.kill(-second.service!.pid, 'SIGKILL');
+    disrupt: async () => {
+      const channel = second.channel!;
+      channel.kill();
       await sleep(10_000);
-      second.service = (await startMockUpstream({ port: second.port!, logDir: second.logDir! })).service;
+      await channel.restart();
       second.restartedAt = Date.now();
       // Back in use once a trial (a request or a probe) passes after the cool-down.
-      const admin = createAdminClient(stack.info);
       for (const deadline = Date.now() + 2 * RESTORE_BOUND_MS; Date.now() < deadline; await sleep(100)) {
-        const channels = (await admin.call('GET', '/channels')).body as Array<{ name: string; health: { state: string } }>;
-        if (channels.find((c) => c.name === 'second')?.health.state === 'closed') {
+        if (await channel.closed()) {
           second.closedAt = Date.now();
           break;
         }
@@ -138,33 +122,21 @@ const DRILLS: Record<string, Drill> = {
     },
     verify: (run, disruptedAt) => channelOutageChecks(run, disruptedAt),
     cleanup: async () => {
-      await second.service?.stop();
+      await second.channel?.stop();
     },
   },
   'slow-upstream': {
     about: 'the upstream answers after 5 s for 8 s: nothing blocks, usage look-ups keep their latency',
     disrupt: async ({ stack, started }) => {
-      await mockConfig(stack, { latencyMs: SLOW_UPSTREAM_MS });
+      await mockConfig(stack.info.upstreamUrl, { latencyMs: SLOW_UPSTREAM_MS });
       slow.from = Date.now() - started;
       await sleep(8000);
-      await mockConfig(stack, { latencyMs: 0 });
+      await mockConfig(stack.info.upstreamUrl, { latencyMs: 0 });
       slow.to = Date.now() - started;
     },
     verify: async ({ outcomes }, disruptedAt) => slowUpstreamChecks(outcomes, disruptedAt),
   },
 };
-
-/** Whether a TCP connection to the port is accepted. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function outage(stack: RunningStack, service: string) {
   await stack.stopService(service);
@@ -172,91 +144,40 @@ async function outage(stack: RunningStack, service: string) {
   await stack.startService(service);
 }
 
-async function mockConfig(stack: RunningStack, patch: Record<string, number>) {
-  await fetch(`${stack.info.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
-}
-
-interface Customer {
-  userId: number;
-  key: string;
-  limit: number | null;
-}
-
-async function seed(stack: RunningStack, count: number): Promise<Customer[]> {
-  const admin = createAdminClient(stack.info);
-  const limited = await admin.createPackage({ daily_request_limit: 40, duration_days: 1 });
-  const open = await admin.createPackage({ duration_days: 1 });
-  const customers: Customer[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const user = await admin.createUser();
-    const limit = i % 2 === 0 ? 40 : null;
-    await admin.grant(user.id, limit ? limited.id : open.id);
-    customers.push({ userId: user.id, key: (await admin.issueKey(user.id)).key, limit });
-  }
-  return customers;
-}
-
-interface Outcome {
-  status: number;
-  requestId: string | null;
-  userId: number;
-  at: number;
-  ms: number;
-  kind: 'chat' | 'usage';
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
-}
-
 export async function runDrill(args: string[]): Promise<number> {
   const name = args[0] ?? '';
   const drill = DRILLS[name];
+  if (name === 'soak') return runSoak(args.slice(1));
   if (!drill) {
-    console.error(`usage: npm run drill -- <${Object.keys(DRILLS).join('|')}>`);
+    console.error(`usage: npm run drill -- <${Object.keys(DRILLS).join('|')}>\n       ${SOAK_USAGE}`);
     return 2;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `codex-gateway-drill-`));
   chmodSync(dir, 0o755);
-  const stack = await startStack({
-    dir,
-    ports: await randomPorts(2),
-    backends: 2,
-    workers: 2,
-    fresh: true,
-    logLevel: 'warn',
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...drill.env },
-  });
+  const stack = await startDrillStack(dir, drill.env);
   console.log(`drill ${name}: ${drill.about}`);
   try {
     await drill.prepare?.(stack, dir);
-    const customers = await seed(stack, 20);
+    // Half of them limited to 40 requests a day.
+    const customers = await seed(
+      stack.info,
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 40 : null)),
+    );
     const outcomes: Outcome[] = [];
     const started = Date.now();
     let running = true;
     let inFlight = 0;
-    const request = async (kind: 'chat' | 'usage') => {
+    const request = async (kind: LoadKind) => {
       const c = customers[Math.floor(Math.random() * customers.length)]!;
-      const t0 = Date.now();
       inFlight += 1;
       try {
-        const res = await fetch(`${stack.info.gatewayUrl}/v1/${kind === 'chat' ? 'chat/completions' : 'usage'}`, {
-          method: kind === 'chat' ? 'POST' : 'GET',
-          headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-          body: kind === 'chat' ? JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'drill' }], max_tokens: 8 }) : undefined,
-          signal: AbortSignal.timeout(30_000),
-        });
-        await res.arrayBuffer();
-        outcomes.push({ status: res.status, requestId: res.headers.get('x-request-id'), userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
-      } catch {
-        outcomes.push({ status: 0, requestId: null, userId: c.userId, at: t0 - started, ms: Date.now() - t0, kind });
+        outcomes.push(await send(stack.info.gatewayUrl, c, kind, started));
       } finally {
         inFlight -= 1;
       }
     };
     const run: DrillRun = { stack, started, inFlight: () => inFlight, outcomes };
-    const loop = (kind: 'chat' | 'usage', pauseMs: number) =>
+    const loop = (kind: LoadKind, pauseMs: number) =>
       (async () => {
         while (running) {
           await request(kind);
@@ -372,61 +293,9 @@ async function report(drill: Drill, run: DrillRun, customers: Customer[], disrup
   );
   console.log(`usage look-up p50 before / during+after: ${percentile(usage(0, disruptedAt), 50)} ms / ${percentile(usage(disruptedAt, Infinity), 50)} ms`);
 
-  const ok = outcomes.filter((o) => o.kind === 'chat' && o.status === 200 && o.requestId);
-  const ids = new Set(ok.map((o) => o.requestId!));
-  const users = customers.map((c) => c.userId);
-  const db = new pg.Client({ connectionString: stack.info.postgres.primaryUrl });
-  await db.connect();
-  const checks: Array<[string, boolean, string]> = [];
-  try {
-    // Usage may still be on its way through the stream: wait until every answer is booked.
-    let rows: Array<{ request_id: string; status_code: number }> = [];
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      rows = (await db.query('SELECT request_id, status_code FROM usage_logs WHERE user_id = ANY($1)', [users])).rows;
-      const seen = new Set(rows.map((r) => r.request_id));
-      if ([...ids].every((id) => seen.has(id))) break;
-      await sleep(500);
-    }
-    const booked = rows.filter((r) => r.status_code === 200);
-    const missing = [...ids].filter((id) => !booked.some((r) => r.request_id === id));
-    const extra = booked.length - ids.size + missing.length;
-    // A request can be billed while its client saw an error (in flight on a killed instance), never otherwise.
-    const failedChats = errors.filter((o) => o.kind === 'chat').length;
-    checks.push(['every successful response has its usage_logs row', missing.length === 0, `${ids.size} successes, ${missing.length} missing`]);
-    checks.push(['no usage row without a successful response or a failed one', extra <= failedChats, `${extra} extra ≤ ${failedChats} chat errors`]);
-    const daily = (
-      await db.query(
-        `SELECT d.user_id, d.request_count::int AS requests, d.prompt_tokens::int + d.completion_tokens::int AS tokens,
-                (SELECT count(*)::int FROM usage_logs l WHERE l.user_id = d.user_id AND l.status_code < 300) AS logged,
-                (SELECT coalesce(sum(total_tokens), 0)::int FROM usage_logs l WHERE l.user_id = d.user_id) AS logged_tokens
-           FROM daily_usage d WHERE d.user_id = ANY($1)`,
-        [users],
-      )
-    ).rows as Array<{ user_id: number; requests: number; tokens: number; logged: number; logged_tokens: number }>;
-    const mismatched = daily.filter((d) => d.requests !== d.logged || d.tokens !== d.logged_tokens);
-    checks.push([
-      'daily_usage agrees with usage_logs',
-      mismatched.length === 0,
-      mismatched.map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens`).join('; ') ||
-        `${daily.length} users`,
-    ]);
-    const over = customers
-      .filter((c) => c.limit !== null)
-      .map((c) => ({ c, d: daily.find((d) => d.user_id === c.userId) }))
-      .filter(({ c, d }) => (d?.requests ?? 0) > c.limit!);
-    checks.push([
-      'no quota overdraft',
-      over.length === 0,
-      over.map(({ c, d }) => `user ${c.userId}: ${d?.requests} > ${c.limit}`).join('; ') || 'every limited user within 40/day',
-    ]);
-    checks.push(drill.clientErrors?.(errors, run) ?? ['no client errors', errors.length === 0, `${errors.length}`]);
-    // Every record has landed by now, so a drill's own checks may read the books too.
-    checks.push(...((await drill.verify?.(run, disruptedAt)) ?? []));
-  } finally {
-    await db.end();
-  }
-  console.log('\nbooks:');
-  for (const [what, pass, detail] of checks) console.log(`  ${pass ? 'PASS' : 'FAIL'}  ${what} (${detail})`);
-  return checks.every(([, pass]) => pass) ? 0 : 1;
+  const checks = await checkBooks(stack.info.postgres.primaryUrl, outcomes, customers);
+  checks.push(drill.clientErrors?.(errors, run) ?? ['no client errors', errors.length === 0, `${errors.length}`]);
+  // Every record has landed by now, so a drill's own checks may read the books too.
+  checks.push(...((await drill.verify?.(run, disruptedAt)) ?? []));
+  return printChecks('books', checks) ? 0 : 1;
 }
