@@ -172,6 +172,14 @@ function summary(phase: string, r: LoadResult) {
   );
 }
 
+/** How often nginx's follower has changed the backend set (each change is a reload), and the machine's load: what the resends follow. */
+async function reloads(stack: ComposeProject): Promise<{ count: number; load: string }> {
+  const [nginx] = await stack.containers('nginx');
+  const { stdout, stderr } = await run('docker', ['logs', nginx!], { maxBuffer: 64 * 1024 * 1024 });
+  const count = `${stdout}${stderr}`.split('\n').filter((line) => line.includes('backends now')).length;
+  return { count, load: os.loadavg()[0]!.toFixed(1) };
+}
+
 /**
  * "No request fails" holds only if the load client's resends stay rare: it sends again a
  * request whose connection closed before any answer, which an nginx reload does to an idle
@@ -711,6 +719,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
 
   test('scaling to 5 and back to 2 under load: nginx follows within seconds and no request fails', async () => {
     const before = await books(stack, customer.keyId, customer.userId);
+    const reloadsBefore = await reloads(stack);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
     // A message of its own: without one, a failing assert.ok has node parse this file to word one, which takes minutes here.
     await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
@@ -736,6 +745,8 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const result = await load.stop();
     summary(`scale 3→5→2 (5 routed ${up} ms after the scale command, ${lag} ms at most after a new backend was healthy; back to 2 in ${down} ms)`, result);
+    const reloadsAfter = await reloads(stack);
+    console.log(`# nginx reloads meanwhile: ${reloadsAfter.count - reloadsBefore.count}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
     assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
     assertFewResent(result);
     assert.ok(lag < 5000, `nginx routes to a new backend within seconds of its being healthy (${lag} ms)`);
@@ -771,6 +782,7 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     // The new version: the same code under a new tag and image id, as a release would be.
     const nextImage = await retag('codex-gateway/backend:latest', 'codex-gateway/backend:next');
     const before = await books(stack, customer.keyId, customer.userId);
+    const reloadsBefore = await reloads(stack);
     const load = startLoad({ gatewayUrl: stack.gatewayUrl, apiKey: customer.key });
     await waitFor('load flowing', async () => assert.ok(load.answered() > 20, `${load.answered()} answered`), 20_000, 100);
     const rollout = await run('bash', ['compose/rollout.sh', ...stack.args], {
@@ -782,6 +794,8 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const result = await load.stop();
     summary('rolling upgrade of 3 backends', result);
+    const reloadsAfter = await reloads(stack);
+    console.log(`# nginx reloads meanwhile: ${reloadsAfter.count - reloadsBefore.count}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
     assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
     assertFewResent(result);
     for (const id of await stack.containers('backend'))
