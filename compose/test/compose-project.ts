@@ -196,7 +196,8 @@ export async function composeProject(options: {
     async down({ volumes = false } = {}) {
       if (process.env.KEEP_COMPOSE) return void console.log(`# left running: ${options.name}`);
       await compose(...downArgs(volumes));
-      if (volumes && backupVolume) await docker('volume', 'rm', '-f', backupVolume);
+      if (!volumes) return; // its volumes are still there: still taken down at exit
+      if (backupVolume) await docker('volume', 'rm', '-f', backupVolume);
       live.delete(options.name);
     },
   };

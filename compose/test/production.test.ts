@@ -181,15 +181,17 @@ async function reloads(stack: ComposeProject): Promise<{ count: number; load: st
 }
 
 /**
- * "No request fails" holds only if the load client's resends stay rare: it sends again a
- * request whose connection closed before any answer, which an nginx reload does to an idle
- * keep-alive connection only when a request picks it at that very moment. Each client holds
- * one connection: a few such moments in a run are expected, more than one per client would
- * be failures the resends hide.
+ * "No request fails" holds only if the load client's resends stay within what nginx's reloads
+ * explain: it sends again a request whose connection closed before any answer, which a reload
+ * does to an idle keep-alive connection when a request picks it at that very moment. Each
+ * client holds one connection, and a reload closes it at most once: more resends than clients
+ * × reloads (counted from the follower's log) would be failures the resends hide. On a loaded
+ * machine the moment is wide and a reload can catch most clients; on an idle one, few.
  */
-function assertFewResent(r: LoadResult, clients = LOAD_CLIENTS) {
-  console.log(`# resent: ${r.resent} of ${r.sent} requests (at most ${clients})`);
-  assert.ok(r.resent <= clients, `at most ${clients} requests resent after a closed connection (${r.resent} were)`);
+function assertFewResent(r: LoadResult, reloadCount: number, clients = LOAD_CLIENTS) {
+  const bound = clients * Math.max(1, reloadCount);
+  console.log(`# resent: ${r.resent} of ${r.sent} requests (at most ${bound}: ${clients} clients × ${reloadCount} reloads)`);
+  assert.ok(r.resent <= bound, `at most ${bound} requests resent after a closed connection (${r.resent} were)`);
 }
 
 /** What one customer's requests left in the books: the usage log and the daily counters. */
@@ -746,9 +748,10 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const result = await load.stop();
     summary(`scale 3→5→2 (5 routed ${up} ms after the scale command, ${lag} ms at most after a new backend was healthy; back to 2 in ${down} ms)`, result);
     const reloadsAfter = await reloads(stack);
-    console.log(`# nginx reloads meanwhile: ${reloadsAfter.count - reloadsBefore.count}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
+    const reloadCount = reloadsAfter.count - reloadsBefore.count;
+    console.log(`# nginx reloads meanwhile: ${reloadCount}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
     assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
-    assertFewResent(result);
+    assertFewResent(result, reloadCount);
     assert.ok(lag < 5000, `nginx routes to a new backend within seconds of its being healthy (${lag} ms)`);
     await assertBooksBalance(stack, customer, result, before);
   });
@@ -795,9 +798,10 @@ describe('the production compose stack', { timeout: 40 * 60_000 }, () => {
     const result = await load.stop();
     summary('rolling upgrade of 3 backends', result);
     const reloadsAfter = await reloads(stack);
-    console.log(`# nginx reloads meanwhile: ${reloadsAfter.count - reloadsBefore.count}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
+    const reloadCount = reloadsAfter.count - reloadsBefore.count;
+    console.log(`# nginx reloads meanwhile: ${reloadCount}; load average ${reloadsBefore.load} → ${reloadsAfter.load}`);
     assert.deepEqual(result.failures, {}, `no request fails: ${result.failureBodies.join('; ')}`);
-    assertFewResent(result);
+    assertFewResent(result, reloadCount);
     for (const id of await stack.containers('backend'))
       assert.equal(await docker('inspect', '-f', '{{.Image}}', id), nextImage, 'every backend runs the new image');
     await assertBooksBalance(stack, customer, result, before);
