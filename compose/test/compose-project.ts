@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -133,7 +133,8 @@ export async function composeProject(options: {
   if (backupVolume) await docker('volume', 'create', '--label', `${TEST_VOLUME_LABEL}=${options.name}`, backupVolume);
   // From here on the project is taken down whatever happens to this process (guardProcess).
   live.set(options.name, () => {
-    execFileSync(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...downArgs(true)], { env: composeEnv, cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
+    // No output: the test runner that read ours may be gone (a signal to the process group).
+    execFileSync(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...downArgs(true)], { env: composeEnv, cwd: REPO_ROOT, stdio: 'ignore', timeout: 180_000 });
     if (backupVolume) execFileSync('docker', ['volume', 'rm', '-f', backupVolume], { stdio: 'ignore' });
   });
   const project: ComposeProject = {
@@ -224,12 +225,27 @@ function guardProcess(): void {
   if (guarded) return;
   guarded = true;
   process.on('exit', takeDownLive);
+  // Kept installed (not once): the same signal often comes again (the group's, then one
+  // relayed by tsx and by the test runner), and with no listener left it would kill this
+  // process in the middle of its down.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      console.error(`# ${signal}: taking the compose stacks down`);
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      note(`# ${signal}: taking the compose stacks down`);
       takeDownLive();
       process.exit(128 + (os.constants.signals[signal] ?? 0));
     });
+  }
+}
+
+/** A line on stderr, if anyone still reads it: after a signal to the process group the test runner that did may be gone (EPIPE). */
+function note(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // nobody to tell
   }
 }
 
@@ -237,14 +253,14 @@ function takeDownLive(): void {
   for (const [name, down] of live) {
     live.delete(name);
     if (process.env.KEEP_COMPOSE) {
-      console.error(`# left running: ${name}`);
+      note(`# left running: ${name}`);
       continue;
     }
-    console.error(`# taking down ${name}, which the test left up`);
     try {
       down();
+      note(`# took down ${name}, which the test had left up`);
     } catch (err) {
-      console.error(`# could not take ${name} down (the next run removes it): ${(err as Error).message}`);
+      note(`# could not take ${name} down (the next run removes it): ${(err as Error).message}`);
     }
   }
 }
