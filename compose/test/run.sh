@@ -44,6 +44,11 @@ finish() {
     kill -TERM -- "-$test_pid" 2>/dev/null || kill -TERM "$test_pid" 2>/dev/null || true
     wait "$test_pid" 2>/dev/null || true
   fi
+  # The test process itself may outlive npx while it takes its stacks down: wait for the
+  # whole group (at most 3 minutes).
+  if (( test_pid )); then
+    for _ in $(seq 180); do kill -0 -- "-$test_pid" 2>/dev/null || break; sleep 1; done
+  fi
   [[ -n "${KEEP_COMPOSE:-}" ]] || leftovers
 }
 trap finish EXIT
