@@ -34,3 +34,12 @@ make stripe_secret_key ""                   # sk_live_…, with stripe_webhook_s
 make stripe_webhook_secret ""               # whsec_…
 make epay_key ""                            # with EPAY_GATEWAY_URL and EPAY_PID in .env
 make smtp_url ""                            # smtps://user:password@host:465
+# Backups: the passphrase that encrypts the off-host repository (pgBackRest repo2). Keep a
+# copy away from this host (a password manager, a sealed envelope): without it the S3
+# backups cannot be read, and a new host restoring from them needs it.
+make backup_cipher_pass "$(openssl rand -base64 48 | tr -d '\n')"
+make backup_s3_key ""                       # the bucket's access key id
+make backup_s3_key_secret ""                # and its secret
+# Alerts: the receiver's webhook URL (it carries its token) and the SMTP password.
+make alert_webhook_url ""
+make alert_smtp_password ""

@@ -73,8 +73,17 @@ build postgres postgres:15
 build redis redis:7
 build nginx nginx:1.28
 build prometheus prom/prometheus:v2.53.0
+# The exact versions the compose files pin (the same stand-ins under those tags), and the
+# monitoring images of the production file.
+build postgres postgres:15.10-bookworm
+build redis redis:7.2.5-bookworm
+build postgres-exporter prometheuscommunity/postgres-exporter:v0.15.0
+build node-exporter prom/node-exporter:v1.8.1
+build alertmanager prom/alertmanager:v0.27.0
 # The Swarm stack's (npm run test:ha): etcd and HAProxy, and the test's own Docker engines.
 build etcd quay.io/coreos/etcd:v3.5.17
-build haproxy haproxy:2.6
+build haproxy haproxy:2.6.12
 build engine codex-gateway-test/engine:latest
-log "ready: node:24-bookworm-slim postgres:15 redis:7 nginx:1.28 prom/prometheus:v2.53.0 quay.io/coreos/etcd:v3.5.17 haproxy:2.6 codex-gateway-test/engine"
+log "ready: node:24-bookworm-slim postgres:15 redis:7 nginx:1.28 prom/prometheus:v2.53.0"
+log "ready: postgres:15.10-bookworm redis:7.2.5-bookworm prometheuscommunity/postgres-exporter:v0.15.0 prom/node-exporter:v1.8.1 prom/alertmanager:v0.27.0"
+log "ready: quay.io/coreos/etcd:v3.5.17 haproxy:2.6.12 codex-gateway-test/engine"

@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,8 @@ export interface ComposeProject {
   /** nginx's HTTPS port (served when TLS_CERT_FILE is set). */
   gatewayTlsUrl: string;
   prometheusUrl: string;
+  /** The production file's Alertmanager, published on 127.0.0.1. */
+  alertmanagerUrl: string;
   /** The backends' settings (the env file). */
   env: Record<string, string>;
   /** The production file's Docker secrets, by name (the files in GATEWAY_SECRETS_DIR). */
@@ -51,6 +53,10 @@ export interface ComposeProject {
   ready(timeoutMs: number): Promise<void>;
   /** The backend addresses nginx's follower has written into nginx's upstream. */
   nginxBackends(): Promise<string[]>;
+  /**
+   * Takes the stack down (its volumes too with `volumes`, the external backup volume the
+   * production file needs among them) and stops guarding it. Does nothing under KEEP_COMPOSE.
+   */
   down(options?: { volumes?: boolean }): Promise<void>;
 }
 
@@ -61,13 +67,22 @@ export async function composeProject(options: {
   gatewayEnv?: Record<string, string>;
   /** The production file's Docker secrets, by name. */
   secrets?: Record<string, string>;
-  /** The edge and data networks' subnets: stacks that run at once need their own. */
-  subnets?: { edge: string; data: string };
+  /** The edge, data (and offsite) networks' subnets: stacks that run at once need their own. */
+  subnets?: { edge: string; data: string; offsite?: string };
   /** Compose-file variables. */
   vars?: Record<string, string>;
+  /** `down` also removes the images compose built under the project's name (the development file names none). */
+  removeImages?: boolean;
 }): Promise<ComposeProject> {
   await removeLeftovers();
-  const [gatewayPort, tlsPort, prometheusPort, mailPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  guardProcess();
+  const [gatewayPort, tlsPort, prometheusPort, mailPort, alertmanagerPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const dir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const envFile = path.join(dir, 'gateway.env');
   writeFileSync(
@@ -88,26 +103,46 @@ export async function composeProject(options: {
     GATEWAY_BIND_ADDRESS: '127.0.0.1',
     GATEWAY_PUBLISH_PORT: String(gatewayPort),
     GATEWAY_TLS_PUBLISH_PORT: String(tlsPort),
-    ...(options.subnets ? { GATEWAY_EDGE_SUBNET: options.subnets.edge, GATEWAY_DATA_SUBNET: options.subnets.data } : {}),
+    ...(options.subnets
+      ? { GATEWAY_EDGE_SUBNET: options.subnets.edge, GATEWAY_DATA_SUBNET: options.subnets.data, GATEWAY_OFFSITE_SUBNET: options.subnets.offsite ?? '' }
+      : {}),
+    // The production file's local backup repository is a volume made outside compose (so that
+    // `down -v` keeps it): one per test project, labelled for removeLeftovers().
+    GATEWAY_BACKUP_VOLUME: `${options.name}-pg-backups`,
     PROMETHEUS_PORT: String(prometheusPort),
+    ALERTMANAGER_PORT: String(alertmanagerPort),
     // The development file's mail catcher API (a native stack may hold 12326).
     MAIL_CATCHER_PUBLISH_PORT: String(mailPort),
     ...options.vars,
   };
   const base = ['-p', options.name, ...options.files.flatMap((f) => ['-f', f])];
+  const composeEnv = { ...process.env, ...env, COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0' };
   const compose = async (...args: string[]) => {
-    const { stdout } = await run(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...args], {
-      env: { ...process.env, ...env, COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0' },
-      cwd: REPO_ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await run(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...args], { env: composeEnv, cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
     return stdout.trim();
   };
+  const downArgs = (volumes: boolean) => [
+    'down',
+    '--remove-orphans',
+    '-t',
+    '10',
+    ...(volumes ? ['-v'] : []),
+    ...(options.removeImages ? ['--rmi', 'local'] : []),
+  ];
+  const backupVolume = options.files.includes(PRODUCTION_FILE) ? env.GATEWAY_BACKUP_VOLUME! : undefined;
+  if (backupVolume) await docker('volume', 'create', '--label', `${TEST_VOLUME_LABEL}=${options.name}`, backupVolume);
+  // From here on the project is taken down whatever happens to this process (guardProcess).
+  live.set(options.name, () => {
+    // No output: the test runner that read ours may be gone (a signal to the process group).
+    execFileSync(COMPOSE[0]!, [...COMPOSE.slice(1), ...base, ...downArgs(true)], { env: composeEnv, cwd: REPO_ROOT, stdio: 'ignore', timeout: 180_000 });
+    if (backupVolume) execFileSync('docker', ['volume', 'rm', '-f', backupVolume], { stdio: 'ignore' });
+  });
   const project: ComposeProject = {
     name: options.name,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     gatewayTlsUrl: `https://127.0.0.1:${tlsPort}`,
     prometheusUrl: `http://127.0.0.1:${prometheusPort}`,
+    alertmanagerUrl: `http://127.0.0.1:${alertmanagerPort}`,
     env: { ...options.gatewayEnv },
     secrets: { ...options.secrets },
     args: base,
@@ -143,19 +178,11 @@ export async function composeProject(options: {
         `${options.name} ready through nginx`,
         async () => {
           // /readyz is not served on the public port: nginx answers for a backend, and each backend for itself.
-          const res = await fetch(`${project.gatewayUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
-          await res.arrayBuffer();
-          if (res.status !== 200) throw new Error(`healthz through nginx ${res.status}`);
+          const { status } = await fetchWithin(`${project.gatewayUrl}/healthz`, 3000);
+          if (status !== 200) throw new Error(`healthz through nginx ${status}`);
           for (const address of await addresses(project, 'backend')) {
-            // A timer that holds the event loop open (AbortSignal.timeout's does not) while the answer is awaited.
-            const abort = new AbortController();
-            const timer = setTimeout(() => abort.abort(), 3000);
-            try {
-              const ready = await fetch(`http://${address}:12401/readyz`, { signal: abort.signal });
-              if (ready.status !== 200) throw new Error(`readyz of ${address}: ${ready.status}`);
-            } finally {
-              clearTimeout(timer);
-            }
+            const ready = await fetchWithin(`http://${address}:12401/readyz`, 3000);
+            if (ready.status !== 200) throw new Error(`readyz of ${address}: ${ready.status}`);
           }
         },
         timeoutMs,
@@ -168,7 +195,11 @@ export async function composeProject(options: {
       return [...list.matchAll(/server (\S+):\d+/g)].map((m) => m[1]!).sort();
     },
     async down({ volumes = false } = {}) {
-      await compose('down', '--remove-orphans', '-t', '40', ...(volumes ? ['-v'] : []));
+      if (process.env.KEEP_COMPOSE) return void console.log(`# left running: ${options.name}`);
+      await compose(...downArgs(volumes));
+      if (!volumes) return; // its volumes are still there: still taken down at exit
+      if (backupVolume) await docker('volume', 'rm', '-f', backupVolume);
+      live.delete(options.name);
     },
   };
   return project;
@@ -176,6 +207,63 @@ export async function composeProject(options: {
 
 /** The test files name their projects `cg<kind><pid>`. */
 const TEST_PROJECT = /^cg[a-z]+(\d+)$/;
+/** The label of the volumes the tests make outside compose (the production file's external backup volume): the project's name. */
+const TEST_VOLUME_LABEL = 'codex-gateway.test-project';
+
+/** Projects this process made and has not taken down yet, each with a synchronous `down -v`. */
+const live = new Map<string, () => void>();
+let guarded = false;
+
+/**
+ * Takes every live project down when this process ends, however it ends: the event loop
+ * emptied with a test still awaiting (node:test then exits without the file's after hooks),
+ * an uncaught exception (node runs 'exit' handlers before it dies), SIGINT, SIGTERM or
+ * SIGHUP (whose default action would skip them). Synchronously: an 'exit' handler can run
+ * nothing else. KEEP_COMPOSE leaves them running, as the tests' own down does.
+ */
+function guardProcess(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', takeDownLive);
+  // Kept installed (not once): the same signal often comes again (the group's, then one
+  // relayed by tsx and by the test runner), and with no listener left it would kill this
+  // process in the middle of its down.
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      note(`# ${signal}: taking the compose stacks down`);
+      takeDownLive();
+      process.exit(128 + (os.constants.signals[signal] ?? 0));
+    });
+  }
+}
+
+/** A line on stderr, if anyone still reads it: after a signal to the process group the test runner that did may be gone (EPIPE). */
+function note(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // nobody to tell
+  }
+}
+
+function takeDownLive(): void {
+  for (const [name, down] of live) {
+    live.delete(name);
+    if (process.env.KEEP_COMPOSE) {
+      note(`# left running: ${name}`);
+      continue;
+    }
+    try {
+      down();
+      note(`# took down ${name}, which the test had left up`);
+    } catch (err) {
+      note(`# could not take ${name} down (the next run removes it): ${(err as Error).message}`);
+    }
+  }
+}
 
 function alive(pid: number): boolean {
   try {
@@ -197,7 +285,11 @@ export async function removeLeftovers(): Promise<void> {
   const [containers, networks, volumes, images] = await Promise.all([
     docker('ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', `{{.ID}} ${label}`),
     docker('network', 'ls', '--filter', 'label=com.docker.compose.project', '--format', `{{.ID}} ${label}`),
-    docker('volume', 'ls', '--filter', 'label=com.docker.compose.project', '--format', `{{.Name}} ${label}`),
+    // Compose's own volumes, and the external backup volumes the tests make (TEST_VOLUME_LABEL).
+    Promise.all([
+      docker('volume', 'ls', '--filter', 'label=com.docker.compose.project', '--format', `{{.Name}} ${label}`),
+      docker('volume', 'ls', '--filter', `label=${TEST_VOLUME_LABEL}`, '--format', `{{.Name}} {{.Label "${TEST_VOLUME_LABEL}"}}`),
+    ]).then((lists) => lists.filter(Boolean).join('\n')),
     // What the development file builds is named `<project>_<service>`.
     docker('images', '--format', '{{.Repository}}:{{.Tag}}').then((list) =>
       list
@@ -234,9 +326,15 @@ export async function addresses(project: ComposeProject, service: string, networ
 
 /** Builds a one-line image FROM another under a new tag: a new image id, as a release would have. */
 export async function retag(from: string, tag: string): Promise<string> {
-  const child = execFile('docker', ['build', '-q', '-t', tag, '--label', `release=${Date.now()}`, '-']);
-  child.stdin?.end(`FROM ${from}\n`);
-  await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker build exited ${code}`)))));
+  const child = spawn('docker', ['build', '-q', '-t', tag, '--label', `release=${Date.now()}`, '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  // 'close' comes after 'exit' and after 'error' (a docker that cannot be started), which 'exit' alone never would.
+  const closed = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker build exited ${code}`))));
+  });
+  child.stdin.on('error', () => undefined); // EPIPE when docker is gone: 'close' says so
+  child.stdin.end(`FROM ${from}\n`);
+  await closed;
   return docker('image', 'inspect', '-f', '{{.Id}}', tag);
 }
 
@@ -260,21 +358,26 @@ export async function step<T>(name: string, timeoutMs: number, work: () => Promi
 }
 
 /**
- * Holds the event loop open for a whole test file. A fetch waiting on a kept-alive socket that
- * undici's pool has unref'd can leave a test awaiting with no handle open, and node:test then
- * cancels it ("Promise resolution is still pending but the event loop has already resolved"),
- * as it did here on the development stack. Answers the release.
+ * A GET whose whole answer (headers and body) must arrive within `ms`, on a timer that holds
+ * the event loop open while it waits. AbortSignal.timeout() does not: its timer is unref'd,
+ * so an await on it is kept alive only by the socket, and node:test cancels a test whose
+ * await has nothing else holding the loop ("Promise resolution is still pending but the
+ * event loop has already resolved"), without running what the file does after it.
  */
-export function holdEventLoop(): () => void {
-  const timer = setInterval(() => undefined, 60_000);
-  return () => clearInterval(timer);
+export async function fetchWithin(url: string, ms: number, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`${init.method ?? 'GET'} ${url}: no answer in ${ms} ms`)), ms);
+  try {
+    const res = await fetch(url, { ...init, signal: abort.signal });
+    return { status: res.status, body: await res.text() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function answersHealthz(address: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://${address}:12401/healthz`, { signal: AbortSignal.timeout(1000) });
-    await res.arrayBuffer();
-    return res.status === 200;
+    return (await fetchWithin(`http://${address}:12401/healthz`, 1000)).status === 200;
   } catch {
     return false;
   }

@@ -9,10 +9,14 @@
 #   BACKEND_SERVICE  service name to resolve (unset: do nothing, the template has the servers)
 #   BACKEND_PORT     the backends' port (12401)
 #   BACKEND_LIST     the file the template includes (/etc/nginx/backends.inc)
+#   FOLLOWER_HEARTBEAT  touched at every round of the loop (/tmp/backend-follower.alive):
+#                    the compose healthcheck (deploy/nginx/healthcheck.sh) fails when it is
+#                    stale, i.e. when the loop died or hangs and nginx no longer follows
 set -euo pipefail
 [[ -n "${BACKEND_SERVICE:-}" ]] || exit 0
 port="${BACKEND_PORT:-12401}"
 list="${BACKEND_LIST:-/etc/nginx/backends.inc}"
+heartbeat="${FOLLOWER_HEARTBEAT:-/tmp/backend-follower.alive}"
 
 server_line() { echo "server $1:$port max_fails=1 fail_timeout=2s;"; }
 
@@ -44,9 +48,11 @@ echo "$current" > "$list"
 echo "$0: following $BACKEND_SERVICE:$port ($(grep -c . "$list") replicas)"
 
 follow() {
+  touch "$heartbeat"
   # Wait for nginx to be running before the first reload.
   until [[ -s /run/nginx.pid || -s /var/run/nginx.pid ]]; do sleep 0.2; done
   while sleep 1; do
+    touch "$heartbeat"
     next="$(servers)"
     # No replica answering is an outage, not a reason to leave nginx with no servers.
     if [[ -n "$next" && "$next" != "$current" ]]; then

@@ -101,6 +101,31 @@ describe('deployment files', () => {
     }
   });
 
+  test("production hardens every service (no capabilities but nginx's three, no privilege gain, bounded logs, healthchecks), pins every registry image, and its limits fit the 16-vCPU / 32 GB host it documents", async () => {
+    const compose = await resolved('docker-compose.production.yml');
+    let cpus = 0;
+    let memory = 0;
+    const bytes = (m: string) => Number.parseFloat(m) * ({ k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m.slice(-1).toLowerCase()] ?? 1);
+    for (const [name, service] of Object.entries<any>(compose.services)) {
+      assert.deepEqual(service.cap_drop, ['ALL'], `${name} drops every capability`);
+      assert.deepEqual(service.cap_add ?? [], name === 'nginx' ? ['CHOWN', 'SETUID', 'SETGID'] : [], `${name} adds back only what it needs`);
+      assert.deepEqual(service.security_opt, ['no-new-privileges:true'], name);
+      assert.equal(service.logging?.driver, 'json-file', name);
+      assert.ok(service.logging.options['max-size'] && service.logging.options['max-file'], `${name} rotates its log`);
+      if (!service.image.startsWith('codex-gateway/')) assert.match(service.image, /:v?\d+\.\d+(\.\d+)?(-\w+)?$/, `${name} pins a release`);
+      if (name !== 'migrate' && name !== 'backend') assert.ok(service.healthcheck?.test, `${name} has a healthcheck`); // the backend's is in its image
+      const limits = service.deploy.resources.limits;
+      cpus += Number(limits.cpus) * (name === 'backend' ? 3 : 1);
+      memory += bytes(String(limits.memory)) * (name === 'backend' ? 3 : 1);
+    }
+    assert.ok(cpus <= 16 + 1, `the limits with 3 backends (${cpus} CPUs, the one-shot migrate's 1 among them) fit 16 vCPUs`);
+    assert.ok(memory <= 26 * 2 ** 30, `the limits with 3 backends (${(memory / 2 ** 30).toFixed(1)} GB) leave a 32 GB host room for the OS and a rollout`);
+    assert.notEqual(compose.services['postgres-primary'].deploy.resources.limits.memory, compose.services['postgres-replica'].deploy.resources.limits.memory);
+    assert.equal(compose.volumes['pg-backups'].external, true, 'down -v never removes the local backup repository');
+    for (const service of Object.values<any>((await resolved('docker-compose.yml')).services))
+      if (service.image) assert.match(service.image, /:v?\d+\.\d+(\.\d+)?(-\w+)?$/, `the development file pins ${service.image}`);
+  });
+
   test("the production env example and its secret files satisfy the backend's configuration once filled in, and not before", async () => {
     const backend = (await resolved('docker-compose.production.yml')).services.backend;
     const asBackend = (secretValue: (name: string) => string) => {
@@ -189,7 +214,10 @@ describe('deployment files', () => {
     assert.equal(compose.networks.data.internal, true);
     const subnet = compose.networks.edge.ipam.config[0].subnet;
     const networks = (name: string) => Object.keys(compose.services[name].networks ?? {}).sort();
-    for (const data of ['postgres-primary', 'postgres-replica', 'redis', 'backup', 'migrate']) assert.deepEqual(networks(data), ['data'], data);
+    for (const data of ['postgres-replica', 'redis', 'migrate']) assert.deepEqual(networks(data), ['data'], data);
+    // The primary (archive_command) and the backup service reach the off-host backup bucket.
+    for (const data of ['postgres-primary', 'backup']) assert.deepEqual(networks(data), ['data', 'offsite'], data);
+    assert.notEqual(compose.networks.offsite.internal, true);
     assert.deepEqual(networks('backend'), ['data', 'edge']);
     assert.deepEqual(networks('nginx'), ['edge']);
     assert.deepEqual(networks('prometheus'), ['edge']);

@@ -235,12 +235,16 @@ async function assertAllExported(queries: Array<{ where: string; expr: string }>
 describe('Prometheus configuration', () => {
   test('the compose Prometheus config passes promtool, its rule files included', () => {
     const output = promtool(['check', 'config', 'prometheus.yml']);
-    assert.match(output, /1 rule files found/, 'prometheus.yml loads alerts.yml');
+    assert.match(output, /2 rule files found/, 'prometheus.yml loads alerts.yml and platform-alerts.yml');
   });
 
   test('the alert rules pass promtool and their unit tests', () => {
     promtool(['check', 'rules', 'alerts.yml']);
     promtool(['test', 'rules', 'alerts.test.yml']);
+    // The exporters' alerts (backups, the replica's slot, disks): compose only, so the
+    // backends' exports below do not cover them; their unit tests do.
+    promtool(['check', 'rules', 'platform-alerts.yml']);
+    promtool(['test', 'rules', 'platform-alerts.test.yml']);
   });
 
   test("the native stack's template renders into a config promtool accepts, scraping every backend", () => {
