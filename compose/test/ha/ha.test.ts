@@ -27,9 +27,9 @@ const IMAGES = [
   'codex-gateway/nginx:latest',
   'codex-gateway/mock-upstream:latest',
   'codex-gateway/patroni:latest',
-  'redis:7',
+  'redis:7.2.5-bookworm',
   'quay.io/coreos/etcd:v3.5.17',
-  'haproxy:2.6',
+  'haproxy:2.6.12',
 ];
 /** What the phases printed, for docs/capacity.md. */
 const figures: string[] = [];
