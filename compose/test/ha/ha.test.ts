@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signEpay } from '@codex-gateway/fake-payments';
 import { adminApi, postJson, waitFor } from '@codex-gateway/stack/testing';
-import { holdEventLoop, PRODUCTION_FILE, REPO_ROOT, retag, step } from '../compose-project.js';
+import { fetchWithin, PRODUCTION_FILE, REPO_ROOT, retag, step } from '../compose-project.js';
 import { phaseReport, type SteadyLoad, startSteadyLoad } from './steady-load.js';
 import { type SwarmCluster, type SwarmNode, stackFiles, startSwarm, SWARM_FILE } from './swarm-cluster.js';
 
@@ -50,6 +50,9 @@ function gatewayEnv(): Record<string, string> {
     EPAY_PID: '1001',
     EPAY_CURRENCY: 'CNY',
     NODE_OPTIONS: '--max-old-space-size=256',
+    // The production file's backup bucket: its services are not part of the Swarm stack.
+    BACKUP_S3_BUCKET: 'not-used',
+    BACKUP_S3_ENDPOINT: 'not-used.example.test',
   };
 }
 
@@ -67,11 +70,17 @@ function gatewaySecrets(): Record<string, string> {
     stripe_webhook_secret: '',
     epay_key: EPAY_KEY,
     smtp_url: '',
+    backup_s3_key: '',
+    backup_s3_key_secret: '',
+    backup_cipher_pass: secret(),
+    alert_webhook_url: '',
+    alert_smtp_password: '',
   };
 }
 
 describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
-  const release = holdEventLoop();
+  // The load and the writer run between tests: this keeps the loop alive while they do.
+  const hold = setInterval(() => undefined, 60_000);
   const secrets = gatewaySecrets();
   let swarm: SwarmCluster;
   let admin: ReturnType<typeof adminApi>;
@@ -170,14 +179,13 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
         const url = swarm.gatewayUrl(entryNodes[0]);
         acknowledged.tried += 2;
         try {
-          const res = await fetch(`${url}/api/admin/users`, {
+          const res = await fetchWithin(`${url}/api/admin/users`, 10_000, {
             method: 'POST',
             headers: { authorization: `Bearer ${secrets.admin_token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ email: `ha-${Date.now()}-${randomBytes(3).toString('hex')}@example.test` }),
-            signal: AbortSignal.timeout(10_000),
           });
-          if (res.status === 201) acknowledged.users.push(((await res.json()) as { id: number }).id);
-          else refusedWith(`user ${res.status} ${await res.text()}`);
+          if (res.status === 201) acknowledged.users.push((JSON.parse(res.body) as { id: number }).id);
+          else refusedWith(`user ${res.status} ${res.body}`);
           const order = await postJson(`${url}/v1/orders`, buyer.key, { package_id: buyer.packageId, provider: 'epay' });
           if (order.status === 201) {
             const { order_no: orderNo, amount_cents: cents } = order.body as { order_no: string; amount_cents: number };
@@ -191,10 +199,9 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
               trade_status: 'TRADE_SUCCESS',
             };
             const query = new URLSearchParams({ ...params, sign: signEpay(params, EPAY_KEY), sign_type: 'MD5' });
-            const paid = await fetch(`${url}/api/payments/notify/epay?${query}`, { signal: AbortSignal.timeout(10_000) });
-            const text = await paid.text();
-            if (text === 'success') acknowledged.orders.push(orderNo);
-            else refusedWith(`payment ${paid.status} ${text}`);
+            const paid = await fetchWithin(`${url}/api/payments/notify/epay?${query}`, 10_000);
+            if (paid.body === 'success') acknowledged.orders.push(orderNo);
+            else refusedWith(`payment ${paid.status} ${paid.body}`);
           } else refusedWith(`order ${order.status} ${JSON.stringify(order.body)}`);
         } catch (err) {
           // A write that failed was not acknowledged: nothing to find later.
@@ -240,8 +247,7 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
         'every node serves through nginx',
         async () => {
           for (const node of swarm.nodes) {
-            const res = await fetch(`${swarm.gatewayUrl(node)}/healthz`, { signal: AbortSignal.timeout(3000) });
-            await res.arrayBuffer();
+            const res = await fetchWithin(`${swarm.gatewayUrl(node)}/healthz`, 3000);
             assert.equal(res.status, 200, `${node.name}'s nginx`);
           }
         },
@@ -255,7 +261,7 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
   });
 
   after(async () => {
-    release();
+    clearInterval(hold);
     await writer?.stop().catch(() => undefined);
     await load?.stop().catch(() => undefined);
     if (figures.length) console.log(`# figures\n${figures.map((f) => `#   ${f}`).join('\n')}`);

@@ -13,7 +13,8 @@ import { parse, stringify } from 'yaml';
  *   (named by content, so that a changed file rolls the services that mount it), so the
  *   nodes need no checkout of the repository;
  * - ports are published on each node (`mode: host`): no routing mesh, which needs IPVS;
- * - networks become overlay networks (their subnets kept);
+ * - networks become overlay networks (their subnets kept); volumes and networks only the
+ *   dropped services used go;
  * - `tmpfs` paths become tmpfs mounts (the list form is ignored by `docker stack deploy`);
  * - what `docker stack deploy` ignores or refuses goes (build, restart, the health-ordered
  *   depends_on: Swarm restarts a task until what it needs is there).
@@ -69,6 +70,7 @@ export function renderStack(options: RenderOptions): string {
     network.driver = 'overlay';
     network.attachable = true;
   }
+  pruneUnused(merged);
   const stack = {
     version: '3.8',
     services: merged.services,
@@ -137,6 +139,21 @@ function filesUnder(source: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+}
+
+/** Volumes and networks that only dropped services used (an external one would have to exist). */
+function pruneUnused(merged: Compose) {
+  const services = Object.values(merged.services);
+  const volumes = new Set(
+    services.flatMap((s) => (s.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.type === 'volume' ? v.source : ''))),
+  );
+  const networks = new Set(
+    services.flatMap((s) =>
+      Object.keys((s.networks as Record<string, unknown> | string[] | undefined) ?? {}).concat(Array.isArray(s.networks) ? s.networks : []),
+    ),
+  );
+  for (const name of Object.keys(merged.volumes ?? {})) if (!volumes.has(name)) delete merged.volumes![name];
+  for (const name of Object.keys(merged.networks ?? {})) if (!networks.has(name)) delete merged.networks![name];
 }
 
 /** `docker stack deploy` ignores a service's `tmpfs` list; tmpfs mounts it applies. */
