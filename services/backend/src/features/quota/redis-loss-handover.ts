@@ -41,6 +41,8 @@ export function createRedisLossHandover({
     for (const r of counted) r.inPostgres = true;
     const results = await Promise.allSettled([dailyUsage.countInFlight(counted.map((r) => ({ userId: r.userId, day: r.day }))), handOverStream()]);
     for (const r of results) if (r.status === 'rejected') logger.error({ err: (r.reason as Error).message }, 'could not hand the quota over to Postgres');
+    // Not counted after all (Postgres away too): their usage records count them instead.
+    if (results[0].status === 'rejected') for (const r of counted) r.inPostgres = false;
     await sleep(Math.max(0, lostAt + graceMs - Date.now()));
   }
 

@@ -16,7 +16,9 @@ const HANDOVER_BATCH = 500;
  * Hands a usage record to the Redis stream (AOF-persisted), from which the flushers write
  * Postgres in batches. When Redis cannot take it, the record goes straight to Postgres:
  * nothing relayed goes unrecorded. When Redis is lost, `handOver` writes the records the
- * stream may still hold to Postgres too, so that the quota's fallback counts them.
+ * stream may still hold to Postgres too, so that the quota's fallback counts them. When
+ * Postgres cannot take them either (the node that held the Redis master and the Postgres
+ * leader is gone), they are kept and written as soon as Postgres has a leader again.
  */
 export function createUsageRecorder({
   redis,
@@ -42,6 +44,34 @@ export function createUsageRecorder({
     }
   };
 
+  // Records neither Redis nor Postgres could take: written, in order, once Postgres answers.
+  let owed: UsageRecord[] = [];
+  let retry: NodeJS.Timeout | undefined;
+  let paying = false;
+  const owe = (records: UsageRecord[], err: unknown) => {
+    if (!owed.length) logger.error({ err: (err as Error).message, records: records.length }, 'usage records kept until Postgres answers');
+    owed.push(...records);
+    retry ??= setInterval(() => void payOwed(), 1000).unref();
+  };
+  async function payOwed(): Promise<void> {
+    if (paying) return;
+    paying = true;
+    try {
+      while (owed.length) {
+        const batch = owed.slice(0, HANDOVER_BATCH);
+        await writeUsageBatch(books, batch);
+        owed = owed.slice(batch.length);
+      }
+      clearInterval(retry);
+      retry = undefined;
+      logger.warn('kept usage records written to Postgres');
+    } catch {
+      // Still away: the next tick tries again.
+    } finally {
+      paying = false;
+    }
+  }
+
   return {
     async record(record: UsageRecord): Promise<void> {
       const now = Date.now();
@@ -52,7 +82,7 @@ export function createUsageRecorder({
       } catch (err) {
         onRedisFallback?.(redisUnavailableReason(err) ?? 'error');
         logger.warn({ err: (err as Error).message, requestId: record.requestId }, 'usage stream unavailable; writing the record to Postgres');
-        await writeUsageBatch(books, [record]);
+        await writeUsageBatch(books, [record]).catch((pgErr) => owe([record], pgErr));
       }
     },
 
@@ -62,7 +92,14 @@ export function createUsageRecorder({
       const records = recent.slice(head).map((r) => r.record);
       recent = [];
       head = 0;
-      for (let i = 0; i < records.length; i += HANDOVER_BATCH) await writeUsageBatch(books, records.slice(i, i + HANDOVER_BATCH));
+      for (let i = 0; i < records.length; i += HANDOVER_BATCH) {
+        try {
+          await writeUsageBatch(books, records.slice(i, i + HANDOVER_BATCH));
+        } catch (err) {
+          owe(records.slice(i), err);
+          return;
+        }
+      }
     },
   };
 }
