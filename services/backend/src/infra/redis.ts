@@ -15,7 +15,7 @@ export interface RedisClientOptions {
 }
 
 /** The sentinels' part of a client's options: it asks them for the master, and follows every failover. */
-function sentinelOptions(config: RedisConfig): RedisOptions {
+function sentinelOptions(config: RedisConfig, once: boolean): RedisOptions {
   const s = config.sentinel!;
   return {
     sentinels: s.sentinels.map(({ host, port }) => ({ host, port })),
@@ -25,8 +25,9 @@ function sentinelOptions(config: RedisConfig): RedisOptions {
     sentinelPassword: s.sentinelPassword,
     // Every client hears the sentinels' +switch-master and reconnects to the new master at
     // once, also when the old one is still alive (a manual failover).
-    failoverDetector: true,
-    sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    failoverDetector: !once,
+    // A command that runs once fails when no sentinel answers, instead of asking them forever.
+    sentinelRetryStrategy: once ? () => null : (attempt) => Math.min(attempt * 100, 1000),
     sentinelCommandTimeout: config.commandTimeoutMs,
   };
 }
@@ -55,7 +56,7 @@ export function createRedis(config: RedisConfig, logger: Logger, name = 'main', 
     lazyConnect: !!options.once,
     connectTimeout: options.once ? 5000 : 10_000,
   };
-  const client = config.sentinel ? new Redis({ ...sentinelOptions(config), ...common }) : new Redis(config.url, common);
+  const client = config.sentinel ? new Redis({ ...sentinelOptions(config, !!options.once), ...common }) : new Redis(config.url, common);
   if (config.sentinel && !options.once) keepConnecting(client, logger, name);
   let down = false;
   let master: string | undefined;
