@@ -33,9 +33,9 @@ export function errorKind(o: Outcome, limited: ReadonlySet<number>): ErrorKind |
 
 /**
  * The errors a fault may cause. A backend kill: only the requests the killed instance may
- * have held (in flight at the kill, or sent before it refused connections and was gone). A channel whose
- * upstream dies: only the streams in flight then (bytes went to the client: no failover
- * after that). Every other fault, none: the cluster routes and degrades around it.
+ * have held (in flight at the kill, or sent before it refused connections and was gone).
+ * A channel whose upstream dies: only the streams in flight then (bytes went to the client:
+ * no failover after that). Every other fault, none: the cluster routes and degrades around it.
  */
 function allowed(f: FaultRecord, o: Outcome): boolean {
   const inFlight = o.at <= f.heldAt && o.at + o.ms >= f.startedAt;
@@ -85,7 +85,7 @@ function overdrafts(records: FaultRecord[], outcomes: Outcome[], customers: Cust
     const ok = outcomes.filter((o) => o.userId === c.userId && isGeneration(o.kind) && o.status === 200).sort((a, b) => a.at - b.at);
     if (ok.length <= c.limit) continue;
     const last = ok.slice(Math.max(0, c.limit - 3)).map((o) => {
-      const during = records.findIndex((f) => inWindow(f)(o));
+      const during = records.findLastIndex((f) => inWindow(f)(o));
       return `${o.kind} ${seconds(o.at)}–${seconds(o.at + o.ms)} s${during < 0 ? '' : ` (fault #${during + 1})`}`;
     });
     lines.push(`user ${c.userId}: ${ok.length} successes > ${c.limit} a day; the last ones: ${last.join(', ')}`);

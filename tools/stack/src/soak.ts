@@ -106,7 +106,10 @@ export async function runSoak(args: string[]): Promise<number> {
   console.log(`soak: ${minutes} min at ${rate} requests/s on the ${targetName} target, seed ${seed} (the same faults again: --seed ${seed})`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-gateway-soak-'));
   chmodSync(dir, 0o755);
-  const target = await TARGETS[targetName]!({ dir, streamChunkDelayMs: STREAM_CHUNK_DELAY_MS });
+  const target = await TARGETS[targetName]!({ dir, streamChunkDelayMs: STREAM_CHUNK_DELAY_MS }).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   let pass = false;
   try {
     const customers = await seedCustomers(target.info, dailyLimits(rate, minutes));
