@@ -85,6 +85,10 @@ export function createQuotaService({
   let rebuild = false;
   let probe: NodeJS.Timeout | undefined;
   const owed = new Map<string, CounterChange>();
+  // Admitted in Postgres while Redis was away and not settled yet: Redis counts them when it
+  // is back, else one that settles after the debts are paid leaves its counter a request
+  // short, and the customer gets one more than the limit (found by the soak).
+  const pgInFlight = new Set<Reservation>();
   const owe = (key: string, d: CounterChange) => {
     const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0, cr: 0 };
     owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct, cr: o.cr + d.cr });
@@ -142,6 +146,7 @@ export function createQuotaService({
     if (rebuild) {
       // What this worker counted in Postgres is in daily_usage, where the rebuilt counters start from.
       owed.clear();
+      pgInFlight.clear();
       await handover.begin();
       const dropped = await redisQuota.dropDayCounters();
       rebuild = false;
@@ -154,6 +159,11 @@ export function createQuotaService({
     for (const [key, o] of owed) {
       owed.delete(key);
       await redisQuota.catchUp(key, o);
+    }
+    for (const r of [...pgInFlight]) {
+      pgInFlight.delete(r);
+      if (r.inRedis) continue;
+      r.inRedis = await redisQuota.catchUp(r.quotaKey, { req: 1, tok: r.estimate, pt: 0, ct: 0, cr: r.estimateCredits });
     }
   }
   // Every worker hands over when Redis is lost, whether or not it was admitting requests then.
@@ -184,7 +194,9 @@ export function createQuotaService({
     await handover.begin();
     const refused = await postgresQuota.reserve(req);
     if (refused) throw refuse(req, asReply(refused));
-    return reservationOf(req, false, true);
+    const r = reservationOf(req, false, true);
+    pgInFlight.add(r);
+    return r;
   }
 
   /** In the recovery window: admitted by Postgres, counted in Redis at once as well. */
@@ -193,6 +205,7 @@ export function createQuotaService({
     try {
       // A day Redis does not hold (rebuilt after a master switch) starts from Postgres, this request included.
       const counted = await redisQuota.catchUp(taken.quotaKey, { req: 1, tok: req.estimate, pt: 0, ct: 0, cr: req.estimateCredits });
+      pgInFlight.delete(taken);
       return { ...taken, inRedis: counted };
     } catch (err) {
       if (!fallbackReason(err)) throw err;
@@ -229,6 +242,7 @@ export function createQuotaService({
     /** Replaces the reservation by the real usage; `refund` gives the request back (it was not served). */
     async settle(r: Reservation, usage: Usage, refund: boolean): Promise<void> {
       handover.untrack(r);
+      pgInFlight.delete(r);
       const { promptTokens: pt, completionTokens: ct, costMicros: cr } = usage;
       checkCount(pt, 'prompt tokens');
       checkCount(ct, 'completion tokens');
