@@ -224,7 +224,14 @@ describe('the Swarm stack on three engines', { timeout: 40 * 60_000 }, () => {
       // Building reads neither the secrets nor the settings: an empty env file stands for them.
       const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'cgha-build-')), 'empty.env');
       writeFileSync(empty, '');
-      const env = { ...process.env, ...gatewayEnv(), DOCKER_BUILDKIT: '0', COMPOSE_DOCKER_CLI_BUILD: '0', GATEWAY_SECRETS_DIR: '/nonexistent', GATEWAY_ENV_FILE: empty };
+      const env = {
+        ...process.env,
+        ...gatewayEnv(),
+        DOCKER_BUILDKIT: '0',
+        COMPOSE_DOCKER_CLI_BUILD: '0',
+        GATEWAY_SECRETS_DIR: '/nonexistent',
+        GATEWAY_ENV_FILE: empty,
+      };
       const { execFile } = await import('node:child_process');
       const { promisify } = await import('node:util');
       const compose = promisify(execFile);
