@@ -265,7 +265,8 @@ function takeDownLive(): void {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a test run's process is still there (its leftovers are not yet leftovers). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

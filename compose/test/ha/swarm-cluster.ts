@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { renderStack } from '@codex-gateway/stack/swarm';
 import { waitFor } from '@codex-gateway/stack/testing';
-import { docker, PRODUCTION_FILE, REPO_ROOT } from '../compose-project.js';
+import { alive, docker, PRODUCTION_FILE, REPO_ROOT } from '../compose-project.js';
 
 /**
  * A Docker Swarm of three engines on this machine, for the HA test: each engine is a
@@ -191,15 +191,6 @@ export async function removeLeftoverEngines(): Promise<void> {
   }
   const networks = await stale('network');
   if (networks.length) await docker('network', 'rm', ...networks);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Docker secrets as files (compose/make-secrets.sh's layout), and the backends' env file. */
