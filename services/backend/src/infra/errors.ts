@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { isUnavailable } from './db.js';
 import type { Logger } from './logger.js';
 
@@ -63,6 +63,34 @@ export function errorBody(message: string, type: string, code: string | null, re
   return { error: { message, type, param, code, ...(requestId ? { request_id: requestId } : {}) } };
 }
 
+/** Anthropic's error type for each status (its SDKs and Claude Code read `error.type`). */
+function anthropicType(status: number): string {
+  if (status === 400 || status === 405 || status === 415) return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 503 || status === 529) return 'overloaded_error';
+  return status >= 500 ? 'api_error' : 'invalid_request_error';
+}
+
+/**
+ * An error in Anthropic's shape, `{"type":"error","error":{"type","message"},"request_id"}`,
+ * for the Messages API's clients; the gateway's own code (and details such as resets_at)
+ * ride along in the error object, which Anthropic's SDKs pass through untouched.
+ */
+export function anthropicErrorBody(status: number, message: string, requestId?: string, extra: Record<string, unknown> = {}) {
+  return { type: 'error' as const, error: { type: anthropicType(status), message, ...extra }, ...(requestId ? { request_id: requestId } : {}) };
+}
+
+/** Whether a request speaks Anthropic's protocol: the Messages API's paths, or any call that names an anthropic-version. */
+export function speaksAnthropic(req: Request): boolean {
+  if (req.headers['anthropic-version'] !== undefined) return true;
+  const path = req.path;
+  return path.startsWith('/v1/messages') || path.startsWith('/api/v1/messages');
+}
+
 /** Routes nobody claimed answer 404 in the same shape as every other error. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new NotFoundError(`Unknown route: ${req.method} ${req.path}`, 'unknown_route'));
@@ -85,6 +113,18 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
   }
 }
 
+/** Sends an error answer in the caller's protocol: Anthropic's for the Messages API, OpenAI's for everything else. */
+export function sendError(req: Request, res: Response, status: number, body: ReturnType<typeof errorBody>, headers: Record<string, string> = {}): void {
+  res.set(headers).status(status);
+  if (!speaksAnthropic(req)) {
+    res.json(body);
+    return;
+  }
+  const { message, type: _type, param: _param, request_id, ...extra } = body.error as ReturnType<typeof errorBody>['error'] & Record<string, unknown>;
+  if (typeof request_id === 'string') res.set('request-id', request_id);
+  res.json(anthropicErrorBody(status, message, request_id as string | undefined, extra));
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = res.getHeader('x-request-id')?.toString();
@@ -98,22 +138,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!known && isUnavailable(err)) {
       // A database that does not answer (mid-failover, restarting): worth a retry, not a 500.
       logger.warn({ err: (err as Error).message, requestId, method: req.method, path: req.path }, 'database unavailable');
-      res
-        .status(503)
-        .set('retry-after', '2')
-        .json(errorBody('The service is briefly unavailable; retry in a moment.', 'server_error', 'service_unavailable', requestId));
+      const body = errorBody('The service is briefly unavailable; retry in a moment.', 'server_error', 'service_unavailable', requestId);
+      sendError(req, res, 503, body, { 'retry-after': '2' });
       return;
     }
     if (!known) {
       logger.error({ err, requestId, method: req.method, path: req.path }, 'unhandled error');
-      res.status(500).json(errorBody('Internal server error.', 'server_error', 'internal_error', requestId));
+      sendError(req, res, 500, errorBody('Internal server error.', 'server_error', 'internal_error', requestId));
       return;
     }
     if (known.status >= 500) logger.warn({ err: known, requestId }, known.message);
     const body = errorBody(known.message, known.type, known.code, requestId, known.param);
-    res
-      .set(known.headers)
-      .status(known.status)
-      .json({ error: { ...body.error, ...known.details } });
+    sendError(req, res, known.status, { error: { ...body.error, ...known.details } }, known.headers);
   };
 }

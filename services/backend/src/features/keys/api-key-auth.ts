@@ -35,21 +35,29 @@ export function refusedKeyOf(err: unknown): RefusedKey | undefined {
   return (err as { [REFUSED_KEY]?: RefusedKey } | null)?.[REFUSED_KEY];
 }
 
+/** The key a request presents: `Authorization: Bearer sk-…` (OpenAI's SDKs, Codex, Claude Code's auth token) or `x-api-key: sk-…` (Anthropic's SDKs). */
+function presentedKey(req: Request): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' && /^\S+$/.test(header.trim()) ? header.trim() : undefined;
+}
+
 /**
- * Authenticates `Authorization: Bearer sk-…`. Keys that were never issued (guesses) count
+ * Authenticates the key a request presents (as a bearer token or as `x-api-key`). Keys that were never issued (guesses) count
  * against the client address, cluster-wide; an address past the limit gets 429s, and its
  * keys are looked up in the caches only. A revoked, expired or suspended key is a real
  * one, refused without counting.
  */
 export function createApiKeyAuthenticator({ keys, failures }: { keys: KeyService; failures: AuthFailureLimiter }) {
   return async (req: Request): Promise<ApiKeyAuth> => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match?.[1]) {
-      throw new UnauthorizedError('Missing API key: send it as "Authorization: Bearer sk-…".', 'missing_api_key');
+    const key = presentedKey(req);
+    if (!key) {
+      throw new UnauthorizedError('Missing API key: send it as "Authorization: Bearer sk-…" (or "x-api-key: sk-…").', 'missing_api_key');
     }
     const address = req.ip ?? '';
     const blocked = failures.isBlocked(address);
-    const outcome = await keys.authenticate(match[1], { cachedOnly: blocked });
+    const outcome = await keys.authenticate(key, { cachedOnly: blocked });
     if (outcome.ok) return { keyId: outcome.record.id, userId: outcome.record.userId };
     const { record } = outcome;
     if (outcome.reason === 'suspended' && record) throw ownedBy(new SuspendedAccountError(), record, 'account_suspended');
