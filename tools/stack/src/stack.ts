@@ -150,6 +150,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     let upstreamUrl: string;
     let upstreamBaseUrl: string;
+    // The Messages API's channel (Claude Code): the mock speaks it too; a real provider's is set apart.
+    let anthropicBaseUrl = opts.env.ANTHROPIC_UPSTREAM_BASE_URL;
     if (opts.upstream) {
       upstreamUrl = opts.upstream.baseUrl;
       upstreamBaseUrl = opts.upstream.baseUrl;
@@ -159,6 +161,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       track(mock.service);
       upstreamUrl = mock.url;
       upstreamBaseUrl = `${mock.url}/v1`;
+      anthropicBaseUrl = mock.url;
     }
 
     // Without real payment credentials, both providers run against local fakes.
@@ -218,6 +221,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         KEY_PEPPER: secrets.keyPepper,
         UPSTREAM_BASE_URL: upstreamBaseUrl,
         UPSTREAM_API_KEY: opts.upstream?.apiKey ?? '',
+        ANTHROPIC_UPSTREAM_BASE_URL: anthropicBaseUrl,
         DB_RESERVED_CONNECTIONS: String(PG_RESERVED),
         PUBLIC_BASE_URL: `http://127.0.0.1:${opts.ports.gateway}`,
         SMTP_URL: opts.env.SMTP_URL || mail?.smtpUrl,

@@ -236,6 +236,7 @@ export async function startExtraBackend(name: string, env: Record<string, string
       REDIS_URL: stack.redisUrl,
       KEY_PEPPER: testSecrets().keyPepper,
       UPSTREAM_BASE_URL: `${stack.upstreamUrl}/v1`,
+      ANTHROPIC_UPSTREAM_BASE_URL: stack.upstreamUrl,
       ...env,
     },
   });

@@ -301,7 +301,7 @@ export interface UsageSummaryView {
 
 // ── Channels (features/channels/channel-admin-routes.ts) ────────────────────
 
-export type ChannelKind = 'openai' | 'azure';
+export type ChannelKind = 'openai' | 'azure' | 'anthropic';
 export type ChannelState = 'closed' | 'open' | 'half_open';
 
 /** A channel's health as every replica sees it (Redis), and its last 5 minutes of traffic. */
@@ -400,6 +400,8 @@ export interface ModelView {
   input_price: number;
   /** null: cached input costs the input price. */
   cached_input_price: number | null;
+  /** A prompt-cache write (Anthropic), per million tokens; null: the input price. */
+  cache_write_price: number | null;
   output_price: number;
   /**
    * The most one answer of the model writes, reasoning included: a request that names no

@@ -5,9 +5,10 @@ import { createChannelSealer, SealedValueError } from '../features/channels/chan
 import { modelAllowed } from '../features/models/model-catalogue.js';
 import { costMicros, dollarAmount, dollarsToMicros, isWholeMicros, microsToDollars } from './money.js';
 
-const price = (input: number, cachedInput: number, output: number) => ({
+const price = (input: number, cachedInput: number, output: number, cacheWrite = input) => ({
   inputPriceMicros: input,
   cachedInputPriceMicros: cachedInput,
+  cacheWritePriceMicros: cacheWrite,
   outputPriceMicros: output,
 });
 
@@ -16,6 +17,15 @@ describe('what a request costs', () => {
     // $2.50 / $1.25 / $10 per million: 600 + 400 cached + 500 completion tokens = $0.0015 + $0.0005 + $0.005.
     assert.equal(costMicros(price(2_500_000, 1_250_000, 10_000_000), { promptTokens: 1000, cachedTokens: 400, completionTokens: 500 }), 7000);
     assert.equal(costMicros(price(2_500_000, 1_250_000, 10_000_000), { promptTokens: 0, cachedTokens: 0, completionTokens: 0 }), 0);
+  });
+
+  test('cache writes at their own price, within the prompt (Anthropic: input, cache read, cache write, output)', () => {
+    // Claude Sonnet 4.5: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million.
+    // 1,000 prompt = 100 uncached + 300 read + 600 written; 200 output = $0.0003 + $0.00009 + $0.00225 + $0.003.
+    const sonnet = price(3_000_000, 300_000, 15_000_000, 3_750_000);
+    assert.equal(costMicros(sonnet, { promptTokens: 1000, cachedTokens: 300, cacheWriteTokens: 600, completionTokens: 200 }), 5640);
+    // Writes never count past what the cache did not already serve.
+    assert.equal(costMicros(sonnet, { promptTokens: 1000, cachedTokens: 300, cacheWriteTokens: 5000, completionTokens: 0 }), 90 + 2625);
   });
 
   test('rounds half a micro-dollar up and less down', () => {

@@ -8,10 +8,11 @@ import { z } from 'zod';
 
 const MICROS_PER_DOLLAR = 1_000_000;
 
-/** A price of micro-dollars per million tokens, with cached input resolved (null → the input price). */
+/** A price of micro-dollars per million tokens, with cached input and cache writes resolved (null → the input price). */
 export interface TokenPrices {
   inputPriceMicros: number;
   cachedInputPriceMicros: number;
+  cacheWritePriceMicros: number;
   outputPriceMicros: number;
 }
 
@@ -19,6 +20,8 @@ export interface TokenCounts {
   promptTokens: number;
   /** Prompt tokens served from the upstream's cache: part of promptTokens. */
   cachedTokens: number;
+  /** Prompt tokens written to the upstream's cache (Anthropic's cache_creation_input_tokens): part of promptTokens; none when absent. */
+  cacheWriteTokens?: number;
   /** Reasoning tokens are part of these and billed as output. */
   completionTokens: number;
 }
@@ -27,16 +30,18 @@ export interface TokenCounts {
 const count = (n: number) => Math.max(0, Math.trunc(Number.isFinite(n) ? n : 0));
 
 /**
- * What a request cost, in micro-dollars: ((prompt − cached)·input + cached·cached-input +
- * completion·output) / 1 000 000, rounded half up. BigInt all the way: a long request at a
- * high price passes 2^53 before the division.
+ * What a request cost, in micro-dollars: ((prompt − cached − written)·input +
+ * cached·cached-input + written·cache-write + completion·output) / 1 000 000, rounded half
+ * up. BigInt all the way: a long request at a high price passes 2^53 before the division.
  */
 export function costMicros(price: TokenPrices, usage: TokenCounts): number {
   const prompt = count(usage.promptTokens);
   const cached = Math.min(count(usage.cachedTokens), prompt);
+  const written = Math.min(count(usage.cacheWriteTokens ?? 0), prompt - cached);
   const numerator =
-    BigInt(prompt - cached) * BigInt(price.inputPriceMicros) +
+    BigInt(prompt - cached - written) * BigInt(price.inputPriceMicros) +
     BigInt(cached) * BigInt(price.cachedInputPriceMicros) +
+    BigInt(written) * BigInt(price.cacheWritePriceMicros) +
     BigInt(count(usage.completionTokens)) * BigInt(price.outputPriceMicros);
   const million = BigInt(MICROS_PER_DOLLAR);
   return Number((numerator + million / 2n) / million);

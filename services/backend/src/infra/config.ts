@@ -155,7 +155,15 @@ const envShape = z.object({
   UPSTREAM_CHANNELS: z
     .string()
     .optional()
-    .describe('JSON array of upstream channels [{name, baseUrl, apiKey?, models?, weight?, priority?, modelMap?}]; overrides UPSTREAM_BASE_URL.'),
+    .describe(
+      'JSON array of upstream channels [{name, kind?, baseUrl, apiKey?, models?, weight?, priority?, modelMap?}] (kind openai or anthropic); overrides UPSTREAM_BASE_URL and ANTHROPIC_UPSTREAM_BASE_URL.',
+    ),
+  ANTHROPIC_UPSTREAM_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("Anthropic's API (https://api.anthropic.com) for the Messages API and Claude Code: a second channel beside UPSTREAM_BASE_URL's."),
+  ANTHROPIC_UPSTREAM_API_KEY: z.string().optional().describe('Key sent to ANTHROPIC_UPSTREAM_BASE_URL as x-api-key.'),
   UPSTREAM_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -558,6 +566,8 @@ export interface RedisSentinelConfig {
 
 const channelSchema = z.object({
   name: z.string().min(1),
+  /** openai: OpenAI's APIs (chat, responses, embeddings); anthropic: the Messages API. */
+  kind: z.enum(['openai', 'anthropic']).default('openai'),
   baseUrl: z
     .string()
     .url()
@@ -605,9 +615,20 @@ function canonicalTimeZone(zone: string): string {
 
 function parseChannels(e: Env): UpstreamChannel[] | string {
   if (!e.UPSTREAM_CHANNELS) {
-    return [
-      { name: 'default', baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, models: [], weight: 1, priority: 0, modelMap: {} },
+    const one = { models: [], weight: 1, priority: 0, modelMap: {} };
+    const channels: UpstreamChannel[] = [
+      { name: 'default', kind: 'openai', baseUrl: e.UPSTREAM_BASE_URL.replace(/\/+$/, ''), apiKey: e.UPSTREAM_API_KEY, ...one },
     ];
+    if (e.ANTHROPIC_UPSTREAM_BASE_URL) {
+      channels.push({
+        name: 'anthropic',
+        kind: 'anthropic',
+        baseUrl: e.ANTHROPIC_UPSTREAM_BASE_URL.replace(/\/+$/, ''),
+        apiKey: e.ANTHROPIC_UPSTREAM_API_KEY,
+        ...one,
+      });
+    }
+    return channels;
   }
   let raw: unknown;
   try {

@@ -38,7 +38,7 @@ function envRuntime(c: UpstreamChannel): RuntimeChannel {
     key: envChannelKey(c),
     id: null,
     name: c.name,
-    kind: 'openai',
+    kind: c.kind,
     baseUrl: c.baseUrl,
     apiKey: c.apiKey,
     apiVersion: undefined,

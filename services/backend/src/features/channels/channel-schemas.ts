@@ -18,7 +18,7 @@ function isUpstreamUrl(value: string): boolean {
 
 const fields = {
   name: z.string().regex(CHANNEL_NAME, 'letters, digits, . _ - (up to 64), starting with a letter or digit'),
-  kind: z.enum(['openai', 'azure']),
+  kind: z.enum(['openai', 'azure', 'anthropic']),
   base_url: text()
     .max(2000)
     .refine(isUpstreamUrl, 'an http:// or https:// URL, without credentials, query or fragment')

@@ -3,7 +3,7 @@ import { BadRequestError, NotFoundError, UpstreamError } from '../../infra/error
 import type { Logger } from '../../infra/logger.js';
 import type { ChannelHealth } from './channel-health.js';
 import { describeProblem, problemOf, refusalOf } from './channel-problems.js';
-import { conversationOf, FORWARDED_REQUEST_HEADERS, retryAfterMs, routingText } from './channel-request.js';
+import { type ApiPath, conversationOf, FORWARDED_REQUEST_HEADERS, retryAfterMs, routingText } from './channel-request.js';
 import { channelOrder, serves } from './channel-router.js';
 import { bufferedBody, isTimeout, readBounded, type ChannelAnswer, type ChannelTransport, type JsonBody } from './channel-transport.js';
 import type { RuntimeChannel } from './channel-types.js';
@@ -23,7 +23,7 @@ export interface Conversation {
 /** A metered request for the channels. */
 export interface ChannelRequest {
   conversation: Conversation;
-  path: '/chat/completions' | '/responses';
+  path: ApiPath;
   /** The model as the client named it: it chooses the channels, and their model map renames it. */
   model: string;
   body: JsonBody;
@@ -150,7 +150,7 @@ export function createChannelSender({ channels, transport, health, affinity, log
 
     async send(call: ChannelRequest): Promise<ChannelReply> {
       const pin = call.conversation.affinity;
-      const order = channelOrder(await channels.current(), call.model, pin.channelKey);
+      const order = channelOrder(await channels.current(), call.model, pin.channelKey, Math.random, call.path);
       if (order.length === 0) throw new NotFoundError(`The model '${call.model}' is not served by this gateway.`, 'model_not_found', 'model');
       const request = {
         method: 'POST' as const,

@@ -82,6 +82,7 @@ export function createChannelTransport(upstream: Config['upstream'], allowedHost
       dispatcher: agent,
       signal: c.signal,
       headers: {
+        ...target.defaults,
         ...c.headers,
         ...target.auth,
         'x-request-id': c.requestId,

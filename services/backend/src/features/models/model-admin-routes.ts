@@ -32,6 +32,7 @@ function columnsOf(body: z.output<typeof modelChange>): ModelChange {
   return {
     input_price_micros: body.input_price,
     cached_input_price_micros: body.cached_input_price,
+    cache_write_price_micros: body.cache_write_price,
     output_price_micros: body.output_price,
     max_output_tokens: body.max_output_tokens,
     enabled: body.enabled,

@@ -42,6 +42,7 @@ function priceOf(row: ModelRow): ModelPrice {
     name: row.name,
     inputPriceMicros: row.input_price_micros,
     cachedInputPriceMicros: row.cached_input_price_micros ?? row.input_price_micros,
+    cacheWritePriceMicros: row.cache_write_price_micros ?? row.input_price_micros,
     outputPriceMicros: row.output_price_micros,
     enabled: row.enabled,
     maxOutputTokens: row.max_output_tokens,

@@ -10,6 +10,8 @@ const price = dollarAmount(1_000_000);
 const terms = {
   input_price: price,
   cached_input_price: price.nullable(),
+  /** A prompt-cache write (Anthropic's cache_creation_input_tokens); null: the input price. */
+  cache_write_price: price.nullable(),
   output_price: price,
   max_output_tokens: z.number().int().min(1).max(1_000_000).nullable(),
   enabled: z.boolean(),
@@ -20,6 +22,7 @@ export const newModel = z.object({
   name: z.string().regex(MODEL_NAME, 'a model name (letters, digits, . _ : / + -), or a family ending in *'),
   ...terms,
   cached_input_price: terms.cached_input_price.default(null),
+  cache_write_price: terms.cache_write_price.default(null),
   max_output_tokens: terms.max_output_tokens.default(null),
   enabled: terms.enabled.default(true),
   notes: terms.notes.default(''),

@@ -7,6 +7,8 @@ export interface ModelRow {
   input_price_micros: number;
   /** null: cached input costs the input price. */
   cached_input_price_micros: number | null;
+  /** null: a prompt-cache write costs the input price. */
+  cache_write_price_micros: number | null;
   output_price_micros: number;
   /** The most one answer writes, reasoning included; null: COMPLETION_TOKEN_ESTIMATE is reserved instead. */
   max_output_tokens: number | null;
@@ -19,8 +21,17 @@ export interface ModelRow {
 export type NewModel = Omit<ModelRow, 'created_at' | 'updated_at'>;
 export type ModelChange = Partial<Omit<NewModel, 'name'>>;
 
-const COLUMNS = 'name, input_price_micros, cached_input_price_micros, output_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
-const EDITABLE = new Set(['input_price_micros', 'cached_input_price_micros', 'output_price_micros', 'max_output_tokens', 'enabled', 'notes']);
+const COLUMNS =
+  'name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
+const EDITABLE = new Set([
+  'input_price_micros',
+  'cached_input_price_micros',
+  'cache_write_price_micros',
+  'output_price_micros',
+  'max_output_tokens',
+  'enabled',
+  'notes',
+]);
 
 const TABLE = { name: 'models', key: 'name', columns: COLUMNS, editable: EDITABLE };
 
@@ -43,11 +54,11 @@ export function createModelStore({ pools }: { pools: Pools }) {
     /** The new entry, or undefined when the name is taken. */
     async create(tx: Queryable, m: NewModel): Promise<ModelRow | undefined> {
       const { rows } = await tx.query<ModelRow>(
-        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, output_price_micros, max_output_tokens, enabled, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros, max_output_tokens, enabled, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (name) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [m.name, m.input_price_micros, m.cached_input_price_micros, m.output_price_micros, m.max_output_tokens, m.enabled, m.notes],
+        [m.name, m.input_price_micros, m.cached_input_price_micros, m.cache_write_price_micros, m.output_price_micros, m.max_output_tokens, m.enabled, m.notes],
       );
       return rows[0];
     },

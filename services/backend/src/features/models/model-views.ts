@@ -8,6 +8,7 @@ export function modelView(m: ModelRow): ModelView {
     name: m.name,
     input_price: microsToDollars(m.input_price_micros),
     cached_input_price: microsToDollarsOrNull(m.cached_input_price_micros),
+    cache_write_price: microsToDollarsOrNull(m.cache_write_price_micros),
     output_price: microsToDollars(m.output_price_micros),
     max_output_tokens: m.max_output_tokens,
     enabled: m.enabled,

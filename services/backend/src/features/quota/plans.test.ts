@@ -41,7 +41,7 @@ async function priceModel(key: string, name: string, input: number, output: numb
 /** The most a request can cost, as the gateway reserves it before the upstream answers (µ$). */
 const reserveOf = (body: { max_tokens: number }, price: { input: number; output: number }) =>
   costMicros(
-    { inputPriceMicros: price.input, cachedInputPriceMicros: price.input, outputPriceMicros: price.output },
+    { inputPriceMicros: price.input, cachedInputPriceMicros: price.input, cacheWritePriceMicros: price.input, outputPriceMicros: price.output },
     { promptTokens: estimatePromptTokens(body), cachedTokens: 0, completionTokens: body.max_tokens },
   );
 

@@ -19,6 +19,7 @@ function record(userId: number, apiKeyId: number, extra: Partial<UsageRecord> = 
     promptTokens: 3,
     completionTokens: 7,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     reasoningTokens: 0,
     costMicros: 0,
     channel: 'default',

@@ -98,6 +98,7 @@ export function createRefusalRecorder({
           promptTokens: 0,
           completionTokens: 0,
           cachedTokens: 0,
+          cacheWriteTokens: 0,
           reasoningTokens: 0,
           costMicros: 0,
           channel: '',

@@ -7,6 +7,8 @@ export interface UsageRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Of the prompt tokens, those written to the upstream's prompt cache. */
+  cacheWriteTokens: number;
   reasoningTokens: number;
   /** Micro-dollars, at the price in force when it was served. */
   costMicros: number;
@@ -56,6 +58,8 @@ export function toStreamFields(r: UsageRecord): string[] {
     String(r.cachedTokens),
     'rt',
     String(r.reasoningTokens),
+    'cw',
+    String(r.cacheWriteTokens),
     'cost',
     String(r.costMicros),
     'ch',
@@ -93,6 +97,7 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     // Records written before these fields existed carry none.
     cachedTokens: Number(f.cc ?? 0),
     reasoningTokens: Number(f.rt ?? 0),
+    cacheWriteTokens: Number(f.cw ?? 0),
     costMicros: Number(f.cost ?? 0),
     channel: f.ch ?? '',
     statusCode: Number(f.s),
@@ -111,6 +116,7 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     record.completionTokens,
     record.cachedTokens,
     record.reasoningTokens,
+    record.cacheWriteTokens,
     record.costMicros,
     record.statusCode,
     record.latencyMs,

@@ -296,6 +296,7 @@ export const adminEn = {
       name: 'Model name',
       input: 'Input price',
       cachedInput: 'Cached input price',
+      cacheWrite: 'Cache write price',
       output: 'Output price',
       maxOutput: 'Max output tokens',
       enabled: 'Offered',
@@ -306,6 +307,7 @@ export const adminEn = {
       nameFixed: 'A name cannot be changed: add another entry and delete this one.',
       price: 'US dollars per million tokens.',
       cachedInput: 'Empty: the same as the input price.',
+      cacheWrite: 'Prompt-cache writes (Claude). Empty: the same as the input price.',
       maxOutput:
         'The most one answer writes, reasoning included (the model’s output ceiling). A request without a lower max reserves this much of its plan’s limits. Empty: the gateway’s default estimate.',
     },
@@ -340,7 +342,7 @@ export const adminEn = {
     keyHint: 'key {{hint}}',
     everyModel: 'every model',
     unpriced: 'Not in the model catalogue, so refused: {{models}}. Price them on the Models page.',
-    kinds: { openai: 'OpenAI-compatible', azure: 'Azure OpenAI' },
+    kinds: { openai: 'OpenAI-compatible', azure: 'Azure OpenAI', anthropic: 'Anthropic (Messages API)' },
     enabledBadge: 'enabled',
     disabledBadge: 'disabled',
     disabledByGateway: 'Disabled by the gateway: {{reason}}',
@@ -399,6 +401,7 @@ export const adminEn = {
     hints: {
       name: 'Letters, digits and . _ - (up to 64 characters); shown in the usage log.',
       baseUrl: 'Including the version path, e.g. https://api.openai.com/v1',
+      anthropicBaseUrl: 'The API host, e.g. https://api.anthropic.com (the gateway adds /v1/messages).',
       azureBaseUrl: 'The endpoint of the Azure resource, e.g. https://my-resource.openai.azure.com',
       apiVersion: 'The api-version parameter, e.g. 2024-10-21',
       apiKeyNew: 'Stored encrypted; never shown again (only its last four characters).',

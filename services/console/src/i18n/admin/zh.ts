@@ -292,6 +292,7 @@ export const adminZh: AdminTranslation = {
       name: '模型名称',
       input: '输入价格',
       cachedInput: '缓存输入价格',
+      cacheWrite: '缓存写入价格',
       output: '输出价格',
       maxOutput: '最大输出 Token',
       enabled: '提供此模型',
@@ -302,6 +303,7 @@ export const adminZh: AdminTranslation = {
       nameFixed: '名称不能修改：请添加新条目后删除此条目。',
       price: '每百万 Token 的美元价格。',
       cachedInput: '留空：与输入价格相同。',
+      cacheWrite: '提示缓存写入（Claude）。留空：与输入价格相同。',
       maxOutput: '一次回答最多写出的 Token（含推理，即模型的输出上限）。未设置更低上限的请求会按此预留套餐额度。留空：使用网关的默认估计。',
     },
     validation: {
@@ -334,7 +336,7 @@ export const adminZh: AdminTranslation = {
     keyHint: '密钥 {{hint}}',
     everyModel: '所有模型',
     unpriced: '不在模型目录中，因此会被拒绝：{{models}}。请在“模型”页面为它们定价。',
-    kinds: { openai: 'OpenAI 兼容', azure: 'Azure OpenAI' },
+    kinds: { openai: 'OpenAI 兼容', azure: 'Azure OpenAI', anthropic: 'Anthropic（Messages API）' },
     enabledBadge: '已启用',
     disabledBadge: '已停用',
     disabledByGateway: '已被网关停用：{{reason}}',
@@ -393,6 +395,7 @@ export const adminZh: AdminTranslation = {
     hints: {
       name: '字母、数字、“.”、“_”和“-”，最多 64 个字符；显示在用量记录中。',
       baseUrl: '包含版本路径，例如 https://api.openai.com/v1',
+      anthropicBaseUrl: 'API 主机，例如 https://api.anthropic.com（网关会加上 /v1/messages）。',
       azureBaseUrl: '资源的终结点，例如 https://my-resource.openai.azure.com',
       apiVersion: 'Azure 的 api-version，例如 2024-10-21',
       apiKeyNew: '加密保存，不会再次显示（只显示最后四个字符）。',

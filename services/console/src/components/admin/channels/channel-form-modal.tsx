@@ -233,7 +233,9 @@ export function ChannelFormModal({ editing, knownModels, onClose }: ChannelFormM
       </SimpleGrid>
       <TextInput
         label={t('channels.fields.baseUrl')}
-        description={azure ? t('channels.hints.azureBaseUrl') : t('channels.hints.baseUrl')}
+        description={
+          azure ? t('channels.hints.azureBaseUrl') : values.kind === 'anthropic' ? t('channels.hints.anthropicBaseUrl') : t('channels.hints.baseUrl')
+        }
         required
         type="url"
         inputMode="url"

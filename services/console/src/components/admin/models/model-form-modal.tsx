@@ -12,6 +12,8 @@ interface Values {
   name: string;
   input: number | string;
   cachedInput: number | string;
+  /** '': a prompt-cache write costs the input price. */
+  cacheWrite: number | string;
   output: number | string;
   /** '': no ceiling of its own (the gateway's estimate is reserved). */
   maxOutput: number | string;
@@ -19,24 +21,26 @@ interface Values {
   notes: string;
 }
 
-type Field = 'name' | 'input' | 'cachedInput' | 'output' | 'maxOutput';
+type Field = 'name' | 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'maxOutput';
 
 /** The request fields the form's fields fill. */
 const FIELD_OF: Record<string, Field> = {
   name: 'name',
   input_price: 'input',
   cached_input_price: 'cachedInput',
+  cache_write_price: 'cacheWrite',
   output_price: 'output',
   max_output_tokens: 'maxOutput',
 };
 
-const blank = (): Values => ({ name: '', input: '', cachedInput: '', output: '', maxOutput: '', enabled: true, notes: '' });
+const blank = (): Values => ({ name: '', input: '', cachedInput: '', cacheWrite: '', output: '', maxOutput: '', enabled: true, notes: '' });
 
 function valuesOf(model: ModelView): Values {
   return {
     name: model.name,
     input: model.input_price,
     cachedInput: model.cached_input_price ?? '',
+    cacheWrite: model.cache_write_price ?? '',
     output: model.output_price,
     maxOutput: model.max_output_tokens ?? '',
     enabled: model.enabled,
@@ -50,6 +54,7 @@ function toEntry(v: Values) {
     name: v.name.trim(),
     input_price: v.input,
     cached_input_price: v.cachedInput === '' ? null : v.cachedInput,
+    cache_write_price: v.cacheWrite === '' ? null : v.cacheWrite,
     output_price: v.output,
     max_output_tokens: v.maxOutput === '' ? null : v.maxOutput,
     enabled: v.enabled,
@@ -62,6 +67,7 @@ function changes(before: ModelView, entry: CreateModelRequest): ModelChangeReque
   const change: ModelChangeRequest = {};
   if (entry.input_price !== before.input_price) change.input_price = entry.input_price;
   if ((entry.cached_input_price ?? null) !== before.cached_input_price) change.cached_input_price = entry.cached_input_price ?? null;
+  if ((entry.cache_write_price ?? null) !== before.cache_write_price) change.cache_write_price = entry.cache_write_price ?? null;
   if (entry.output_price !== before.output_price) change.output_price = entry.output_price;
   if ((entry.max_output_tokens ?? null) !== before.max_output_tokens) change.max_output_tokens = entry.max_output_tokens ?? null;
   if (entry.enabled !== before.enabled) change.enabled = entry.enabled;
@@ -100,10 +106,10 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
     else update.mutate({ name: existing.name, change }, { onSuccess: onClose });
   };
 
-  const priceInput = (field: 'input' | 'cachedInput' | 'output', required: boolean) => (
+  const priceInput = (field: 'input' | 'cachedInput' | 'cacheWrite' | 'output', required: boolean) => (
     <NumberInput
       label={t(`models.fields.${field}`)}
-      description={field === 'cachedInput' ? t('models.hints.cachedInput') : t('models.hints.price')}
+      description={field === 'cachedInput' || field === 'cacheWrite' ? t(`models.hints.${field}`) : t('models.hints.price')}
       required={required}
       min={0}
       allowNegative={false}
@@ -137,10 +143,11 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
         onChange={(event) => set('name', event.currentTarget.value)}
         error={invalid.has('name') ? t('models.validation.name') : undefined}
       />
-      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         {priceInput('input', true)}
-        {priceInput('cachedInput', false)}
         {priceInput('output', true)}
+        {priceInput('cachedInput', false)}
+        {priceInput('cacheWrite', false)}
       </SimpleGrid>
       <NumberInput
         label={t('models.fields.maxOutput')}
