@@ -21,7 +21,10 @@ import { createQuotaService } from './features/quota/quota-service.js';
 import { createPostgresQuota } from './features/quota/postgres-quota.js';
 import { createRedisQuota } from './features/quota/redis-quota.js';
 import { createRedisLossHandover } from './features/quota/redis-loss-handover.js';
+import { anthropicMessages } from './features/relay/anthropic-messages-adapter.js';
+import { createAnthropicRoutes } from './features/relay/anthropic-routes.js';
 import { chatCompletions } from './features/relay/chat-completions-adapter.js';
+import { embeddings } from './features/relay/embeddings-adapter.js';
 import { createAbandonedAnswers } from './features/relay/hang-up.js';
 import { API_PREFIXES, createMeteredRoutes } from './features/relay/metered-routes.js';
 import { createModelListRoutes } from './features/relay/model-list-routes.js';
@@ -335,7 +338,7 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
       hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
       abandoned,
     },
-    [chatCompletions, responses],
+    [chatCompletions, responses, anthropicMessages, embeddings],
   );
   app.use(metered.entry);
   app.use(requestId);
@@ -415,6 +418,17 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
   customerApi.use(createOrderRoutes({ service: orderService, access: apiKey }));
   customerApi.use(createRedeemRoutes({ redemption, access: apiKey, timeZone }));
   customerApi.use(createModelListRoutes({ offered: offeredModels, access: apiKey }));
+  customerApi.use(
+    createAnthropicRoutes({
+      entitlements,
+      catalogue: modelCatalogue,
+      channels,
+      metrics,
+      access: apiKey,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      timeZone,
+    }),
+  );
   // OpenAI SDKs and the Codex CLI use base_url=…/v1; the original product used /api/v1.
   app.use(API_PREFIXES, customerApi);
 

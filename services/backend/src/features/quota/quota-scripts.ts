@@ -48,7 +48,9 @@ local function int(n) return string.format('%d', n) end
  * 12 rate window ms; 13 now (ms); 14–17 5-hour request, token, credit limits and length
  * (ms); 18–21 the same for the week; 22 open-stream limit (-1: none, or not a stream);
  * 23 how long a stream's slot lasts (ms); 24 the request id.
- * Returns {1, req, tok, start5h, startWeek} admitted (start 0: window not tracked);
+ * Returns {1, req, tok, start5h, startWeek, req5h, tok5h, reqWeek, tokWeek, rate} admitted
+ * (start 0: window not tracked, its counts 0; rate: this minute's requests, -1 unlimited):
+ * the counts after this request, which the rate-limit headers tell (headroom.ts);
  * {0, reason, window, used, resetMs} refused (reason requests|tokens|credits|rate|streams,
  * window day|five_hour|week|minute|key; resetMs 0 = the business day's end);
  * {-1} when today's counters are not in Redis yet and must be loaded from Postgres (then
@@ -123,7 +125,17 @@ if n[22] >= 0 then
   redis.call('ZADD', streams, int(now + n[23]), ARGV[24])
   redis.call('PEXPIRE', streams, ARGV[23])
 end
-return {1, tonumber(redis.call('HGET', quota, 'req')), tonumber(redis.call('HGET', quota, 'tok')), starts[1], starts[2]}
+local after = {0, 0, 0, 0}
+for i, w in ipairs(windows) do
+  if starts[i] ~= 0 then
+    after[2 * i - 1] = tonumber(redis.call('HGET', w[1], 'req'))
+    after[2 * i] = tonumber(redis.call('HGET', w[1], 'tok'))
+  end
+end
+local minute = -1
+if n[6] >= 0 then minute = tonumber(redis.call('GET', rate) or '0') end
+return {1, tonumber(redis.call('HGET', quota, 'req')), tonumber(redis.call('HGET', quota, 'tok')), starts[1], starts[2],
+  after[1], after[2], after[3], after[4], minute}
 `;
 
 /**

@@ -32,12 +32,26 @@ export interface Reservation {
   streamsKey: string;
   /** Counted in Redis's counters, and settled there. */
   inRedis: boolean;
+  /** What the windows held once this request was admitted (Redis's engine only): the rate-limit headers' figures. */
+  counts?: AdmittedCounts;
   /**
    * Counted in daily_usage.request_count before its usage record (admitted there, or
    * handed over when Redis was lost): see "count each served request once" in
    * usage/daily-usage-store.ts.
    */
   inPostgres: boolean;
+}
+
+/**
+ * A user's windows right after an admission, as the reserve script answers it: requests and
+ * tokens (used + reserved) of the day, of the 5-hour and weekly windows when tracked (with
+ * their start, epoch ms), and of this minute for a key with a rate limit.
+ */
+export interface AdmittedCounts {
+  day: { requests: number; tokens: number };
+  five_hour: { requests: number; tokens: number; start: number } | undefined;
+  week: { requests: number; tokens: number; start: number } | undefined;
+  minute: { requests: number; start: number } | undefined;
 }
 
 export interface Usage {

@@ -2,7 +2,7 @@ import { deleteMatching, type Redis } from '../../infra/redis.js';
 import { LIMIT_UNITS, ROLLING_WINDOWS, type RollingWindow, type WindowLimits, windowLimits } from './limit-windows.js';
 import { type QuotaRefusal, RATE_WINDOW_MS } from './quota-errors.js';
 import { CATCH_UP, RESERVE, SETTLE } from './quota-scripts.js';
-import type { CounterChange, DayBooks, Reservation, ReserveRequest, Usage, WindowCounts } from './quota-types.js';
+import type { AdmittedCounts, CounterChange, DayBooks, Reservation, ReserveRequest, Usage, WindowCounts } from './quota-types.js';
 
 const QUOTA_TTL_S = 2 * 24 * 3600;
 /** A stream holds its slot at most this long (a worker that died cannot hold it for ever). */
@@ -10,8 +10,8 @@ const STREAM_SLOT_MS = 3600_000;
 /** Set while workers add what they counted in Postgres during a Redis outage (quota-service.ts). */
 const RECOVERING_KEY = 'cg:quota:recovering';
 
-/** {1, req, tok, start5h, startWeek} admitted; a refusal; {-1} counters not loaded; {-2} the cluster is recovering. */
-type ReserveReply = [1, number, number, number, number] | QuotaRefusal | [-1] | [-2];
+/** {1, req, tok, start5h, startWeek, req5h, tok5h, reqWeek, tokWeek, rate} admitted; a refusal; {-1} counters not loaded; {-2} the cluster is recovering. */
+type ReserveReply = [1, number, number, number, number, number, number, number, number, number] | QuotaRefusal | [-1] | [-2];
 
 /** What the Redis engine made of a request: admitted (and counted), refused, or "ask Postgres" (a recovery window is open). */
 export type RedisVerdict = { admitted: Reservation } | { refused: QuotaRefusal } | { recovering: true };
@@ -100,7 +100,16 @@ export function createRedisQuota({ redis, dailyUsage }: { redis: Redis; dailyUsa
         const u = await dailyUsage.read(req.userId, req.day);
         reply = await redis.quotaReserve(...keys, ...args([u.requestCount, u.promptTokens, u.completionTokens, u.costMicros]));
       }
-      if (reply[0] === 1) return { admitted: reservationOf(req, true, false, [reply[3], reply[4]]) };
+      if (reply[0] === 1) {
+        const [, dayReq, dayTok, start5h, startWeek, req5h, tok5h, reqWeek, tokWeek, minute] = reply;
+        const counts: AdmittedCounts = {
+          day: { requests: dayReq, tokens: dayTok },
+          five_hour: start5h ? { requests: req5h, tokens: tok5h, start: start5h } : undefined,
+          week: startWeek ? { requests: reqWeek, tokens: tokWeek, start: startWeek } : undefined,
+          minute: minute >= 0 ? { requests: minute, start: Math.floor(Date.now() / RATE_WINDOW_MS) * RATE_WINDOW_MS } : undefined,
+        };
+        return { admitted: { ...reservationOf(req, true, false, [start5h, startWeek]), counts } };
+      }
       if (reply[0] === 0) return { refused: reply };
       if (reply[0] === -2) return { recovering: true };
       throw new Error('unexpected quota reply');

@@ -8,6 +8,7 @@ import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import { type ModelCatalogue, type ModelPrice, modelAllowed } from '../models/model-catalogue.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
 import { NoActivePackageError } from '../quota/quota-errors.js';
+import { headroomOf } from '../quota/headroom.js';
 import type { QuotaService } from '../quota/quota-service.js';
 import { outputReserve, type RelayRequest } from './relay-request.js';
 import type { Admitted } from './settlement.js';
@@ -19,6 +20,8 @@ export interface AdmissionDeps {
   quota: Pick<QuotaService, 'reserve'>;
   metrics: Metrics;
   completionTokenEstimate: number;
+  /** The business day's zone: when the day's limits reset (the rate-limit headers). */
+  timeZone: string;
 }
 
 export const modelNotFound = (model: string) =>
@@ -29,7 +32,7 @@ export const modelNotFound = (model: string) =>
  * and within the caller's plan. The refusal of a model nobody sells says nothing of what
  * any upstream knows.
  */
-async function sold(deps: AdmissionDeps, entitlement: Entitlement, model: string): Promise<ModelPrice> {
+export async function sold(deps: Pick<AdmissionDeps, 'catalogue' | 'metrics'>, entitlement: Entitlement, model: string): Promise<ModelPrice> {
   const price = await deps.catalogue.resolve(model);
   if (!price?.enabled) {
     deps.metrics.gateway.quotaRejections.inc({ reason: 'unknown_model' });
@@ -75,5 +78,6 @@ export async function admit(
     stream: request.stream,
     requestId: who.requestId,
   });
-  return { requestId: who.requestId, auth, day, request, reservation, price, estimate, conversation };
+  const headroom = reservation.counts ? headroomOf(entitlement, reservation.counts, deps.timeZone) : undefined;
+  return { requestId: who.requestId, auth, day, request, reservation, price, estimate, conversation, headroom };
 }

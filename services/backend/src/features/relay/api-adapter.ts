@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { ApiPath } from '../channels/channel-request.js';
+import type { Dialect } from './rate-limit-headers.js';
 import type { RelayRequest } from './relay-request.js';
 import type { ClientError } from './upstream-errors.js';
 import type { UsageMeter } from './usage-meter.js';
@@ -15,8 +17,10 @@ import type { UsageMeter } from './usage-meter.js';
 export interface ApiAdapter {
   /** The API's name in metrics labels (`api`). */
   readonly api: string;
+  /** Whose protocol it is: the rate-limit headers' names (and errors' shape) follow it. */
+  readonly dialect: Dialect;
   /** Where clients send it (under each of the customer API's prefixes), and where the channels are asked. */
-  readonly path: '/chat/completions' | '/responses';
+  readonly path: ApiPath;
   /** For the API description. */
   readonly summary: string;
   /** The body as the API description shows it: what the adapter reads, every other field passed on untouched. */

@@ -89,6 +89,7 @@ class ChatStream implements StreamProtocol {
 
 export const chatCompletions: ApiAdapter = {
   api: 'chat',
+  dialect: 'openai',
   path: '/chat/completions',
   summary: 'A chat completion, metered (stream: true for SSE)',
   bodyDocs: z.looseObject({

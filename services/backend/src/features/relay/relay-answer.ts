@@ -6,6 +6,7 @@ import type { Metrics } from '../../infra/metrics.js';
 import type { ChannelReply, ChannelSender, Conversation } from '../channels/channel-sender.js';
 import type { ApiAdapter } from './api-adapter.js';
 import { CLIENT_CLOSED, CUT, NOT_SERVED, SERVED, type Settlement } from './settlement.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
 import { relayStream } from './stream-answer.js';
 import { type ClientError, clientHeaders } from './upstream-errors.js';
 
@@ -82,15 +83,17 @@ export async function relayAnswer(
   }
 
   bill.servedBy = answer;
+  // What is left of the customer's limits, in the API's own headers, on every answer.
+  const limits = rateLimitHeaders(bill.admitted.headroom, adapter.dialect);
   // 2. An error answer.
   if (answer.status >= 300) {
     upstreamTimer({ outcome: `http_${answer.status}` });
     const error = await readUpstreamError(deps, adapter, answer, requestId);
     await bill.finish(error.status, NOT_SERVED);
-    res.status(error.status).json(error.body);
+    res.status(error.status).set(limits).json(error.body);
     return;
   }
-  const headers = clientHeaders(answer.headers);
+  const headers = { ...clientHeaders(answer.headers), ...limits };
 
   // 3. A JSON answer (also what an upstream sends when it does not stream after all).
   if (!request.stream || !String(answer.headers['content-type'] ?? '').includes('text/event-stream')) {

@@ -28,7 +28,7 @@ export interface RelayRequest {
   stream: boolean;
   /** Prompt tokens estimated from the decoded request, until the upstream says. */
   promptEstimate: number;
-  /** The most output tokens the client allows one choice (its smallest max_* field), if it set one. */
+  /** The most output tokens the client allows one choice (its smallest max_* field), if it set one; 0 for an API that writes none. */
   outputLimit: number | undefined;
   /** Choices asked for (chat's `n`); each writes up to the output limit. */
   choices: number;

@@ -75,6 +75,7 @@ class ResponsesStream implements StreamProtocol {
 
 export const responses: ApiAdapter = {
   api: 'responses',
+  dialect: 'openai',
   path: '/responses',
   summary: 'A response (Responses API), metered (stream: true for SSE)',
   bodyDocs: z.looseObject({

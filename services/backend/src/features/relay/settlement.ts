@@ -5,6 +5,7 @@ import type { ChannelReply } from '../channels/channel-sender.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { ModelPrice } from '../models/model-catalogue.js';
 import type { QuotaService } from '../quota/quota-service.js';
+import type { Headroom } from '../quota/headroom.js';
 import type { Reservation } from '../quota/quota-types.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { type AbandonedAnswers, HangUp } from './hang-up.js';
@@ -50,6 +51,8 @@ export interface Admitted {
   price: ModelPrice;
   /** What the request reserved: its prompt (with the conversation it continues) and the most output it may write. */
   estimate: { promptTokens: number; outputTokens: number };
+  /** What is left of the plan's limits once this request was admitted (undefined while Redis is away): the rate-limit headers. */
+  headroom?: Headroom;
 }
 
 /**
@@ -106,6 +109,7 @@ export class Settlement {
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
         cachedTokens: usage.cachedTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
         reasoningTokens: usage.reasoningTokens,
         costMicros: cost,
         channel: this.servedBy?.channel ?? '',

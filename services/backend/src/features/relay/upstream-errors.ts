@@ -34,7 +34,8 @@ export function redactUpstreamText(text: string): string {
 
 export interface ClientError {
   status: number;
-  body: ReturnType<typeof errorBody>;
+  /** In the API's own error shape. */
+  body: object;
   /** What the operator needs to know (logged, never sent). */
   cause?: string;
 }

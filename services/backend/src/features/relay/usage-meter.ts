@@ -5,6 +5,8 @@ export interface MeteredUsage {
   completionTokens: number;
   /** Of the prompt tokens, those the upstream served from its prompt cache. */
   cachedTokens: number;
+  /** Of the prompt tokens, those the upstream wrote to its prompt cache (Anthropic's cache_creation_input_tokens). */
+  cacheWriteTokens: number;
   /** Of the completion tokens, those spent reasoning (billed as output). */
   reasoningTokens: number;
   /** True when the numbers came from the upstream, false when counted by the gateway. */
@@ -12,6 +14,25 @@ export interface MeteredUsage {
 }
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+
+/** A prompt as the upstream counted it: all its tokens, and of them those read from and written to its cache. */
+interface PromptCount {
+  prompt: number;
+  cached: number;
+  cacheWrite: number;
+}
+
+/**
+ * Anthropic's input figures as one prompt count: its `input_tokens` leaves out the tokens read
+ * from and written to the prompt cache, which are input all the same (and priced on their own).
+ */
+export function anthropicPrompt(usage: Record<string, unknown>): PromptCount | undefined {
+  const input = count(usage.input_tokens);
+  if (input === undefined) return undefined;
+  const cached = count(usage.cache_read_input_tokens) ?? 0;
+  const cacheWrite = count(usage.cache_creation_input_tokens) ?? 0;
+  return { prompt: input + cached + cacheWrite, cached, cacheWrite };
+}
 
 /**
  * What a relayed answer cost: the usage the upstream reported (its adapter finds it: a JSON
@@ -21,19 +42,37 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
  */
 export class UsageMeter {
   private deltas = 0;
-  private reported: { prompt: number; completion: number; cached: number; reasoning: number } | undefined;
+  private reported: (PromptCount & { completion: number; reasoning: number }) | undefined;
+  /** The prompt's figures, reported before the answer's (Anthropic's message_start). */
+  private promptReported: PromptCount | undefined;
   /** The answer's id when it is a response (so that a later previous_response_id finds its channel). */
   responseId: string | undefined;
 
   /** Records the upstream's own figures (chat and responses spellings). */
   report(usage: Record<string, unknown>): void {
     const prompt = count(usage.prompt_tokens ?? usage.input_tokens);
-    const completion = count(usage.completion_tokens ?? usage.output_tokens);
+    // Embeddings report no output: their total is their prompt.
+    const total = count(usage.total_tokens);
+    const completion =
+      count(usage.completion_tokens ?? usage.output_tokens) ?? (prompt !== undefined && total !== undefined && total >= prompt ? total - prompt : undefined);
     if (prompt === undefined || completion === undefined) return;
     const details = (v: unknown) => (isRecord(v) ? v : {});
     const cached = count(details(usage.prompt_tokens_details ?? usage.input_tokens_details).cached_tokens) ?? 0;
     const reasoning = count(details(usage.completion_tokens_details ?? usage.output_tokens_details).reasoning_tokens) ?? 0;
-    this.reported = { prompt, completion, cached: Math.min(cached, prompt), reasoning: Math.min(reasoning, completion) };
+    this.reported = { prompt, completion, cached: Math.min(cached, prompt), cacheWrite: 0, reasoning: Math.min(reasoning, completion) };
+  }
+
+  /**
+   * Records Anthropic's figures: a whole answer's usage, or a stream's (its message_start
+   * tells the prompt, each message_delta the output so far; the stream's last is final).
+   * `final`: the output figure is the answer's whole.
+   */
+  reportAnthropic(usage: Record<string, unknown>, final: boolean): void {
+    const prompt = anthropicPrompt(usage) ?? this.promptReported;
+    if (prompt) this.promptReported = prompt;
+    const completion = count(usage.output_tokens);
+    if (!final || !prompt || completion === undefined) return;
+    this.reported = { ...prompt, completion, reasoning: 0 };
   }
 
   /** One content delta went by (to the client, or read after it left). */
@@ -63,11 +102,17 @@ export class UsageMeter {
    */
   usage(promptEstimate: number, charge: { prompt: boolean; reservedOutput?: number }): MeteredUsage {
     const r = this.reported;
-    if (r) return { promptTokens: r.prompt, completionTokens: r.completion, cachedTokens: r.cached, reasoningTokens: r.reasoning, reported: true };
+    if (r) {
+      const tokens = { promptTokens: r.prompt, completionTokens: r.completion, cachedTokens: r.cached, cacheWriteTokens: r.cacheWrite };
+      return { ...tokens, reasoningTokens: r.reasoning, reported: true };
+    }
+    // The prompt as the upstream counted it, when it said so before the answer was cut.
+    const prompt = charge.prompt ? this.promptReported : undefined;
     return {
-      promptTokens: charge.prompt ? promptEstimate : 0,
+      promptTokens: prompt?.prompt ?? (charge.prompt ? promptEstimate : 0),
       completionTokens: Math.max(this.deltas, charge.reservedOutput ?? 0),
-      cachedTokens: 0,
+      cachedTokens: prompt?.cached ?? 0,
+      cacheWriteTokens: prompt?.cacheWrite ?? 0,
       reasoningTokens: 0,
       reported: false,
     };
