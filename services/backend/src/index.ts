@@ -5,4 +5,14 @@ export { runMigrations, maintainUsagePartitions, prepareDatabase, MIGRATIONS_DIR
 export { provisionRoles, APPLICATION_ROLE, REPLICATION_ROLE } from './infra/db-roles.js';
 export { generateApiKey, hashApiKey, keyPrefix } from './features/keys/key-hash.js';
 export { hashPassword } from './features/accounts/password.js';
-export { clientBaseUrl, codexConfigSnippet, curlSnippet, EXAMPLE_MODEL, KEY_ENV, nodeSnippet, pythonSnippet, shellEnvSnippet } from './domain/client-setup.js';
+export {
+  claudeCodeSnippet,
+  clientBaseUrl,
+  codexConfigSnippet,
+  curlSnippet,
+  EXAMPLE_MODEL,
+  KEY_ENV,
+  nodeSnippet,
+  pythonSnippet,
+  shellEnvSnippet,
+} from './domain/client-setup.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
+  claudeCodeSnippet,
   clientBaseUrl,
   codexConfigSnippet,
   curlSnippet,
@@ -34,7 +35,7 @@ test("the README's client snippets are the console's and the banner's: /v1, the 
     model: EXAMPLE_MODEL,
     keyComment: "an API key from the console's Keys page (or demoApiKey in .stack/stack.json)",
   };
-  for (const snippet of [shellEnvSnippet, curlSnippet, codexConfigSnippet, pythonSnippet, nodeSnippet]) {
+  for (const snippet of [shellEnvSnippet, curlSnippet, codexConfigSnippet, claudeCodeSnippet, pythonSnippet, nodeSnippet]) {
     assert.ok(readme.includes(`\n${snippet(input)}\n\`\`\``), `${snippet.name} as client-setup.ts writes it:\n${snippet(input)}`);
   }
 });

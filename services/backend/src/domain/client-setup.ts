@@ -66,6 +66,21 @@ export function codexConfigSnippet({ baseUrl, model }: SnippetInput): string {
   ].join('\n');
 }
 
+/**
+ * Claude Code: it speaks Anthropic's Messages API at the gateway's root (it appends
+ * /v1/messages itself) and sends ANTHROPIC_AUTH_TOKEN as a bearer token. It picks its own
+ * Claude model; the plan must allow it.
+ */
+export function claudeCodeSnippet({ baseUrl, keyComment }: SnippetInput): string {
+  const root = baseUrl.replace(/\/+$/, '').replace(new RegExp(`${CLIENT_API_PATH}$`), '');
+  return [
+    `# ${KEY_ENV}: ${oneLine(keyComment)}`,
+    `export ANTHROPIC_BASE_URL=${jsonString(root)}`,
+    `export ANTHROPIC_AUTH_TOKEN="$${KEY_ENV}"`,
+    'claude -p "Hello!"',
+  ].join('\n');
+}
+
 export function curlSnippet({ baseUrl, model, keyComment }: SnippetInput): string {
   const body = JSON.stringify({ model: oneLine(model), messages: [{ role: 'user', content: 'Hello!' }] });
   return [

@@ -400,6 +400,7 @@ export const en = {
     pasteHint: 'Paste the key named “{{name}}” (it starts with {{prefix}}). The console cannot show it again: if it is lost, create a new key.',
     envTitle: 'Set the key in your shell',
     codexTitle: 'Codex CLI (~/.codex/config.toml)',
+    claudeCodeTitle: 'Claude Code (Anthropic Messages API)',
     curlTitle: 'curl',
     pythonTitle: 'Python (openai)',
     nodeTitle: 'Node.js (openai)',

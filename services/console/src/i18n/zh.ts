@@ -394,6 +394,7 @@ export const zh: Translation = {
     pasteHint: '请粘贴名为“{{name}}”的密钥（以 {{prefix}} 开头）。控制台无法再次显示它：如果遗失，请创建新密钥。',
     envTitle: '在终端中设置密钥',
     codexTitle: 'Codex CLI（~/.codex/config.toml）',
+    claudeCodeTitle: 'Claude Code（Anthropic Messages API）',
     curlTitle: 'curl',
     pythonTitle: 'Python（openai）',
     nodeTitle: 'Node.js（openai）',

@@ -8,7 +8,16 @@ import { PageHeader } from '../components/common/page-header';
 import { PageLoader } from '../components/common/page-loader';
 import { keyState } from '../components/keys/key-status-badge';
 import { CodeSnippet } from '../components/quick-start/code-snippet';
-import { codexConfigSnippet, curlSnippet, EXAMPLE_MODEL, nodeSnippet, pythonSnippet, shellEnvSnippet, suggestModel } from '@codex-gateway/backend/client-setup';
+import {
+  claudeCodeSnippet,
+  codexConfigSnippet,
+  curlSnippet,
+  EXAMPLE_MODEL,
+  nodeSnippet,
+  pythonSnippet,
+  shellEnvSnippet,
+  suggestModel,
+} from '@codex-gateway/backend/client-setup';
 import { useApiKeys } from '../hooks/api/keys/queries';
 import { useMyModels } from '../hooks/api/models/queries';
 import { useLoadedSession } from '../hooks/api/session/queries';
@@ -103,6 +112,7 @@ export function QuickStartPage() {
           </Text>
           <CodeSnippet title={t('quickStart.envTitle')} code={shellEnvSnippet(input)} />
           <CodeSnippet title={t('quickStart.codexTitle')} code={codexConfigSnippet(input)} />
+          <CodeSnippet title={t('quickStart.claudeCodeTitle')} code={claudeCodeSnippet(input)} />
           <CodeSnippet title={t('quickStart.curlTitle')} code={curlSnippet(input)} />
           <CodeSnippet title={t('quickStart.pythonTitle')} code={pythonSnippet(input)} />
           <CodeSnippet title={t('quickStart.nodeTitle')} code={nodeSnippet(input)} />
