@@ -10,13 +10,13 @@ export interface MockRuntimeConfig {
   latencyMs: number;
   /** Delay between consecutive SSE events of a stream. */
   chunkDelayMs: number;
-  /** The next N generation requests (chat completions, responses) answer 500. */
+  /** The next N generation requests (chat completions, responses, messages) answer 500. */
   failNext: number;
-  /** While not 0, every generation request answers this status (400–599) in OpenAI's words. */
+  /** While not 0, every generation request answers this status (400–599) in its API's words (OpenAI's or Anthropic's). */
   failStatus: number;
   /** When above 0, the answers of failStatus and failNext carry `Retry-After` (and `retry-after-ms`). */
   retryAfterSeconds: number;
-  /** When not null, API requests need `Authorization: Bearer <apiKey>` or `api-key: <apiKey>`. */
+  /** When not null, API requests need `Authorization: Bearer <apiKey>` or `api-key: <apiKey>` (Anthropic routes: `x-api-key` or the bearer). */
   apiKey: string | null;
   /** While true, API requests get their connection cut before any answer; /__mock/* keeps working. */
   refuseConnections: boolean;

@@ -1,6 +1,7 @@
 /**
- * What the mock "generates": request parameters shared by both generation
- * endpoints, deterministic output, and token accounting.
+ * What the mock "generates": request parameters shared by the generation
+ * endpoints (Chat Completions, Responses, Anthropic Messages), deterministic
+ * output, and token accounting.
  *
  * The rules are deliberately trivial so tests elsewhere (gateway metering,
  * billing) can predict usage exactly without a tokenizer:
@@ -18,6 +19,8 @@
  *     received: <last 8 words of the output>" (a command's result comes after
  *     the header Codex puts on it), one word per token, so an agent loop ends.
  * With "cached-<n>" min(n, prompt tokens) of the prompt is reported as cached;
+ * with "cachewrite-<n>" min(n, what is left of the prompt) as written to the
+ * cache (only Anthropic's usage reports it);
  * with "reasoning-<n>" n reasoning tokens are added to the completion's (and the
  * total), reported as such and never emitted.
  */
@@ -44,6 +47,8 @@ export interface RespondOptions {
   failAfter: number | undefined;
   /** Prompt tokens to report as cached (capped at the prompt's). */
   cachedTokens: number;
+  /** Prompt tokens to report as written to the cache (capped at what the cached ones leave). */
+  cacheWriteTokens: number;
   /** Reasoning tokens to add to the completion's. */
   reasoningTokens: number;
   /** Where the Responses API records the ids it hands out. */
@@ -85,14 +90,15 @@ export type Reply =
   /** The completion's tokens are the argument pieces; its text, the arguments. */
   | { kind: 'tool_call'; name: string; callId: string; completion: Completion };
 
-export function planReply(prompt: ReplyPrompt, tools: boolean): Reply {
+/** `callIdPrefix`: how the API names a tool call's id ("call_" for OpenAI's, "toolu_" for Anthropic's). */
+export function planReply(prompt: ReplyPrompt, tools: boolean, callIdPrefix = 'call_'): Reply {
   if (tools && prompt.toolOutput !== undefined) {
     const words = [...TOOL_OUTPUT_PREFIX, ...wordsOf(prompt.toolOutput).slice(-ECHOED_WORDS)];
     return { kind: 'text', completion: limitTokens(words.map(spaced), prompt.limit) };
   }
   if (tools && prompt.tool !== undefined) {
     const pieces = splitIntoPieces(toolArguments(prompt.tool));
-    return { kind: 'tool_call', name: prompt.tool.name, callId: newId('call_'), completion: limitTokens(pieces, prompt.limit) };
+    return { kind: 'tool_call', name: prompt.tool.name, callId: newId(callIdPrefix), completion: limitTokens(pieces, prompt.limit) };
   }
   return { kind: 'text', completion: planCompletion(prompt.lastUserText, prompt.limit) };
 }
@@ -112,6 +118,8 @@ export function textOfContent(content: unknown): string {
 export interface TokenCounts {
   prompt: number;
   cached: number;
+  /** Written to the cache: part of the prompt, disjoint from the cached part. */
+  cacheWrite: number;
   /** The reply's tokens plus the reasoning tokens. */
   completion: number;
   reasoning: number;
@@ -120,9 +128,11 @@ export interface TokenCounts {
 
 export function tokenCounts(promptTokens: number, replyTokens: number, options: RespondOptions): TokenCounts {
   const completion = replyTokens + options.reasoningTokens;
+  const cached = Math.min(options.cachedTokens, promptTokens);
   return {
     prompt: promptTokens,
-    cached: Math.min(options.cachedTokens, promptTokens),
+    cached,
+    cacheWrite: Math.min(options.cacheWriteTokens, promptTokens - cached),
     completion,
     reasoning: options.reasoningTokens,
     total: promptTokens + completion,

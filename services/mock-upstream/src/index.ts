@@ -1,7 +1,9 @@
 /**
- * A local stand-in for the upstream LLM provider that speaks the real OpenAI
- * HTTP protocol (Models, Chat Completions, Responses, and their Azure OpenAI
- * routes), with deterministic output and failure injection for gateway tests.
+ * A local stand-in for the upstream LLM providers that speaks their real HTTP
+ * protocols, with deterministic output and failure injection for gateway tests:
+ *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes);
+ *   - Anthropic: Messages, count_tokens, and Models in Anthropic's shape when the
+ *     request carries `anthropic-version`.
  * Several instances, each with its own name, play several upstream channels.
  *
  * Built on bare node:http because load tests push thousands of requests per
@@ -10,15 +12,16 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAuth, presentedKey } from './auth.js';
+import { anthropicMessages, countTokens } from './anthropic-messages.js';
+import { anthropicModelById, anthropicModelList } from './anthropic-models.js';
+import { type ApiDialect, OPENAI, dialectOf } from './api-dialect.js';
 import { chatCompletions } from './chat-completions.js';
 import { DEFAULT_CONFIG, type MockConfigPatch, type MockRuntimeConfig, CONFIG_KEYS, applyConfigPatch, parseConfigPatch } from './config.js';
 import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from './generation.js';
-import { HttpError, isGone, newId, parseJsonObject, readBody, sendError, sendJson, sendRawJson, sleep } from './http-util.js';
+import { HttpError, isGone, newId, parseJsonObject, readBody, sendJson, sendRawJson, sleep } from './http-util.js';
 import { parseModelOptions } from './mock-options.js';
 import { MODELS_LIST_JSON, isKnownModel, modelObject } from './models.js';
-import { forbiddenRequest, injectedError, modelNotFound, serverError, withRetryAfter } from './openai-errors.js';
-import { setOpenAIHeaders } from './openai-headers.js';
+import { modelNotFound, withRetryAfter } from './openai-errors.js';
 import { type MockRequestRecord, RequestLog } from './request-log.js';
 import { ResponseIds } from './response-ids.js';
 import { responses } from './responses.js';
@@ -87,24 +90,42 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
   const log = new RequestLog();
   const responseIds = new ResponseIds();
 
-  /** Shared prelude of every API answer: simulated network latency, Azure's api-version, then authentication. */
-  async function apiPrelude(req: IncomingMessage, res: ServerResponse, route: Route): Promise<boolean> {
+  /** Shared prelude of every API answer: simulated network latency, Azure's api-version, then the provider's own checks (auth). */
+  async function apiPrelude(req: IncomingMessage, res: ServerResponse, route: Route, dialect: ApiDialect): Promise<boolean> {
     await sleep(config.latencyMs, res);
     if (isGone(res)) return false;
     checkApiVersion(route);
-    checkAuth(req, config.apiKey);
+    dialect.checkRequest(req, config.apiKey);
     return true;
   }
 
   /** failNext, then failStatus: the error a generation request answers instead, if any. */
-  function injectedFailure(req: IncomingMessage, model: string | null): HttpError | undefined {
+  function injectedFailure(req: IncomingMessage, model: string | null, dialect: ApiDialect): HttpError | undefined {
     if (config.failNext > 0) {
       config.failNext--;
-      return withRetryAfter(serverError(), config.retryAfterSeconds);
+      return withRetryAfter(dialect.serverError(), config.retryAfterSeconds);
     }
     if (config.failStatus === 0) return undefined;
-    const err = injectedError(config.failStatus, { model: model ?? 'unknown', apiKey: presentedKey(req) });
+    const err = dialect.injectedError(config.failStatus, { model: model ?? 'unknown', apiKey: dialect.presentedKey(req) });
     return withRetryAfter(err, config.retryAfterSeconds);
+  }
+
+  /**
+   * The body as a JSON object, its model recorded in the request log; a bad body is
+   * returned rather than thrown, to be answered only after auth and injected failures.
+   */
+  async function readRequest(req: IncomingMessage, route: Route, entry: MockRequestRecord): Promise<Record<string, unknown> | HttpError> {
+    const raw = await readBody(req);
+    try {
+      const body = parseJsonObject(raw);
+      // Azure takes the model from the deployment in the path, whatever the body says.
+      if (route.deployment !== undefined) body.model = route.deployment;
+      entry.model = typeof body.model === 'string' ? body.model : null;
+      return body;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      return err;
+    }
   }
 
   async function generate<R extends GenerationRequest>(
@@ -112,22 +133,12 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     res: ServerResponse,
     route: Route,
     entry: MockRequestRecord,
+    dialect: ApiDialect,
     endpoint: GenerationEndpoint<R>,
   ): Promise<void> {
-    const raw = await readBody(req);
-    // Parsed now for the request log; a bad body is answered only after auth and injected failures, as before.
-    let body: Record<string, unknown> | HttpError;
-    try {
-      body = parseJsonObject(raw);
-      // Azure takes the model from the deployment in the path, whatever the body says.
-      if (route.deployment !== undefined) body.model = route.deployment;
-      entry.model = typeof body.model === 'string' ? body.model : null;
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      body = err;
-    }
-    if (!(await apiPrelude(req, res, route))) return;
-    const failure = injectedFailure(req, entry.model);
+    const body = await readRequest(req, route, entry);
+    if (!(await apiPrelude(req, res, route, dialect))) return;
+    const failure = injectedFailure(req, entry.model, dialect);
     if (failure !== undefined) throw failure;
     if (body instanceof HttpError) throw body;
     const request = endpoint.parse(body, responseIds);
@@ -135,9 +146,9 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     await sleep(behaviour.slowMs, res);
     if (isGone(res)) return;
     if (behaviour.errorStatus !== undefined) {
-      throw injectedError(behaviour.errorStatus, { model: request.model, apiKey: presentedKey(req) });
+      throw dialect.injectedError(behaviour.errorStatus, { model: request.model, apiKey: dialect.presentedKey(req) });
     }
-    if (behaviour.forbidden !== undefined) throw forbiddenRequest(behaviour.forbidden, request.model);
+    if (behaviour.forbidden !== undefined) throw dialect.forbidden(behaviour.forbidden, request.model);
     if (behaviour.emptyStream) {
       if (request.stream) return new SseStream(res, 0).closeEmpty();
       return sendRawJson(res, 200, '', { connection: 'close' });
@@ -149,6 +160,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       dropAfter: behaviour.dropAfter,
       failAfter: behaviour.failAfter,
       cachedTokens: behaviour.cachedTokens,
+      cacheWriteTokens: behaviour.cacheWriteTokens,
       reasoningTokens: behaviour.reasoningTokens,
       responseIds,
     };
@@ -156,7 +168,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       // A whole answer is sent at once, so a cut or failure anywhere in it leaves nothing to send.
       const interruption = interruptionAt(options, Number.POSITIVE_INFINITY);
       if (interruption === 'drop') return void res.destroy();
-      if (interruption === 'fail') throw serverError();
+      if (interruption === 'fail') throw dialect.serverError();
     }
     await endpoint.respond(res, request, options);
   }
@@ -166,13 +178,22 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     res.setHeader('x-mock-instance', name);
     const route = resolveRoute(req.url ?? '/');
     if (route.control) return control(req, res, route);
+    const dialect = dialectOf(route, req);
+    try {
+      await serve(req, res, route, dialect);
+    } catch (err) {
+      fail(res, err, dialect);
+    }
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, route: Route, dialect: ApiDialect): Promise<void> {
     total++;
     if (route.statKey !== undefined) counts.set(route.statKey, (counts.get(route.statKey) ?? 0) + 1);
     const entry = log.record(req, route.path, route.query);
     if (route.deployment !== undefined) entry.model = route.deployment;
     // A dead channel: the connection goes away without a byte of answer.
     if (config.refuseConnections) return void req.socket.destroy();
-    if (route.kind !== 'healthz') setOpenAIHeaders(res);
+    if (route.kind !== 'healthz') dialect.setHeaders(res);
     const method = req.method ?? 'GET';
     if (route.kind === 'unknown') {
       throw new HttpError(404, `Invalid URL (${method} ${req.url ?? '/'})`);
@@ -182,18 +203,29 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       case 'healthz':
         return sendRawJson(res, 200, '{"status":"ok"}');
       case 'models':
-        if (await apiPrelude(req, res, route)) sendRawJson(res, 200, MODELS_LIST_JSON);
-        return;
+        if (!(await apiPrelude(req, res, route, dialect))) return;
+        if (dialect.provider === 'anthropic') return sendJson(res, 200, anthropicModelList(route.query));
+        return sendRawJson(res, 200, MODELS_LIST_JSON);
       case 'model': {
-        if (!(await apiPrelude(req, res, route))) return;
+        if (!(await apiPrelude(req, res, route, dialect))) return;
         const id = route.modelId ?? '';
+        if (dialect.provider === 'anthropic') return sendJson(res, 200, anthropicModelById(id));
         if (!isKnownModel(id)) throw modelNotFound(id);
         return sendJson(res, 200, modelObject(id));
       }
       case 'chat':
-        return generate(req, res, route, entry, chatCompletions);
+        return generate(req, res, route, entry, dialect, chatCompletions);
       case 'responses':
-        return generate(req, res, route, entry, responses);
+        return generate(req, res, route, entry, dialect, responses);
+      case 'messages':
+        return generate(req, res, route, entry, dialect, anthropicMessages);
+      case 'count_tokens': {
+        // Counting generates nothing, so neither injected failures nor model options apply.
+        const body = await readRequest(req, route, entry);
+        if (!(await apiPrelude(req, res, route, dialect))) return;
+        if (body instanceof HttpError) throw body;
+        return sendJson(res, 200, countTokens(body));
+      }
     }
   }
 
@@ -219,13 +251,13 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     }
   }
 
-  function fail(res: ServerResponse, err: unknown): void {
+  function fail(res: ServerResponse, err: unknown, dialect: ApiDialect = OPENAI): void {
     if (res.headersSent) {
       // Too late for a JSON error; a cut connection is the honest signal mid-stream.
       res.destroy();
       return;
     }
-    sendError(res, err instanceof HttpError ? err : new HttpError(500, `Mock upstream failure: ${String(err)}`, 'server_error'));
+    dialect.sendError(res, err instanceof HttpError ? err : new HttpError(500, `Mock upstream failure: ${String(err)}`, 'server_error'));
   }
 
   function stats(): MockStats {

@@ -30,6 +30,11 @@ export interface MockOptions {
   emptyStream: boolean;
   /** Prompt tokens reported as cached (at most the prompt's). */
   cachedTokens: number;
+  /**
+   * Prompt tokens reported as written to the cache (at most what the cache read left):
+   * Anthropic's cache_creation_input_tokens. The OpenAI APIs report no such thing and ignore it.
+   */
+  cacheWriteTokens: number;
   /** Reasoning tokens added to the completion's, never emitted as text. */
   reasoningTokens: number;
 }
@@ -54,6 +59,7 @@ const DEFAULTS: Readonly<MockOptions> = Object.freeze({
   failAfter: undefined,
   emptyStream: false,
   cachedTokens: 0,
+  cacheWriteTokens: 0,
   reasoningTokens: 0,
 });
 
@@ -78,6 +84,7 @@ const RULES: readonly OptionRule[] = [
   { syntax: 'no-model-access', pattern: /^no-model-access$/, patch: () => ({ forbidden: 'model' }) },
   { syntax: 'region-blocked', pattern: /^region-blocked$/, patch: () => ({ forbidden: 'region' }) },
   { syntax: 'cached-<n>', pattern: /^cached-(\d{1,9})$/, patch: (n) => ({ cachedTokens: n }) },
+  { syntax: 'cachewrite-<n>', pattern: /^cachewrite-(\d{1,9})$/, patch: (n) => ({ cacheWriteTokens: n }) },
   { syntax: 'reasoning-<n>', pattern: /^reasoning-(\d{1,9})$/, patch: (n) => ({ reasoningTokens: n }) },
   { syntax: 'slow-<ms>', pattern: /^slow-(\d{1,10})$/, patch: (ms) => ({ slowMs: Math.min(ms, MAX_DELAY_MS) }) },
 ];

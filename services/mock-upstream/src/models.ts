@@ -1,14 +1,28 @@
-/** The model catalogue of GET /v1/models and GET /v1/models/{id}. */
+/** The model catalogue of GET /v1/models and GET /v1/models/{id} (anthropic-models.ts gives Anthropic's view of it). */
 
 import { isValidMockModel } from './mock-options.js';
 
 // Fixed so /v1/models is byte-for-byte stable across runs.
-const CREATED = 1_715_367_049;
+export const CREATED = 1_715_367_049;
+
+/** Anthropic's models, also listed in OpenAI's shape so a gateway probing a channel with either finds them. */
+export const CLAUDE_MODEL_IDS: readonly string[] = [
+  'claude-opus-4-8',
+  'claude-opus-4-5',
+  'claude-opus-4-1',
+  'claude-sonnet-4-5',
+  'claude-sonnet-4',
+  'claude-haiku-4-5',
+  'claude-3-5-haiku-latest',
+];
+
+/** The mock's own behaviour models (mock-options.ts); any other mock- name that parses works too. */
+export const MOCK_MODEL_IDS: readonly string[] = ['mock-tools', 'mock-error-500', 'mock-error-503', 'mock-slow-2000', 'mock-drop-mid-stream'];
 
 /**
  * The models OpenAI offers that the gateway's seeded catalogue sells
- * (services/backend/migrations/1795710000001_seed-openai-catalogue.sql), then the mock's
- * own behaviour models.
+ * (services/backend/migrations/1795710000001_seed-openai-catalogue.sql), Anthropic's,
+ * then the mock's own behaviour models.
  */
 export const MODEL_IDS: readonly string[] = [
   'gpt-5',
@@ -38,11 +52,8 @@ export const MODEL_IDS: readonly string[] = [
   'o3-deep-research',
   'o4-mini',
   'o4-mini-deep-research',
-  'mock-tools',
-  'mock-error-500',
-  'mock-error-503',
-  'mock-slow-2000',
-  'mock-drop-mid-stream',
+  ...CLAUDE_MODEL_IDS,
+  ...MOCK_MODEL_IDS,
 ];
 
 export function modelObject(id: string): Record<string, unknown> {

@@ -1,11 +1,11 @@
 /**
- * Which endpoint a request path names: OpenAI's (with or without /v1), Azure
- * OpenAI's (/openai/…?api-version=…) and the mock's own.
+ * Which endpoint a request path names: OpenAI's and Anthropic's (with or without
+ * /v1), Azure OpenAI's (/openai/…?api-version=…) and the mock's own.
  */
 
 import { RawBodyError } from './http-util.js';
 
-export type RouteKind = 'models' | 'model' | 'chat' | 'responses' | 'healthz' | 'config' | 'stats' | 'requests' | 'unknown';
+export type RouteKind = 'models' | 'model' | 'chat' | 'responses' | 'messages' | 'count_tokens' | 'healthz' | 'config' | 'stats' | 'requests' | 'unknown';
 
 export interface Route {
   kind: RouteKind;
@@ -34,6 +34,8 @@ export const STAT_KEYS = [
   '/v1/models/{model}',
   '/v1/chat/completions',
   '/v1/responses',
+  '/v1/messages',
+  '/v1/messages/count_tokens',
   '/openai/models',
   '/openai/deployments/{deployment}/chat/completions',
   '/openai/responses',
@@ -60,6 +62,8 @@ export function resolveRoute(url: string): Route {
   if (api === '/models') return { ...at, kind: 'models', methods: GET, statKey: '/v1/models' };
   if (api === '/chat/completions') return { ...at, kind: 'chat', methods: POST, statKey: '/v1/chat/completions' };
   if (api === '/responses') return { ...at, kind: 'responses', methods: POST, statKey: '/v1/responses' };
+  if (api === '/messages') return { ...at, kind: 'messages', methods: POST, statKey: '/v1/messages' };
+  if (api === '/messages/count_tokens') return { ...at, kind: 'count_tokens', methods: POST, statKey: '/v1/messages/count_tokens' };
   if (api.startsWith('/models/') && api.length > '/models/'.length) {
     const modelId = decode(api.slice('/models/'.length));
     return modelId === undefined ? unknown : { ...at, kind: 'model', methods: GET, statKey: '/v1/models/{model}', modelId };

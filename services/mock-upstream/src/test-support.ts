@@ -5,6 +5,7 @@
  * framing.
  */
 
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { createParser } from 'eventsource-parser';
 import { createMockUpstream, type MockUpstream, type MockUpstreamOptions } from './index.js';
@@ -77,4 +78,18 @@ export async function withMock<T>(options: MockUpstreamOptions, fn: (mock: MockU
   } finally {
     await mock.close();
   }
+}
+
+/** What every Anthropic client sends: its SDKs and Claude Code always set anthropic-version. */
+export const ANTHROPIC_HEADERS: Readonly<Record<string, string>> = { 'anthropic-version': '2023-06-01', 'x-api-key': 'sk-ant-mock' };
+
+/** The error of an answer in Anthropic's shape, after checking that shape and that request_id is the request-id header. */
+export async function anthropicErrorOf(res: Response): Promise<{ type: string; message: string }> {
+  const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+  assert.deepEqual(Object.keys(body), ['type', 'error', 'request_id']);
+  assert.equal(body.type, 'error');
+  assert.deepEqual(Object.keys(body.error), ['type', 'message']);
+  assert.match(body.request_id, /^req_[0-9a-f]{32}$/);
+  assert.equal(res.headers.get('request-id'), body.request_id);
+  return body.error;
 }

@@ -2,8 +2,8 @@
  * Which tool the mock calls and with what arguments (model option "tools").
  *
  * The arguments must make sense to the client that runs the tool: the Codex
- * CLI executes a shell tool's command and sends its output back, so its shell
- * tools get a harmless command; any other tool gets placeholder values for the
+ * CLI and Claude Code execute a shell tool's command and send its output back,
+ * so their shell tools get a harmless command; any other tool gets placeholder values for the
  * required parameters of its JSON schema.
  */
 
@@ -18,12 +18,13 @@ export interface ToolSpec {
 
 export const HARMLESS_COMMAND = 'echo mock-tool-ok';
 
-// By tool name, as the Codex CLI has offered its shell over its versions.
+// By tool name, as the Codex CLI has offered its shell over its versions, and Claude Code's.
 const KNOWN_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
   exec_command: { cmd: HARMLESS_COMMAND },
   shell_command: { command: HARMLESS_COMMAND },
   shell: { command: ['bash', '-lc', HARMLESS_COMMAND] },
   update_plan: { plan: [{ step: `Run ${HARMLESS_COMMAND}`, status: 'completed' }] },
+  Bash: { command: HARMLESS_COMMAND, description: 'Run the mock command' },
 };
 
 // Schemas come from the client; nesting deeper than this gets an empty object.
