@@ -54,7 +54,7 @@ describe("bad requests in Anthropic's words", () => {
       [{ messages: undefined }, 'messages: Field required'],
       [{ messages: [] }, 'messages: at least one message is required'],
       [{ messages: 'hi' }, 'messages: Input should be a valid list'],
-      [{ messages: [{ role: 'system', content: 'x' }] }, "messages.0.role: Input should be 'user' or 'assistant'"],
+      [{ messages: [{ role: 'tool', content: 'x' }] }, "messages.0.role: Input should be 'user', 'assistant' or 'system'"],
       [{ messages: [{ role: 'user' }] }, 'messages.0.content: Field required'],
       [{ messages: [{ role: 'user', content: [{ text: 'no type' }] }] }, 'messages.0.content.0.type: Field required'],
       [{ system: 42 }, 'system: Input should be a valid string'],

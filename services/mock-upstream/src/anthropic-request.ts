@@ -44,7 +44,10 @@ export function readMessagesInput(body: Record<string, unknown>): MessagesInput 
   let toolOutput: string | undefined;
   for (const [i, message] of messages.entries()) {
     if (!isRecord(message)) throw invalid(`messages.${i}`, 'a valid dictionary');
-    if (message.role !== 'user' && message.role !== 'assistant') throw invalid(`messages.${i}.role`, "'user' or 'assistant'");
+    // "system" mid-conversation: the beta (mid-conversation-system-2026-04-07) Claude Code 2.1 sends.
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') {
+      throw invalid(`messages.${i}.role`, "'user', 'assistant' or 'system'");
+    }
     const blocks = contentBlocks(message.content, `messages.${i}.content`);
     const text = blocks.filter((b) => b.type === 'text').map((b) => b.text);
     const results = blocks.filter((b) => b.type === 'tool_result').map((b) => b.text);
@@ -56,7 +59,7 @@ export function readMessagesInput(body: Record<string, unknown>): MessagesInput 
   return {
     model,
     inputTokens: countPromptTokens(texts),
-    prompt: { lastUserText, tool: pickTool(readTools(body.tools), toolChoice(body.tool_choice)), toolOutput },
+    prompt: { lastUserText, tool: pickTool(readTools(body.tools), toolChoice(body.tool_choice) ?? shellFirst(body.tools)), toolOutput },
   };
 }
 
@@ -105,6 +108,15 @@ function readTools(tools: unknown): ToolSpec[] {
     if (typeof tool.name === 'string' && tool.name !== '') found.push({ name: tool.name, parameters: tool.input_schema });
   }
   return found;
+}
+
+/**
+ * Claude Code offers a few dozen tools, its shell ("Bash") among them: left to choose, the
+ * mock calls that one (with a harmless command, tool-calls.ts), so that a real Claude Code
+ * runs one tool and answers; any other client's first tool otherwise.
+ */
+function shellFirst(tools: unknown): { name: string } | undefined {
+  return Array.isArray(tools) && tools.some((t) => isRecord(t) && t.name === 'Bash') ? { name: 'Bash' } : undefined;
 }
 
 /** Anthropic's `{type:"none"}` / `{type:"tool", name}` in the terms of tool-calls.ts pickTool; auto and any call the first tool. */

@@ -30,6 +30,11 @@ const ask = (model: string, extra: Partial<Anthropic.MessageCreateParamsNonStrea
   ...extra,
 });
 
+async function mockConfig(patch: Record<string, number>) {
+  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  assert.equal(res.status, 200);
+}
+
 /** µ$ at $/M prices, rounded half up (domain/money.ts). */
 const micros = (tokens: number, dollarsPerMillion: number) => tokens * dollarsPerMillion;
 
@@ -83,22 +88,31 @@ describe("Anthropic's Messages API", () => {
     assert.equal(Number(row!.cost_micros), Math.floor(exact + 0.5));
   });
 
-  test('a stream passes every event of the protocol in order, and is billed from message_delta', async () => {
+  test('a stream passes every event of the protocol in order, ping included, and is billed from message_delta', async () => {
     const { key, userId } = await admin.customer();
-    const stream = client(key).messages.stream(ask('claude-haiku-4-5'));
-    const types: string[] = [];
-    stream.on('streamEvent', (event) => types.push(event.type));
-    const final = await stream.finalMessage();
+    // On the wire: the SDK's own stream reader drops ping events.
+    const res = await fetch(`${stack.gatewayUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask('claude-haiku-4-5'), stream: true }),
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const names = [...(await res.text()).matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(
-      types.filter((t, i) => t !== types[i - 1]),
+      names.filter((t, i) => t !== names[i - 1]),
       ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
     );
+
+    const final = await client(key).messages.stream(ask('claude-haiku-4-5')).finalMessage();
     assert.match((final.content[0] as Anthropic.TextBlock).text, /mock reply/);
-    const [row] = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 1);
-    assert.equal(row!.stream, true);
-    assert.equal(row!.status_code, 200);
-    assert.equal(row!.prompt_tokens, final.usage.input_tokens);
-    assert.equal(row!.completion_tokens, final.usage.output_tokens);
+    const rows = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 2);
+    for (const row of rows) {
+      assert.equal(row.stream, true);
+      assert.equal(row.status_code, 200);
+      assert.equal(row.prompt_tokens, final.usage.input_tokens);
+      assert.equal(row.completion_tokens, final.usage.output_tokens);
+    }
   });
 
   test('a tool-using turn: tool_use, then the tool_result answered in text', async () => {
@@ -224,6 +238,67 @@ describe("Anthropic's Messages API", () => {
     await waitForUsageFlushed();
     const rows = await waitForRows<Row>(ROWS, [userId], () => true);
     assert.equal(rows.length, 0, 'count_tokens is free');
+  });
+
+  test('a stream its client leaves is billed for what the upstream wrote (status 499); one the upstream cuts, only for what was delivered', async () => {
+    const { key, userId } = await admin.customer();
+    await mockConfig({ chunkDelayMs: 40 });
+    let seen = 0;
+    try {
+      const abort = new AbortController();
+      const res = await fetch(`${stack.gatewayUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask('claude-haiku-4-5'), stream: true }),
+        signal: abort.signal,
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (seen < 4) {
+        const { value } = await reader.read();
+        text += decoder.decode(value, { stream: true });
+        seen = (text.match(/event: content_block_delta/g) ?? []).length;
+      }
+      abort.abort();
+    } finally {
+      await mockConfig({ chunkDelayMs: 0 });
+    }
+    const [left] = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 1);
+    assert.equal(left!.status_code, 499);
+    assert.ok(left!.completion_tokens >= seen && left!.completion_tokens <= 16, `billed ${left!.completion_tokens} for ${seen} seen`);
+    assert.ok(left!.prompt_tokens > 0, 'the prompt was read by the upstream');
+
+    const cut = await fetch(`${stack.gatewayUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ask('mock-drop-after-3'), stream: true }),
+    });
+    const text = await cut.text();
+    assert.match(text, /event: error/, 'the client is told the upstream broke off, in its own protocol');
+    const rows = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 2);
+    const broken = rows.find((r) => r.model === 'mock-drop-after-3')!;
+    assert.equal(broken.status_code, 502);
+    assert.deepEqual([broken.prompt_tokens, broken.completion_tokens], [0, 3], 'three deltas delivered, the prompt not charged');
+    const [day] = await waitForRows<{ request_count: number }>('SELECT request_count::int FROM daily_usage WHERE user_id = $1', [userId], (r) => r.length === 1);
+    assert.equal(day!.request_count, 1, 'only the answer its client left counts as a request');
+  });
+
+  test('token and credit limits refuse a message whose max_tokens they cannot cover', async () => {
+    const tokens = await admin.customer({ daily_token_limit: 100 });
+    await assert.rejects(client(tokens.key).messages.create(ask('claude-haiku-4-5', { max_tokens: 500 })), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.RateLimitError, String(err));
+      assert.equal((err.error as { error: { code: string } }).error.code, 'daily_token_limit_exceeded');
+      return true;
+    });
+    assert.equal((await client(tokens.key).messages.create(ask('claude-haiku-4-5', { max_tokens: 50 }))).type, 'message');
+    // Opus 4.5 writes at $25 a million: 10,000 tokens reserve $0.25, more than a $0.10 day.
+    const credits = await admin.customer({ daily_credit_limit: 0.1 });
+    await assert.rejects(client(credits.key).messages.create(ask('claude-opus-4-5', { max_tokens: 10_000 })), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.RateLimitError, String(err));
+      assert.equal((err.error as { error: { code: string } }).error.code, 'daily_credit_limit_exceeded');
+      return true;
+    });
   });
 
   test('concurrent requests against a remaining budget let exactly that many through, each counted once', async () => {
