@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the upstream LLM providers that speaks their real HTTP
  * protocols, with deterministic output and failure injection for gateway tests:
- *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes);
+ *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes),
+ *     Embeddings;
  *   - Anthropic: Messages, count_tokens, and Models in Anthropic's shape when the
  *     request carries `anthropic-version`.
  * Several instances, each with its own name, play several upstream channels.
@@ -17,6 +18,7 @@ import { anthropicModelById, anthropicModelList } from './anthropic-models.js';
 import { type ApiDialect, OPENAI, dialectOf } from './api-dialect.js';
 import { chatCompletions } from './chat-completions.js';
 import { DEFAULT_CONFIG, type MockConfigPatch, type MockRuntimeConfig, CONFIG_KEYS, applyConfigPatch, parseConfigPatch } from './config.js';
+import { embeddings } from './embeddings.js';
 import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from './generation.js';
 import { HttpError, isGone, newId, parseJsonObject, readBody, sendJson, sendRawJson, sleep } from './http-util.js';
 import { parseModelOptions } from './mock-options.js';
@@ -219,6 +221,8 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
         return generate(req, res, route, entry, dialect, responses);
       case 'messages':
         return generate(req, res, route, entry, dialect, anthropicMessages);
+      case 'embeddings':
+        return generate(req, res, route, entry, dialect, embeddings);
       case 'count_tokens': {
         // Counting generates nothing, so neither injected failures nor model options apply.
         const body = await readRequest(req, route, entry);

@@ -5,7 +5,19 @@
 
 import { RawBodyError } from './http-util.js';
 
-export type RouteKind = 'models' | 'model' | 'chat' | 'responses' | 'messages' | 'count_tokens' | 'healthz' | 'config' | 'stats' | 'requests' | 'unknown';
+export type RouteKind =
+  | 'models'
+  | 'model'
+  | 'chat'
+  | 'responses'
+  | 'messages'
+  | 'count_tokens'
+  | 'embeddings'
+  | 'healthz'
+  | 'config'
+  | 'stats'
+  | 'requests'
+  | 'unknown';
 
 export interface Route {
   kind: RouteKind;
@@ -36,6 +48,7 @@ export const STAT_KEYS = [
   '/v1/responses',
   '/v1/messages',
   '/v1/messages/count_tokens',
+  '/v1/embeddings',
   '/openai/models',
   '/openai/deployments/{deployment}/chat/completions',
   '/openai/responses',
@@ -62,6 +75,7 @@ export function resolveRoute(url: string): Route {
   if (api === '/models') return { ...at, kind: 'models', methods: GET, statKey: '/v1/models' };
   if (api === '/chat/completions') return { ...at, kind: 'chat', methods: POST, statKey: '/v1/chat/completions' };
   if (api === '/responses') return { ...at, kind: 'responses', methods: POST, statKey: '/v1/responses' };
+  if (api === '/embeddings') return { ...at, kind: 'embeddings', methods: POST, statKey: '/v1/embeddings' };
   if (api === '/messages') return { ...at, kind: 'messages', methods: POST, statKey: '/v1/messages' };
   if (api === '/messages/count_tokens') return { ...at, kind: 'count_tokens', methods: POST, statKey: '/v1/messages/count_tokens' };
   if (api.startsWith('/models/') && api.length > '/models/'.length) {
