@@ -55,6 +55,9 @@ export const MODEL_IDS: readonly string[] = [
   'text-embedding-3-small',
   'text-embedding-3-large',
   'text-embedding-ada-002',
+  'dall-e-2',
+  'dall-e-3',
+  'gpt-image-1',
   ...CLAUDE_MODEL_IDS,
   ...MOCK_MODEL_IDS,
 ];
