@@ -10,7 +10,7 @@ export interface MockRuntimeConfig {
   latencyMs: number;
   /** Delay between consecutive SSE events of a stream. */
   chunkDelayMs: number;
-  /** The next N generation requests (chat completions, responses, messages) answer 500. */
+  /** The next N generation requests (every POST API route but count_tokens) answer 500. */
   failNext: number;
   /** While not 0, every generation request answers this status (400–599) in its API's words (OpenAI's or Anthropic's). */
   failStatus: number;

@@ -53,10 +53,24 @@ export interface RespondOptions {
   reasoningTokens: number;
   /** Where the Responses API records the ids it hands out. */
   responseIds: ResponseIds;
+  /** How the client reached this mock ("http://<Host header>"), for URLs an answer hands out. */
+  origin: string;
 }
 
-/** A generation endpoint; validation is split from answering so injected failures can sit in between. */
+/** How an endpoint's body is read when it is not a JSON object: uploads come as multipart/form-data. */
+export interface BodyFormat {
+  /** The body's fields, files included; throws a 400 for a body it cannot read. */
+  decode(raw: Buffer, contentType: string | undefined): Record<string, unknown>;
+  maxBytes: number;
+}
+
+/**
+ * A generation endpoint (any metered one: text, embeddings, images, audio); validation is
+ * split from answering so injected failures can sit in between.
+ */
 export interface GenerationEndpoint<R extends GenerationRequest> {
+  /** Absent: a JSON object, as most endpoints take. */
+  body?: BodyFormat;
   /** `responseIds`: the ids this instance generated, for previous_response_id. */
   parse(body: Record<string, unknown>, responseIds: ResponseIds): R;
   respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;

@@ -52,12 +52,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendRawJson(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
+  sendBody(res, status, payload, 'application/json', headers);
+}
+
+/** A whole answer at once, with its length. */
+export function sendBody(res: ServerResponse, status: number, payload: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {
   // The client may have gone away while we were sleeping; writing then would throw.
   if (res.headersSent || res.destroyed) return;
   stampProcessingTime(res);
   res.writeHead(status, {
     ...headers,
-    'content-type': 'application/json',
+    'content-type': contentType,
     'content-length': String(Buffer.byteLength(payload)),
   });
   res.end(payload);
@@ -68,18 +73,19 @@ export function sendError(res: ServerResponse, err: HttpError): void {
   sendJson(res, err.status, body, err.headers);
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The request's body, refused with a 413 past `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         req.off('data', onData);
         // Keep draining so the 413 can actually be delivered, then close the socket.
         req.resume();
         reject(
-          new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, null, {
+          new HttpError(413, `Request body exceeds ${maxBytes} bytes.`, 'invalid_request_error', null, null, {
             connection: 'close',
           }),
         );

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the upstream LLM providers that speaks their real HTTP
  * protocols, with deterministic output and failure injection for gateway tests:
- *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes);
+ *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes),
+ *     Embeddings, Images (generations, edits);
  *   - Anthropic: Messages, count_tokens, and Models in Anthropic's shape when the
  *     request carries `anthropic-version`.
  * Several instances, each with its own name, play several upstream channels.
@@ -17,8 +18,10 @@ import { anthropicModelById, anthropicModelList } from './anthropic-models.js';
 import { type ApiDialect, OPENAI, dialectOf } from './api-dialect.js';
 import { chatCompletions } from './chat-completions.js';
 import { DEFAULT_CONFIG, type MockConfigPatch, type MockRuntimeConfig, CONFIG_KEYS, applyConfigPatch, parseConfigPatch } from './config.js';
-import { type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from './generation.js';
-import { HttpError, isGone, newId, parseJsonObject, readBody, sendJson, sendRawJson, sleep } from './http-util.js';
+import { embeddings } from './embeddings.js';
+import { type BodyFormat, type GenerationEndpoint, type GenerationRequest, type RespondOptions, interruptionAt } from './generation.js';
+import { HttpError, isGone, newId, parseJsonObject, readBody, sendBody, sendJson, sendRawJson, sleep } from './http-util.js';
+import { MOCK_PNG, imageEdits, imageGenerations } from './images.js';
 import { parseModelOptions } from './mock-options.js';
 import { MODELS_LIST_JSON, isKnownModel, modelObject } from './models.js';
 import { modelNotFound, withRetryAfter } from './openai-errors.js';
@@ -114,10 +117,10 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
    * The body as a JSON object, its model recorded in the request log; a bad body is
    * returned rather than thrown, to be answered only after auth and injected failures.
    */
-  async function readRequest(req: IncomingMessage, route: Route, entry: MockRequestRecord): Promise<Record<string, unknown> | HttpError> {
-    const raw = await readBody(req);
+  async function readRequest(req: IncomingMessage, route: Route, entry: MockRequestRecord, format?: BodyFormat): Promise<Record<string, unknown> | HttpError> {
+    const raw = await readBody(req, format?.maxBytes);
     try {
-      const body = parseJsonObject(raw);
+      const body = format === undefined ? parseJsonObject(raw) : format.decode(raw, req.headers['content-type']);
       // Azure takes the model from the deployment in the path, whatever the body says.
       if (route.deployment !== undefined) body.model = route.deployment;
       entry.model = typeof body.model === 'string' ? body.model : null;
@@ -136,7 +139,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     dialect: ApiDialect,
     endpoint: GenerationEndpoint<R>,
   ): Promise<void> {
-    const body = await readRequest(req, route, entry);
+    const body = await readRequest(req, route, entry, endpoint.body);
     if (!(await apiPrelude(req, res, route, dialect))) return;
     const failure = injectedFailure(req, entry.model, dialect);
     if (failure !== undefined) throw failure;
@@ -163,6 +166,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       cacheWriteTokens: behaviour.cacheWriteTokens,
       reasoningTokens: behaviour.reasoningTokens,
       responseIds,
+      origin: `http://${req.headers.host ?? 'localhost'}`,
     };
     if (!request.stream) {
       // A whole answer is sent at once, so a cut or failure anywhere in it leaves nothing to send.
@@ -219,6 +223,12 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
         return generate(req, res, route, entry, dialect, responses);
       case 'messages':
         return generate(req, res, route, entry, dialect, anthropicMessages);
+      case 'embeddings':
+        return generate(req, res, route, entry, dialect, embeddings);
+      case 'image_generations':
+        return generate(req, res, route, entry, dialect, imageGenerations);
+      case 'image_edits':
+        return generate(req, res, route, entry, dialect, imageEdits);
       case 'count_tokens': {
         // Counting generates nothing, so neither injected failures nor model options apply.
         const body = await readRequest(req, route, entry);
@@ -236,6 +246,8 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     switch (route.kind) {
       case 'stats':
         return sendJson(res, 200, stats());
+      case 'image':
+        return sendBody(res, 200, MOCK_PNG, 'image/png');
       case 'requests':
         if (method === 'DELETE') log.clear();
         return sendJson(res, 200, { requests: log.list() });

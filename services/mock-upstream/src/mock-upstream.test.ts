@@ -176,7 +176,7 @@ describe('bad input', () => {
   });
 
   test("an unknown path gets a 404 and a wrong method a 405, both in OpenAI's error shape", async () => {
-    await assertOpenAIError(await fetch(`${upstream.base}/v1/embeddings`), 404, 'invalid_request_error');
+    await assertOpenAIError(await fetch(`${upstream.base}/v1/assistants`), 404, 'invalid_request_error');
     const wrongMethod = await fetch(`${upstream.base}/v1/chat/completions`);
     await assertOpenAIError(wrongMethod, 405, 'invalid_request_error');
     assert.equal(wrongMethod.headers.get('allow'), 'POST');

@@ -52,6 +52,12 @@ export const MODEL_IDS: readonly string[] = [
   'o3-deep-research',
   'o4-mini',
   'o4-mini-deep-research',
+  'text-embedding-3-small',
+  'text-embedding-3-large',
+  'text-embedding-ada-002',
+  'dall-e-2',
+  'dall-e-3',
+  'gpt-image-1',
   ...CLAUDE_MODEL_IDS,
   ...MOCK_MODEL_IDS,
 ];

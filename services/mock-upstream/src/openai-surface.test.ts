@@ -42,7 +42,7 @@ describe('headers as api.openai.com sends them', () => {
       ['bad request', await postJson(`${upstream.base}/v1/chat/completions`, { model: 'gpt-4o' })],
       ['injected 503', await chat('mock-error-503')],
       ['empty stream', await postJson(`${upstream.base}/v1/responses`, { model: 'mock-empty-stream', input: 'hi', stream: true })],
-      ['unknown path', await fetch(`${upstream.base}/v1/embeddings`)],
+      ['unknown path', await fetch(`${upstream.base}/v1/assistants`)],
     ];
     for (const [what, res] of answers) {
       assertOpenAIHeaders(res, what);

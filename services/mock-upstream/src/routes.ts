@@ -5,7 +5,22 @@
 
 import { RawBodyError } from './http-util.js';
 
-export type RouteKind = 'models' | 'model' | 'chat' | 'responses' | 'messages' | 'count_tokens' | 'healthz' | 'config' | 'stats' | 'requests' | 'unknown';
+export type RouteKind =
+  | 'models'
+  | 'model'
+  | 'chat'
+  | 'responses'
+  | 'messages'
+  | 'count_tokens'
+  | 'embeddings'
+  | 'image_generations'
+  | 'image_edits'
+  | 'image'
+  | 'healthz'
+  | 'config'
+  | 'stats'
+  | 'requests'
+  | 'unknown';
 
 export interface Route {
   kind: RouteKind;
@@ -27,6 +42,7 @@ export interface Route {
 const GET = ['GET'] as const;
 const POST = ['POST'] as const;
 
+const MOCK_IMAGE = /^\/__mock\/images\/[\w-]+\.png$/;
 const AZURE_CHAT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
 export const STAT_KEYS = [
@@ -36,6 +52,9 @@ export const STAT_KEYS = [
   '/v1/responses',
   '/v1/messages',
   '/v1/messages/count_tokens',
+  '/v1/embeddings',
+  '/v1/images/generations',
+  '/v1/images/edits',
   '/openai/models',
   '/openai/deployments/{deployment}/chat/completions',
   '/openai/responses',
@@ -57,11 +76,16 @@ export function resolveRoute(url: string): Route {
   if (path === '/__mock/config') return { ...at, control: true, kind: 'config', methods: ['GET', 'POST'] };
   if (path === '/__mock/stats') return { ...at, control: true, kind: 'stats', methods: GET };
   if (path === '/__mock/requests') return { ...at, control: true, kind: 'requests', methods: ['GET', 'DELETE'] };
+  // The images a url answer points at (images.ts); any id serves the same PNG.
+  if (MOCK_IMAGE.test(path)) return { ...at, control: true, kind: 'image', methods: GET };
   if (path.startsWith('/openai/')) return resolveAzure(path, { ...at, azure: true }) ?? unknown;
   const api = path.startsWith('/v1/') ? path.slice(3) : path;
   if (api === '/models') return { ...at, kind: 'models', methods: GET, statKey: '/v1/models' };
   if (api === '/chat/completions') return { ...at, kind: 'chat', methods: POST, statKey: '/v1/chat/completions' };
   if (api === '/responses') return { ...at, kind: 'responses', methods: POST, statKey: '/v1/responses' };
+  if (api === '/images/generations') return { ...at, kind: 'image_generations', methods: POST, statKey: '/v1/images/generations' };
+  if (api === '/images/edits') return { ...at, kind: 'image_edits', methods: POST, statKey: '/v1/images/edits' };
+  if (api === '/embeddings') return { ...at, kind: 'embeddings', methods: POST, statKey: '/v1/embeddings' };
   if (api === '/messages') return { ...at, kind: 'messages', methods: POST, statKey: '/v1/messages' };
   if (api === '/messages/count_tokens') return { ...at, kind: 'count_tokens', methods: POST, statKey: '/v1/messages/count_tokens' };
   if (api.startsWith('/models/') && api.length > '/models/'.length) {
