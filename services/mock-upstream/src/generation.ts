@@ -74,6 +74,8 @@ export interface GenerationEndpoint<R extends GenerationRequest> {
   /** `responseIds`: the ids this instance generated, for previous_response_id. */
   parse(body: Record<string, unknown>, responseIds: ResponseIds): R;
   respond(res: ServerResponse, request: R, options: RespondOptions): Promise<void>;
+  /** The answer to empty-stream when it is not an empty SSE stream or JSON body (audio). */
+  emptyAnswer?(res: ServerResponse, request: R): void;
 }
 
 export const DEFAULT_COMPLETION_TOKENS = 16;

@@ -21,16 +21,13 @@
 import type { ServerResponse } from 'node:http';
 import { type GenerationEndpoint, countPromptTokens, missingParam } from './generation.js';
 import { HttpError, newId, sendJson, unixSeconds } from './http-util.js';
-import { type FormValue, isUploadedFile, parseMultipart } from './multipart.js';
+import { type FormValue, MULTIPART_FORM, isUploadedFile } from './multipart.js';
 
 export const MOCK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mMQWFz/HwAEKwIyED2/ggAAAABJRU5ErkJggg==', 'base64');
 const MOCK_PNG_BASE64 = MOCK_PNG.toString('base64');
 
 /** Input tokens an edit is billed per image it is given (a mask counts nothing). */
 export const IMAGE_INPUT_TOKENS = 256;
-
-// Uploads are bigger than JSON bodies: gpt-image edits take up to 16 images.
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 type Family = 'dall-e-2' | 'dall-e-3' | 'gpt-image';
 
@@ -236,7 +233,7 @@ async function respond(res: ServerResponse, req: ImagesRequest, options: { origi
 export const imageGenerations: GenerationEndpoint<ImagesRequest> = { parse: parseGeneration, respond };
 
 export const imageEdits: GenerationEndpoint<ImagesRequest> = {
-  body: { decode: parseMultipart, maxBytes: MAX_UPLOAD_BYTES },
+  body: MULTIPART_FORM,
   parse: parseEdit,
   respond,
 };

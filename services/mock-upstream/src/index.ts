@@ -2,7 +2,8 @@
  * A local stand-in for the upstream LLM providers that speaks their real HTTP
  * protocols, with deterministic output and failure injection for gateway tests:
  *   - OpenAI: Models, Chat Completions, Responses (and their Azure OpenAI routes),
- *     Embeddings, Images (generations, edits);
+ *     Embeddings, Images (generations, edits), Audio (transcriptions,
+ *     translations, speech);
  *   - Anthropic: Messages, count_tokens, and Models in Anthropic's shape when the
  *     request carries `anthropic-version`.
  * Several instances, each with its own name, play several upstream channels.
@@ -29,7 +30,9 @@ import { type MockRequestRecord, RequestLog } from './request-log.js';
 import { ResponseIds } from './response-ids.js';
 import { responses } from './responses.js';
 import { type Route, STAT_KEYS, checkApiVersion, resolveRoute } from './routes.js';
+import { speech } from './speech.js';
 import { SseStream } from './sse-stream.js';
+import { transcriptions, translations } from './transcriptions.js';
 
 export type { MockConfigPatch, MockRuntimeConfig } from './config.js';
 export type { MockRequestRecord } from './request-log.js';
@@ -153,6 +156,7 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
     }
     if (behaviour.forbidden !== undefined) throw dialect.forbidden(behaviour.forbidden, request.model);
     if (behaviour.emptyStream) {
+      if (endpoint.emptyAnswer !== undefined) return endpoint.emptyAnswer(res, request);
       if (request.stream) return new SseStream(res, 0).closeEmpty();
       return sendRawJson(res, 200, '', { connection: 'close' });
     }
@@ -229,6 +233,12 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
         return generate(req, res, route, entry, dialect, imageGenerations);
       case 'image_edits':
         return generate(req, res, route, entry, dialect, imageEdits);
+      case 'transcriptions':
+        return generate(req, res, route, entry, dialect, transcriptions);
+      case 'translations':
+        return generate(req, res, route, entry, dialect, translations);
+      case 'speech':
+        return generate(req, res, route, entry, dialect, speech);
       case 'count_tokens': {
         // Counting generates nothing, so neither injected failures nor model options apply.
         const body = await readRequest(req, route, entry);

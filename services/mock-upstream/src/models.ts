@@ -58,6 +58,12 @@ export const MODEL_IDS: readonly string[] = [
   'dall-e-2',
   'dall-e-3',
   'gpt-image-1',
+  'whisper-1',
+  'gpt-4o-transcribe',
+  'gpt-4o-mini-transcribe',
+  'tts-1',
+  'tts-1-hd',
+  'gpt-4o-mini-tts',
   ...CLAUDE_MODEL_IDS,
   ...MOCK_MODEL_IDS,
 ];

@@ -7,6 +7,7 @@
  * contents are kept as bytes, untouched. Lines end in CRLF as the RFC requires.
  */
 
+import type { BodyFormat } from './generation.js';
 import { HttpError } from './http-util.js';
 
 /** A file part: what an upload endpoint reads of it. */
@@ -19,6 +20,9 @@ export interface UploadedFile {
 /** Form fields by name: text as strings, files as UploadedFile; a repeated name gives an array. */
 export type FormFields = Record<string, FormValue | FormValue[]>;
 export type FormValue = string | UploadedFile;
+
+// Uploads are bigger than JSON bodies: gpt-image edits take up to 16 images.
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -117,3 +121,6 @@ function parameter(header: string, key: string): string | undefined {
     return value;
   }
 }
+
+/** The body of the upload endpoints. */
+export const MULTIPART_FORM: BodyFormat = { decode: parseMultipart, maxBytes: MAX_UPLOAD_BYTES };

@@ -16,6 +16,9 @@ export type RouteKind =
   | 'image_generations'
   | 'image_edits'
   | 'image'
+  | 'transcriptions'
+  | 'translations'
+  | 'speech'
   | 'healthz'
   | 'config'
   | 'stats'
@@ -55,6 +58,9 @@ export const STAT_KEYS = [
   '/v1/embeddings',
   '/v1/images/generations',
   '/v1/images/edits',
+  '/v1/audio/transcriptions',
+  '/v1/audio/translations',
+  '/v1/audio/speech',
   '/openai/models',
   '/openai/deployments/{deployment}/chat/completions',
   '/openai/responses',
@@ -85,6 +91,9 @@ export function resolveRoute(url: string): Route {
   if (api === '/responses') return { ...at, kind: 'responses', methods: POST, statKey: '/v1/responses' };
   if (api === '/images/generations') return { ...at, kind: 'image_generations', methods: POST, statKey: '/v1/images/generations' };
   if (api === '/images/edits') return { ...at, kind: 'image_edits', methods: POST, statKey: '/v1/images/edits' };
+  if (api === '/audio/transcriptions') return { ...at, kind: 'transcriptions', methods: POST, statKey: '/v1/audio/transcriptions' };
+  if (api === '/audio/translations') return { ...at, kind: 'translations', methods: POST, statKey: '/v1/audio/translations' };
+  if (api === '/audio/speech') return { ...at, kind: 'speech', methods: POST, statKey: '/v1/audio/speech' };
   if (api === '/embeddings') return { ...at, kind: 'embeddings', methods: POST, statKey: '/v1/embeddings' };
   if (api === '/messages') return { ...at, kind: 'messages', methods: POST, statKey: '/v1/messages' };
   if (api === '/messages/count_tokens') return { ...at, kind: 'count_tokens', methods: POST, statKey: '/v1/messages/count_tokens' };
