@@ -24,7 +24,9 @@ import { createRedisLossHandover } from './features/quota/redis-loss-handover.js
 import { anthropicMessages } from './features/relay/anthropic-messages-adapter.js';
 import { createAnthropicRoutes } from './features/relay/anthropic-routes.js';
 import { chatCompletions } from './features/relay/chat-completions-adapter.js';
+import { audioSpeech, audioTranscriptions, audioTranslations } from './features/relay/audio-adapter.js';
 import { embeddings } from './features/relay/embeddings-adapter.js';
+import { imageEdits, imageGenerations } from './features/relay/images-adapter.js';
 import { createAbandonedAnswers } from './features/relay/hang-up.js';
 import { API_PREFIXES, createMeteredRoutes } from './features/relay/metered-routes.js';
 import { createModelListRoutes } from './features/relay/model-list-routes.js';
@@ -333,12 +335,13 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
       metrics,
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
+      uploadLimitBytes: config.http.uploadLimitBytes,
       timeZone,
       completionTokenEstimate: config.quota.completionTokenEstimate,
       hangupReadTimeoutMs: config.quota.hangupReadTimeoutMs,
       abandoned,
     },
-    [chatCompletions, responses, anthropicMessages, embeddings],
+    [chatCompletions, responses, anthropicMessages, embeddings, imageGenerations, imageEdits, audioTranscriptions, audioTranslations, audioSpeech],
   );
   app.use(metered.entry);
   app.use(requestId);

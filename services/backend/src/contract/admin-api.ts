@@ -402,6 +402,12 @@ export interface ModelView {
   cached_input_price: number | null;
   /** A prompt-cache write (Anthropic), per million tokens; null: the input price. */
   cache_write_price: number | null;
+  /** US dollars per image by "<size>/<quality>", "<size>", "*\/<quality>" or "*" ({}: not sold by the image). */
+  image_prices: Record<string, number>;
+  /** US dollars per second of audio (transcriptions, translations); null: not sold by the second. */
+  audio_second_price: number | null;
+  /** US dollars per million characters (speech); null: not sold by the character. */
+  character_price: number | null;
   output_price: number;
   /**
    * The most one answer of the model writes, reasoning included: a request that names no

@@ -47,6 +47,51 @@ export function costMicros(price: TokenPrices, usage: TokenCounts): number {
   return Number((numerator + million / 2n) / million);
 }
 
+/** What is sold by the unit rather than by the token (usage_logs.unit). */
+export type Unit = 'images' | 'seconds' | 'characters';
+
+/** A model's prices by the unit: micro-dollars per image by variant, per second of audio, per million characters. */
+export interface UnitPrices {
+  /** By "<size>/<quality>", "<size>", "*\/<quality>" or "*": the first that names the image wins. */
+  imagePrices: Readonly<Record<string, number>>;
+  audioSecondPriceMicros: number | null;
+  characterPriceMicros: number | null;
+}
+
+/** Units of a request: how many, and for images which size and quality (the price's variant). */
+export interface UnitCount {
+  unit: Unit;
+  count: number;
+  /** Images: "<size>/<quality>". */
+  variant?: string;
+}
+
+/** The price of one image of this variant, if the model sells it. */
+export function imagePrice(prices: UnitPrices['imagePrices'], variant: string): number | undefined {
+  const [size = '*', quality = '*'] = variant.split('/');
+  for (const key of [`${size}/${quality}`, size, `*/${quality}`, '*']) if (Object.hasOwn(prices, key)) return prices[key];
+  return undefined;
+}
+
+/**
+ * What units cost, in micro-dollars (characters rounded half up). An entry without a price
+ * for the unit sells the model by its tokens alone (0 here: gpt-image-1, gpt-4o-transcribe);
+ * one that prices images but not this size and quality does not sell it (undefined: no
+ * price, no service).
+ */
+export function unitCostMicros(price: UnitPrices, units: UnitCount): number | undefined {
+  const n = count(units.count);
+  if (units.unit === 'images') {
+    if (Object.keys(price.imagePrices).length === 0) return 0;
+    const each = imagePrice(price.imagePrices, units.variant ?? '*');
+    return each === undefined ? undefined : n * each;
+  }
+  if (units.unit === 'seconds') return n * (price.audioSecondPriceMicros ?? 0);
+  if (price.characterPriceMicros === null) return 0;
+  const million = BigInt(MICROS_PER_DOLLAR);
+  return Number((BigInt(n) * BigInt(price.characterPriceMicros) + million / 2n) / million);
+}
+
 /** Micro-dollars as the API shows them: US dollars (exact for every amount a column holds). */
 export function microsToDollars(micros: number): number {
   return micros / MICROS_PER_DOLLAR;

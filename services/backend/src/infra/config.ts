@@ -387,6 +387,12 @@ const envShape = z.object({
     .min(1024)
     .default(10 * 1024 * 1024)
     .describe('Largest accepted request body (default 10 MB).'),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024)
+    .describe("Largest upload to the audio and image-edit APIs (multipart; default 25 MB, OpenAI's own audio limit); nginx's UPLOAD_LIMIT must allow it."),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -482,6 +488,7 @@ export interface Config {
     port: number;
     keepAliveTimeoutMs: number;
     bodyLimitBytes: number;
+    uploadLimitBytes: number;
     shutdownTimeoutMs: number;
     drainDelayMs: number;
     /** Express's `trust proxy`: the addresses whose X-Forwarded-For counts (empty: none). */
@@ -697,6 +704,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       drainDelayMs: e.DRAIN_DELAY_MS,
       trustedProxies: e.TRUSTED_PROXIES.filter((p) => p !== 'none'),

@@ -36,6 +36,7 @@ export function renderGatewayConf(opts: {
     GATEWAY_LISTEN: opts.listen,
     BACKEND_SERVERS: opts.backends.map((b) => `server ${b} max_fails=1 fail_timeout=2s;`).join(' '),
     BODY_LIMIT: opts.bodyLimit ?? '10m',
+    UPLOAD_LIMIT: '25m',
     ACCESS_LOG: opts.accessLog ?? 'logs/access.log gateway buffer=64k flush=1s',
     CONSOLE_ROOT: opts.consoleRoot ?? CONSOLE_DIST,
     EDGE_RATE_LIMITS: opts.edgeRateLimits === false ? 'off' : 'on',

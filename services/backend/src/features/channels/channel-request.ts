@@ -1,14 +1,33 @@
 import type { RuntimeChannel } from './channel-types.js';
 
 /** The metered API paths (OpenAI's and Anthropic's), under a channel's base URL. */
-export type ApiPath = '/chat/completions' | '/responses' | '/embeddings' | '/messages' | '/messages/count_tokens';
+export type ApiPath =
+  | '/chat/completions'
+  | '/responses'
+  | '/embeddings'
+  | '/images/generations'
+  | '/images/edits'
+  | '/audio/transcriptions'
+  | '/audio/translations'
+  | '/audio/speech'
+  | '/messages'
+  | '/messages/count_tokens';
 
 /** The API paths the gateway calls; `{model}` is the model's name on the channel. */
 export type UpstreamPath = ApiPath | '/models' | '/models/{model}';
 
 /** The APIs each kind of channel speaks: an Anthropic channel serves the Messages API only; the others, OpenAI's. */
 const SPOKEN: Record<RuntimeChannel['kind'], ReadonlySet<ApiPath>> = {
-  openai: new Set(['/chat/completions', '/responses', '/embeddings']),
+  openai: new Set([
+    '/chat/completions',
+    '/responses',
+    '/embeddings',
+    '/images/generations',
+    '/images/edits',
+    '/audio/transcriptions',
+    '/audio/translations',
+    '/audio/speech',
+  ]),
   azure: new Set(['/chat/completions', '/responses']),
   anthropic: new Set(['/messages', '/messages/count_tokens']),
 };

@@ -9,10 +9,13 @@ import type { RuntimeChannel } from './channel-types.js';
 export interface JsonBody {
   json: Record<string, unknown>;
   bytes?: Buffer;
+  /** Not JSON: an upload (multipart/form-data), sent as its bytes with this content type. */
+  contentType?: string;
 }
 
-/** The bytes to send: the client's when the model keeps its name, else the object serialised with the channel's name. */
+/** The bytes to send: the client's when the model keeps its name (an upload always), else the object serialised with the channel's name. */
 function encode(body: JsonBody, model: string | undefined, asked: string | undefined): string | Buffer {
+  if (body.contentType && body.bytes) return body.bytes;
   if (model !== asked) return JSON.stringify({ ...body.json, model });
   return body.bytes ?? JSON.stringify(body.json);
 }
@@ -86,7 +89,7 @@ export function createChannelTransport(upstream: Config['upstream'], allowedHost
         ...c.headers,
         ...target.auth,
         'x-request-id': c.requestId,
-        ...(c.body ? { 'content-type': 'application/json' } : {}),
+        ...(c.body ? { 'content-type': c.body.contentType ?? 'application/json' } : {}),
       },
       body: c.body ? encode(c.body, model, c.model) : undefined,
     });

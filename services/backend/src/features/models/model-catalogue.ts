@@ -2,7 +2,7 @@ import { createBusSnapshot } from '../../infra/bus-snapshot.js';
 import type { InvalidationBus } from '../../infra/invalidation.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ModelRow, ModelStore } from './model-store.js';
-import type { TokenPrices } from '../../domain/money.js';
+import type { TokenPrices, UnitPrices } from '../../domain/money.js';
 
 /**
  * The catalogue is the list of what is sold: a model is served only when an enabled entry
@@ -12,7 +12,7 @@ import type { TokenPrices } from '../../domain/money.js';
  */
 
 /** A catalogue entry as the relay prices with it: micro-dollars per million tokens. */
-export interface ModelPrice extends TokenPrices {
+export interface ModelPrice extends TokenPrices, UnitPrices {
   /** The entry's name: the model itself, or the `prefix*` family that priced it. */
   name: string;
   /** A disabled entry still resolves (so that the relay can refuse the model by name). */
@@ -43,6 +43,9 @@ function priceOf(row: ModelRow): ModelPrice {
     inputPriceMicros: row.input_price_micros,
     cachedInputPriceMicros: row.cached_input_price_micros ?? row.input_price_micros,
     cacheWritePriceMicros: row.cache_write_price_micros ?? row.input_price_micros,
+    imagePrices: row.image_prices,
+    audioSecondPriceMicros: row.audio_second_price_micros,
+    characterPriceMicros: row.character_price_micros,
     outputPriceMicros: row.output_price_micros,
     enabled: row.enabled,
     maxOutputTokens: row.max_output_tokens,

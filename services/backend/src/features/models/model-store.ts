@@ -10,6 +10,12 @@ export interface ModelRow {
   /** null: a prompt-cache write costs the input price. */
   cache_write_price_micros: number | null;
   output_price_micros: number;
+  /** Micro-dollars per image by "<size>/<quality>", "<size>", "*\/<quality>" or "*"; {}: not sold by the image. */
+  image_prices: Record<string, number>;
+  /** Micro-dollars per second of audio; null: not sold by the second. */
+  audio_second_price_micros: number | null;
+  /** Micro-dollars per million characters spoken; null: not sold by the character. */
+  character_price_micros: number | null;
   /** The most one answer writes, reasoning included; null: COMPLETION_TOKEN_ESTIMATE is reserved instead. */
   max_output_tokens: number | null;
   enabled: boolean;
@@ -22,18 +28,27 @@ export type NewModel = Omit<ModelRow, 'created_at' | 'updated_at'>;
 export type ModelChange = Partial<Omit<NewModel, 'name'>>;
 
 const COLUMNS =
-  'name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
+  'name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros, image_prices, audio_second_price_micros, character_price_micros, max_output_tokens, enabled, notes, created_at, updated_at';
 const EDITABLE = new Set([
   'input_price_micros',
   'cached_input_price_micros',
   'cache_write_price_micros',
   'output_price_micros',
+  'image_prices',
+  'audio_second_price_micros',
+  'character_price_micros',
   'max_output_tokens',
   'enabled',
   'notes',
 ]);
 
-const TABLE = { name: 'models', key: 'name', columns: COLUMNS, editable: EDITABLE };
+const TABLE = {
+  name: 'models',
+  key: 'name',
+  columns: COLUMNS,
+  editable: EDITABLE,
+  toValue: (column: string, v: unknown) => (column === 'image_prices' ? JSON.stringify(v) : v),
+};
 
 /** The model catalogue. On the primary throughout: it is small, and a price must apply as soon as it is set. */
 export function createModelStore({ pools }: { pools: Pools }) {
@@ -54,11 +69,24 @@ export function createModelStore({ pools }: { pools: Pools }) {
     /** The new entry, or undefined when the name is taken. */
     async create(tx: Queryable, m: NewModel): Promise<ModelRow | undefined> {
       const { rows } = await tx.query<ModelRow>(
-        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros, max_output_tokens, enabled, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO models (name, input_price_micros, cached_input_price_micros, cache_write_price_micros, output_price_micros,
+                             image_prices, audio_second_price_micros, character_price_micros, max_output_tokens, enabled, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (name) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [m.name, m.input_price_micros, m.cached_input_price_micros, m.cache_write_price_micros, m.output_price_micros, m.max_output_tokens, m.enabled, m.notes],
+        [
+          m.name,
+          m.input_price_micros,
+          m.cached_input_price_micros,
+          m.cache_write_price_micros,
+          m.output_price_micros,
+          JSON.stringify(m.image_prices),
+          m.audio_second_price_micros,
+          m.character_price_micros,
+          m.max_output_tokens,
+          m.enabled,
+          m.notes,
+        ],
       );
       return rows[0];
     },

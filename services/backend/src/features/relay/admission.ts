@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ForbiddenError, NotFoundError } from '../../infra/errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../infra/errors.js';
 import type { Metrics } from '../../infra/metrics.js';
-import { costMicros } from '../../domain/money.js';
+import { costMicros, type UnitCount, unitCostMicros } from '../../domain/money.js';
 import type { Entitlement } from '../../domain/entitlement.js';
 import type { ChannelSender, Conversation } from '../channels/channel-sender.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
@@ -22,6 +22,12 @@ export interface AdmissionDeps {
   completionTokenEstimate: number;
   /** The business day's zone: when the day's limits reset (the rate-limit headers). */
   timeZone: string;
+}
+
+/** A unit the model's entry does not sell: an image size or quality it does not price. */
+function notSoldAs(model: string, units: UnitCount) {
+  const what = units.unit === 'images' ? `images of size and quality ${units.variant ?? '*'}` : units.unit;
+  return new BadRequestError(`The model '${model.slice(0, 256)}' is not sold for ${what} on this gateway.`, 'unit_not_sold');
 }
 
 export const modelNotFound = (model: string) =>
@@ -66,15 +72,20 @@ export async function admit(
   // All the request can cost: its prompt with the conversation it continues, and the most it may write (reasoning included).
   const estimate = {
     promptTokens: request.promptEstimate + conversation.contextTokens,
-    outputTokens: outputReserve(request, price.maxOutputTokens, deps.completionTokenEstimate),
+    // Sold by the unit: output tokens only as far as the entry says the model writes them (gpt-image-1's image tokens).
+    outputTokens: request.units && price.maxOutputTokens === null ? 0 : outputReserve(request, price.maxOutputTokens, deps.completionTokenEstimate),
   };
+  // Sold by the unit: what it can come to at most, at the entry's price (a size or quality the entry does not price is not sold).
+  const ceiling = request.units?.ceiling;
+  const unitCredits = ceiling ? unitCostMicros(price, ceiling) : 0;
+  if (unitCredits === undefined) throw notSoldAs(request.model, ceiling!);
   const reservation = await deps.quota.reserve({
     userId: auth.userId,
     keyId: auth.keyId,
     day,
     entitlement,
     estimate: estimate.promptTokens + estimate.outputTokens,
-    estimateCredits: costMicros(price, { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: estimate.outputTokens }),
+    estimateCredits: costMicros(price, { promptTokens: estimate.promptTokens, cachedTokens: 0, completionTokens: estimate.outputTokens }) + unitCredits,
     stream: request.stream,
     requestId: who.requestId,
   });

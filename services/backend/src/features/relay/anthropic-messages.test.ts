@@ -31,7 +31,11 @@ const ask = (model: string, extra: Partial<Anthropic.MessageCreateParamsNonStrea
 });
 
 async function mockConfig(patch: Record<string, number>) {
-  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
   assert.equal(res.status, 200);
 }
 
@@ -280,7 +284,11 @@ describe("Anthropic's Messages API", () => {
     const broken = rows.find((r) => r.model === 'mock-drop-after-3')!;
     assert.equal(broken.status_code, 502);
     assert.deepEqual([broken.prompt_tokens, broken.completion_tokens], [0, 3], 'three deltas delivered, the prompt not charged');
-    const [day] = await waitForRows<{ request_count: number }>('SELECT request_count::int FROM daily_usage WHERE user_id = $1', [userId], (r) => r.length === 1);
+    const [day] = await waitForRows<{ request_count: number }>(
+      'SELECT request_count::int FROM daily_usage WHERE user_id = $1',
+      [userId],
+      (r) => r.length === 1,
+    );
     assert.equal(day!.request_count, 1, 'only the answer its client left counts as a request');
   });
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ApiPath } from '../channels/channel-request.js';
+import type { FormBody } from './form-body.js';
 import type { Dialect } from './rate-limit-headers.js';
 import type { RelayRequest } from './relay-request.js';
 import type { ClientError } from './upstream-errors.js';
@@ -31,6 +32,8 @@ export interface ApiAdapter {
    * (UTF-8), to pass on unchanged when the gateway changes nothing.
    */
   parse(json: unknown, bytes: Buffer | undefined): RelayRequest;
+  /** For an API that takes an upload (multipart/form-data) instead of JSON: reads the form as `parse` reads JSON. */
+  parseForm?(form: FormBody): RelayRequest;
   /** Reads a whole JSON answer for its usage (and its id, when the channels must remember it). */
   meterJson(body: string, meter: UsageMeter): void;
   /** The customer's view of an upstream error answer (`refusal`: a 401/403 the channels judged). */

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { BadRequestError } from '../../infra/errors.js';
 import { assignRequestId } from '../../infra/request-id.js';
 import { refuseUnstorableText } from '../../infra/routes.js';
 import { businessDay } from '../../domain/business-day.js';
@@ -6,6 +7,7 @@ import { type ApiKeyAuthenticator, refusedKeyOf } from '../keys/api-key-auth.js'
 import type { RefusalRecorder } from '../usage/refusal-recorder.js';
 import { type AdmissionDeps, admit } from './admission.js';
 import type { ApiAdapter } from './api-adapter.js';
+import { readForm } from './form-body.js';
 import { createBodyReader } from './json-body.js';
 import { type AnswerDeps, relayAnswer } from './relay-answer.js';
 import { Settlement, type SettlementDeps } from './settlement.js';
@@ -17,6 +19,8 @@ export type MeteredDeps = AdmissionDeps &
     /** Refusals before the upstream (401, 403, 429), into the same books. */
     refusals: Pick<RefusalRecorder, 'refused'>;
     bodyLimitBytes: number;
+    /** The largest upload (audio, images to edit). */
+    uploadLimitBytes: number;
     timeZone: string;
   };
 
@@ -26,6 +30,15 @@ export type MeteredDeps = AdmissionDeps &
  */
 export function createMeteredPipeline(deps: MeteredDeps) {
   const readBody = createBodyReader(deps.bodyLimitBytes);
+  const readJson = async (adapter: ApiAdapter, req: Request, res: Response) => {
+    const body = await readBody(req, res);
+    return adapter.parse(body?.json, body?.bytes);
+  };
+  const readUpload = async (req: Request) => {
+    const form = await readForm(req, deps.uploadLimitBytes);
+    if (!form) throw new BadRequestError('This endpoint takes an upload: Content-Type must be multipart/form-data.', 'invalid_content_type');
+    return form;
+  };
 
   /** A refused key, recorded for its owner when it was issued (its body is not read), and handed back. */
   const keyRefused = (res: Response, err: unknown, startedAt: number) => {
@@ -57,9 +70,8 @@ export function createMeteredPipeline(deps: MeteredDeps) {
     // 3. The body, decoded, and the adapter's reading of it: the model, the stream flag, what
     //    to reserve. (The query string is nobody's business here, but text Postgres cannot
     //    store is refused on every route.)
-    const body = await readBody(req, res);
     if (req.url.includes('?')) refuseUnstorableText({ query: req.query });
-    const request = adapter.parse(body?.json, body?.bytes);
+    const request = adapter.parseForm ? adapter.parseForm(await readUpload(req)) : await readJson(adapter, req, res);
 
     // 4. Admission: the plan in effect, the model sold, the conversation's channel, every
     //    limit reserved at once for all the request can cost; a refusal is recorded.

@@ -5,6 +5,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import type { ChannelReply, ChannelSender, Conversation } from '../channels/channel-sender.js';
 import type { ApiAdapter } from './api-adapter.js';
+import { relayBinary } from './binary-answer.js';
 import { CLIENT_CLOSED, CUT, NOT_SERVED, SERVED, type Settlement } from './settlement.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { relayStream } from './stream-answer.js';
@@ -95,7 +96,10 @@ export async function relayAnswer(
   }
   const headers = { ...clientHeaders(answer.headers), ...limits };
 
-  // 3. A JSON answer (also what an upstream sends when it does not stream after all).
+  // 3. A binary answer (speech): relayed as it comes.
+  if (request.binary) return relayBinary(deps, res, { answer, headers, bill, api: adapter.api, upstreamTimer });
+
+  // 4. A JSON answer (also what an upstream sends when it does not stream after all).
   if (!request.stream || !String(answer.headers['content-type'] ?? '').includes('text/event-stream')) {
     let body: Buffer;
     try {
@@ -114,6 +118,6 @@ export async function relayAnswer(
     return;
   }
 
-  // 4. A stream.
+  // 5. A stream.
   await relayStream(deps, res, { answer, headers, bill, api: adapter.api, upstreamTimer });
 }

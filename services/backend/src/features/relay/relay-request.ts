@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from '../../infra/errors.js';
+import type { UnitCount } from '../../domain/money.js';
 import { isRecord } from './json.js';
 import type { StreamProtocol } from './sse-relay.js';
 import type { UsageMeter } from './usage-meter.js';
@@ -18,6 +19,8 @@ export const outputLimitDoc = z.number().int().min(1).max(MAX_OUTPUT_TOKENS);
 export interface RequestBody {
   json: Record<string, unknown>;
   bytes?: Buffer;
+  /** An upload (multipart/form-data): its bytes go upstream as they are, with this content type. */
+  contentType?: string;
 }
 
 /** What the gateway needs to know of a relayed request (an adapter reads it); the rest of the body passes through untouched. */
@@ -36,6 +39,14 @@ export interface RelayRequest {
   routing: { promptCacheKey: unknown; previousResponseId: unknown };
   /** The reader of this request's answer stream, in its API's protocol. */
   openStream(meter: UsageMeter): StreamProtocol;
+  /**
+   * For an API sold by the unit (images, audio, speech): what the request is billed when the
+   * upstream does not say (`planned`), and the most it can come to, which it reserves
+   * (`ceiling`: the images asked, the characters sent, the longest the audio can be).
+   */
+  units?: { planned: UnitCount; ceiling: UnitCount };
+  /** The answer is binary (speech), relayed chunk by chunk as it comes. */
+  binary?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
-import { costMicros } from '../../domain/money.js';
+import { costMicros, unitCostMicros } from '../../domain/money.js';
 import type { ChannelReply } from '../channels/channel-sender.js';
 import type { ApiKeyAuth } from '../keys/api-key-auth.js';
 import type { ModelPrice } from '../models/model-catalogue.js';
@@ -63,7 +63,7 @@ export interface Admitted {
  */
 export class Settlement {
   readonly started = Date.now();
-  readonly meter = new UsageMeter();
+  readonly meter: UsageMeter;
   /** Stops the upstream: the client left and a bound was reached, or the answer is over. */
   readonly abort = new AbortController();
   readonly hangUp: HangUp;
@@ -76,6 +76,7 @@ export class Settlement {
     readonly admitted: Admitted,
   ) {
     this.hangUp = new HangUp(this.abort, deps.hangupReadTimeoutMs, deps.abandoned.reading);
+    this.meter = new UsageMeter(admitted.request.units?.planned);
   }
 
   /** Settles the reservation and records the request, once. */
@@ -92,7 +93,7 @@ export class Settlement {
     const { deps, admitted: x, meter, hangUp } = this;
     hangUp.settling();
     const usage = meter.usage(x.estimate.promptTokens, { prompt: charge.prompt, reservedOutput: charge.reserve ? x.estimate.outputTokens : 0 });
-    const cost = costMicros(x.price, usage);
+    const cost = costMicros(x.price, usage) + (usage.units ? (unitCostMicros(x.price, usage.units) ?? 0) : 0);
     deps.metrics.gateway.tokens.inc({ kind: 'prompt' }, usage.promptTokens);
     deps.metrics.gateway.tokens.inc({ kind: 'completion' }, usage.completionTokens);
     if (this.servedBy && charge.request && meter.responseId) {
@@ -111,6 +112,8 @@ export class Settlement {
         cachedTokens: usage.cachedTokens,
         cacheWriteTokens: usage.cacheWriteTokens,
         reasoningTokens: usage.reasoningTokens,
+        unit: usage.units?.unit ?? '',
+        units: usage.units?.count ?? 0,
         costMicros: cost,
         channel: this.servedBy?.channel ?? '',
         statusCode: hangUp.left ? CLIENT_CLOSED : statusCode,

@@ -7,7 +7,7 @@ import { CLIENT_CLOSED, CUT, NOT_SERVED, SERVED, type Settlement } from './settl
 import { SseRelay, type StreamEnd } from './sse-relay.js';
 
 /** Writes with back-pressure; resolves at once if the client has gone. */
-function write(res: Response, data: string | Buffer): Promise<void> | undefined {
+export function write(res: Response, data: string | Buffer): Promise<void> | undefined {
   if (res.destroyed || res.write(data)) return undefined;
   return new Promise((resolve) => {
     const done = () => {

@@ -1,3 +1,4 @@
+import type { UnitCount } from '../../domain/money.js';
 import { isRecord, parseObject } from './json.js';
 
 export interface MeteredUsage {
@@ -9,6 +10,8 @@ export interface MeteredUsage {
   cacheWriteTokens: number;
   /** Of the completion tokens, those spent reasoning (billed as output). */
   reasoningTokens: number;
+  /** Images, seconds or characters besides the tokens (their APIs'), when the request is billed by them. */
+  units: UnitCount | undefined;
   /** True when the numbers came from the upstream, false when counted by the gateway. */
   reported: boolean;
 }
@@ -47,6 +50,15 @@ export class UsageMeter {
   private promptReported: PromptCount | undefined;
   /** The answer's id when it is a response (so that a later previous_response_id finds its channel). */
   responseId: string | undefined;
+  private unitsReported: UnitCount | undefined;
+
+  /** `planned`: the units a request of an API sold by the unit is billed when the upstream does not say (images asked, characters sent, audio estimated). */
+  constructor(private readonly planned?: UnitCount) {}
+
+  /** How many of the planned unit the answer delivered (images returned, seconds of audio), as the upstream or its answer tells. */
+  reportUnitCount(count: number): void {
+    if (this.planned && Number.isFinite(count) && count >= 0) this.unitsReported = { ...this.planned, count: Math.ceil(count) };
+  }
 
   /** Records the upstream's own figures (chat and responses spellings). */
   report(usage: Record<string, unknown>): void {
@@ -101,11 +113,15 @@ export class UsageMeter {
    * reasoning included, which the gateway cannot see).
    */
   usage(promptEstimate: number, charge: { prompt: boolean; reservedOutput?: number }): MeteredUsage {
+    // Units are billed as the answer reported them, else as planned for an answer that counts (a refused or broken one is not billed).
+    const units = this.unitsReported ?? (charge.prompt ? this.planned : undefined);
     const r = this.reported;
     if (r) {
       const tokens = { promptTokens: r.prompt, completionTokens: r.completion, cachedTokens: r.cached, cacheWriteTokens: r.cacheWrite };
-      return { ...tokens, reasoningTokens: r.reasoning, reported: true };
+      return { ...tokens, reasoningTokens: r.reasoning, units, reported: true };
     }
+    // Billed by the unit alone: no tokens were reported, none are counted.
+    if (this.planned) return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, units, reported: false };
     // The prompt as the upstream counted it, when it said so before the answer was cut.
     const prompt = charge.prompt ? this.promptReported : undefined;
     return {
@@ -114,6 +130,7 @@ export class UsageMeter {
       cachedTokens: prompt?.cached ?? 0,
       cacheWriteTokens: prompt?.cacheWrite ?? 0,
       reasoningTokens: 0,
+      units,
       reported: false,
     };
   }

@@ -20,6 +20,8 @@ function record(userId: number, apiKeyId: number, extra: Partial<UsageRecord> = 
     completionTokens: 7,
     cachedTokens: 0,
     cacheWriteTokens: 0,
+    unit: '',
+    units: 0,
     reasoningTokens: 0,
     costMicros: 0,
     channel: 'default',

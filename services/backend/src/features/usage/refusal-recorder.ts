@@ -99,6 +99,8 @@ export function createRefusalRecorder({
           completionTokens: 0,
           cachedTokens: 0,
           cacheWriteTokens: 0,
+          unit: '',
+          units: 0,
           reasoningTokens: 0,
           costMicros: 0,
           channel: '',

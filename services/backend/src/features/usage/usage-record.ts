@@ -9,6 +9,9 @@ export interface UsageRecord {
   cachedTokens: number;
   /** Of the prompt tokens, those written to the upstream's prompt cache. */
   cacheWriteTokens: number;
+  /** What the request was billed by besides tokens (images, seconds, characters), or '' for tokens alone. */
+  unit: string;
+  units: number;
   reasoningTokens: number;
   /** Micro-dollars, at the price in force when it was served. */
   costMicros: number;
@@ -60,6 +63,10 @@ export function toStreamFields(r: UsageRecord): string[] {
     String(r.reasoningTokens),
     'cw',
     String(r.cacheWriteTokens),
+    'un',
+    r.unit,
+    'uc',
+    String(r.units),
     'cost',
     String(r.costMicros),
     'ch',
@@ -98,6 +105,8 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     cachedTokens: Number(f.cc ?? 0),
     reasoningTokens: Number(f.rt ?? 0),
     cacheWriteTokens: Number(f.cw ?? 0),
+    unit: f.un ?? '',
+    units: Number(f.uc ?? 0),
     costMicros: Number(f.cost ?? 0),
     channel: f.ch ?? '',
     statusCode: Number(f.s),
@@ -117,6 +126,7 @@ export function fromStreamFields(fields: string[]): UsageRecord | undefined {
     record.cachedTokens,
     record.reasoningTokens,
     record.cacheWriteTokens,
+    record.units,
     record.costMicros,
     record.statusCode,
     record.latencyMs,

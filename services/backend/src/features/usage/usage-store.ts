@@ -12,17 +12,17 @@ WITH input AS (
   -- A record delivered twice in one batch (read, then reclaimed) counts once.
   SELECT DISTINCT ON (request_id, created_at) * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::int[],
                        $7::smallint[], $8::int[], $9::bool[], $10::timestamptz[], $11::date[], $12::bool[],
-                       $13::int[], $14::int[], $15::bigint[], $16::text[], $17::text[], $18::int[])
+                       $13::int[], $14::int[], $15::bigint[], $16::text[], $17::text[], $18::int[], $19::text[], $20::bigint[])
     AS t(request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
          status_code, latency_ms, stream, created_at, usage_date, adds_request,
-         cached_tokens, reasoning_tokens, cost_micros, channel, refusal, cache_write_tokens)
+         cached_tokens, reasoning_tokens, cost_micros, channel, refusal, cache_write_tokens, unit, units)
 ), inserted AS (
   INSERT INTO usage_logs (request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
                           total_tokens, status_code, latency_ms, stream, created_at,
-                          cached_tokens, reasoning_tokens, cost_micros, channel, refusal, cache_write_tokens)
+                          cached_tokens, reasoning_tokens, cost_micros, channel, refusal, cache_write_tokens, unit, units)
   SELECT request_id, user_id, api_key_id, model, prompt_tokens, completion_tokens,
          prompt_tokens + completion_tokens, status_code, latency_ms, stream, created_at,
-         cached_tokens, reasoning_tokens, cost_micros, nullif(channel, ''), nullif(refusal, ''), cache_write_tokens
+         cached_tokens, reasoning_tokens, cost_micros, nullif(channel, ''), nullif(refusal, ''), cache_write_tokens, nullif(unit, ''), units
     FROM input
   ON CONFLICT DO NOTHING
   RETURNING request_id, created_at
@@ -51,6 +51,8 @@ export async function writeUsageBatch(db: Queryable, records: UsageRecord[]): Pr
     col((r) => r.channel),
     col((r) => r.refusal),
     col((r) => r.cacheWriteTokens),
+    col((r) => r.unit),
+    col((r) => r.units),
   ]);
 }
 
