@@ -321,6 +321,10 @@ export interface MeteredRequestView extends TokenCounts {
   latency_ms: number;
   /** Refused before the upstream (401, 403, 429): the error code the refusal was recorded under; null for a request relayed. */
   refusal: string | null;
+  /** What the request was billed by: tokens, or images, seconds of audio, characters of speech (with their tokens when the upstream counted them). */
+  unit: 'tokens' | 'images' | 'seconds' | 'characters';
+  /** How many of that unit (for tokens, total_tokens). */
+  units: number;
 }
 
 export interface LedgerEntry extends MeteredRequestView {

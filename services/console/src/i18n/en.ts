@@ -315,6 +315,14 @@ export const en = {
     outcome: 'Outcome',
     outcomes: { any: 'Any outcome', served: 'Served', refused: 'Refused', failed: 'Failed' },
     tokensSplit: '{{prompt}} in · {{completion}} out',
+    units: {
+      images_one: '{{n}} image',
+      images_other: '{{n}} images',
+      seconds_one: '{{n}} second of audio',
+      seconds_other: '{{n}} seconds of audio',
+      characters_one: '{{n}} character',
+      characters_other: '{{n}} characters',
+    },
     tokensDetail: 'Prompt {{prompt}} (cached {{cached}}) · completion {{completion}} (reasoning {{reasoning}})',
     streamed: 'stream',
     refusals: {

@@ -317,6 +317,14 @@ export const zh: Translation = {
     outcome: '结果',
     outcomes: { any: '全部结果', served: '已处理', refused: '已拒绝', failed: '失败' },
     tokensSplit: '输入 {{prompt}} · 输出 {{completion}}',
+    units: {
+      images_one: '{{n}} 张图片',
+      images_other: '{{n}} 张图片',
+      seconds_one: '{{n}} 秒音频',
+      seconds_other: '{{n}} 秒音频',
+      characters_one: '{{n}} 个字符',
+      characters_other: '{{n}} 个字符',
+    },
     tokensDetail: '输入 {{prompt}}（缓存 {{cached}}）· 输出 {{completion}}（推理 {{reasoning}}）',
     streamed: '流式',
     refusals: {

@@ -29,7 +29,8 @@ export interface RequestFilter {
 // the plan should not hang on that); the row comparison settles ties.
 const SEARCH = `
 SELECT request_id, created_at, created_at::text AS created_at_exact, user_id, api_key_id, model, stream,
-       prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_micros, channel, status_code, latency_ms, refusal
+       prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost_micros, channel, status_code, latency_ms, refusal,
+       unit, units
   FROM usage_logs
  WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
    AND ($3::bigint IS NULL OR user_id = $3)

@@ -31,7 +31,8 @@ export interface ModelDayRow {
 // Day bounds are computed as instants so that idx_usage_logs_user_created serves the range.
 const LEDGER = `
 SELECT l.request_id, l.created_at, l.created_at::text AS created_at_exact, l.api_key_id, k.name AS key_name, l.model, l.stream,
-       l.prompt_tokens, l.completion_tokens, l.total_tokens, l.cached_tokens, l.reasoning_tokens, l.cost_micros, l.status_code, l.latency_ms, l.refusal
+       l.prompt_tokens, l.completion_tokens, l.total_tokens, l.cached_tokens, l.reasoning_tokens, l.cost_micros, l.status_code, l.latency_ms, l.refusal,
+       l.unit, l.units
   FROM usage_logs l
   LEFT JOIN api_keys k ON k.id = l.api_key_id
  WHERE l.user_id = $1

@@ -1,11 +1,14 @@
 import type { MeteredRequestView } from '../../contract/console-api.js';
 
 /** The columns of a usage_logs row that the customer's ledger and the admin search both show. */
-export interface MeteredRow extends Omit<MeteredRequestView, 'created_at' | 'cost'> {
+export interface MeteredRow extends Omit<MeteredRequestView, 'created_at' | 'cost' | 'unit' | 'units'> {
   created_at: Date;
   /** created_at as Postgres prints it (microseconds kept): the keyset cursor. */
   created_at_exact: string;
   cost_micros: number;
+  /** null: billed by tokens alone. */
+  unit: Exclude<MeteredRequestView['unit'], 'tokens'> | null;
+  units: number;
 }
 
 import { OUTCOMES, type Outcome } from '../../contract/console-api.js';

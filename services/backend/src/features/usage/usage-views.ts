@@ -22,6 +22,8 @@ export function meteredView(r: MeteredRow): MeteredRequestView {
     status_code: r.status_code,
     latency_ms: r.latency_ms,
     refusal: r.refusal,
+    unit: r.unit ?? 'tokens',
+    units: r.unit ? Number(r.units) : r.total_tokens,
   };
 }
 
@@ -54,6 +56,8 @@ export const CSV_COLUMNS = [
   'status',
   'latency_ms',
   'refusal',
+  'unit',
+  'units',
 ] as const;
 export const csvLine = (e: LedgerEntry) =>
   `${[
@@ -71,6 +75,8 @@ export const csvLine = (e: LedgerEntry) =>
     e.status_code,
     e.latency_ms,
     e.refusal,
+    e.unit,
+    e.units,
   ]
     .map(csvCell)
     .join(',')}\r\n`;

@@ -23,6 +23,8 @@ const served: LedgerEntry = {
   status_code: 200,
   latency_ms: 1234,
   refusal: null,
+  unit: 'tokens',
+  units: 1500,
 };
 const refused: LedgerEntry = {
   ...served,
@@ -49,6 +51,23 @@ describe('the customer ledger', () => {
     expect(row?.textContent).toContain('$0.000125');
     expect(row?.textContent).toContain('1,234 ms');
     expect(row?.textContent).toContain('Dec 8, 2026');
+  });
+
+  it('shows a request billed by the image, the second or the character in its unit', () => {
+    const images: LedgerEntry = {
+      ...served,
+      request_id: 'req_images',
+      model: 'dall-e-3',
+      unit: 'images',
+      units: 3,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      total_tokens: 0,
+    };
+    const speech: LedgerEntry = { ...served, request_id: 'req_speech', model: 'tts-1', unit: 'characters', units: 1, total_tokens: 0 };
+    renderInApp(<LedgerTable entries={[images, speech]} hasMore={false} loadingMore={false} onLoadMore={vi.fn()} />);
+    const units = screen.getAllByTestId('request-units').map((cell) => cell.textContent);
+    expect(units).toEqual(['3 images', '1 character']);
   });
 
   it('says why a request was refused, and names a deleted key as such', () => {

@@ -20,6 +20,9 @@ export interface UsageRow {
   completion_tokens: number;
   reasoning_tokens: number;
   total_tokens: number;
+  /** What the request was billed by; a row of images, seconds or characters shows them first. */
+  unit: 'tokens' | 'images' | 'seconds' | 'characters';
+  units: number;
   cost: number;
   latency_ms: number;
 }
@@ -33,11 +36,27 @@ export interface UsageColumn<Row extends UsageRow> {
   under?: { label: string; cell: (row: Row) => ReactNode };
 }
 
-/** Total tokens, the prompt and completion under it, cached and reasoning tokens on hover. */
+/**
+ * Total tokens, the prompt and completion under it, cached and reasoning tokens on hover. A
+ * request billed by another unit shows it first (3 images, 42 s of audio, 120 characters),
+ * its tokens under it when the upstream counted them.
+ */
 function Tokens({ row }: { row: UsageRow }) {
   const { t } = useTranslation();
   const format = useFormat();
   const n = (value: number) => format.number(value);
+  if (row.unit !== 'tokens') {
+    return (
+      <Stack gap={0} data-testid="request-units">
+        <Text size="sm">{t(`usage.units.${row.unit}`, { count: row.units, n: n(row.units) })}</Text>
+        {row.total_tokens > 0 && (
+          <Text size="xs" c="dimmed">
+            {t('usage.tokensSplit', { prompt: n(row.prompt_tokens), completion: n(row.completion_tokens) })}
+          </Text>
+        )}
+      </Stack>
+    );
+  }
   return (
     <Tooltip
       label={t('usage.tokensDetail', {
