@@ -68,7 +68,7 @@ export async function benchAb(
     return { name, url, service };
   };
   const targets = [await start('this', BACKEND_MAIN), await start('other', otherMain)];
-  const load = (t: Target, seconds: number) => loadAtRate(`${t.url}${scenario.path}`, key, scenario.body, args.rate, seconds);
+  const load = (t: Target, seconds: number) => loadAtRate(`${t.url}${scenario.path}`, key, scenario, args.rate, seconds);
   try {
     for (const t of targets) await load(t, 8);
     const perRequest: Record<string, number[]> = { this: [], other: [] };

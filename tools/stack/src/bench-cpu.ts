@@ -8,8 +8,44 @@ import type { RunningStack } from './stack.js';
 
 const BARE_RELAY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bare-relay.ts');
 
-/** What each bench sends: its name (for --only), path and body. */
-export const SCENARIOS = [
+/** Two seconds of 8 kHz 16-bit silence as a WAV upload (every byte ASCII: the load sends text). */
+function transcriptionUpload(): { body: string; contentType: string } {
+  const boundary = 'bench-boundary-7f3a';
+  const samples = 8000 * 2 * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples, 40);
+  const file = Buffer.concat([header, Buffer.alloc(samples)]).toString('latin1');
+  const body = [
+    `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n${file}\r\n`,
+    `--${boundary}--\r\n`,
+  ].join('');
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+interface Scenario {
+  name: string;
+  path: string;
+  body: object | { raw: string; contentType: string };
+  headers?: Record<string, string>;
+}
+
+const ANTHROPIC = { 'anthropic-version': '2023-06-01' };
+const upload = transcriptionUpload();
+
+/** What each bench sends: its name (for --only), path, body and headers beside the key. */
+export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'chat',
     path: '/v1/chat/completions',
@@ -21,13 +57,30 @@ export const SCENARIOS = [
     body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you today?' }], max_tokens: 16, stream: true },
   },
   { name: 'responses', path: '/v1/responses', body: { model: 'gpt-5-codex', input: 'Hello, how are you today?', max_output_tokens: 16 } },
-] as const;
+  {
+    name: 'messages',
+    path: '/v1/messages',
+    headers: ANTHROPIC,
+    body: { model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Hello, how are you today?' }] },
+  },
+  {
+    name: 'messages, streamed',
+    path: '/v1/messages',
+    headers: ANTHROPIC,
+    body: { model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Hello, how are you today?' }], stream: true },
+  },
+  { name: 'embeddings', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: 'Hello, how are you today?', dimensions: 256 } },
+  { name: 'images', path: '/v1/images/generations', body: { model: 'dall-e-2', prompt: 'A lighthouse at dawn', size: '256x256', response_format: 'b64_json' } },
+  { name: 'speech', path: '/v1/audio/speech', body: { model: 'tts-1', voice: 'alloy', input: 'Hello there.', response_format: 'mp3' } },
+  { name: 'transcription', path: '/v1/audio/transcriptions', body: { raw: upload.body, contentType: upload.contentType } },
+];
 
-export function load(url: string, key: string | undefined, body: object, rate: number, seconds: number): Promise<FixedRateRun> {
+export function load(url: string, key: string | undefined, s: Pick<Scenario, 'body' | 'headers'>, rate: number, seconds: number): Promise<FixedRateRun> {
+  const raw = 'raw' in s.body ? (s.body as { raw: string; contentType: string }) : undefined;
   return fixedRate({
     url,
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify(body),
+    headers: { 'content-type': raw?.contentType ?? 'application/json', ...s.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: raw ? raw.raw : JSON.stringify(s.body),
     rate,
     seconds,
   });
@@ -67,14 +120,14 @@ export async function benchCpu(stack: RunningStack, key: string, args: { rate: n
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const summary: string[] = [];
     for (const s of SCENARIOS.filter((s) => !args.only || s.name === args.only)) {
-      const direct = await load(`${stack.info.upstreamUrl}${s.path}`, undefined, s.body, args.rate, args.seconds);
+      const direct = await load(`${stack.info.upstreamUrl}${s.path}`, undefined, s, args.rate, args.seconds);
       // Each target warms up (JIT, pools) right before it is measured: a server that has
       // run for a while does not compile any more, and the figure is its steady state.
-      await load(`${stack.info.gatewayUrl}${s.path}`, key, s.body, args.rate, WARM_UP_SECONDS);
-      const gateway = await cpuDuring(groups, () => load(`${stack.info.gatewayUrl}${s.path}`, key, s.body, args.rate, args.seconds));
-      await load(`${bareUrl}${s.path}`, key, s.body, args.rate, WARM_UP_SECONDS);
+      await load(`${stack.info.gatewayUrl}${s.path}`, key, s, args.rate, WARM_UP_SECONDS);
+      const gateway = await cpuDuring(groups, () => load(`${stack.info.gatewayUrl}${s.path}`, key, s, args.rate, args.seconds));
+      await load(`${bareUrl}${s.path}`, key, s, args.rate, WARM_UP_SECONDS);
       const reference = await cpuDuring({ bare: [bare.pid], redis: groups.redis, upstream: groups.upstream }, () =>
-        load(`${bareUrl}${s.path}`, key, s.body, args.rate, args.seconds),
+        load(`${bareUrl}${s.path}`, key, s, args.rate, args.seconds),
       );
       const g = gateway.result;
       const r = reference.result;

@@ -38,14 +38,24 @@ export async function checkBooks(primaryUrl: string, outcomes: Outcome[], custom
     const daily = (
       await db.query(
         `SELECT d.user_id, sum(d.request_count)::int AS requests, sum(d.prompt_tokens + d.completion_tokens)::int AS tokens,
-                max(d.request_count)::int AS busiest,
+                max(d.request_count)::int AS busiest, sum(d.cost_micros)::bigint::text AS cost,
+                (SELECT coalesce(sum(cost_micros), 0)::bigint::text FROM usage_logs l WHERE l.user_id = d.user_id) AS logged_cost,
                 (SELECT count(*)::int FROM usage_logs l WHERE l.user_id = d.user_id AND l.status_code < 300) AS logged,
                 (SELECT coalesce(sum(total_tokens), 0)::int FROM usage_logs l WHERE l.user_id = d.user_id) AS logged_tokens
            FROM daily_usage d WHERE d.user_id = ANY($1) GROUP BY d.user_id`,
         [users],
       )
-    ).rows as Array<{ user_id: number; requests: number; tokens: number; busiest: number; logged: number; logged_tokens: number }>;
-    const mismatched = daily.filter((d) => d.requests !== d.logged || d.tokens !== d.logged_tokens);
+    ).rows as Array<{
+      user_id: number;
+      requests: number;
+      tokens: number;
+      busiest: number;
+      logged: number;
+      logged_tokens: number;
+      cost: string;
+      logged_cost: string;
+    }>;
+    const mismatched = daily.filter((d) => d.requests !== d.logged || d.tokens !== d.logged_tokens || d.cost !== d.logged_cost);
     const over = customers
       .filter((c) => c.limit !== null)
       .map((c) => ({ c, d: daily.find((d) => d.user_id === c.userId) }))
@@ -57,8 +67,9 @@ export async function checkBooks(primaryUrl: string, outcomes: Outcome[], custom
       [
         'daily_usage agrees with usage_logs',
         mismatched.length === 0,
-        mismatched.map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens`).join('; ') ||
-          `${daily.length} users`,
+        mismatched
+          .map((d) => `user ${d.user_id}: ${d.requests}/${d.logged} requests, ${d.tokens}/${d.logged_tokens} tokens, ${d.cost}/${d.logged_cost} µ$`)
+          .join('; ') || `${daily.length} users`,
       ],
       [
         'no quota overdraft',

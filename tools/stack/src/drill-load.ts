@@ -5,7 +5,18 @@ import type { StackInfo } from './stack.js';
  * The customers and requests of the failure drills and the soak: what one request sent
  * through the gateway came to, as the client saw it.
  */
-export type LoadKind = 'chat' | 'chat-stream' | 'responses' | 'responses-stream' | 'usage';
+export type LoadKind =
+  | 'chat'
+  | 'chat-stream'
+  | 'responses'
+  | 'responses-stream'
+  | 'messages'
+  | 'messages-stream'
+  | 'embeddings'
+  | 'images'
+  | 'speech'
+  | 'transcription'
+  | 'usage';
 
 export interface Customer {
   userId: number;
@@ -32,7 +43,32 @@ export interface Outcome {
 const ANSWER_TIMEOUT_MS = 30_000;
 const MODEL = 'gpt-4o-mini';
 
-const REQUESTS: Record<LoadKind, { path: string; body?: object; end?: string }> = {
+/** One second of 8 kHz 16-bit silence as a WAV upload. */
+function transcriptionForm(): FormData {
+  const samples = 16_000;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples, 40);
+  const form = new FormData();
+  form.set('model', 'whisper-1');
+  form.set('file', new Blob([Buffer.concat([header, Buffer.alloc(samples)])], { type: 'audio/wav' }), 'drill.wav');
+  return form;
+}
+
+const ANTHROPIC = { 'anthropic-version': '2023-06-01' };
+const CLAUDE = 'claude-haiku-4-5';
+
+const REQUESTS: Record<LoadKind, { path: string; body?: object; form?: () => FormData; headers?: Record<string, string>; end?: string }> = {
   chat: { path: '/v1/chat/completions', body: { model: MODEL, messages: [{ role: 'user', content: 'drill' }], max_tokens: 8 } },
   'chat-stream': {
     path: '/v1/chat/completions',
@@ -42,6 +78,17 @@ const REQUESTS: Record<LoadKind, { path: string; body?: object; end?: string }> 
   responses: { path: '/v1/responses', body: { model: MODEL, input: 'drill', max_output_tokens: 16 } },
   // The Responses API has no [DONE]: its terminal event ends the stream.
   'responses-stream': { path: '/v1/responses', body: { model: MODEL, stream: true, input: 'drill', max_output_tokens: 16 }, end: 'response.completed' },
+  messages: { path: '/v1/messages', headers: ANTHROPIC, body: { model: CLAUDE, max_tokens: 16, messages: [{ role: 'user', content: 'drill' }] } },
+  'messages-stream': {
+    path: '/v1/messages',
+    headers: ANTHROPIC,
+    body: { model: CLAUDE, max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'drill' }] },
+    end: 'message_stop',
+  },
+  embeddings: { path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: ['drill', 'the books'], dimensions: 64 } },
+  images: { path: '/v1/images/generations', body: { model: 'dall-e-2', prompt: 'drill', size: '256x256', response_format: 'b64_json' } },
+  speech: { path: '/v1/audio/speech', body: { model: 'tts-1', voice: 'alloy', input: 'Drill.', response_format: 'mp3' } },
+  transcription: { path: '/v1/audio/transcriptions', form: transcriptionForm },
   usage: { path: '/v1/usage' },
 };
 
@@ -84,16 +131,16 @@ async function readsTo(body: ReadableStream<Uint8Array> | null, marker: string):
  * after ANSWER_TIMEOUT_MS; a stream runs until it ends or `signal` aborts it.
  */
 export async function send(gatewayUrl: string, customer: Customer, kind: LoadKind, started: number, signal?: AbortSignal): Promise<Outcome> {
-  const { path, body, end } = REQUESTS[kind];
+  const { path, body, form, headers, end } = REQUESTS[kind];
   const t0 = Date.now();
   let status = 0;
   let requestId: string | null = null;
   let detail: string | undefined;
   try {
     const res = await fetch(`${gatewayUrl}${path}`, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
+      method: body || form ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${customer.key}`, ...headers, ...(form ? {} : { 'content-type': 'application/json' }) },
+      body: form ? form() : body && JSON.stringify(body),
       signal: end ? signal : AbortSignal.timeout(ANSWER_TIMEOUT_MS),
     });
     requestId = res.headers.get('x-request-id');

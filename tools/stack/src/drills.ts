@@ -39,6 +39,8 @@ interface Drill {
   cleanup?: () => Promise<void>;
   /** Backend settings of the drill's stack. */
   env?: Record<string, string>;
+  /** What the metered connections send, in turn (default: chat). */
+  load?: LoadKind[];
 }
 
 /** channel-outage's second channel: a mock upstream of its own, added through the admin API. */
@@ -60,32 +62,39 @@ const LOOKUP_MAX_MS = 1000;
 const SLOW_UPSTREAM_MS = 5000;
 const CHAT_CONNECTIONS = 12;
 
+const killBackendDrill: Drill = {
+  about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
+  disrupt: async ({ stack, started, inFlight }) => {
+    kill.inFlight = inFlight();
+    kill.at = Date.now() - started;
+    await killBackend(stack, 0);
+    kill.goneAt = Date.now() - started;
+    await sleep(10_000);
+    const back = await ready(stack.info.backends[0]!);
+    console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
+    if (!back) throw new Error('backend-1 did not come back');
+  },
+  // Only requests the instance may have held when it died may fail: those unanswered at
+  // the kill and those sent until it refused connections and its last process was gone,
+  // none sent later.
+  clientErrors: (errors, run) => {
+    const sentWhileDying = run.outcomes.filter((o) => o.at >= kill.at! && o.at < kill.goneAt!).length;
+    const bound = kill.inFlight! + sentWhileDying;
+    const late = errors.filter((o) => o.at >= kill.goneAt!);
+    return [
+      'client errors only among the requests the killed instance may have held',
+      late.length === 0 && errors.length <= bound,
+      `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections and was gone); ${late.length} sent later failed`,
+    ];
+  },
+};
+
 const DRILLS: Record<string, Drill> = {
-  'kill-backend': {
-    about: 'SIGKILL one backend instance (primary and workers); nginx routes around it; the stack restarts it',
-    disrupt: async ({ stack, started, inFlight }) => {
-      kill.inFlight = inFlight();
-      kill.at = Date.now() - started;
-      await killBackend(stack, 0);
-      kill.goneAt = Date.now() - started;
-      await sleep(10_000);
-      const back = await ready(stack.info.backends[0]!);
-      console.log(`backend-1 restarted by the stack and ready again: ${back ? 'yes' : 'NO'}`);
-      if (!back) throw new Error('backend-1 did not come back');
-    },
-    // Only requests the instance may have held when it died may fail: those unanswered at
-    // the kill and those sent until it refused connections and its last process was gone,
-    // none sent later.
-    clientErrors: (errors, run) => {
-      const sentWhileDying = run.outcomes.filter((o) => o.at >= kill.at! && o.at < kill.goneAt!).length;
-      const bound = kill.inFlight! + sentWhileDying;
-      const late = errors.filter((o) => o.at >= kill.goneAt!);
-      return [
-        'client errors only among the requests the killed instance may have held',
-        late.length === 0 && errors.length <= bound,
-        `${errors.length} failed ≤ ${bound} (${kill.inFlight} in flight at the kill, ${sentWhileDying} sent in the ${kill.goneAt! - kill.at!} ms until it refused connections and was gone); ${late.length} sent later failed`,
-      ];
-    },
+  'kill-backend': killBackendDrill,
+  'mixed-apis': {
+    ...killBackendDrill,
+    about: 'every API at once (chat, Anthropic messages plain and streamed, embeddings, images, speech, transcriptions); SIGKILL one backend instance',
+    load: ['chat', 'messages', 'messages-stream', 'embeddings', 'images', 'speech', 'transcription', 'responses-stream'],
   },
   'redis-restart': {
     about: 'stop Redis for 10 s: quota in Postgres, usage straight to Postgres, then back to the fast path',
@@ -185,7 +194,8 @@ export async function runDrill(args: string[]): Promise<number> {
         }
       })();
     // Steady load: 12 connections of chat (paced), 2 of usage look-ups.
-    const load = [...Array.from({ length: CHAT_CONNECTIONS }, () => loop('chat', 20)), loop('usage', 50), loop('usage', 50)];
+    const kinds = drill.load ?? ['chat'];
+    const load = [...Array.from({ length: CHAT_CONNECTIONS }, (_, i) => loop(kinds[i % kinds.length]!, 20)), loop('usage', 50), loop('usage', 50)];
     await sleep(3000);
     const disruptedAt = Date.now() - started;
     await drill.disrupt(run);

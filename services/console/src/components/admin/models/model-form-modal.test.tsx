@@ -39,7 +39,16 @@ describe('the model dialog', () => {
       {
         method: 'POST',
         path: '/api/admin/models',
-        body: { name: 'gpt-4o*', input_price: 2.5, cached_input_price: null, output_price: 10, max_output_tokens: null, enabled: true, notes: '' },
+        body: {
+          name: 'gpt-4o*',
+          input_price: 2.5,
+          cached_input_price: null,
+          cache_write_price: null,
+          output_price: 10,
+          max_output_tokens: null,
+          enabled: true,
+          notes: '',
+        },
       },
     ]);
   });
