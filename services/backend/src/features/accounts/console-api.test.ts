@@ -166,7 +166,7 @@ describe('console: usage and the ledger', () => {
     const lines = csv.text.trim().split('\r\n');
     assert.equal(
       lines[0],
-      'time,request_id,key,model,stream,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,cost_usd,status,latency_ms,refusal',
+      'time,request_id,key,model,stream,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,cost_usd,status,latency_ms,refusal,unit,units',
     );
     assert.equal(lines.length, 4);
     assert.ok(

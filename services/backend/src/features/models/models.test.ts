@@ -95,7 +95,11 @@ describe('the model catalogue for staff', () => {
       name: `${tag}-fam-long-exact`,
       inputPriceMicros: 5_000_000,
       cachedInputPriceMicros: 500_000,
+      cacheWritePriceMicros: 5_000_000,
       outputPriceMicros: 6_000_000,
+      imagePrices: {},
+      audioSecondPriceMicros: null,
+      characterPriceMicros: null,
       maxOutputTokens: null,
       enabled: false,
     });

@@ -100,6 +100,8 @@ describe('admin usage search', () => {
       'status_code',
       'stream',
       'total_tokens',
+      'unit',
+      'units',
       'user_id',
     ]);
     assert.deepEqual(aliceRows.map((r) => r.model).slice(0, 4), [M2, M2, M1_503, M1_418]);

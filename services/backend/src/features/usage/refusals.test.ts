@@ -80,10 +80,10 @@ describe('refusals in the customer ledger', () => {
     assert.equal((await ids('outcome=refused&model=gpt-4o')).length, 1);
     assert.equal((await person.client.call('GET', '/ledger?outcome=nothing')).status, 400);
     const csv = (await person.client.call('GET', '/ledger.csv?outcome=refused')).text.trim().split('\r\n');
-    assert.match(csv[0]!, /,refusal$/);
+    assert.match(csv[0]!, /,refusal,unit,units$/);
     assert.equal(csv.length, 4);
     assert.ok(
-      csv.some((line) => /,429,\d+,daily_request_limit_exceeded$/.test(line)),
+      csv.some((line) => /,429,\d+,daily_request_limit_exceeded,tokens,0$/.test(line)),
       csv.join('\n'),
     );
   });
