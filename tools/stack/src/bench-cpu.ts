@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { silentWav } from './audio-fixture.js';
 import { cpuDuring } from './cpu-meter.js';
 import { type FixedRateRun, fixedRate } from './fixed-rate.js';
 import { freePort } from './ports.js';
@@ -8,24 +9,10 @@ import type { RunningStack } from './stack.js';
 
 const BARE_RELAY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bare-relay.ts');
 
-/** Two seconds of 8 kHz 16-bit silence as a WAV upload (every byte ASCII: the load sends text). */
+/** Two seconds of silence as a WAV upload (every byte ASCII: the load sends text). */
 function transcriptionUpload(): { body: string; contentType: string } {
   const boundary = 'bench-boundary-7f3a';
-  const samples = 8000 * 2 * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + samples, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(samples, 40);
-  const file = Buffer.concat([header, Buffer.alloc(samples)]).toString('latin1');
+  const file = silentWav(2).toString('latin1');
   const body = [
     `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`,
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n${file}\r\n`,

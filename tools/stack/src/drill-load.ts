@@ -1,4 +1,5 @@
 import { createAdminClient } from './admin-client.js';
+import { silentWav } from './audio-fixture.js';
 import type { StackInfo } from './stack.js';
 
 /**
@@ -43,25 +44,11 @@ export interface Outcome {
 const ANSWER_TIMEOUT_MS = 30_000;
 const MODEL = 'gpt-4o-mini';
 
-/** One second of 8 kHz 16-bit silence as a WAV upload. */
+/** One second of silence as a WAV upload. */
 function transcriptionForm(): FormData {
-  const samples = 16_000;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + samples, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(samples, 40);
   const form = new FormData();
   form.set('model', 'whisper-1');
-  form.set('file', new Blob([Buffer.concat([header, Buffer.alloc(samples)])], { type: 'audio/wav' }), 'drill.wav');
+  form.set('file', new Blob([silentWav(1)], { type: 'audio/wav' }), 'drill.wav');
   return form;
 }
 

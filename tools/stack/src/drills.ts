@@ -298,6 +298,11 @@ async function report(drill: Drill, run: DrillRun, customers: Customer[], disrup
       .map(([s, n]) => `${s === 0 ? 'network error' : s}: ${n}`)
       .join(', ')}`,
   );
+  const kinds = [...new Set(outcomes.map((o) => o.kind))];
+  if (kinds.length > 2) {
+    const tally = (k: string) => outcomes.filter((o) => o.kind === k);
+    console.log(`answered 200 of sent, by API: ${kinds.map((k) => `${k} ${tally(k).filter((o) => o.status === 200).length}/${tally(k).length}`).join(', ')}`);
+  }
   console.log(
     `client errors (not 200/429): ${errors.length}; ${errors.length ? `last one ${((lastError - disruptedAt) / 1000).toFixed(1)} s after the disruption began` : 'none'}`,
   );

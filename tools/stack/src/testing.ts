@@ -20,6 +20,8 @@ export function testDir(): string {
 
 export { startRedis, startSentinel } from './services/redis.js';
 export { freePort } from './ports.js';
+export { silentWav } from './audio-fixture.js';
+export { mockConfig } from './drill-faults.js';
 import { freePort as freePortLocal } from './ports.js';
 export { waitFor };
 

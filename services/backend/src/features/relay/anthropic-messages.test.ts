@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { adminApi, testStack, waitForRows, waitForUsageFlushed } from '@codex-gateway/stack/testing';
+import { adminApi, mockConfig, testStack, waitForRows, waitForUsageFlushed } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -29,15 +29,6 @@ const ask = (model: string, extra: Partial<Anthropic.MessageCreateParamsNonStrea
   messages: [{ role: 'user' as const, content: 'Hello from the Anthropic SDK' }],
   ...extra,
 });
-
-async function mockConfig(patch: Record<string, number>) {
-  const res = await fetch(`${stack.upstreamUrl}/__mock/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  assert.equal(res.status, 200);
-}
 
 /** µ$ at $/M prices, rounded half up (domain/money.ts). */
 const micros = (tokens: number, dollarsPerMillion: number) => tokens * dollarsPerMillion;
@@ -246,7 +237,7 @@ describe("Anthropic's Messages API", () => {
 
   test('a stream its client leaves is billed for what the upstream wrote (status 499); one the upstream cuts, only for what was delivered', async () => {
     const { key, userId } = await admin.customer();
-    await mockConfig({ chunkDelayMs: 40 });
+    await mockConfig(stack.upstreamUrl, { chunkDelayMs: 40 });
     let seen = 0;
     try {
       const abort = new AbortController();
@@ -266,7 +257,7 @@ describe("Anthropic's Messages API", () => {
       }
       abort.abort();
     } finally {
-      await mockConfig({ chunkDelayMs: 0 });
+      await mockConfig(stack.upstreamUrl, { chunkDelayMs: 0 });
     }
     const [left] = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 1);
     assert.equal(left!.status_code, 499);

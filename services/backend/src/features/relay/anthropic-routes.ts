@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Metrics } from '../../infra/metrics.js';
 import { type Access, createRouter, route } from '../../infra/routes.js';
 import type { ChannelSender } from '../channels/channel-sender.js';
+import { readBounded } from '../channels/channel-transport.js';
 import { keyCaller } from '../keys/api-key-auth.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
@@ -23,20 +24,6 @@ interface Deps {
   bodyLimitBytes: number;
   timeZone: string;
 }
-
-/** Up to `limit` bytes of a body. */
-async function readAll(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < limit) chunks.push(chunk);
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks);
-}
-
-/** A count is a small JSON object; an answer past this is not read. */
-const MAX_COUNT_ANSWER = 64 * 1024;
 
 /**
  * `POST /v1/messages/count_tokens`: how many input tokens a Messages request would be, as
@@ -71,7 +58,8 @@ export function createAnthropicRoutes(deps: Deps): Router {
       signal: AbortSignal.timeout(60_000),
       requestId,
     });
-    const raw = await readAll(answer.body, MAX_COUNT_ANSWER);
+    // A count is a small JSON object: what is past the bound is not read.
+    const raw = await readBounded(answer.body);
     if (answer.status >= 300) {
       const error = anthropicMessages.clientError(answer.status, raw.toString('utf8'), answer.refusal, requestId);
       res.status(error.status).json(error.body);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import OpenAI, { toFile } from 'openai';
-import { adminApi, testStack, waitForRows, waitForUsageFlushed } from '@codex-gateway/stack/testing';
+import { adminApi, mockConfig, silentWav, testStack, waitForRows, waitForUsageFlushed } from '@codex-gateway/stack/testing';
 
 const stack = testStack();
 const admin = adminApi(stack);
@@ -10,26 +10,6 @@ const sdk = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${stack.gatewayUr
 type Row = { model: string; status_code: number; unit: string | null; units: string; prompt_tokens: number; completion_tokens: number; cost_micros: string };
 const ROWS = 'SELECT model, status_code, unit, units, prompt_tokens, completion_tokens, cost_micros FROM usage_logs WHERE user_id = $1 ORDER BY created_at';
 const billed = (r: Row) => [r.unit, Number(r.units), Number(r.cost_micros)];
-
-/** A PCM WAV file of this many seconds (8 kHz, 16-bit mono silence). */
-function wav(seconds: number): Buffer {
-  const rate = 8000;
-  const data = Buffer.alloc(rate * 2 * seconds);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
@@ -104,11 +84,11 @@ describe('images', () => {
 describe('audio', () => {
   test('a transcription is billed per second of audio as the upstream reports it, a text answer by the WAV header', async () => {
     const { key, userId } = await admin.customer();
-    const json = await sdk(key).audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav(3), 'a.wav', { type: 'audio/wav' }) });
+    const json = await sdk(key).audio.transcriptions.create({ model: 'whisper-1', file: await toFile(silentWav(3), 'a.wav', { type: 'audio/wav' }) });
     assert.match(json.text, /3(\.0)? seconds/);
-    const text = await sdk(key).audio.transcriptions.create({ model: 'whisper-1', file: await toFile(wav(2), 'b.wav'), response_format: 'text' });
+    const text = await sdk(key).audio.transcriptions.create({ model: 'whisper-1', file: await toFile(silentWav(2), 'b.wav'), response_format: 'text' });
     assert.equal(typeof text, 'string');
-    const translated = await sdk(key).audio.translations.create({ model: 'whisper-1', file: await toFile(wav(4), 'c.wav') });
+    const translated = await sdk(key).audio.translations.create({ model: 'whisper-1', file: await toFile(silentWav(4), 'c.wav') });
     assert.ok(translated.text);
     const rows = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 3);
     // Whisper: $0.006 a minute, 100 µ$ a second.
@@ -121,7 +101,7 @@ describe('audio', () => {
 
   test('gpt-4o-transcribe is billed by its tokens', async () => {
     const { key, userId } = await admin.customer();
-    const answer = await sdk(key).audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await toFile(wav(5), 'd.wav') });
+    const answer = await sdk(key).audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await toFile(silentWav(5), 'd.wav') });
     const usage = answer.usage as { input_tokens: number; output_tokens: number };
     const [row] = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 1);
     assert.deepEqual([row!.prompt_tokens, row!.completion_tokens], [usage.input_tokens, usage.output_tokens]);
@@ -131,11 +111,7 @@ describe('audio', () => {
 
   test('speech streams back as it is made, billed per character of input', async () => {
     const { key, userId } = await admin.customer();
-    await fetch(`${stack.upstreamUrl}/__mock/config`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chunkDelayMs: 150 }),
-    });
+    await mockConfig(stack.upstreamUrl, { chunkDelayMs: 150 });
     const input = 'Hello from the gateway, spoken aloud.';
     try {
       const started = Date.now();
@@ -153,11 +129,7 @@ describe('audio', () => {
       assert.ok(bytes > 44, 'audio came');
       assert.ok(arrivals[arrivals.length - 1]! - arrivals[0]! >= 300, `the first chunk came before the last was made: ${arrivals.join(', ')} ms`);
     } finally {
-      await fetch(`${stack.upstreamUrl}/__mock/config`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chunkDelayMs: 0 }),
-      });
+      await mockConfig(stack.upstreamUrl, { chunkDelayMs: 0 });
     }
     const [row] = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 1);
     // TTS: $15 a million characters.
@@ -175,21 +147,13 @@ describe('audio', () => {
     const before = await speak('mock-drop-after-1');
     assert.equal(before.status, 502);
     assert.equal(((await before.json()) as { error: { type: string } }).error.type, 'upstream_error');
-    await fetch(`${stack.upstreamUrl}/__mock/config`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chunkDelayMs: 50 }),
-    });
+    await mockConfig(stack.upstreamUrl, { chunkDelayMs: 50 });
     try {
       const after = await speak('mock-drop-after-3');
       assert.equal(after.status, 200);
       await assert.rejects(after.arrayBuffer(), 'the connection is cut: audio has no error event');
     } finally {
-      await fetch(`${stack.upstreamUrl}/__mock/config`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chunkDelayMs: 0 }),
-      });
+      await mockConfig(stack.upstreamUrl, { chunkDelayMs: 0 });
     }
     const rows = await waitForRows<Row>(ROWS, [userId], (r) => r.length === 2);
     assert.deepEqual(
