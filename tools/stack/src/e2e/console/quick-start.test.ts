@@ -32,6 +32,8 @@ describe('Quick start in the console', () => {
     assert.match(codex, /^model = "(gpt-4o-mini|o3)"/m, codex);
     assert.match(codex, new RegExp(`base_url = "${stack.gatewayUrl}/v1"`));
     assert.equal(await page.getByText('/api/v1').count(), 0, 'no client is pointed at /api/v1');
+    // Claude Code takes the gateway's root: it appends /v1/messages itself.
+    await page.getByText(`export ANTHROPIC_BASE_URL="${stack.gatewayUrl}"`).first().waitFor();
     await page.getByLabel('Model').selectOption('o3');
     await page.getByText('model = "o3"').first().waitFor();
     await page.getByTestId('quick-start-retries').filter({ hasText: 'five times' }).waitFor();
