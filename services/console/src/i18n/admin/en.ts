@@ -298,6 +298,9 @@ export const adminEn = {
       cachedInput: 'Cached input price',
       cacheWrite: 'Cache write price',
       output: 'Output price',
+      audioSecond: 'Audio, per second',
+      character: 'Speech, per million characters',
+      imagePrices: 'Image prices',
       maxOutput: 'Max output tokens',
       enabled: 'Offered',
       notes: 'Notes',
@@ -308,6 +311,9 @@ export const adminEn = {
       price: 'US dollars per million tokens.',
       cachedInput: 'Empty: the same as the input price.',
       cacheWrite: 'Prompt-cache writes (Claude). Empty: the same as the input price.',
+      audioSecond: 'Transcriptions and translations, in US dollars a second. Empty: billed by tokens only.',
+      character: 'Speech, in US dollars per million characters. Empty: billed by tokens only.',
+      imagePrices: 'One "size/quality = dollars an image" a line, e.g. 1024x1024/hd = 0.08; a size alone or * covers the rest. Empty: billed by tokens only.',
       maxOutput:
         'The most one answer writes, reasoning included (the model’s output ceiling). A request without a lower max reserves this much of its plan’s limits. Empty: the gateway’s default estimate.',
     },
@@ -315,6 +321,7 @@ export const adminEn = {
       name: 'Letters, digits and . _ : / + - (up to 128), optionally ending in *.',
       price: 'Enter a price of 0 or more.',
       maxOutput: 'A whole number from {{min}} to {{max}}, or empty.',
+      imagePrices: 'Each line: a size such as 1024x1024, optionally /quality, or *, then = and a price of 0 or more.',
     },
   },
   channels: {

@@ -45,11 +45,33 @@ describe('the model dialog', () => {
           cached_input_price: null,
           cache_write_price: null,
           output_price: 10,
+          image_prices: {},
+          audio_second_price: null,
+          character_price: null,
           max_output_tokens: null,
           enabled: true,
           notes: '',
         },
       },
     ]);
+  });
+
+  it('takes image prices a line each, and refuses a line the gateway would', async () => {
+    const sent = fakeGateway();
+    const onClose = vi.fn();
+    const user = userEvent.setup({ delay: null });
+    renderInApp(<ModelFormModal editing="new" onClose={onClose} />);
+    await user.type(field(/^model name/i), 'dall-e-3');
+    await user.type(field(/^input price/i), '0');
+    await user.type(field(/^output price/i), '0');
+    await user.type(field(/^image prices/i), 'huge/hd = 1');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/^Each line: a size such as 1024x1024/)).toBeTruthy();
+    expect(sent).toEqual([]);
+    await user.clear(field(/^image prices/i));
+    await user.type(field(/^image prices/i), '1024x1024/standard = 0.04{enter}1024x1024/hd = 0.08{enter}');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect((sent[0]!.body as { image_prices: unknown }).image_prices).toEqual({ '1024x1024/standard': 0.04, '1024x1024/hd': 0.08 });
   });
 });

@@ -15,13 +15,18 @@ interface Values {
   /** '': a prompt-cache write costs the input price. */
   cacheWrite: number | string;
   output: number | string;
+  /** One "size/quality = dollars" a line ('' lines skipped); empty: not sold by the image. */
+  imagePrices: string;
+  /** '': not sold by the second (or the character). */
+  audioSecond: number | string;
+  character: number | string;
   /** '': no ceiling of its own (the gateway's estimate is reserved). */
   maxOutput: number | string;
   enabled: boolean;
   notes: string;
 }
 
-type Field = 'name' | 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'maxOutput';
+type Field = 'name' | 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'imagePrices' | 'audioSecond' | 'character' | 'maxOutput';
 
 /** The request fields the form's fields fill. */
 const FIELD_OF: Record<string, Field> = {
@@ -30,10 +35,41 @@ const FIELD_OF: Record<string, Field> = {
   cached_input_price: 'cachedInput',
   cache_write_price: 'cacheWrite',
   output_price: 'output',
+  image_prices: 'imagePrices',
+  audio_second_price: 'audioSecond',
+  character_price: 'character',
   max_output_tokens: 'maxOutput',
 };
 
-const blank = (): Values => ({ name: '', input: '', cachedInput: '', cacheWrite: '', output: '', maxOutput: '', enabled: true, notes: '' });
+/** "1024x1024/hd = 0.08" lines as the API's record; a line that is not "variant = number" keeps its text, for the schema to refuse. */
+export function parseImagePrices(text: string): Record<string, number | string> {
+  const prices: Record<string, number | string> = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const [variant = '', price = ''] = line.split('=').map((part) => part.trim());
+    prices[variant] = price !== '' && Number.isFinite(Number(price)) ? Number(price) : price;
+  }
+  return prices;
+}
+
+const imagePricesText = (prices: Record<string, number>) =>
+  Object.entries(prices)
+    .map(([variant, price]) => `${variant} = ${price}`)
+    .join('\n');
+
+const blank = (): Values => ({
+  name: '',
+  input: '',
+  cachedInput: '',
+  cacheWrite: '',
+  output: '',
+  imagePrices: '',
+  audioSecond: '',
+  character: '',
+  maxOutput: '',
+  enabled: true,
+  notes: '',
+});
 
 function valuesOf(model: ModelView): Values {
   return {
@@ -42,6 +78,9 @@ function valuesOf(model: ModelView): Values {
     cachedInput: model.cached_input_price ?? '',
     cacheWrite: model.cache_write_price ?? '',
     output: model.output_price,
+    imagePrices: imagePricesText(model.image_prices),
+    audioSecond: model.audio_second_price ?? '',
+    character: model.character_price ?? '',
     maxOutput: model.max_output_tokens ?? '',
     enabled: model.enabled,
     notes: model.notes,
@@ -56,6 +95,9 @@ function toEntry(v: Values) {
     cached_input_price: v.cachedInput === '' ? null : v.cachedInput,
     cache_write_price: v.cacheWrite === '' ? null : v.cacheWrite,
     output_price: v.output,
+    image_prices: parseImagePrices(v.imagePrices),
+    audio_second_price: v.audioSecond === '' ? null : v.audioSecond,
+    character_price: v.character === '' ? null : v.character,
     max_output_tokens: v.maxOutput === '' ? null : v.maxOutput,
     enabled: v.enabled,
     notes: v.notes,
@@ -69,6 +111,9 @@ function changes(before: ModelView, entry: CreateModelRequest): ModelChangeReque
   if ((entry.cached_input_price ?? null) !== before.cached_input_price) change.cached_input_price = entry.cached_input_price ?? null;
   if ((entry.cache_write_price ?? null) !== before.cache_write_price) change.cache_write_price = entry.cache_write_price ?? null;
   if (entry.output_price !== before.output_price) change.output_price = entry.output_price;
+  if (JSON.stringify(entry.image_prices ?? {}) !== JSON.stringify(before.image_prices)) change.image_prices = entry.image_prices ?? {};
+  if ((entry.audio_second_price ?? null) !== before.audio_second_price) change.audio_second_price = entry.audio_second_price ?? null;
+  if ((entry.character_price ?? null) !== before.character_price) change.character_price = entry.character_price ?? null;
   if ((entry.max_output_tokens ?? null) !== before.max_output_tokens) change.max_output_tokens = entry.max_output_tokens ?? null;
   if (entry.enabled !== before.enabled) change.enabled = entry.enabled;
   if (entry.notes !== before.notes) change.notes = entry.notes;
@@ -106,10 +151,10 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
     else update.mutate({ name: existing.name, change }, { onSuccess: onClose });
   };
 
-  const priceInput = (field: 'input' | 'cachedInput' | 'cacheWrite' | 'output', required: boolean) => (
+  const priceInput = (field: 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'audioSecond' | 'character', required: boolean) => (
     <NumberInput
       label={t(`models.fields.${field}`)}
-      description={field === 'cachedInput' || field === 'cacheWrite' ? t(`models.hints.${field}`) : t('models.hints.price')}
+      description={field === 'input' || field === 'output' ? t('models.hints.price') : t(`models.hints.${field}`)}
       required={required}
       min={0}
       allowNegative={false}
@@ -148,7 +193,21 @@ export function ModelFormModal({ editing, onClose }: ModelFormModalProps) {
         {priceInput('output', true)}
         {priceInput('cachedInput', false)}
         {priceInput('cacheWrite', false)}
+        {priceInput('audioSecond', false)}
+        {priceInput('character', false)}
       </SimpleGrid>
+      <Textarea
+        label={t('models.fields.imagePrices')}
+        description={t('models.hints.imagePrices')}
+        autosize
+        minRows={1}
+        maxRows={8}
+        spellCheck={false}
+        ff="monospace"
+        value={values.imagePrices}
+        onChange={(event) => set('imagePrices', event.currentTarget.value)}
+        error={invalid.has('imagePrices') ? t('models.validation.imagePrices') : undefined}
+      />
       <NumberInput
         label={t('models.fields.maxOutput')}
         description={t('models.hints.maxOutput')}
