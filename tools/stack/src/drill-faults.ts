@@ -72,11 +72,7 @@ export function ready(backend: { url: string }): Promise<boolean> {
   );
 }
 
-/** Changes a mock upstream's behaviour (latency, stream pace …). */
-export async function mockConfig(upstreamUrl: string, patch: Record<string, number>): Promise<void> {
-  const res = await fetch(`${upstreamUrl}/__mock/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
-  if (!res.ok) throw new Error(`the mock upstream refused ${JSON.stringify(patch)}: ${res.status} ${await res.text()}`);
-}
+export { mockConfig } from './mock-control.js';
 
 /** Channel settings under which a dead channel cools quickly and is tried again soon. */
 export const FAST_CHANNEL_HEALTH = { CHANNEL_COOLDOWN_MS: '3000', CHANNEL_FAILURE_THRESHOLD: '3', CHANNEL_PROBE_INTERVAL_MS: '2000' };

@@ -21,7 +21,7 @@ export function testDir(): string {
 export { startRedis, startSentinel } from './services/redis.js';
 export { freePort } from './ports.js';
 export { silentWav } from './audio-fixture.js';
-export { mockConfig } from './drill-faults.js';
+export { mockConfig } from './mock-control.js';
 import { freePort as freePortLocal } from './ports.js';
 export { waitFor };
 
