@@ -29,7 +29,7 @@ import { modelNotFound, withRetryAfter } from './openai-errors.js';
 import { type MockRequestRecord, RequestLog } from './request-log.js';
 import { ResponseIds } from './response-ids.js';
 import { responses } from './responses.js';
-import { type Route, STAT_KEYS, checkApiVersion, resolveRoute } from './routes.js';
+import { type Route, type RouteKind, STAT_KEYS, checkApiVersion, resolveRoute } from './routes.js';
 import { speech } from './speech.js';
 import { SseStream } from './sse-stream.js';
 import { transcriptions, translations } from './transcriptions.js';
@@ -79,6 +79,19 @@ export interface MockUpstream {
 
 // Sent as a header value: visible ASCII, inner spaces allowed.
 const NAME_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/;
+
+/** The route kinds that generate an answer, and what answers each. */
+const GENERATORS: Partial<Record<RouteKind, GenerationEndpoint<GenerationRequest>>> = {
+  chat: chatCompletions,
+  responses,
+  messages: anthropicMessages,
+  embeddings,
+  image_generations: imageGenerations,
+  image_edits: imageEdits,
+  transcriptions,
+  translations,
+  speech,
+};
 
 export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstream {
   const name = options.name ?? DEFAULT_INSTANCE_NAME;
@@ -207,6 +220,8 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
       throw new HttpError(404, `Invalid URL (${method} ${req.url ?? '/'})`);
     }
     checkMethod(route, method);
+    const endpoint = GENERATORS[route.kind];
+    if (endpoint) return generate(req, res, route, entry, dialect, endpoint);
     switch (route.kind) {
       case 'healthz':
         return sendRawJson(res, 200, '{"status":"ok"}');
@@ -221,24 +236,6 @@ export function createMockUpstream(options: MockUpstreamOptions = {}): MockUpstr
         if (!isKnownModel(id)) throw modelNotFound(id);
         return sendJson(res, 200, modelObject(id));
       }
-      case 'chat':
-        return generate(req, res, route, entry, dialect, chatCompletions);
-      case 'responses':
-        return generate(req, res, route, entry, dialect, responses);
-      case 'messages':
-        return generate(req, res, route, entry, dialect, anthropicMessages);
-      case 'embeddings':
-        return generate(req, res, route, entry, dialect, embeddings);
-      case 'image_generations':
-        return generate(req, res, route, entry, dialect, imageGenerations);
-      case 'image_edits':
-        return generate(req, res, route, entry, dialect, imageEdits);
-      case 'transcriptions':
-        return generate(req, res, route, entry, dialect, transcriptions);
-      case 'translations':
-        return generate(req, res, route, entry, dialect, translations);
-      case 'speech':
-        return generate(req, res, route, entry, dialect, speech);
       case 'count_tokens': {
         // Counting generates nothing, so neither injected failures nor model options apply.
         const body = await readRequest(req, route, entry);
