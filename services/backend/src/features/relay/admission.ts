@@ -38,7 +38,7 @@ export const modelNotFound = (model: string) =>
  * and within the caller's plan. The refusal of a model nobody sells says nothing of what
  * any upstream knows.
  */
-export async function sold(deps: Pick<AdmissionDeps, 'catalogue' | 'metrics'>, entitlement: Entitlement, model: string): Promise<ModelPrice> {
+async function sold(deps: Pick<AdmissionDeps, 'catalogue' | 'metrics'>, entitlement: Entitlement, model: string): Promise<ModelPrice> {
   const price = await deps.catalogue.resolve(model);
   if (!price?.enabled) {
     deps.metrics.gateway.quotaRejections.inc({ reason: 'unknown_model' });
@@ -49,6 +49,21 @@ export async function sold(deps: Pick<AdmissionDeps, 'catalogue' | 'metrics'>, e
     throw new ForbiddenError(`Your package does not include the model '${model}'.`, 'model_not_allowed');
   }
   return price;
+}
+
+/** The plan in effect for the caller today (a 429 without one), and the model's price if the plan may use it. */
+export async function entitledTo(
+  deps: Pick<AdmissionDeps, 'entitlements' | 'catalogue' | 'metrics'>,
+  userId: number,
+  day: string,
+  model: string,
+): Promise<{ entitlement: Entitlement; price: ModelPrice }> {
+  const entitlement = await deps.entitlements.active(userId, day);
+  if (!entitlement) {
+    deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
+    throw new NoActivePackageError();
+  }
+  return { entitlement, price: await sold(deps, entitlement, model) };
 }
 
 /**
@@ -62,12 +77,7 @@ export async function admit(
   request: RelayRequest,
 ): Promise<Admitted & { conversation: Conversation }> {
   const { auth, day } = who;
-  const entitlement = await deps.entitlements.active(auth.userId, day);
-  if (!entitlement) {
-    deps.metrics.gateway.quotaRejections.inc({ reason: 'no_package' });
-    throw new NoActivePackageError();
-  }
-  const price = await sold(deps, entitlement, request.model);
+  const { entitlement, price } = await entitledTo(deps, auth.userId, day, request.model);
   const conversation = await deps.channels.conversation(auth.userId, who.clientHeaders, request.routing);
   // All the request can cost: its prompt with the conversation it continues, and the most it may write (reasoning included).
   const estimate = {

@@ -7,9 +7,8 @@ import { readBounded } from '../channels/channel-transport.js';
 import { keyCaller } from '../keys/api-key-auth.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type { EntitlementService } from '../packages/entitlement-service.js';
-import { NoActivePackageError } from '../quota/quota-errors.js';
 import { businessDay } from '../../domain/business-day.js';
-import { sold } from './admission.js';
+import { entitledTo } from './admission.js';
 import { anthropicMessages } from './anthropic-messages-adapter.js';
 import { createBodyReader } from './json-body.js';
 import { modelDoc, readOpenAiRequest } from './relay-request.js';
@@ -44,9 +43,7 @@ export function createAnthropicRoutes(deps: Deps): Router {
     const { userId } = keyCaller(res);
     const decoded = await readBody(req, res);
     const { model, body } = readOpenAiRequest(decoded?.json, decoded?.bytes);
-    const entitlement = await deps.entitlements.active(userId, businessDay(deps.timeZone));
-    if (!entitlement) throw new NoActivePackageError();
-    await sold(deps, entitlement, model);
+    await entitledTo(deps, userId, businessDay(deps.timeZone), model);
     const requestId = res.locals.requestId as string;
     const conversation = { userId, contextTokens: 0, affinity: { pinned: false } };
     const answer = await deps.channels.send({

@@ -15,7 +15,7 @@ import type { UsageMeter } from './usage-meter.js';
  * pipeline's (metered-pipeline.ts), the same for every API. A new API is an adapter file
  * and a line where the metered routes are mounted.
  */
-export interface ApiAdapter {
+interface AdapterBase {
   /** The API's name in metrics labels (`api`). */
   readonly api: string;
   /** Whose protocol it is: the rate-limit headers' names (and errors' shape) follow it. */
@@ -26,16 +26,27 @@ export interface ApiAdapter {
   readonly summary: string;
   /** The body as the API description shows it: what the adapter reads, every other field passed on untouched. */
   readonly bodyDocs: z.ZodType;
+  /** Reads a whole JSON answer for its usage (and its id, when the channels must remember it). */
+  meterJson(body: string, meter: UsageMeter): void;
+  /** The customer's view of an upstream error answer (`refusal`: a 401/403 the channels judged). */
+  clientError(status: number, raw: string, refusal: 'key' | 'request' | undefined, requestId: string): ClientError;
+}
+
+/** An API that takes JSON. */
+interface JsonApi extends AdapterBase {
   /**
    * Checks the decoded body as far as the gateway needs it (a 400 otherwise) and reads the
    * model, the stream flag and what to reserve. `bytes`: the body as the client sent it
    * (UTF-8), to pass on unchanged when the gateway changes nothing.
    */
   parse(json: unknown, bytes: Buffer | undefined): RelayRequest;
-  /** For an API that takes an upload (multipart/form-data) instead of JSON: reads the form as `parse` reads JSON. */
-  parseForm?(form: FormBody): RelayRequest;
-  /** Reads a whole JSON answer for its usage (and its id, when the channels must remember it). */
-  meterJson(body: string, meter: UsageMeter): void;
-  /** The customer's view of an upstream error answer (`refusal`: a 401/403 the channels judged). */
-  clientError(status: number, raw: string, refusal: 'key' | 'request' | undefined, requestId: string): ClientError;
+  parseForm?: undefined;
 }
+
+/** An API that takes an upload (multipart/form-data): reads the form as `parse` reads JSON. */
+interface UploadApi extends AdapterBase {
+  parseForm(form: FormBody): RelayRequest;
+  parse?: undefined;
+}
+
+export type ApiAdapter = JsonApi | UploadApi;

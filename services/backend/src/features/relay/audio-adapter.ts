@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { BadRequestError } from '../../infra/errors.js';
 import type { UnitCount } from '../../domain/money.js';
 import type { ApiAdapter } from './api-adapter.js';
-import { type FormBody, type FormPart, formField } from './form-body.js';
-import { formModel } from './images-adapter.js';
+import { type FormBody, type FormPart, formField, formModel } from './form-body.js';
 import { isRecord, parseObject } from './json.js';
-import { modelDoc, readOpenAiRequest, type RelayRequest } from './relay-request.js';
+import { modelDoc, ONE_PIECE, readOpenAiRequest, type RelayRequest } from './relay-request.js';
 import { clientError } from './upstream-errors.js';
 import type { UsageMeter } from './usage-meter.js';
 
@@ -27,10 +26,6 @@ const BILLED_BYTES_PER_SECOND = 16_000;
 const RESERVED_BYTES_PER_SECOND = 2_000;
 /** Audio a model reads as tokens (gpt-4o-transcribe): ten a second, reserved twice over. */
 const RESERVED_AUDIO_TOKENS_PER_SECOND = 20;
-
-const noStream = () => {
-  throw new Error('an audio answer is never read as an event stream');
-};
 
 /** Seconds of a RIFF/WAVE file from its header (data bytes over byte rate), if it is one. */
 export function wavSeconds(file: Buffer): number | undefined {
@@ -62,14 +57,12 @@ function transcription(form: FormBody): RelayRequest {
   return {
     body,
     model,
-    stream: false,
+    ...ONE_PIECE,
     promptEstimate: ceiling.count * RESERVED_AUDIO_TOKENS_PER_SECOND + Math.ceil(prompt.length / 4),
     // The text of that much speech, at most: a few words a second.
     outputLimit: ceiling.count * 5,
     choices: 1,
-    routing: { promptCacheKey: undefined, previousResponseId: undefined },
     units: { planned: seconds(BILLED_BYTES_PER_SECOND), ceiling },
-    openStream: noStream,
   };
 }
 
@@ -84,9 +77,6 @@ function meterTranscription(body: string, meter: UsageMeter): void {
 }
 
 const formDocs = z.looseObject({ model: modelDoc, file: z.unknown(), response_format: z.string().optional() });
-const uploadOnly = () => {
-  throw new BadRequestError('This endpoint takes an upload: Content-Type must be multipart/form-data.', 'invalid_content_type');
-};
 
 export const audioTranscriptions: ApiAdapter = {
   api: 'audio',
@@ -94,7 +84,6 @@ export const audioTranscriptions: ApiAdapter = {
   path: '/audio/transcriptions',
   summary: 'Text of an audio upload (multipart/form-data), metered per second of audio or by tokens',
   bodyDocs: formDocs,
-  parse: uploadOnly,
   parseForm: transcription,
   meterJson: meterTranscription,
   clientError,
@@ -124,15 +113,13 @@ export const audioSpeech: ApiAdapter = {
     return {
       body,
       model,
+      ...ONE_PIECE,
       // SSE speech (stream_format "sse") is relayed as the upstream sends it, like any binary answer.
-      stream: false,
       binary: true,
       promptEstimate: 0,
       outputLimit: 0,
       choices: 1,
-      routing: { promptCacheKey: undefined, previousResponseId: undefined },
       units: { planned: units, ceiling: units },
-      openStream: noStream,
     };
   },
 

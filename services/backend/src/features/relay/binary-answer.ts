@@ -4,7 +4,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import type { ChannelReply } from '../channels/channel-sender.js';
 import { CLIENT_CLOSED, CUT, NOT_SERVED, SERVED, type Settlement } from './settlement.js';
-import { write } from './stream-answer.js';
+import { sendPiece } from './stream-answer.js';
 
 /**
  * A binary answer (speech), relayed chunk by chunk as the upstream sends it, never held
@@ -20,13 +20,7 @@ export async function relayBinary(
 ): Promise<void> {
   const { bill } = s;
   let held: Buffer | undefined;
-  const send = (chunk: Buffer) => {
-    if (!res.headersSent) {
-      res.status(s.answer.status).set(s.headers).set('x-accel-buffering', 'no');
-      deps.metrics.gateway.timeToFirstByte.observe({ api: s.api, stream: 'true' }, (Date.now() - bill.started) / 1000);
-    }
-    return write(res, chunk);
-  };
+  const send = (chunk: Buffer) => sendPiece(deps, res, chunk, { status: s.answer.status, headers: s.headers, api: s.api, started: bill.started });
   try {
     for await (const chunk of s.answer.body) {
       if (bill.hangUp.left) break;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BadRequestError } from '../../infra/errors.js';
 import type { ApiAdapter } from './api-adapter.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
-import { modelDoc, readOpenAiRequest } from './relay-request.js';
+import { modelDoc, ONE_PIECE, readOpenAiRequest } from './relay-request.js';
 import { clientError } from './upstream-errors.js';
 
 /**
@@ -50,14 +50,10 @@ export const embeddings: ApiAdapter = {
       body,
       model,
       // Embeddings are one JSON answer; a stream flag is the upstream's to refuse.
-      stream: false,
+      ...ONE_PIECE,
       promptEstimate: inputTokens(raw.input),
       outputLimit: 0,
       choices: 1,
-      routing: { promptCacheKey: undefined, previousResponseId: undefined },
-      openStream: () => {
-        throw new Error('an embeddings answer is never read as a stream');
-      },
     };
   },
 

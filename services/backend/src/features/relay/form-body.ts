@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, HttpError, PayloadTooLargeError } from '../../infra/errors.js';
+import { optionalInt, readOpenAiRequest, type RequestBody } from './relay-request.js';
 
 /**
  * A multipart/form-data upload (audio to transcribe, images to edit): read whole, up to
@@ -81,3 +82,16 @@ export const formField = (parts: readonly FormPart[], name: string): string | un
   const part = parts.find((p) => p.name === name && p.filename === undefined);
   return part?.data.toString('utf8');
 };
+
+/** An upload's model, checked as a JSON body's is, and the upload as the body to relay. */
+export function formModel(form: FormBody): { model: string; body: RequestBody } {
+  const { model } = readOpenAiRequest({ model: formField(form.parts, 'model') }, undefined);
+  return { model, body: { json: { model }, bytes: form.bytes, contentType: form.contentType } };
+}
+
+/** A form field as an integer from 1 to `max`, if present (checked as a JSON body's is). */
+export function formInt(form: FormBody, field: string, max: number): number | undefined {
+  const text = formField(form.parts, field);
+  if (text === undefined) return undefined;
+  return optionalInt({ [field]: /^\d{1,6}$/.test(text) ? Number(text) : text }, field, max, `invalid_${field}`);
+}

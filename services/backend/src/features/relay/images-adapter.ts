@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { BadRequestError } from '../../infra/errors.js';
 import type { ApiAdapter } from './api-adapter.js';
-import { type FormBody, formField } from './form-body.js';
+import { formField, formInt, formModel } from './form-body.js';
 import { isRecord, parseObject } from './json.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
-import { modelDoc, optionalInt, readOpenAiRequest, type RelayRequest, type RequestBody } from './relay-request.js';
+import { modelDoc, ONE_PIECE, optionalInt, readOpenAiRequest, type RelayRequest, type RequestBody } from './relay-request.js';
 import { clientError } from './upstream-errors.js';
 import type { UsageMeter } from './usage-meter.js';
 
@@ -35,16 +35,12 @@ function imageRequest(model: string, body: RequestBody, prompt: string, units: R
   return {
     body,
     model,
-    stream: false,
+    ...ONE_PIECE,
     promptEstimate: estimatePromptTokens(prompt),
     // gpt-image-1 reports its output in tokens: the catalogue entry's ceiling per image is reserved.
     outputLimit: undefined,
     choices: units?.ceiling.count ?? 1,
-    routing: { promptCacheKey: undefined, previousResponseId: undefined },
     units,
-    openStream: () => {
-      throw new Error('an image answer is never read as a stream');
-    },
   };
 }
 
@@ -85,28 +81,12 @@ export const imageGenerations: ApiAdapter = {
   clientError,
 };
 
-/** An upload's model, checked as a JSON body's is. */
-function formModel(form: FormBody): { model: string; body: RequestBody } {
-  const { model } = readOpenAiRequest({ model: formField(form.parts, 'model') }, undefined);
-  return { model, body: { json: { model }, bytes: form.bytes, contentType: form.contentType } };
-}
-
-/** A form field as an integer from 1 to `max`, if present. */
-function formInt(form: FormBody, field: string, max: number): number | undefined {
-  const text = formField(form.parts, field);
-  if (text === undefined) return undefined;
-  return optionalInt({ [field]: /^\d{1,6}$/.test(text) ? Number(text) : text }, field, max, `invalid_${field}`);
-}
-
 export const imageEdits: ApiAdapter = {
   api: 'images',
   dialect: 'openai',
   path: '/images/edits',
   summary: 'Images edited from an upload (multipart/form-data), metered per image or by tokens',
   bodyDocs: z.looseObject({ model: modelDoc, prompt: z.string().min(1), image: z.unknown(), n: z.number().int().optional() }),
-  parse() {
-    throw new BadRequestError('This endpoint takes an upload: Content-Type must be multipart/form-data.', 'invalid_content_type');
-  },
   parseForm(form) {
     const { model, body } = formModel(form);
     const prompt = needPrompt(formField(form.parts, 'prompt'));
@@ -119,5 +99,3 @@ export const imageEdits: ApiAdapter = {
   meterJson: meterImages,
   clientError,
 };
-
-export { formInt, formModel };

@@ -30,7 +30,7 @@ export type MeteredDeps = AdmissionDeps &
  */
 export function createMeteredPipeline(deps: MeteredDeps) {
   const readBody = createBodyReader(deps.bodyLimitBytes);
-  const readJson = async (adapter: ApiAdapter, req: Request, res: Response) => {
+  const readJson = async (adapter: Extract<ApiAdapter, { parseForm?: undefined }>, req: Request, res: Response) => {
     const body = await readBody(req, res);
     return adapter.parse(body?.json, body?.bytes);
   };

@@ -50,6 +50,18 @@ export interface RelayRequest {
 }
 
 /**
+ * What every API that answers in one piece (embeddings, images, audio) says alike: no stream
+ * to read, no conversation to route by.
+ */
+export const ONE_PIECE = {
+  stream: false,
+  routing: { promptCacheKey: undefined, previousResponseId: undefined },
+  openStream(): never {
+    throw new Error('this API answers in one piece, never as an event stream');
+  },
+} as const;
+
+/**
  * A model name is stored, logged and used as a label of the books: printable, short, and
  * free of control characters (a NUL is refused by Postgres, which once stalled metering).
  */

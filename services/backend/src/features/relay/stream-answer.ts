@@ -7,7 +7,7 @@ import { CLIENT_CLOSED, CUT, NOT_SERVED, SERVED, type Settlement } from './settl
 import { SseRelay, type StreamEnd } from './sse-relay.js';
 
 /** Writes with back-pressure; resolves at once if the client has gone. */
-export function write(res: Response, data: string | Buffer): Promise<void> | undefined {
+function write(res: Response, data: string | Buffer): Promise<void> | undefined {
   if (res.destroyed || res.write(data)) return undefined;
   return new Promise((resolve) => {
     const done = () => {
@@ -18,6 +18,23 @@ export function write(res: Response, data: string | Buffer): Promise<void> | und
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+/**
+ * Writes one piece of an answer relayed as it comes (an event stream, audio). The first
+ * sends the status and headers, asks nginx not to buffer, and is timed as the first byte.
+ */
+export function sendPiece(
+  deps: { metrics: Metrics },
+  res: Response,
+  piece: string | Buffer,
+  answer: { status: number; headers: Record<string, string>; api: string; started: number },
+): Promise<void> | undefined {
+  if (!res.headersSent) {
+    res.status(answer.status).set(answer.headers).set('x-accel-buffering', 'no');
+    deps.metrics.gateway.timeToFirstByte.observe({ api: answer.api, stream: 'true' }, (Date.now() - answer.started) / 1000);
+  }
+  return write(res, piece);
 }
 
 /**
@@ -44,14 +61,7 @@ export async function relayStream(
   const outputBound = bill.admitted.estimate.outputTokens;
   const requestId = bill.admitted.requestId;
   // Headers leave with the first whole event: an upstream that fails before one gets a plain error answer.
-  const send = (text: string) => {
-    if (!text) return undefined;
-    if (!res.headersSent) {
-      res.status(200).set(s.headers).set('x-accel-buffering', 'no');
-      deps.metrics.gateway.timeToFirstByte.observe({ api: s.api, stream: 'true' }, (Date.now() - bill.started) / 1000);
-    }
-    return write(res, text);
-  };
+  const send = (text: string) => (text ? sendPiece(deps, res, text, { status: 200, headers: s.headers, api: s.api, started: bill.started }) : undefined);
   const ended = (end: StreamEnd) => bill.finish(end === 'completed' ? 200 : 502, end === 'completed' ? SERVED : NOT_SERVED);
 
   deps.metrics.gateway.activeStreams.inc();
