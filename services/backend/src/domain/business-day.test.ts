@@ -36,3 +36,21 @@ test('a period ends at the midnight after its last day, in the business zone', (
   assert.equal(periodEndsAt('Asia/Shanghai', '2026-03-31').toISOString(), '2026-03-31T16:00:00.000Z');
   assert.equal(dayStart('America/Los_Angeles', '2026-03-08').toISOString(), '2026-03-08T08:00:00.000Z');
 });
+
+test('instants either side of a midnight fall on their own days, in whatever order they are asked', () => {
+  const before = new Date('2026-03-01T15:59:59.999Z');
+  const after = new Date('2026-03-01T16:00:00.000Z');
+  for (const order of [
+    [before, after, before],
+    [after, before, after],
+  ]) {
+    assert.deepEqual(
+      order.map((at) => businessDay('Asia/Shanghai', at)),
+      order.map((at) => (at === before ? '2026-03-01' : '2026-03-02')),
+    );
+    assert.deepEqual(
+      order.map((at) => nextMidnight('Asia/Shanghai', at).toISOString()),
+      order.map((at) => (at === before ? '2026-03-01T16:00:00.000Z' : '2026-03-02T16:00:00.000Z')),
+    );
+  }
+});

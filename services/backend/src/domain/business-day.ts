@@ -33,20 +33,29 @@ function wallClock(timeZone: string, at: Date): { y: number; m: number; d: numbe
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-// Formatting a date in a time zone is costly and every request asks: remember the answer
-// for the current second of each zone.
-const current = new Map<string, { second: number; day: string }>();
+/** YYYY-MM-DD of `at` in the time zone, from its wall clock. */
+function dayOf(timeZone: string, at: Date): string {
+  const { y, m, d } = wallClock(timeZone, at);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+// Formatting a date in a time zone is costly and every request asks: each zone's latest
+// day asked about, with when it begins and ends (epoch ms), answers every instant inside it.
+const known = new Map<string, { day: string; start: number; end: number }>();
+
+function dayAround(timeZone: string, ms: number): { day: string; start: number; end: number } {
+  const k = known.get(timeZone);
+  if (k && ms >= k.start && ms < k.end) return k;
+  const day = dayOf(timeZone, new Date(ms));
+  const found = { day, start: dayStart(timeZone, day).getTime(), end: dayStart(timeZone, addDays(day)).getTime() };
+  // A day whose bounds do not hold the instant (a zone whose midnight a clock change skips) is not remembered.
+  if (ms >= found.start && ms < found.end) known.set(timeZone, found);
+  return found;
+}
 
 /** YYYY-MM-DD of `at` (default: now) in the time zone. */
 export function businessDay(timeZone: string, at?: Date): string {
-  const now = at ?? new Date();
-  const second = Math.floor(now.getTime() / 1000);
-  const memo = current.get(timeZone);
-  if (!at && memo?.second === second) return memo.day;
-  const { y, m, d } = wallClock(timeZone, now);
-  const day = `${y}-${pad2(m)}-${pad2(d)}`;
-  if (!at) current.set(timeZone, { second, day });
-  return day;
+  return dayAround(timeZone, at ? at.getTime() : Date.now()).day;
 }
 
 /** The day after a YYYY-MM-DD date (or `days` after). */
@@ -67,7 +76,7 @@ export function dayStart(timeZone: string, day: string): Date {
 
 /** The instant the business day after `at` begins: when today's limits reset. */
 export function nextMidnight(timeZone: string, at: Date = new Date()): Date {
-  return dayStart(timeZone, addDays(businessDay(timeZone, at)));
+  return new Date(dayAround(timeZone, at.getTime()).end);
 }
 
 /** The instant a period whose last day is `endDate` ends: the midnight after that day. */
