@@ -460,6 +460,8 @@ export function createApp(config: Config, { logger, registry, isDraining = () =>
     async close() {
       // Answers still read for clients that left are billed as reserved before anything closes.
       await abandoned.stop(5000);
+      // What this worker's quota leases hold undrawn goes back to the customers' days.
+      await quota.stop().catch((err: Error) => logger.warn({ err: err.message }, 'quota leases not given back: Redis reclaims them'));
       await mailQueue?.stop();
       heartbeat.stop();
       channelHealth.stop();

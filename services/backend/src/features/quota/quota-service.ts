@@ -7,11 +7,11 @@ import type { LimitRefusal } from './limit-decision.js';
 import type { PostgresQuota } from './postgres-quota.js';
 import { type QuotaRefusal, refusal } from './quota-errors.js';
 import type { CounterChange, DayBooks, Reservation, ReserveRequest, Usage } from './quota-types.js';
+import { createQuotaLeases, LEASE_RECLAIM_MS } from './quota-leases.js';
+import { MAX_COUNT } from './quota-scripts.js';
 import { type RedisQuota, reservationOf } from './redis-quota.js';
 import type { RedisLossHandover } from './redis-loss-handover.js';
 
-/** The largest count a quota script accepts (15 digits); a request asking more is refused before Redis. */
-const MAX_COUNT = 999_999_999_999_999;
 /**
  * After Redis comes back, every worker admits through Postgres this much longer (from the
  * last worker to come back): longer than the Redis reconnect interval (1 s), so that each
@@ -43,6 +43,11 @@ const asReply = (r: LimitRefusal): QuotaRefusal => [0, r.unit, r.window, r.used,
  * of adding what is owed to counters that lack an unknown part, drops the day's counters:
  * each user's starts again from daily_usage, which by then holds every request admitted
  * (handed over, counted in Postgres) and every record written.
+ *
+ * A busy customer far from every limit is served from a lease (quota-leases.ts): a block
+ * of requests reserved in Redis at once and spent here. Whenever Redis is lost, the leases
+ * are dropped at once (nothing is admitted without Redis or Postgres counting it), and
+ * Redis reclaims what they held.
  */
 export function createQuotaService({
   redisQuota,
@@ -89,6 +94,15 @@ export function createQuotaService({
   // is back, else one that settles after the debts are paid leaves its counter a request
   // short, and the customer gets one more than the limit (found by the soak).
   const pgInFlight = new Set<Reservation>();
+  // Settlements of requests drawn from a lease that Redis could not take: replayed when it is
+  // back (the script then knows whether the lease still stands).
+  let owedLeaseSettles: Array<() => Promise<void>> = [];
+  const leases = createQuotaLeases({ giveBack: (l) => redisQuota.returnLease(l.quotaKey, l.id, l.left) });
+  /** Redis is lost (or may be, for another worker): no lease is spent any more, and this worker hands over. */
+  const redisLost = () => {
+    leases.dropAll();
+    return handover.begin();
+  };
   const owe = (key: string, d: CounterChange) => {
     const o = owed.get(key) ?? { req: 0, tok: 0, pt: 0, ct: 0, cr: 0 };
     owed.set(key, { req: o.req + d.req, tok: o.tok + d.tok, pt: o.pt + d.pt, ct: o.ct + d.ct, cr: o.cr + d.cr });
@@ -130,7 +144,7 @@ export function createQuotaService({
     if (reason) {
       const first = !degraded;
       degraded = true;
-      void handover.begin();
+      void redisLost();
       // Redis answers but refuses writes: no connection drops, so the others hear of it here.
       if (first && reason !== 'down') bus.publish('quota-handover', reason).catch(() => undefined);
       probe ??= setInterval(() => void recover().catch(() => undefined), 1000).unref();
@@ -147,7 +161,8 @@ export function createQuotaService({
       // What this worker counted in Postgres is in daily_usage, where the rebuilt counters start from.
       owed.clear();
       pgInFlight.clear();
-      await handover.begin();
+      owedLeaseSettles = [];
+      await redisLost();
       const dropped = await redisQuota.dropDayCounters();
       rebuild = false;
       logger.warn({ dropped }, 'redis master switched: the quota counters start again from Postgres');
@@ -165,18 +180,22 @@ export function createQuotaService({
       if (r.inRedis) continue;
       r.inRedis = await redisQuota.catchUp(r.quotaKey, { req: 1, tok: r.estimate, pt: 0, ct: 0, cr: r.estimateCredits });
     }
+    while (owedLeaseSettles.length) {
+      await owedLeaseSettles[0]!();
+      owedLeaseSettles.shift();
+    }
   }
   // Every worker hands over when Redis is lost, whether or not it was admitting requests then.
-  redisEvents.on('reconnecting', () => void handover.begin());
+  redisEvents.on('reconnecting', () => void redisLost());
   redisEvents.on(MASTER_SWITCH, () => {
     rebuild = true;
     degraded = true;
-    void handover.begin();
+    void redisLost();
     probe ??= setInterval(() => void recover().catch(() => undefined), 1000).unref();
   });
   bus.on('quota-handover', () => {
     if (degraded) return;
-    void handover.begin().then(() => {
+    void redisLost().then(() => {
       if (!degraded) handover.reset();
     });
   });
@@ -222,19 +241,28 @@ export function createQuotaService({
     async reserve(req: ReserveRequest): Promise<Reservation> {
       checkCount(req.estimate, 'estimate');
       checkCount(req.estimateCredits, 'credit estimate');
+      const r = reservationOf(req, true, false);
+      if (!degraded && leases.draw(req, r)) {
+        handover.track(r);
+        return r;
+      }
       let verdict: Awaited<ReturnType<RedisQuota['reserve']>>;
       try {
         if (degraded) await recover();
-        verdict = await redisQuota.reserve(req);
+        verdict = await redisQuota.reserve(req, leases.want(req, r.quotaKey), Date.now() + LEASE_RECLAIM_MS);
       } catch (err) {
         if (!fallbackReason(err)) throw err;
         return reserveInPostgres(req);
       }
       if ('admitted' in verdict) {
+        if (verdict.lease > 1) leases.opened(req, verdict.admitted, verdict.lease);
         handover.track(verdict.admitted);
         return verdict.admitted;
       }
-      if ('recovering' in verdict) return reserveMirrored(req);
+      if ('recovering' in verdict) {
+        leases.dropAll();
+        return reserveMirrored(req);
+      }
       onLimitReached?.(req.userId, req.day, req.entitlement, verdict.refused);
       throw refuse(req, verdict.refused);
     },
@@ -252,14 +280,19 @@ export function createQuotaService({
         owe(r.quotaKey, { req: refund ? 0 : 1, tok: pt + ct, pt, ct, cr });
         return;
       }
+      const leaseId = await leases.settling(r);
       try {
-        await redisQuota.settle(r, usage, refund);
+        await redisQuota.settle(r, usage, refund, leaseId);
       } catch (err) {
         if (!fallbackReason(err)) throw err;
         // Counted in Redis but not settled there: the settlement is owed to its counters.
-        owe(r.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - r.estimate, pt, ct, cr: cr - r.estimateCredits });
+        if (leaseId) owedLeaseSettles.push(() => redisQuota.settle(r, usage, refund, leaseId));
+        else owe(r.quotaKey, { req: refund ? -1 : 0, tok: pt + ct - r.estimate, pt, ct, cr: cr - r.estimateCredits });
       }
     },
+
+    /** Gives this worker's leases back (it stops). */
+    stop: () => leases.returnAll(),
 
     today: redisQuota.today,
     windows: redisQuota.windows,

@@ -2,6 +2,7 @@ import type { Entitlement } from '../../domain/entitlement.js';
 import type { Queryable } from '../../infra/db.js';
 import type { Amounts } from './limit-decision.js';
 import type { RollingWindow } from './limit-windows.js';
+import type { Lease } from './quota-leases.js';
 
 /** What the quota's engines, the orchestrator and the handover pass between them. */
 
@@ -34,6 +35,8 @@ export interface Reservation {
   inRedis: boolean;
   /** What the windows held once this request was admitted (Redis's engine only): the rate-limit headers' figures. */
   counts?: AdmittedCounts;
+  /** The lease it was drawn from (quota-leases.ts), until that lease is closed in Redis. */
+  lease?: Lease;
   /**
    * Counted in daily_usage.request_count before its usage record (admitted there, or
    * handed over when Redis was lost): see "count each served request once" in

@@ -118,7 +118,7 @@ describe('what a request may reserve', () => {
       const streams = `cg:test-args-${process.pid}:streams`;
       await redis.del(quota, rate, fiveHour, week, streams);
       // See quota-scripts.ts for the order of the keys and arguments.
-      const keys = [6, quota, rate, recovering, fiveHour, week, streams] as const;
+      const keys = [7, quota, rate, recovering, fiveHour, week, streams, `${quota}:leases`] as const;
       const reserveArgs = (estimate: string | number) => [
         10,
         1000,
@@ -143,6 +143,8 @@ describe('what a request may reserve', () => {
         604_800_000,
         2,
         3_600_000,
+        1,
+        0,
         'req-1',
       ];
       for (const estimate of ['1e20', '9000000000000000000', '1.5', '-5', 'x']) {
@@ -153,11 +155,14 @@ describe('what a request may reserve', () => {
       assert.deepEqual(admitted.slice(0, 3), [1, 1, 100]);
       const before = [await redis.hgetall(quota), await redis.hgetall(fiveHour), await redis.zrange(streams, 0, -1)];
       for (const bad of [
-        ['1e20', 0, 5, 5, 0, 0, admitted[3], 0, 'req-1'],
-        [100, 0, '5.5', 5, 0, 0, admitted[3], 0, 'req-1'],
-        [100, 0, 5, -3, 0, 0, admitted[3], 0, 'req-1'],
+        ['1e20', 0, 5, 5, 0, 0, admitted[3], 0, 'req-1', ''],
+        [100, 0, '5.5', 5, 0, 0, admitted[3], 0, 'req-1', ''],
+        [100, 0, 5, -3, 0, 0, admitted[3], 0, 'req-1', ''],
       ]) {
-        await assert.rejects(redis.eval(SETTLE, 4, quota, fiveHour, week, streams, ...(bad as Array<string | number>)), /not an integer in range/);
+        await assert.rejects(
+          redis.eval(SETTLE, 5, quota, fiveHour, week, streams, `${quota}:leases`, ...(bad as Array<string | number>)),
+          /not an integer in range/,
+        );
         assert.deepEqual(
           [await redis.hgetall(quota), await redis.hgetall(fiveHour), await redis.zrange(streams, 0, -1)],
           before,
