@@ -42,9 +42,10 @@ async function measure(target: string, url: string, key: string | undefined, sec
 }
 
 /**
- * `npm run bench [--rate 400] [--seconds 10] [--only chat]`: CPU time per request at a
- * fixed rate for chat, streamed chat and responses, beside a bare relay, with req/s and
- * the latency added over the upstream (see bench-cpu.ts).
+ * `npm run bench [--rate 400] [--rounds 5] [--seconds 4] [--only chat | --all]`: CPU time per
+ * request at a fixed rate (400 and 1,000 req/s without --rate) for chat, streamed chat and
+ * responses (every API with --all), against a bare relay in alternating slices, with req/s
+ * and the latency added over the upstream (see bench-cpu.ts).
  * `npm run bench -- ab <other checkout>`: this checkout's backend against another's, in alternating slices (see bench-ab.ts).
  * `npm run bench -- throughput`: on one private cluster and the same mock upstream,
  * non-streaming chat at C connections against the upstream directly, one backend
@@ -70,7 +71,8 @@ export async function runBench(args: string[]): Promise<number> {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
   });
   try {
-    const { key } = await createAdminClient(stack.info).customer();
+    // A customer as one is sold: daily limits (far above what the bench sends), so that every limit is checked.
+    const { key } = await createAdminClient(stack.info).customer({ daily_request_limit: 1_000_000, daily_token_limit: 1_000_000_000 });
     const streams = argValue(args, '--streams');
     if (streams) return (await benchStreams(stack.info, key, Number(streams), Number(argValue(args, '--stream-seconds') ?? 10))) ? 0 : 1;
     if (args[0] === 'ab')
@@ -82,8 +84,17 @@ export async function runBench(args: string[]): Promise<number> {
         rounds: Number(argValue(args, '--rounds') ?? 12),
         slice: Number(argValue(args, '--slice') ?? 3),
       });
-    if (args[0] !== 'throughput')
-      return await benchCpu(stack, key, { rate: Number(argValue(args, '--rate') ?? 400), seconds, dir, only: argValue(args, '--only') });
+    if (args[0] !== 'throughput') {
+      const rate = argValue(args, '--rate');
+      return await benchCpu(stack, key, {
+        rates: rate ? [Number(rate)] : [400, 1000],
+        seconds: Number(argValue(args, '--seconds') ?? 4),
+        rounds: Number(argValue(args, '--rounds') ?? 5),
+        dir,
+        only: argValue(args, '--only'),
+        all: args.includes('--all'),
+      });
+    }
     const url = (base: string) => `${base}/v1/chat/completions`;
     // A short warm-up so JIT and connection pools are in steady state.
     await measure('warm-up', url(stack.info.gatewayUrl), key, 2, connections);
