@@ -154,7 +154,8 @@ export async function benchCpu(stack: RunningStack, key: string, args: CpuBenchA
         const m = (pick: (x: (typeof slices)[number]) => number) => Math.round(median(slices.map(pick)));
         const ratios = slices.map((x) => x.gateway.backends! / x.bare);
         const ratio = median(ratios);
-        const [p50, p99] = [median(slices.map((x) => x.p50)), median(slices.map((x) => x.p99))];
+        const ms = (v: number) => Math.round(v * 10) / 10;
+        const [p50, p99] = [ms(median(slices.map((x) => x.p50))), ms(median(slices.map((x) => x.p99)))];
         console.log(
           `| ${s.name} | ${m((x) => x.rps)} | ${errors} | ${p50} / ${p99} | ${direct.p50} / ${direct.p99} | ${m((x) => x.gateway.backends!)} | ${m((x) => x.bare)} | **${ratio.toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${m((x) => x.gateway.nginx!)} | ${m((x) => x.gateway.redis!)} | ${m((x) => x.gateway.postgres!)} | ${m((x) => x.gateway.upstream!)} |`,
         );

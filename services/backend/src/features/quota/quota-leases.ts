@@ -1,6 +1,5 @@
-import type { Entitlement } from '../../domain/entitlement.js';
 import { isLimited, windowLimits } from './limit-windows.js';
-import type { AdmittedCounts, Reservation, ReserveRequest } from './quota-types.js';
+import type { Lease, Reservation, ReserveRequest } from './quota-types.js';
 
 /** A worker spends a lease for this long at most, then gives back what is left. */
 export const LEASE_MS = 1000;
@@ -11,32 +10,6 @@ const MAX_LEASE = 64;
 /** The first lease a customer gets, when its requests come closer together than BUSY_GAP_MS. */
 const FIRST_LEASE = 4;
 const BUSY_GAP_MS = 100;
-
-/** What a lease still holds undrawn: requests, tokens, micro-dollars. */
-export interface Held {
-  req: number;
-  tok: number;
-  cr: number;
-}
-
-/**
- * A block of a customer's day reserved in Redis at once (quota-scripts.ts), spent here
- * request by request. Its requests in flight (drawn, not settled) leave it as they settle.
- */
-export interface Lease {
-  id: string;
-  quotaKey: string;
-  /** The terms it was granted under: a plan change (another entitlement) ends it. */
-  terms: Entitlement;
-  left: Held;
-  size: number;
-  /** The day's requests and tokens right after the grant (the whole lease counted). */
-  counts: AdmittedCounts;
-  expiresAt: number;
-  inFlight: Set<Reservation>;
-  /** Set once it is given back: whether Redis closed it (false: it was reclaimed, or the return failed). */
-  returned?: Promise<boolean>;
-}
 
 /**
  * Whether a request may be served from a lease: its plan limits nothing but the day (no

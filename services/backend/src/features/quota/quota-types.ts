@@ -2,7 +2,6 @@ import type { Entitlement } from '../../domain/entitlement.js';
 import type { Queryable } from '../../infra/db.js';
 import type { Amounts } from './limit-decision.js';
 import type { RollingWindow } from './limit-windows.js';
-import type { Lease } from './quota-leases.js';
 
 /** What the quota's engines, the orchestrator and the handover pass between them. */
 
@@ -92,4 +91,30 @@ export interface DayBooks {
   countInFlight(requests: Array<{ userId: number; day: string }>): Promise<void>;
   /** Gives back a request the quota counted in Postgres and that was not served. */
   settleCount(r: { userId: number; day: string; counted: boolean; served: boolean }): Promise<void>;
+}
+
+/** What a lease still holds undrawn: requests, tokens, micro-dollars. */
+export interface Held {
+  req: number;
+  tok: number;
+  cr: number;
+}
+
+/**
+ * A block of a customer's day reserved in Redis at once (quota-scripts.ts), spent by one
+ * worker request by request (quota-leases.ts). Its requests in flight (drawn, not settled) leave it as they settle.
+ */
+export interface Lease {
+  id: string;
+  quotaKey: string;
+  /** The terms it was granted under: a plan change (another entitlement) ends it. */
+  terms: Entitlement;
+  left: Held;
+  size: number;
+  /** The day's requests and tokens right after the grant (the whole lease counted). */
+  counts: AdmittedCounts;
+  expiresAt: number;
+  inFlight: Set<Reservation>;
+  /** Set once it is given back: whether Redis closed it (false: it was reclaimed, or the return failed). */
+  returned?: Promise<boolean>;
 }
