@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cpuMicros } from './cpu-meter.js';
-import { load as loadAtRate, SCENARIOS } from './bench-cpu.js';
+import { load as loadAtRate, median, SCENARIOS } from './bench-cpu.js';
 import { BACKEND_MAIN, REPO_ROOT } from './paths.js';
 import { freePort } from './ports.js';
 import { httpOk, startService, waitFor, type Service } from './process.js';
 import { loadSecrets } from './secrets.js';
 import type { RunningStack } from './stack.js';
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 interface Target {
   name: string;

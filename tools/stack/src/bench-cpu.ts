@@ -78,7 +78,8 @@ const WARM_UP_SECONDS = 6;
 const HEADLINE = ['chat', 'chat, streamed', 'responses'];
 
 const perRequest = (micros: number, requests: number) => (requests > 0 ? Math.round(micros / requests) : NaN);
-const median = (values: number[]) => {
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

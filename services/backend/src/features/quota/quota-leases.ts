@@ -16,7 +16,7 @@ const BUSY_GAP_MS = 100;
  * 5-hour or weekly window, no rate limit, no open-stream limit for a stream), whose counters
  * the lease is reserved in. Every other request reserves alone, as before.
  */
-export function leasable(req: ReserveRequest): boolean {
+function leasable(req: ReserveRequest): boolean {
   const e = req.entitlement;
   const limits = windowLimits(e);
   return e.rpmLimit === null && !(req.stream && e.maxConcurrentStreams !== null) && !isLimited(limits.five_hour) && !isLimited(limits.week);
@@ -136,5 +136,3 @@ export function createQuotaLeases({ giveBack }: { giveBack: (lease: Lease) => Pr
     },
   };
 }
-
-export type QuotaLeases = ReturnType<typeof createQuotaLeases>;
